@@ -1,0 +1,289 @@
+"""Shared fixtures: a per-test app on a fresh database (SQLite or a throwaway PostgreSQL server),
+a test client whose every request runs in its own application context, a CLI runner, factories
+and `login_as`.
+
+Select the database with TRAINER_TEST_DB=sqlite (default) or TRAINER_TEST_DB=postgresql.
+"""
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import itertools
+import os
+import shutil
+import sqlite3
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from trainer import create_app
+from trainer.db import write_intent
+
+TEST_DB = os.environ.get("TRAINER_TEST_DB", "sqlite")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PASSWORD = "correct horse battery staple"
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "WTF_CSRF_ENABLED": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 1024,
+    "PUBLIC_URL": "https://trainer.example.org",
+    "SERVER_NAME": None,
+}
+
+
+def pytest_report_header(config):
+    return f"trainer test database: {TEST_DB}"
+
+
+def _upgrade(app):
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(revision="heads")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build the schema once per run, through the migrations, as production does."""
+    if TEST_DB == "postgresql":
+        from tests.pg import ThrowawayPostgres, find_bindir
+
+        if find_bindir() is None:
+            if IN_CI:
+                pytest.fail("CI=true but no PostgreSQL server binaries were found")
+            pytest.skip("PostgreSQL server binaries not found: skipping the PostgreSQL run")
+        server = ThrowawayPostgres()
+        server.start()
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=trainer dbname=postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE trainer_test")
+        url = server.url("trainer_test")
+        instance = tmp_path_factory.mktemp("instance")
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
+        _upgrade(app)
+        with app.app_context():
+            from trainer.extensions import db
+            db.engine.dispose()
+        yield {"kind": "postgresql", "url": url, "server": server}
+        server.stop()
+    else:
+        folder = tmp_path_factory.mktemp("template")
+        path = folder / "template.db"
+        instance = tmp_path_factory.mktemp("instance")
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "INSTANCE_PATH": str(instance)})
+        _upgrade(app)
+        with app.app_context():
+            from trainer.extensions import db
+            db.engine.dispose()
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        yield {"kind": "sqlite", "path": path}
+
+
+def _truncate_all(app):
+    from trainer.extensions import db
+
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings for that module."""
+    return {}
+
+
+@pytest.fixture
+def app(database_template, tmp_path, app_config):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    if database_template["kind"] == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(database_template["path"], path)
+        uri = f"sqlite:///{path}"
+    else:
+        uri = database_template["url"]
+    application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": str(instance),
+                              **app_config})
+    application.test_client_class = IsolatedClient
+    ctx = application.app_context()
+    ctx.push()
+    token = write_intent.set(False)
+    try:
+        yield application
+    finally:
+        from trainer.extensions import db
+
+        db.session.rollback()
+        db.session.remove()
+        write_intent.reset(token)
+        ctx.pop()
+        if database_template["kind"] == "postgresql":
+            _truncate_all(application)
+        else:
+            with application.app_context():
+                db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh context, so it gets its own application context, `g` and
+    database session, exactly as a real request would, even while the test holds a context."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    from trainer.extensions import db as database
+
+    return database
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _on(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._on)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._on)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db):
+    """with count_queries() as q: ...; q.count"""
+    return lambda: QueryCounter(db.engine)
+
+
+# --- factories ------------------------------------------------------------------------------
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_nation(db):
+    def make(code="NPL", name=None):
+        from trainer.org.models import Nation
+
+        nation = db.session.get(Nation, code)
+        if nation is None:
+            import pycountry
+
+            country = pycountry.countries.get(alpha_3=code)
+            nation = Nation(code=code, name=name or (country.name if country else code))
+            db.session.add(nation)
+            db.session.commit()
+        return nation
+    return make
+
+
+@pytest.fixture
+def make_unit(db, make_nation):
+    def make(nation="NPL", code=None, name=None, parent=None, kind="battalion"):
+        from trainer.org.services import create_unit
+
+        make_nation(nation)
+        code = code or f"U{next(_seq)}"
+        unit = create_unit(None, nation_code=nation, code=code, name=name or f"Unit {code}", kind=kind,
+                           parent_id=parent.id if parent else None)
+        db.session.commit()
+        return unit
+    return make
+
+
+@pytest.fixture
+def make_person(db, make_unit):
+    def make(unit=None, nation=None, family_name=None, given_names=None, family_name_latin=None,
+             given_names_latin=None, rank_code="OF-2", category="military", screening="cleared",
+             service_number=None, start_on=None, email=None):
+        from trainer.org.services import create_person
+
+        if unit is None:
+            unit = make_unit(nation=nation or "NPL")
+        n = next(_seq)
+        person = create_person(None, {
+            "nation": unit.nation_code, "unit_id": unit.id, "service_number": service_number or f"SN{n:06d}",
+            "family_name": family_name or f"Family{n}", "given_names": given_names or f"Given{n}",
+            "family_name_latin": family_name_latin, "given_names_latin": given_names_latin,
+            "rank_code": rank_code, "national_rank": "", "category": category, "email": email,
+            "screening": screening,
+        }, start_on=start_on or dt.date(2020, 1, 1))
+        db.session.commit()
+        return person
+    return make
+
+
+@pytest.fixture
+def make_user(db, app):
+    def make(role="admin", scope="mission", nation=None, unit=None, person=None, username=None,
+             password=PASSWORD, extra_grants=()):
+        from trainer.auth.services import AuthSettings, create_user
+
+        settings = AuthSettings.from_config(app.config)
+        grants = []
+        if role:
+            if scope == "nation":
+                grants.append((role, "nation", nation))
+            elif scope == "unit":
+                grants.append((role, "unit", None, unit.id))
+            else:
+                grants.append((role, scope))
+        grants.extend(extra_grants)
+        user, _ = create_user(settings, None, username=username or f"user{next(_seq)}", display_name="Test User",
+                              password=password, person_id=person.id if person else None, grants=grants)
+        db.session.commit()
+        return user
+    return make
+
+
+def login(client, username, password=PASSWORD, next_url=None):
+    data = {"username": username, "password": password}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/login", data=data)
+
+
+@pytest.fixture
+def login_as(client, make_user, make_nation):
+    """login_as('commander', 'nation', nation='NPL') -> the signed-in user."""
+    def do(role="admin", scope="mission", **kwargs):
+        if scope == "nation":
+            make_nation(kwargs.get("nation") or "NPL")
+            kwargs.setdefault("nation", "NPL")
+        user = make_user(role, scope, **kwargs)
+        response = login(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+    return do

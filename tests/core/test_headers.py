@@ -1,0 +1,31 @@
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["database"]["status"] == "ok"
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_and_secure_cookie_over_https(client, make_user):
+    from tests.conftest import PASSWORD
+
+    user = make_user("admin")
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD},
+                           base_url="https://localhost")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_unknown_page_is_a_styled_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Not found" in response.get_data(as_text=True)

@@ -1,0 +1,64 @@
+"""trainer: training and exercise management for multinational peacekeeping forces."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Domain packages, each with a `views.bp` blueprint and optionally a `cli.register(app)` hook.
+DOMAINS = ("core", "auth", "audit", "org", "curricula", "learning", "exercises", "assessments",
+           "readiness", "certificates", "demo")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("TRAINER_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from trainer.config import load_config
+
+    load_config(app, config)
+
+    from trainer import errors, security, templating
+    from trainer.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    import importlib
+
+    # Import every domain's models so that the metadata (and Alembic) sees all tables.
+    for domain in DOMAINS:
+        for module in ("models", "scopes"):
+            try:
+                importlib.import_module(f"trainer.{domain}.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"trainer.{domain}.{module}":
+                    raise
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    for domain in DOMAINS:
+        views = importlib.import_module(f"trainer.{domain}.views")
+        app.register_blueprint(views.bp)
+        try:
+            cli = importlib.import_module(f"trainer.{domain}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"trainer.{domain}.cli":
+                raise
+        else:
+            cli.register(app)
+    return app

@@ -1,0 +1,38 @@
+"""`flask --app wsgi users ...`"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from trainer.auth import services
+from trainer.errors import DomainError
+from trainer.extensions import db
+
+users = AppGroup("users", help="Manage user accounts.")
+
+
+@users.command("create")
+@click.option("--username", prompt=True, help="Account name.")
+@click.option("--name", "display_name", default="", help="Full name shown in the interface.")
+@click.option("--email", default=None)
+@click.option("--role", default="admin", show_default=True,
+              type=click.Choice(["admin", "training_officer", "commander"]))
+@click.option("--scope", default="mission", show_default=True, help="mission, or a nation code (e.g. NPL).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(username, display_name, email, role, scope, password):
+    """Create an account (the first admin, typically)."""
+    settings = services.AuthSettings.from_config(current_app.config)
+    grant = (role, "mission") if scope == "mission" else (role, "nation", scope.upper())
+    try:
+        user, _ = services.create_user(settings, None, username=username, display_name=display_name or username,
+                                       email=email, password=password, grants=[grant])
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message)
+    db.session.commit()
+    click.echo(f"Created {user.username} ({role}, {scope}).")
+
+
+def register(app) -> None:
+    app.cli.add_command(users)

@@ -1,0 +1,106 @@
+"""The access policy: which roles may use which endpoint, and which scoped object the URL names.
+
+Every endpoint of the application must appear here: an endpoint missing from the table is refused
+at run time (fail closed) and fails the access-matrix test. Scope (which *objects* a user may see)
+is enforced by trainer.auth.scoping; this table decides which *roles* may use an endpoint at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainer.enums import Role
+
+A = Role.ADMIN
+TO = Role.TRAINING_OFFICER
+EV = Role.EVALUATOR
+CO = Role.COMMANDER
+TR = Role.TRAINEE
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] = frozenset()
+    public: bool = False          # no login needed
+    any_user: bool = False        # any signed-in user, whatever their grants
+    obj: str | None = None        # the scoped object kind named by the URL (person, unit, exercise, ...)
+
+    def allows(self, user) -> bool:
+        if self.public:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        if self.any_user:
+            return True
+        return bool(user.roles & self.roles)
+
+
+def public() -> Rule:
+    return Rule(public=True)
+
+
+def signed_in() -> Rule:
+    return Rule(any_user=True)
+
+
+def roles(*names: Role, obj: str | None = None) -> Rule:
+    return Rule(roles=frozenset(names), obj=obj)
+
+
+POLICY: dict[str, Rule] = {
+    # --- core ---------------------------------------------------------------------------------
+    "static": public(),
+    "core.index": signed_in(),
+    "core.healthz": public(),
+    "core.notifications": signed_in(),
+    "core.notification_read": signed_in(),
+    # --- auth ---------------------------------------------------------------------------------
+    "auth.login": public(),
+    "auth.logout": signed_in(),
+    "auth.change_password": signed_in(),
+    "auth.profile": signed_in(),
+    "auth.admin_users": roles(A),
+    "auth.admin_user_new": roles(A),
+    "auth.admin_user": roles(A, obj="user"),
+    "auth.admin_user_grant_add": roles(A, obj="user"),
+    "auth.admin_user_grant_remove": roles(A, obj="user"),
+    "auth.admin_user_disable": roles(A, obj="user"),
+    "auth.admin_user_enable": roles(A, obj="user"),
+    "auth.admin_user_reset": roles(A, obj="user"),
+    "auth.bulk_accounts": roles(A, TO, obj="unit"),
+    # --- audit --------------------------------------------------------------------------------
+    "audit.events": roles(A),
+    "audit.verify": roles(A),
+    # --- org ----------------------------------------------------------------------------------
+    "org.nations": roles(A),
+    "org.nation_toggle": roles(A),
+    "org.units": roles(A, TO, CO),
+    "org.unit_new": roles(A, TO),
+    "org.unit": roles(A, TO, CO, obj="unit"),
+    "org.unit_edit": roles(A, TO, obj="unit"),
+    "org.people": roles(A, TO, CO),
+    "org.person_new": roles(A, TO),
+    "org.person": roles(A, TO, CO, TR, obj="person"),
+    "org.person_edit": roles(A, TO, obj="person"),
+    "org.person_transfer": roles(A, TO, obj="person"),
+    "org.person_leave": roles(A, TO, obj="person"),
+    "org.roster_import": roles(A, TO),
+    # --- curricula ----------------------------------------------------------------------------
+    "curricula.index": signed_in(),
+    # --- learning -----------------------------------------------------------------------------
+    "learning.index": signed_in(),
+    # --- exercises ----------------------------------------------------------------------------
+    "exercises.index": signed_in(),
+    # --- assessments --------------------------------------------------------------------------
+    "assessments.index": roles(A, EV, TO, CO),
+    # --- readiness ----------------------------------------------------------------------------
+    "readiness.index": roles(A, CO, TO),
+    # --- certificates -------------------------------------------------------------------------
+    "certificates.index": signed_in(),
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    if endpoint is None:
+        return None
+    return POLICY.get(endpoint)

@@ -1,0 +1,84 @@
+"""The one scoping helper: which objects a user may reach, as SQL conditions.
+
+Every query for a scoped object goes through `scope_condition` (or `get_scoped`). Each object kind
+registers how its rows map to a scope: a nation, a unit subtree, the user's own person, or the
+exercises where the user's person is a confirmed evaluator. An object out of scope is reported as
+not found, never as forbidden, so its existence is not revealed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from trainer.enums import Role, ScopeKind
+from trainer.errors import NotFound
+from trainer.extensions import db
+
+# kind -> (model, function(grant, actor) -> condition on that model)
+_KINDS: dict[str, tuple[type, Callable]] = {}
+
+
+def register_kind(kind: str, model: type, condition_for_grant: Callable) -> None:
+    _KINDS[kind] = (model, condition_for_grant)
+
+
+def scope_condition(actor, kind: str, roles: Iterable[Role | str]) -> ColumnElement[bool]:
+    """A condition true for the objects of `kind` that `actor` reaches through grants of `roles`."""
+    model, for_grant = _KINDS[kind]
+    wanted = {Role(r) for r in roles}
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return false()
+    parts = []
+    for grant in actor.grants:
+        role = Role(grant.role)
+        if role not in wanted:
+            continue
+        if role is Role.ADMIN or ScopeKind(grant.scope_kind) is ScopeKind.MISSION:
+            return true()
+        part = for_grant(grant, actor)
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        return false()
+    return or_(*parts)
+
+
+def scoped_select(actor, kind: str, roles: Iterable[Role | str]):
+    model, _ = _KINDS[kind]
+    return select(model).where(scope_condition(actor, kind, roles))
+
+
+def get_scoped(actor, kind: str, object_id, roles: Iterable[Role | str]):
+    """The object of `kind` with this id if `actor` reaches it through `roles`; NotFound otherwise."""
+    model, _ = _KINDS[kind]
+    pk = model.__mapper__.primary_key[0]
+    try:
+        if pk.type.python_type is int:
+            object_id = int(object_id)
+    except (TypeError, ValueError, NotImplementedError):
+        raise NotFound()
+    obj = db.session.execute(
+        select(model).where(pk == object_id, scope_condition(actor, kind, roles))
+    ).unique().scalar_one_or_none()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def in_scope(actor, kind: str, obj, roles: Iterable[Role | str]) -> bool:
+    model, _ = _KINDS[kind]
+    pk = model.__mapper__.primary_key[0]
+    value = getattr(obj, pk.key)
+    return db.session.execute(
+        select(pk).where(pk == value, scope_condition(actor, kind, roles))
+    ).first() is not None
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_KINDS)
+
+
+# Exercise-reach for evaluators is provided by the exercises domain; until then it reaches nothing.
+evaluator_person_ids: Callable | None = None

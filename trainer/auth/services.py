@@ -1,0 +1,232 @@
+"""Accounts: sign-in with throttling, passwords, grants, disabling, one-time passwords, bulk trainee accounts."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from trainer.audit.services import record_event
+from trainer.auth.models import Grant, LoginAttempt, User
+from trainer.auth.passwords import hash_password, password_problems, verify_password
+from trainer.db import utcnow
+from trainer.enums import Role, ScopeKind
+from trainer.errors import Conflict, Invalid, NotFound
+from trainer.extensions import db
+
+# A hash to verify against when the account does not exist, so that timing does not reveal it.
+_DUMMY_HASH_CACHE: dict[int, str] = {}
+
+
+@dataclass
+class AuthSettings:
+    hasher: object
+    min_length: int = 12
+    max_length: int = 128
+    max_failures_account: int = 5
+    max_failures_address: int = 20
+    window_minutes: int = 15
+
+    @classmethod
+    def from_config(cls, config) -> "AuthSettings":
+        from trainer.auth.passwords import hasher_from_config
+
+        return cls(
+            hasher=hasher_from_config(config),
+            min_length=config["PASSWORD_MIN_LENGTH"],
+            max_length=config["PASSWORD_MAX_LENGTH"],
+            max_failures_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            max_failures_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            window_minutes=config["LOGIN_WINDOW_MINUTES"],
+        )
+
+
+class Throttled(Exception):
+    def __init__(self, minutes: int):
+        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} minutes.")
+        self.minutes = minutes
+
+
+def normalise_username(username: str) -> str:
+    return unicodedata.normalize("NFKC", username or "").strip().lower()[:80]
+
+
+def authenticate(settings: AuthSettings, username: str, password: str, address: str) -> User | None:
+    """The user for these credentials, or None. Raises Throttled after too many recent failures."""
+    username = normalise_username(username)
+    address = (address or "unknown")[:64]
+    since = utcnow() - dt.timedelta(minutes=settings.window_minutes)
+    by_account = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.username == username, LoginAttempt.attempted_at >= since))
+    by_address = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.address == address, LoginAttempt.attempted_at >= since))
+    if by_account >= settings.max_failures_account or by_address >= settings.max_failures_address:
+        raise Throttled(settings.window_minutes)
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        dummy = _DUMMY_HASH_CACHE.setdefault(id(settings.hasher), hash_password(settings.hasher, secrets.token_hex(16)))
+        verify_password(settings.hasher, dummy, password)
+        ok = False
+    else:
+        ok = verify_password(settings.hasher, user.password_hash, password) and not user.disabled
+    if not ok:
+        db.session.add(LoginAttempt(username=username, address=address))
+        db.session.flush()
+        return None
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    if settings.hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(settings.hasher, password)
+    user.last_login_at = utcnow()
+    record_event(user, "auth.login", user)
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_version += 1
+
+
+def logout_user_everywhere(user: User) -> None:
+    end_all_sessions(user)
+    record_event(user, "auth.logout", user)
+    db.session.flush()
+
+
+def _check_password(settings: AuthSettings, password: str, username: str) -> None:
+    problems = password_problems(password, min_length=settings.min_length,
+                                 max_length=settings.max_length, username=username)
+    if problems:
+        raise Invalid(" ".join(problems), errors=[("password", p) for p in problems])
+
+
+def change_password(settings: AuthSettings, user: User, current: str, new: str) -> None:
+    if not verify_password(settings.hasher, user.password_hash, current):
+        raise Invalid("The current password is not correct.", errors=[("current_password", "Not correct.")])
+    _check_password(settings, new, user.username)
+    if verify_password(settings.hasher, user.password_hash, new):
+        raise Invalid("Choose a password different from the current one.", errors=[("password", "Same as before.")])
+    user.password_hash = hash_password(settings.hasher, new)
+    user.must_change_password = False
+    end_all_sessions(user)
+    record_event(user, "auth.password_changed", user)
+    db.session.flush()
+
+
+def create_user(settings: AuthSettings, actor, *, username: str, display_name: str, password: str | None = None,
+                email: str | None = None, person_id: int | None = None, grants: list[tuple] = (),
+                must_change_password: bool = False, timezone: str = "UTC", audit: bool = True) -> tuple[User, str | None]:
+    """Create an account. Without a password a one-time password is generated and returned."""
+    username = normalise_username(username)
+    if not username or any(c.isspace() for c in username):
+        raise Invalid("An account name is required and may not contain spaces.", errors=[("username", "Invalid.")])
+    if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
+        raise Conflict(f"The account name {username!r} is taken.", errors=[("username", "Taken.")])
+    one_time = None
+    if password is None:
+        one_time = generate_one_time_password()
+        password = one_time
+        must_change_password = True
+    else:
+        _check_password(settings, password, username)
+    user = User(username=username, display_name=display_name or username, email=email or None,
+                password_hash=hash_password(settings.hasher, password), person_id=person_id,
+                must_change_password=must_change_password, timezone=timezone)
+    db.session.add(user)
+    db.session.flush()
+    for grant in grants:
+        _add_grant(user, *grant)
+    if audit:
+        record_event(actor, "user.create", user, after={"username": username, "grants": [g.describe() for g in user.grants]})
+    db.session.flush()
+    return user, one_time
+
+
+def generate_one_time_password() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
+    return "-".join(groups)
+
+
+def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> Grant:
+    role = Role(role)
+    kind = ScopeKind(scope_kind)
+    if kind is ScopeKind.NATION and not nation_code:
+        raise Invalid("A nation scope needs a nation.")
+    if kind is ScopeKind.UNIT and not unit_id:
+        raise Invalid("A unit scope needs a unit.")
+    if role is Role.TRAINEE and kind is not ScopeKind.SELF:
+        raise Invalid("A trainee's scope is their own record.")
+    if kind is ScopeKind.SELF and not user.person_id:
+        raise Invalid("An own-record scope needs the account to be linked to a person.")
+    if role is Role.EVALUATOR and kind not in (ScopeKind.EXERCISES,):
+        raise Invalid("An evaluator's scope is the exercises they are assigned to.")
+    grant = Grant(role=role.value, scope_kind=kind.value,
+                  nation_code=nation_code if kind is ScopeKind.NATION else None,
+                  unit_id=unit_id if kind is ScopeKind.UNIT else None)
+    user.grants.append(grant)
+    db.session.flush()
+    return grant
+
+
+def add_grant(actor, user: User, role, scope_kind, nation_code=None, unit_id=None) -> Grant:
+    grant = _add_grant(user, role, scope_kind, nation_code, unit_id)
+    end_all_sessions(user)
+    record_event(actor, "user.grant_add", user, after=grant.describe())
+    db.session.flush()
+    return grant
+
+
+def remove_grant(actor, user: User, grant_id: int) -> None:
+    grant = next((g for g in user.grants if g.id == grant_id), None)
+    if grant is None:
+        raise NotFound()
+    described = grant.describe()
+    user.grants.remove(grant)
+    end_all_sessions(user)
+    record_event(actor, "user.grant_remove", user, before=described)
+    db.session.flush()
+
+
+def set_disabled(actor, user: User, disabled: bool) -> None:
+    if actor is not None and actor.id == user.id and disabled:
+        raise Invalid("You cannot disable your own account.")
+    user.disabled = disabled
+    end_all_sessions(user)
+    record_event(actor, "user.disable" if disabled else "user.enable", user)
+    db.session.flush()
+
+
+def reset_password(settings: AuthSettings, actor, user: User) -> str:
+    one_time = generate_one_time_password()
+    user.password_hash = hash_password(settings.hasher, one_time)
+    user.must_change_password = True
+    end_all_sessions(user)
+    record_event(actor, "user.password_reset", user)
+    db.session.flush()
+    return one_time
+
+
+def update_profile(actor: User, *, timezone: str, language: str, display_name: str | None = None) -> None:
+    import zoneinfo
+
+    if timezone not in zoneinfo.available_timezones():
+        raise Invalid("Choose a time zone from the list.", errors=[("timezone", "Unknown time zone.")])
+    if language not in ("en", "fr"):
+        raise Invalid("Choose English or French.", errors=[("language", "Unknown language.")])
+    before = {"timezone": actor.timezone, "language": actor.language}
+    actor.timezone, actor.language = timezone, language
+    if display_name:
+        actor.display_name = display_name[:200]
+    record_event(actor, "user.profile", actor, before=before, after={"timezone": timezone, "language": language})
+    db.session.flush()
+
+
+def list_users(search: str | None = None):
+    query = select(User).order_by(User.username)
+    if search:
+        like = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.username).like(like) | func.lower(User.display_name).like(like))
+    return query

@@ -1,0 +1,127 @@
+"""Configuration: defaults -> instance/config.py -> TRAINER_* environment variables -> explicit mapping."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS: dict = {
+    # Storage
+    "SQLALCHEMY_DATABASE_URI": None,  # derived from the instance path when not set
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Sessions
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "trainer_session",
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,
+    # Passwords: argon2id, about 46 MiB and one pass (OWASP's first recommended setting)
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 47104,
+    "ARGON2_PARALLELISM": 1,
+    "PASSWORD_MIN_LENGTH": 12,
+    "PASSWORD_MAX_LENGTH": 128,
+    # Login throttling: failures allowed inside the window, per account and per client address
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_WINDOW_MINUTES": 15,
+    # Uploads
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "ROSTER_MAX_ROWS": 60000,
+    "ROSTER_MAX_BYTES": 16 * 1024 * 1024,
+    "XLSX_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+    # Learning
+    "ATTEMPTS_PER_DAY": 3,
+    # Markings printed on exports (MSEL, AAR, readiness reports)
+    "CLASSIFICATION_MARKING": "UNCLASSIFIED",
+    "RELEASABILITY_MARKING": "RELEASABLE TO PARTICIPATING NATIONS",
+    # Certificates
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "VERIFY_RATE_LIMIT_PER_MINUTE": 30,
+    # Readiness thresholds (percent ready)
+    "READINESS_GREEN": 90,
+    "READINESS_AMBER": 70,
+    # E-mail (reminders are sent only when SMTP_HOST is set)
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "trainer@localhost",
+    "SMTP_STARTTLS": False,
+    # Forms
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PREFERRED_URL_SCHEME": "http",
+}
+
+# TRAINER_<NAME> environment variables that map onto settings with another name.
+ENV_ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+}
+
+
+def _coerce(raw: str, current):
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, (dict, list)):
+        return json.loads(raw)
+    return raw
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    app.config.update(DEFAULTS)
+    instance_config = Path(app.instance_path) / "config.py"
+    if instance_config.exists():
+        app.config.from_pyfile(str(instance_config))
+    for key, raw in os.environ.items():
+        if not key.startswith("TRAINER_") or key in {"TRAINER_INSTANCE_PATH"}:
+            continue
+        name = key[len("TRAINER_"):]
+        name = ENV_ALIASES.get(name, name)
+        app.config[name] = _coerce(raw, app.config.get(name))
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "trainer.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 15, "check_same_thread": False})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app, "secret_key")
+    app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+
+
+def _instance_secret(app, name: str) -> str:
+    """A random secret generated once into the instance folder, readable only by its owner."""
+    path = Path(app.instance_path) / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first
+        return path.read_text().strip()
+    try:
+        os.write(fd, value.encode())
+    finally:
+        os.close(fd)
+    return value

@@ -1,0 +1,61 @@
+"""`flask --app wsgi demo seed|logins`"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from trainer.auth.services import AuthSettings
+from trainer.demo import services
+from trainer.errors import DomainError
+from trainer.extensions import db
+
+demo = AppGroup("demo", help="Demonstration data.")
+
+DEFAULT_PASSWORD = "peacekeeping-demo-2026"
+
+
+@demo.command("seed")
+@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account.")
+@click.option("--reset", is_flag=True, help="Delete all existing data first.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")
+def seed_command(scale, password, reset, if_empty):
+    """Fill the database with demonstration data."""
+    if not services.database_is_empty():
+        if if_empty:
+            click.echo("The database already has data; demo seed skipped.")
+            return
+        if not reset:
+            raise click.ClickException("The database is not empty. Use --reset to delete everything and reseed.")
+        services.reset_database()
+    settings = AuthSettings.from_config(current_app.config)
+    from trainer.auth.passwords import password_problems
+
+    problems = password_problems(password)
+    if problems:
+        raise click.ClickException("Demo password rejected: " + " ".join(problems))
+    try:
+        ctx = services.seed(scale, password, settings)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message)
+    db.session.commit()
+    click.echo(f"Seeded {scale} demo data: {len(ctx.nations)} nations, {len(ctx.units)} units.")
+
+
+@demo.command("logins")
+def logins_command():
+    """Print the demo accounts."""
+    rows = services.demo_logins()
+    if not rows:
+        click.echo("No accounts yet.")
+        return
+    click.echo("Demo accounts (password: the one given to `demo seed`, by default "
+               f"{DEFAULT_PASSWORD!r}):")
+    for username, description in rows:
+        click.echo(f"  {username:<20} {description}")
+
+
+def register(app) -> None:
+    app.cli.add_command(demo)

@@ -1,0 +1,95 @@
+"""Domain errors raised by services, and the handlers that turn them (and HTTP errors) into pages."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str = "", *, errors: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Cannot be processed",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+MESSAGES = {
+    400: "The request could not be understood. Please check what you entered and try again.",
+    403: "Your account does not have access to this page.",
+    404: "There is nothing here, or you do not have access to it.",
+    405: "That action is not available here.",
+    409: "Someone else changed this at the same time. Nothing of yours was lost: review and try again.",
+    413: "The upload is larger than allowed.",
+    422: "The input could not be processed.",
+    429: "Too many requests. Wait a little and try again.",
+    500: "An unexpected error happened. Nothing was changed. The administrators have the details.",
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(status: int, message: str | None = None, errors: list | None = None):
+    from trainer.extensions import db
+
+    db.session.rollback()
+    message = message or MESSAGES.get(status, "")
+    if wants_json():
+        return jsonify(error=TITLES.get(status, "Error"), message=message, errors=errors or []), status
+    return (
+        render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"),
+                        message=message, errors=errors or []),
+        status,
+    )
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return render_error(error.status, error.message or None, error.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        status = error.code or 500
+        message = MESSAGES.get(status) if status in (403, 404, 500) else (error.description or None)
+        return render_error(status, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,29 @@
+"""NATO grade codes (STANAG 2116) and the police and civilian category codes, from data/grade_codes.yaml."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data" / "grade_codes.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def grade_codes() -> dict[str, dict]:
+    with DATA.open(encoding="utf-8") as fh:
+        entries = yaml.safe_load(fh)
+    return {e["code"]: e for e in entries}
+
+
+def is_valid_grade(code: str | None) -> bool:
+    return bool(code) and code in grade_codes()
+
+
+def grade_label(code: str) -> str:
+    entry = grade_codes().get(code)
+    return entry["label"] if entry else code
+
+
+def grade_choices() -> list[tuple[str, str]]:
+    return [(code, e["label"]) for code, e in grade_codes().items()]

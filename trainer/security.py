@@ -1,0 +1,130 @@
+"""Sessions checked against the database, the access policy on every request, and security headers."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import urljoin, urlsplit
+
+from flask import abort, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user, logout_user
+
+from trainer.auth.policy import rule_for
+from trainer.db import write_intent
+from trainer.errors import wants_json
+from trainer.extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-host, path-only redirect targets: no scheme, no host, no backslashes or control characters."""
+    if not target or len(target) > 2000:
+        return False
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return False
+    joined = urlsplit(urljoin(request.host_url, target))
+    return joined.netloc == urlsplit(request.host_url).netloc
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or (bool(request) and request.is_secure)
+
+
+def init_app(app) -> None:
+    app.session_interface = SessionInterface()
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from trainer.auth.models import User
+
+        try:
+            raw_id, raw_version = user_id.split(":", 1)
+            user = db.session.get(User, int(raw_id))
+            version = int(raw_version)
+        except (ValueError, TypeError):
+            return None
+        if user is None or user.disabled or user.session_version != version:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if wants_json():
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def _begin():
+        write_intent.set(request.method not in SAFE_METHODS)
+        g.request_started = time.perf_counter()
+
+    @app.before_request
+    def _session_lifetime():
+        if not current_user.is_authenticated:
+            return None
+        now = int(time.time())
+        idle = app.config["IDLE_TIMEOUT_MINUTES"] * 60
+        absolute = app.config["SESSION_LIFETIME_HOURS"] * 3600
+        started = session.get("started_at", now)
+        last = session.get("seen_at", now)
+        if now - last > idle or now - started > absolute:
+            logout_user()
+            session.clear()
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
+        session["started_at"] = started
+        # Only refresh the stored activity time once a minute, so most responses keep the same cookie.
+        if now - last > 60:
+            session["seen_at"] = now
+        return None
+
+    @app.before_request
+    def _enforce_policy():
+        if request.endpoint is None:
+            return None  # 404 follows
+        rule = rule_for(request.endpoint)
+        if rule is None:
+            app.logger.error("endpoint %s is not in the access policy", request.endpoint)
+            abort(403)
+        if rule.public:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if getattr(current_user, "must_change_password", False) and request.endpoint not in {
+            "auth.change_password", "auth.logout", "static"}:
+            return redirect(url_for("auth.change_password"))
+        if not rule.allows(current_user):
+            abort(403)
+        return None
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user.is_authenticated and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+

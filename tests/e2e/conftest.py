@@ -1,0 +1,220 @@
+"""Real-browser fixtures: the app served over HTTP from a thread, and Playwright driving Chromium.
+
+- `live_server`: a fresh app per test on a file-based SQLite database built through the migrations,
+  with CSRF protection on (a real browser posts real forms), served on 127.0.0.1:<free port>.
+  It has `.url` and `.app`; seed data with `with live_server.app.app_context(): ...` and commit.
+- `browser`: one headless Chromium for the run (the Debian `chromium` package; Playwright never
+  downloads a browser of its own).
+- `page`: a new browser context and page per test (default timeout 10 s); a screenshot is saved to
+  `test-artifacts/` when the test fails.
+- `e2e_login(page, live_server, username, password)`: signs in through the login form.
+
+Without CI=true a missing Chromium (or Playwright) skips these tests with a message; with CI=true
+it fails them.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BASE_CONFIG, IN_CI, PASSWORD  # noqa: F401  (PASSWORD re-exported for journeys)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+# Never let Playwright fetch a browser build: only the system Chromium is used.
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def _missing(message: str):
+    if IN_CI:
+        pytest.fail(f"CI=true: {message}", pytrace=False)
+    pytest.skip(f"{message}: skipping the real-browser tests")
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("TRAINER_CHROMIUM")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+# --- the served app ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def e2e_template(tmp_path_factory):
+    """A SQLite file with the schema built once through the migrations; each test copies it."""
+    from flask_migrate import upgrade
+
+    from trainer import create_app
+    from trainer.extensions import db
+
+    folder = tmp_path_factory.mktemp("e2e-template")
+    path = folder / "template.db"
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "INSTANCE_PATH": str(folder / "instance")})
+    with app.app_context():
+        upgrade(revision="heads")
+        db.engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    return path
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    server: object
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_server_config():
+    """Override in a journey module to change the served app's settings."""
+    return {}
+
+
+@pytest.fixture
+def live_server(e2e_template, tmp_path, live_server_config):
+    from werkzeug.serving import make_server
+
+    from trainer import create_app
+    from trainer.extensions import db
+
+    path = tmp_path / "live.db"
+    shutil.copyfile(e2e_template, path)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    config = {**BASE_CONFIG, "TESTING": False, "WTF_CSRF_ENABLED": True, "ARGON2_MEMORY_KIB": 1024,
+              "ARGON2_TIME_COST": 1, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+              "INSTANCE_PATH": str(instance), **live_server_config}
+    app = create_app(config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
+    config_url = f"http://127.0.0.1:{port}"
+    app.config["PUBLIC_URL"] = config_url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    live = LiveServer(url=config_url, app=app, server=server, thread=thread)
+    try:
+        yield live
+    finally:
+        live.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        _missing("Chromium not found (install Debian's `chromium` package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed (pip install -r requirements-dev.txt)")
+    manager = sync_playwright().start()
+    try:
+        launched = manager.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - report why the browser did not start
+        manager.stop()
+        _missing(f"Chromium at {executable} did not start: {exc}")
+    try:
+        yield launched
+    finally:
+        launched.close()
+        manager.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                  timezone_id="UTC", service_workers="block")
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    # Nothing may be loaded from another host: abort any such request so that the test notices.
+    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"), lambda route: route.abort())
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            try:
+                ARTIFACTS.mkdir(exist_ok=True)
+                name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+                pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                (ARTIFACTS / f"{name}.html").write_text(pg.content(), encoding="utf-8")
+            except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's failure
+                pass
+        context.close()
+
+
+def e2e_login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait for the landing page."""
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("Account name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    if "/login" in page.url:
+        alert = page.locator(".alert").all_inner_texts()
+        raise AssertionError(f"sign-in as {username!r} failed: {alert}")
+
+
+@pytest.fixture
+def e2e_user(live_server):
+    """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed."""
+    def make(role="admin", scope="mission", *, username, password=PASSWORD, nation=None, unit=None, person=None):
+        from trainer.auth.services import AuthSettings, create_user
+        from trainer.extensions import db
+        from trainer.org.services import ensure_nation
+
+        with live_server.app.app_context():
+            grants = []
+            if scope == "nation":
+                ensure_nation(nation or "NPL")
+                grants.append((role, "nation", nation or "NPL"))
+            elif scope == "unit":
+                grants.append((role, "unit", None, unit))
+            else:
+                grants.append((role, scope))
+            user, _ = create_user(AuthSettings.from_config(live_server.app.config), None, username=username,
+                                  display_name=username.replace(".", " ").title(), password=password,
+                                  person_id=person, grants=grants)
+            db.session.commit()
+            return user.id
+    return make

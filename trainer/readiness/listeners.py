@@ -1,0 +1,53 @@
+"""Keeps the readiness intervals exact whatever code path records a completion or a waiver.
+
+ORM inserts and updates of completions, waivers and modules (a new major version) are noticed at
+flush time; the affected people's intervals are rebuilt in the same transaction, just before it
+commits. Bulk Core inserts (demo data, imports) must call intervals.refresh_people or rebuild_all.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+_PENDING_KEY = "readiness_pending_people"
+_REBUILD_KEY = "readiness_rebuild_all"
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session, flush_context):
+    from trainer.readiness.models import Waiver
+
+    try:
+        from trainer.learning.models import Completion
+    except ImportError:  # learning domain not present
+        Completion = None
+    try:
+        from trainer.curricula.models import Module
+    except ImportError:
+        Module = None
+    pending = session.info.setdefault(_PENDING_KEY, set())
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Waiver) or (Completion is not None and isinstance(obj, Completion)):
+            pending.add(obj.person_id)
+        elif Module is not None and isinstance(obj, Module) and obj in session.new:
+            session.info[_REBUILD_KEY] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _apply(session):
+    from trainer.readiness import intervals
+
+    rebuild = session.info.pop(_REBUILD_KEY, False)
+    pending = session.info.pop(_PENDING_KEY, set())
+    if rebuild:
+        session.flush()
+        intervals.rebuild_all()
+    elif pending:
+        session.flush()
+        intervals.refresh_people(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_REBUILD_KEY, None)

@@ -1,0 +1,84 @@
+"""Readiness: validity intervals kept exact on every change, exercise credits and waivers."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.db import UTCDateTime, utcnow
+from trainer.extensions import db
+
+
+class ReadinessInterval(db.Model):
+    """One stretch of dates (inclusive) during which one requirement of one person is covered.
+
+    Rebuilt for a person whenever their completions or waivers change (see intervals.py), so that
+    "is X covered on date D" is a single indexed range query for any number of people.
+    """
+
+    __tablename__ = "readiness_intervals"
+    __table_args__ = (
+        Index("ix_readiness_intervals_person_req", "person_id", "requirement", "start_on"),
+        Index("ix_readiness_intervals_req_dates", "requirement", "start_on", "end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    requirement: Mapped[str] = mapped_column(String(40))  # a module code
+    basis: Mapped[str] = mapped_column(String(16))        # completion | waiver
+    source_id: Mapped[int] = mapped_column()
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    end_on: Mapped[dt.date] = mapped_column(Date)
+    # Why the interval ends before the evidence's own expiry: "superseded" when a new major version
+    # of the module requires retraining.
+    cut: Mapped[str | None] = mapped_column(String(16))
+    module_version: Mapped[str | None] = mapped_column(String(16))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ExerciseCredit(db.Model):
+    """An adjudicated P or S in an exercise, credited to a player (or each confirmed player of a unit)."""
+
+    __tablename__ = "exercise_credits"
+    __table_args__ = (
+        UniqueConstraint("person_id", "exercise_id", "objective_id"),
+        Index("ix_exercise_credits_person_ended", "person_id", "ended_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    exercise_id: Mapped[int] = mapped_column()
+    objective_id: Mapped[int] = mapped_column()
+    exercise_code: Mapped[str] = mapped_column(String(40))
+    exercise_title: Mapped[str] = mapped_column(String(300))
+    exercise_type: Mapped[str] = mapped_column(String(20))
+    rating: Mapped[str] = mapped_column(String(1))
+    ended_on: Mapped[dt.date] = mapped_column(Date)
+    adjudication_id: Mapped[int | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Waiver(db.Model):
+    """One requirement of one person waived by a commander in scope, with authority, reason and expiry."""
+
+    __tablename__ = "waivers"
+    __table_args__ = (Index("ix_waivers_person_req", "person_id", "requirement"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    requirement: Mapped[str] = mapped_column(String(40))  # a module code, or "exercise"
+    authority: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    person = relationship("Person")
+
+from trainer.readiness import listeners as _listeners  # noqa: E402,F401  (keeps intervals exact)

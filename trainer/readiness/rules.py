@@ -1,0 +1,169 @@
+"""Pure readiness rules: how one requirement's state on a date follows from its intervals.
+
+No Flask and no database here: the engine feeds these functions plain values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+class State:
+    MET = "met"
+    WAIVED = "waived"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    MISSING = "missing"
+    SUPERSEDED = "superseded"
+    ON_HOLD = "on_hold"
+
+    COUNTS_AS_MET = frozenset({MET, WAIVED, EXPIRING})
+    ALL = (MET, WAIVED, EXPIRING, EXPIRED, MISSING, SUPERSEDED, ON_HOLD)
+    LABELS = {MET: "met", WAIVED: "waived", EXPIRING: "expiring", EXPIRED: "expired", MISSING: "missing",
+              SUPERSEDED: "superseded", ON_HOLD: "on hold"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A covered stretch, inclusive at both ends."""
+
+    start_on: dt.date
+    end_on: dt.date
+    basis: str                      # completion | waiver
+    source_id: int
+    cut: str | None = None          # "superseded" when a new major version ended it early
+    module_version: str | None = None
+    completed_on: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@dataclass
+class RequirementStatus:
+    kind: str                       # module | exercise | screening
+    key: str                        # module code, "exercise" or "screening"
+    state: str
+    reason: str
+    valid_until: dt.date | None = None
+    evidence: dict | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.state in State.COUNTS_AS_MET
+
+    @property
+    def label(self) -> str:
+        return State.LABELS[self.state]
+
+
+@dataclass
+class PersonReadiness:
+    person_id: int
+    profile_code: str
+    as_of: dt.date
+    requirements: list[RequirementStatus] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return all(r.met for r in self.requirements)
+
+    @property
+    def gaps(self) -> list[RequirementStatus]:
+        return [r for r in self.requirements if not r.met]
+
+    @property
+    def valid_until(self) -> dt.date | None:
+        """The last day on which everything stays covered (earliest end of the evidence)."""
+        ends = [r.valid_until for r in self.requirements if r.valid_until is not None]
+        return min(ends) if ends else None
+
+
+def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warning_days: int) -> RequirementStatus:
+    """State of one module requirement on `as_of` from that person's spans for the module."""
+    covering = [s for s in spans if s.start_on <= as_of <= s.end_on]
+    waiver = next((s for s in covering if s.basis == "waiver"), None)
+    completion = max((s for s in covering if s.basis == "completion"), key=lambda s: s.end_on, default=None)
+    if completion is not None:
+        evidence = _evidence(code, completion)
+        days_left = (completion.end_on - as_of).days
+        if days_left < warning_days:
+            why = "a new version requires retraining" if completion.cut == "superseded" else "it expires"
+            return RequirementStatus("module", code, State.EXPIRING,
+                                     f"{title}: completed {completion.completed_on:%d %b %Y} (version {completion.module_version}); "
+                                     f"valid until {completion.end_on:%d %b %Y} — {why} in {days_left} days.",
+                                     completion.end_on, evidence)
+        return RequirementStatus("module", code, State.MET,
+                                 f"{title}: completed {completion.completed_on:%d %b %Y} (version {completion.module_version}), "
+                                 f"valid until {completion.end_on:%d %b %Y}.", completion.end_on, evidence)
+    if waiver is not None:
+        return RequirementStatus("module", code, State.WAIVED,
+                                 f"{title}: waived until {waiver.end_on:%d %b %Y}.", waiver.end_on,
+                                 {"waiver_id": waiver.source_id, "expires_on": waiver.end_on.isoformat()})
+    past = [s for s in spans if s.basis == "completion" and s.end_on < as_of]
+    if past:
+        last = max(past, key=lambda s: s.end_on)
+        if last.cut == "superseded":
+            return RequirementStatus("module", code, State.SUPERSEDED,
+                                     f"{title}: the completion of version {last.module_version} no longer counts since "
+                                     f"{last.end_on + dt.timedelta(days=1):%d %b %Y}; a new major version must be completed.",
+                                     None, _evidence(code, last))
+        return RequirementStatus("module", code, State.EXPIRED,
+                                 f"{title}: expired on {last.end_on:%d %b %Y}; complete it again.", None, _evidence(code, last))
+    future = [s for s in spans if s.basis == "completion" and s.start_on > as_of]
+    if future:
+        return RequirementStatus("module", code, State.MISSING,
+                                 f"{title}: not completed by {as_of:%d %b %Y} (completed later, on {min(s.start_on for s in future):%d %b %Y}).")
+    return RequirementStatus("module", code, State.MISSING, f"{title}: not completed.")
+
+
+def _evidence(code: str, span: Span) -> dict:
+    return {"completion_id": span.source_id, "module_code": code, "module_version": span.module_version,
+            "completed_on": span.completed_on.isoformat() if span.completed_on else None,
+            "valid_until": span.end_on.isoformat()}
+
+
+def screening_status(screening: str) -> RequirementStatus:
+    if screening == "cleared":
+        return RequirementStatus("screening", "screening", State.MET, "Screening cleared.")
+    if screening == "hold":
+        return RequirementStatus("screening", "screening", State.ON_HOLD, "Screening on hold: the person cannot deploy or be certified until it is cleared.")
+    return RequirementStatus("screening", "screening", State.MISSING, "Screening not yet completed (pending).")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day: 31 January + 1 month = 28/29 February."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], within_months: int,
+                    min_outcome: str, warning_days: int, waiver: dict | None = None) -> RequirementStatus:
+    """State of the exercise requirement from a person's credits (dicts with ended_on, type, rating, ...)."""
+    from trainer.enums import Rating
+
+    order = [r.value for r in Rating]
+    eligible = [c for c in credits if c["exercise_type"] in types
+                and order.index(c["rating"]) <= order.index(min_outcome) and c["ended_on"] <= as_of]
+    type_words = ", ".join(t.replace("_", "-") for t in types)
+    current = [c for c in eligible if add_months(c["ended_on"], within_months) >= as_of]
+    if current:
+        best = max(current, key=lambda c: c["ended_on"])
+        until = add_months(best["ended_on"], within_months)
+        evidence = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in best.items()}
+        text = f"Exercise {best['exercise_code']} ({best['exercise_type'].replace('_', '-')}) rated {best['rating']} on {best['ended_on']:%d %b %Y}; counts until {until:%d %b %Y}."
+        if (until - as_of).days < warning_days:
+            return RequirementStatus("exercise", "exercise", State.EXPIRING, text + f" Expires in {(until - as_of).days} days.", until, evidence)
+        return RequirementStatus("exercise", "exercise", State.MET, text, until, evidence)
+    if waiver is not None:
+        return RequirementStatus("exercise", "exercise", State.WAIVED, f"Exercise requirement waived until {waiver['expires_on']:%d %b %Y}.",
+                                 waiver["expires_on"], {"waiver_id": waiver["id"]})
+    if eligible:
+        last = max(eligible, key=lambda c: c["ended_on"])
+        return RequirementStatus("exercise", "exercise", State.EXPIRED,
+                                 f"Last qualifying exercise {last['exercise_code']} ended {last['ended_on']:%d %b %Y}, more than "
+                                 f"{within_months} months before {as_of:%d %b %Y}.", None)
+    return RequirementStatus("exercise", "exercise", State.MISSING,
+                             f"No {type_words} exercise with an adjudicated {min_outcome} or better in the {within_months} months before {as_of:%d %b %Y}.")

@@ -1,0 +1,294 @@
+"""The certificate as an A4 landscape PDF, drawn on a ReportLab canvas into a buffer.
+
+Names are split into runs by script, each run shaped by HarfBuzz (through a Paragraph with shaping
+on) in the font that has its glyphs, and each drawn name is wrapped in a marked-content span whose
+ActualText is the name itself, so text extraction (copy and paste, `pdftotext`, screen readers)
+returns the exact name even though shaped glyphs no longer map one-to-one onto characters.
+
+The signed envelope (payload + key id + signature) is embedded as a file attachment
+(`certificate.json`, uncompressed) and its fingerprint is printed, so a verifier can check the PDF
+offline with the public keys alone. Pure module: imports neither Flask nor the database.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from trainer.certificates.fonts import RTL_SCRIPTS, font_name, register_fonts, split_runs
+
+PAGE = landscape(A4)
+EMBEDDED_NAME = "certificate.json"
+INK = colors.HexColor("#1b2a41")
+MUTED = colors.HexColor("#5a6472")
+ACCENT = colors.HexColor("#1f5f8b")
+
+
+def shaping_active() -> bool:
+    """True when ReportLab will shape complex scripts (uharfbuzz importable and fonts shapable)."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    from reportlab.pdfbase import pdfmetrics
+
+    register_fonts()
+    return bool(getattr(pdfmetrics.getFont(font_name("arabic")), "shapable", False))
+
+
+def _pdf_text_string(text: str) -> str:
+    """A PDF text string in UTF-16BE with byte order mark, as hex: safe for any character."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _visual_runs(text: str) -> list[tuple[str, str, str]]:
+    """(script, text to draw, text to extract) in left-to-right drawing order.
+
+    Arabic words are shaped one by one by the paragraph layout and laid out left to right, so an
+    Arabic run gets its words reversed here; a name whose first strong run is Arabic reads right to
+    left as a whole, so its runs are reversed too. The extraction text of an RTL run is given in
+    visual order (characters reversed) because text extractors such as poppler's `pdftotext` treat
+    page text as visual order and reverse right-to-left sections back into logical order."""
+    runs = split_runs(text)
+    out = []
+    for script, chunk in runs:
+        if script == "gap":
+            out.append((script, chunk, chunk))
+        elif script in RTL_SCRIPTS:
+            out.append((script, " ".join(reversed(chunk.split())), chunk.strip()[::-1]))
+        else:
+            out.append((script, chunk.strip(), chunk.strip()))
+    strong = [s for s, _ in runs if s != "gap"]
+    if strong and strong[0] in RTL_SCRIPTS:
+        out.reverse()
+    return [r for r in out if r[1]]
+
+
+class TextDrawer:
+    """Draws one line of text in any mix of scripts, shaped, with an ActualText span."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self._cache: dict = {}
+
+    def _paragraph(self, script: str, chunk: str, size: float, bold: bool, color) -> tuple[Paragraph, float]:
+        style = ParagraphStyle("run", fontName=font_name(script, bold), fontSize=size, leading=size * 1.3,
+                               textColor=color, shaping=1)
+        para = Paragraph(escape(chunk), style)
+        para.wrap(10000, size * 3)
+        widths = para.getActualLineWidths0()
+        return para, (max(widths) if widths else 0.0)
+
+    def measure(self, text: str, size: float, bold: bool = False) -> float:
+        return sum(w for _, _, w in self._layout(text, size, bold, INK))
+
+    def _layout(self, text: str, size: float, bold: bool, color):
+        parts = []
+        for script, chunk, extract in _visual_runs(text):
+            if script == "gap":
+                parts.append((None, extract, size * 0.28 * len(chunk)))
+                continue
+            para, width = self._paragraph(script, chunk, size, bold, color)
+            parts.append((para, extract, width))
+        return parts
+
+    def draw(self, x: float, y: float, text: str, size: float, *, bold: bool = False, color=INK,
+             align: str = "left", max_width: float | None = None) -> float:
+        """Draw `text` with its baseline at y; returns the drawn width. Shrinks to fit max_width."""
+        if not text:
+            return 0.0
+        parts = self._layout(text, size, bold, color)
+        width = sum(w for _, _, w in parts)
+        if max_width and width > max_width and size > 6:
+            return self.draw(x, y, text, size * max_width / width * 0.98, bold=bold, color=color,
+                             align=align, max_width=max_width)
+        if align == "center":
+            x -= width / 2
+        elif align == "right":
+            x -= width
+        canvas = self.canvas
+        canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(''.join(p[1] for p in parts))}>> BDC")
+        for para, _chunk, w in parts:
+            if para is not None:
+                # drawOn places the paragraph's top at y + height; put the first baseline on y.
+                para.drawOn(canvas, x, y - para.style.fontSize * 0.3)
+            x += w
+        canvas.addLiteral("EMC")
+        return width
+
+
+def _fmt_date(value) -> str:
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime("%d %b %Y")
+
+
+def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    import segno
+
+    qr = segno.make(text, error="m", micro=False)
+    matrix = qr.matrix
+    n = len(matrix)
+    quiet = 2
+    module = size / (n + 2 * quiet)
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + quiet + 1) * module
+        col = 0
+        while col < n:
+            if row[col]:
+                start = col
+                while col < n and row[col]:
+                    col += 1
+                path.rect(x + (start + quiet) * module, top, (col - start) * module, module)
+            else:
+                col += 1
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _embed_file(canvas: Canvas, name: str, data: bytes, description: str) -> None:
+    """Attach `data` as an embedded file (listed by PDF viewers as an attachment), uncompressed."""
+    doc = canvas._doc
+    stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": PDFName("application#2Fjson"),
+                                      "Params": PDFDictionary({"Size": len(data)})}),
+                       content=data, filters=[])
+    stream_ref = doc.Reference(stream)
+    filespec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name),
+                              "Desc": PDFString(description), "AFRelationship": PDFName("Data"),
+                              "EF": PDFDictionary({"F": stream_ref, "UF": stream_ref})})
+    filespec_ref = doc.Reference(filespec)
+    names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(name), filespec_ref])})})
+    doc.Catalog.Names = doc.Reference(names)
+    doc.Catalog.AF = PDFArray([filespec_ref])
+    if "AF" not in doc.Catalog.__NoDefault__:
+        doc.Catalog.__NoDefault__ = list(doc.Catalog.__NoDefault__) + ["AF"]
+
+
+def render_certificate(payload: dict, *, envelope: bytes, qr_text: str, fingerprint: str,
+                       verify_url: str, key_id: str = "", title: str = "Certificate of readiness") -> bytes:
+    """The certificate PDF as bytes. `payload` holds the certified facts (see services.build_payload)."""
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE, invariant=1, pageCompression=1)
+    person = payload["person"]
+    canvas.setTitle(f"{title} {payload['serial']}")
+    canvas.setAuthor(payload.get("issuer", {}).get("name", ""))
+    canvas.setSubject(f"{person['given_names_latin']} {person['family_name_latin']} — {payload['profile']['code']}")
+    canvas.setKeywords(f"serial={payload['serial']} fingerprint={fingerprint.replace(' ', '')}")
+    canvas.setCreator("trainer")
+    _embed_file(canvas, EMBEDDED_NAME, envelope, "Signed certificate data (Ed25519)")
+    text = TextDrawer(canvas)
+    width, height = PAGE
+    margin = 14 * mm
+
+    # Frame
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(2.2)
+    canvas.rect(margin / 2, margin / 2, width - margin, height - margin, stroke=1, fill=0)
+    canvas.setLineWidth(0.6)
+    canvas.rect(margin / 2 + 4, margin / 2 + 4, width - margin - 8, height - margin - 8, stroke=1, fill=0)
+
+    left = margin + 6 * mm
+    right = width - margin - 6 * mm
+    y = height - margin - 12 * mm
+    text.draw(width / 2, y, title.upper(), 20, bold=True, color=ACCENT, align="center")
+    y -= 16
+    text.draw(width / 2, y, f"Readiness profile: {payload['profile']['code']}"
+              + (f" — {payload['profile']['title']}" if payload['profile'].get('title') else ""),
+              11, color=MUTED, align="center", max_width=right - left)
+
+    # Names: native script large, Latin transliteration beside/below it.
+    native = f"{person['given_names']} {person['family_name']}".strip()
+    latin = f"{person['given_names_latin']} {person['family_name_latin']}".strip()
+    y -= 40
+    text.draw(width / 2, y, native, 26, bold=True, align="center", max_width=right - left)
+    if latin and latin != native:
+        y -= 22
+        text.draw(width / 2, y, latin, 15, color=MUTED, align="center", max_width=right - left)
+    y -= 22
+    rank = " · ".join(p for p in (person.get("national_rank"), person.get("rank_code")) if p)
+    facts = [("Rank", rank), ("Nation", f"{person.get('nation_name') or ''} ({person['nation_code']})"),
+             ("Unit", f"{person.get('unit_name') or ''} ({person.get('unit_code') or ''})"),
+             ("Service number", person.get("service_number") or "")]
+    column = (right - left) / len(facts)
+    for i, (label, value) in enumerate(facts):
+        cx = left + column * i + column / 2
+        text.draw(cx, y, label, 8, color=MUTED, align="center")
+        text.draw(cx, y - 13, value, 10.5, align="center", max_width=column - 8)
+    y -= 34
+
+    # Evidence: modules (left) and exercises (right)
+    canvas.setStrokeColor(colors.HexColor("#c9d3de"))
+    canvas.setLineWidth(0.5)
+    canvas.line(left, y + 8, right, y + 8)
+    qr_size = 42 * mm
+    table_right = right - qr_size - 8 * mm
+    mid = left + (table_right - left) * 0.58
+    y_top = y - 6
+    text.draw(left, y_top, "Modules", 10, bold=True, color=ACCENT)
+    headers = [("Module", left), ("Version", left + 0.44 * (mid - left)), ("Completed", left + 0.58 * (mid - left)),
+               ("Valid until", left + 0.79 * (mid - left))]
+    row_y = y_top - 14
+    for label, x in headers:
+        text.draw(x, row_y, label, 7.5, color=MUTED)
+    modules = payload.get("modules", [])
+    line = 11.5 if len(modules) <= 14 else 9
+    size = 8.5 if len(modules) <= 14 else 7
+    for module in modules:
+        row_y -= line
+        code = module["code"] + (" (waived)" if module.get("state") == "waived" else "")
+        text.draw(headers[0][1], row_y, code, size, max_width=headers[1][1] - headers[0][1] - 4)
+        text.draw(headers[1][1], row_y, module.get("version") or "—", size)
+        text.draw(headers[2][1], row_y, _fmt_date(module.get("completed_on")), size)
+        text.draw(headers[3][1], row_y, _fmt_date(module.get("valid_until")), size)
+
+    ex_left = mid + 6 * mm
+    text.draw(ex_left, y_top, "Exercises", 10, bold=True, color=ACCENT)
+    row_y = y_top - 14
+    exercises = payload.get("exercises", [])
+    if not exercises:
+        text.draw(ex_left, row_y, "No exercise required by this profile.", 8, color=MUTED)
+    for exercise in exercises:
+        label = " ".join(p for p in (exercise.get("code"), exercise.get("title")) if p)
+        text.draw(ex_left, row_y, label, 8.5, max_width=table_right - ex_left)
+        row_y -= 10.5
+        outcome = f"Outcome {exercise.get('rating') or '—'} · {exercise.get('type') or ''} · ended {_fmt_date(exercise.get('ended_on'))}"
+        text.draw(ex_left, row_y, outcome, 7.5, color=MUTED, max_width=table_right - ex_left)
+        row_y -= 13
+
+    # Footer: dates, issuer, serial, fingerprint; QR at the right
+    qr_x = right - qr_size
+    qr_y = margin + 6 * mm
+    _draw_qr(canvas, qr_text, qr_x, qr_y, qr_size)
+    text.draw(qr_x + qr_size / 2, qr_y - 9, "Scan to verify", 7, color=MUTED, align="center")
+    fy = margin + 30 * mm
+    issuer = payload.get("issuer", {})
+    footer = [("Issued", _fmt_date(payload["issued_on"])), ("Valid until", _fmt_date(payload.get("valid_until"))),
+              ("Issued by", issuer.get("name") or ""), ("Serial", payload["serial"])]
+    column = (qr_x - 8 * mm - left) / len(footer)
+    for i, (label, value) in enumerate(footer):
+        x = left + column * i
+        text.draw(x, fy, label, 8, color=MUTED)
+        text.draw(x, fy - 14, value, 11 if label != "Issued by" else 10, bold=label in ("Serial", "Valid until"),
+                  max_width=column - 6)
+    if payload.get("supersedes"):
+        text.draw(left, fy - 30, f"Replaces certificate {payload['supersedes']}", 8, color=MUTED)
+    text.draw(left, margin + 12 * mm, f"Verify at {verify_url}", 8.5, color=INK, max_width=qr_x - left - 8 * mm)
+    text.draw(left, margin + 7 * mm, f"Signed data fingerprint (SHA-256): {fingerprint} · key {key_id}",
+              7, color=MUTED, max_width=qr_x - left - 8 * mm)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

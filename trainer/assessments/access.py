@@ -1,0 +1,160 @@
+"""Who may do what in the assessments of one exercise: evaluator, adjudicator, manager or player."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from trainer.auth import scoping
+from trainer.enums import Role
+from trainer.errors import Forbidden, NotFound
+from trainer.exercises.models import (
+    EvaluatorAssignment, Exercise, ExerciseUnit, Objective, Participant, ParticipantRole, ParticipantStatus,
+)
+from trainer.extensions import db
+from trainer.org.models import Unit
+
+CONFIRMED = ParticipantStatus.CONFIRMED.value
+EVALUATING_ROLES = (ParticipantRole.EVALUATOR.value, ParticipantRole.LEAD_EVALUATOR.value)
+ADJUDICATING_ROLES = (ParticipantRole.LEAD_EVALUATOR.value, ParticipantRole.EXERCISE_DIRECTOR.value)
+MANAGER_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
+# Statuses in which observations, ratings and adjudications may be recorded.
+RECORDING_STATUSES = ("in_conduct", "endex", "aar_draft")
+PUBLISHED_STATUSES = ("aar_published", "closed")
+
+
+@dataclass
+class Capacity:
+    exercise: Exercise
+    me: Participant | None          # the actor's confirmed participation, if any
+    manager: bool                   # admin, training officer or commander whose scope covers the exercise
+
+    @property
+    def evaluator(self) -> bool:
+        return self.me is not None and self.me.role in EVALUATING_ROLES
+
+    @property
+    def adjudicator(self) -> bool:
+        return self.me is not None and self.me.role in ADJUDICATING_ROLES
+
+    @property
+    def published(self) -> bool:
+        return self.exercise.status in PUBLISHED_STATUSES
+
+    @property
+    def recording_open(self) -> bool:
+        return self.exercise.status in RECORDING_STATUSES
+
+    @property
+    def can_see_report(self) -> bool:
+        """The AAR (adjudicated ratings, observations): staff at any time, everyone else once published."""
+        return self.manager or self.adjudicator or self.published
+
+    @property
+    def can_edit_report(self) -> bool:
+        return self.manager or self.adjudicator
+
+
+def capacity_for(actor, exercise_id) -> Capacity:
+    """The actor's capacity in the exercise; NotFound when the exercise is outside their scope."""
+    exercise = scoping.get_scoped(actor, "exercise", exercise_id, list(Role))
+    me = None
+    if getattr(actor, "person_id", None):
+        me = db.session.execute(select(Participant).where(
+            Participant.exercise_id == exercise.id, Participant.person_id == actor.person_id,
+            Participant.status == CONFIRMED)).scalar_one_or_none()
+    manager = scoping.in_scope(actor, "exercise", exercise, MANAGER_ROLES)
+    return Capacity(exercise=exercise, me=me, manager=manager)
+
+
+def require_evaluator(cap: Capacity) -> Participant:
+    if not cap.evaluator and not cap.adjudicator:
+        raise NotFound()
+    return cap.me
+
+
+def require_adjudicator(cap: Capacity) -> Participant:
+    if not cap.adjudicator:
+        raise Forbidden("Only the lead evaluator or the exercise director may adjudicate ratings.")
+    return cap.me
+
+
+def get_objective(exercise: Exercise, objective_id) -> Objective:
+    try:
+        objective_id = int(objective_id)
+    except (TypeError, ValueError):
+        raise NotFound()
+    objective = db.session.get(Objective, objective_id)
+    if objective is None or objective.exercise_id != exercise.id:
+        raise NotFound()
+    return objective
+
+
+# --- training audiences -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Audience:
+    key: str            # "p<participant id>" or "u<unit id>"
+    label: str
+    participant_id: int | None = None
+    unit_id: int | None = None
+
+
+def all_audiences(exercise: Exercise) -> list[Audience]:
+    """Every confirmed player of the exercise, then every unit taking part (committed or of a player)."""
+    players = db.session.execute(select(Participant).where(
+        Participant.exercise_id == exercise.id, Participant.role == ParticipantRole.PLAYER.value,
+        Participant.status == CONFIRMED)).scalars().all()
+    unit_ids = {u.unit_id for u in db.session.execute(
+        select(ExerciseUnit).where(ExerciseUnit.exercise_id == exercise.id)).scalars()}
+    unit_ids |= {p.unit_id for p in players if p.unit_id}
+    units = db.session.execute(select(Unit).where(Unit.id.in_(unit_ids))).scalars().all() if unit_ids else []
+    out = [_player(p) for p in sorted(players, key=lambda p: (p.person.nation_code, p.person.family_name_latin))]
+    out += [_unit(u) for u in sorted(units, key=lambda u: (u.nation_code, u.code))]
+    return out
+
+
+def _player(p: Participant) -> Audience:
+    person = p.person
+    return Audience(f"p{p.id}", f"{person.rank_code} {person.full_name_latin} ({person.nation_code})", participant_id=p.id)
+
+
+def _unit(u: Unit) -> Audience:
+    return Audience(f"u{u.id}", f"Unit {u.code} — {u.name} ({u.nation_code})", unit_id=u.id)
+
+
+def audiences_for(cap: Capacity, objective: Objective) -> list[Audience]:
+    """The players and units this actor evaluates for the objective (all of them for the lead)."""
+    everyone = all_audiences(cap.exercise)
+    if cap.adjudicator:
+        return everyone
+    assignments = db.session.execute(select(EvaluatorAssignment).where(
+        EvaluatorAssignment.participant_id == cap.me.id,
+        EvaluatorAssignment.objective_id == objective.id)).scalars().all()
+    if any(a.target_participant_id is None and a.target_unit_id is None for a in assignments):
+        return everyone
+    wanted = {f"p{a.target_participant_id}" if a.target_participant_id else f"u{a.target_unit_id}" for a in assignments}
+    return [a for a in everyone if a.key in wanted]
+
+
+def assigned_objectives(cap: Capacity) -> list[Objective]:
+    objectives = db.session.execute(select(Objective).where(Objective.exercise_id == cap.exercise.id)
+                                    .order_by(Objective.number)).scalars().all()
+    if cap.adjudicator:
+        return objectives
+    assigned = set(db.session.execute(select(EvaluatorAssignment.objective_id).where(
+        EvaluatorAssignment.participant_id == cap.me.id)).scalars())
+    return [o for o in objectives if o.id in assigned]
+
+
+def resolve_audience(cap: Capacity, objective: Objective, key: str | None) -> Audience:
+    for audience in audiences_for(cap, objective):
+        if audience.key == key:
+            return audience
+    raise_invalid("target", "Choose the player or unit you observed.")
+
+
+def raise_invalid(field: str, message: str):
+    from trainer.errors import Invalid
+
+    raise Invalid(message, errors=[(field, message)])

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist); each has its own SQLite files and its own PostgreSQL server.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -rs $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
 .PHONY: run test test-sqlite test-postgresql bench install install-dev clean
 
@@ -33,16 +36,21 @@ run: install
 
 # The whole suite on SQLite (with the real-browser journeys), then again on a throwaway PostgreSQL
 # server started from the installed binaries. Without CI=true, a missing PostgreSQL or Chromium skips
-# those parts with a message; with CI=true it fails.
+# those parts with a message; with CI=true it fails. Both passes run even if the first fails; any
+# non-zero pytest status fails the target, including 5 ("no tests ran").
+# PYTEST_ARGS narrows a run: make test-postgresql PYTEST_ARGS="tests/auth tests/core"
 test: install-dev
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgresql
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=$$?; \
+	$(MAKE) --no-print-directory test-postgresql || status=$$?; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (a pass exited with status $$status)"; fi; \
+	exit $$status
 
 test-sqlite: install-dev
-	TRAINER_TEST_DB=sqlite $(BIN)/python -m pytest -q -rs $(PYTEST_ARGS) tests
+	TRAINER_TEST_DB=sqlite $(PYTEST) $(or $(PYTEST_ARGS),tests)
 
 test-postgresql: install-dev
-	TRAINER_TEST_DB=postgresql $(BIN)/python -m pytest -q -rs $(PYTEST_ARGS) --ignore=tests/e2e tests
+	TRAINER_TEST_DB=postgresql $(PYTEST) --ignore=tests/e2e $(or $(PYTEST_ARGS),tests)
 
 bench: install-dev
 	$(BIN)/python -m bench

@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL server for the test run, started from the installed server binaries."""
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -34,9 +35,14 @@ class ThrowawayPostgres:
         self.tmp = tempfile.mkdtemp(prefix="trainer-pg-", dir="/tmp")
         self.datadir = os.path.join(self.tmp, "data")
         self.as_user = None
+        self.running = False
         if os.geteuid() == 0:
             # PostgreSQL refuses to run as root: run it as the postgres system user.
-            self.as_user = pwd.getpwnam("postgres")
+            try:
+                self.as_user = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError("running as root but there is no 'postgres' system user to run the server as "
+                                   "(Debian's postgresql package creates it)") from None
             os.chown(self.tmp, self.as_user.pw_uid, self.as_user.pw_gid)
             os.chmod(self.tmp, 0o700)
 
@@ -51,15 +57,39 @@ class ThrowawayPostgres:
     def start(self) -> str:
         self._run(os.path.join(self.bindir, "initdb"), "-D", self.datadir, "-U", "trainer", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C", "--no-sync")
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.tmp} -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options, "-w", "-t", "60",
-                  "-l", os.path.join(self.tmp, "server.log"), "start")
+        # Another process may take the free port between our probe and the server's bind: retry.
+        for attempt in range(5):
+            options = (f"-h 127.0.0.1 -p {self.port} -k {self.tmp} -F -c fsync=off -c synchronous_commit=off "
+                       "-c full_page_writes=off -c max_connections=200")
+            try:
+                self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", options, "-w", "-t", "60",
+                          "-l", os.path.join(self.tmp, "server.log"), "start")
+            except subprocess.CalledProcessError as exc:
+                if attempt == 4:
+                    raise RuntimeError(f"PostgreSQL did not start: {exc.stderr.decode(errors='replace')}\n"
+                                       f"{self._log_tail()}") from None
+                self.port = _free_port()
+                continue
+            break
+        self.running = True
+        atexit.register(self.stop)  # also when the run is interrupted
         return f"postgresql+psycopg://trainer@127.0.0.1:{self.port}/postgres"
+
+    def _log_tail(self) -> str:
+        try:
+            with open(os.path.join(self.tmp, "server.log"), encoding="utf-8", errors="replace") as fh:
+                return "".join(fh.readlines()[-20:])
+        except OSError:
+            return ""
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://trainer@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
+        if not self.running:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        self.running = False
         try:
             self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", "immediate", "-w", "stop")
         except subprocess.CalledProcessError:

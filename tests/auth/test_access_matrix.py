@@ -12,7 +12,8 @@ POSTs carry an empty form (CSRF is off in tests); for them only "no 500" and the
 Objects come from OBJECT_BUILDERS: kind -> function(world) -> Objects(inside={url params},
 outside={url params} or None). A domain that adds endpoints naming a new object kind adds a builder,
 either here or in `tests/<domain>/matrix_builders.py` as a dict `BUILDERS = {"kind": function}`
-(picked up automatically). URL parameters a builder does not give are filled with the in-scope
+(picked up automatically; it may also export PARAM_KINDS = {"param": "kind"} for URL
+parameters not named "<kind>_id"). URL parameters a builder does not give are filled with the in-scope
 object's first value. An endpoint without obj=... but with URL parameters uses the builder named
 after its first parameter without "_id" (e.g. notification_id -> "notification").
 """
@@ -35,6 +36,8 @@ ROLES = [Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER, Role.EVALUATOR, Role
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # Values for URL parameters that are not objects.
 PLAIN_PARAMS: dict[str, object] = {"filename": "css/app.css"}
+# URL parameters not named "<kind>_id": the object kind they name.
+PARAM_KINDS: dict[str, str] = {"code": "nation"}
 
 
 @dataclass
@@ -104,6 +107,11 @@ def _user(world: World) -> Objects:
     return Objects(inside={"user_id": target.id, "grant_id": target.grants[0].id})
 
 
+def _nation(world: World) -> Objects:
+    # Nations are mission-wide reference data, managed by admins: nothing is out of scope.
+    return Objects(inside={"code": world.nation_in})
+
+
 def _notification(world: World) -> Objects:
     """Everyone reaches their own notifications only, admins included."""
     from trainer.auth.models import Notification
@@ -126,6 +134,7 @@ OBJECT_BUILDERS: dict[str, Callable[[World], Objects]] = {
     "unit": _unit,
     "person": _person,
     "user": _user,
+    "nation": _nation,
     "notification": _notification,
 }
 
@@ -137,6 +146,7 @@ def _load_domain_builders() -> None:
             continue
         module = importlib.import_module(f"tests.{info.name}.matrix_builders")
         OBJECT_BUILDERS.update(getattr(module, "BUILDERS", {}))
+        PARAM_KINDS.update(getattr(module, "PARAM_KINDS", {}))
 
 
 _load_domain_builders()
@@ -170,6 +180,8 @@ def kind_for(cell: Cell) -> str | None:
     if not objects:
         return None
     first = sorted(objects)[0]
+    if first in PARAM_KINDS:
+        return PARAM_KINDS[first]
     return first[:-3] if first.endswith("_id") else first
 
 

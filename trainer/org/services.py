@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pycountry
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, update
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
@@ -14,6 +14,9 @@ from trainer.extensions import db
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.org.names import fold, search_key
+
+WRITE_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER)
+READ_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
 
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
                  "rank_code", "national_rank", "category", "email", "screening")
@@ -45,8 +48,31 @@ def set_nation_active(actor, code: str, active: bool) -> Nation:
 
 # --- units ----------------------------------------------------------------------------------
 
+def reaches_whole_nation(actor, nation_code: str, roles=WRITE_ROLES) -> bool:
+    """Whether the actor's grants of these roles cover the whole of a nation (admin, mission or that nation)."""
+    wanted = {Role(r) for r in roles}
+    for grant in getattr(actor, "grants", ()):
+        if Role(grant.role) not in wanted:
+            continue
+        if Role(grant.role) is Role.ADMIN or grant.scope_kind == "mission":
+            return True
+        if grant.scope_kind == "nation" and grant.nation_code == nation_code:
+            return True
+    return False
+
+
 def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, parent_id: int | None = None) -> Unit:
     nation = ensure_nation(nation_code)
+    if actor is not None:
+        if parent_id:
+            candidate = db.session.get(Unit, parent_id)
+            if candidate is None or not scoping.in_scope(actor, "unit", candidate, WRITE_ROLES):
+                raise Invalid("The unit could not be saved.", errors=[("parent_id", "Choose a parent unit in your scope.")])
+        elif not reaches_whole_nation(actor, nation.code):
+            raise Invalid("The unit could not be saved.",
+                          errors=[("parent_id", "Choose a parent unit: you may add units only inside your own.")])
+        if not nation.active:
+            raise Invalid("The unit could not be saved.", errors=[("nation_code", "This nation is not active.")])
     code = (code or "").strip().upper()
     errors = []
     if not code or len(code) > 40:
@@ -72,6 +98,85 @@ def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, par
                                                      "parent": parent.code if parent else None})
     db.session.flush()
     return unit
+
+
+def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id: int | None,
+                expected_version: int | None = None) -> Unit:
+    """Rename, re-code or move a unit inside its nation; the materialised paths of its subtree follow."""
+    if expected_version is not None and unit.version != expected_version:
+        raise Conflict("Someone else changed this unit since you opened it. Your entries are kept below: "
+                       "check the current values and save again.")
+    code = (code or "").strip().upper()
+    errors = []
+    if not code or len(code) > 40:
+        errors.append(("code", "A code of 1 to 40 characters is required."))
+    if not (name or "").strip():
+        errors.append(("name", "A name is required."))
+    if kind not in {k.value for k in UnitKind}:
+        errors.append(("kind", "Choose a kind of unit from the list."))
+    parent = None
+    if parent_id:
+        parent = db.session.get(Unit, parent_id)
+        if parent is None or parent.nation_code != unit.nation_code:
+            errors.append(("parent_id", "The parent unit must belong to the same nation."))
+        elif parent.path.startswith(unit.path):
+            errors.append(("parent_id", "A unit cannot be moved under itself or one of its sub-units."))
+        elif actor is not None and not scoping.in_scope(actor, "unit", parent, WRITE_ROLES):
+            errors.append(("parent_id", "Choose a parent unit in your scope."))
+    elif unit.parent_id is not None and actor is not None and not reaches_whole_nation(actor, unit.nation_code):
+        errors.append(("parent_id", "Only a training officer of the whole nation can make a top-level unit."))
+    if errors:
+        raise Invalid("The unit could not be saved.", errors=errors)
+    if code != unit.code and db.session.scalar(select(func.count()).select_from(Unit).where(
+            Unit.nation_code == unit.nation_code, Unit.code == code)):
+        raise Conflict(f"A unit with code {code} already exists in {unit.nation_code}.",
+                       errors=[("code", "Already used in this nation.")])
+    before = {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": unit.parent_id}
+    old_path = unit.path
+    new_path = f"{parent.path if parent else '/'}{unit.id}/"
+    unit.code, unit.name, unit.kind = code, name.strip(), kind
+    unit.parent_id = parent.id if parent else None
+    if new_path != old_path:
+        unit.path = new_path
+        db.session.flush()
+        # Every descendant's path begins with the old prefix: swap it for the new one in one statement.
+        db.session.execute(
+            update(Unit).where(Unit.path.startswith(old_path), Unit.id != unit.id)
+            .values(path=literal(new_path) + func.substr(Unit.path, len(old_path) + 1))
+            .execution_options(synchronize_session=False))
+        db.session.expire_all()
+    after = {"code": code, "name": unit.name, "kind": kind, "parent": unit.parent_id}
+    if before != after:
+        record_event(actor, "unit.update", unit, before={k: v for k, v in before.items() if before[k] != after[k]},
+                     after={k: v for k, v in after.items() if before[k] != after[k]})
+    db.session.flush()
+    return unit
+
+
+def list_units(actor, roles=READ_ROLES, nation: str | None = None) -> list[Unit]:
+    """The units in the actor's scope, in tree order (each unit followed by its sub-units, by code)."""
+    query = select(Unit).where(scoping.scope_condition(actor, "unit", roles))
+    if nation:
+        query = query.where(Unit.nation_code == nation)
+    units = db.session.scalars(query).unique().all()
+    return tree_order(units)
+
+
+def tree_order(units: list[Unit]) -> list[Unit]:
+    ids = {u.id for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for u in units:
+        # A unit whose parent is out of view starts its own branch.
+        children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
+    ordered: list[Unit] = []
+
+    def walk(parent_id):
+        for u in sorted(children.get(parent_id, []), key=lambda x: (x.nation_code, x.code)):
+            ordered.append(u)
+            walk(u.id)
+
+    walk(None)
+    return ordered
 
 
 def unit_subtree_ids(unit: Unit):
@@ -139,6 +244,8 @@ def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit
     unit = db.session.get(Unit, values.get("unit_id")) if values.get("unit_id") else None
     if unit is None or unit.nation_code != nation.code:
         errors.append(("unit_id", "Choose a unit of the person's nation."))
+    elif actor is not None and not scoping.in_scope(actor, "unit", unit, WRITE_ROLES):
+        errors.append(("unit_id", "Choose a unit in your scope."))
     if errors:
         raise Invalid("The personnel record could not be saved.", errors=errors)
     if db.session.scalar(select(func.count()).select_from(Person).where(
@@ -183,6 +290,10 @@ def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = 
         raise Invalid("A person can only move to a unit of their own nation.", errors=[("unit_id", "Other nation.")])
     if unit.id == person.unit_id:
         raise Invalid("The person is already in that unit.", errors=[("unit_id", "Same unit.")])
+    if person.status == PersonStatus.LEFT_SERVICE.value:
+        raise Invalid("This person has left service and cannot be transferred.")
+    if actor is not None and not scoping.in_scope(actor, "unit", unit, WRITE_ROLES):
+        raise Invalid("The transfer could not be saved.", errors=[("unit_id", "Choose a unit in your scope.")])
     current = db.session.scalar(select(UnitAssignment).where(
         UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
     if current is not None:

@@ -1,0 +1,58 @@
+"""`flask --app wsgi personnel import FILE [--dry-run]`"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from trainer.auth.models import User
+from trainer.extensions import db
+from trainer.org.imports import import_roster
+from trainer.org.roster import RosterLimits
+
+personnel = AppGroup("personnel", help="Personnel records.")
+
+
+@personnel.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@click.option("--user", "username", default=None,
+              help="Import as this account (its scope applies and the audit log names it). Default: system.")
+def import_command(path: Path, dry_run: bool, username: str | None):
+    """Import a roster file (CSV or XLSX): all rows or none."""
+    actor = None
+    if username:
+        actor = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if actor is None or actor.disabled:
+            raise click.ClickException(f"No active account named {username!r}.")
+    limits = RosterLimits.from_config(current_app.config)
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise click.ClickException(f"{path.name} is {size / 1048576:,.1f} MiB; at most "
+                                   f"{limits.max_bytes / 1048576:,.0f} MiB are accepted.")
+    report = import_roster(actor, path.read_bytes(), path.name, limits=limits, dry_run=dry_run)
+    if not report.ok:
+        db.session.rollback()
+        for error in report.errors:
+            where = f"row {error.row}" if error.row else "file"
+            column = f", column {error.column}" if error.column else ""
+            click.echo(f"{where}{column}: {error.message}", err=True)
+        raise click.ClickException(f"{len(report.errors)} problem(s) found; nothing was imported.")
+    if dry_run:
+        db.session.rollback()
+        for row in report.rows:
+            if row.action != "unchanged":
+                changed = ", ".join(sorted(row.changes)) if row.changes else ""
+                click.echo(f"row {row.row}: {row.action} {row.nation} {row.service_number} {row.name}"
+                           + (f" ({changed})" if changed else ""))
+        click.echo("Dry run: " + report.summary())
+        return
+    db.session.commit()
+    click.echo(report.summary())
+
+
+def register(app) -> None:
+    app.cli.add_command(personnel)

@@ -1,0 +1,272 @@
+"""Roster import: validate a whole file against the database, then write all of it or nothing.
+
+Fast by construction: the people and units of the file's nations are read in one query each, rows
+are checked in memory, and the writes are bulk statements inside the caller's single transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, select, update
+
+from trainer.audit.services import record_event
+from trainer.auth import scoping
+from trainer.db import utcnow
+from trainer.enums import Category, PersonStatus, Screening
+from trainer.extensions import db
+from trainer.org.grades import grade_codes
+from trainer.org.models import Nation, Person, Unit, UnitAssignment
+from trainer.org.names import search_key
+from trainer.org.roster import ALL_COLUMNS, ParsedRoster, RosterError, RosterLimits, parse_roster
+from trainer.org.services import WRITE_ROLES, reaches_whole_nation
+
+# Fields compared and written for each row; the unit is handled separately (a change is a transfer).
+FIELDS = ("family_name", "given_names", "family_name_latin", "given_names_latin", "rank_code", "national_rank",
+          "category", "email", "screening")
+LIMITS = {"service_number": 40, "family_name": 120, "given_names": 200, "family_name_latin": 120,
+          "given_names_latin": 200, "national_rank": 80, "email": 254, "unit": 40}
+# Above this many changed people the import is audited by one summary event only.
+PER_PERSON_AUDIT_LIMIT = 1000
+CATEGORIES = frozenset(c.value for c in Category)
+SCREENINGS = frozenset(s.value for s in Screening)
+
+
+@dataclass
+class RowChange:
+    row: int
+    action: str                     # create, update or unchanged
+    nation: str
+    service_number: str
+    name: str
+    changes: dict = field(default_factory=dict)   # field -> (before, after)
+    person_id: int | None = None
+    values: dict = field(default_factory=dict)
+    unit_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    sha256: str
+    dry_run: bool
+    errors: list[RosterError] = field(default_factory=list)
+    rows: list[RowChange] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("create", "update", "unchanged")}
+
+    @property
+    def transfers(self) -> int:
+        return sum(1 for r in self.rows if "unit" in r.changes)
+
+    def summary(self) -> str:
+        c = self.counts
+        verb = "would be" if self.dry_run or not self.applied else "were"
+        return (f"{c['create']} new, {c['update']} updated ({self.transfers} transferred), "
+                f"{c['unchanged']} unchanged — {verb} imported from {self.filename or 'the file'}.")
+
+
+def _row_values(cells: dict[str, str]) -> dict[str, str]:
+    return {name: (cells.get(name) or "").strip() for name in
+            ("nation", "service_number", "family_name", "given_names", "rank_code", "national_rank", "category",
+             "unit", "email", "family_name_latin", "given_names_latin", "screening")}
+
+
+def _field_errors(number: int, v: dict[str, str], has: set[str]) -> list[RosterError]:
+    errors = []
+    for name in ("nation", "service_number", "family_name", "given_names", "rank_code", "category", "unit"):
+        if not v[name]:
+            errors.append(RosterError(number, name, "Required; the cell is empty."))
+    for name, limit in LIMITS.items():
+        if len(v[name]) > limit:
+            errors.append(RosterError(number, name, f"At most {limit} characters (this cell has {len(v[name])})."))
+    if v["rank_code"] and v["rank_code"].upper() not in grade_codes():
+        errors.append(RosterError(number, "rank_code", f"{v['rank_code']!r} is not a known grade code "
+                                                       "(e.g. OF-3, OR-6, WO-2, POL-3, CIV-2)."))
+    if v["category"] and v["category"].lower() not in CATEGORIES:
+        errors.append(RosterError(number, "category", f"{v['category']!r}: must be military, police or civilian."))
+    if v["screening"] and v["screening"].lower() not in SCREENINGS:
+        errors.append(RosterError(number, "screening", f"{v['screening']!r}: must be pending, cleared or hold."))
+    email = v["email"]
+    if email and (email.count("@") != 1 or " " in email or email.startswith("@") or email.endswith("@")):
+        errors.append(RosterError(number, "email", f"{email!r} is not a valid e-mail address."))
+    return errors
+
+
+def _reachable_unit_ids(actor, nations: list[str]) -> set[int] | None:
+    """Ids of the units of these nations the actor may import into; None means all of them."""
+    if actor is None:
+        return None
+    query = select(Unit.id).where(Unit.nation_code.in_(nations), scoping.scope_condition(actor, "unit", WRITE_ROLES))
+    return set(db.session.scalars(query))
+
+
+def validate_roster(actor, parsed: ParsedRoster, report: ImportReport, today: dt.date) -> None:
+    """Compare every row with the database; fill report.rows, or report.errors with every problem."""
+    has = set(parsed.columns)
+    values = [(number, _row_values(cells)) for number, cells in parsed.rows]
+    nation_codes = sorted({v["nation"].upper() for _, v in values if len(v["nation"]) == 3})
+    nations = {n.code: n for n in db.session.scalars(select(Nation).where(Nation.code.in_(nation_codes)))}
+    units = {(nation, code): (uid, path) for uid, nation, code, path in db.session.execute(
+        select(Unit.id, Unit.nation_code, Unit.code, Unit.path).where(Unit.nation_code.in_(nation_codes)))}
+    reachable = _reachable_unit_ids(actor, nation_codes)
+    nation_reach = {code: reachable is None or any(units[k][0] in reachable for k in units if k[0] == code)
+                    or reaches_whole_nation(actor, code) for code in nations}
+    columns = [Person.id, Person.nation_code, Person.service_number, Person.unit_id, Person.status,
+               *(getattr(Person, f) for f in FIELDS)]
+    existing = {(row.nation_code, row.service_number): row for row in db.session.execute(
+        select(*columns).where(Person.nation_code.in_(nation_codes)))}
+    seen: dict[tuple[str, str], int] = {}
+    errors = report.errors
+    for number, v in values:
+        row_errors = _field_errors(number, v, has)
+        nation = v["nation"].upper()
+        unit_ref = None
+        if v["nation"]:
+            if nation not in nations:
+                row_errors.append(RosterError(number, "nation", f"{v['nation']!r} is not a nation known here "
+                                                                "(ISO 3166-1 alpha-3 code, e.g. NPL)."))
+            elif not nations[nation].active:
+                row_errors.append(RosterError(number, "nation", f"{nation} is deactivated."))
+            elif not nation_reach[nation]:
+                row_errors.append(RosterError(number, "nation", f"{nation} is outside your scope."))
+            elif v["unit"]:
+                unit_ref = units.get((nation, v["unit"].upper()))
+                if unit_ref is None or (reachable is not None and unit_ref[0] not in reachable):
+                    row_errors.append(RosterError(number, "unit", f"No unit with code {v['unit']!r} in {nation} "
+                                                                  "within your scope."))
+                    unit_ref = None
+        key = (nation, v["service_number"])
+        current = existing.get(key)
+        if v["service_number"]:
+            if key in seen:
+                row_errors.append(RosterError(number, "service_number",
+                                              f"The same service number appears in row {seen[key]}."))
+            else:
+                seen[key] = number
+            if current is not None:
+                if reachable is not None and current.unit_id not in reachable:
+                    row_errors.append(RosterError(number, "service_number", "This service number belongs to a "
+                                                                            "person outside your scope."))
+                elif current.status == PersonStatus.LEFT_SERVICE.value:
+                    row_errors.append(RosterError(number, "service_number", "This person has left service; an "
+                                                                            "import cannot change their record."))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        new = {
+            "family_name": v["family_name"], "given_names": v["given_names"],
+            "rank_code": v["rank_code"].upper(), "national_rank": v["national_rank"],
+            "category": v["category"].lower(), "email": v["email"] or None,
+        }
+        # Optional columns left empty keep what the record holds (or take the default for a new one).
+        for name, default in (("family_name_latin", new["family_name"]), ("given_names_latin", new["given_names"]),
+                              ("screening", Screening.PENDING.value)):
+            typed = v[name].lower() if name == "screening" else v[name]
+            new[name] = typed or (getattr(current, name) if current is not None else default)
+        display = f"{new['given_names']} {new['family_name']}"
+        if current is None:
+            report.rows.append(RowChange(number, "create", nation, v["service_number"], display,
+                                         values=new, unit_id=unit_ref[0]))
+            continue
+        changes = {f: (getattr(current, f), new[f]) for f in FIELDS if getattr(current, f) != new[f]}
+        if current.unit_id != unit_ref[0]:
+            changes["unit"] = (current.unit_id, unit_ref[0])
+        report.rows.append(RowChange(number, "update" if changes else "unchanged", nation, v["service_number"],
+                                     display, changes=changes, person_id=current.id, values=new, unit_id=unit_ref[0]))
+    errors.sort(key=lambda e: (e.row, ALL_COLUMNS.index(e.column) if e.column in ALL_COLUMNS else -1))
+
+
+def _write(actor, report: ImportReport, today: dt.date) -> None:
+    now = utcnow()
+    creates = [r for r in report.rows if r.action == "create"]
+    updates = [r for r in report.rows if r.action == "update"]
+    people = Person.__table__
+    if creates:
+        rows = []
+        for r in creates:
+            v = r.values
+            rows.append({"nation_code": r.nation, "unit_id": r.unit_id, "service_number": r.service_number, **v,
+                         "search_text": search_key(v["family_name"], v["given_names"], v["family_name_latin"],
+                                                   v["given_names_latin"], r.service_number),
+                         "status": PersonStatus.ACTIVE.value, "created_at": now, "updated_at": now, "version": 1})
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(people), rows[start:start + 5000])
+        nations = sorted({r.nation for r in creates})
+        ids = {(n, sn): pid for pid, n, sn in db.session.execute(
+            select(Person.id, Person.nation_code, Person.service_number).where(Person.nation_code.in_(nations)))}
+        for r in creates:
+            r.person_id = ids[(r.nation, r.service_number)]
+        assignments = [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today, "end_on": None,
+                        "note": "roster import"} for r in creates]
+        for start in range(0, len(assignments), 5000):
+            db.session.execute(insert(UnitAssignment.__table__), assignments[start:start + 5000])
+    if updates:
+        statement = (update(people).where(people.c.id == bindparam("pid"))
+                     .values({**{f: bindparam(f"v_{f}") for f in FIELDS}, "search_text": bindparam("v_search_text"),
+                              "unit_id": bindparam("v_unit_id"), "updated_at": bindparam("v_updated_at"),
+                              "version": people.c.version + 1}))
+        params = []
+        for r in updates:
+            v = r.values
+            params.append({"pid": r.person_id, **{f"v_{f}": v[f] for f in FIELDS},
+                           "v_search_text": search_key(v["family_name"], v["given_names"], v["family_name_latin"],
+                                                       v["given_names_latin"], r.service_number),
+                           "v_unit_id": r.unit_id, "v_updated_at": now})
+        db.session.execute(statement, params)
+        moved = [r for r in updates if "unit" in r.changes]
+        if moved:
+            history = UnitAssignment.__table__
+            db.session.execute(update(history).where(history.c.person_id == bindparam("pid"), history.c.end_on.is_(None))
+                               .values(end_on=today), [{"pid": r.person_id} for r in moved])
+            db.session.execute(insert(history), [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today,
+                                                  "end_on": None, "note": "roster import"} for r in moved])
+    changed = creates + updates
+    per_person = len(changed) <= PER_PERSON_AUDIT_LIMIT
+    record_event(actor, "roster.import", None, object_type="roster", object_id=report.sha256[:16],
+                 after={"file": report.filename, "sha256": report.sha256, **report.counts, "transfers": report.transfers,
+                        "per_person_events": per_person})
+    if per_person:
+        for r in changed:
+            if r.action == "create":
+                record_event(actor, "person.create", None, object_type="people", object_id=r.person_id,
+                             after={**r.values, "unit": r.unit_id, "service_number": r.service_number}, via="roster import")
+            else:
+                record_event(actor, "person.update", None, object_type="people", object_id=r.person_id,
+                             before={k: b for k, (b, a) in r.changes.items()},
+                             after={k: a for k, (b, a) in r.changes.items()}, via="roster import")
+    db.session.flush()
+    # Objects loaded before the bulk statements are stale now.
+    db.session.expire_all()
+
+
+def import_roster(actor, data: bytes, filename: str = "", *, limits: RosterLimits = RosterLimits(),
+                  dry_run: bool = False, today: dt.date | None = None) -> ImportReport:
+    """Check a roster file and, unless it is a dry run or any row is wrong, write all of it.
+
+    Writes go into the caller's transaction (one for the whole file); the caller commits. `actor`
+    None is the system (the CLI without --user): every nation and unit is in reach.
+    """
+    today = today or dt.date.today()
+    report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
+    parsed = parse_roster(data, filename, limits)
+    if parsed.errors:
+        report.errors = parsed.errors
+        return report
+    validate_roster(actor, parsed, report, today)
+    if report.errors or dry_run:
+        return report
+    _write(actor, report, today)
+    report.applied = True
+    return report

@@ -1,0 +1,261 @@
+"""Writes for learning: assignments, completions (online, classroom, recognised) and classroom sessions.
+
+Services take the acting user, check scope, write an audit event and flush; the caller commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from trainer.audit.services import record_event
+from trainer.auth import scoping
+from trainer.curricula.models import Module, ReadinessProfile
+from trainer.curricula.services import get_module
+from trainer.enums import Role
+from trainer.errors import Conflict, Invalid, NotFound
+from trainer.extensions import db
+from trainer.learning import rules
+from trainer.learning.models import (ClassroomSession, Completion, Method, ModuleAssignment, ProfileAssignment,
+                                     SessionAttendance)
+from trainer.org.models import Person, Unit
+
+OFFICER_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER)
+VIEW_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
+
+
+def today_utc() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+# --- completions ----------------------------------------------------------------------------
+
+def not_superseded():
+    """A condition true for completions that no newer completion supersedes."""
+    newer = aliased(Completion)
+    return ~exists(select(newer.id).where(newer.supersedes_id == Completion.id))
+
+
+def current_completion(person_id: int, module_code: str) -> Completion | None:
+    return db.session.scalar(select(Completion).where(
+        Completion.person_id == person_id, Completion.module_code == module_code, not_superseded()))
+
+
+def record_completion(actor, person: Person, module: Module, *, method: str, completed_on: dt.date,
+                      score: int | None = None, evidence: str = "", session_id: int | None = None) -> Completion:
+    """Append a completion; it supersedes the person's current completion of the same module."""
+    if method not in Method.ALL:
+        raise Invalid("Unknown completion method.")
+    previous = current_completion(person.id, module.code)
+    completion = Completion(
+        person_id=person.id, module_id=module.id, module_code=module.code, module_version=module.version,
+        module_major=module.major, method=method, score=score, completed_on=completed_on,
+        valid_until=rules.valid_until(completed_on, module.validity_months),
+        recorded_by_id=getattr(actor, "id", None), evidence=evidence or "", session_id=session_id,
+        supersedes_id=previous.id if previous else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(completion)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(f"Another completion of {module.code} for this person was recorded at the same moment. "
+                       "Reload the page to see it; nothing else was changed.")
+    record_event(actor, "completion.record", completion, after={
+        "person_id": person.id, "module": f"{module.code} {module.version}", "method": method, "score": score,
+        "completed_on": completed_on.isoformat(), "valid_until": completion.valid_until.isoformat(),
+        "supersedes": previous.id if previous else None, "evidence": evidence or None})
+    return completion
+
+
+def recognise_prior_learning(actor, *, person_id, module_code: str, completed_on: dt.date, justification: str,
+                             today: dt.date | None = None) -> Completion:
+    person = scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES)
+    module = get_module(module_code)
+    justification = (justification or "").strip()
+    errors = []
+    if len(justification) < 20:
+        errors.append(("justification", "Explain in at least 20 characters what prior learning is recognised and "
+                                        "what evidence was seen."))
+    if completed_on is None or completed_on > (today or today_utc()):
+        errors.append(("completed_on", "The date of the prior learning cannot be in the future."))
+    if errors:
+        raise Invalid("The recognised prior learning was not recorded.", errors=errors)
+    return record_completion(actor, person, module, method=Method.RECOGNISED, completed_on=completed_on,
+                             evidence=justification)
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on: dt.date | None,
+           today: dt.date | None = None):
+    """Assign a module or a readiness profile to a person or to a unit (and its sub-units)."""
+    errors = []
+    if kind == "module":
+        if not db.session.scalar(select(Module.id).where(Module.code == code).limit(1)):
+            errors.append(("code", f"There is no module {code}."))
+    elif kind == "profile":
+        if not db.session.scalar(select(ReadinessProfile.id).where(ReadinessProfile.code == code)):
+            errors.append(("code", f"There is no readiness profile {code}."))
+    else:
+        errors.append(("kind", "Choose a module or a readiness profile."))
+    if bool(person_id) == bool(unit_id):
+        errors.append(("person_id", "Choose either one person or one unit."))
+    if due_on is not None and due_on < (today or today_utc()):
+        errors.append(("due_on", "The due date cannot be in the past."))
+    if errors:
+        raise Invalid("The assignment was not saved.", errors=errors)
+    target = (scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES) if person_id
+              else scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES))
+    model = ModuleAssignment if kind == "module" else ProfileAssignment
+    values = {"module_code" if kind == "module" else "profile_code": code, "due_on": due_on,
+              "assigned_by_id": getattr(actor, "id", None)}
+    if person_id:
+        values["person_id"] = target.id
+    else:
+        values["unit_id"] = target.id
+    row = model(**values)
+    db.session.add(row)
+    db.session.flush()
+    record_event(actor, f"{kind}_assignment.create", row, after={
+        "code": code, "person_id": values.get("person_id"), "unit_id": values.get("unit_id"),
+        "due_on": due_on.isoformat() if due_on else None})
+    return row
+
+
+def list_assignments(actor, limit: int = 200):
+    unit_ok = scoping.scope_condition(actor, "unit", OFFICER_ROLES)
+    person_ok = scoping.scope_condition(actor, "person", OFFICER_ROLES)
+    result = []
+    for model in (ModuleAssignment, ProfileAssignment):
+        query = (select(model).where(
+            model.unit_id.in_(select(Unit.id).where(unit_ok)) | model.person_id.in_(select(Person.id).where(person_ok)))
+            .order_by(model.created_at.desc()).limit(limit))
+        result.extend(db.session.scalars(query))
+    result.sort(key=lambda a: a.created_at, reverse=True)
+    return result[:limit]
+
+
+# --- classroom sessions ---------------------------------------------------------------------
+
+def create_session(actor, *, module_code: str, unit_id, held_on: dt.date | None, instructor: str, location: str,
+                   notes: str = "", today: dt.date | None = None) -> ClassroomSession:
+    unit = scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES)
+    module = get_module(module_code)
+    errors = []
+    if held_on is None or held_on > (today or today_utc()):
+        errors.append(("held_on", "Record a session on or after the day it was held (the date cannot be in the future)."))
+    if not (instructor or "").strip():
+        errors.append(("instructor", "Name the instructor."))
+    if not (location or "").strip():
+        errors.append(("location", "Give the location."))
+    if errors:
+        raise Invalid("The session was not recorded.", errors=errors)
+    session = ClassroomSession(module_id=module.id, unit_id=unit.id, held_on=held_on, instructor=instructor.strip(),
+                               location=location.strip(), notes=(notes or "").strip(),
+                               recorded_by_id=getattr(actor, "id", None))
+    db.session.add(session)
+    db.session.flush()
+    record_event(actor, "session.create", session, after={
+        "module": f"{module.code} {module.version}", "unit_id": unit.id, "held_on": held_on.isoformat(),
+        "instructor": session.instructor, "location": session.location})
+    return session
+
+
+RESULTS = ("passed", "failed", "absent")
+
+
+def record_attendance(actor, session_id, rows: list[dict], common_evidence: str = "") -> list[SessionAttendance]:
+    """Attendance and results for many people at once: rows of {person_id, result, score, evidence}.
+    Everything is checked first; nothing is written if any row is wrong."""
+    session = scoping.get_scoped(actor, "session", session_id, OFFICER_ROLES)
+    people_ok = {p.id: p for p in db.session.scalars(
+        select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(session.unit.path))),
+                             scoping.scope_condition(actor, "person", OFFICER_ROLES)))}
+    already = set(db.session.scalars(select(SessionAttendance.person_id).where(SessionAttendance.session_id == session.id)))
+    errors, clean = [], []
+    for row in rows:
+        try:
+            person_id = int(row.get("person_id"))
+        except (TypeError, ValueError):
+            errors.append(("rows", "A row names no valid person."))
+            continue
+        person = people_ok.get(person_id)
+        if person is None:
+            errors.append(("rows", f"Person {person_id} is not in {session.unit.code} or not in your scope."))
+            continue
+        result = row.get("result")
+        if result not in RESULTS:
+            errors.append(("rows", f"{person.full_name_latin}: choose passed, failed or absent."))
+            continue
+        if person_id in already:
+            errors.append(("rows", f"{person.full_name_latin} is already recorded for this session; records are "
+                                   "never changed."))
+            continue
+        score = row.get("score")
+        if score not in (None, ""):
+            try:
+                score = int(score)
+                if not 0 <= score <= 100:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.append(("rows", f"{person.full_name_latin}: a score is a whole number from 0 to 100."))
+                continue
+        else:
+            score = None
+        evidence = (row.get("evidence") or "").strip() or (common_evidence or "").strip()
+        if result == "passed" and not evidence:
+            errors.append(("rows", f"{person.full_name_latin}: a pass needs an evidence note (e.g. the attendance "
+                                   "sheet reference or the practical test result)."))
+            continue
+        already.add(person_id)
+        clean.append((person, result, score, evidence))
+    if not clean and not errors:
+        errors.append(("rows", "Select at least one person."))
+    if errors:
+        raise Invalid("Nothing was recorded. Correct these rows and submit again.", errors=errors)
+    recorded = []
+    for person, result, score, evidence in clean:
+        completion = None
+        if result == "passed":
+            completion = record_completion(actor, person, session.module, method=Method.CLASSROOM,
+                                           completed_on=session.held_on, score=score, evidence=evidence,
+                                           session_id=session.id)
+        entry = SessionAttendance(session_id=session.id, person_id=person.id, result=result, score=score,
+                                  evidence=evidence, completion_id=completion.id if completion else None,
+                                  recorded_by_id=getattr(actor, "id", None))
+        db.session.add(entry)
+        recorded.append(entry)
+    db.session.flush()
+    record_event(actor, "session.attendance", session, after={
+        "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]})
+    return recorded
+
+
+def list_sessions(actor, limit: int = 100) -> list[ClassroomSession]:
+    return list(db.session.scalars(
+        select(ClassroomSession).where(scoping.scope_condition(actor, "session", OFFICER_ROLES))
+        .order_by(ClassroomSession.held_on.desc(), ClassroomSession.id.desc()).limit(limit)))
+
+
+def session_candidates(actor, session: ClassroomSession) -> list[Person]:
+    return list(db.session.scalars(
+        select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(session.unit.path))),
+                             Person.status == "active",
+                             scoping.scope_condition(actor, "person", OFFICER_ROLES))
+        .order_by(Person.family_name_latin, Person.given_names_latin).limit(500)))
+
+
+def person_history(actor, person_id) -> tuple[Person, list[Completion]]:
+    person = scoping.get_scoped(actor, "person", person_id, VIEW_ROLES + (Role.TRAINEE,))
+    rows = list(db.session.scalars(select(Completion).where(Completion.person_id == person.id)
+                                   .order_by(Completion.module_code, Completion.id.desc())))
+    return person, rows
+
+
+def get_person_or_404(actor, person_id, roles=OFFICER_ROLES) -> Person:
+    try:
+        return scoping.get_scoped(actor, "person", person_id, roles)
+    except NotFound:
+        raise NotFound("There is no such person in your scope.")

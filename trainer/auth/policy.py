@@ -96,7 +96,21 @@ POLICY: dict[str, Rule] = {
     # --- readiness ----------------------------------------------------------------------------
     "readiness.index": roles(A, CO, TO),
     # --- certificates -------------------------------------------------------------------------
-    "certificates.index": signed_in(),
+    "certificates.index": roles(A, CO, TO, TR),
+    "certificates.detail": roles(A, CO, TO, TR, obj="certificate"),
+    "certificates.download": roles(A, CO, TO, TR, obj="certificate"),
+    "certificates.person": roles(A, CO, TO, TR, obj="person"),
+    "certificates.issue": roles(A, CO, obj="person"),
+    "certificates.revoke": roles(A, CO, obj="certificate"),
+    "certificates.recertify": roles(A, CO, obj="certificate"),
+    "certificates.bulk_issue": roles(A, CO),
+    "certificates.batch": roles(A, CO, obj="certificate_batch"),
+    "certificates.batch_status": roles(A, CO, obj="certificate_batch"),
+    "certificates.batch_zip": roles(A, CO, obj="certificate_batch"),
+    "certificates.batch_pdf": roles(A, CO, obj="certificate_batch"),
+    "certificates.verify_form": public(),
+    "certificates.verify": public(),
+    "certificates.keys": public(),
 }
 
 

@@ -1,0 +1,157 @@
+"""Bulk issue for a unit: certify everyone who is ready, list who was skipped and why, and stream the
+PDFs (a ZIP, or one merged PDF for printing) while recording progress for the progress page."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from trainer.audit.services import record_event
+from trainer.auth.scoping import get_scoped
+from trainer.certificates import services
+from trainer.certificates.merge import merge_stream
+from trainer.certificates.models import Certificate, CertificateBatch, CertificateStatus
+from trainer.enums import Screening
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org.models import Person
+
+CHUNK = 25
+
+
+def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) -> CertificateBatch:
+    """Issue a certificate to every ready person of the unit (and its sub-units) in one transaction."""
+    on = on or services.today()
+    unit = get_scoped(actor, "unit", unit_id, services.ISSUER_ROLES)
+    if not profile_code:
+        raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
+    engine = services._engine()
+    members = engine.member_ids_as_of(on, unit=unit)
+    results = engine.evaluate(members, profile_code, on)
+    title = services.profile_title(profile_code)
+    batch = CertificateBatch(unit_id=unit.id, profile_code=profile_code, as_of=on, created_by_id=actor.id,
+                             total=0, rendered=0, skipped=[])
+    db.session.add(batch)
+    db.session.flush()
+    people = {p.id: p for p in db.session.execute(
+        select(Person).where(Person.id.in_(list(results)))).unique().scalars()} if results else {}
+    live = {c.person_id: c for c in db.session.execute(
+        select(Certificate).where(Certificate.person_id.in_(list(results)), Certificate.profile_code == profile_code,
+                                  Certificate.revoked_at.is_(None),
+                                  Certificate.recorded_status != CertificateStatus.SUPERSEDED.value)).unique().scalars()}
+    skipped, issued = [], 0
+    for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
+        person, readiness = people[person_id], results[person_id]
+        reasons = [f"{r.key}: {r.reason}" for r in readiness.requirements if not r.met]
+        if person.status != "active":
+            reasons.append("has left service")
+        if person.screening != Screening.CLEARED and not any(r.startswith("screening") for r in reasons):
+            reasons.append(f"screening: {person.screening}")
+        existing = live.get(person_id)
+        if not reasons and existing is not None and \
+                services.computed_status(existing, on) in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
+            reasons.append(f"already holds certificate {existing.serial}")
+        if reasons:
+            skipped.append({"person_id": person_id, "name": person.full_name_latin,
+                            "service_number": person.service_number, "reasons": reasons})
+            continue
+        cert = services._create(actor, person, readiness, batch=batch, on=on, title=title,
+                                supersedes=existing)
+        if existing is not None:
+            services._add_event(existing, CertificateStatus.SUPERSEDED, f"replaced by {cert.serial}", actor)
+        issued += 1
+    batch.total = issued
+    batch.skipped = skipped
+    record_event(actor, "certificate.bulk_issue", batch, after={"unit": unit.code, "profile": profile_code,
+                 "issued": issued, "skipped": len(skipped)})
+    db.session.flush()
+    return batch
+
+
+def get_batch(actor, batch_id) -> CertificateBatch:
+    return get_scoped(actor, "certificate_batch", batch_id, services.ISSUER_ROLES)
+
+
+def _batch_certificates(batch_id: int) -> Iterator[Certificate]:
+    """The batch's certificates in chunks, without keeping earlier ones in the session."""
+    last = 0
+    while True:
+        rows = db.session.execute(select(Certificate).where(Certificate.batch_id == batch_id, Certificate.id > last)
+                                  .order_by(Certificate.id).limit(CHUNK)).unique().scalars().all()
+        if not rows:
+            return
+        for cert in rows:
+            yield cert
+        last = rows[-1].id
+        db.session.expunge_all()
+
+
+def _rendered(batch_id: int, count: int) -> None:
+    db.session.execute(CertificateBatch.__table__.update().where(CertificateBatch.id == batch_id).values(rendered=count))
+    db.session.commit()
+
+
+def _pdfs(batch_id: int) -> Iterator[tuple[Certificate, bytes]]:
+    count = 0
+    _rendered(batch_id, 0)
+    for cert in _batch_certificates(batch_id):
+        pdf = services.render_pdf(cert)
+        count += 1
+        yield cert, pdf
+        if count % 5 == 0:
+            _rendered(batch_id, count)
+    _rendered(batch_id, count)
+
+
+def skipped_csv(batch: CertificateBatch) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "service_number", "reasons"])
+    for row in batch.skipped or []:
+        writer.writerow([row["name"], row["service_number"], "; ".join(row["reasons"])])
+    return out.getvalue().encode("utf-8-sig")
+
+
+class _Sink:
+    """A write-only file for zipfile that hands over what was written since the last call."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def stream_zip(batch_id: int) -> Iterator[bytes]:
+    batch = db.session.get(CertificateBatch, batch_id)
+    skipped = skipped_csv(batch)
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("skipped.csv", skipped)
+        yield sink.take()
+        for cert, pdf in _pdfs(batch_id):
+            archive.writestr(services.pdf_filename(cert), pdf)
+            yield sink.take()
+    yield sink.take()
+
+
+def stream_merged(batch_id: int) -> Iterator[bytes]:
+    yield from merge_stream(pdf for _, pdf in _pdfs(batch_id))

@@ -1,0 +1,70 @@
+"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]` and `certificates rotate-key`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from trainer.certificates.offline import describe, verify_pdf
+from trainer.certificates.signing import keys_from_keyset
+
+group = AppGroup("certificates", help="Verify certificate PDFs offline and manage signing keys.")
+
+
+@group.command("verify")
+@click.argument("pdf_file", type=click.Path(dir_okay=False))
+@click.option("--keys", "keys_file", type=click.Path(exists=True, dir_okay=False),
+              help="A public key set (the JSON published at /verify/keys.json). Default: this installation's keys.")
+def verify_command(pdf_file, keys_file):
+    """Check a certificate PDF with public keys alone; exit 0 only if it is authentic and unaltered."""
+    try:
+        with open(pdf_file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        click.echo(f"NOT VERIFIED: cannot read {pdf_file}: {exc.strerror}", err=True)
+        sys.exit(2)
+    if keys_file:
+        try:
+            with open(keys_file, encoding="utf-8") as handle:
+                keys = keys_from_keyset(json.load(handle))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            click.echo(f"NOT VERIFIED: the key set {keys_file} cannot be read: {exc}", err=True)
+            sys.exit(2)
+    else:
+        from trainer.certificates.services import key_store
+
+        keys = key_store().public_keys()
+    if not keys:
+        click.echo("NOT VERIFIED: no public keys to check against (use --keys FILE).", err=True)
+        sys.exit(2)
+    result = verify_pdf(data, keys)
+    if not result.authentic:
+        click.echo(f"NOT VERIFIED: {result.problem}.", err=True)
+        sys.exit(1)
+    click.echo(f"AUTHENTIC: the certified data is signed with key {result.kid} and unaltered.")
+    for line in describe(result.payload):
+        click.echo(line)
+    click.echo("The printed page can be edited without touching the signed data: compare it with the lines above.")
+    click.echo("For the current status (revoked, suspended, replaced) open the verify page online.")
+
+
+@group.command("rotate-key")
+def rotate_key_command():
+    """Start signing with a new key; older public keys stay published for verification."""
+    from trainer.audit.services import record_event
+    from trainer.certificates.services import key_store
+    from trainer.extensions import db
+
+    store = key_store()
+    old = store.current_kid()
+    new = store.rotate()
+    record_event(None, "certificate.rotate_key", object_type="signing_key", object_id=new,
+                 before={"kid": old}, after={"kid": new})
+    db.session.commit()
+    click.echo(f"New signing key {new} is current" + (f"; {old} stays published for verification." if old else "."))
+
+
+def register(app) -> None:
+    app.cli.add_command(group)

@@ -157,7 +157,33 @@ class IsolatedClient(FlaskClient):
     database session, exactly as a real request would, even while the test holds a context."""
 
     def open(self, *args, **kwargs):
+        _end_test_transaction()
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _end_test_transaction() -> None:
+    """End the test's own open transaction before a request runs.
+
+    On SQLite a transaction that has read cannot write once another connection (the request) wrote
+    ("database is locked"), so a factory called after a request would fail. Committing here makes
+    pending test data visible to the request and starts the next read afresh. Loaded objects are not
+    expired (call db.session.expire_all() to re-read what a request changed).
+    """
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    from trainer.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
 
 
 @pytest.fixture

@@ -92,7 +92,18 @@ POLICY: dict[str, Rule] = {
     # --- exercises ----------------------------------------------------------------------------
     "exercises.index": signed_in(),
     # --- assessments --------------------------------------------------------------------------
-    "assessments.index": roles(A, EV, TO, CO),
+    "assessments.index": signed_in(),
+    "assessments.exercise": roles(EV, TR, A, TO, CO, obj="exercise"),
+    "assessments.objective": roles(EV, TR, A, TO, CO, obj="exercise"),
+    "assessments.observation": roles(EV, TR, A, TO, CO),
+    "assessments.rating": roles(EV, TR, A, TO, CO),
+    "assessments.adjudicate": roles(EV, TR, A, TO, CO, obj="exercise"),
+    "assessments.aar": signed_in(),
+    "assessments.aar_summary": roles(EV, TR, A, TO, CO, obj="exercise"),
+    "assessments.aar_pdf": signed_in(),
+    "assessments.improvement_new": roles(EV, TR, A, TO, CO, obj="exercise"),
+    "assessments.improvement": roles(EV, TR, A, TO, CO),
+    "assessments.improvements": roles(A, TO, CO),
     # --- readiness ----------------------------------------------------------------------------
     "readiness.index": roles(A, CO, TO),
     # --- certificates -------------------------------------------------------------------------

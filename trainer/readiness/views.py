@@ -1,10 +1,223 @@
+"""Readiness pages: the commander's dashboard, unit and person drill-down, waivers, deployments, exports."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import datetime as dt
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from trainer.auth import scoping
+from trainer.db import utcnow
+from trainer.enums import Role
+from trainer.errors import Invalid, NotFound
+from trainer.extensions import db
+from trainer.readiness import aggregate, charts, engine, exports, services
+from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
+from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
 
 
+def _filters():
+    today = dt.date.today()
+    profile_code = aggregate.default_profile_code(request.args.get("profile") or None)
+    as_of = aggregate.parse_day(request.args.get("as_of"), today)
+    forecast = aggregate.parse_day(request.args.get("forecast"), None, field="forecast")
+    return profile_code, as_of, forecast
+
+
+def _thresholds():
+    return current_app.config["READINESS_GREEN"], current_app.config["READINESS_AMBER"]
+
+
+def _charts(summary, points, forecast_tally, forecast):
+    green, amber = _thresholds()
+    bars = [(f"{n.code}", n.tally.percent) for n in aggregate.flatten(summary.roots) if n.depth <= 1 and n.tally.total][:20]
+    bar_svg = charts.bar_chart(bars, green=green, amber=amber, title=f"Percentage ready by unit as of {summary.as_of:%d %b %Y}")
+    trend_svg = charts.trend_chart([(d.strftime("%b %Y"), t.percent) for d, t in points], green=green, amber=amber,
+                                   title="Percentage ready at the last six month-ends",
+                                   forecast=(forecast.strftime("%d %b %Y"), forecast_tally.percent) if forecast else None)
+    return Markup(bar_svg), Markup(trend_svg)
+
+
+def _forecast_total(summary) -> aggregate.Tally | None:
+    roots = summary.roots
+    if not roots or roots[0].forecast is None:
+        return None
+    total = aggregate.Tally()
+    for node in roots:
+        total.total += node.forecast.total
+        total.ready += node.forecast.ready
+    return total
+
+
 @bp.route("/")
 def index():
-    return render_template("core/not_yet.html", title="Readiness")
+    profile_code, as_of, forecast = _filters()
+    spec = engine.load_profile(profile_code)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, forecast_on=forecast)
+    points = aggregate.trend(current_user, spec, as_of)
+    forecast_total = _forecast_total(summary)
+    bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
+    assessed = services.latest_assessed(summary.units.keys(), profile_code)
+    return render_template("readiness/index.html", summary=summary, profiles=aggregate.list_profiles(),
+                           profile_code=profile_code, as_of=as_of, forecast=forecast, forecast_total=forecast_total,
+                           rows=aggregate.flatten(summary.roots), bar_svg=bar_svg, trend_svg=trend_svg,
+                           points=points, assessed=assessed, thresholds=_thresholds())
+
+
+@bp.route("/units/<int:unit_id>")
+def unit(unit_id: int):
+    unit = scoping.get_scoped(current_user, "unit", unit_id, aggregate.VIEW_ROLES)
+    profile_code, as_of, forecast = _filters()
+    spec = engine.load_profile(profile_code)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast)
+    points = aggregate.trend(current_user, spec, as_of, unit=unit)
+    forecast_total = _forecast_total(summary)
+    bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
+    people = aggregate.people_rows(summary.people.keys())
+    node = summary.units.get(unit.id)
+    members = sorted(summary.people.values(), key=lambda r: (r.ready, exports._name_key(people.get(r.person_id))))
+    return render_template("readiness/unit.html", unit=unit, node=node, summary=summary, profiles=aggregate.list_profiles(),
+                           profile_code=profile_code, as_of=as_of, forecast=forecast, forecast_total=forecast_total,
+                           rows=aggregate.flatten(summary.roots), members=members, people=people,
+                           bar_svg=bar_svg, trend_svg=trend_svg, history=services.assessed_history(unit.id, profile_code),
+                           assess_form=AssessForm() if current_user.has_role(Role.ADMIN, Role.COMMANDER) else None,
+                           thresholds=_thresholds())
+
+
+@bp.route("/units/<int:unit_id>/assess", methods=["POST"])
+def unit_assess(unit_id: int):
+    form = AssessForm()
+    profile_code = request.args.get("profile") or ""
+    as_of = aggregate.parse_day(request.args.get("as_of"), dt.date.today())
+    services.record_assessed_level(current_user, unit_id, profile_code=profile_code,
+                                   assessed_level=form.assessed_level.data or "", reason=form.reason.data or "", as_of=as_of)
+    db.session.commit()
+    flash("Assessed level recorded beside the computed one.", "success")
+    return redirect(url_for("readiness.unit", unit_id=unit_id, profile=profile_code, as_of=as_of.isoformat()))
+
+
+@bp.route("/people/<int:person_id>")
+def person(person_id: int):
+    person = scoping.get_scoped(current_user, "person", person_id, aggregate.VIEW_ROLES + (Role.TRAINEE,))
+    as_of = aggregate.parse_day(request.args.get("as_of"), dt.date.today())
+    assigned = profiles_for_person(person)
+    requested = request.args.get("profile") or (assigned[0] if assigned else None)
+    profile_code = aggregate.default_profile_code(requested)
+    result = engine.evaluate_person(person.id, profile_code, as_of)
+    spec = engine.load_profile(profile_code)
+    details = evidence_details(result)
+    waivers = services.list_waivers(current_user, person.id)
+    can_waive = scoping.in_scope(current_user, "person", person, services.WAIVER_ROLES)
+    waiver_form = None
+    if can_waive:
+        waiver_form = WaiverForm(formdata=None)
+        waiver_form.requirement.choices = services.known_requirements()
+    steps = {r.key: next_step(r, spec) for r in result.requirements}
+    return render_template("readiness/person.html", person=person, result=result, spec=spec, as_of=as_of,
+                           profiles=aggregate.list_profiles(), assigned=assigned, profile_code=profile_code,
+                           details=details, steps=steps, waivers=waivers, waiver_form=waiver_form,
+                           revoke_form=RevokeWaiverForm(formdata=None), can_waive=can_waive,
+                           label=lambda key: aggregate.requirement_label(spec, key))
+
+
+@bp.route("/people/<int:person_id>/waivers", methods=["POST"])
+def waiver_new(person_id: int):
+    person = scoping.get_scoped(current_user, "person", person_id, services.WAIVER_ROLES)
+    services.grant_waiver(current_user, person, requirement=request.form.get("requirement", ""),
+                          authority=request.form.get("authority", ""), reason=request.form.get("reason", ""),
+                          expires_on=request.form.get("expires_on", ""))
+    db.session.commit()
+    flash("Requirement waived. It shows as waived until the expiry or until revoked.", "success")
+    return redirect(url_for("readiness.person", person_id=person.id, profile=request.args.get("profile") or None))
+
+
+@bp.route("/waivers/<int:waiver_id>/revoke", methods=["POST"])
+def waiver_revoke(waiver_id: int):
+    waiver = services.revoke_waiver(current_user, waiver_id, reason=request.form.get("reason", ""))
+    db.session.commit()
+    flash("Waiver revoked.", "success")
+    return redirect(url_for("readiness.person", person_id=waiver.person_id))
+
+
+@bp.route("/deployments")
+def deployments():
+    return render_template("readiness/deployments.html", deployments=services.list_deployments(current_user))
+
+
+@bp.route("/deployments/new", methods=["GET", "POST"])
+def deployment_new():
+    from sqlalchemy import select
+
+    from trainer.org.models import Unit
+
+    form = DeploymentForm()
+    form.profile_code.choices = aggregate.list_profiles()
+    units = db.session.execute(select(Unit.id, Unit.nation_code, Unit.code, Unit.name).where(
+        scoping.scope_condition(current_user, "unit", services.DEPLOYMENT_ROLES)).order_by(Unit.nation_code, Unit.path)).all()
+    form.unit_ids.choices = [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
+    if request.method == "POST":
+        try:
+            deployment = services.create_deployment(
+                current_user, mission=request.form.get("mission", ""), departure_on=request.form.get("departure_on", ""),
+                return_on=request.form.get("return_on", ""), profile_code=request.form.get("profile_code", ""),
+                unit_ids=request.form.getlist("unit_ids"), notes=request.form.get("notes", ""))
+        except Invalid as error:
+            db.session.rollback()
+            for name, message in error.errors:
+                getattr(form, name).errors = list(getattr(form, name).errors or []) + [message]
+            return render_template("readiness/deployment_new.html", form=form, error=error.message), 422
+        db.session.commit()
+        flash("Deployment created.", "success")
+        return redirect(url_for("readiness.deployment", deployment_id=deployment.id))
+    return render_template("readiness/deployment_new.html", form=form, error=None)
+
+
+@bp.route("/deployments/<int:deployment_id>")
+def deployment(deployment_id: int):
+    deployment = services.get_deployment(current_user, deployment_id)
+    data = services.deployment_readiness(current_user, deployment)
+    spec = data["spec"]
+    return render_template("readiness/deployment.html", deployment=deployment, data=data,
+                           label=lambda key: aggregate.requirement_label(spec, key))
+
+
+@bp.route("/deployments/<int:deployment_id>/people/<int:person_id>/remove", methods=["POST"])
+def deployment_member_remove(deployment_id: int, person_id: int):
+    services.remove_deployment_member(current_user, deployment_id, person_id)
+    db.session.commit()
+    flash("Removed from the deployment.", "success")
+    return redirect(url_for("readiness.deployment", deployment_id=deployment_id))
+
+
+EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str):
+    if fmt not in EXPORT_TYPES:
+        raise NotFound()
+    profile_code, as_of, _ = _filters()
+    unit = None
+    if request.args.get("unit"):
+        unit = scoping.get_scoped(current_user, "unit", request.args.get("unit"), aggregate.VIEW_ROLES)
+    summary = aggregate.scope_readiness(current_user, profile_code, as_of, unit=unit)
+    people = aggregate.people_rows(summary.people.keys())
+    classification = current_app.config.get("CLASSIFICATION_MARKING", "")
+    name = f"readiness-{profile_code}-{as_of.isoformat()}" + (f"-{unit.nation_code}-{unit.code}" if unit else "")
+    if fmt == "csv":
+        body = exports.to_csv(summary, people)
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(summary, people, classification=classification)
+    else:
+        green, amber = _thresholds()
+        scope_text = (f"{unit.nation_code} {unit.code} — {unit.name} and its sub-units" if unit else
+                      "; ".join(g.describe() for g in current_user.grants_for(*aggregate.VIEW_ROLES)))
+        body = exports.to_pdf(summary, people, scope_text=scope_text, classification=classification,
+                              generated_at=utcnow(), green=green, amber=amber)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return Response(body, mimetype=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})

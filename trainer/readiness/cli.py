@@ -1,0 +1,44 @@
+"""`flask --app wsgi readiness remind [--date YYYY-MM-DD]` and `readiness rebuild`."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask.cli import AppGroup
+
+from trainer.extensions import db
+
+readiness = AppGroup("readiness", help="Readiness reminders and validity intervals.")
+
+
+@readiness.command("remind")
+@click.option("--date", "day", default=None, help="The day to run the reminders for (YYYY-MM-DD); default today (UTC).")
+def remind_command(day: str | None):
+    """Create the reminders due on a day (expiries at 90/30/7 days, nominations, overdue items); idempotent."""
+    from trainer.readiness.reminders import run_reminders
+
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.datetime.now(dt.timezone.utc).date()
+    except ValueError:
+        raise click.BadParameter("Give the date as YYYY-MM-DD.", param_hint="--date")
+    run = run_reminders(when)
+    db.session.commit()
+    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(run.created.items())) or "none new"
+    click.echo(f"Reminders for {when.isoformat()}: {parts}; {run.emailed} e-mailed.")
+    if run.email_failures:
+        click.echo(f"{run.email_failures} e-mail(s) could not be sent; they stay in the app.", err=True)
+        raise SystemExit(1)
+
+
+@readiness.command("rebuild")
+def rebuild_command():
+    """Rebuild every person's validity intervals from completions and waivers (after bulk loads)."""
+    from trainer.readiness import intervals
+
+    written = intervals.rebuild_all()
+    db.session.commit()
+    click.echo(f"Rebuilt {written} validity intervals.")
+
+
+def register(app) -> None:
+    app.cli.add_command(readiness)

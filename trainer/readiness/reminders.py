@@ -1,0 +1,262 @@
+"""Reminders for one day, idempotent: expiries in 90, 30 and 7 days (to the person and their training
+officers), nominations waiting for the lead nation's confirmation, and overdue improvement items.
+
+Each reminder is an in-app notification with a dedupe key, so running the same day twice adds
+nothing; new notifications are also e-mailed when SMTP_HOST is configured.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import and_, insert, or_, select, tuple_
+from sqlalchemy.orm import aliased
+
+from trainer.auth.models import Grant, Notification, User
+from trainer.db import utcnow
+from trainer.enums import Role, ScopeKind
+from trainer.extensions import db
+from trainer.org.models import Person, Unit
+from trainer.readiness.models import ReadinessInterval
+
+EXPIRY_DAYS = (90, 30, 7)
+
+
+@dataclass
+class ReminderRun:
+    day: dt.date
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    emailed: int = 0
+    email_failures: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def _officer_grants_for_people():
+    """(person_id, user_id) of training officers whose grant covers the person (set-based join)."""
+    grant_unit = aliased(Unit)
+    return (select(Person.id.label("person_id"), Grant.user_id.label("user_id"))
+            .join(Unit, Unit.id == Person.unit_id)
+            .join(Grant, Grant.role == Role.TRAINING_OFFICER.value)
+            .outerjoin(grant_unit, grant_unit.id == Grant.unit_id)
+            .where(or_(Grant.scope_kind == ScopeKind.MISSION.value,
+                       and_(Grant.scope_kind == ScopeKind.NATION.value, Grant.nation_code == Person.nation_code),
+                       and_(Grant.scope_kind == ScopeKind.UNIT.value, Unit.path.startswith(grant_unit.path, autoescape=False)))))
+
+
+def _expiries(day: dt.date) -> list[dict]:
+    """Coverage by a completion that ends on day+90/30/7 with nothing continuing it the next day."""
+    ends = [day + dt.timedelta(days=d) for d in EXPIRY_DAYS]
+    candidates = [dict(r._mapping) for r in db.session.execute(
+        select(ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.end_on,
+               ReadinessInterval.module_version, ReadinessInterval.cut)
+        .join(Person, Person.id == ReadinessInterval.person_id)
+        .where(ReadinessInterval.basis == "completion", ReadinessInterval.end_on.in_(ends), Person.status == "active"))]
+    if not candidates:
+        return []
+    following = defaultdict(list)
+    person_ids = sorted({c["person_id"] for c in candidates})
+    for start in range(0, len(person_ids), 2000):
+        for row in db.session.execute(
+                select(ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
+                       ReadinessInterval.end_on)
+                .where(ReadinessInterval.person_id.in_(person_ids[start:start + 2000]), ReadinessInterval.end_on > ends[-1])):
+            following[(row.person_id, row.requirement)].append(row)
+    one_day = dt.timedelta(days=1)
+    return [c for c in candidates
+            if not any(f.start_on <= c["end_on"] + one_day and f.end_on > c["end_on"]
+                       for f in following.get((c["person_id"], c["requirement"]), ()))]
+
+
+def _notify(rows: list[dict], run: ReminderRun, kind: str) -> None:
+    """Insert the notifications whose (user, dedupe_key) is new."""
+    if not rows:
+        return
+    unique = {(r["user_id"], r["dedupe_key"]): r for r in rows}
+    keys = list(unique)
+    existing = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        existing.update(db.session.execute(select(Notification.user_id, Notification.dedupe_key).where(
+            tuple_(Notification.user_id, Notification.dedupe_key).in_(chunk))).all())
+    fresh = [r for k, r in unique.items() if k not in existing]
+    if not fresh:
+        return
+    now = utcnow()
+    payload = [{"user_id": r["user_id"], "kind": kind, "dedupe_key": r["dedupe_key"], "subject": r["subject"][:300],
+                "body": r["body"], "link": r.get("link"), "created_at": now} for r in fresh]
+    db.session.execute(insert(Notification), payload)
+    run.created[kind] += len(payload)
+
+
+def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
+    expiries = _expiries(day)
+    if not expiries:
+        return
+    person_ids = {e["person_id"] for e in expiries}
+    people = {p.id: p for p in db.session.execute(select(Person.id, Person.family_name_latin, Person.given_names_latin,
+                                                         Person.nation_code, Person.service_number)
+                                                  .where(Person.id.in_(person_ids)))}
+    own = dict(db.session.execute(select(User.person_id, User.id).where(User.person_id.in_(person_ids), User.disabled.is_(False))).all())
+    officers = defaultdict(set)
+    for pid, uid in db.session.execute(_officer_grants_for_people().where(Person.id.in_(person_ids))):
+        officers[pid].add(uid)
+    titles = _module_titles({e["requirement"] for e in expiries})
+    rows = []
+    for e in expiries:
+        days = (e["end_on"] - day).days
+        person = people[e["person_id"]]
+        name = f"{person.given_names_latin} {person.family_name_latin}"
+        what = titles.get(e["requirement"], e["requirement"])
+        why = "a new major version requires retraining" if e["cut"] == "superseded" else "it expires"
+        key = f"expiry:{days}:{e['person_id']}:{e['requirement']}:{e['end_on'].isoformat()}"
+        body = (f"{what} (version {e['module_version']}) stops counting after {e['end_on']:%d %b %Y}: {why}. "
+                f"Complete it again before then to stay ready.")
+        link = f"/readiness/people/{e['person_id']}"
+        if e["person_id"] in own:
+            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link, "body": body,
+                         "subject": f"Your {e['requirement']} expires in {days} days"})
+        for uid in officers.get(e["person_id"], ()):
+            if uid == own.get(e["person_id"]):
+                continue
+            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "body": body,
+                         "subject": f"{name} ({person.nation_code} {person.service_number}): {e['requirement']} expires in {days} days"})
+    _notify(rows, run, "expiry")
+
+
+def _module_titles(codes: set[str]) -> dict[str, str]:
+    try:
+        from trainer.curricula.models import Module, pick
+    except ImportError:
+        return {}
+    return {code: f"{code} {pick(title)}" for code, title in
+            db.session.execute(select(Module.code, Module.title).where(Module.code.in_(codes)).order_by(Module.major))}
+
+
+def _nomination_reminders(day: dt.date, run: ReminderRun) -> None:
+    try:
+        from trainer.exercises.models import Exercise, Participant
+    except ImportError:
+        return
+    waiting = db.session.execute(
+        select(Exercise.id, Exercise.code, Exercise.title, Exercise.lead_nation_code, Exercise.start_at,
+               Participant.id.label("participant_id"))
+        .join(Participant, Participant.exercise_id == Exercise.id)
+        .where(Participant.status == "nominated", Exercise.status.notin_(("cancelled", "closed")))).all()
+    if not waiting:
+        return
+    by_exercise: dict[int, list] = defaultdict(list)
+    for row in waiting:
+        by_exercise[row.id].append(row)
+    nations = {row.lead_nation_code for row in waiting}
+    officers = defaultdict(set)
+    for nation, uid in db.session.execute(select(Grant.nation_code, Grant.user_id).where(
+            Grant.role == Role.TRAINING_OFFICER.value, Grant.scope_kind == ScopeKind.NATION.value,
+            Grant.nation_code.in_(nations))):
+        officers[nation].add(uid)
+    week = day.isocalendar()
+    rows = []
+    for exercise_id, items in by_exercise.items():
+        first = items[0]
+        for uid in officers.get(first.lead_nation_code, ()):
+            rows.append({"user_id": uid, "dedupe_key": f"nominations:{exercise_id}:{week.year}-W{week.week:02d}",
+                         "subject": f"{first.code}: {len(items)} nomination(s) waiting for confirmation",
+                         "body": f"{first.title}: {len(items)} nominated participant(s) wait for the lead nation to confirm or decline them.",
+                         "link": f"/exercises/{exercise_id}"})
+    _notify(rows, run, "nomination")
+
+
+def _improvement_reminders(day: dt.date, run: ReminderRun) -> None:
+    try:
+        from trainer.assessments.models import ImprovementItem
+        from trainer.exercises.models import Exercise
+    except ImportError:
+        return
+    overdue = db.session.execute(
+        select(ImprovementItem.id, ImprovementItem.finding, ImprovementItem.corrective_action, ImprovementItem.due_on,
+               ImprovementItem.owner_nation_code, ImprovementItem.owner_unit_id, ImprovementItem.exercise_id,
+               Exercise.code.label("exercise_code"), Exercise.lead_nation_code)
+        .join(Exercise, Exercise.id == ImprovementItem.exercise_id)
+        .where(ImprovementItem.due_on < day, ImprovementItem.status.in_(("open", "in_progress")))).all()
+    if not overdue:
+        return
+    unit_paths = dict(db.session.execute(select(Unit.id, Unit.path).where(
+        Unit.id.in_({r.owner_unit_id for r in overdue if r.owner_unit_id})))) if any(r.owner_unit_id for r in overdue) else {}
+    grants = db.session.execute(
+        select(Grant.user_id, Grant.scope_kind, Grant.nation_code, Unit.path)
+        .outerjoin(Unit, Unit.id == Grant.unit_id)
+        .where(Grant.role == Role.TRAINING_OFFICER.value,
+               Grant.scope_kind.in_((ScopeKind.NATION.value, ScopeKind.UNIT.value)))).all()
+    week = day.isocalendar()
+    rows = []
+    for item in overdue:
+        nation = item.owner_nation_code or item.lead_nation_code
+        path = unit_paths.get(item.owner_unit_id)
+        users = set()
+        for g in grants:
+            if g.scope_kind == ScopeKind.NATION.value and g.nation_code == nation:
+                users.add(g.user_id)
+            elif g.scope_kind == ScopeKind.UNIT.value and path and g.path and path.startswith(g.path):
+                users.add(g.user_id)
+        for uid in users:
+            rows.append({"user_id": uid, "dedupe_key": f"improvement:{item.id}:{week.year}-W{week.week:02d}",
+                         "subject": f"Overdue improvement item ({item.exercise_code}), due {item.due_on:%d %b %Y}",
+                         "body": f"Finding: {item.finding}\nCorrective action: {item.corrective_action}",
+                         "link": f"/exercises/{item.exercise_id}"})
+    _notify(rows, run, "improvement")
+
+
+def _send_emails(run: ReminderRun) -> None:
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return
+    pending = db.session.execute(
+        select(Notification, User.email).join(User, User.id == Notification.user_id)
+        .where(Notification.emailed_at.is_(None), Notification.kind.in_(("expiry", "nomination", "improvement")),
+               User.email.is_not(None), User.disabled.is_(False))).all()
+    if not pending:
+        return
+    base = config.get("PUBLIC_URL", "").rstrip("/")
+    try:
+        smtp = smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=30)
+    except OSError as exc:
+        current_app.logger.warning("reminders: cannot reach SMTP server: %s", exc)
+        run.email_failures += len(pending)
+        return
+    with smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USER"):
+            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD", ""))
+        for note, address in pending:
+            message = EmailMessage()
+            message["From"] = config.get("SMTP_FROM") or "trainer@localhost"
+            message["To"] = address
+            message["Subject"] = note.subject
+            message.set_content(note.body + (f"\n\n{base}{note.link}" if note.link else ""))
+            try:
+                smtp.send_message(message)
+            except smtplib.SMTPException as exc:
+                current_app.logger.warning("reminders: e-mail to user %s failed: %s", note.user_id, exc)
+                run.email_failures += 1
+                continue
+            note.emailed_at = utcnow()
+            run.emailed += 1
+    db.session.flush()
+
+
+def run_reminders(day: dt.date) -> ReminderRun:
+    """Create (and e-mail) the reminders due on `day`. Running it again for the same day adds nothing."""
+    run = ReminderRun(day)
+    _expiry_reminders(day, run)
+    _nomination_reminders(day, run)
+    _improvement_reminders(day, run)
+    db.session.flush()
+    _send_emails(run)
+    return run

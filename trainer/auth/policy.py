@@ -106,6 +106,16 @@ POLICY: dict[str, Rule] = {
     "assessments.improvements": roles(A, TO, CO),
     # --- readiness ----------------------------------------------------------------------------
     "readiness.index": roles(A, CO, TO),
+    "readiness.unit": roles(A, CO, TO, obj="unit"),
+    "readiness.unit_assess": roles(A, CO, obj="unit"),
+    "readiness.person": roles(A, CO, TO, TR, obj="person"),
+    "readiness.waiver_new": roles(A, CO, obj="person"),
+    "readiness.waiver_revoke": roles(A, CO, obj="waiver"),
+    "readiness.deployments": roles(A, CO, TO),
+    "readiness.deployment_new": roles(A, CO, TO),
+    "readiness.deployment": roles(A, CO, TO, obj="deployment"),
+    "readiness.deployment_member_remove": roles(A, CO, TO, obj="deployment"),
+    "readiness.export": roles(A, CO, TO),
     # --- certificates -------------------------------------------------------------------------
     "certificates.index": roles(A, CO, TO, TR),
     "certificates.detail": roles(A, CO, TO, TR, obj="certificate"),

@@ -95,7 +95,7 @@ def test_create_person_with_history_and_audit(client, db, login_as, npl_units):
         "family_name_latin": "", "given_names_latin": "", "rank_code": "OR-4", "national_rank": "Sergeant",
         "category": "military", "email": "", "screening": "pending", "start_on": "2024-05-01"})
     assert response.status_code == 302
-    db.session.rollback()  # end the test's read snapshot
+    db.session.expire_all()
     person = db.session.scalar(select(Person).where(Person.service_number == "NA-5"))
     assert person.family_name_latin == "Gurung"
     assert [(a.unit_id, a.start_on) for a in person.assignments] == [(npl_units["a"].id, dt.date(2024, 5, 1))]
@@ -123,7 +123,7 @@ def test_duplicate_service_number_is_refused(client, login_as, make_person, npl_
     response = client.post("/personnel/new", data={
         "unit_id": npl_units["b"].id, "service_number": existing.service_number, "family_name": "X",
         "given_names": "Y", "rank_code": "OF-1", "category": "military", "screening": "pending"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Already used in this nation" in response.get_data(as_text=True)
 
 
@@ -141,7 +141,7 @@ def test_edit_person_records_before_and_after(client, db, login_as, make_person,
     login_as("training_officer", "nation", nation="NPL")
     response = client.post(f"/personnel/{person.id}/edit", data=edit_data(person, family_name="New", screening="hold"))
     assert response.status_code == 302
-    db.session.rollback()
+    db.session.expire_all()
     assert db.session.get(Person, person.id).family_name == "New"
     event = events(db, "person.update")[-1]
     assert '"family_name":"Old"' in event.details and '"screening":"hold"' in event.details
@@ -157,7 +157,7 @@ def test_stale_edit_gets_a_conflict_and_keeps_what_was_typed(client, db, login_a
     assert response.status_code == 409
     assert "Someone else changed this record" in page
     assert 'value="Mine, typed carefully"' in page and "Major" in page
-    db.session.rollback()
+    db.session.expire_all()
     assert db.session.get(Person, person.id).family_name == "Original"
 
 
@@ -167,7 +167,7 @@ def test_transfer_keeps_history(client, db, login_as, make_person, npl_units):
     response = client.post(f"/personnel/{person.id}/transfer",
                            data={"unit_id": npl_units["b"].id, "on": "2025-02-01", "note": "rotation"})
     assert response.status_code == 302
-    db.session.rollback()
+    db.session.expire_all()
     history = db.session.scalars(select(UnitAssignment).where(UnitAssignment.person_id == person.id)
                                  .order_by(UnitAssignment.start_on)).all()
     assert [(h.unit_id, h.start_on, h.end_on) for h in history] == [
@@ -190,7 +190,7 @@ def test_leaving_service_keeps_the_record_as_inactive(client, db, login_as, make
     person = make_person(unit=npl_units["a"], family_name="Retiring", start_on=dt.date(2020, 1, 1))
     login_as("training_officer", "nation", nation="NPL")
     assert client.post(f"/personnel/{person.id}/leave", data={"on": "2025-06-30"}).status_code == 302
-    db.session.rollback()
+    db.session.expire_all()
     person = db.session.get(Person, person.id)
     assert person.status == "left_service" and person.assignments[-1].end_on == dt.date(2025, 6, 30)
     assert "Retiring" not in client.get("/personnel").get_data(as_text=True)

@@ -140,10 +140,10 @@ def unit_new():
         except DomainError as exc:
             db.session.rollback()
             _apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Unit {unit.code} created.", "success")
-            return redirect(url_for("org.unit", unit_id=unit.id))
+            return render_template("org/unit_form.html", form=form, unit=None), exc.status
+        db.session.commit()
+        flash(f"Unit {unit.code} created.", "success")
+        return redirect(url_for("org.unit", unit_id=unit.id))
     return render_template("org/unit_form.html", form=form, unit=None), 422 if form.errors else 200
 
 
@@ -248,6 +248,7 @@ def person_new():
         except DomainError as exc:
             db.session.rollback()
             _apply_errors(form, exc)
+            return render_template("org/person_form.html", form=form, person=None), exc.status
         else:
             db.session.commit()
             flash(f"{person.display_name} added.", "success")

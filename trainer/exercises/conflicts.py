@@ -1,0 +1,217 @@
+"""Conflicts of one exercise, found with a fixed number of set-based queries whatever its size.
+
+- a person in two overlapping exercises (blocks confirmation when confirmed in the other);
+- a unit committed to overlapping exercises (warning; a unit and its sub-units count as one);
+- players missing the prerequisite modules (warning listing who lacks what);
+- an evaluator of the same nation as the players or unit they evaluate (warning).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
+
+from trainer.auth import scoping
+from trainer.exercises.access import ALL_ROLES
+from trainer.exercises.models import (
+    ACTIVE_PARTICIPANT_STATUSES, EvaluatorAssignment, Exercise, ExerciseStatus, ExerciseUnit, Objective, Participant,
+    ParticipantRole, ParticipantStatus,
+)
+from trainer.exercises.timeutil import get_zone
+from trainer.extensions import db
+from trainer.org.models import Person, Unit
+
+CONFIRMED = ParticipantStatus.CONFIRMED.value
+NOT_COUNTED = (ExerciseStatus.CANCELLED.value,)
+
+
+@dataclass
+class DoubleBooking:
+    participant: Participant
+    other_code: str
+    other_title: str
+    other_visible: bool
+    other_status: str      # the person's status in the other exercise
+    blocking: bool         # confirmed in the other exercise
+
+
+@dataclass
+class UnitOverlap:
+    unit_code: str
+    unit_nation: str
+    other_unit_code: str
+    other_code: str
+    other_title: str
+    other_visible: bool
+
+
+@dataclass
+class MissingPrerequisites:
+    participant: Participant
+    modules: list[str]
+
+
+@dataclass
+class SameNationEvaluator:
+    evaluator: Participant
+    objective_number: int
+    target: str
+
+
+@dataclass
+class ConflictReport:
+    double_bookings: list[DoubleBooking] = field(default_factory=list)
+    unit_overlaps: list[UnitOverlap] = field(default_factory=list)
+    missing_prerequisites: list[MissingPrerequisites] = field(default_factory=list)
+    same_nation_evaluators: list[SameNationEvaluator] = field(default_factory=list)
+    prerequisites_unchecked: bool = False
+    by_participant: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def blocking(self) -> int:
+        return sum(1 for b in self.double_bookings if b.blocking)
+
+    @property
+    def total(self) -> int:
+        return (len(self.double_bookings) + len(self.unit_overlaps) + len(self.missing_prerequisites)
+                + len(self.same_nation_evaluators))
+
+
+def _overlapping(other, ex: Exercise):
+    return (other.id != ex.id, other.status.not_in(NOT_COUNTED), other.start_at < ex.end_at, other.end_at > ex.start_at)
+
+
+def _visible_ids(actor, ids: set[int]) -> set[int]:
+    if not ids or actor is None:
+        return set()
+    return set(db.session.scalars(select(Exercise.id).where(
+        Exercise.id.in_(ids), scoping.scope_condition(actor, "exercise", ALL_ROLES))))
+
+
+def _person_bookings(ex: Exercise, person_ids=None):
+    """(participant id, person id, other exercise id, code, title, status of the person there)."""
+    other_p = aliased(Participant)
+    other = aliased(Exercise)
+    query = (select(Participant.id, Participant.person_id, other.id, other.code, other.title, other_p.status)
+             .join(other_p, other_p.person_id == Participant.person_id)
+             .join(other, other.id == other_p.exercise_id)
+             .where(Participant.exercise_id == ex.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES),
+                    other_p.status.in_(ACTIVE_PARTICIPANT_STATUSES), *_overlapping(other, ex))
+             .order_by(other.start_at))
+    if person_ids is not None:
+        query = query.where(Participant.person_id.in_(person_ids))
+    return db.session.execute(query).all()
+
+
+def blocking_bookings(actor, ex: Exercise, person_id: int) -> list[str]:
+    """Where the person is already confirmed in an overlapping exercise, in words."""
+    other_p = aliased(Participant)
+    other = aliased(Exercise)
+    rows = db.session.execute(
+        select(other.id, other.code, other.title).join(other_p, other_p.exercise_id == other.id)
+        .where(other_p.person_id == person_id, other_p.status == CONFIRMED, *_overlapping(other, ex))).all()
+    visible = _visible_ids(actor, {r[0] for r in rows})
+    return [f"{r.code} — {r.title}" if r[0] in visible else "an exercise led by another nation" for r in rows]
+
+
+def blocking_conflicts_count(ex: Exercise) -> int:
+    other_p = aliased(Participant)
+    other = aliased(Exercise)
+    return len(db.session.execute(
+        select(Participant.id).join(other_p, other_p.person_id == Participant.person_id)
+        .join(other, other.id == other_p.exercise_id)
+        .where(Participant.exercise_id == ex.id, Participant.status == CONFIRMED, other_p.status == CONFIRMED,
+               *_overlapping(other, ex)).distinct()).all())
+
+
+def _completions_table():
+    return db.metadata.tables.get("completions")
+
+
+def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
+    report = ConflictReport()
+    participants = {p.id: p for p in db.session.scalars(
+        select(Participant).where(Participant.exercise_id == ex.id))}
+    active = {pid: p for pid, p in participants.items() if p.status in ACTIVE_PARTICIPANT_STATUSES}
+
+    # 1. People booked in overlapping exercises.
+    bookings = _person_bookings(ex)
+    visible = _visible_ids(actor, {r[2] for r in bookings})
+    for participant_id, _person_id, other_id, code, title, status in bookings:
+        participant = participants[participant_id]
+        booking = DoubleBooking(participant, code, title, other_id in visible, status, status == CONFIRMED)
+        report.double_bookings.append(booking)
+        where = f"{code}" if booking.other_visible else "an exercise led by another nation"
+        report.by_participant[participant_id].append(
+            f"Also {status} in overlapping {where}" + (" — confirmation blocked" if booking.blocking else ""))
+
+    # 2. Units (or their parent/sub-units) committed to overlapping exercises.
+    this_unit, other_unit = aliased(Unit), aliased(Unit)
+    other_eu, other = aliased(ExerciseUnit), aliased(Exercise)
+    overlaps = db.session.execute(
+        select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
+        .select_from(ExerciseUnit)
+        .join(this_unit, this_unit.id == ExerciseUnit.unit_id)
+        .join(other, other.id != ex.id)
+        .join(other_eu, other_eu.exercise_id == other.id)
+        .join(other_unit, other_unit.id == other_eu.unit_id)
+        .where(ExerciseUnit.exercise_id == ex.id, *_overlapping(other, ex),
+               or_(this_unit.path.startswith(other_unit.path), other_unit.path.startswith(this_unit.path)))
+        .order_by(this_unit.code, other.start_at)).all()
+    visible_units = _visible_ids(actor, {r[3] for r in overlaps})
+    for code, nation, other_code_unit, other_id, other_code, other_title in overlaps:
+        report.unit_overlaps.append(UnitOverlap(code, nation, other_code_unit, other_code, other_title,
+                                                other_id in visible_units))
+
+    # 3. Players missing prerequisite modules (valid on the exercise's first local day, not superseded).
+    codes = ex.prerequisite_codes
+    players = {pid: p for pid, p in active.items() if p.role == ParticipantRole.PLAYER.value}
+    if codes and players:
+        table = _completions_table()
+        if table is None:
+            report.prerequisites_unchecked = True
+        else:
+            start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
+            newer = table.alias("newer")
+            player_people = select(Participant.person_id).where(
+                Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
+                Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+            held = db.session.execute(
+                select(table.c.person_id, table.c.module_code).where(
+                    table.c.person_id.in_(player_people), table.c.module_code.in_(codes),
+                    or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
+                    ~exists().where(newer.c.supersedes_id == table.c.id)).distinct()).all()
+            has = defaultdict(set)
+            for person_id, module_code in held:
+                has[person_id].add(module_code)
+            for pid, p in players.items():
+                lacking = [c for c in codes if c not in has[p.person_id]]
+                if lacking:
+                    report.missing_prerequisites.append(MissingPrerequisites(p, lacking))
+                    report.by_participant[pid].append("Missing prerequisite " + ", ".join(lacking))
+
+    # 4. Evaluators of the same nation as those they evaluate.
+    target_p, target_u = aliased(Participant), aliased(Unit)
+    evaluator = aliased(Participant)
+    same = db.session.execute(
+        select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
+        .select_from(EvaluatorAssignment)
+        .join(evaluator, evaluator.id == EvaluatorAssignment.participant_id)
+        .join(Objective, Objective.id == EvaluatorAssignment.objective_id)
+        .outerjoin(target_p, target_p.id == EvaluatorAssignment.target_participant_id)
+        .outerjoin(target_u, target_u.id == EvaluatorAssignment.target_unit_id)
+        .where(evaluator.exercise_id == ex.id, evaluator.status.in_(ACTIVE_PARTICIPANT_STATUSES),
+               or_(target_p.nation_code == evaluator.nation_code, target_u.nation_code == evaluator.nation_code))
+        .order_by(Objective.number)).all()
+    for evaluator_id, number, target_id, unit_code, unit_nation in same:
+        ev = participants[evaluator_id]
+        if target_id is not None:
+            t = participants[target_id]
+            target = f"player {t.person.rank_code} {t.person.full_name_latin} ({t.nation_code})"
+        else:
+            target = f"unit {unit_code} ({unit_nation})"
+        report.same_nation_evaluators.append(SameNationEvaluator(ev, number, target))
+        report.by_participant[evaluator_id].append(f"Evaluates own nation ({target}) on objective {number}")
+    return report

@@ -87,8 +87,26 @@ POLICY: dict[str, Rule] = {
     "org.roster_import": roles(A, TO),
     # --- curricula ----------------------------------------------------------------------------
     "curricula.index": signed_in(),
+    "curricula.module": signed_in(),
+    "curricula.module_version": signed_in(),
+    "curricula.profile": signed_in(),
+    "curricula.upload": roles(A),
     # --- learning -----------------------------------------------------------------------------
     "learning.index": signed_in(),
+    "learning.lesson": signed_in(),
+    "learning.lesson_read": roles(TR),
+    "learning.attempt_start": roles(TR),
+    "learning.attempt": roles(TR, obj="attempt"),
+    "learning.assign": roles(A, TO),
+    "learning.assignments": roles(A, TO),
+    "learning.sessions": roles(A, TO),
+    "learning.session_new": roles(A, TO),
+    "learning.session": roles(A, TO, obj="session"),
+    "learning.person": roles(A, TO, CO, TR, obj="person"),
+    "learning.recognise": roles(A, TO, obj="person"),
+    "learning.matrix": roles(A, TO, CO),
+    "learning.matrix_export": roles(A, TO, CO),
+    "learning.attention": roles(A, TO, CO),
     # --- exercises ----------------------------------------------------------------------------
     "exercises.index": signed_in(),
     "exercises.feed": public(),  # the secret token in the URL is the credential; revocable

@@ -1,10 +1,316 @@
+"""My training (trainees), lessons and knowledge checks, and the training officer's views."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from trainer.auth import scoping
+from trainer.curricula.services import get_module, list_current_modules, list_profiles
+from trainer.enums import Role
+from trainer.errors import Conflict, DomainError, Invalid, NotFound
+from trainer.extensions import db
+from trainer.learning import attempts as checks
+from trainer.learning import reports, services
+from trainer.learning.forms import AssignForm, RecogniseForm, SessionForm
+from trainer.learning.models import Completion, Method
+from trainer.learning.rules import Status
+from trainer.org.models import Person, Unit
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 
 
+def _language() -> str:
+    return current_user.language if current_user.language in ("en", "fr") else "en"
+
+
+def _apply_errors(form, error: DomainError) -> None:
+    placed = False
+    for name, message in error.errors:
+        if hasattr(form, name):
+            getattr(form, name).errors.append(message)
+            placed = True
+    if not placed or error.message:
+        flash(error.message, "danger")
+
+
+def _units(roles=services.OFFICER_ROLES) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(scoping.scope_condition(current_user, "unit", roles))
+                                   .order_by(Unit.nation_code, Unit.path)))
+
+
+def _unit_choices(roles=services.OFFICER_ROLES, empty=None):
+    choices = [(str(u.id), f"{'  ' * (u.path.strip('/').count('/'))}{u.nation_code} · {u.code} — {u.name}")
+               for u in _units(roles)]
+    return ([("", empty)] if empty is not None else []) + choices
+
+
+def _module_choices():
+    return [(m.code, f"{m.code} — {m.title.get('en')}") for m in list_current_modules()]
+
+
+# --- my training ----------------------------------------------------------------------------
+
 @bp.route("/")
 def index():
-    return render_template("core/not_yet.html", title="Learning")
+    today = services.today_utc()
+    person = db.session.get(Person, current_user.person_id) if current_user.person_id else None
+    required, others = reports.my_training(person, today) if person else ([], [])
+    done = sum(1 for r in required if r.status in (Status.PASSED, Status.EXPIRING))
+    return render_template("learning/index.html", person=person, required=required, others=others, done=done,
+                           today=today, officer=current_user.has_role(Role.ADMIN, Role.TRAINING_OFFICER),
+                           viewer=current_user.has_role(Role.COMMANDER), title="My training")
+
+
+@bp.route("/modules/<module_code>/lessons/<slug>")
+def lesson(module_code: str, slug: str):
+    module = get_module(module_code)
+    lesson = checks.get_lesson(module, slug)
+    progress = checks.open_lesson(current_user, lesson)
+    db.session.commit()
+    position = module.lessons.index(lesson)
+    return render_template("learning/lesson.html", module=module, lesson=lesson, progress=progress,
+                           body=lesson.body(_language()),
+                           previous=module.lessons[position - 1] if position > 0 else None,
+                           following=module.lessons[position + 1] if position + 1 < len(module.lessons) else None,
+                           title=f"{module.code} · {lesson.title.get(_language()) or lesson.title['en']}")
+
+
+@bp.route("/modules/<module_code>/lessons/<slug>/read", methods=["POST"])
+def lesson_read(module_code: str, slug: str):
+    module = get_module(module_code)
+    lesson = checks.get_lesson(module, slug)
+    if FlaskForm().validate_on_submit():
+        checks.mark_lesson_read(current_user, lesson)
+        db.session.commit()
+        flash("Lesson marked as read.", "success")
+    position = module.lessons.index(lesson)
+    if position + 1 < len(module.lessons):
+        return redirect(url_for("learning.lesson", module_code=module.code, slug=module.lessons[position + 1].slug))
+    return redirect(url_for("curricula.module", module_code=module.code))
+
+
+@bp.route("/modules/<module_code>/check", methods=["POST"])
+def attempt_start(module_code: str):
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired. Please try again.", "danger")
+        return redirect(url_for("curricula.module", module_code=module_code))
+    try:
+        attempt = checks.start_attempt(current_user, module_code, per_day=current_app.config["ATTEMPTS_PER_DAY"])
+    except (checks.TooManyAttempts, Invalid) as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("curricula.module", module_code=module_code))
+    db.session.commit()
+    return redirect(url_for("learning.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/checks/<int:attempt_id>", methods=["GET", "POST"])
+def attempt(attempt_id: int):
+    attempt = checks.get_own_attempt(current_user, attempt_id)
+    status = 200
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            flash("The form expired. Nothing was recorded; please submit again.", "danger")
+            return redirect(url_for("learning.attempt", attempt_id=attempt.id))
+        try:
+            attempt = checks.submit_attempt(current_user, attempt.id, request.form.to_dict())
+        except Conflict as exc:
+            db.session.rollback()
+            flash(exc.message, "warning")
+            return redirect(url_for("learning.attempt", attempt_id=attempt_id), 303)
+        except Invalid as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            attempt = checks.get_own_attempt(current_user, attempt_id)
+            status = 422
+        else:
+            db.session.commit()
+            return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
+    language = _language()
+    if attempt.finished:
+        completion = db.session.get(Completion, attempt.completion_id) if attempt.completion_id else None
+        return render_template("learning/attempt_result.html", attempt=attempt, completion=completion,
+                               review=checks.attempt_review(attempt, language), title="Knowledge check result")
+    return render_template("learning/attempt.html", attempt=attempt, questions=checks.drawn_questions(attempt),
+                           title=f"Knowledge check {attempt.module_code}"), status
+
+
+# --- training officers ----------------------------------------------------------------------
+
+@bp.route("/assign", methods=["GET", "POST"])
+def assign():
+    form = AssignForm()
+    profile_codes = {p.code for p in list_profiles()}
+    form.code.choices = ([(p.code, f"Readiness profile {p.code} — {p.title.get('en')}") for p in list_profiles()]
+                         + [(code, f"Module {label}") for code, label in _module_choices()])
+    form.unit_id.choices = _unit_choices(empty="— one person instead —")
+    if request.method == "GET" and request.args.get("person_id"):
+        form.person_id.data = request.args.get("person_id", type=int)
+    if form.validate_on_submit():
+        try:
+            services.assign(current_user, kind="profile" if form.code.data in profile_codes else "module",
+                            code=form.code.data,
+                            person_id=form.person_id.data, unit_id=int(form.unit_id.data) if form.unit_id.data else None,
+                            due_on=form.due_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Assigned.", "success")
+            return redirect(url_for("learning.assignments"))
+    return render_template("learning/assign.html", form=form, title="Assign training")
+
+
+@bp.route("/assignments")
+def assignments():
+    return render_template("learning/assignments.html", rows=services.list_assignments(current_user),
+                           title="Assignments")
+
+
+@bp.route("/sessions")
+def sessions():
+    return render_template("learning/sessions.html", sessions=services.list_sessions(current_user),
+                           title="Classroom sessions")
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+def session_new():
+    form = SessionForm()
+    form.module_code.choices = _module_choices()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            session = services.create_session(current_user, module_code=form.module_code.data,
+                                              unit_id=form.unit_id.data, held_on=form.held_on.data,
+                                              instructor=form.instructor.data, location=form.location.data,
+                                              notes=form.notes.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Session recorded. Now mark attendance and results.", "success")
+            return redirect(url_for("learning.session", session_id=session.id))
+    return render_template("learning/session_new.html", form=form, title="Record a classroom session")
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+def session(session_id: int):
+    session = scoping.get_scoped(current_user, "session", session_id, services.OFFICER_ROLES)
+    errors, status = [], 200
+    if request.method == "POST":
+        rows = []
+        for person_id in request.form.getlist("person"):
+            rows.append({"person_id": person_id, "result": request.form.get(f"result-{person_id}"),
+                         "score": request.form.get(f"score-{person_id}"),
+                         "evidence": request.form.get(f"evidence-{person_id}")})
+        if not FlaskForm().validate_on_submit():
+            flash("The form expired. Nothing was recorded; please submit again.", "danger")
+        else:
+            try:
+                recorded = services.record_attendance(current_user, session.id, rows,
+                                                      request.form.get("common_evidence", ""))
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+                errors = [message for _, message in exc.errors]
+                status = 422
+                session = scoping.get_scoped(current_user, "session", session_id, services.OFFICER_ROLES)
+            else:
+                db.session.commit()
+                flash(f"Recorded {len(recorded)} attendance record(s).", "success")
+                return redirect(url_for("learning.session", session_id=session.id))
+    recorded_ids = {a.person_id for a in session.attendance}
+    candidates = [p for p in services.session_candidates(current_user, session) if p.id not in recorded_ids]
+    return render_template("learning/session.html", session=session, candidates=candidates, errors=errors,
+                           title=f"Session {session.module.code} {session.held_on}"), status
+
+
+@bp.route("/people/<int:person_id>", methods=["GET"])
+def person(person_id: int):
+    person, completions = services.person_history(current_user, person_id)
+    required, others = reports.my_training(person, services.today_utc())
+    return render_template("learning/person.html", person=person, completions=completions, required=required,
+                           others=others, methods=Method.LABELS, title=f"Training record: {person.full_name_latin}")
+
+
+@bp.route("/people/<int:person_id>/recognise", methods=["GET", "POST"])
+def recognise(person_id: int):
+    person = services.get_person_or_404(current_user, person_id)
+    form = RecogniseForm()
+    form.module_code.choices = _module_choices()
+    if form.validate_on_submit():
+        try:
+            services.recognise_prior_learning(current_user, person_id=person.id, module_code=form.module_code.data,
+                                              completed_on=form.completed_on.data,
+                                              justification=form.justification.data)
+        except DomainError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Prior learning recognised and recorded.", "success")
+            return redirect(url_for("learning.person", person_id=person.id))
+    return render_template("learning/recognise.html", form=form, person=person, title="Recognise prior learning")
+
+
+def _selected_unit() -> Unit | None:
+    unit_id = request.args.get("unit_id", type=int)
+    units = _units(services.VIEW_ROLES)
+    if unit_id:
+        return scoping.get_scoped(current_user, "unit", unit_id, services.VIEW_ROLES)
+    return units[0] if units else None
+
+
+def _matrix_args():
+    codes = [c for c in request.args.getlist("module") if c]
+    status = request.args.get("status", "")
+    if status and status != "overdue" and status not in Status._value2member_map_:
+        status = ""
+    return codes, status, request.args.get("q", "").strip()[:100], bool(request.args.get("required"))
+
+
+@bp.route("/matrix")
+def matrix():
+    unit = _selected_unit()
+    codes, status, search, required_only = _matrix_args()
+    columns, rows = ([], [])
+    if unit is not None:
+        columns, rows = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes,
+                                                  status=status, search=search, required_only=required_only)
+    return render_template("learning/matrix.html", unit=unit, units=_unit_choices(services.VIEW_ROLES),
+                           columns=columns, rows=rows, modules=list_current_modules(), codes=codes, status=status,
+                           search=search, required_only=required_only, statuses=list(Status),
+                           title="Completion matrix")
+
+
+@bp.route("/matrix/export")
+def matrix_export():
+    unit = _selected_unit()
+    if unit is None:
+        raise NotFound("There is no unit in your scope.")
+    codes, status, search, required_only = _matrix_args()
+    columns, rows = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes, status=status,
+                                              search=search, required_only=required_only)
+    table = reports.matrix_table(columns, rows)
+    name = f"completions-{unit.nation_code}-{unit.code}-{services.today_utc().isoformat()}"
+    if request.args.get("format") == "xlsx":
+        return Response(reports.to_xlsx(table, "Completions"),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return Response(reports.to_csv(table), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@bp.route("/attention")
+def attention():
+    unit = _selected_unit()
+    days = min(max(request.args.get("days", 60, type=int) or 60, 1), 365)
+    overdue, expiring = ([], [])
+    if unit is not None:
+        overdue, expiring = reports.overdue_and_expiring(current_user, unit, services.today_utc(), days)
+    return render_template("learning/attention.html", unit=unit, units=_unit_choices(services.VIEW_ROLES),
+                           overdue=overdue, expiring=expiring, days=days, title="Overdue and expiring")

@@ -1,0 +1,101 @@
+"""Readiness test data: modules, profiles, completions (through the learning model) and exercise credits."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from trainer.readiness.rules import add_months
+
+D = dt.date
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_module(db):
+    def make(code="HR-01", version="1.0", validity_months=12, retrain_on_major=False, imported_at=None, title="Human rights"):
+        from trainer.curricula.models import Module
+
+        major, minor = (int(x) for x in version.split("."))
+        module = Module(code=code, version=version, major=major, minor=minor, content_hash=f"{code}-{version}".ljust(64, "0"),
+                        pack_code="test", title={"en": title}, summary={"en": ""}, audience=["military"],
+                        validity_months=validity_months, pass_mark=80, questions_per_attempt=5,
+                        retrain_on_major=retrain_on_major, prerequisites=[], objectives=[],
+                        imported_at=imported_at or dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+        db.session.add(module)
+        db.session.flush()
+        db.session.commit()
+        return module
+    return make
+
+
+@pytest.fixture
+def make_profile(db):
+    def make(code="UN-PDT", modules=("HR-01",), exercise_types=(), within_months=None, min_outcome=None,
+             screening=True, warning_days=30, title="UN pre-deployment"):
+        from trainer.curricula.models import ReadinessProfile
+
+        profile = ReadinessProfile(code=code, title={"en": title}, summary={}, audience=None, required_modules=list(modules),
+                                   exercise_types=list(exercise_types), exercise_within_months=within_months,
+                                   exercise_min_outcome=min_outcome, screening_required=screening,
+                                   warning_days=warning_days, content_hash=code.ljust(64, "0"))
+        db.session.add(profile)
+        db.session.commit()
+        return profile
+    return make
+
+
+@pytest.fixture
+def complete(db):
+    """complete(person, module, on) -> Completion, recorded through the learning model (intervals follow on commit)."""
+    def make(person, module, on: dt.date, *, commit=True):
+        from trainer.learning.models import Completion
+
+        completion = Completion(person_id=person.id, module_id=module.id, module_code=module.code,
+                                module_version=module.version, module_major=module.major, method="classroom",
+                                score=None, completed_on=on, valid_until=add_months(on, module.validity_months),
+                                evidence="Test session")
+        db.session.add(completion)
+        db.session.flush()
+        if commit:
+            db.session.commit()
+        return completion
+    return make
+
+
+@pytest.fixture
+def credit(db):
+    def make(person, ended_on: dt.date, *, rating="P", exercise_type="functional", code=None):
+        from trainer.readiness.models import ExerciseCredit
+
+        n = next(_seq)
+        row = ExerciseCredit(person_id=person.id, exercise_id=1000 + n, objective_id=n, exercise_code=code or f"EX-{n}",
+                             exercise_title="Exercise", exercise_type=exercise_type, rating=rating, ended_on=ended_on)
+        db.session.add(row)
+        db.session.commit()
+        return row
+    return make
+
+
+@pytest.fixture
+def bulk_people(db):
+    """bulk_people(unit, n, start_on) -> ids: many people inserted set-based, each with a unit assignment."""
+    def make(unit, n, *, start_on=D(2020, 1, 1), screening="cleared"):
+        from sqlalchemy import insert, select
+
+        from trainer.org.models import Person, UnitAssignment
+
+        base = next(_seq) * 100000
+        rows = [{"nation_code": unit.nation_code, "unit_id": unit.id, "service_number": f"B{base + i}",
+                 "family_name": f"Bulk{base + i}", "given_names": "Test", "family_name_latin": f"Bulk{base + i}",
+                 "given_names_latin": "Test", "search_text": "", "rank_code": "OR-4", "national_rank": "",
+                 "category": "military", "screening": screening, "status": "active", "version": 1}
+                for i in range(n)]
+        db.session.execute(insert(Person), rows)
+        ids = db.session.scalars(select(Person.id).where(Person.service_number.in_([r["service_number"] for r in rows]))).all()
+        db.session.execute(insert(UnitAssignment), [{"person_id": pid, "unit_id": unit.id, "start_on": start_on, "note": ""}
+                                                    for pid in ids])
+        db.session.commit()
+        return list(ids)
+    return make

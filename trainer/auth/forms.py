@@ -74,3 +74,8 @@ class ConfirmForm(FlaskForm):
 class DisableForm(FlaskForm):
     confirm = BooleanField("I understand this ends all of the user's sessions", validators=[DataRequired()])
     submit = SubmitField("Disable account")
+
+
+class BulkAccountsForm(FlaskForm):
+    include_subunits = BooleanField("Include the people of its sub-units", default=True)
+    submit = SubmitField("Create the accounts and download the sheet")

@@ -226,3 +226,41 @@ def admin_user_reset(user_id: int):
         db.session.commit()
         flash(f"One-time password for {user.username}: {one_time} — they must change it at next sign-in.", "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
+
+
+# --- bulk trainee accounts ------------------------------------------------------------------
+
+
+@bp.route("/units/<int:unit_id>/accounts", methods=["GET", "POST"])
+def bulk_accounts(unit_id: int):
+    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
+    from trainer.auth.forms import BulkAccountsForm
+    from trainer.org.services import WRITE_ROLES, get_unit
+
+    unit = get_unit(current_user, unit_id, WRITE_ROLES)
+    form = BulkAccountsForm()
+    if request.method == "GET":
+        form.include_subunits.data = True
+    include = bool(form.include_subunits.data)
+    if form.validate_on_submit():
+        created = services.create_trainee_accounts(_settings(), current_user, unit, include_subunits=include)
+        if not created:
+            db.session.rollback()
+            flash("Everyone in this unit already has an account; nothing was created.", "info")
+            return redirect(url_for("auth.bulk_accounts", unit_id=unit.id))
+        lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
+                                service_number=a.person.service_number, unit=f"{a.person.unit.code} — {a.person.unit.name}",
+                                username=a.username, password=a.one_time_password) for a in created]
+        from trainer.templating import format_datetime
+        from trainer.db import utcnow
+
+        pdf = render_credentials(lines, title=f"Sign-in credentials — {unit.nation_code} {unit.code}",
+                                 issued=format_datetime(utcnow()),
+                                 sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
+        db.session.commit()
+        response = current_app.response_class(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="credentials-{unit.id}.pdf"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    waiting = db.session.scalars(services.people_without_account(unit, include)).unique().all()
+    return render_template("auth/bulk_accounts.html", unit=unit, form=form, waiting=waiting)

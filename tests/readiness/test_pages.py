@@ -1,0 +1,179 @@
+"""The commander's pages: dashboard, drill-down, scope, exports, assessed levels and query counts."""
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+D = dt.date
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def force(db, make_unit, make_person, make_module, make_profile, complete):
+    """Nepal: a contingent with two battalions, one trained person and one untrained; France: one unit."""
+    module = make_module("HR-01", validity_months=24)
+    make_profile("UN-PDT", modules=("HR-01",), warning_days=30)
+    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
+    b1 = make_unit(nation="NPL", code="NPBATT-1", parent=top)
+    b2 = make_unit(nation="NPL", code="NPBATT-2", parent=top)
+    ready = make_person(unit=b1, family_name="Gurung", given_names="Asha")
+    complete(ready, module, TODAY - dt.timedelta(days=100))
+    not_ready = make_person(unit=b2, family_name="=HYPERLINK(1)", given_names="Bishnu", family_name_latin="=HYPERLINK(1)")
+    fra_unit = make_unit(nation="FRA", code="FRBATT")
+    french = make_person(unit=fra_unit, family_name="Martin")
+    return {"top": top, "b1": b1, "b2": b2, "ready": ready, "not_ready": not_ready, "fra_unit": fra_unit, "french": french}
+
+
+def test_dashboard_shows_percentages_with_words_and_tree(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    response = client.get("/readiness/?profile=UN-PDT")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "1 of 2" in page and "50% · Not ready (red)" in page
+    assert "NPBATT-1" in page and "NPBATT-2" in page and "FRBATT" not in page
+    assert "<svg" in page and "style=" not in page
+    assert "HR-01 Human rights — <strong>missing</strong>: 1 person" in page
+
+
+def test_forecast_counts_who_will_have_lapsed(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    future = (TODAY + dt.timedelta(days=800)).isoformat()
+    page = client.get(f"/readiness/?profile=UN-PDT&forecast={future}").get_data(as_text=True)
+    assert 'data-testid="forecast-total">0 of 2' in page
+
+
+def test_out_of_scope_unit_and_person_are_not_found(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    assert client.get(f"/readiness/units/{force['fra_unit'].id}").status_code == 404
+    assert client.get(f"/readiness/people/{force['french'].id}").status_code == 404
+    assert client.get(f"/readiness/units/{force['b1'].id}?profile=UN-PDT").status_code == 200
+
+
+def test_bad_dates_and_profiles_are_clear_errors(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    assert client.get("/readiness/?as_of=31-12-2025").status_code == 422
+    assert client.get("/readiness/?profile=NOPE").status_code == 404
+    assert client.get("/readiness/export.doc").status_code == 404
+
+
+def test_person_page_lists_requirements_evidence_and_next_step(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    page = client.get(f"/readiness/people/{force['not_ready'].id}?profile=UN-PDT").get_data(as_text=True)
+    assert "Not ready" in page and "Complete HR-01 (online knowledge check or a classroom session)." in page
+    page = client.get(f"/readiness/people/{force['ready'].id}?profile=UN-PDT").get_data(as_text=True)
+    assert "Classroom session" in page and "Nothing to do until" in page
+
+
+def test_trainee_sees_own_readiness_only(client, login_as, force):
+    login_as("trainee", "self", person=force["ready"])
+    assert client.get(f"/readiness/people/{force['ready'].id}").status_code == 200
+    assert client.get(f"/readiness/people/{force['not_ready'].id}").status_code == 404
+    assert client.get("/readiness/").status_code == 403
+
+
+def test_waiver_through_the_page_shows_waived_and_is_audited(client, db, login_as, force):
+    from sqlalchemy import select
+
+    from trainer.audit.models import AuditEvent
+
+    login_as("commander", "nation", nation="NPL")
+    person = force["not_ready"]
+    response = client.post(f"/readiness/people/{person.id}/waivers", data={
+        "requirement": "HR-01", "authority": "Contingent commander order 3", "reason": "Medical leave during the course",
+        "expires_on": (TODAY + dt.timedelta(days=30)).isoformat()})
+    assert response.status_code == 302
+    page = client.get(f"/readiness/people/{person.id}?profile=UN-PDT").get_data(as_text=True)
+    assert "waived until" in page and "Medical leave during the course" in page
+    db.session.expire_all()
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "waiver.grant")) is not None
+    dashboard = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert "2 of 2" in dashboard
+
+
+def test_assessed_level_needs_a_reason_and_keeps_history(client, db, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    unit = force["b2"]
+    assert client.post(f"/readiness/units/{unit.id}/assess?profile=UN-PDT", data={"assessed_level": "amber", "reason": ""}).status_code == 422
+    assert client.post(f"/readiness/units/{unit.id}/assess?profile=UN-PDT",
+                       data={"assessed_level": "amber", "reason": "Course booked for all next week"}).status_code == 302
+    assert client.post(f"/readiness/units/{unit.id}/assess?profile=UN-PDT",
+                       data={"assessed_level": "green", "reason": "Course completed, records pending"}).status_code == 302
+    page = client.get(f"/readiness/units/{unit.id}?profile=UN-PDT").get_data(as_text=True)
+    assert "Course booked for all next week" in page and "Course completed, records pending" in page
+    assert "Not ready (red)" in page and "Ready (green)" in page  # computed and assessed both shown
+    from trainer.readiness.services import assessed_history
+
+    history = assessed_history(unit.id, "UN-PDT")
+    assert [h.assessed_level for h in history] == ["green", "amber"]
+    assert all(h.computed_level == "red" and h.computed_percent == 0 for h in history)
+
+
+def test_csv_and_xlsx_neutralise_formulas(client, login_as, force):
+    login_as("commander", "nation", nation="NPL")
+    response = client.get("/readiness/export.csv?profile=UN-PDT")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = [c for row in rows for c in row]
+    assert "'=HYPERLINK(1)" in cells and not any(c.startswith("=") for c in cells)
+    assert not any("Martin" in c for c in cells)
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/readiness/export.xlsx?profile=UN-PDT").data))
+    values = [c.value for row in book["Personnel"].iter_rows() for c in row]
+    assert "'=HYPERLINK(1)" in values and not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_pdf_report_has_cover_marking_pages_and_gaps(client, login_as, force, app):
+    from pypdf import PdfReader
+
+    app.config["CLASSIFICATION_MARKING"] = "UN RESTRICTED TEST"
+    login_as("commander", "nation", nation="NPL")
+    response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    total = len(reader.pages)
+    assert f"Page 1 of {total}" in text and f"Page {total} of {total}" in text
+    assert "UN RESTRICTED TEST" in text and "Generated" in text and "nation NPL" in text
+    assert "Personnel not ready" in text and "Bishnu" in text and "HR-01" in text
+    assert "NPBATT-1" in text and "Martin" not in text
+
+
+def test_dashboard_query_count_does_not_grow_with_people(client, login_as, db, make_unit, make_module, make_profile,
+                                                         bulk_people, count_queries):
+    from sqlalchemy import insert, select
+
+    from trainer.learning.models import Completion
+    from trainer.readiness import intervals
+
+    module = make_module("HR-01", validity_months=24)
+    make_profile("UN-PDT", modules=("HR-01",))
+    unit = make_unit(nation="NPL", code="NPBATT-Q")
+    login_as("commander", "nation", nation="NPL")
+
+    def load(n):
+        ids = bulk_people(unit, n)
+        db.session.execute(insert(Completion), [
+            {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
+             "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
+             "evidence": ""} for pid in ids[::2]])
+        intervals.rebuild_all()
+        db.session.commit()
+
+    def measure():
+        counts = []
+        for url in ("/readiness/?profile=UN-PDT&forecast=" + (TODAY + dt.timedelta(days=90)).isoformat(),
+                    f"/readiness/units/{unit.id}?profile=UN-PDT",
+                    "/readiness/export.csv?profile=UN-PDT"):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    load(100)
+    small = measure()
+    load(900)
+    assert db.session.scalar(select(db.func.count()).select_from(Completion)) == 500
+    assert measure() == small

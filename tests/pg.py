@@ -13,6 +13,11 @@ import time
 
 
 def find_bindir() -> str | None:
+    """The folder with initdb and pg_ctl: TRAINER_TEST_PG_BINDIR if set, else the newest Debian install."""
+    explicit = os.environ.get("TRAINER_TEST_PG_BINDIR")
+    if explicit:
+        ok = os.path.exists(os.path.join(explicit, "initdb")) and os.path.exists(os.path.join(explicit, "pg_ctl"))
+        return explicit if ok else None
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if os.path.exists(os.path.join(candidate, "initdb")) and os.path.exists(os.path.join(candidate, "pg_ctl")):
             return candidate

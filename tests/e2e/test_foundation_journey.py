@@ -26,7 +26,7 @@ def _seed(live_server, e2e_user):
     e2e_user("training_officer", "nation", nation="FRA", username="officer.fra")
 
 
-def test_officer_imports_a_roster_and_finds_a_person_without_typing_accents(live_server, page, e2e_user):
+def test_officer_imports_a_roster_and_finds_a_person_without_typing_accents(page, live_server, e2e_user):
     _seed(live_server, e2e_user)
     e2e_login(page, live_server, "officer.fra")
 
@@ -70,7 +70,7 @@ def test_officer_imports_a_roster_and_finds_a_person_without_typing_accents(live
     expect(page.locator("main code", has_text="FR-100235")).to_be_visible()
 
 
-def test_sign_in_and_out_in_a_real_browser(live_server, page, e2e_user):
+def test_sign_in_and_out_in_a_real_browser(page, live_server, e2e_user):
     """CSRF is on here: the sign-out form must carry its token, and afterwards pages need a new sign-in."""
     e2e_user("admin", username="chief")
     e2e_login(page, live_server, "chief")

@@ -16,7 +16,7 @@ from trainer.certificates import services
 from trainer.certificates.merge import merge_stream
 from trainer.certificates.models import Certificate, CertificateBatch, CertificateStatus
 from trainer.enums import Screening
-from trainer.errors import Invalid
+from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person
 
@@ -31,7 +31,11 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
         raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
     engine = services._engine()
     members = engine.member_ids_as_of(on, unit=unit)
-    results = engine.evaluate(members, profile_code, on)
+    try:
+        results = engine.evaluate(members, profile_code, on)
+    except NotFound as exc:
+        raise Invalid(f"There is no readiness profile {profile_code!r}.",
+                      errors=[("profile", "Choose a readiness profile from the list.")]) from exc
     title = services.profile_title(profile_code)
     batch = CertificateBatch(unit_id=unit.id, profile_code=profile_code, as_of=on, created_by_id=actor.id,
                              total=0, rendered=0, skipped=[])

@@ -201,7 +201,11 @@ def status_condition(status: str, on: dt.date):
 def check_ready(person: Person, profile_code: str, on: dt.date, readiness=None):
     """The readiness of `person`, or Invalid with every reason they cannot be certified."""
     if readiness is None:
-        readiness = _engine().evaluate_person(person.id, profile_code, on)
+        try:
+            readiness = _engine().evaluate_person(person.id, profile_code, on)
+        except NotFound as exc:
+            raise Invalid(f"There is no readiness profile {profile_code!r}.",
+                          errors=[("profile", "Choose a readiness profile from the list.")]) from exc
     reasons = [(r.key, r.reason) for r in readiness.requirements if r.state not in ("met", "waived", "expiring")]
     if person.screening != Screening.CLEARED and not any(k == "screening" for k, _ in reasons):
         reasons.append(("screening", f"Screening is {person.screening}: only a cleared person can be certified."))

@@ -3,7 +3,7 @@ public verification pages (no sign-in) with the published public keys."""
 from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   stream_with_context, url_for)
+                   url_for)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -151,8 +151,24 @@ def batch_status(batch_id):
 
 
 def _stream(batch_id: int, generator, mimetype: str, filename: str) -> Response:
-    write_intent.set(True)  # progress is written while the download streams
-    response = Response(stream_with_context(generator(batch_id)), mimetype=mimetype)
+    """A streamed download. The generator runs after the view has returned, in application contexts
+    of its own, so that it never depends on the request's context."""
+    app = current_app._get_current_object()
+
+    def run():
+        chunks = generator(batch_id)
+        while True:
+            # One application context per step: a context pushed across a yield would be popped in
+            # whatever context the server (or a client closing early) resumes the generator in.
+            with app.app_context():
+                write_intent.set(True)  # progress is written while the download streams
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    return
+            yield chunk
+
+    response = Response(run(), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,0 +1,79 @@
+from sqlalchemy import func, select
+
+from tests.assessments.conftest import key, observation_form
+from trainer.assessments.models import Observation, RatingRecord
+from trainer.audit.models import AuditEvent
+from trainer.enums import Rating
+
+
+def _url(w, n=0):
+    return f"/assessments/exercises/{w.exercise.id}/objectives/{w.objectives[n].id}"
+
+
+def test_evaluator_sees_assigned_objective_with_rating_definitions(world, client, sign_in):
+    sign_in("eva")
+    page = client.get(f"/assessments/exercises/{world.exercise.id}").get_data(as_text=True)
+    assert world.objectives[0].description in page
+    assert world.objectives[1].description not in page  # not assigned to eva
+    screen = client.get(_url(world)).get_data(as_text=True)
+    for r in Rating:
+        assert r.definition in screen
+    assert f"p{world.players['anna'].id}" in screen and f"u{world.unit_a.id}" in screen
+    assert f"p{world.players['nominee'].id}" not in screen  # only confirmed players are a training audience
+    assert client.get(_url(world, 1)).status_code == 404
+
+
+def test_record_observation_with_rating_is_audited_and_a_retry_never_duplicates(world, client, sign_in, db):
+    sign_in("eva")
+    form = observation_form(world, f"p{world.players['anna'].id}", rating="S")
+    first = client.post(_url(world), data=form)
+    assert first.status_code == 302
+    again = client.post(_url(world), data=form)  # the same submission, retried after a dropped connection
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Observation)) == 1
+    rating = db.session.execute(select(RatingRecord)).scalar_one()
+    assert rating.rating == "S" and rating.target_participant_id == world.players["anna"].id
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "assessment.observation.record")) == 1
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert form["submission_key"] in page  # the browser learns the draft is safe to drop
+
+
+def test_m_and_u_need_a_narrative_and_the_typed_values_are_kept(world, client, sign_in, db):
+    sign_in("eva")
+    form = observation_form(world, f"u{world.unit_a.id}", rating="U", narrative="bad", kind="improvement")
+    response = client.post(_url(world), data=form)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "needs a narrative" in body
+    assert form["submission_key"] in body and ">bad</textarea>" in body
+    assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
+
+
+def test_bad_input_is_refused_without_a_500(world, client, sign_in):
+    sign_in("eva")
+    for bad in ({"target": "p999999"}, {"rating": "X"}, {"observed_at": "yesterday"}, {"kind": "other"},
+                {"submission_key": "<script>"}, {"target": ""}):
+        form = {**observation_form(world, f"p{world.players['anna'].id}"), **bad}
+        assert client.post(_url(world), data=form).status_code == 422, bad
+
+
+def test_amendment_supersedes_with_reason_and_keeps_history(world, client, sign_in, db):
+    sign_in("eva")
+    client.post(_url(world), data=observation_form(world, f"p{world.players['bo'].id}", rating="P"))
+    rating = db.session.execute(select(RatingRecord)).scalar_one()
+    response = client.post(f"/assessments/ratings/{rating.id}", data={
+        "rating": "M", "narrative": "On review: the report reached the wrong desk first.",
+        "reason": "Controller log shows a 40-minute delay", "submission_key": key()})
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = db.session.execute(select(RatingRecord).order_by(RatingRecord.id)).scalars().all()
+    assert [r.rating for r in rows] == ["P", "M"] and rows[1].supersedes_id == rows[0].id
+    history = client.get(f"/assessments/ratings/{rows[1].id}").get_data(as_text=True)
+    assert "Controller log shows a 40-minute delay" in history and "superseded" in history
+    # an amendment of the superseded version is a conflict, never a second branch
+    stale = client.post(f"/assessments/ratings/{rows[0].id}", data={
+        "rating": "U", "narrative": "Not performed at all, in my view.", "reason": "late", "submission_key": key()})
+    assert stale.status_code in (404, 409)
+    assert db.session.scalar(select(func.count()).select_from(RatingRecord)) == 2

@@ -36,3 +36,19 @@ def issue(db, engine):
         db.session.commit()
         return cert
     return do
+
+
+@pytest.fixture(autouse=True)
+def readiness_profile(request):
+    """The profile the fake engine answers for, as a row so that forms can offer it."""
+    if "app" not in request.fixturenames:
+        return None
+    db = request.getfixturevalue("db")
+    from trainer.curricula.models import ReadinessProfile
+
+    profile = ReadinessProfile(code=PROFILE, title={"en": "UN pre-deployment, military individual"},
+                               required_modules=["HR-01", "PKI-01"], exercise_types=["functional"],
+                               exercise_within_months=24, exercise_min_outcome="S", content_hash="0" * 64)
+    db.session.add(profile)
+    db.session.commit()
+    return profile

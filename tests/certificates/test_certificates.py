@@ -1,0 +1,354 @@
+"""Issuing, status, verification (online and offline), scope, rate limit and bulk issue."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from trainer.certificates.models import Certificate, CertificateStatusEvent
+from trainer.certificates.services import render_pdf
+
+PROFILE = "UN-PDT-MIL"
+
+
+@pytest.fixture
+def pdf_file(tmp_path):
+    def write(data: bytes, name="certificate.pdf"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+    return write
+
+
+# --- issuing ---------------------------------------------------------------------------------------
+
+def test_commander_issues_to_a_ready_person_and_downloads_the_pdf(client, login_as, make_person, engine, db):
+    person = make_person(nation="NPL", given_names="राम", family_name="थापा", given_names_latin="Ram",
+                         family_name_latin="Thapa")
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/person/{person.id}/issue", data={"profile": PROFILE})
+    assert response.status_code == 302
+    cert = db.session.execute(db.select(Certificate)).scalar_one()
+    assert response.headers["Location"].endswith(f"/certificates/{cert.id}")
+    pdf = client.get(f"/certificates/{cert.id}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF") and cert.serial in pdf.headers["Content-Disposition"]
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert cert.serial in page and "Valid" in page
+
+
+def test_a_person_who_is_not_ready_gets_no_certificate_and_the_reasons_are_shown(client, login_as, make_person, engine, db):
+    person = make_person(nation="NPL")
+    engine.not_ready[person.id] = "PKI-01 has never been completed"
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/person/{person.id}/issue", data={"profile": PROFILE})
+    assert response.status_code == 422
+    assert "PKI-01 has never been completed" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 0
+
+
+def test_screening_not_cleared_blocks_issue(client, login_as, make_person, engine, db):
+    person = make_person(nation="NPL", screening="pending")
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/person/{person.id}/issue", data={"profile": PROFILE})
+    assert response.status_code == 422
+    assert "Screening is pending" in response.get_data(as_text=True)
+
+
+def test_a_second_certificate_for_the_same_profile_must_be_a_recertification(make_person, issue):
+    from trainer.errors import Conflict
+
+    person = make_person()
+    issue(person)
+    with pytest.raises(Conflict, match="Re-certify"):
+        issue(person)
+
+
+def test_recertify_links_the_new_certificate_and_supersedes_the_old(client, login_as, make_person, issue, db):
+    person = make_person(nation="NPL")
+    old = issue(person)
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/{old.id}/recertify")
+    assert response.status_code == 302
+    db.session.expire_all()
+    new = db.session.execute(db.select(Certificate).where(Certificate.supersedes_id == old.id)).scalar_one()
+    assert json.loads(new.payload)["supersedes"] == old.serial
+    page = client.get(f"/verify/{old.serial}").get_data(as_text=True)
+    assert "is superseded" in page and new.serial in page
+    assert "is valid" in client.get(f"/verify/{new.serial}").get_data(as_text=True)
+    # the old payload and signature are untouched
+    assert db.session.get(Certificate, old.id).payload == old.payload
+
+
+# --- public verification ---------------------------------------------------------------------------
+
+def test_verify_page_shows_public_facts_but_not_service_number_unit_or_exercises(client, make_person, issue):
+    person = make_person(given_names="Алексей", family_name="Смирнов", given_names_latin="Aleksei",
+                         family_name_latin="Smirnov", service_number="RU-99887")
+    cert = issue(person)
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    for expected in ("Алексей Смирнов", "Aleksei Smirnov", "OF-2", "Nepal", PROFILE, "HR-01", "2026-01-10",
+                     "2031-01-31", "is valid"):
+        assert expected in page
+    for hidden in ("RU-99887", "SHANTI-26", person.unit.code):
+        assert hidden not in page
+
+
+def test_verify_page_shows_restricted_facts_to_a_commander_in_scope(client, login_as, make_person, issue):
+    person = make_person(nation="NPL", service_number="NA-123123")
+    cert = issue(person)
+    login_as("commander", "nation", nation="NPL")
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "NA-123123" in page and "SHANTI-26" in page
+
+
+def test_verify_accepts_a_typed_serial_and_explains_typing_mistakes(client, make_person, issue):
+    cert = issue(make_person())
+    response = client.get("/verify", query_string={"serial": cert.serial.lower().replace("-", " ")})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{cert.serial}")
+    wrong = cert.serial[:-1] + ("A" if cert.serial[-1] != "A" else "B")
+    response = client.get("/verify", query_string={"serial": wrong})
+    assert response.status_code == 422 and "typing mistake" in response.get_data(as_text=True)
+    assert client.get("/verify").status_code == 200
+
+
+def test_revoked_certificate_shows_revoked_and_the_reason_is_required(client, login_as, make_person, issue, db):
+    cert = issue(make_person(nation="NPL"))
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/{cert.id}/revoke", data={"reason": ""})
+    assert response.status_code == 422
+    response = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Issued against a forged completion record"})
+    assert response.status_code == 302
+    client.get("/logout")
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "is revoked" in page and "forged completion" not in page
+    from trainer.audit.models import AuditEvent
+
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "certificate.revoke")).scalar_one()
+
+
+def test_screening_hold_suspends_without_saying_why_and_is_recorded(client, make_person, issue, db):
+    person = make_person()
+    cert = issue(person)
+    from trainer.org.services import update_person  # noqa: F401  (the org domain owns screening changes)
+
+    person.screening = "hold"
+    db.session.commit()
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "is suspended" in page
+    assert "screening" not in page.lower()
+    db.session.expire_all()
+    events = [e.status for e in db.session.execute(db.select(CertificateStatusEvent)
+                                                  .where(CertificateStatusEvent.certificate_id == cert.id)
+                                                  .order_by(CertificateStatusEvent.id)).scalars()]
+    assert events == ["valid", "suspended"]
+    person = db.session.get(type(person), person.id)
+    person.screening = "cleared"
+    db.session.commit()
+    assert "is valid" in client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+
+
+def test_expired_certificate_shows_expired(client, make_person, issue, db):
+    import datetime as dt
+
+    cert = issue(make_person())
+    cert.valid_until = dt.date(2020, 1, 1)  # simulate the passage of time (valid_until is not signed state)
+    db.session.commit()
+    assert "is expired" in client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+
+
+def test_unknown_serial_is_404(client):
+    from trainer.certificates.serial import check_symbol, format_serial
+
+    body = "ABCDEFGHJKMN"
+    assert client.get(f"/verify/{format_serial(body + check_symbol(body))}").status_code == 404
+
+
+def test_verification_is_rate_limited_per_client_address(app, client, make_person, issue):
+    app.config["VERIFY_RATE_LIMIT_PER_MINUTE"] = 3
+    cert = issue(make_person())
+    codes = [client.get(f"/verify/{cert.serial}").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    other = client.get(f"/verify/{cert.serial}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert other.status_code == 200
+
+
+def test_public_keys_are_published(client, make_person, issue):
+    cert = issue(make_person())
+    keys = client.get("/verify/keys.json").get_json()
+    assert cert.key_id in [k["kid"] for k in keys["keys"]]
+    assert all(k["kty"] == "OKP" and k["crv"] == "Ed25519" and "d" not in k for k in keys["keys"])
+
+
+# --- offline verification --------------------------------------------------------------------------
+
+def test_cli_verifies_an_authentic_pdf_with_the_published_keys_alone(client, runner, make_person, issue, pdf_file, tmp_path):
+    cert = issue(make_person(given_names="Ngoné", family_name="Diagne", given_names_latin="Ngone",
+                             family_name_latin="Diagne"))
+    path = pdf_file(render_pdf(cert))
+    keys = tmp_path / "keys.json"
+    keys.write_text(client.get("/verify/keys.json").get_data(as_text=True))
+    result = runner.invoke(args=["certificates", "verify", path, "--keys", str(keys)])
+    assert result.exit_code == 0, result.output
+    assert "AUTHENTIC" in result.output and cert.serial in result.output and "Ngoné Diagne" in result.output
+
+
+def test_cli_detects_one_changed_byte_of_the_payload(runner, make_person, issue, pdf_file):
+    cert = issue(make_person(given_names="Sita", family_name="Gurung", family_name_latin="Gurung"))
+    pdf = render_pdf(cert)
+    at = pdf.index(b'"family_name":"Gurung"') + len(b'"family_name":"')
+    forged = pdf[:at] + b"K" + pdf[at + 1:]          # Gurung -> Kurung
+    assert len(forged) == len(pdf)
+    result = runner.invoke(args=["certificates", "verify", pdf_file(forged)])
+    assert result.exit_code != 0
+    assert "NOT VERIFIED" in result.output and "altered" in result.output
+    # a changed date is detected just the same
+    at = pdf.index(b'"valid_until":"2030-06-30"') + len(b'"valid_until":"2030-06-3')
+    later = pdf[:at] + b"1" + pdf[at + 1:]
+    assert runner.invoke(args=["certificates", "verify", pdf_file(later, "later.pdf")]).exit_code != 0
+
+
+def test_cli_rejects_keys_of_another_issuer_and_files_without_data(runner, make_person, issue, pdf_file, tmp_path):
+    from trainer.certificates.signing import KeyStore
+
+    cert = issue(make_person())
+    stranger = KeyStore(tmp_path / "other")
+    stranger.ensure_current()
+    keys = tmp_path / "other.json"
+    keys.write_text(json.dumps(stranger.keyset()))
+    result = runner.invoke(args=["certificates", "verify", pdf_file(render_pdf(cert)), "--keys", str(keys)])
+    assert result.exit_code != 0 and "not among the trusted public keys" in result.output
+    assert runner.invoke(args=["certificates", "verify", pdf_file(b"%PDF-1.4\n%%EOF\n", "empty.pdf")]).exit_code != 0
+    assert runner.invoke(args=["certificates", "verify", str(tmp_path / "missing.pdf")]).exit_code != 0
+
+
+def test_a_changed_visible_name_is_exposed_by_the_verify_page_and_the_cli(client, runner, make_person, issue, pdf_file,
+                                                                         tmp_path):
+    """A forger who redraws the page with another name but keeps the signed data: the verify page and
+    the offline check both give the true name."""
+    import subprocess
+
+    from trainer.certificates import services
+    from trainer.certificates.pdf import render_certificate
+    from trainer.certificates.signing import Envelope, unb64u
+
+    cert = issue(make_person(given_names="Sita", family_name="Gurung", given_names_latin="Sita",
+                             family_name_latin="Gurung"))
+    forged_facts = json.loads(cert.payload)
+    forged_facts["person"].update(given_names="Maya", given_names_latin="Maya")
+    envelope = Envelope(cert.key_id, cert.payload.encode(), unb64u(cert.signature)).to_bytes()
+    forged = render_certificate(forged_facts, envelope=envelope, qr_text=services.verify_url(cert),
+                                fingerprint=services.payload_fingerprint(cert), verify_url=services.verify_url(cert))
+    path = pdf_file(forged)
+    assert "Maya Gurung" in subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "Sita Gurung" in page and "Maya" not in page
+    result = runner.invoke(args=["certificates", "verify", path])
+    assert "Sita Gurung" in result.output and "Maya" not in result.output
+
+
+def test_rotate_key_keeps_old_certificates_verifiable(runner, make_person, issue, pdf_file):
+    cert = issue(make_person())
+    result = runner.invoke(args=["certificates", "rotate-key"])
+    assert result.exit_code == 0 and "stays published" in result.output
+    assert runner.invoke(args=["certificates", "verify", pdf_file(render_pdf(cert))]).exit_code == 0
+    newer = issue(make_person())
+    assert newer.key_id != cert.key_id
+
+
+# --- scope -----------------------------------------------------------------------------------------
+
+def test_another_nations_commander_gets_404(client, login_as, make_person, issue, engine):
+    cert = issue(make_person(nation="NPL"))
+    person = cert.person
+    login_as("commander", "nation", nation="FRA")
+    for url in (f"/certificates/{cert.id}", f"/certificates/{cert.id}/certificate.pdf",
+                f"/certificates/{cert.id}/revoke", f"/certificates/person/{person.id}",
+                f"/certificates/person/{person.id}/issue"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/certificates/{cert.id}/recertify").status_code == 404
+    assert cert.serial not in client.get("/certificates/").get_data(as_text=True)
+    # the public page stays public, without the restricted facts
+    page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
+    assert "is valid" in page and person.service_number not in page
+
+
+def test_trainee_downloads_own_certificates_only(client, make_person, make_user, issue):
+    from tests.conftest import login
+
+    mine = issue(make_person(nation="NPL"))
+    theirs = issue(make_person(nation="NPL"))
+    user = make_user("trainee", "self", person=mine.person)
+    login(client, user.username)
+    listing = client.get("/certificates/").get_data(as_text=True)
+    assert mine.serial in listing and theirs.serial not in listing
+    assert client.get(f"/certificates/{mine.id}/certificate.pdf").status_code == 200
+    assert client.get(f"/certificates/{theirs.id}/certificate.pdf").status_code == 404
+    assert client.post(f"/certificates/{mine.id}/revoke", data={"reason": "trying"}).status_code == 403
+
+
+def test_list_filters_by_status(client, login_as, make_person, issue):
+    valid = issue(make_person(nation="NPL"))
+    revoked = issue(make_person(nation="NPL"))
+    user = login_as("commander", "nation", nation="NPL")
+    from trainer.certificates.services import revoke_certificate
+    from trainer.extensions import db
+
+    revoke_certificate(user, revoked.id, "Duplicate record")
+    db.session.commit()
+    page = client.get("/certificates/?status=revoked").get_data(as_text=True)
+    assert revoked.serial in page and valid.serial not in page
+    page = client.get("/certificates/?status=valid").get_data(as_text=True)
+    assert valid.serial in page and revoked.serial not in page
+
+
+# --- bulk ------------------------------------------------------------------------------------------
+
+def test_bulk_issue_streams_a_zip_and_a_merged_pdf_and_lists_who_was_skipped(client, login_as, make_unit, make_person,
+                                                                            engine, db, tmp_path):
+    import subprocess
+
+    unit = make_unit(nation="NPL", code="NPBATT-1")
+    company = make_unit(nation="NPL", code="NPBATT-1-A", parent=unit, kind="company")
+    ready = [make_person(unit=unit), make_person(unit=company), make_person(unit=company)]
+    held = make_person(unit=unit, screening="hold")
+    missing = make_person(unit=company)
+    engine.not_ready[missing.id] = "PKI-01 has never been completed"
+    login_as("commander", "nation", nation="NPL")
+    response = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE})
+    assert response.status_code == 302
+    batch_url = response.headers["Location"]
+    page = client.get(batch_url).get_data(as_text=True)
+    assert "3</strong> certificates issued" in page
+    assert held.full_name_latin in page and missing.full_name_latin in page
+    assert "PKI-01 has never been completed" in page
+
+    zipped = client.get(batch_url + "/certificates.zip")
+    assert zipped.is_streamed
+    archive = zipfile.ZipFile(io.BytesIO(zipped.data))
+    names = archive.namelist()
+    assert "skipped.csv" in names and len([n for n in names if n.endswith(".pdf")]) == 3
+    assert held.service_number in archive.read("skipped.csv").decode("utf-8-sig")
+    status = client.get(batch_url + "/status.json").get_json()
+    assert status == {"total": 3, "rendered": 3, "skipped": 2}
+
+    merged = client.get(batch_url + "/certificates.pdf")
+    path = tmp_path / "merged.pdf"
+    path.write_bytes(merged.data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Pages:           3" in info
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    for person in ready:
+        assert person.full_name_latin in text
+
+    # a second run skips those who now hold a certificate
+    again = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE})
+    assert "already holds certificate" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_bulk_issue_for_another_nations_unit_is_404(client, login_as, make_unit, engine):
+    unit = make_unit(nation="FRA")
+    login_as("commander", "nation", nation="NPL")
+    assert client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).status_code in (404, 422)

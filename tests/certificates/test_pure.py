@@ -1,0 +1,127 @@
+"""Serials, canonical payloads, keys, tokens, shaping and merging: no database."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import pytest
+
+from trainer.certificates import serial as serials
+from trainer.certificates.canonical import canonical_bytes
+from trainer.certificates.signing import KeyStore, keys_from_keyset, make_token, read_token, verify_signature
+
+
+def test_serials_are_grouped_crockford_with_a_valid_check_character():
+    seen = set()
+    for _ in range(200):
+        s = serials.new_serial()
+        assert len(s) == 16 and s.count("-") == 3
+        assert all(c in serials.ALPHABET for c in s.replace("-", ""))
+        assert serials.normalise(s) == s
+        seen.add(s)
+    assert len(seen) == 200
+
+
+def test_every_single_typing_mistake_and_adjacent_swap_is_caught():
+    s = serials.new_serial()
+    compact = s.replace("-", "")
+    for i, original in enumerate(compact):
+        for replacement in serials.ALPHABET:
+            if replacement != original:
+                assert not serials.is_valid(compact[:i] + replacement + compact[i + 1:])
+    for i in range(len(compact) - 1):
+        if compact[i] != compact[i + 1]:
+            swapped = compact[:i] + compact[i + 1] + compact[i] + compact[i + 2:]
+            assert not serials.is_valid(swapped)
+
+
+def test_typed_serials_are_forgiving_about_case_spaces_and_look_alike_letters():
+    body = "K7QD3M9XV2H0"
+    s = serials.format_serial(body + serials.check_symbol(body))
+    typed = s.lower().replace("-", " ").replace("0", "o")
+    assert serials.normalise(typed) == s
+    with pytest.raises(serials.InvalidSerial, match="check character"):
+        serials.normalise(s[:-1] + ("A" if s[-1] != "A" else "B"))
+    with pytest.raises(serials.InvalidSerial):
+        serials.normalise("ABCU-EFGH-JKMN-P")
+    with pytest.raises(serials.InvalidSerial):
+        serials.normalise("")
+
+
+def test_canonical_json_is_one_byte_sequence_per_meaning():
+    a = canonical_bytes({"b": 1, "a": "Ngone\u0301", "d": dt.date(2026, 1, 31)})
+    b = canonical_bytes({"d": "2026-01-31", "a": "Ngoné", "b": 1})
+    assert a == b == '{"a":"Ngoné","b":1,"d":"2026-01-31"}'.encode()
+    with pytest.raises(TypeError):
+        canonical_bytes({"x": 1.5})
+
+
+def test_keys_are_generated_once_private_key_private_and_rotation_keeps_old_public_keys(tmp_path):
+    store = KeyStore(tmp_path / "keys")
+    kid = store.ensure_current()
+    assert store.ensure_current() == kid
+    assert len(kid) == 16
+    mode = stat.S_IMODE(os.stat(tmp_path / "keys" / f"{kid}.key").st_mode)
+    assert mode == 0o600
+    data = b"certified facts"
+    kid1, sig1 = store.sign(data)
+    new = store.rotate()
+    assert new != kid and store.current_kid() == new
+    published = keys_from_keyset(store.keyset())
+    assert set(published) == {kid, new}
+    assert verify_signature(published, kid1, data, sig1)
+    assert not verify_signature(published, kid1, data + b"!", sig1)
+    kid2, sig2 = store.sign(data)
+    assert kid2 == new and verify_signature(published, kid2, data, sig2)
+
+
+def test_compact_token_verifies_offline_and_rejects_edits(tmp_path):
+    store = KeyStore(tmp_path / "keys")
+    kid = store.ensure_current()
+    token = make_token(kid, store.private_key(kid), {"s": "ABCD", "n": "Ram Thapa"})
+    keys = keys_from_keyset(store.keyset())
+    assert read_token(token, keys) == {"s": "ABCD", "n": "Ram Thapa"}
+    prefix, k, body, sig = token.split(".")
+    tampered = ".".join([prefix, k, body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1], sig])
+    assert read_token(tampered, keys) is None
+    assert read_token("garbage", keys) is None
+
+
+def test_complex_script_shaping_is_active():
+    """Without uharfbuzz ReportLab silently draws unshaped glyphs: refuse to run like that."""
+    from trainer.certificates.pdf import shaping_active
+
+    assert shaping_active()
+
+
+def test_arabic_names_are_drawn_right_to_left_word_by_word():
+    from trainer.certificates.pdf import _visual_runs
+
+    runs = _visual_runs("محمد عبد الله")
+    assert [r[1] for r in runs] == ["الله عبد محمد"]
+    latin_then_arabic = _visual_runs("Ali علي")
+    assert [r[0] for r in latin_then_arabic] == ["latin", "gap", "arabic"]
+
+
+def test_merged_pdf_holds_every_page(tmp_path):
+    import subprocess
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from trainer.certificates.merge import merge_stream
+
+    def one(text):
+        path = tmp_path / f"{text}.pdf"
+        canvas = Canvas(str(path))
+        canvas.drawString(100, 700, text)
+        canvas.showPage()
+        canvas.save()
+        return path.read_bytes()
+
+    merged = tmp_path / "merged.pdf"
+    merged.write_bytes(b"".join(merge_stream(one(t) for t in ("first", "second", "third"))))
+    info = subprocess.run(["pdfinfo", str(merged)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in info
+    text = subprocess.run(["pdftotext", str(merged), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.split() == ["first", "second", "third"]

@@ -41,6 +41,7 @@ def test_people_list_searches_and_filters_over_http(client, login_as, make_perso
     page = client.get("/personnel?category=police&screening=hold").get_data(as_text=True)
     assert "Dupont" not in page and "Lefèvre" not in page and "No one matches" in page
     assert client.get("/personnel?unit=abc&page=zz&nation=%00").status_code == 200
+    assert client.get("/personnel?q=le%00fevre&category=%00").status_code == 200
 
 
 def test_people_list_paginates(client, login_as, make_person, npl_units):
@@ -115,6 +116,10 @@ def test_create_person_shows_errors_beside_the_fields(client, login_as, npl_unit
         "unit_id": fra.id, "service_number": "1", "family_name": "X", "given_names": "Y", "rank_code": "OF-1",
         "category": "military", "screening": "pending"})
     assert response.status_code == 422 and 'id="unit_id-error"' in response.get_data(as_text=True)
+    response = client.post("/personnel/new", data={
+        "unit_id": "x\x00", "service_number": "1\x00", "family_name": "\x00", "given_names": "Y", "rank_code": "OF-1",
+        "category": "military", "screening": "pending"})
+    assert response.status_code == 422
 
 
 def test_duplicate_service_number_is_refused(client, login_as, make_person, npl_units):

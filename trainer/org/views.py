@@ -51,6 +51,11 @@ def _unit_choices(roles=services.WRITE_ROLES, nation: str | None = None, empty: 
     return ([("", empty)] if empty is not None else []) + choices
 
 
+def _clean(value) -> str:
+    """Text from the browser without NUL and other control characters (PostgreSQL refuses NUL)."""
+    return "".join(c for c in (value or "") if c >= " " or c in "\t").strip()
+
+
 def _int_or_none(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -62,7 +67,7 @@ def _int_or_none(value) -> int | None:
 
 @bp.route("/admin/nations")
 def nations():
-    q = (request.args.get("q") or "").strip().lower()
+    q = _clean(request.args.get("q")).lower()
     known = {n.code: n for n in db.session.scalars(select(Nation))}
     rows = []
     for country in pycountry.countries:
@@ -79,6 +84,8 @@ def nations():
 def nation_toggle(code: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        raise NotFound()
     code = code.upper()
     nation = db.session.get(Nation, code)
     services.set_nation_active(current_user, code, not (nation and nation.active))
@@ -134,8 +141,8 @@ def unit_new():
             form.nation_code.data = parent.nation_code
     if form.validate_on_submit():
         try:
-            unit = services.create_unit(current_user, nation_code=form.nation_code.data or "", code=form.code.data,
-                                        name=form.name.data, kind=form.kind.data,
+            unit = services.create_unit(current_user, nation_code=_clean(form.nation_code.data), code=_clean(form.code.data),
+                                        name=_clean(form.name.data), kind=form.kind.data,
                                         parent_id=_int_or_none(form.parent_id.data))
         except DomainError as exc:
             db.session.rollback()
@@ -170,7 +177,8 @@ def unit_edit(unit_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_unit(current_user, unit, code=form.code.data, name=form.name.data, kind=form.kind.data,
+            services.update_unit(current_user, unit, code=_clean(form.code.data), name=_clean(form.name.data),
+                                 kind=form.kind.data,
                                  parent_id=_int_or_none(form.parent_id.data),
                                  expected_version=_int_or_none(form.version.data))
             db.session.commit()
@@ -194,8 +202,8 @@ def unit_edit(unit_id: int):
 def people():
     args = request.args
     filters = {
-        "q": (args.get("q") or "").strip()[:200] or None,
-        "nation": (args.get("nation") or "").strip().upper()[:3] or None,
+        "q": _clean(args.get("q"))[:200] or None,
+        "nation": (args.get("nation") or "").strip().upper() if re.fullmatch(r"[A-Za-z]{3}", (args.get("nation") or "").strip()) else None,
         "unit_id": _int_or_none(args.get("unit")),
         "category": args.get("category") if args.get("category") in {c.value for c in Category} else None,
         "screening": args.get("screening") if args.get("screening") in {s.value for s in Screening} else None,
@@ -229,7 +237,7 @@ def _person_form(person: Person | None = None) -> PersonForm:
 
 def _form_values(form: PersonForm) -> dict:
     values = {name: getattr(form, name).data for name in services.PERSON_FIELDS}
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    values = {k: (_clean(v) if isinstance(v, str) else v) for k, v in values.items()}
     return values
 
 
@@ -309,7 +317,7 @@ def person_transfer(person_id: int):
         try:
             if target is None:
                 raise Invalid("Choose a unit.", errors=[("unit_id", "Choose a unit.")])
-            services.transfer_person(current_user, person, target, form.on.data, form.note.data or "")
+            services.transfer_person(current_user, person, target, form.on.data, _clean(form.note.data))
         except DomainError as exc:
             db.session.rollback()
             _apply_errors(form, exc)

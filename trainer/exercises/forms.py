@@ -18,9 +18,10 @@ FOLD_CHOICES = [("", "— only if asked —"), ("0", "The first (still summer ti
 class ExerciseForm(FlaskForm):
     code = StringField("Code", description="Short and unique, e.g. SHIELD-27.")
     title = StringField("Title")
-    type = SelectField("Exercise type (HSEEP)", choices=[("", "— choose —")] + [(t.value, t.label) for t in ExerciseType])
+    type = SelectField("Exercise type (HSEEP)", choices=[("", "— choose —")] + [(t.value, t.label) for t in ExerciseType],
+                       validate_choice=False)
     military_name = SelectField("Military name", choices=[("", "none"), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
-                                description="CPX is a functional exercise; FTX and LIVEX are full-scale.")
+                                description="CPX is a functional exercise; FTX and LIVEX are full-scale.", validate_choice=False)
     scenario_summary = TextAreaField("Scenario summary", render_kw={"rows": 4})
     lead_nation_code = SelectField("Lead nation", choices=[], validate_choice=False)
     nation_codes = SelectMultipleField("Participating nations", choices=[], validate_choice=False,
@@ -51,7 +52,7 @@ class ObjectiveForm(FlaskForm):
 
 class NominateForm(FlaskForm):
     person_id = SelectField("Person", choices=[], validate_choice=False)
-    role = SelectField("Role", choices=[(r.value, r.label) for r in ParticipantRole])
+    role = SelectField("Role", choices=[(r.value, r.label) for r in ParticipantRole], validate_choice=False)
     submit = SubmitField("Nominate")
 
 
@@ -78,7 +79,7 @@ class InjectForm(FlaskForm):
     planned_release = StringField("Planned release (local time)", render_kw={"type": "datetime-local"})
     fold = SelectField("If that time happens twice", choices=FOLD_CHOICES, validate_choice=False)
     from_ = StringField("From", description="Who sends it (e.g. SIMCELL — UN OCHA).")
-    to_type = SelectField("To (kind)", choices=[("nation", "Nation"), ("unit", "Unit"), ("person", "Person")])
+    to_type = SelectField("To (kind)", choices=[("nation", "Nation"), ("unit", "Unit"), ("person", "Person")], validate_choice=False)
     to = StringField("To", description="NPL, or NPL:UNIT-CODE, or NPL:service number of a participant.")
     method = StringField("Method", description="e.g. radio, phone, e-mail, in person, role player.")
     message = TextAreaField("Message", render_kw={"rows": 3})

@@ -40,9 +40,8 @@ def require_msel(actor, ex: Exercise) -> None:
 def require_msel_editor(actor, ex: Exercise) -> None:
     require_msel(actor, ex)
     if not access.can_edit_msel(actor, ex):
-        from trainer.errors import Forbidden
-
-        raise Forbidden("Only planners, controllers and the exercise director may change the MSEL.")
+        # Readers of the MSEL (evaluators, trusted agents) are told why, not shown a bare refusal.
+        raise Invalid("Only planners, controllers and the exercise director may change the MSEL; you can read it.")
 
 
 def list_injects(actor, ex: Exercise) -> list[Inject]:

@@ -357,6 +357,13 @@ def _int(value) -> int:
         raise NotFound()
 
 
+def _maybe_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 # --- milestones -----------------------------------------------------------------------------
 
 def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> list[Milestone]:
@@ -516,11 +523,11 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
                      target_unit_id=None) -> EvaluatorAssignment:
     _require_planner(actor, ex, "assign evaluators")
     errors = []
-    evaluator = db.session.scalar(select(Participant).where(Participant.id == _int(evaluator_id),
+    evaluator = db.session.scalar(select(Participant).where(Participant.id == _maybe_int(evaluator_id),
                                                             Participant.exercise_id == ex.id))
     if evaluator is None or evaluator.role not in EVALUATOR_ROLES or evaluator.status not in ACTIVE_PARTICIPANT_STATUSES:
         errors.append(("evaluator_id", "Choose a nominated or confirmed evaluator of this exercise."))
-    objective = db.session.scalar(select(Objective).where(Objective.id == _int(objective_id), Objective.exercise_id == ex.id))
+    objective = db.session.scalar(select(Objective).where(Objective.id == _maybe_int(objective_id), Objective.exercise_id == ex.id))
     if objective is None:
         errors.append(("objective_id", "Choose an objective of this exercise."))
     target_participant = target_unit = None
@@ -528,11 +535,11 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
         errors.append(("target", "Choose a player or a unit, not both."))
     if target_participant_id:
         target_participant = db.session.scalar(select(Participant).where(
-            Participant.id == _int(target_participant_id), Participant.exercise_id == ex.id))
+            Participant.id == _maybe_int(target_participant_id), Participant.exercise_id == ex.id))
         if target_participant is None or target_participant.role != ParticipantRole.PLAYER.value:
             errors.append(("target_participant_id", "Choose a player of this exercise."))
     if target_unit_id:
-        target_unit = db.session.get(Unit, _int(target_unit_id))
+        target_unit = db.session.get(Unit, _maybe_int(target_unit_id) or 0)
         allowed = {u.unit_id for u in ex.units} | set(db.session.scalars(select(Participant.unit_id).where(
             Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value)))
         if target_unit is None or target_unit.id not in allowed:

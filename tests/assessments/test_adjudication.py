@@ -1,0 +1,80 @@
+from sqlalchemy import select
+
+from tests.assessments.conftest import key, observation_form
+from trainer.readiness.models import ExerciseCredit
+
+
+def _adj_url(w, n=0):
+    return f"/assessments/exercises/{w.exercise.id}/objectives/{w.objectives[n].id}/adjudication"
+
+
+def _rate(client, w, target, rating, narrative):
+    url = f"/assessments/exercises/{w.exercise.id}/objectives/{w.objectives[0].id}"
+    assert client.post(url, data=observation_form(w, target, rating=rating, narrative=narrative)).status_code == 302
+
+
+def _credits(db):
+    db.session.rollback()
+    return sorted((c.person_id, c.rating) for c in db.session.execute(select(ExerciseCredit)).scalars())
+
+
+def test_only_the_lead_or_director_adjudicates(world, client, sign_in, db):
+    sign_in("eva")
+    form = {"target": f"u{world.unit_a.id}", "rating": "P", "rationale": "Clear.", "supersedes_id": "",
+            "submission_key": key()}
+    assert client.get(_adj_url(world)).status_code == 403
+    assert client.post(_adj_url(world), data=form).status_code == 403
+    assert _credits(db) == []
+
+
+def test_ratings_side_by_side_never_averaged_and_hidden_from_other_evaluators(world, app, client, sign_in):
+    from tests.conftest import login
+
+    sign_in("eva")
+    target = f"u{world.unit_a.id}"
+    _rate(client, world, target, "P", "Eva saw a textbook handover to the protection desk.")
+    other = app.test_client()
+    login(other, "evan")
+    _rate(other, world, target, "M", "Evan saw the handover skip the protection desk entirely.")
+    # an evaluator sees only their own ratings outside adjudication
+    evan_page = other.get(f"/assessments/exercises/{world.exercise.id}/objectives/{world.objectives[0].id}").get_data(as_text=True)
+    assert "Evan saw" in evan_page and "Eva saw" not in evan_page
+    lead = app.test_client()
+    login(lead, "lead")
+    sheet = lead.get(_adj_url(world)).get_data(as_text=True)
+    assert "Eva saw" in sheet and "Evan saw" in sheet
+    assert ">P</span>" in sheet and ">M</span>" in sheet
+    assert ">S</span>" not in sheet  # no "average" of P and M appears anywhere
+
+
+def test_unit_p_credits_each_confirmed_player_and_a_later_m_withdraws_them(world, client, sign_in, db):
+    sign_in("lead")
+    target = f"u{world.unit_a.id}"
+    first = client.post(_adj_url(world), data={"target": target, "rating": "P", "rationale": "Both evaluators agree.",
+                                                "supersedes_id": "", "submission_key": key()})
+    assert first.status_code == 302
+    anna, bo = world.players["anna"].person_id, world.players["bo"].person_id
+    assert _credits(db) == sorted([(anna, "P"), (bo, "P")])  # not the nominee, not unit B's player
+    from trainer.assessments.models import Adjudication
+
+    current = db.session.execute(select(Adjudication)).scalar_one()
+    no_reason = client.post(_adj_url(world), data={"target": target, "rating": "M", "rationale": "Re-read the logs.",
+                                                    "supersedes_id": str(current.id), "submission_key": key()})
+    assert no_reason.status_code == 422
+    second = client.post(_adj_url(world), data={"target": target, "rating": "M", "rationale": "Re-read the logs.",
+                                                 "reason": "Controller log", "supersedes_id": str(current.id),
+                                                 "submission_key": key()})
+    assert second.status_code == 302
+    assert _credits(db) == []
+    rows = db.session.execute(select(Adjudication).order_by(Adjudication.id)).scalars().all()
+    assert [r.rating for r in rows] == ["P", "M"] and rows[1].supersedes_id == rows[0].id
+
+
+def test_player_adjudication_credits_that_player(world, client, sign_in, db):
+    sign_in("director")
+    target = f"p{world.players['cy'].id}"
+    assert client.post(_adj_url(world), data={"target": target, "rating": "S", "rationale": "Minor delay only.",
+                                               "supersedes_id": "", "submission_key": key()}).status_code == 302
+    credit = db.session.execute(select(ExerciseCredit)).scalar_one()
+    assert credit.person_id == world.players["cy"].person_id and credit.rating == "S"
+    assert credit.ended_on == world.exercise.end_at.date() and credit.exercise_code == "EX-ALPHA"

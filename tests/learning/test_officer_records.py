@@ -1,0 +1,127 @@
+"""Training officers: assignments in scope, classroom sessions for many people at once, recognised
+prior learning; every change audited and scope-bound."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from tests.conftest import login
+
+
+def audit_actions(db):
+    from trainer.audit.models import AuditEvent
+
+    db.session.expire_all()
+    return db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_classroom_session_records_results_for_many_people(app, db, client, curricula_loaded, make_unit,
+                                                           make_person, make_user):
+    from trainer.learning.models import Completion, SessionAttendance
+
+    unit = make_unit(nation="NPL", code="NPL-B2")
+    people = [make_person(unit=unit) for _ in range(3)]
+    outsider = make_person(unit=make_unit(nation="FRA", code="FRA-B2"))
+    officer = make_user("training_officer", "nation", nation="NPL", username="o.class")
+    login(client, officer.username)
+    held = dt.date.today() - dt.timedelta(days=3)
+    response = client.post("/learning/sessions/new", data={"module_code": "TS-01", "unit_id": str(unit.id),
+                                                           "held_on": held.isoformat(), "instructor": "Maj. Rai",
+                                                           "location": "Hall 2"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    session_url = response.headers["Location"]
+    # One bad row (a person from another nation) and nothing is recorded.
+    bad = {"person": [str(people[0].id), str(outsider.id)], f"result-{people[0].id}": "passed",
+           f"result-{outsider.id}": "passed", "common_evidence": "Sheet 12"}
+    response = client.post(session_url, data=bad)
+    assert response.status_code == 422 and "not in NPL-B2 or not in your scope" in response.get_data(as_text=True)
+    assert db.session.scalars(select(SessionAttendance)).all() == []
+    good = {"person": [str(p.id) for p in people], "common_evidence": "Attendance sheet 12",
+            f"result-{people[0].id}": "passed", f"score-{people[0].id}": "92",
+            f"result-{people[1].id}": "passed", f"evidence-{people[1].id}": "Practical test passed",
+            f"result-{people[2].id}": "absent"}
+    response = client.post(session_url, data=good)
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(select(Completion).order_by(Completion.person_id)).all()
+    assert [(c.person_id, c.method, c.completed_on, c.evidence) for c in rows] == [
+        (people[0].id, "classroom", held, "Attendance sheet 12"),
+        (people[1].id, "classroom", held, "Practical test passed")]
+    assert rows[0].score == 92 and rows[0].recorded_by_id == officer.id
+    assert len(db.session.scalars(select(SessionAttendance)).all()) == 3
+    assert {"session.create", "session.attendance", "completion.record"} <= set(audit_actions(db))
+    # Recording the same person again is refused: records are never changed.
+    again = client.post(session_url, data={"person": [str(people[0].id)], f"result-{people[0].id}": "failed"})
+    assert again.status_code == 422
+
+
+def test_recognised_prior_learning_needs_a_justification(app, db, client, curricula_loaded, make_person, make_user):
+    from trainer.learning.models import Completion
+
+    person = make_person()
+    make_user("training_officer", "nation", nation="NPL", username="o.rpl")
+    login(client, "o.rpl")
+    url = f"/learning/people/{person.id}/recognise"
+    response = client.post(url, data={"module_code": "TS-01", "completed_on": "2026-01-31", "justification": "ok"})
+    assert response.status_code == 200 and "at least 20 characters" in response.get_data(as_text=True)
+    response = client.post(url, data={"module_code": "TS-01", "completed_on": "2025-01-31",
+                                      "justification": "National PDT course 2025, certificate no. 4411 seen"})
+    assert response.status_code == 302
+    completion = db.session.scalars(select(Completion)).one()
+    assert completion.method == "recognised" and completion.valid_until == dt.date(2026, 1, 31)
+    assert "completion.record" in audit_actions(db)
+
+
+def test_officers_cannot_reach_people_outside_their_scope(app, db, client, curricula_loaded, make_person, make_user,
+                                                          make_unit):
+    make_unit(nation="NPL", code="NPL-HOME")
+    outsider = make_person(unit=make_unit(nation="FRA", code="FRA-X"))
+    make_user("training_officer", "nation", nation="NPL", username="o.scope")
+    login(client, "o.scope")
+    assert client.get(f"/learning/people/{outsider.id}").status_code == 404
+    response = client.post("/learning/assign", data={"code": "TS-01", "person_id": str(outsider.id)})
+    assert response.status_code in (200, 404) and "Assigned." not in response.get_data(as_text=True)
+    from trainer.learning.models import ModuleAssignment
+
+    assert db.session.scalars(select(ModuleAssignment)).all() == []
+
+
+def test_profile_assigned_to_a_unit_reaches_people_in_sub_units(app, db, client, curricula_loaded, make_unit,
+                                                                make_person, make_user):
+    top = make_unit(nation="NPL", code="NPL-TOP")
+    company = make_unit(nation="NPL", code="NPL-COY", parent=top, kind="company")
+    person = make_person(unit=company)
+    make_user("training_officer", "nation", nation="NPL", username="o.assign")
+    trainee = make_user("trainee", "self", person=person, username="t.assign")
+    login(client, "o.assign")
+    due = dt.date.today() + dt.timedelta(days=14)
+    response = client.post("/learning/assign", data={"code": "TST-PROFILE", "unit_id": str(top.id),
+                                                     "due_on": due.isoformat()})
+    assert response.status_code == 302
+    assert "module_assignment.create" not in audit_actions(db) and "profile_assignment.create" in audit_actions(db)
+    login(client, trainee.username)
+    page = client.get("/learning/").get_data(as_text=True)
+    assert "required by profile TST-PROFILE, assigned to unit NPL-TOP" in page
+    assert due.strftime("%d %b %Y") in page and "0 of 2" in page
+    assert "Prerequisites first: TS-01" in page
+
+
+def test_overdue_and_expiring_lists(app, db, client, curricula_loaded, make_unit, make_person, make_user):
+    from trainer.curricula.services import get_module
+    from trainer.learning.models import ModuleAssignment
+    from trainer.learning.rules import add_months
+    from trainer.learning.services import record_completion
+
+    unit = make_unit(nation="NPL", code="NPL-LATE")
+    late, soon = make_person(unit=unit, family_name="Late"), make_person(unit=unit, family_name="Soon")
+    db.session.add(ModuleAssignment(module_code="TS-02", unit_id=unit.id, due_on=dt.date.today() - dt.timedelta(days=5)))
+    record_completion(None, soon, get_module("TS-02"), method="online", score=90,
+                      completed_on=add_months(dt.date.today(), -12) + dt.timedelta(days=10))
+    db.session.commit()
+    make_user("training_officer", "nation", nation="NPL", username="o.late")
+    login(client, "o.late")
+    page = client.get(f"/learning/attention?unit_id={unit.id}").get_data(as_text=True)
+    overdue, expiring = page.split("<h2 class=\"h5\">Expiring within")
+    assert "Given" in overdue and late.full_name_latin in overdue and soon.full_name_latin not in overdue
+    assert soon.full_name_latin in expiring and late.full_name_latin not in expiring

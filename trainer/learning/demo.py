@@ -56,7 +56,7 @@ def seed(ctx) -> None:
     recorder = officer.id if officer else None
     next_id = (db.session.scalar(select(func.max(Completion.id))) or 0) + 1
     rows = []
-    chain_rate = 0.25 if ctx.scale == "small" else 0.75
+    chain_rate = 0.25 if ctx.scale == "small" else 0.95
     for person_id, nation, category in people:
         code = "UN-PDT-POL" if nation in police_nations else "UN-PDT-MIL"
         wanted = list(profiles[code].required_modules) if code in profiles else []
@@ -89,12 +89,13 @@ def seed(ctx) -> None:
             next_id += 1
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(Completion), rows[start:start + CHUNK])
-    _seed_trainee(ctx, modules, old, now)
-    db.session.flush()
-    if ctx.scale == "large" and db.session.get_bind().dialect.name == "postgresql":
+    if rows and db.session.get_bind().dialect.name == "postgresql":
+        # Rows were written with explicit ids: move the sequence past them.
         from sqlalchemy import text
 
         db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('completions', 'id'), {next_id})"))
+    _seed_trainee(ctx, modules, old, now)
+    db.session.flush()
 
 
 def _row(row_id, person_id, module, completed, supersedes, recorder, rng, now) -> dict:

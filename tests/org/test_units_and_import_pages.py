@@ -128,3 +128,29 @@ def test_cli_import_reports_errors_and_exits_non_zero(runner, db, npl_units, tmp
     assert "nothing was imported" in result.output
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_stale_unit_edit_is_a_conflict_and_changes_nothing(client, db, login_as, npl_units):
+    unit = npl_units["a"]
+    login_as("training_officer", "nation", nation="NPL")
+    data = {"code": unit.code, "name": "First", "kind": unit.kind, "parent_id": unit.parent_id, "version": unit.version}
+    assert client.post(f"/units/{unit.id}/edit", data=data).status_code == 302
+    stale = client.post(f"/units/{unit.id}/edit", data={**data, "name": "Second"})
+    assert stale.status_code == 409 and 'value="Second"' in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).name == "First"
+
+
+def test_unit_scoped_officer_cannot_add_a_top_level_unit(client, login_as, npl_units):
+    login_as("training_officer", "unit", unit=npl_units["a"])
+    response = client.post("/units/new", data={"nation_code": "NPL", "code": "ROGUE", "name": "Rogue", "kind": "company",
+                                               "parent_id": ""})
+    assert response.status_code == 422
+    response = client.post("/units/new", data={"nation_code": "NPL", "code": "ROGUE", "name": "Rogue", "kind": "company",
+                                               "parent_id": npl_units["b"].id})
+    assert response.status_code == 422
+
+
+def test_commander_cannot_import(client, login_as, npl_units):
+    login_as("commander", "nation", nation="NPL")
+    assert client.get("/personnel/import").status_code == 403

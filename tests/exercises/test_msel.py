@@ -1,0 +1,151 @@
+"""The MSEL: hidden from players (page and download), CSV import all or nothing, marked export, release."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from tests.conftest import login
+
+UTC = dt.timezone.utc
+START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)  # 08:00 in Oslo (summer time)
+HEADER = "number,scenario_time,planned_release,from,to_type,to,method,message,expected_action,objectives,contingency\n"
+
+
+@pytest.fixture
+def exercise(make_exercise):
+    return make_exercise(lead="NPL", nations=("NOR",), start=START, end=START + dt.timedelta(days=1),
+                         timezone="Europe/Oslo", objectives=2, status="approved")
+
+
+def _user_with_role(ex, role, make_person, add_participant, make_user, status="confirmed"):
+    person = make_person(nation="NPL")
+    add_participant(ex, person, role=role, status=status)
+    return make_user("trainee" if role == "player" else "evaluator", "self" if role == "player" else "exercises",
+                     person=person)
+
+
+def _import(client, ex, text):
+    return client.post(f"/exercises/{ex.id}/msel/import", data={"file": (io.BytesIO(text.encode()), "msel.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_players_never_see_the_msel_page_or_download(exercise, make_person, add_participant, make_user, client):
+    player = _user_with_role(exercise, "player", make_person, add_participant, make_user)
+    login(client, player.username)
+    assert client.get(f"/exercises/{exercise.id}").status_code == 200
+    assert "MSEL" not in client.get(f"/exercises/{exercise.id}").get_data(as_text=True)
+    for path in ("/msel", "/msel/timeline", "/msel.csv"):
+        assert client.get(f"/exercises/{exercise.id}{path}").status_code == 404, path
+
+
+def test_an_evaluator_who_is_also_a_player_does_not_see_it(exercise, make_person, add_participant, make_user, client):
+    person = make_person(nation="NPL")
+    add_participant(exercise, person, role="player")
+    user = make_user("training_officer", "nation", nation="NPL", person=person)  # even a planner, if playing
+    login(client, user.username)
+    assert client.get(f"/exercises/{exercise.id}/msel.csv").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["controller", "evaluator", "trusted_agent", "exercise_director"])
+def test_staff_see_the_msel(role, exercise, make_person, add_participant, make_user, client):
+    user = _user_with_role(exercise, role, make_person, add_participant, make_user)
+    login(client, user.username)
+    assert client.get(f"/exercises/{exercise.id}/msel").status_code == 200
+    assert client.get(f"/exercises/{exercise.id}/msel.csv").status_code == 200
+
+
+def test_observer_and_unconfirmed_controller_do_not(exercise, make_person, add_participant, make_user, client):
+    observer = _user_with_role(exercise, "controller", make_person, add_participant, make_user, status="nominated")
+    login(client, observer.username)
+    assert client.get(f"/exercises/{exercise.id}/msel").status_code == 404
+
+
+def test_csv_import_is_all_or_nothing_with_errors_by_row(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    bad = HEADER + (
+        "1,D+0 08:00,2030-06-01 08:30,SIMCELL,nation,NPL,radio,Refugees at the bridge,Report to HQ,1,no\n"
+        "2,D+0 09:00,2030-06-05 09:00,SIMCELL,nation,NPL,radio,Too late,,1,no\n"
+        "3,D+0 10:00,2030-06-01 10:00,SIMCELL,unit,NPL:NOPE,phone,Unknown unit,,9,maybe\n"
+        "1,D+0 11:00,2030-06-01 11:00,SIMCELL,nation,NOR,radio,Duplicate number,,2,no\n")
+    response = _import(client, exercise, bad)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Nothing was imported" in text
+    assert "row 3: planned_release" in text
+    assert "row 4: to" in text and "row 4: objectives" in text and "row 4: contingency" in text
+    assert "row 5: number" in text and "also row 2" in text
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).count() == 0
+
+    good = HEADER + (
+        "1,D+0 08:00,2030-06-01 08:30,SIMCELL,nation,NPL,radio,Refugees at the bridge,Report to HQ,1;2,no\n"
+        "2,D+0 09:00,2030-06-01 09:00,UN OCHA,nation,NOR,e-mail,=HYPERLINK(\"http://x\"),Ask for details,2,yes\n")
+    assert _import(client, exercise, good).status_code == 302
+    db.session.expire_all()
+    injects = db.session.query(Inject).filter_by(exercise_id=exercise.id).order_by(Inject.number).all()
+    assert [i.number for i in injects] == [1, 2]
+    assert injects[0].planned_at == dt.datetime(2030, 6, 1, 6, 30, tzinfo=UTC)  # 08:30 Oslo summer time
+    assert [o.number for o in injects[0].objectives] == [1, 2] and injects[1].contingency
+
+
+def test_export_carries_the_marking_and_neutralises_formulas(exercise, make_user, client, app):
+    app.config["CLASSIFICATION_MARKING"] = "UN RESTRICTED"
+    app.config["RELEASABILITY_MARKING"] = "RELEASABLE TO NPL, NOR"
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    _import(client, exercise, HEADER + "7,D+0,2030-06-01 09:00,=cmd|' /C calc'!A0,nation,NOR,@SUM(1),+danger,-x,1,no\n")
+    response = client.get(f"/exercises/{exercise.id}/msel.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["UN RESTRICTED // RELEASABLE TO NPL, NOR"] and rows[-1] == rows[0]
+    data = rows[2]
+    assert data[0] == "7" and data[2] == "2030-06-01 09:00"
+    assert data[3].startswith("'=") and data[7] == "'+danger" and data[8] == "'-x"
+    assert data[6] == "'@SUM(1)"
+    page = client.get(f"/exercises/{exercise.id}/msel").get_data(as_text=True)
+    assert "UN RESTRICTED // RELEASABLE TO NPL, NOR" in page
+
+
+def test_export_can_be_imported_again(exercise, make_exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    _import(client, exercise, HEADER + "1,D+0,2030-06-01 09:00,SIM,nation,NOR,radio,=1+1,,1,no\n")
+    exported = client.get(f"/exercises/{exercise.id}/msel.csv").data
+    twin = make_exercise(lead="NPL", nations=("NOR",), start=START, end=START + dt.timedelta(days=1),
+                         timezone="Europe/Oslo", objectives=2)
+    response = client.post(f"/exercises/{twin.id}/msel/import", data={"file": (io.BytesIO(exported), "m.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=twin.id).one().message == "=1+1"
+
+
+def test_release_in_one_action_during_conduct_only(exercise, make_person, add_participant, make_user, client, db):
+    from trainer.exercises.models import Exercise, Inject
+
+    controller = _user_with_role(exercise, "controller", make_person, add_participant, make_user)
+    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
+                    message="Crowd at the gate")
+    db.session.add(inject)
+    db.session.commit()
+    login(client, controller.username)
+    assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 422
+    db.session.get(Exercise, exercise.id).status = "in_conduct"
+    db.session.commit()
+    assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 302
+    db.session.expire_all()
+    released = db.session.get(Inject, inject.id)
+    assert released.status == "released" and released.released_at is not None
+    assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 422
+
+
+def test_evaluator_reads_but_cannot_change_the_msel(exercise, make_person, add_participant, make_user, client):
+    evaluator = _user_with_role(exercise, "evaluator", make_person, add_participant, make_user)
+    login(client, evaluator.username)
+    response = _import(client, exercise, HEADER + "1,,2030-06-01 09:00,,nation,NPL,,Hello,,,no\n")
+    assert response.status_code == 422 and "you can read it" in response.get_data(as_text=True)

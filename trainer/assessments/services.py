@@ -431,7 +431,7 @@ def adjudicate(actor, exercise_id, objective_id, *, target, rating, rationale, s
     return row
 
 
-def rebuild_credits(exercise, objective_id: int) -> set[int]:
+def rebuild_credits(exercise, objective_id: int, *, refresh: bool = True) -> set[int]:
     """Derive the exercise credits of one objective from its current adjudications.
 
     Adjudications stay append-only; credits are derived rows, replaced here. A P or S for a player
@@ -465,7 +465,8 @@ def rebuild_credits(exercise, objective_id: int) -> set[int]:
         db.session.execute(insert(ExerciseCredit), rows)
     db.session.flush()
     changed = before | set(best)
-    refresh_readiness(changed)
+    if refresh:
+        refresh_readiness(changed)
     return changed
 
 

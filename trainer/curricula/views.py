@@ -1,7 +1,7 @@
 """The curricula catalogue (modules, versions, profiles) and the admin pack upload."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField

@@ -1,0 +1,111 @@
+"""Real-browser journey: an evaluator records three observations with ratings on a tablet-sized screen,
+the lead evaluator adjudicates, and the after-action report PDF downloads."""
+from __future__ import annotations
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import e2e_login
+
+
+def _seed(live_server, e2e_user):
+    from trainer.exercises.models import EvaluatorAssignment, Exercise, ExerciseNation, Objective, Participant
+    from trainer.extensions import db
+    from trainer.org.services import create_person, create_unit, ensure_nation
+
+    app = live_server.app
+    with app.app_context():
+        for code in ("NPL", "RWA"):
+            ensure_nation(code)
+        unit = create_unit(None, nation_code="NPL", code="NPBATT-A", name="Nepalese Battalion A", kind="battalion")
+        staff_unit = create_unit(None, nation_code="RWA", code="RW-EVAL", name="Evaluation cell", kind="staff")
+        db.session.flush()
+
+        def person(u, family, n):
+            return create_person(None, {"nation": u.nation_code, "unit_id": u.id, "service_number": f"SN-{n}",
+                                        "family_name": family, "given_names": "Kim", "family_name_latin": None,
+                                        "given_names_latin": None, "rank_code": "OF-2", "national_rank": "",
+                                        "category": "military", "email": None, "screening": "cleared"},
+                                 start_on=dt.date(2020, 1, 1))
+        now = dt.datetime.now(dt.timezone.utc)
+        ex = Exercise(code="SHANTI-26", title="Shanti Prayas", type="functional", lead_nation_code="NPL",
+                      timezone="Asia/Kathmandu", start_at=now - dt.timedelta(days=1), end_at=now + dt.timedelta(days=1),
+                      status="in_conduct")
+        db.session.add(ex)
+        db.session.flush()
+        db.session.add_all([ExerciseNation(exercise_id=ex.id, nation_code="NPL"),
+                            ExerciseNation(exercise_id=ex.id, nation_code="RWA")])
+        objective = Objective(exercise_id=ex.id, number=1, description="Share threat information with protection actors",
+                              capability="Intelligence sharing")
+        db.session.add(objective)
+        players = [person(unit, name, i) for i, name in enumerate(("Gurung", "Rai", "Tamang"))]
+        evaluator, lead = person(staff_unit, "Mugisha", 10), person(staff_unit, "Uwase", 11)
+        db.session.flush()
+        for p in players:
+            db.session.add(Participant(exercise_id=ex.id, person_id=p.id, nation_code="NPL", unit_id=unit.id,
+                                       role="player", status="confirmed"))
+        ev_part = Participant(exercise_id=ex.id, person_id=evaluator.id, nation_code="RWA", unit_id=staff_unit.id,
+                              role="evaluator", status="confirmed")
+        db.session.add(ev_part)
+        db.session.add(Participant(exercise_id=ex.id, person_id=lead.id, nation_code="RWA", unit_id=staff_unit.id,
+                                   role="lead_evaluator", status="confirmed"))
+        db.session.flush()
+        db.session.add(EvaluatorAssignment(participant_id=ev_part.id, objective_id=objective.id))
+        db.session.commit()
+        ids = (ex.id, objective.id, evaluator.id, lead.id, unit.id)
+    e2e_user("evaluator", "exercises", username="evaluator.rwa", person=ids[2])
+    e2e_user("evaluator", "exercises", username="lead.rwa", person=ids[3])
+    return ids
+
+
+def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live_server, e2e_user, tmp_path):
+    exercise_id, objective_id, _, _, unit_id = _seed(live_server, e2e_user)
+    page.set_viewport_size({"width": 800, "height": 1280})  # a tablet held upright
+    e2e_login(page, live_server, "evaluator.rwa")
+    page.goto(f"{live_server.url}/assessments/")
+    page.get_by_role("link", name="SHANTI-26").click()
+    page.get_by_role("link", name="Observe objective 1").click()
+    expect(page.get_by_role("heading", name="Objective 1: Share threat information with protection actors")).to_be_visible()
+
+    entries = [("Gurung", "S", "strength", "Passed the threat report within ten minutes."),
+               ("Rai", "M", "improvement", "Report went to the wrong desk first; forty minutes lost."),
+               ("NPBATT-A", "P", "strength", "The battalion kept a complete radio log.")]
+    for who, rating, kind, narrative in entries:
+        option = page.locator("#target option", has_text=who).first
+        page.get_by_label("Player or unit observed").select_option(value=option.get_attribute("value"))
+        page.locator(f"label[for=kind-{kind}]").click()
+        page.get_by_label("Narrative", exact=True).fill(narrative)
+        page.locator(f"#rating-{rating}").check()
+        page.get_by_role("button", name="Save observation").click()
+        expect(page.get_by_text("Observation saved.")).to_be_visible()
+        expect(page.get_by_text(narrative)).to_be_visible()
+    # the drafts were cleared once the server confirmed them
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('trainer.draft.')).length") in (0, 1)
+    stored = page.evaluate("JSON.stringify(Object.values(localStorage))")
+    assert "forty minutes lost" not in stored
+
+    # the lead evaluator adjudicates the unit, seeing the evaluator's rating beside the choice
+    page.context.clear_cookies()
+    e2e_login(page, live_server, "lead.rwa")
+    page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}/adjudication")
+    section = page.locator(f"#adj-u{unit_id}")
+    expect(section.get_by_text("The battalion kept a complete radio log.")).to_be_visible()
+    section.locator(f"#adj-u{unit_id}-P").check()
+    section.get_by_label("Rationale").fill("Evaluator's P confirmed by the controller log.")
+    section.get_by_role("button", name="Adjudicate").click()
+    expect(page.get_by_text("Adjudication saved.")).to_be_visible()
+
+    page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/aar")
+    expect(page.get_by_text("Evaluator's P confirmed by the controller log.")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and download.suggested_filename == "AAR-SHANTI-26.pdf"
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(target)).pages).split())
+    assert "Evaluator's P confirmed by the controller log." in text and "UNCLASSIFIED" in text

@@ -19,6 +19,18 @@ from trainer.readiness.guidance import evidence_details, next_step, profiles_for
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
 
 
+def needs_profiles(view):
+    """Until a readiness profile has been imported there is nothing to measure: say so plainly."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not aggregate.list_profiles():
+            return render_template("readiness/no_profile.html")
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def _filters():
     today = dt.date.today()
     profile_code = aggregate.default_profile_code(request.args.get("profile") or None)
@@ -53,6 +65,7 @@ def _forecast_total(summary) -> aggregate.Tally | None:
 
 
 @bp.route("/")
+@needs_profiles
 def index():
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
@@ -70,6 +83,8 @@ def index():
 @bp.route("/units/<int:unit_id>")
 def unit(unit_id: int):
     unit = scoping.get_scoped(current_user, "unit", unit_id, aggregate.VIEW_ROLES)
+    if not aggregate.list_profiles():
+        return render_template("readiness/no_profile.html")
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
     summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast)
@@ -102,6 +117,8 @@ def unit_assess(unit_id: int):
 @bp.route("/people/<int:person_id>")
 def person(person_id: int):
     person = scoping.get_scoped(current_user, "person", person_id, aggregate.VIEW_ROLES + (Role.TRAINEE,))
+    if not aggregate.list_profiles():
+        return render_template("readiness/no_profile.html")
     as_of = aggregate.parse_day(request.args.get("as_of"), dt.date.today())
     assigned = profiles_for_person(person)
     requested = request.args.get("profile") or (assigned[0] if assigned else None)
@@ -197,6 +214,7 @@ EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
 
 
 @bp.route("/export.<fmt>")
+@needs_profiles
 def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()

@@ -303,13 +303,13 @@ def transition_exercise(actor, ex: Exercise, target: str, *, expected_version=No
 
 # --- objectives -----------------------------------------------------------------------------
 
-def _require_planner(actor, ex: Exercise, what: str) -> None:
+def require_planner(actor, ex: Exercise, what: str) -> None:
     if not access.is_planner(actor, ex):
         raise Forbidden(f"Only a training officer of the lead nation ({ex.lead_nation_code}) may {what}.")
 
 
 def add_objective(actor, ex: Exercise, *, description: str, capability: str = "", module_code: str | None = None) -> Objective:
-    _require_planner(actor, ex, "change the objectives")
+    require_planner(actor, ex, "change the objectives")
     if ex.status_enum not in EDITABLE_STATUSES:
         raise Invalid(f"Objectives cannot change once the exercise is {ex.status_enum.label}.")
     errors = []
@@ -338,7 +338,7 @@ def add_objective(actor, ex: Exercise, *, description: str, capability: str = ""
 
 
 def remove_objective(actor, ex: Exercise, objective_id) -> None:
-    _require_planner(actor, ex, "change the objectives")
+    require_planner(actor, ex, "change the objectives")
     if ex.status_enum not in (ExerciseStatus.DRAFT, ExerciseStatus.PLANNING):
         raise Invalid("Objectives can be removed only while the exercise is in draft or planning.")
     objective = db.session.scalar(select(Objective).where(Objective.id == _int(objective_id), Objective.exercise_id == ex.id))
@@ -368,7 +368,7 @@ def _maybe_int(value) -> int | None:
 
 def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> list[Milestone]:
     """Set the planning meetings' dates; they must come in HSEEP order and before the exercise starts."""
-    _require_planner(actor, ex, "plan the meetings")
+    require_planner(actor, ex, "plan the meetings")
     errors = []
     start_local = ex.start_at.astimezone(get_zone(ex.timezone)).date()
     previous: tuple[MilestoneKind, dt.date] | None = None
@@ -451,7 +451,7 @@ def get_participant(ex: Exercise, participant_id) -> Participant:
 
 def decide_participant(actor, ex: Exercise, participant_id, decision: str) -> Participant:
     """The lead nation confirms or declines a nomination. A double booking blocks confirmation."""
-    _require_planner(actor, ex, "confirm or decline nominations")
+    require_planner(actor, ex, "confirm or decline nominations")
     participant = get_participant(ex, participant_id)
     if decision not in ("confirm", "decline"):
         raise Invalid("Choose confirm or decline.")
@@ -521,7 +521,7 @@ def visible_participants(actor, ex: Exercise) -> list[tuple[Participant, bool]]:
 
 def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_participant_id=None,
                      target_unit_id=None) -> EvaluatorAssignment:
-    _require_planner(actor, ex, "assign evaluators")
+    require_planner(actor, ex, "assign evaluators")
     errors = []
     evaluator = db.session.scalar(select(Participant).where(Participant.id == _maybe_int(evaluator_id),
                                                             Participant.exercise_id == ex.id))
@@ -568,7 +568,7 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
 
 
 def remove_assignment(actor, ex: Exercise, assignment_id) -> None:
-    _require_planner(actor, ex, "assign evaluators")
+    require_planner(actor, ex, "assign evaluators")
     assignment = db.session.scalar(select(EvaluatorAssignment).join(
         Participant, Participant.id == EvaluatorAssignment.participant_id).where(
         EvaluatorAssignment.id == _int(assignment_id), Participant.exercise_id == ex.id))

@@ -173,6 +173,7 @@ def show(exercise_id: int):
 @bp.route("/<int:exercise_id>/edit", methods=["GET", "POST"])
 def edit(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
+    services.require_planner(current_user, ex, "change this exercise")
     form = ExerciseForm(obj=ex) if request.method == "GET" else ExerciseForm()
     _form_choices(form)
     if request.method == "GET":

@@ -83,3 +83,31 @@ def test_screening_states():
     assert screening_status("cleared").state == State.MET
     assert screening_status("hold").state == State.ON_HOLD
     assert screening_status("pending").state == State.MISSING
+
+
+def test_a_completion_committed_without_explicit_flush_updates_readiness(db, make_person):
+    """The flush listener must see objects that only commit() flushes."""
+    from sqlalchemy import select
+
+    from trainer.learning.models import Completion
+    from trainer.readiness.models import ReadinessInterval
+
+    person = make_person()
+    module = _any_module(db)
+    db.session.add(Completion(person_id=person.id, module_id=module.id, module_code=module.code,
+                              module_version=module.version, module_major=module.major, method="recognised",
+                              score=None, completed_on=D(2025, 1, 1), valid_until=D(2026, 1, 1), evidence="test"))
+    db.session.commit()
+    rows = db.session.scalars(select(ReadinessInterval).where(ReadinessInterval.person_id == person.id)).all()
+    assert [(r.requirement, r.start_on, r.end_on) for r in rows] == [(module.code, D(2025, 1, 1), D(2026, 1, 1))]
+
+
+def _any_module(db):
+    from trainer.curricula.models import Module
+
+    module = Module(code="HR-01", version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="HRP",
+                    title={"en": "Test"}, summary={"en": "Test"}, audience=["military"], validity_months=12,
+                    pass_mark=80, questions_per_attempt=1, retrain_on_major=True, prerequisites=[], objectives=[])
+    db.session.add(module)
+    db.session.commit()
+    return module

@@ -37,13 +37,14 @@ def _collect(session, flush_context):
 def _apply(session):
     from trainer.readiness import intervals
 
+    # commit() flushes only after this hook: flush now so that objects added without an explicit
+    # flush are seen too.
+    session.flush()
     rebuild = session.info.pop(_REBUILD_KEY, False)
     pending = session.info.pop(_PENDING_KEY, set())
     if rebuild:
-        session.flush()
         intervals.rebuild_all()
     elif pending:
-        session.flush()
         intervals.refresh_people(pending)
 
 

@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 # Parallel test processes (pytest-xdist); each has its own SQLite files and its own PostgreSQL server.
 PYTEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -q -rs --tb=short $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
+PYTEST := $(BIN)/python -m pytest -q -rfEs --tb=short $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
 .PHONY: run test test-sqlite test-postgresql bench install install-dev clean
 

@@ -15,6 +15,7 @@ import sqlite3
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import event, text
 
 from trainer import create_app
@@ -114,6 +115,25 @@ def _truncate_all(app):
         db.engine.dispose()
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app of the test process (each test has a new app, and
+    compiling the same templates again for each would dominate page-heavy tests)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = _SharedBytecodeCache()
+
+
 @pytest.fixture
 def app_config():
     """Override in a test module to change settings for that module."""
@@ -133,6 +153,7 @@ def app(database_template, tmp_path, app_config):
     application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": str(instance),
                               **app_config})
     application.test_client_class = IsolatedClient
+    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     ctx = application.app_context()
     ctx.push()
     token = write_intent.set(False)

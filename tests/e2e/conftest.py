@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_CONFIG, IN_CI, PASSWORD  # noqa: F401  (PASSWORD re-exported for journeys)
+from tests.conftest import BASE_CONFIG, IN_CI, PASSWORD, TEMPLATE_BYTECODE  # noqa: F401  (PASSWORD re-exported for journeys)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -111,6 +111,7 @@ def live_server(e2e_template, tmp_path, live_server_config):
               "ARGON2_TIME_COST": 1, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
               "INSTANCE_PATH": str(instance), **live_server_config}
     app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port = server.server_port
     config_url = f"http://127.0.0.1:{port}"

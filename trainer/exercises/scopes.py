@@ -48,7 +48,7 @@ def evaluator_person_ids(actor):
     mine = select(Participant.exercise_id).where(
         Participant.person_id == actor.person_id, Participant.status == CONFIRMED,
         Participant.role.in_(EVALUATOR_ROLES))
-    return select(Participant.person_id).where(Participant.exercise_id.in_(mine))
+    return select(Participant.person_id).where(Participant.exercise_id.in_(mine), Participant.status == CONFIRMED)
 
 
 scoping.register_kind("exercise", Exercise, _exercise_condition)

@@ -1,0 +1,232 @@
+"""Section 4: certificates. A bulk issue of N certificates in one process (the real bulk path: issue
+per unit, then render every PDF of the batch), the same with two processes on a copy of the database,
+peak memory growth, and beside them a floor measured in the same run: a bare ReportLab page with the
+same fonts, shaping, QR code and an Ed25519 signature."""
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from bench.util import app_for, median
+
+PROFILE = "UN-PDT-MIL"
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+# --- the floor -------------------------------------------------------------------------------------
+
+def floor_page(native: str, latin: str, payload: bytes, qr_text: str, private_key) -> bytes:
+    """What any certificate page costs: shaped names in their fonts, ~30 lines of text, a QR code and
+    an Ed25519 signature. No database, no layout logic, no embedded file."""
+    import segno
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    from trainer.certificates.fonts import font_name, split_runs
+
+    signature = private_key.sign(payload)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=landscape(A4), invariant=1, pageCompression=1)
+    y = 500
+    for text, size in ((native, 26), (latin, 15)):
+        x = 100
+        for script, chunk in split_runs(text):
+            if script == "gap" or not chunk.strip():
+                x += size * 0.28
+                continue
+            para = Paragraph(chunk, ParagraphStyle("n", fontName=font_name(script, True), fontSize=size,
+                                                   leading=size * 1.3, shaping=1))
+            para.wrap(10000, size * 3)
+            para.drawOn(canvas, x, y)
+            x += max(para.getActualLineWidths0() or [0])
+        y -= 30
+    canvas.setFont(font_name("latin"), 9)
+    for line in range(30):
+        canvas.drawString(60, 400 - line * 11, f"Line {line}: {latin} HR-0{line % 9} 1.0 01 Jan 2026 31 Dec 2027")
+    canvas.drawString(60, 40, signature.hex()[:64])
+    matrix = segno.make(qr_text, error="m", micro=False).matrix
+    path = canvas.beginPath()
+    module = 120 / (len(matrix) + 4)
+    for r, row in enumerate(matrix):
+        for c, bit in enumerate(row):
+            if bit:
+                path.rect(650 + (c + 2) * module, 160 - (r + 2) * module, module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def measure_floor(samples: int) -> dict:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlalchemy import select
+
+    from trainer.certificates.fonts import register_fonts
+    from trainer.extensions import db
+    from trainer.org.models import Person
+
+    register_fonts()
+    key = Ed25519PrivateKey.generate()
+    people = db.session.execute(select(Person.given_names, Person.family_name, Person.given_names_latin,
+                                       Person.family_name_latin).order_by(Person.id).limit(samples + 1)).all()
+    payload = json.dumps({"x": "y" * 1500}).encode()
+    qr_text = "http://127.0.0.1:5000/verify/XXXX-XXXX-XXXX-XXXX#t=" + "A" * 190
+    floor_page(f"{people[0][0]} {people[0][1]}", f"{people[0][2]} {people[0][3]}", payload, qr_text, key)  # warm-up
+    times = []
+    for given, family, given_latin, family_latin in people[1:]:
+        started = time.perf_counter()
+        floor_page(f"{given} {family}", f"{given_latin} {family_latin}", payload, qr_text, key)
+        times.append(time.perf_counter() - started)
+    return {"median_s": median(times), "samples": len(times)}
+
+
+# --- the real bulk path ----------------------------------------------------------------------------
+
+def _unit_ids() -> list[int]:
+    from sqlalchemy import select
+
+    from trainer.org.models import Unit
+
+    return list(db_scalars(select(Unit.id).where(Unit.kind == "company").order_by(Unit.nation_code, Unit.path)))
+
+
+def db_scalars(query):
+    from trainer.extensions import db
+
+    return db.session.scalars(query)
+
+
+def bulk_issue(unit_ids: list[int], limit: int) -> dict:
+    """Issue per unit (one transaction each) and render each batch's PDFs as a ZIP stream, until
+    `limit` certificates exist. Returns timings; runs inside an app context."""
+    from sqlalchemy import select
+
+    from trainer.auth.models import User
+    from trainer.certificates import bulk, services
+    from trainer.extensions import db
+
+    actor_id = db.session.scalar(select(User.id).where(User.username == "commander"))
+    render_times: list[float] = []
+    original = services.render_pdf
+
+    def timed_render(cert):
+        started = time.perf_counter()
+        try:
+            return original(cert)
+        finally:
+            render_times.append(time.perf_counter() - started)
+
+    services.render_pdf = timed_render
+    issued = 0
+    issue_seconds = 0.0
+    zip_bytes = 0
+    started = time.perf_counter()
+    try:
+        for unit_id in unit_ids:
+            if issued >= limit:
+                break
+            t0 = time.perf_counter()
+            actor = db.session.get(User, actor_id)  # the ZIP stream clears the session between chunks
+            batch = bulk.issue_batch(actor, unit_id, PROFILE)
+            db.session.commit()
+            issue_seconds += time.perf_counter() - t0
+            issued += batch.total
+            batch_id = batch.id
+            if batch.total:
+                for chunk in bulk.stream_zip(batch_id):
+                    zip_bytes += len(chunk)
+    finally:
+        services.render_pdf = original
+    wall = time.perf_counter() - started
+    return {"issued": issued, "wall_s": wall, "issue_s": issue_seconds, "render_times": render_times,
+            "zip_bytes": zip_bytes}
+
+
+def _worker(instance: str, unit_ids: list[int], limit: int, queue, barrier) -> None:
+    try:
+        with app_for(Path(instance)):
+            from trainer.certificates.fonts import register_fonts
+
+            register_fonts()
+            barrier.wait()
+            result = bulk_issue(unit_ids, limit)
+        result.pop("render_times")
+        queue.put(result)
+    except Exception as exc:  # reported in the results, not swallowed
+        queue.put({"error": repr(exc)})
+
+
+def _copy_instance(instance: Path) -> Path:
+    """A consistent copy of the instance folder (the database through SQLite's backup API)."""
+    twin = Path(str(instance) + "-certs2")
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(instance, twin, ignore=shutil.ignore_patterns("trainer.db*"))
+    source, target = sqlite3.connect(instance / "trainer.db"), sqlite3.connect(twin / "trainer.db")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return twin
+
+
+def run_certs(instance: Path, quick: bool) -> dict:
+    count = 100 if quick else 1000
+    out: dict = {"target_count": count, "profile": PROFILE}
+    with app_for(instance):
+        from trainer.certificates import services
+        from trainer.extensions import db
+
+        services.key_store().ensure_current()
+        db.session.commit()
+        units = _unit_ids()
+        db.session.close()
+        twin = _copy_instance(instance)
+
+        out["floor"] = measure_floor(30 if quick else 100)
+        # warm-up: fonts and templates are loaded before memory and time are measured
+        bulk_issue(units[-1:], 1)
+        db.session.commit()
+        rss_before = _rss_kib()
+        result = bulk_issue(units[:-1], count)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        times = result.pop("render_times")
+        issued = result["issued"]
+        out["single"] = {**result, "per_second": issued / result["wall_s"] if result["wall_s"] else None,
+                         "median_render_s": median(times),
+                         "median_per_certificate_s": (median(times) or 0) + (result["issue_s"] / issued if issued else 0),
+                         "peak_rss_growth_mb": max(0, peak - rss_before) / 1024}
+
+    # Two processes, each with its own app, on a copy of the database taken before the single run.
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    barrier = ctx.Barrier(2)
+    halves = [units[0:-1:2], units[1:-1:2]]
+    workers = [ctx.Process(target=_worker, args=(str(twin), half, count // 2, queue, barrier)) for half in halves]
+    for w in workers:
+        w.start()
+    results = [queue.get() for _ in workers]
+    for w in workers:
+        w.join()
+    # Both start together (after their apps are built); the run lasts as long as the slower one.
+    wall = max((r.get("wall_s", 0) for r in results), default=0)
+    errors = [r["error"] for r in results if "error" in r]
+    issued = sum(r.get("issued", 0) for r in results)
+    out["two_processes"] = {"issued": issued, "wall_s": wall, "per_second": issued / wall if wall else None,
+                            "errors": errors}
+    shutil.rmtree(twin, ignore_errors=True)
+    return out

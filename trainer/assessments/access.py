@@ -47,8 +47,10 @@ class Capacity:
 
     @property
     def can_see_report(self) -> bool:
-        """The AAR (adjudicated ratings, observations): staff at any time, everyone else once published."""
-        return self.manager or self.adjudicator or self.published
+        """The AAR (adjudicated ratings, observations): managers and exercise staff at any time, players
+        (and anyone else in scope) only once it is published."""
+        staff = self.me is not None and self.me.role != ParticipantRole.PLAYER.value
+        return self.manager or staff or self.published
 
     @property
     def can_edit_report(self) -> bool:

@@ -88,13 +88,16 @@ def test_out_of_scope_is_404(world, app, db, client, make_user, make_nation, mak
     make_unit(nation="FRA", code="FR-1")
     login(client, "fra.commander")
     ex_id = world.exercise.id
-    for url in (f"/assessments/exercises/{ex_id}/aar", f"/assessments/exercises/{ex_id}/aar.pdf",
-                f"/assessments/exercises/{ex_id}", f"/assessments/exercises/{ex_id}/objectives/{world.objectives[0].id}"):
+    for url in (f"/assessments/exercises/{ex_id}/aar", f"/assessments/exercises/{ex_id}/aar.pdf"):
         assert client.get(url).status_code == 404, url
+    # the evaluator screens are not for commanders at all
+    assert client.get(f"/assessments/exercises/{ex_id}").status_code == 403
     outsider = make_user("evaluator", "exercises", username="stranger")
     other = app.test_client()
     login(other, "stranger")
-    assert other.get(f"/assessments/exercises/{ex_id}/objectives/{world.objectives[0].id}").status_code == 404
+    for url in (f"/assessments/exercises/{ex_id}", f"/assessments/exercises/{ex_id}/objectives/{world.objectives[0].id}",
+                f"/assessments/exercises/{ex_id}/aar"):
+        assert other.get(url).status_code == 404, url
 
 
 def test_summary_version_conflict_keeps_typed_text(world, app, db):

@@ -53,9 +53,16 @@ def reset_database() -> None:
     if dialect == "postgresql":
         db.session.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     else:
+        # Append-only tables refuse DELETE through triggers; a full reset lifts them for its own
+        # transaction only and puts them back before it commits.
+        triggers = db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        for name, _ in triggers:
+            db.session.execute(text(f'DROP TRIGGER "{name}"'))
         db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table.name}"'))
+        for _, sql in triggers:
+            db.session.execute(text(sql))
     db.session.flush()
 
 

@@ -1,7 +1,7 @@
 """exercises: records, participants, objectives, milestones, MSEL
 
 Revision ID: 0003_exercises
-Revises: 0001_foundation
+Revises: 0002_curricula_learning
 Create Date: 2026-11-25 02:35:34.445872
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_exercises'
-down_revision = '0001_foundation'
+down_revision = '0002_curricula_learning'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """readiness: validity intervals, exercise credits, waivers, deployments, assessed levels
 
 Revision ID: 0005_readiness
-Revises: 0001_foundation
+Revises: 0004_assessments
 Create Date: 2026-11-25 02:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_readiness'
-down_revision = '0001_foundation'
+down_revision = '0004_assessments'
 branch_labels = None
 depends_on = None
 

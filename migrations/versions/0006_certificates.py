@@ -1,7 +1,7 @@
 """certificates: signed certificates, their status history, bulk-issue batches
 
 Revision ID: 0006_certificates
-Revises: 0001_foundation
+Revises: 0005_readiness
 Create Date: 2026-11-25 03:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_certificates'
-down_revision = '0001_foundation'
+down_revision = '0005_readiness'
 branch_labels = None
 depends_on = None
 

@@ -58,7 +58,9 @@ def floor_page(native: str, latin: str, payload: bytes, qr_text: str, private_ke
     for line in range(30):
         canvas.drawString(60, 400 - line * 11, f"Line {line}: {latin} HR-0{line % 9} 1.0 01 Jan 2026 31 Dec 2027")
     canvas.drawString(60, 40, signature.hex()[:64])
-    matrix = segno.make(qr_text, error="m", micro=False).matrix
+    from trainer.certificates.pdf import QR_MASK  # the same QR code the certificates carry
+
+    matrix = segno.make(qr_text, error="m", micro=False, mask=QR_MASK).matrix
     path = canvas.beginPath()
     module = 120 / (len(matrix) + 4)
     for r, row in enumerate(matrix):

@@ -59,6 +59,16 @@ def _seed(live_server, e2e_user):
     return ids
 
 
+def _sign_out(page):
+    """Sign out through the user menu, as a person would."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():  # a narrow screen folds the menu away
+        toggler.click()
+    page.locator("nav .navbar-nav .dropdown-toggle").last.click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+
+
 def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live_server, e2e_user, tmp_path):
     exercise_id, objective_id, _, _, unit_id = _seed(live_server, e2e_user)
     page.set_viewport_size({"width": 800, "height": 1280})  # a tablet held upright
@@ -86,7 +96,7 @@ def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live
     assert "forty minutes lost" not in stored
 
     # the lead evaluator adjudicates the unit, seeing the evaluator's rating beside the choice
-    page.context.clear_cookies()
+    _sign_out(page)
     e2e_login(page, live_server, "lead.rwa")
     page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}/adjudication")
     section = page.locator(f"#adj-u{unit_id}")

@@ -27,8 +27,10 @@ class FakeEngine:
                               {"completion_id": 2, "module_code": "PKI-01", "module_version": "1.0",
                                "completed_on": dt.date(2026, 1, 12), "valid_until": dt.date(2032, 1, 12)}),
             RequirementStatus("exercise", "exercise", "met", "Outcome S in SHANTI-26", EXERCISE_VALID_UNTIL,
-                              {"exercise_id": 7, "code": "SHANTI-26", "title": "Shanti Prayas command post exercise",
-                               "type": "functional", "rating": "S", "ended_on": dt.date(2026, 2, 1)}),
+                              # the keys the engine puts in the evidence (rules.exercise_status: one credit row)
+                              {"person_id": person.id, "exercise_id": 7, "exercise_code": "SHANTI-26",
+                               "exercise_title": "Shanti Prayas command post exercise", "exercise_type": "functional",
+                               "rating": "S", "ended_on": "2026-02-01"}),
         ]
         if person.id in self.not_ready:
             reqs[1] = RequirementStatus("module", "PKI-01", "missing", self.not_ready[person.id], None, None)

@@ -102,8 +102,9 @@ def build_payload(person: Person, readiness, *, serial: str, issued_at: dt.datet
                                   "rating": None, "ended_on": None, "state": "waived",
                                   "valid_until": _iso(req.valid_until)})
             else:
-                exercises.append({"code": evidence.get("code"), "title": evidence.get("title"),
-                                  "type": evidence.get("type"), "rating": evidence.get("rating"),
+                # The engine's evidence is the credit row: exercise_code, exercise_title, exercise_type.
+                exercises.append({"code": evidence.get("exercise_code"), "title": evidence.get("exercise_title"),
+                                  "type": evidence.get("exercise_type"), "rating": evidence.get("rating"),
                                   "ended_on": _iso(evidence.get("ended_on")), "state": "met",
                                   "valid_until": _iso(req.valid_until)})
     valid_until = min((d if isinstance(d, dt.date) else dt.date.fromisoformat(d)) for d in ends) if ends else None

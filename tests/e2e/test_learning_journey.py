@@ -47,8 +47,9 @@ def test_trainee_reads_a_lesson_passes_the_check_and_sees_the_expiry(page, live_
     expect(page.get_by_role("heading", name=re.compile("TS-01"))).to_be_visible()
     page.get_by_role("link", name="Lesson 1").click()
     expect(page.get_by_text("The content of lesson-1")).to_be_visible()
-    page.get_by_role("button", name="I have read this lesson").click()
+    page.get_by_role("button", name="Mark as read and go to the next lesson").click()
     expect(page.get_by_role("status").filter(has_text="Lesson marked as read")).to_be_visible()
+    expect(page.get_by_text("The content of lesson-2")).to_be_visible()
 
     page.get_by_role("link", name="TS-01", exact=True).click()
     page.get_by_role("button", name="Take the knowledge check").click()

@@ -188,12 +188,50 @@ def test_two_completions_cannot_supersede_the_same_one(app, db, trainee):
     db.session.rollback()
 
 
-def test_reading_a_lesson_records_progress(app, db, trainee_client, trainee):
+def _progress_rows(db):
+    from trainer.learning.models import LessonProgress
+
+    db.session.expire_all()
+    return db.session.scalars(select(LessonProgress)).all()
+
+
+def test_opening_a_lesson_changes_nothing_and_marking_it_read_records_progress(app, db, trainee_client, trainee):
     page = trainee_client.get("/learning/modules/TS-01/lessons/lesson-1")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "The content of lesson-1" in text
     assert "<script>alert(1)</script>" not in text and "alert(1)" not in text
+    assert "Mark as read and go to the next lesson" in text
+    # Opening the lesson (a GET) writes nothing: the module does not show up as started.
+    assert _progress_rows(db) == []
+    assert "TS-01" not in trainee_client.get("/learning/").get_data(as_text=True)
     response = trainee_client.post("/learning/modules/TS-01/lessons/lesson-1/read")
     assert response.headers["Location"].endswith("/learning/modules/TS-01/lessons/lesson-2")
+    [row] = _progress_rows(db)
+    assert row.read_at is not None
     my = trainee_client.get("/learning/").get_data(as_text=True)
     assert "1 of 3 lessons read" in my and "In progress" in my
+    # A read lesson offers "Next lesson" instead of the button; marking it again changes nothing.
+    again = trainee_client.get("/learning/modules/TS-01/lessons/lesson-1").get_data(as_text=True)
+    assert "Mark as read" not in again and "Next lesson" in again
+    trainee_client.post("/learning/modules/TS-01/lessons/lesson-1/read")
+    assert [r.read_at for r in _progress_rows(db)] == [row.read_at]
+
+
+def test_the_last_lesson_leads_to_the_knowledge_check(app, db, trainee_client, trainee):
+    response = trainee_client.post("/learning/modules/TS-01/lessons/lesson-3/read", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "That was the last lesson" in text and "Take the knowledge check" in text
+
+
+def test_marking_a_lesson_read_without_a_valid_form_records_nothing(app, db, trainee_client, trainee):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = trainee_client.post("/learning/modules/TS-01/lessons/lesson-1/read")
+    assert response.status_code == 400 and "CSRF token is missing" in response.get_data(as_text=True)
+    assert _progress_rows(db) == []
+
+
+def test_an_unknown_lesson_is_not_found_and_records_nothing(app, db, trainee_client, trainee):
+    assert trainee_client.get("/learning/modules/TS-01/lessons/no-such").status_code == 404
+    assert trainee_client.post("/learning/modules/TS-01/lessons/no-such/read").status_code == 404
+    assert trainee_client.post("/learning/modules/XX-99/lessons/lesson-1/read").status_code == 404
+    assert _progress_rows(db) == []

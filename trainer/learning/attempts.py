@@ -40,24 +40,24 @@ def get_lesson(module: Module, slug: str) -> Lesson:
     return lesson
 
 
-def open_lesson(actor, lesson: Lesson) -> LessonProgress | None:
-    """Remember that the trainee opened this lesson (once)."""
+def lesson_progress(actor, lesson: Lesson) -> LessonProgress | None:
+    """The trainee's progress on this lesson, if any (a read: opening a lesson changes nothing)."""
     if not getattr(actor, "person_id", None):
         return None
-    row = db.session.scalar(select(LessonProgress).where(LessonProgress.person_id == actor.person_id,
-                                                         LessonProgress.lesson_id == lesson.id))
-    if row is None:
-        row = LessonProgress(person_id=actor.person_id, lesson_id=lesson.id, module_code=lesson.module.code)
-        db.session.add(row)
-        db.session.flush()
-    return row
+    return db.session.scalar(select(LessonProgress).where(LessonProgress.person_id == actor.person_id,
+                                                          LessonProgress.lesson_id == lesson.id))
 
 
 def mark_lesson_read(actor, lesson: Lesson) -> LessonProgress:
-    own_person(actor)
-    row = open_lesson(actor, lesson)
+    """Record that the trainee has read the lesson (once; marking it again changes nothing)."""
+    person = own_person(actor)
+    row = lesson_progress(actor, lesson)
+    if row is None:
+        row = LessonProgress(person_id=person.id, lesson_id=lesson.id, module_code=lesson.module.code)
+        db.session.add(row)
     if row.read_at is None:
         row.read_at = utcnow()
+        db.session.flush()
         record_event(actor, "lesson.read", row, after={"module": lesson.module.code, "lesson": lesson.slug})
         db.session.flush()
     return row

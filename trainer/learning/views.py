@@ -65,10 +65,10 @@ def index():
 
 @bp.route("/modules/<module_code>/lessons/<slug>")
 def lesson(module_code: str, slug: str):
+    # A read only: reading progress is recorded by the "Mark as read" POST below.
     module = get_module(module_code)
     lesson = checks.get_lesson(module, slug)
-    progress = checks.open_lesson(current_user, lesson)
-    db.session.commit()
+    progress = checks.lesson_progress(current_user, lesson)
     position = module.lessons.index(lesson)
     return render_template("learning/lesson.html", module=module, lesson=lesson, progress=progress,
                            body=lesson.body(_language()),
@@ -81,13 +81,16 @@ def lesson(module_code: str, slug: str):
 def lesson_read(module_code: str, slug: str):
     module = get_module(module_code)
     lesson = checks.get_lesson(module, slug)
-    if FlaskForm().validate_on_submit():
-        checks.mark_lesson_read(current_user, lesson)
-        db.session.commit()
-        flash("Lesson marked as read.", "success")
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired, so the lesson was not marked as read. Please press the button again.", "danger")
+        return redirect(url_for("learning.lesson", module_code=module.code, slug=lesson.slug))
+    checks.mark_lesson_read(current_user, lesson)
+    db.session.commit()
     position = module.lessons.index(lesson)
     if position + 1 < len(module.lessons):
+        flash("Lesson marked as read.", "success")
         return redirect(url_for("learning.lesson", module_code=module.code, slug=module.lessons[position + 1].slug))
+    flash("Lesson marked as read. That was the last lesson: take the knowledge check when you are ready.", "success")
     return redirect(url_for("curricula.module", module_code=module.code))
 
 

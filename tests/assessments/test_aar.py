@@ -90,8 +90,8 @@ def test_out_of_scope_is_404(world, app, db, client, make_user, make_nation, mak
     ex_id = world.exercise.id
     for url in (f"/assessments/exercises/{ex_id}/aar", f"/assessments/exercises/{ex_id}/aar.pdf"):
         assert client.get(url).status_code == 404, url
-    # the evaluator screens are not for commanders at all
-    assert client.get(f"/assessments/exercises/{ex_id}").status_code == 403
+    # nor the evaluator screens
+    assert client.get(f"/assessments/exercises/{ex_id}").status_code == 404
     outsider = make_user("evaluator", "exercises", username="stranger")
     other = app.test_client()
     login(other, "stranger")

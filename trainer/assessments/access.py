@@ -57,25 +57,47 @@ class Capacity:
         return self.manager or self.adjudicator
 
 
+class NotStaff(NotFound):
+    """The actor reaches the exercise but evaluates nothing in it (shown as a redirect with a message)."""
+
+    def __init__(self, exercise_id: int):
+        super().__init__("Only the exercise's evaluators, its lead evaluator and its exercise director use the "
+                         "evaluation screens.")
+        self.exercise_id = exercise_id
+
+
 def capacity_for(actor, exercise_id) -> Capacity:
-    """The actor's capacity in the exercise; NotFound when the exercise is outside their scope."""
-    exercise = scoping.get_scoped(actor, "exercise", exercise_id, list(Role))
+    """The actor's capacity in the exercise; NotFound when the exercise is outside their scope.
+
+    A confirmed evaluator, lead evaluator or exercise director reaches the exercise through that part,
+    whatever grants their account holds (a training officer directing an exercise, a trainee account
+    of a lead evaluator); everyone else through their grants' scope."""
+    try:
+        exercise_id = int(exercise_id)
+    except (TypeError, ValueError):
+        raise NotFound()
     me = None
     if getattr(actor, "person_id", None):
         me = db.session.execute(select(Participant).where(
-            Participant.exercise_id == exercise.id, Participant.person_id == actor.person_id,
+            Participant.exercise_id == exercise_id, Participant.person_id == actor.person_id,
             Participant.status == CONFIRMED)).scalar_one_or_none()
+    if me is not None and me.role in EVALUATING_ROLES + ADJUDICATING_ROLES:
+        exercise = db.session.get(Exercise, exercise_id)
+    else:
+        exercise = scoping.get_scoped(actor, "exercise", exercise_id, list(Role))
     manager = scoping.in_scope(actor, "exercise", exercise, MANAGER_ROLES)
     return Capacity(exercise=exercise, me=me, manager=manager)
 
 
 def require_evaluator(cap: Capacity) -> Participant:
     if not cap.evaluator and not cap.adjudicator:
-        raise NotFound()
+        raise NotStaff(cap.exercise.id)
     return cap.me
 
 
 def require_adjudicator(cap: Capacity) -> Participant:
+    if not cap.adjudicator and not cap.evaluator:
+        raise NotStaff(cap.exercise.id)
     if not cap.adjudicator:
         raise Forbidden("Only the lead evaluator or the exercise director may adjudicate ratings.")
     return cap.me

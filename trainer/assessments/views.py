@@ -11,7 +11,7 @@ from sqlalchemy import select
 from trainer.assessments import aar as aar_services
 from trainer.assessments import services
 from trainer.assessments.access import (
-    ADJUDICATING_ROLES, CONFIRMED, EVALUATING_ROLES, MANAGER_ROLES, PUBLISHED_STATUSES, assigned_objectives,
+    ADJUDICATING_ROLES, CONFIRMED, EVALUATING_ROLES, MANAGER_ROLES, PUBLISHED_STATUSES, NotStaff, assigned_objectives,
     audiences_for, capacity_for, get_objective, require_evaluator,
 )
 from trainer.assessments.forms import error_map, form_values, local_value, new_submission_key, parse_local
@@ -32,6 +32,14 @@ def _failed(error: DomainError):
     """Status and message for a refused form: the form is shown again with what was typed."""
     db.session.rollback()
     return error.status, error.message, error_map(error.errors)
+
+
+@bp.errorhandler(NotStaff)
+def not_staff(error: NotStaff):
+    """Someone who reaches the exercise but evaluates nothing in it is sent to the exercise's page."""
+    db.session.rollback()
+    flash(error.message, "warning")
+    return redirect(url_for("exercises.show", exercise_id=error.exercise_id))
 
 
 # --- landing --------------------------------------------------------------------------------
@@ -115,7 +123,9 @@ def _record_view(model, record_id, template, amend):
     values = None
     if request.method == "POST":
         if not can_amend:
-            raise NotFound()
+            flash("This record cannot be amended by you: only its evaluator or an adjudicator may, and only "
+                  "while the exercise's record is open.", "warning")
+            return redirect(url_for(request.endpoint, **request.view_args))
         values = request.form.to_dict()
         try:
             new = amend(cap, row, values)

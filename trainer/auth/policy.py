@@ -138,12 +138,15 @@ POLICY: dict[str, Rule] = {
     "exercises.msel_release": roles(A, TO, EV, TR, obj="exercise"),
     "exercises.msel_skip": roles(A, TO, EV, TR, obj="exercise"),
     # --- assessments --------------------------------------------------------------------------
+    # Evaluation screens: any role may hold an evaluating part in an exercise (a training officer
+    # directing it, a trainee account of a lead evaluator); the service checks that part and sends
+    # others in scope to the exercise page.
     "assessments.index": signed_in(),
-    "assessments.exercise": roles(EV, obj="exercise"),
-    "assessments.objective": roles(EV, obj="exercise"),
-    "assessments.observation": roles(EV, obj="observation"),
-    "assessments.rating": roles(EV, obj="rating"),
-    "assessments.adjudicate": roles(EV, obj="exercise"),
+    "assessments.exercise": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "assessments.objective": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "assessments.observation": roles(A, TO, CO, EV, TR, obj="observation"),
+    "assessments.rating": roles(A, TO, CO, EV, TR, obj="rating"),
+    "assessments.adjudicate": roles(A, TO, CO, EV, TR, obj="exercise"),
     "assessments.aar": roles(A, TO, CO, EV, TR, obj="exercise"),
     "assessments.aar_summary": roles(A, TO, CO, EV, obj="exercise"),
     "assessments.aar_pdf": roles(A, TO, CO, EV, TR, obj="exercise"),

@@ -257,13 +257,13 @@ def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
 
 def trend(actor, spec: engine.ProfileSpec, as_of: dt.date, *, unit: Unit | None = None, roles=VIEW_ROLES,
           count: int = 6) -> list[tuple[dt.date, Tally]]:
-    """Percentage ready at each of the last `count` month-ends (a fixed number of queries per point)."""
+    """Percentage ready at each of the last `count` month-ends: one aggregate query per point."""
     condition = _profile_filter(spec.code)
     points = []
     for day in month_ends(as_of, count):
         members = members_select(actor, day, unit=unit, roles=roles, profile_condition=condition)
-        results = engine.evaluate(members.with_only_columns(UnitAssignment.person_id), spec, day)
-        points.append((day, Tally(total=len(results), ready=sum(1 for r in results.values() if r.ready))))
+        total, ready = engine.count_ready(members.with_only_columns(UnitAssignment.person_id), spec, day)
+        points.append((day, Tally(total=total, ready=ready)))
     return points
 
 
@@ -286,7 +286,20 @@ def default_profile_code(requested: str | None) -> str:
         raise NotFound(f"No readiness profile {requested!r}.")
     if not codes:
         raise NotFound("No readiness profile has been imported yet.")
-    return codes[0]
+    return _most_assigned(codes)
+
+
+def _most_assigned(codes: list[str]) -> str:
+    """The profile assigned to the most units (the standard most people are held to), then by code."""
+    try:
+        from sqlalchemy import func
+
+        from trainer.learning.models import ProfileAssignment
+    except ImportError:
+        return codes[0]
+    counts = dict(db.session.execute(select(ProfileAssignment.profile_code, func.count()).where(
+        ProfileAssignment.unit_id.is_not(None)).group_by(ProfileAssignment.profile_code)).all())
+    return min(codes, key=lambda code: (-counts.get(code, 0), code))
 
 
 def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "as_of") -> dt.date | None:

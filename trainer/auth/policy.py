@@ -127,6 +127,7 @@ POLICY: dict[str, Rule] = {
     "exercises.objective_remove": roles(A, TO, obj="exercise"),
     "exercises.milestones": roles(A, TO, CO, EV, TR, obj="exercise"),
     "exercises.milestones_save": roles(A, TO, obj="exercise"),
+    "exercises.milestone_held": roles(A, TO, obj="exercise"),
     "exercises.conflicts": roles(A, TO, CO, EV, TR, obj="exercise"),
     # The MSEL: planners, controllers, evaluators, trusted agents and the director (players never: 404).
     "exercises.msel_list": roles(A, TO, EV, TR, obj="exercise"),

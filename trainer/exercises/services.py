@@ -404,6 +404,32 @@ def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> lis
     return sorted(ex.milestones, key=lambda m: m.kind_enum.order)
 
 
+def mark_milestone(actor, ex: Exercise, kind, done) -> Milestone:
+    """Record that a planning meeting was held (or was not, after all)."""
+    require_planner(actor, ex, "record the planning meetings")
+    try:
+        kind_enum = MilestoneKind(kind)
+    except ValueError:
+        raise Invalid("Choose one of the planning milestones.", errors=[("kind", "Unknown planning milestone.")])
+    row = next((m for m in ex.milestones if m.kind == kind_enum.value), None)
+    if row is None:
+        raise Invalid(f"{kind_enum.label} has no date yet: schedule it before marking it held.")
+    done = str(done).lower() in ("1", "true", "yes", "on")
+    today_local = dt.datetime.now(dt.timezone.utc).astimezone(get_zone(ex.timezone)).date()
+    if done and row.due_on > today_local:
+        raise Invalid(f"{kind_enum.label} is scheduled for {row.due_on.strftime('%d %b %Y')}: it cannot have been "
+                      "held yet. If it was held earlier, change its date first.")
+    if row.done == done:
+        return row
+    before = {"kind": row.kind, "done": row.done}
+    row.done = done
+    db.session.flush()
+    record_event(actor, "exercise.milestone_held" if done else "exercise.milestone_reopened", ex,
+                 before=before, after={"kind": row.kind, "done": done})
+    db.session.flush()
+    return row
+
+
 # --- participants ---------------------------------------------------------------------------
 
 def nominate_participant(actor, ex: Exercise, *, person_id, role: str) -> Participant:

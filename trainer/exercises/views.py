@@ -356,6 +356,15 @@ def milestones(exercise_id: int):
     return _page(ex, "exercises/milestones.html", form=form, kinds=list(MilestoneKind))
 
 
+@bp.app_template_global("milestone_state")
+def _milestone_state(milestone, ex) -> str:
+    """held, overdue (its date has passed in the exercise's zone and it is not marked held) or scheduled."""
+    if milestone.done:
+        return "held"
+    today_local = utc_to_local(dt.datetime.now(dt.timezone.utc), ex.timezone).date()
+    return "overdue" if milestone.due_on < today_local else "scheduled"
+
+
 @bp.route("/<int:exercise_id>/milestones", methods=["POST"])
 def milestones_save(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
@@ -379,6 +388,22 @@ def milestones_save(exercise_id: int):
     db.session.commit()
     flash("Planning milestones saved.", "success")
     return redirect(url_for("exercises.milestones", exercise_id=ex.id))
+
+
+@bp.route("/<int:exercise_id>/milestones/held", methods=["POST"])
+def milestone_held(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    try:
+        row = services.mark_milestone(current_user, ex, request.form.get("kind", ""), request.form.get("done", ""))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
+    db.session.commit()
+    flash(f"{row.kind_enum.label}: " + ("marked as held." if row.done else "marked as not held."), "success")
+    return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
 
 
 @bp.route("/<int:exercise_id>/conflicts")

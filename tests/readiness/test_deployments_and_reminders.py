@@ -161,3 +161,47 @@ def test_emails_are_sent_when_smtp_is_configured(db, app, expiring, monkeypatch)
     run = run_reminders(expiring["day"])
     assert run.emailed == 1 and sent[0]["To"] == "thapa@example.org"
     assert run_reminders(expiring["day"]).emailed == 0
+
+
+@pytest.fixture
+def exercise_lapsing(db, make_unit, make_person, make_profile, make_user, credit):
+    """A tabletop rated S on 31 Aug 2024 counts for 24 months: until 31 Aug 2026."""
+    make_profile("UN-PDT-MIL", modules=(), exercise_types=("tabletop", "functional"), within_months=24, min_outcome="S")
+    unit = make_unit(nation="NPL", code="NPBATT-X")
+    person = make_person(unit=unit, family_name="Gurung")
+    credit(person, D(2024, 8, 31), rating="S", exercise_type="tabletop")
+    credit(person, D(2024, 5, 2), rating="P", exercise_type="tabletop")          # older: ignored
+    own = make_user("trainee", "self", person=person)
+    officer = make_user("training_officer", "unit", unit=unit)
+    return {"person": person, "unit": unit, "own": own, "officer": officer}
+
+
+def test_exercise_requirement_expiry_reminders_at_90_30_and_7_days(db, exercise_lapsing):
+    for day, days in ((D(2026, 6, 2), 90), (D(2026, 8, 1), 30), (D(2026, 8, 24), 7)):
+        run = run_reminders(day)
+        db.session.commit()
+        assert run.created["expiry"] == 2, day
+        notes = db.session.scalars(select(Notification).where(Notification.dedupe_key.like(f"expiry:{days}:%"))).all()
+        assert {n.user_id for n in notes} == {exercise_lapsing["own"].id, exercise_lapsing["officer"].id}
+        mine = next(n for n in notes if n.user_id == exercise_lapsing["own"].id)
+        assert mine.subject == f"Your exercise requirement expires in {days} days"
+        assert "31 Aug 2026" in mine.body and "31 Aug 2024" in mine.body
+        assert run_reminders(day).total == 0                      # same day again: nothing new
+    assert run_reminders(D(2026, 8, 2)).total == 0                # 29 days: not a reminder day
+
+
+def test_no_exercise_reminder_after_a_newer_exercise_or_for_an_outcome_that_does_not_count(db, exercise_lapsing, credit):
+    credit(exercise_lapsing["person"], D(2026, 5, 20), rating="M", exercise_type="tabletop")   # M does not count
+    assert run_reminders(D(2026, 8, 1)).created["expiry"] == 2
+    credit(exercise_lapsing["person"], D(2026, 6, 30), rating="P", exercise_type="functional")
+    assert run_reminders(D(2026, 8, 24)).total == 0               # now counts until 30 Jun 2028
+
+
+def test_no_exercise_reminder_for_people_the_profile_does_not_cover(db, exercise_lapsing, make_unit, make_person,
+                                                                     credit, make_user, make_module, make_profile):
+    from trainer.learning.models import ProfileAssignment
+
+    elsewhere = make_unit(nation="NPL", code="NPBATT-Y")
+    db.session.add(ProfileAssignment(profile_code="UN-PDT-MIL", unit_id=elsewhere.id))
+    db.session.commit()
+    assert run_reminders(D(2026, 8, 1)).total == 0                # the profile now applies to NPBATT-Y only

@@ -1,5 +1,6 @@
-"""Reminders for one day, idempotent: expiries in 90, 30 and 7 days (to the person and their training
-officers), nominations waiting for the lead nation's confirmation, and overdue improvement items.
+"""Reminders for one day, idempotent: expiries in 90, 30 and 7 days of modules and of the exercise
+requirement (to the person and their training officers), nominations waiting for the lead nation's
+confirmation, and overdue improvement items.
 
 Each reminder is an in-app notification with a dedupe key, so running the same day twice adds
 nothing; new notifications are also e-mailed when SMTP_HOST is configured.
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, insert, or_, select, tuple_
+from sqlalchemy import and_, func, insert, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from trainer.auth.models import Grant, Notification, User
@@ -127,6 +128,82 @@ def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
                 continue
             rows.append({"user_id": uid, "dedupe_key": key, "link": link, "body": body,
                          "subject": f"{name} ({person.nation_code} {person.service_number}): {e['requirement']} expires in {days} days"})
+    _notify(rows, run, "expiry")
+
+
+def _exercise_expiries(day: dt.date) -> list[dict]:
+    """People whose exercise requirement stops being met 90, 30 or 7 days after `day`: for each profile with
+    an exercise requirement (one query per profile, never per person), the last qualifying credit of each
+    person the profile applies to, counted forward by the profile's window."""
+    from trainer.curricula.models import ReadinessProfile
+    from trainer.enums import Rating
+    from trainer.readiness import aggregate
+    from trainer.readiness.models import ExerciseCredit
+    from trainer.readiness.rules import add_months
+    from trainer.org.models import UnitAssignment
+
+    order = [r.value for r in Rating]
+    found: dict[tuple[int, dt.date], dict] = {}
+    profiles = db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title, ReadinessProfile.exercise_types,
+                                         ReadinessProfile.exercise_within_months, ReadinessProfile.exercise_min_outcome)).all()
+    for code, title, types, months, min_outcome in profiles:
+        if not types or not months or min_outcome not in order:
+            continue
+        members = (select(UnitAssignment.person_id).join(Unit, Unit.id == UnitAssignment.unit_id)
+                   .where(UnitAssignment.start_on <= day,
+                          or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > day)))
+        condition = aggregate._profile_filter(code)
+        if condition is not None:
+            members = members.where(condition)
+        last = func.max(ExerciseCredit.ended_on)
+        rows = db.session.execute(
+            select(ExerciseCredit.person_id, last.label("ended_on"))
+            .join(Person, Person.id == ExerciseCredit.person_id)
+            .where(ExerciseCredit.person_id.in_(members.scalar_subquery()), Person.status == "active",
+                   ExerciseCredit.exercise_type.in_(types), ExerciseCredit.ended_on <= day,
+                   ExerciseCredit.rating.in_(order[:order.index(min_outcome) + 1]))
+            .group_by(ExerciseCredit.person_id)).all()
+        label = title.get("en") or next(iter(title.values()), code) if isinstance(title, dict) else (title or code)
+        for person_id, ended_on in rows:
+            if isinstance(ended_on, str):  # SQLite hands back MAX(date) as text
+                ended_on = dt.date.fromisoformat(ended_on)
+            until = add_months(ended_on, months)
+            if (until - day).days in EXPIRY_DAYS:
+                found.setdefault((person_id, until), {"person_id": person_id, "requirement": "exercise", "end_on": until,
+                                                      "ended_on": ended_on, "profiles": []})["profiles"].append(label)
+    return list(found.values())
+
+
+def _exercise_expiry_reminders(day: dt.date, run: ReminderRun) -> None:
+    expiries = _exercise_expiries(day)
+    if not expiries:
+        return
+    person_ids = {e["person_id"] for e in expiries}
+    people = {p.id: p for p in db.session.execute(select(Person.id, Person.family_name_latin, Person.given_names_latin,
+                                                         Person.nation_code, Person.service_number)
+                                                  .where(Person.id.in_(person_ids)))}
+    own = dict(db.session.execute(select(User.person_id, User.id).where(User.person_id.in_(person_ids), User.disabled.is_(False))).all())
+    officers = defaultdict(set)
+    for pid, uid in db.session.execute(_officer_grants_for_people().where(Person.id.in_(person_ids))):
+        officers[pid].add(uid)
+    rows = []
+    for e in expiries:
+        days = (e["end_on"] - day).days
+        person = people[e["person_id"]]
+        key = f"expiry:{days}:{e['person_id']}:exercise:{e['end_on'].isoformat()}"
+        body = (f"The exercise requirement ({', '.join(e['profiles'])}) stops being met after {e['end_on']:%d %b %Y}: "
+                f"the last qualifying exercise ended {e['ended_on']:%d %b %Y}. Take part in an exercise with an "
+                f"adjudicated outcome that counts before then to stay ready.")
+        link = f"/readiness/people/{e['person_id']}"
+        if e["person_id"] in own:
+            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link, "body": body,
+                         "subject": f"Your exercise requirement expires in {days} days"})
+        for uid in officers.get(e["person_id"], ()):
+            if uid == own.get(e["person_id"]):
+                continue
+            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "body": body,
+                         "subject": f"{person.given_names_latin} {person.family_name_latin} ({person.nation_code} "
+                                    f"{person.service_number}): exercise requirement expires in {days} days"})
     _notify(rows, run, "expiry")
 
 
@@ -255,6 +332,7 @@ def run_reminders(day: dt.date) -> ReminderRun:
     """Create (and e-mail) the reminders due on `day`. Running it again for the same day adds nothing."""
     run = ReminderRun(day)
     _expiry_reminders(day, run)
+    _exercise_expiry_reminders(day, run)
     _nomination_reminders(day, run)
     _improvement_reminders(day, run)
     db.session.flush()

@@ -174,15 +174,69 @@ def my_training(person: Person, today: dt.date) -> tuple[list[ModuleRow], list[M
 
 # --- training officer views -----------------------------------------------------------------
 
-def people_in_unit(actor, unit: Unit, search: str = "", limit: int | None = None) -> list[Person]:
+def people_query(actor, unit: Unit, search: str = ""):
     query = (select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))),
                                   Person.status == "active", scoping.scope_condition(actor, "person", VIEW_ROLES))
              .order_by(Person.family_name_latin, Person.given_names_latin, Person.id))
     if search:
         query = query.where(Person.search_text.contains(search.strip().lower()))
+    return query
+
+
+def people_in_unit(actor, unit: Unit, search: str = "", limit: int | None = None) -> list[Person]:
+    query = people_query(actor, unit, search)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+MATRIX_PAGE_SIZE = 50
+
+
+@dataclass
+class MatrixPage:
+    """One page of the matrix's people (the same attributes as Flask-SQLAlchemy's pagination)."""
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.page - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def iter_pages(self, edge: int = 2, around: int = 2):
+        shown_gap = False
+        for number in range(1, self.pages + 1):
+            if number <= edge or number > self.pages - edge or abs(number - self.page) <= around:
+                shown_gap = False
+                yield number
+            elif not shown_gap:
+                shown_gap = True
+                yield None
 
 
 @dataclass
@@ -195,15 +249,37 @@ class MatrixCell:
 
 
 def completion_matrix(actor, unit: Unit, today: dt.date, *, codes: list[str] | None = None, status: str = "",
-                      search: str = "", required_only: bool = False):
-    """Personnel x modules for a unit and its sub-units: (modules, [(person, {code: MatrixCell})])."""
+                      search: str = "", required_only: bool = False, page: int | None = None,
+                      per_page: int = MATRIX_PAGE_SIZE):
+    """Personnel x modules for a unit and its sub-units: (modules, [(person, {code: MatrixCell})], MatrixPage).
+
+    Without `page`, every matching person (for exports). A fixed number of queries whatever the page:
+    without a status filter the page is cut in SQL; with one, every person's cells are computed in the
+    same few set-based queries and the page is cut after filtering."""
     modules = current_modules()
     columns = [modules[c] for c in sorted(modules) if not codes or c in codes]
-    people = people_in_unit(actor, unit, search)
+    query = people_query(actor, unit, search)
+    filtered = bool(status or required_only)
+    if page is not None and not filtered:
+        total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery()))
+        pager = MatrixPage(min(max(page, 1), max(1, -(-total // per_page))), per_page, total)
+        people = list(db.session.scalars(query.offset((pager.page - 1) * per_page).limit(per_page)))
+    else:
+        people = list(db.session.scalars(query))
+    rows = _matrix_rows(people, columns, today, status, required_only)
+    if page is None:
+        return columns, rows, MatrixPage(1, max(1, len(rows)), len(rows))
+    if filtered:
+        pager = MatrixPage(min(max(page, 1), max(1, -(-len(rows) // per_page))), per_page, len(rows))
+        rows = rows[(pager.page - 1) * per_page:pager.page * per_page]
+    return columns, rows, pager
+
+
+def _matrix_rows(people: list[Person], columns: list[Module], today: dt.date, status: str, required_only: bool):
     ids = [p.id for p in people]
     needs = requirements_for(people)
-    completions = current_completions(ids)
-    started = started_modules(ids)
+    completions = current_completions(ids) if ids else {}
+    started = started_modules(ids) if ids else set()
     rows = []
     for person in people:
         cells = {}
@@ -225,7 +301,7 @@ def completion_matrix(actor, unit: Unit, today: dt.date, *, codes: list[str] | N
         if required_only and not any(c.required for c in cells.values()):
             continue
         rows.append((person, cells))
-    return columns, rows
+    return rows
 
 
 def overdue_and_expiring(actor, unit: Unit, today: dt.date, days: int = DEFAULT_WARNING_DAYS, limit: int = 1000):

@@ -280,12 +280,14 @@ def _matrix_args():
 def matrix():
     unit = _selected_unit()
     codes, status, search, required_only = _matrix_args()
-    columns, rows = ([], [])
+    columns, rows, page = ([], [], None)
     if unit is not None:
-        columns, rows = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes,
-                                                  status=status, search=search, required_only=required_only)
+        columns, rows, page = reports.completion_matrix(
+            current_user, unit, services.today_utc(), codes=codes, status=status, search=search,
+            required_only=required_only, page=request.args.get("page", 1, type=int) or 1)
     return render_template("learning/matrix.html", unit=unit, units=_unit_choices(services.VIEW_ROLES),
-                           columns=columns, rows=rows, modules=list_current_modules(), codes=codes, status=status,
+                           columns=columns, rows=rows, page=page, modules=list_current_modules(), codes=codes,
+                           status=status,
                            search=search, required_only=required_only, statuses=list(Status),
                            title="Completion matrix")
 
@@ -296,8 +298,8 @@ def matrix_export():
     if unit is None:
         raise NotFound("There is no unit in your scope.")
     codes, status, search, required_only = _matrix_args()
-    columns, rows = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes, status=status,
-                                              search=search, required_only=required_only)
+    columns, rows, _ = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes, status=status,
+                                                 search=search, required_only=required_only)
     table = reports.matrix_table(columns, rows)
     name = f"completions-{unit.nation_code}-{unit.code}-{services.today_utc().isoformat()}"
     if request.args.get("format") == "xlsx":

@@ -80,6 +80,12 @@ def get_batch(actor, batch_id) -> CertificateBatch:
     return get_scoped(actor, "certificate_batch", batch_id, services.ISSUER_ROLES)
 
 
+def list_issued(batch: CertificateBatch, limit: int = 1000) -> list[Certificate]:
+    """The first `limit` certificates of a batch, for the page that lists who received one."""
+    return list(db.session.execute(select(Certificate).where(Certificate.batch_id == batch.id)
+                                   .order_by(Certificate.id).limit(limit)).unique().scalars())
+
+
 def _batch_certificates(batch_id: int) -> Iterator[Certificate]:
     """The batch's certificates in chunks, without keeping earlier ones in the session."""
     last = 0

@@ -141,7 +141,7 @@ def bulk_issue():
 @bp.route("/certificates/batches/<int:batch_id>")
 def batch(batch_id):
     found = bulk.get_batch(current_user, batch_id)
-    return render_template("certificates/batch.html", batch=found)
+    return render_template("certificates/batch.html", batch=found, issued=bulk.list_issued(found))
 
 
 @bp.route("/certificates/batches/<int:batch_id>/status.json")

@@ -20,9 +20,9 @@ WITH members AS (
     FROM unit_assignments ua JOIN units u ON u.id = ua.unit_id
     WHERE ua.start_on <= :d AND (ua.end_on IS NULL OR ua.end_on > :d)
       AND (EXISTS (SELECT 1 FROM profile_assignments pa JOIN units t ON t.id = pa.unit_id
-                   WHERE pa.profile_code = :profile AND substr(u.path, 1, length(t.path)) = t.path)
+                   WHERE pa.profile_code = :profile AND substr(u.path, 1, length(t.path)) = t.path {live})
            OR ua.person_id IN (SELECT pa.person_id FROM profile_assignments pa
-                               WHERE pa.profile_code = :profile AND pa.person_id IS NOT NULL))
+                               WHERE pa.profile_code = :profile AND pa.person_id IS NOT NULL {live}))
 ),
 modules_met AS (
     SELECT ri.person_id, COUNT(DISTINCT ri.requirement) AS met
@@ -90,12 +90,18 @@ def parameters(connection: sqlite3.Connection, profile_code: str, as_of: dt.date
             "screening_required": int(bool(screening))}
 
 
+def sql_for(connection: sqlite3.Connection) -> str:
+    """The query, counting only profile assignments still in force where assignments can be withdrawn."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(profile_assignments)")}
+    return SQL.replace("{live}", "AND pa.withdrawn_at IS NULL" if "withdrawn_at" in columns else "")
+
+
 def run(db_path: Path, profile_code: str, as_of: dt.date) -> tuple[float, list[tuple]]:
     """Seconds for one execution (a fresh connection each time, as a request would have) and the rows."""
     started = time.perf_counter()
     connection = sqlite3.connect(db_path)
     try:
-        rows = connection.execute(SQL, parameters(connection, profile_code, as_of)).fetchall()
+        rows = connection.execute(sql_for(connection), parameters(connection, profile_code, as_of)).fetchall()
     finally:
         connection.close()
     return time.perf_counter() - started, rows

@@ -27,6 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
     from trainer.config import load_config
 
     load_config(app, config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from trainer import errors, security, templating
     from trainer.extensions import csrf, db, login_manager, migrate

@@ -52,6 +52,10 @@ DEFAULTS: dict = {
     # Forms
     "WTF_CSRF_TIME_LIMIT": None,
     "PREFERRED_URL_SCHEME": "http",
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are trusted (0: none).
+    # Behind one TLS-terminating proxy set 1, so that HTTPS is recognised (HSTS, Secure cookie) and
+    # throttling sees the client's address rather than the proxy's.
+    "TRUSTED_PROXIES": 0,
 }
 
 # TRAINER_<NAME> environment variables that map onto settings with another name.

@@ -30,6 +30,8 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
 
 def parse_local(text: str) -> dt.datetime:
     text = (text or "").strip()
+    if not text:
+        raise LocalTimeError("A date and time is required (YYYY-MM-DD HH:MM, local time).")
     for fmt in LOCAL_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)

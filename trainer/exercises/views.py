@@ -242,7 +242,7 @@ def nominate(exercise_id: int):
     form = NominateForm()
     q = request.args.get("q", "")
     people = services.nominable_people(current_user, ex, q)
-    form.person_id.choices = [(str(p.id), f"{p.rank_code} {p.full_name_latin} — {p.service_number} ({p.nation_code}, {p.unit.code})")
+    form.person_id.choices = [("", "— choose a person —")] + [(str(p.id), f"{p.rank_code} {p.full_name_latin} — {p.service_number} ({p.nation_code}, {p.unit.code})")
                               for p in people]
     if request.method == "POST":
         try:

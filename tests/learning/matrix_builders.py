@@ -50,4 +50,36 @@ def _session(world):
                    outside=None if world.reaches_everything else {"session_id": outside.id})
 
 
-BUILDERS = {"attempt": _attempt, "session": _session}
+def _assignment(model, field):
+    def build(world):
+        from tests.auth.test_access_matrix import Objects
+
+        _module(world)
+        code = "TS-01" if field == "module_code" else "TST-PROFILE"
+
+        def make(**target):
+            row = model()(**{field: code}, **target)
+            world.db.session.add(row)
+            world.db.session.commit()
+            return row
+
+        inside = make(unit_id=world.subunit_in.id)
+        outside = None if world.reaches_everything else make(person_id=world.person_out.id)
+        kind = "module_assignment_id" if field == "module_code" else "profile_assignment_id"
+        return Objects(inside={kind: inside.id}, outside=outside and {kind: outside.id})
+    return build
+
+
+def _module_assignment_model():
+    from trainer.learning.models import ModuleAssignment
+    return ModuleAssignment
+
+
+def _profile_assignment_model():
+    from trainer.learning.models import ProfileAssignment
+    return ProfileAssignment
+
+
+BUILDERS = {"attempt": _attempt, "session": _session,
+            "module_assignment": _assignment(_module_assignment_model, "module_code"),
+            "profile_assignment": _assignment(_profile_assignment_model, "profile_code")}

@@ -99,6 +99,8 @@ POLICY: dict[str, Rule] = {
     "learning.attempt": roles(TR, obj="attempt"),
     "learning.assign": roles(A, TO),
     "learning.assignments": roles(A, TO),
+    "learning.withdraw_module_assignment": roles(A, TO, obj="module_assignment"),
+    "learning.withdraw_profile_assignment": roles(A, TO, obj="profile_assignment"),
     "learning.sessions": roles(A, TO),
     "learning.session_new": roles(A, TO),
     "learning.session": roles(A, TO, obj="session"),

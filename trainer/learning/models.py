@@ -69,10 +69,21 @@ class ModuleAssignment(db.Model):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Withdrawn assignments are kept (who assigned what, and who withdrew it, and why) but no longer apply.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
     person = relationship("Person")
     unit = relationship("Unit")
-    assigned_by = relationship("User")
+    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
+
+    kind = "module"
+
+    @property
+    def code(self) -> str:
+        return self.module_code
 
 
 class ProfileAssignment(db.Model):
@@ -89,10 +100,21 @@ class ProfileAssignment(db.Model):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Withdrawn assignments are kept (who assigned what, and who withdrew it, and why) but no longer apply.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
     person = relationship("Person")
     unit = relationship("Unit")
-    assigned_by = relationship("User")
+    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
+
+    kind = "profile"
+
+    @property
+    def code(self) -> str:
+        return self.profile_code
 
 
 class LessonProgress(db.Model):

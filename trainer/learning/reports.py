@@ -74,9 +74,11 @@ def requirements_for(people: list[Person]) -> dict[int, dict[str, Requirement]]:
     unit_ids = {uid for path in unit_paths.values() for uid in _ancestor_ids(path)}
     person_ids = [p.id for p in people]
     module_rows = db.session.scalars(select(ModuleAssignment).where(
-        ModuleAssignment.unit_id.in_(unit_ids) | ModuleAssignment.person_id.in_(person_ids))).all()
+        ModuleAssignment.unit_id.in_(unit_ids) | ModuleAssignment.person_id.in_(person_ids),
+        ModuleAssignment.withdrawn_at.is_(None))).all()
     profile_rows = db.session.scalars(select(ProfileAssignment).where(
-        ProfileAssignment.unit_id.in_(unit_ids) | ProfileAssignment.person_id.in_(person_ids))).all()
+        ProfileAssignment.unit_id.in_(unit_ids) | ProfileAssignment.person_id.in_(person_ids),
+        ProfileAssignment.withdrawn_at.is_(None))).all()
     profiles = {p.code: p for p in db.session.scalars(select(ReadinessProfile))}
     unit_codes = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))).all())
     by_unit_module, by_person_module = defaultdict(list), defaultdict(list)

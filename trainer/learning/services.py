@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -14,6 +14,7 @@ from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.curricula.models import Module, ReadinessProfile
 from trainer.curricula.services import get_module
+from trainer.db import utcnow
 from trainer.enums import Role
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
@@ -121,6 +122,37 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
     record_event(actor, f"{kind}_assignment.create", row, after={
         "code": code, "person_id": values.get("person_id"), "unit_id": values.get("unit_id"),
         "due_on": due_on.isoformat() if due_on else None})
+    return row
+
+
+def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleAssignment | ProfileAssignment:
+    """Withdraw an assignment: it stays on record, marked withdrawn, and no longer applies to anyone."""
+    if kind not in ("module", "profile"):
+        raise NotFound()
+    model = ModuleAssignment if kind == "module" else ProfileAssignment
+    row = scoping.get_scoped(actor, f"{kind}_assignment", assignment_id, OFFICER_ROLES)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise Invalid("The assignment was not withdrawn: give a reason (at least 5 characters).",
+                      errors=[("reason", "Say why the assignment is withdrawn.")])
+    if len(reason) > 1000:
+        raise Invalid("The assignment was not withdrawn: keep the reason under 1000 characters.",
+                      errors=[("reason", "At most 1000 characters.")])
+    now = utcnow()
+    # Only the first withdrawal lands, even when two arrive at the same moment.
+    claimed = db.session.execute(
+        update(model).where(model.id == row.id, model.withdrawn_at.is_(None))
+        .values(withdrawn_at=now, withdrawn_by_id=getattr(actor, "id", None), withdrawal_reason=reason)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.refresh(row)
+        raise Conflict(f"This assignment was already withdrawn on {row.withdrawn_at:%d %b %Y %H:%M} UTC; "
+                       "nothing was changed.")
+    db.session.refresh(row)
+    record_event(actor, f"{kind}_assignment.withdraw", row,
+                 before={"code": row.code, "person_id": row.person_id, "unit_id": row.unit_id,
+                         "due_on": row.due_on.isoformat() if row.due_on else None},
+                 after={"withdrawn_at": now.isoformat(), "reason": reason})
     return row
 
 

@@ -173,6 +173,31 @@ def assignments():
                            title="Assignments")
 
 
+@bp.route("/assignments/module/<int:module_assignment_id>/withdraw", methods=["POST"])
+def withdraw_module_assignment(module_assignment_id: int):
+    return _withdraw("module", module_assignment_id)
+
+
+@bp.route("/assignments/profile/<int:profile_assignment_id>/withdraw", methods=["POST"])
+def withdraw_profile_assignment(profile_assignment_id: int):
+    return _withdraw("profile", profile_assignment_id)
+
+
+def _withdraw(kind: str, assignment_id: int):
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired. Nothing was withdrawn; please try again.", "danger")
+        return redirect(url_for("learning.assignments"))
+    try:
+        row = services.withdraw_assignment(current_user, kind, assignment_id, request.form.get("reason", ""))
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "danger" if isinstance(exc, Invalid) else "warning")
+        return redirect(url_for("learning.assignments"))
+    db.session.commit()
+    flash(f"Assignment of {row.kind} {row.code} withdrawn. It stays on record and no longer applies.", "success")
+    return redirect(url_for("learning.assignments"))
+
+
 @bp.route("/sessions")
 def sessions():
     return render_template("learning/sessions.html", sessions=services.list_sessions(current_user),

@@ -98,14 +98,17 @@ def _profile_filter(profile_code: str):
         from trainer.learning.models import ProfileAssignment
     except ImportError:  # learning domain not installed: the profile applies to everyone
         return None
-    assigned = db.session.scalar(select(exists().where(ProfileAssignment.profile_code == profile_code)))
+    assigned = db.session.scalar(select(exists().where(ProfileAssignment.profile_code == profile_code,
+                                                       ProfileAssignment.withdrawn_at.is_(None))))
     if not assigned:
         return None
     target = aliased(Unit)
     unit_level = exists(select(ProfileAssignment.id).join(target, target.id == ProfileAssignment.unit_id).where(
-        ProfileAssignment.profile_code == profile_code, Unit.path.startswith(target.path, autoescape=False)))
+        ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None),
+        Unit.path.startswith(target.path, autoescape=False)))
     person_level = UnitAssignment.person_id.in_(
         select(ProfileAssignment.person_id).where(ProfileAssignment.profile_code == profile_code,
+                                                  ProfileAssignment.withdrawn_at.is_(None),
                                                   ProfileAssignment.person_id.is_not(None)))
     return or_(unit_level, person_level)
 

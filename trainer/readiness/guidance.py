@@ -18,7 +18,8 @@ def profiles_for_person(person: Person) -> list[str]:
     target = aliased(Unit)
     rows = db.session.scalars(
         select(ProfileAssignment.profile_code).outerjoin(target, target.id == ProfileAssignment.unit_id)
-        .where(or_(ProfileAssignment.person_id == person.id,
+        .where(ProfileAssignment.withdrawn_at.is_(None),
+               or_(ProfileAssignment.person_id == person.id,
                    select(Unit.path).where(Unit.id == person.unit_id).scalar_subquery().startswith(target.path, autoescape=False)))
         .distinct()).all()
     return sorted(rows)

@@ -139,6 +139,7 @@ def test_pdf_report_has_cover_marking_pages_and_gaps(client, login_as, force, ap
     assert "UN RESTRICTED TEST" in text and "Generated" in text and "nation NPL" in text
     assert "Personnel not ready" in text and "Bishnu" in text and "HR-01" in text
     assert "NPBATT-1" in text and "Martin" not in text
+    assert "green at 90% or more, amber at 70% or more" in text  # in words: Helvetica cannot draw a "≥"
 
 
 def test_dashboard_query_count_does_not_grow_with_people(client, login_as, db, make_unit, make_module, make_profile,
@@ -177,3 +178,54 @@ def test_dashboard_query_count_does_not_grow_with_people(client, login_as, db, m
     load(900)
     assert db.session.scalar(select(db.func.count()).select_from(Completion)) == 500
     assert measure() == small
+
+
+def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as, force):
+    from sqlalchemy import func, select
+
+    from trainer.readiness.models import Waiver
+    from trainer.readiness.tables import AssessedLevel, Deployment
+
+    login_as("commander", "nation", nation="NPL")
+    person = force["not_ready"]
+    # A date that does not exist, on the dashboard and in the forecast.
+    response = client.get("/readiness/?profile=UN-PDT&as_of=2026-02-30")
+    assert response.status_code == 422 and "YYYY-MM-DD" in response.get_data(as_text=True)
+    assert client.get("/readiness/?profile=UN-PDT&forecast=tomorrow").status_code == 422
+    # Waivers: empty form, impossible expiry, unknown requirement, another nation's person.
+    empty = client.post(f"/readiness/people/{person.id}/waivers", data={})
+    assert empty.status_code == 422
+    text = empty.get_data(as_text=True)
+    assert "Enter the authority" in text and "Enter the reason" in text
+    bad_date = client.post(f"/readiness/people/{person.id}/waivers", data={
+        "requirement": "HR-01", "authority": "Order 3", "reason": "Leave", "expires_on": "2026-02-30"})
+    assert bad_date.status_code == 422 and "YYYY-MM-DD" in bad_date.get_data(as_text=True)
+    unknown = client.post(f"/readiness/people/{person.id}/waivers", data={
+        "requirement": "<script>", "authority": "Order 3", "reason": "Leave",
+        "expires_on": (TODAY + dt.timedelta(days=9)).isoformat()})
+    assert unknown.status_code == 422
+    foreign = client.post(f"/readiness/people/{force['french'].id}/waivers", data={
+        "requirement": "HR-01", "authority": "Order 3", "reason": "Leave",
+        "expires_on": (TODAY + dt.timedelta(days=9)).isoformat()})
+    assert foreign.status_code == 404
+    assert client.post("/readiness/people/not-a-number/waivers", data={}).status_code == 404
+    # Assessed level: a level that does not exist; another nation's unit.
+    assert client.post(f"/readiness/units/{force['b2'].id}/assess?profile=UN-PDT",
+                       data={"assessed_level": "purple", "reason": "Why not"}).status_code == 422
+    assert client.post(f"/readiness/units/{force['fra_unit'].id}/assess?profile=UN-PDT",
+                       data={"assessed_level": "green", "reason": "Looks fine"}).status_code == 404
+    # Deployment: impossible dates, a return before departure, another nation's unit.
+    for data, message in (
+            ({"mission": "M", "departure_on": "2026-02-30", "return_on": "2026-09-01", "profile_code": "UN-PDT",
+              "unit_ids": [force["b1"].id]}, "Enter the date as YYYY-MM-DD."),
+            ({"mission": "M", "departure_on": "2026-09-01", "return_on": "2026-03-01", "profile_code": "UN-PDT",
+              "unit_ids": [force["b1"].id]}, "The return must be after the departure."),
+            ({"mission": "M", "departure_on": "2026-03-01", "return_on": "2026-09-01", "profile_code": "UN-PDT",
+              "unit_ids": [force["fra_unit"].id]}, "Choose one or more units in your scope.")):
+        response = client.post("/readiness/deployments/new", data=data)
+        assert response.status_code == 422, data
+        assert message in response.get_data(as_text=True), data
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Waiver)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AssessedLevel)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Deployment)) == 0

@@ -133,7 +133,8 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
              ["People counted", str(summary.total.total)],
              ["Ready", f"{summary.total.ready} ({summary.total.percent if summary.total.percent is not None else 0:.0f}%)"
               + (f" — {summary.total.level.label}" if summary.total.level else "")],
-             ["Thresholds", f"green ≥ {green}%, amber ≥ {amber}%, red below"],
+             # In words: the PDF's Helvetica has no glyph for the "greater or equal" sign.
+             ["Thresholds", f"green at {green}% or more, amber at {amber}% or more, red below"],
              ["Generated", stamp]]
     table = Table([[Paragraph(f"<b>{escape(a)}</b>", styles["BodyText"]), Paragraph(escape(b), styles["BodyText"])]
                    for a, b in cover], colWidths=[40 * mm, 130 * mm])

@@ -88,7 +88,7 @@ def test_assignments_outside_the_officers_scope_cannot_be_withdrawn(app, db, cli
     assert reload(db, module).withdrawn_at is None
 
 
-def test_readiness_no_longer_applies_a_withdrawn_profile(app, db, assigned):
+def test_readiness_no_longer_applies_a_withdrawn_profile(app, db, assigned, make_user):
     from trainer.learning.services import withdraw_assignment
     from trainer.org.models import Person
     from trainer.readiness.guidance import profiles_for_person
@@ -96,6 +96,6 @@ def test_readiness_no_longer_applies_a_withdrawn_profile(app, db, assigned):
     module, profile = assigned
     person = db.session.get(Person, module.person_id)
     assert profiles_for_person(person) == ["TST-PROFILE"]
-    withdraw_assignment(None, "profile", profile.id, "Profile replaced by a newer standard")
+    withdraw_assignment(make_user("admin", "mission"), "profile", profile.id, "Profile replaced by a newer standard")
     db.session.commit()
     assert profiles_for_person(person) == []

@@ -1,0 +1,48 @@
+"""Helpers for the cross-cutting security tests: a snapshot of every table's row count and a
+listener that records any INSERT, UPDATE or DELETE the application sends to the database."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, func, inspect, select
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(page: str) -> str:
+    return CSRF_FIELD.search(page).group(1)
+
+
+@pytest.fixture
+def row_counts(db):
+    """row_counts() -> {table: count} over every table the migrations made."""
+    def snapshot() -> dict[str, int]:
+        db.session.rollback()
+        existing = set(inspect(db.engine).get_table_names())
+        return {t.name: db.session.scalar(select(func.count()).select_from(t))
+                for t in db.metadata.sorted_tables if t.name in existing}
+    return snapshot
+
+
+class WriteRecorder:
+    def __init__(self, engine):
+        self.engine = engine
+        self.writes: list[str] = []
+
+    def _on(self, conn, cursor, statement, parameters, context, executemany):
+        if WRITE.match(statement):
+            self.writes.append(statement.split("\n", 1)[0][:200])
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._on)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._on)
+
+
+@pytest.fixture
+def record_writes(db):
+    return lambda: WriteRecorder(db.engine)

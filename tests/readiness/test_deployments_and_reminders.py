@@ -205,3 +205,29 @@ def test_no_exercise_reminder_for_people_the_profile_does_not_cover(db, exercise
     db.session.add(ProfileAssignment(profile_code="UN-PDT-MIL", unit_id=elsewhere.id))
     db.session.commit()
     assert run_reminders(D(2026, 8, 1)).total == 0                # the profile now applies to NPBATT-Y only
+
+
+def test_deployment_says_a_waiver_ending_during_the_tour_is_why_someone_lapses(db, login_as, make_unit, make_person,
+                                                                              make_profile, make_user, credit):
+    from trainer.readiness import engine
+
+    make_profile("UN-PDT-MIL", modules=(), exercise_types=("tabletop",), within_months=24, min_outcome="S",
+                 warning_days=0)
+    battalion = make_unit(nation="NPL", code="NPBATT-W")
+    waived = make_person(unit=battalion, family_name="Waived", start_on=TODAY - dt.timedelta(days=400))
+    credited = make_person(unit=battalion, family_name="Credited", start_on=TODAY - dt.timedelta(days=400))
+    credit(credited, TODAY - dt.timedelta(days=30), rating="S", exercise_type="tabletop")
+    commander = login_as("commander", "nation", nation="NPL")
+    services.grant_waiver(commander, waived, requirement="exercise", authority="Order 9/2026",
+                          reason="Exercise cancelled by the host nation", expires_on=TODAY + dt.timedelta(days=60))
+    deployment = services.create_deployment(commander, mission="UNMISS", departure_on=TODAY + dt.timedelta(days=21),
+                                            return_on=TODAY + dt.timedelta(days=200), profile_code="UN-PDT-MIL",
+                                            unit_ids=[battalion.id])
+    db.session.commit()
+    data = services.deployment_readiness(commander, deployment)
+    assert data["lapsing"] == [waived.id]
+    assert data["at_departure"][waived.id].requirements[0].state == "waived"
+    why = data["at_return"][waived.id].gaps[0]
+    ended = TODAY + dt.timedelta(days=60)
+    assert why.key == "exercise" and f"its waiver ended on {ended:%d %b %Y}" in why.reason
+    assert engine.evaluate([credited.id], "UN-PDT-MIL", deployment.return_on)[credited.id].ready

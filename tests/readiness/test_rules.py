@@ -63,7 +63,8 @@ def test_waiver_counts_until_it_expires_or_is_revoked():
     waiver = NS(id=5, person_id=1, requirement="HR-01", granted_on=D(2025, 1, 1), expires_on=D(2025, 6, 30), revoked_at=None)
     spans = spans_from(compute_rows([], [waiver], {}))
     assert module_status("HR-01", "HR-01", spans, D(2025, 6, 30), 0).state == State.WAIVED
-    assert module_status("HR-01", "HR-01", spans, D(2025, 7, 1), 0).state == State.MISSING
+    lapsed = module_status("HR-01", "HR-01", spans, D(2025, 7, 1), 0)
+    assert lapsed.state == State.MISSING and "waiver ended on 30 Jun 2025" in lapsed.reason
     revoked = NS(**{**waiver.__dict__, "revoked_at": dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)})
     spans = spans_from(compute_rows([], [revoked], {}))
     assert module_status("HR-01", "HR-01", spans, D(2025, 3, 1), 0).state == State.MISSING

@@ -113,10 +113,11 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
         if spec.has_exercise_requirement:
             waiver_span = next((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on), None)
             waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
+            ended = max((s.end_on for s in spans.get((person_id, "exercise"), []) if s.end_on < as_of), default=None)
             statuses.append(exercise_status(credits.get(person_id, []), as_of, types=list(spec.exercise_types),
                                             within_months=spec.exercise_within_months,
                                             min_outcome=spec.exercise_min_outcome, warning_days=spec.warning_days,
-                                            waiver=waiver))
+                                            waiver=waiver, waiver_ended_on=ended))
         if spec.screening_required:
             statuses.append(screening_status(screening))
         result[person_id] = PersonReadiness(person_id, spec.code, as_of, statuses)

@@ -112,6 +112,10 @@ def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warn
     if future:
         return RequirementStatus("module", code, State.MISSING,
                                  f"{title}: not completed by {as_of:%d %b %Y} (completed later, on {min(s.start_on for s in future):%d %b %Y}).")
+    ended = max((s.end_on for s in spans if s.basis == "waiver" and s.end_on < as_of), default=None)
+    if ended is not None:
+        return RequirementStatus("module", code, State.MISSING,
+                                 f"{title}: not completed; its waiver ended on {ended:%d %b %Y}.")
     return RequirementStatus("module", code, State.MISSING, f"{title}: not completed.")
 
 
@@ -140,7 +144,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], within_months: int,
-                    min_outcome: str, warning_days: int, waiver: dict | None = None) -> RequirementStatus:
+                    min_outcome: str, warning_days: int, waiver: dict | None = None,
+                    waiver_ended_on: dt.date | None = None) -> RequirementStatus:
     """State of the exercise requirement from a person's credits (dicts with ended_on, type, rating, ...)."""
     from trainer.enums import Rating
 
@@ -165,5 +170,6 @@ def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], wi
         return RequirementStatus("exercise", "exercise", State.EXPIRED,
                                  f"Last qualifying exercise {last['exercise_code']} ended {last['ended_on']:%d %b %Y}, more than "
                                  f"{within_months} months before {as_of:%d %b %Y}.", None)
+    ended = f"; its waiver ended on {waiver_ended_on:%d %b %Y}" if waiver_ended_on else ""
     return RequirementStatus("exercise", "exercise", State.MISSING,
-                             f"No {type_words} exercise with an adjudicated {min_outcome} or better in the {within_months} months before {as_of:%d %b %Y}.")
+                             f"No {type_words} exercise with an adjudicated {min_outcome} or better in the {within_months} months before {as_of:%d %b %Y}{ended}.")

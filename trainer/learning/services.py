@@ -271,12 +271,17 @@ def list_sessions(actor, limit: int = 100) -> list[ClassroomSession]:
         .order_by(ClassroomSession.held_on.desc(), ClassroomSession.id.desc()).limit(limit)))
 
 
-def session_candidates(actor, session: ClassroomSession) -> list[Person]:
+SESSION_ROWS = 500
+
+
+def session_candidates(actor, session: ClassroomSession, limit: int = SESSION_ROWS) -> list[Person]:
+    """Active people of the session's unit (and sub-units) in scope who have no record for it yet."""
+    recorded = select(SessionAttendance.person_id).where(SessionAttendance.session_id == session.id)
     return list(db.session.scalars(
         select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(session.unit.path))),
-                             Person.status == "active",
+                             Person.status == "active", Person.id.not_in(recorded),
                              scoping.scope_condition(actor, "person", OFFICER_ROLES))
-        .order_by(Person.family_name_latin, Person.given_names_latin).limit(500)))
+        .order_by(Person.family_name_latin, Person.given_names_latin, Person.id).limit(limit)))
 
 
 def person_history(actor, person_id) -> tuple[Person, list[Completion]]:

@@ -251,9 +251,10 @@ def session(session_id: int):
                 db.session.commit()
                 flash(f"Recorded {len(recorded)} attendance record(s).", "success")
                 return redirect(url_for("learning.session", session_id=session.id))
-    recorded_ids = {a.person_id for a in session.attendance}
-    candidates = [p for p in services.session_candidates(current_user, session) if p.id not in recorded_ids]
-    return render_template("learning/session.html", session=session, candidates=candidates, errors=errors,
+    candidates = services.session_candidates(current_user, session, limit=services.SESSION_ROWS + 1)
+    more = len(candidates) > services.SESSION_ROWS
+    return render_template("learning/session.html", session=session, candidates=candidates[:services.SESSION_ROWS],
+                           more=more, errors=errors,
                            title=f"Session {session.module.code} {session.held_on}"), status
 
 

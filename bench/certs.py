@@ -63,10 +63,16 @@ def floor_page(native: str, latin: str, payload: bytes, qr_text: str, private_ke
     matrix = segno.make(qr_text, error="m", micro=False, mask=QR_MASK).matrix
     path = canvas.beginPath()
     module = 120 / (len(matrix) + 4)
-    for r, row in enumerate(matrix):
-        for c, bit in enumerate(row):
-            if bit:
-                path.rect(650 + (c + 2) * module, 160 - (r + 2) * module, module, module)
+    for r, row in enumerate(matrix):  # one rectangle per horizontal run of dark modules
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(650 + (start + 2) * module, 160 - (r + 2) * module, (c - start) * module, module)
+            else:
+                c += 1
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.showPage()
     canvas.save()

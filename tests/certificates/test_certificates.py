@@ -356,3 +356,32 @@ def test_bulk_issue_for_another_nations_unit_is_404(client, login_as, make_unit,
     unit = make_unit(nation="FRA")
     login_as("commander", "nation", nation="NPL")
     assert client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).status_code in (404, 422)
+
+
+def test_bad_input_gets_a_clear_message_and_issues_or_changes_nothing(client, login_as, make_person, make_unit, issue,
+                                                                      engine, db):
+    person = make_person(nation="NPL")
+    french = make_person(nation="FRA")
+    cert = issue(make_person(nation="NPL"))
+    login_as("commander", "nation", nation="NPL")
+    empty = client.post(f"/certificates/person/{person.id}/issue", data={})
+    assert empty.status_code == 422 and "invalid-feedback" in empty.get_data(as_text=True)
+    assert client.post(f"/certificates/person/{person.id}/issue", data={"profile": "NO-SUCH"}).status_code == 422
+    assert client.post(f"/certificates/person/{french.id}/issue", data={"profile": PROFILE}).status_code == 404
+    assert client.post("/certificates/person/abc/issue", data={"profile": PROFILE}).status_code == 404
+    bulk = client.post("/certificates/bulk", data={"unit": "not-a-unit", "profile": PROFILE})
+    assert bulk.status_code == 422 and "invalid-feedback" in bulk.get_data(as_text=True)
+    assert client.post("/certificates/bulk", data={}).status_code == 422
+    revoke = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "   "})
+    assert revoke.status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
+    assert db.session.get(Certificate, cert.id).revoked_at is None
+    # A serial with one character changed: its check character gives it away, on the form and in the address.
+    tampered = cert.serial[:-3] + ("Z" if cert.serial[-3] != "Z" else "Y") + cert.serial[-2:]
+    for response in (client.get(f"/verify/{tampered}"), client.get("/verify", query_string={"serial": tampered})):
+        text = response.get_data(as_text=True)
+        assert response.status_code in (404, 422) and ("typing mistake" in text or "No certificate" in text)
+        assert person.full_name_latin not in text
+    garbage = client.get("/verify/%3Cscript%3E")
+    assert garbage.status_code in (404, 422) and "<script>" not in garbage.get_data(as_text=True)

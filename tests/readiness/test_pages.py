@@ -63,6 +63,18 @@ def test_person_page_lists_requirements_evidence_and_next_step(client, login_as,
     assert "Not ready" in page and "Complete HR-01 (online knowledge check or a classroom session)." in page
     page = client.get(f"/readiness/people/{force['ready'].id}?profile=UN-PDT").get_data(as_text=True)
     assert "Classroom session" in page and "Nothing to do until" in page
+    # A ready person today: the commander can go straight to issuing, with the profile chosen.
+    issue_url = f"/certificates/person/{force['ready'].id}/issue?profile=UN-PDT"
+    assert issue_url in page
+    assert '<option selected value="UN-PDT">' in client.get(issue_url).get_data(as_text=True)
+    not_ready = client.get(f"/readiness/people/{force['not_ready'].id}?profile=UN-PDT").get_data(as_text=True)
+    assert "/issue?" not in not_ready and f"/certificates/person/{force['not_ready'].id}" in not_ready
+
+
+def test_trainee_sees_no_certify_buttons_on_own_page(client, login_as, force):
+    login_as("trainee", "self", person=force["ready"])
+    page = client.get(f"/readiness/people/{force['ready'].id}?profile=UN-PDT").get_data(as_text=True)
+    assert "Ready" in page and "/issue" not in page
 
 
 def test_trainee_sees_own_readiness_only(client, login_as, force):

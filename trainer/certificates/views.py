@@ -78,6 +78,8 @@ def issue(person_id):
     target = get_scoped(current_user, "person", person_id, services.ISSUER_ROLES)
     form = IssueForm()
     form.profile.choices = [("", "Choose…")] + services.profile_choices()
+    if request.method == "GET" and request.args.get("profile") in {code for code, _ in form.profile.choices[1:]}:
+        form.profile.data = request.args["profile"]  # arriving from the person's readiness page
     reasons = None
     status = 200
     if form.validate_on_submit():

@@ -137,6 +137,8 @@ def person(person_id: int):
                            profiles=aggregate.list_profiles(), assigned=assigned, profile_code=profile_code,
                            details=details, steps=steps, waivers=waivers, waiver_form=waiver_form,
                            revoke_form=RevokeWaiverForm(formdata=None), can_waive=can_waive,
+                           # commanders in scope may certify: the same roles and scope as waivers
+                           can_certify=can_waive, is_today=as_of == dt.date.today(),
                            label=lambda key: aggregate.requirement_label(spec, key))
 
 

@@ -268,7 +268,7 @@ def render_certificate(payload: dict, *, envelope: bytes, qr_text: str, fingerpr
         label = " ".join(p for p in (exercise.get("code"), exercise.get("title")) if p)
         text.draw(ex_left, row_y, label, 8.5, max_width=table_right - ex_left)
         row_y -= 10.5
-        outcome = f"Outcome {exercise.get('rating') or '—'} · {exercise.get('type') or ''} · ended {_fmt_date(exercise.get('ended_on'))}"
+        outcome = f"Outcome {exercise.get('rating') or '—'} · {(exercise.get('type') or '').replace('_', '-')} · ended {_fmt_date(exercise.get('ended_on'))}"
         text.draw(ex_left, row_y, outcome, 7.5, color=MUTED, max_width=table_right - ex_left)
         row_y -= 13
 

@@ -7,7 +7,9 @@ from sqlalchemy import select, text
 
 from trainer.auth.forms import ConfirmForm
 from trainer.auth.models import Notification
+from trainer.core import landing
 from trainer.db import utcnow
+from trainer.enums import Role
 from trainer.errors import NotFound
 from trainer.extensions import db
 
@@ -20,7 +22,16 @@ def index():
         select(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc()).limit(5)
     ).all()
-    return render_template("core/index.html", notifications=notifications)
+    roles = current_user.roles
+    language = current_user.language if current_user.language in ("en", "fr") else "en"
+    cards = {
+        "trainee": landing.trainee_card(current_user, language) if Role.TRAINEE in roles else None,
+        "officer": landing.officer_card(current_user) if Role.TRAINING_OFFICER in roles else None,
+        "commander": landing.commander_card(current_user) if Role.COMMANDER in roles else None,
+        "evaluator": landing.evaluator_card(current_user) if Role.EVALUATOR in roles else None,
+        "admin": landing.admin_card() if Role.ADMIN in roles else None,
+    }
+    return render_template("core/index.html", notifications=notifications, cards=cards)
 
 
 @bp.route("/healthz")

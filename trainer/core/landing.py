@@ -1,0 +1,99 @@
+"""The few figures each role's start page shows: counts only, one or two cheap queries per card."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from trainer.auth import scoping
+from trainer.db import utcnow
+from trainer.enums import Role
+from trainer.extensions import db
+from trainer.org.models import Person
+
+EXPIRY_WINDOW_DAYS = 60
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+@dataclass
+class TraineeCard:
+    linked: bool
+    required: int = 0
+    done: int = 0
+    overdue: int = 0
+    next_code: str = ""
+    next_title: str = ""
+    next_due: dt.date | None = None
+
+
+def trainee_card(user, language: str = "en") -> TraineeCard:
+    from trainer.learning import reports
+    from trainer.learning.rules import Status
+
+    person = db.session.get(Person, user.person_id) if user.person_id else None
+    if person is None:
+        return TraineeCard(linked=False)
+    required, _ = reports.my_training(person, _today())
+    open_rows = [r for r in required if r.status not in (Status.PASSED, Status.EXPIRING)]
+    card = TraineeCard(linked=True, required=len(required), done=len(required) - len(open_rows),
+                       overdue=sum(1 for r in open_rows if r.overdue))
+    if open_rows:
+        first = open_rows[0]  # sorted by due date
+        card.next_code = first.module.code
+        card.next_title = first.module.title.get(language) or first.module.title.get("en", "")
+        card.next_due = first.requirement.due_on if first.requirement else None
+    return card
+
+
+def officer_card(user) -> dict:
+    from trainer.learning.models import Completion
+    from trainer.learning.services import OFFICER_ROLES, not_superseded
+
+    today = _today()
+    in_scope = scoping.scope_condition(user, "person", OFFICER_ROLES)
+    people = _count(select(Person.id).where(in_scope, Person.status == "active"))
+    expiring = _count(select(Completion.id).join(Person, Person.id == Completion.person_id).where(
+        in_scope, Person.status == "active", not_superseded(),
+        Completion.valid_until.between(today, today + dt.timedelta(days=EXPIRY_WINDOW_DAYS))))
+    return {"people": people, "expiring": expiring, "window": EXPIRY_WINDOW_DAYS}
+
+
+def commander_card(user) -> dict:
+    from trainer.exercises.models import Exercise, ExerciseStatus
+
+    roles = (Role.ADMIN, Role.COMMANDER)
+    people = _count(select(Person.id).where(scoping.scope_condition(user, "person", roles), Person.status == "active"))
+    awaiting = _count(select(Exercise.id).where(scoping.scope_condition(user, "exercise", roles),
+                                                Exercise.status == ExerciseStatus.PLANNING.value))
+    return {"people": people, "awaiting_approval": awaiting}
+
+
+def evaluator_card(user) -> dict:
+    from trainer.exercises.models import (EVALUATOR_ROLES, Exercise, ExerciseStatus, Participant,
+                                          ParticipantStatus)
+
+    if not user.person_id:
+        return {"exercises": 0}
+    finished = (ExerciseStatus.CLOSED.value, ExerciseStatus.CANCELLED.value)
+    exercises = _count(select(Participant.exercise_id).distinct().join(Exercise, Exercise.id == Participant.exercise_id)
+                       .where(Participant.person_id == user.person_id, Participant.role.in_(EVALUATOR_ROLES),
+                              Participant.status == ParticipantStatus.CONFIRMED.value, Exercise.status.not_in(finished)))
+    return {"exercises": exercises}
+
+
+def admin_card() -> dict:
+    from trainer.audit.models import AuditEvent
+    from trainer.auth.models import User
+
+    users = db.session.execute(select(func.count(), func.count().filter(User.disabled.is_(True)))
+                               .select_from(User)).one()
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return {"users": users[0], "disabled": users[1], "events": events}

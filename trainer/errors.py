@@ -89,6 +89,12 @@ def init_app(app) -> None:
         message = MESSAGES.get(status) if status in (403, 404, 500) else (error.description or None)
         return render_error(status, message)
 
+    @app.errorhandler(OverflowError)
+    def _overflow(error: OverflowError):
+        # A number from the request too large for the database's integer type (SQLite raises this
+        # while binding): bad input, not a server fault.
+        return render_error(400)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +21,32 @@ CSP = (
 )
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+DISPOSITION = re.compile(r'^\s*(inline|attachment)\s*;\s*filename="(.*)"\s*$', re.IGNORECASE | re.DOTALL)
+
+# Spreadsheet cells starting with one of these are run as formulas by Excel/LibreOffice (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+
+def neutralise_cell(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """A Content-Disposition header value for a download: an ASCII-only fallback name (no quotes,
+    separators or control characters, so the header can neither break nor be split) plus the
+    UTF-8 name (RFC 6266 / RFC 5987) for browsers that show names in any script."""
+    from urllib.parse import quote
+
+    name = "".join(c for c in (filename or "") if c.isprintable() and c not in '"\\/;')[:150].strip() or "download"
+    fallback = "".join(c if (c.isascii() and (c.isalnum() or c in "-_.")) else "_" for c in name)
+    value = f'{"inline" if inline else "attachment"}; filename="{fallback}"'
+    if fallback != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -126,5 +153,13 @@ def init_app(app) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if current_user.is_authenticated and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
+        disposition = response.headers.get("Content-Disposition")
+        if disposition and "filename*" not in disposition:
+            # Download names are built from user data (names, unit and exercise codes): keep the
+            # header ASCII (a WSGI server refuses anything else) and unbreakable by quotes.
+            match = DISPOSITION.match(disposition)
+            if match:
+                response.headers["Content-Disposition"] = content_disposition(
+                    match.group(2), inline=match.group(1).lower() == "inline")
         return response
 

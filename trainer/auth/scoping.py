@@ -57,6 +57,8 @@ def get_scoped(actor, kind: str, object_id, roles: Iterable[Role | str]):
     try:
         if pk.type.python_type is int:
             object_id = int(object_id)
+            if not 0 < object_id < 2**31:  # no row has such an id (and the database could not compare it)
+                raise NotFound()
     except (TypeError, ValueError, NotImplementedError):
         raise NotFound()
     obj = db.session.execute(

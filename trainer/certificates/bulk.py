@@ -19,6 +19,7 @@ from trainer.enums import Screening
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person
+from trainer.security import neutralise_cell
 
 CHUNK = 25
 
@@ -122,7 +123,7 @@ def skipped_csv(batch: CertificateBatch) -> bytes:
     writer = csv.writer(out)
     writer.writerow(["name", "service_number", "reasons"])
     for row in batch.skipped or []:
-        writer.writerow([row["name"], row["service_number"], "; ".join(row["reasons"])])
+        writer.writerow([neutralise_cell(v) for v in (row["name"], row["service_number"], "; ".join(row["reasons"]))])
     return out.getvalue().encode("utf-8-sig")
 
 

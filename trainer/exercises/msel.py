@@ -27,7 +27,7 @@ CSV_COLUMNS = ("number", "scenario_time", "planned_release", "from", "to_type", 
 TO_TYPES = ("nation", "unit", "person")
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
 

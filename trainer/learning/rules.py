@@ -90,7 +90,7 @@ def is_pass(score: int, pass_mark: int, must_pass_all_right: bool) -> bool:
     return score >= pass_mark and must_pass_all_right
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 
 def neutralise_cell(value):

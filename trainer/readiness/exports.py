@@ -9,7 +9,7 @@ from trainer.readiness.aggregate import ScopeReadiness, flatten, requirement_lab
 
 HEADERS = ["Nation", "Unit", "Service number", "Family name", "Given names", "Rank", "Ready", "Valid until",
            "What is missing"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
 
 
 def neutralise(value):

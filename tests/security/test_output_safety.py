@@ -1,0 +1,100 @@
+"""What the application sends back: formula cells neutralised in every export, download names that
+cannot break the header, security headers on errors, static files and downloads, sanitised Markdown,
+and no template that switches escaping off."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from trainer.certificates.bulk import skipped_csv
+from trainer.curricula.markdown import render_markdown
+from trainer.exercises.msel import neutralise as msel_neutralise
+from trainer.learning.rules import neutralise_cell as learning_neutralise
+from trainer.readiness.exports import neutralise as readiness_neutralise
+from trainer.security import content_disposition, neutralise_cell
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "\x00=1"]
+
+
+@pytest.mark.parametrize("neutralise", [neutralise_cell, msel_neutralise, learning_neutralise, readiness_neutralise])
+def test_every_export_neutraliser_covers_every_formula_start(neutralise):
+    for value in FORMULAS:
+        assert neutralise(value) == "'" + value
+    assert neutralise("Plain") == "Plain"
+
+
+def test_the_skipped_people_list_of_a_bulk_issue_is_neutralised():
+    batch = SimpleNamespace(skipped=[{"name": "=HYPERLINK(\"http://x\")", "service_number": "+1",
+                                      "reasons": ["-bad"]}])
+    text = skipped_csv(batch).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-bad" in text
+
+
+@pytest.mark.parametrize("name", ["certificate-शर्मा.pdf", 'MSEL-A"B;C.csv', "x\r\nSet-Cookie: a=b.csv", ""])
+def test_download_names_keep_the_header_ascii_and_whole(name):
+    value = content_disposition(name)
+    value.encode("ascii")
+    assert "\r" not in value and "\n" not in value
+    assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"(; filename\*=UTF-8\'\'[A-Za-z0-9%._-]+)?', value)
+
+
+def test_a_download_named_after_user_data_gets_a_safe_header(app, client, login_as, make_unit):
+    unit = make_unit(nation="NPL", code='ÇA"B')
+    login_as("admin")
+    response = client.get(f"/learning/matrix/export?unit_id={unit.id}")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    disposition.encode("latin-1")
+    assert disposition.startswith('attachment; filename="completions-NPL-_AB-') and "filename*=UTF-8''" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_headers_on_errors_static_files_and_anonymous_pages(client):
+    for url, status in (("/static/css/app.css", 200), ("/no/such/page", 404), ("/login", 200),
+                        ("/verify", 200), ("/personnel/1", 302)):
+        response = client.get(url)
+        assert response.status_code == status, url
+        csp = response.headers["Content-Security-Policy"]
+        assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "script-src 'self'" in csp, url
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff", url
+        assert response.headers["Referrer-Policy"], url
+    assert client.post("/healthz").status_code == 405
+    assert "object-src 'none'" in client.post("/healthz").headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("source, forbidden", [
+    ("<script>alert(1)</script>", "<script"),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ("[x](JaVaScRiPt:alert(1))", "avascript:"),
+    ('<img src="x" onerror="alert(1)">', "onerror"),
+    ("![x](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
+    ('<a href="data:text/html,<script>">x</a>', "data:"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ('<p style="background:url(x)">x</p>', "style="),
+    ("<svg onload=alert(1)>", "onload"),
+])
+def test_lesson_markdown_is_sanitised(source, forbidden):
+    html = render_markdown(f"Text before\n\n{source}\n\nText after")
+    assert forbidden.lower() not in html.lower()
+    assert "Text after" in html
+
+
+def test_no_template_or_view_switches_escaping_off_outside_the_sanitisers():
+    """|safe, Markup( and autoescape false are allowed only where sanitised or fully escaped HTML is
+    made: lesson Markdown (nh3) and the server-drawn SVG charts (every label escaped)."""
+    allowed = {"trainer/curricula/views.py", "trainer/readiness/views.py"}
+    offenders = []
+    for path in list((ROOT / "templates").rglob("*.html")) + list((ROOT / "trainer").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\|\s*safe\b|\{%-?\s*autoescape\s+false|Markup\(", text) and rel not in allowed:
+            offenders.append(rel)
+    assert offenders == []
+    for path in (ROOT / "templates").rglob("*"):
+        assert path.is_dir() or path.suffix == ".html", f"{path}: only .html templates are autoescaped"

@@ -25,3 +25,39 @@ def test_demo_seed_adds_waivers_deployment_and_assessed_level(db, make_unit, mak
     assert deployment.departure_on == ctx.today + dt.timedelta(days=21) and len(deployment.members) == 4
     assert db.session.scalar(select(func.count()).select_from(Waiver)) == 3
     assert db.session.scalar(select(AssessedLevel)).assessed_level == "amber"
+
+
+class SteadyRng:
+    """Always the middle road: nobody skips the course, nobody's completion lapses during the tour."""
+
+    def random(self):
+        return 0.5
+
+    def randint(self, low, high):
+        return low
+
+    def choice(self, seq):
+        return seq[0]
+
+
+def test_demo_people_with_exercise_credit_take_the_course_and_are_ready(db, make_unit, make_person, make_module,
+                                                                        make_profile, make_user, credit):
+    from trainer.audit.models import AuditEvent
+    from trainer.readiness import engine
+
+    make_module("HR-01")
+    make_profile("UN-PDT-MIL", modules=("HR-01",), exercise_types=("tabletop",), within_months=24, min_outcome="S")
+    battalion = make_unit(nation="NPL", code="NPL-B1", kind="battalion")
+    people = [make_person(unit=battalion) for _ in range(4)]
+    today = dt.date.today()
+    for person in people[:2]:
+        credit(person, today - dt.timedelta(days=60), rating="S", exercise_type="tabletop")
+    users = {"commander.npl": make_user("commander", "nation", nation="NPL"), "admin": make_user("admin", "mission"),
+             "officer": make_user("training_officer", "mission")}
+    demo.seed(SimpleNamespace(users=users, today=today, rng=SteadyRng(), scale="small"))
+    db.session.commit()
+    results = engine.evaluate([p.id for p in people], "UN-PDT-MIL", today)
+    assert [results[p.id].ready for p in people] == [True, True, False, False]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "completion.record")) == 2
+    deployment = db.session.scalar(select(Deployment))
+    assert deployment.profile_code == "UN-PDT-MIL" and len(deployment.members) == 4

@@ -37,6 +37,7 @@ def test_commander_issues_to_a_ready_person_and_downloads_the_pdf(client, login_
     assert pdf.data.startswith(b"%PDF") and cert.serial in pdf.headers["Content-Disposition"]
     page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
     assert cert.serial in page and "Valid" in page
+    assert 'data-confirm="Issue a new certificate from today&#39;s readiness?' in page  # re-certify asks first
 
 
 def test_a_person_who_is_not_ready_gets_no_certificate_and_the_reasons_are_shown(client, login_as, make_person, engine, db):

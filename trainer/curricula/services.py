@@ -165,6 +165,15 @@ def list_versions(code: str) -> list[Module]:
                                    .order_by(Module.major.desc(), Module.minor.desc())))
 
 
+def version_numbers() -> dict[str, list[str]]:
+    """Every module code -> its version numbers, newest first, in one query (for the catalogue page)."""
+    versions: dict[str, list[str]] = {}
+    for code, version in db.session.execute(select(Module.code, Module.version)
+                                            .order_by(Module.code, Module.major.desc(), Module.minor.desc())):
+        versions.setdefault(code, []).append(version)
+    return versions
+
+
 def get_module(code: str, version: str | None = None) -> Module:
     query = select(Module).where(Module.code == code)
     query = query.where(Module.version == version) if version else query.where(Module.is_current.is_(True))

@@ -44,9 +44,7 @@ class UploadForm(FlaskForm):
 @bp.route("/")
 def index():
     modules = services.list_current_modules()
-    versions = {}
-    for module in modules:
-        versions[module.code] = [m.version for m in services.list_versions(module.code)]
+    versions = services.version_numbers()
     return render_template("curricula/index.html", packs=services.list_packs(), modules=modules, versions=versions,
                            profiles=services.list_profiles(), title="Curricula")
 

@@ -89,10 +89,14 @@ def init_app(app) -> None:
         message = MESSAGES.get(status) if status in (403, 404, 500) else (error.description or None)
         return render_error(status, message)
 
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)
-    def _overflow(error: OverflowError):
+    def _overflow(error: Exception):
         # A number from the request too large for the database's integer type (SQLite raises this
-        # while binding): bad input, not a server fault.
+        # while binding; PostgreSQL answers with a DataError): bad input, not a server fault.
+        app.logger.warning("refused input on %s %s: %s", request.method, request.path, error)
         return render_error(400)
 
     @app.errorhandler(Exception)

@@ -102,6 +102,11 @@ def init_app(app) -> None:
     def _begin():
         write_intent.set(request.method not in SAFE_METHODS)
         g.request_started = time.perf_counter()
+        # No text a person types holds a NUL byte; PostgreSQL refuses it in any text value.
+        if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) or (
+                request.method not in SAFE_METHODS
+                and any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))):
+            abort(400)
 
     @app.before_request
     def _session_lifetime():

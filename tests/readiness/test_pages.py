@@ -241,3 +241,19 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
     assert db.session.scalar(select(func.count()).select_from(Waiver)) == 0
     assert db.session.scalar(select(func.count()).select_from(AssessedLevel)) == 0
     assert db.session.scalar(select(func.count()).select_from(Deployment)) == 0
+
+
+def test_dashboard_opens_on_the_profile_the_viewers_units_carry(client, db, login_as, force, make_profile):
+    from trainer.learning.models import ProfileAssignment
+
+    make_profile("UN-PDT-POL", modules=("HR-01",), title="UN pre-deployment, police")
+    make_profile("AAA-FIRST", modules=("HR-01",), title="Alphabetically first")
+    db.session.add_all([ProfileAssignment(profile_code="UN-PDT", unit_id=force["top"].id),
+                        ProfileAssignment(profile_code="UN-PDT", unit_id=force["b1"].id),
+                        ProfileAssignment(profile_code="UN-PDT-POL", unit_id=force["fra_unit"].id)])
+    db.session.commit()
+    login_as("commander", "nation", nation="NPL")
+    assert "<h1 class=\"h3\">Readiness — UN pre-deployment<" in client.get("/readiness/").get_data(as_text=True)
+    client.get("/logout")
+    login_as("commander", "nation", nation="FRA")
+    assert "Readiness — UN pre-deployment, police" in client.get("/readiness/").get_data(as_text=True)

@@ -280,7 +280,7 @@ def people_rows(person_ids) -> dict[int, Person]:
     return found
 
 
-def default_profile_code(requested: str | None) -> str:
+def default_profile_code(requested: str | None, actor=None) -> str:
     profiles = list_profiles()
     codes = [code for code, _ in profiles]
     if requested and requested in codes:
@@ -289,19 +289,23 @@ def default_profile_code(requested: str | None) -> str:
         raise NotFound(f"No readiness profile {requested!r}.")
     if not codes:
         raise NotFound("No readiness profile has been imported yet.")
-    return _most_assigned(codes)
+    return _most_assigned(codes, actor)
 
 
-def _most_assigned(codes: list[str]) -> str:
-    """The profile assigned to the most units (the standard most people are held to), then by code."""
+def _most_assigned(codes: list[str], actor=None) -> str:
+    """The profile assigned to the most units (of the viewer's scope, when given), then by code: the standard
+    most of the people in view are held to."""
     try:
         from sqlalchemy import func
 
         from trainer.learning.models import ProfileAssignment
     except ImportError:
         return codes[0]
-    counts = dict(db.session.execute(select(ProfileAssignment.profile_code, func.count()).where(
-        ProfileAssignment.unit_id.is_not(None)).group_by(ProfileAssignment.profile_code)).all())
+    query = (select(ProfileAssignment.profile_code, func.count()).join(Unit, Unit.id == ProfileAssignment.unit_id)
+             .where(ProfileAssignment.withdrawn_at.is_(None)).group_by(ProfileAssignment.profile_code))
+    if actor is not None:
+        query = query.where(scoping.scope_condition(actor, "unit", VIEW_ROLES))
+    counts = dict(db.session.execute(query).all())
     return min(codes, key=lambda code: (-counts.get(code, 0), code))
 
 

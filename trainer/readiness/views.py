@@ -33,7 +33,7 @@ def needs_profiles(view):
 
 def _filters():
     today = dt.date.today()
-    profile_code = aggregate.default_profile_code(request.args.get("profile") or None)
+    profile_code = aggregate.default_profile_code(request.args.get("profile") or None, current_user)
     as_of = aggregate.parse_day(request.args.get("as_of"), today)
     forecast = aggregate.parse_day(request.args.get("forecast"), None, field="forecast")
     return profile_code, as_of, forecast

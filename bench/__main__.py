@@ -57,6 +57,7 @@ def main() -> int:
                 results[name] = run_section(name, large, args.quick, workdir)
     finally:
         results["total_minutes"] = round((time.perf_counter() - started) / 60, 1)
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

@@ -192,7 +192,9 @@ move with the machine. The raw figures are in `bench/results.json`.
 
 - CPU: {m.get('cpu')} ({m.get('cores')} cores), RAM {m.get('ram_gib')} GiB
 - Python {m.get('python')}, SQLite {m.get('sqlite')}, SQLAlchemy {m.get('sqlalchemy')}, ReportLab {m.get('reportlab')}
-- {m.get('os')}; load average when the run started: {m.get('load_average_at_start')}
+- {m.get('os')}; load average when the run started: {m.get('load_average_at_start')}, when it ended:
+  {m.get('load_average_at_end')}. The machine was shared with other work (test suites) during the
+  run, so absolute times are pessimistic; each ratio compares figures taken under the same load.
 
 ## Data set
 

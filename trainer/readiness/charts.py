@@ -19,6 +19,12 @@ def _pct(percent) -> str:
     return "no personnel" if percent is None else f"{percent:.0f}%"
 
 
+def _words(percent, level) -> str:
+    """"20% · not ready": the share of ready people, then the level ("20% not ready" would read as the
+    share of people who are not ready)."""
+    return WORD[None] if percent is None else f"{_pct(percent)} · {WORD[level]}"
+
+
 def bar_chart(rows: list[tuple[str, float | None]], *, green: int, amber: int, title: str) -> str:
     """Horizontal bars, one per (label, percent ready)."""
     label_w, bar_w, row_h, top = 210, 380, 26, 34
@@ -38,8 +44,8 @@ def bar_chart(rows: list[tuple[str, float | None]], *, green: int, amber: int, t
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#e9ecef"/>')
         if percent:
             parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * percent / 100:.1f}" height="{row_h - 8}" '
-                         f'fill="{FILL[level]}"><title>{escape(label)}: {_pct(percent)} {WORD[level]}</title></rect>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 16}">{SYMBOL[level]} {_pct(percent)} {WORD[level]}</text>')
+                         f'fill="{FILL[level]}"><title>{escape(label)}: {_words(percent, level)}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 16}">{SYMBOL[level]} {_words(percent, level)}</text>')
     parts.append(f'<text x="{label_w}" y="{height - 8}">0%</text>'
                  f'<text x="{label_w + bar_w}" y="{height - 8}" text-anchor="end">100%</text></svg>')
     return "".join(parts)
@@ -78,7 +84,7 @@ def trend_chart(points: list[tuple[str, float | None]], *, green: int, amber: in
             y = y_of(percent)
             fill = "#ffffff" if is_forecast else FILL[level]
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="#1b4f8a" stroke-width="2">'
-                         f'<title>{escape(label)}: {_pct(percent)} {WORD[level]}</title></circle>')
+                         f'<title>{escape(label)}: {_words(percent, level)}</title></circle>')
             parts.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle">{SYMBOL[level]} {_pct(percent)}</text>')
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(label)}</text>')
         if is_forecast:

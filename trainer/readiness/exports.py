@@ -159,7 +159,7 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
         drawing.add(Rect(label_w, y, bar_w, row_h - 4, fillColor=colors.HexColor("#e9ecef"), strokeColor=None))
         if percent:
             drawing.add(Rect(label_w, y, bar_w * percent / 100, row_h - 4, fillColor=fills[level.value], strokeColor=None))
-        drawing.add(String(label_w + bar_w + 4, y + 3, f"{percent:.0f}% {level.label if level else ''}", fontSize=7))
+        drawing.add(String(label_w + bar_w + 4, y + 3, f"{percent:.0f}% · {level.label if level else ''}", fontSize=7))
     story.append(drawing)
     if len(nodes) > len(chart_rows):
         story.append(Paragraph(f"The chart shows the first {len(chart_rows)} of {len(nodes)} units; every unit is in the tables below.", small))

@@ -257,5 +257,8 @@ def test_dashboard_opens_on_the_profile_the_viewers_units_carry(client, db, logi
     login_as("commander", "nation", nation="NPL")
     assert "<h1 class=\"h3\">Readiness — UN pre-deployment<" in client.get("/readiness/").get_data(as_text=True)
     client.get("/logout")
+    login_as("commander", "unit", unit=force["b2"])  # the profile is assigned above this battalion, not on it
+    assert "<h1 class=\"h3\">Readiness — UN pre-deployment<" in client.get("/readiness/").get_data(as_text=True)
+    client.get("/logout")
     login_as("commander", "nation", nation="FRA")
     assert "Readiness — UN pre-deployment, police" in client.get("/readiness/").get_data(as_text=True)

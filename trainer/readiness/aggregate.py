@@ -301,10 +301,15 @@ def _most_assigned(codes: list[str], actor=None) -> str:
         from trainer.learning.models import ProfileAssignment
     except ImportError:
         return codes[0]
-    query = (select(ProfileAssignment.profile_code, func.count()).join(Unit, Unit.id == ProfileAssignment.unit_id)
+    assigned = aliased(Unit)
+    query = (select(ProfileAssignment.profile_code, func.count(func.distinct(ProfileAssignment.id)))
+             .join(assigned, assigned.id == ProfileAssignment.unit_id)
              .where(ProfileAssignment.withdrawn_at.is_(None)).group_by(ProfileAssignment.profile_code))
     if actor is not None:
-        query = query.where(scoping.scope_condition(actor, "unit", VIEW_ROLES))
+        # Assigned to a unit in scope, or above one (a contingent's profile applies to its battalions).
+        query = query.join(Unit, or_(Unit.path.startswith(assigned.path, autoescape=False),
+                                     assigned.path.startswith(Unit.path, autoescape=False))).where(
+            scoping.scope_condition(actor, "unit", VIEW_ROLES))
     counts = dict(db.session.execute(query).all())
     return min(codes, key=lambda code: (-counts.get(code, 0), code))
 

@@ -69,6 +69,7 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     expect(page.get_by_text("Ram Bahadur Thapa")).to_be_visible()
 
     # The trainee signs in and downloads their own certificate.
+    page.wait_for_load_state("networkidle")  # no response still in flight may set the session cookie again
     page.context.clear_cookies()
     e2e_login(page, live_server, "ram.thapa")
     page.goto(f"{live_server.url}/certificates/")
@@ -80,6 +81,7 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     assert own.read_bytes().startswith(b"%PDF")
 
     # Anyone can type the serial on the public form.
+    page.wait_for_load_state("networkidle")  # no response still in flight may set the session cookie again
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/verify")
     page.get_by_label("Serial").fill(serial.lower().replace("-", " "))

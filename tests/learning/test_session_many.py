@@ -44,7 +44,7 @@ def test_bad_session_input_gets_a_message_and_changes_nothing(app, db, client, c
     make_user("training_officer", "nation", nation="NPL", username="o.bad")
     login(client, "o.bad")
     empty = client.post("/learning/sessions/new", data={})
-    assert empty.status_code == 200 and "This field is required" in empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "This field is required" in empty.get_data(as_text=True)
     future = client.post("/learning/sessions/new", data={
         "module_code": "TS-01", "unit_id": str(unit.id), "held_on": (dt.date.today() + dt.timedelta(days=5)).isoformat(),
         "instructor": "X", "location": "Y"})

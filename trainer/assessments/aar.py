@@ -153,10 +153,14 @@ def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) ->
             errors.append(("objective_id", "Choose an objective of this exercise."))
     owner = (data.get("owner") or "").strip()
     out["owner_nation_code"] = out["owner_unit_id"] = None
-    if owner.startswith("u") and owner[1:].isdigit() and db.session.get(Unit, int(owner[1:])) is not None:
+    # Only a nation or unit taking part in this exercise (or the item's current owner) may own the action.
+    allowed = {key for key, _ in owner_choices(exercise)}
+    if item is not None:
+        allowed.add(f"u{item.owner_unit_id}" if item.owner_unit_id else f"n{item.owner_nation_code}")
+    if owner in allowed and owner.startswith("u") and owner[1:].isdigit():
         unit = db.session.get(Unit, int(owner[1:]))
         out["owner_unit_id"], out["owner_nation_code"] = unit.id, unit.nation_code
-    elif owner.startswith("n") and db.session.get(Nation, owner[1:]) is not None:
+    elif owner in allowed and owner.startswith("n") and db.session.get(Nation, owner[1:]) is not None:
         out["owner_nation_code"] = owner[1:]
     else:
         errors.append(("owner", "Choose the nation or unit that owns the corrective action."))

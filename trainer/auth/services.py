@@ -124,6 +124,21 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
         raise Invalid("An account name is required and may not contain spaces.", errors=[("username", "Invalid.")])
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise Conflict(f"The account name {username!r} is taken.", errors=[("username", "Taken.")])
+    if person_id is not None:
+        from trainer.org.models import Person
+
+        try:
+            person_id = int(person_id)
+            if not 0 < person_id < 2**31:
+                raise ValueError
+        except (TypeError, ValueError):
+            person_id = 0
+        if not person_id or db.session.get(Person, person_id) is None:
+            raise Invalid("There is no personnel record with this number.",
+                          errors=[("person_id", "Enter the number of an existing personnel record.")])
+        if db.session.scalar(select(func.count()).select_from(User).where(User.person_id == person_id)):
+            raise Conflict("This personnel record already has an account.",
+                           errors=[("person_id", "Already linked to another account.")])
     one_time = None
     if password is None:
         one_time = generate_one_time_password()
@@ -163,6 +178,19 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
         raise Invalid("An own-record scope needs the account to be linked to a person.")
     if role is Role.EVALUATOR and kind not in (ScopeKind.EXERCISES,):
         raise Invalid("An evaluator's scope is the exercises they are assigned to.")
+    from trainer.org.models import Nation, Unit
+
+    if kind is ScopeKind.NATION and db.session.scalar(select(Nation.code).where(Nation.code == str(nation_code))) is None:
+        raise Invalid("There is no such nation.", errors=[("nation_code", "Choose a nation from the list.")])
+    if kind is ScopeKind.UNIT:
+        try:
+            unit_id = int(unit_id)
+            if not 0 < unit_id < 2**31:
+                raise ValueError
+        except (TypeError, ValueError):
+            unit_id = None
+        if unit_id is None or db.session.get(Unit, unit_id) is None:
+            raise Invalid("There is no such unit.", errors=[("unit_id", "Choose a unit from the list.")])
     grant = Grant(role=role.value, scope_kind=kind.value,
                   nation_code=nation_code if kind is ScopeKind.NATION else None,
                   unit_id=unit_id if kind is ScopeKind.UNIT else None)

@@ -150,7 +150,7 @@ def admin_user_new():
                 flash(f"Account created. One-time password: {one_time} — give it to the user; "
                       "they must choose their own at first sign-in.", "success")
                 return redirect(url_for("auth.admin_user", user_id=user.id))
-    return render_template("auth/admin_user_new.html", form=form)
+    return render_template("auth/admin_user_new.html", form=form), 422 if request.method == "POST" else 200
 
 
 def _grant_form() -> GrantForm:

@@ -107,8 +107,12 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
         errors.append(("due_on", "The due date cannot be in the past."))
     if errors:
         raise Invalid("The assignment was not saved.", errors=errors)
-    target = (scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES) if person_id
-              else scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES))
+    try:
+        target = (scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES) if person_id
+                  else scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES))
+    except NotFound:
+        field = "person_id" if person_id else "unit_id"
+        raise NotFound("The assignment was not saved.", errors=[(field, "No such person or unit in your scope.")])
     model = ModuleAssignment if kind == "module" else ProfileAssignment
     values = {"module_code" if kind == "module" else "profile_code": code, "due_on": due_on,
               "assigned_by_id": getattr(actor, "id", None)}
@@ -173,7 +177,10 @@ def list_assignments(actor, limit: int = 200):
 
 def create_session(actor, *, module_code: str, unit_id, held_on: dt.date | None, instructor: str, location: str,
                    notes: str = "", today: dt.date | None = None) -> ClassroomSession:
-    unit = scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES)
+    try:
+        unit = scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES)
+    except NotFound:
+        raise NotFound("The session was not recorded.", errors=[("unit_id", "No such unit in your scope.")])
     module = get_module(module_code)
     errors = []
     if held_on is None or held_on > (today or today_utc()):

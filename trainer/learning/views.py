@@ -142,6 +142,11 @@ def attempt(attempt_id: int):
 
 # --- training officers ----------------------------------------------------------------------
 
+def _refused_status() -> int:
+    """422 for a form POST that was not carried out (a successful one redirects), 200 for a GET."""
+    return 422 if request.method == "POST" else 200
+
+
 @bp.route("/assign", methods=["GET", "POST"])
 def assign():
     form = AssignForm()
@@ -155,7 +160,7 @@ def assign():
         try:
             services.assign(current_user, kind="profile" if form.code.data in profile_codes else "module",
                             code=form.code.data,
-                            person_id=form.person_id.data, unit_id=int(form.unit_id.data) if form.unit_id.data else None,
+                            person_id=form.person_id.data, unit_id=form.unit_id.data or None,
                             due_on=form.due_on.data)
         except DomainError as exc:
             db.session.rollback()
@@ -164,7 +169,8 @@ def assign():
             db.session.commit()
             flash("Assigned.", "success")
             return redirect(url_for("learning.assignments"))
-    return render_template("learning/assign.html", form=form, title="Assign training")
+    # a POST that reaches here was refused (success redirects)
+    return render_template("learning/assign.html", form=form, title="Assign training"), _refused_status()
 
 
 @bp.route("/assignments")
@@ -222,7 +228,7 @@ def session_new():
             db.session.commit()
             flash("Session recorded. Now mark attendance and results.", "success")
             return redirect(url_for("learning.session", session_id=session.id))
-    return render_template("learning/session_new.html", form=form, title="Record a classroom session")
+    return render_template("learning/session_new.html", form=form, title="Record a classroom session"), _refused_status()
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
@@ -283,7 +289,8 @@ def recognise(person_id: int):
             db.session.commit()
             flash("Prior learning recognised and recorded.", "success")
             return redirect(url_for("learning.person", person_id=person.id))
-    return render_template("learning/recognise.html", form=form, person=person, title="Recognise prior learning")
+    return render_template("learning/recognise.html", form=form, person=person,
+                           title="Recognise prior learning"), _refused_status()
 
 
 def _selected_unit() -> Unit | None:

@@ -106,7 +106,8 @@ def init_app(app) -> None:
         if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) or (
                 request.method not in SAFE_METHODS
                 and any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))):
-            abort(400)
+            abort(400, description="The input contains a NUL (zero) character, which is not allowed in any text. "
+                                   "Remove it and try again; nothing was changed.")
 
     @app.before_request
     def _session_lifetime():

@@ -1,9 +1,10 @@
 """Certificate serials: random, Crockford base32, in groups, with a check character.
 
 A serial is 12 random symbols (60 bits from the operating system's CSPRNG) in three groups of four,
-followed by one check symbol computed with the Luhn mod N algorithm over the base32 alphabet, so
-the check symbol is itself a base32 symbol. It catches every single mistyped symbol and every swap
-of two adjacent symbols. Typed serials are forgiving: lower case, spaces and missing hyphens are
+followed by Crockford's check symbol: the body's value modulo 37, written with the 32 base32
+symbols plus the five check-only symbols * ~ $ = U. Because 37 is prime and divides neither 32 nor
+31, it catches every single mistyped symbol and every swap of two adjacent symbols (a Luhn mod 32
+check misses swaps such as 0Z/Z0). Typed serials are forgiving: lower case, spaces and missing hyphens are
 accepted, and O/I/L are read as 0/1/1 as Crockford's encoding prescribes.
 
 Pure module: imports neither Flask nor the database.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_ALPHABET = ALPHABET + "*~$=U"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _ALIASES = {"O": "0", "I": "1", "L": "1"}
 BODY_LENGTH = 12
@@ -24,15 +26,11 @@ class InvalidSerial(ValueError):
 
 
 def check_symbol(body: str) -> str:
-    """Luhn mod 32 check symbol for a string of base32 symbols."""
-    n = len(ALPHABET)
-    total = 0
-    factor = 2
-    for char in reversed(body):
-        addend = factor * _VALUE[char]
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return ALPHABET[(n - total % n) % n]
+    """Crockford's mod 37 check symbol for a string of base32 symbols."""
+    value = 0
+    for char in body:
+        value = value * 32 + _VALUE[char]
+    return CHECK_ALPHABET[value % 37]
 
 
 def format_serial(compact: str) -> str:
@@ -53,14 +51,17 @@ def normalise(typed: str | None) -> str:
     if not typed:
         raise InvalidSerial("Enter the serial printed on the certificate.")
     cleaned = "".join(ch for ch in typed.upper() if ch not in " -\t\u00a0")
-    cleaned = "".join(_ALIASES.get(ch, ch) for ch in cleaned)
+    cleaned = "".join(_ALIASES.get(ch, ch) for ch in cleaned[:BODY_LENGTH]) + cleaned[BODY_LENGTH:]
     if len(cleaned) != BODY_LENGTH + 1:
-        raise InvalidSerial(f"A serial has {BODY_LENGTH + 1} letters and digits (for example ABCD-EFGH-JKMN-P).")
-    bad = sorted({ch for ch in cleaned if ch not in _VALUE})
+        raise InvalidSerial(f"A serial has {BODY_LENGTH} letters and digits and a check character "
+                            "(for example ABCD-EFGH-JKMN-P).")
+    bad = sorted({ch for ch in cleaned[:BODY_LENGTH] if ch not in _VALUE}
+                 | ({cleaned[BODY_LENGTH]} - set(CHECK_ALPHABET) - set(_ALIASES)))
     if bad:
-        raise InvalidSerial("A serial uses only the digits and the letters A-Z except I, L, O and U "
-                            f"(found {' '.join(bad)}).")
-    body, check = cleaned[:BODY_LENGTH], cleaned[BODY_LENGTH:]
+        raise InvalidSerial("A serial uses only the digits and the letters A-Z except I, L, O and U; its last "
+                            f"character may also be * ~ $ = or U (found {' '.join(bad)}).")
+    body, check = cleaned[:BODY_LENGTH], _ALIASES.get(cleaned[BODY_LENGTH], cleaned[BODY_LENGTH])
+    cleaned = body + check
     if check_symbol(body) != check:
         raise InvalidSerial("This serial contains a typing mistake: its check character does not match. "
                             "Compare it with the certificate again.")

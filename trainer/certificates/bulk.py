@@ -2,6 +2,7 @@
 PDFs (a ZIP, or one merged PDF for printing) while recording progress for the progress page."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -15,6 +16,7 @@ from trainer.auth.scoping import get_scoped
 from trainer.certificates import services
 from trainer.certificates.merge import merge_stream
 from trainer.certificates.models import Certificate, CertificateBatch, CertificateStatus
+from trainer.db import write_intent
 from trainer.enums import Screening
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
@@ -87,30 +89,56 @@ def list_issued(batch: CertificateBatch, limit: int = 1000) -> list[Certificate]
                                    .order_by(Certificate.id).limit(limit)).unique().scalars())
 
 
+@contextlib.contextmanager
+def _intent(writing: bool):
+    """Start the next transaction as a reader (plain BEGIN) or a writer (BEGIN IMMEDIATE on SQLite).
+    Never held across a yield: the caller may resume a generator in another context."""
+    token = write_intent.set(writing)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
+def _end_transaction() -> None:
+    """Close the open (read) transaction, if any, without touching loaded objects."""
+    db.session.commit()
+
+
 def _batch_certificates(batch_id: int) -> Iterator[Certificate]:
-    """The batch's certificates in chunks, without keeping earlier ones in the session."""
+    """The batch's certificates in chunks, each chunk read in a short read-only transaction and then
+    detached, so that rendering runs with no transaction open and no lock held, and earlier chunks
+    are not kept in the session."""
     last = 0
     while True:
-        rows = db.session.execute(select(Certificate).where(Certificate.batch_id == batch_id, Certificate.id > last)
-                                  .order_by(Certificate.id).limit(CHUNK)).unique().scalars().all()
+        _end_transaction()
+        with _intent(False):
+            rows = db.session.execute(select(Certificate).where(Certificate.batch_id == batch_id, Certificate.id > last)
+                                      .order_by(Certificate.id).limit(CHUNK)).unique().scalars().all()
+            db.session.expunge_all()  # detached objects keep what was loaded (person is joined)
+            _end_transaction()
         if not rows:
             return
         for cert in rows:
             yield cert
         last = rows[-1].id
-        db.session.expunge_all()
 
 
 def _rendered(batch_id: int, count: int) -> None:
-    db.session.execute(CertificateBatch.__table__.update().where(CertificateBatch.id == batch_id).values(rendered=count))
-    db.session.commit()
+    """Record progress in a transaction of its own, as short as one UPDATE."""
+    _end_transaction()
+    with _intent(True):
+        db.session.execute(CertificateBatch.__table__.update().where(CertificateBatch.id == batch_id)
+                           .values(rendered=count))
+        db.session.commit()
 
 
 def _pdfs(batch_id: int) -> Iterator[tuple[Certificate, bytes]]:
     count = 0
     _rendered(batch_id, 0)
     for cert in _batch_certificates(batch_id):
-        pdf = services.render_pdf(cert)
+        with _intent(False):
+            pdf = services.render_pdf(cert)  # no transaction is open here: other writers go ahead
         count += 1
         yield cert, pdf
         if count % 5 == 0:
@@ -152,8 +180,9 @@ class _Sink:
 
 
 def stream_zip(batch_id: int) -> Iterator[bytes]:
-    batch = db.session.get(CertificateBatch, batch_id)
-    skipped = skipped_csv(batch)
+    with _intent(False):
+        skipped = skipped_csv(db.session.get(CertificateBatch, batch_id))
+        _end_transaction()  # never hold a transaction across a yield
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("skipped.csv", skipped)

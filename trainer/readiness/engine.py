@@ -111,7 +111,8 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
             statuses.append(module_status(code, spec.module_titles.get(code, code), spans.get((person_id, code), []),
                                           as_of, spec.warning_days))
         if spec.has_exercise_requirement:
-            waiver_span = next((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on), None)
+            waiver_span = max((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on),
+                              key=lambda s: s.end_on, default=None)
             waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
             ended = max((s.end_on for s in spans.get((person_id, "exercise"), []) if s.end_on < as_of), default=None)
             statuses.append(exercise_status(credits.get(person_id, []), as_of, types=list(spec.exercise_types),
@@ -122,6 +123,53 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
             statuses.append(screening_status(screening))
         result[person_id] = PersonReadiness(person_id, spec.code, as_of, statuses)
     return result
+
+
+def _exercise_since(as_of: dt.date, months: int) -> dt.date:
+    """The earliest end date whose window (end + months, clamped to the month's end) still reaches as_of."""
+    from trainer.readiness.rules import add_months
+
+    day = add_months(as_of, -months) - dt.timedelta(days=3)
+    while add_months(day, months) < as_of:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> tuple[int, int]:
+    """(people, ready) for a SELECT of person ids on `as_of`, in one aggregate query.
+
+    The same rule as evaluate() (a requirement counts when it is met, expiring or waived), without
+    building each person's requirement states: for totals (trend points) over a whole force."""
+    from sqlalchemy import and_, case, distinct, exists, func, true
+
+    from trainer.enums import Rating
+
+    spec = load_profile(profile) if isinstance(profile, str) else profile
+    conditions = []
+    modules = sorted(set(spec.required_modules))
+    if modules:
+        covered = (select(func.count(distinct(ReadinessInterval.requirement)))
+                   .where(ReadinessInterval.person_id == Person.id, ReadinessInterval.requirement.in_(modules),
+                          ReadinessInterval.start_on <= as_of, ReadinessInterval.end_on >= as_of)
+                   .scalar_subquery())
+        conditions.append(covered == len(modules))
+    if spec.has_exercise_requirement:
+        order = [r.value for r in Rating]
+        good = order[:order.index(spec.exercise_min_outcome) + 1] if spec.exercise_min_outcome in order else []
+        credit = exists().where(ExerciseCredit.person_id == Person.id,
+                                ExerciseCredit.exercise_type.in_(spec.exercise_types), ExerciseCredit.rating.in_(good),
+                                ExerciseCredit.ended_on <= as_of,
+                                ExerciseCredit.ended_on >= _exercise_since(as_of, spec.exercise_within_months))
+        waived = exists().where(ReadinessInterval.person_id == Person.id, ReadinessInterval.requirement == "exercise",
+                                ReadinessInterval.start_on <= as_of, ReadinessInterval.end_on >= as_of)
+        conditions.append(or_(credit, waived))
+    if spec.screening_required:
+        conditions.append(Person.screening == "cleared")
+    ready = and_(*conditions) if conditions else true()
+    total, ready_count = db.session.execute(
+        select(func.count(Person.id), func.coalesce(func.sum(case((ready, 1), else_=0)), 0))
+        .where(Person.id.in_(_id_subquery(people).scalar_subquery()))).one()
+    return int(total or 0), int(ready_count or 0)
 
 
 def evaluate_person(person_id: int, profile_code: str, as_of: dt.date) -> PersonReadiness:
@@ -145,5 +193,5 @@ def member_ids_as_of(as_of: dt.date, *, unit: Unit | None = None) -> Select:
     return members_as_of(as_of, unit=unit).with_only_columns(UnitAssignment.person_id)
 
 
-__all__ = ["ProfileSpec", "PersonReadiness", "RequirementStatus", "State", "load_profile", "evaluate",
+__all__ = ["ProfileSpec", "PersonReadiness", "RequirementStatus", "State", "load_profile", "evaluate", "count_ready",
            "evaluate_person", "members_as_of", "member_ids_as_of"]

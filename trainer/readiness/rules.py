@@ -80,7 +80,7 @@ class PersonReadiness:
 def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warning_days: int) -> RequirementStatus:
     """State of one module requirement on `as_of` from that person's spans for the module."""
     covering = [s for s in spans if s.start_on <= as_of <= s.end_on]
-    waiver = next((s for s in covering if s.basis == "waiver"), None)
+    waiver = max((s for s in covering if s.basis == "waiver"), key=lambda s: s.end_on, default=None)
     completion = max((s for s in covering if s.basis == "completion"), key=lambda s: s.end_on, default=None)
     if completion is not None:
         evidence = _evidence(code, completion)

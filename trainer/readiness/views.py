@@ -69,7 +69,7 @@ def _forecast_total(summary) -> aggregate.Tally | None:
 def index():
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
-    summary = aggregate.scope_readiness(current_user, spec, as_of, forecast_on=forecast)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, forecast_on=forecast, with_people=False)
     points = aggregate.trend(current_user, spec, as_of)
     forecast_total = _forecast_total(summary)
     bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)

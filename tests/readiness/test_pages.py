@@ -262,3 +262,22 @@ def test_dashboard_opens_on_the_profile_the_viewers_units_carry(client, db, logi
     client.get("/logout")
     login_as("commander", "nation", nation="FRA")
     assert "Readiness — UN pre-deployment, police" in client.get("/readiness/").get_data(as_text=True)
+
+
+def test_long_pdf_lists_are_split_into_short_tables_that_keep_everyone(client, login_as, force, make_person):
+    """A large force's report lists every not-ready person, in tables of at most 40 rows (each with its header)."""
+    from pypdf import PdfReader
+    from reportlab.platypus import Table
+
+    from trainer.readiness import exports
+
+    for index in range(85):
+        make_person(unit=force["b2"], family_name=f"Tamang{index:03d}")
+    login_as("commander", "nation", nation="NPL")
+    response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    not_ready_part = text[text.index("Personnel not ready"):]
+    assert all(f"Tamang{index:03d}" in not_ready_part for index in range(85))
+    tables = exports._tables(Table, [["h"]] + [[str(i)] for i in range(85)], [10], [])
+    assert [len(t._cellvalues) for t in tables] == [41, 41, 6] and all(t._cellvalues[0] == ["h"] for t in tables)

@@ -195,11 +195,10 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
             data.append([Paragraph(escape(person.full_name_latin), small), person.rank_code, person.service_number,
                          "yes" if result.ready else "NO",
                          result.valid_until.strftime("%d %b %Y") if result.ready and result.valid_until else ""])
-        table = Table(data, colWidths=[70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm], repeatRows=1)
-        table.setStyle(_grid(colors))
-        story.append(KeepTogether([heading, table]) if len(data) < 25 else heading)
-        if len(data) >= 25:
-            story.append(table)
+        tables = _tables(Table, data, [70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm], _grid(colors))
+        # The heading stays with the unit's first rows; long lists continue in tables of TABLE_ROWS rows.
+        story.append(KeepTogether([heading, tables[0]]))
+        story.extend(tables[1:])
 
     story += [PageBreak(), Paragraph("Personnel not ready, and what they miss", styles["Heading1"])]
     not_ready = sorted(summary.not_ready, key=lambda r: _name_key(people.get(r.person_id)))
@@ -216,11 +215,24 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
                          Paragraph(escape(node.code if node else ""), small),
                          Paragraph("<br/>".join(escape(f"{requirement_label(summary.profile, g.key)} — {g.label}: {g.reason}")
                                                 for g in result.gaps), small)])
-        table = Table(data, colWidths=[50 * mm, 25 * mm, 105 * mm], repeatRows=1)
-        table.setStyle(_grid(colors))
-        story.append(table)
+        story.extend(_tables(Table, data, [50 * mm, 25 * mm, 105 * mm], _grid(colors)))
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
+
+
+TABLE_ROWS = 40
+
+
+def _tables(table_class, data: list, widths: list, style, size: int = TABLE_ROWS) -> list:
+    """Long lists as consecutive tables of `size` rows, each with the header: ReportLab splits one large
+    table at every page break by re-measuring all its remaining rows, which is quadratic in its length."""
+    header, rows = data[0], data[1:]
+    tables = []
+    for start in range(0, max(len(rows), 1), size):
+        table = table_class([header] + rows[start:start + size], colWidths=widths, repeatRows=1)
+        table.setStyle(style)
+        tables.append(table)
+    return tables
 
 
 def _grid(colors):

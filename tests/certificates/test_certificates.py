@@ -353,6 +353,31 @@ def test_bulk_issue_streams_a_zip_and_a_merged_pdf_and_lists_who_was_skipped(cli
     assert "already holds certificate" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
+def test_bulk_download_renders_with_no_transaction_open_so_other_writers_go_ahead(client, login_as, make_unit,
+                                                                                 make_person, engine, db, monkeypatch):
+    """A second process issuing certificates must not wait behind a download: on SQLite an open write
+    transaction holds the database lock, so PDFs are rendered outside any transaction."""
+    from trainer.certificates import services
+
+    unit = make_unit(nation="NPL", code="NPBATT-2")
+    for _ in range(7):
+        make_person(unit=unit)
+    login_as("commander", "nation", nation="NPL")
+    batch_url = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).headers["Location"]
+    open_during_render = []
+    original = services.render_pdf
+
+    def watched(cert):
+        open_during_render.append(db.session().in_transaction())
+        return original(cert)
+
+    monkeypatch.setattr(services, "render_pdf", watched)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(batch_url + "/certificates.zip").data))
+    assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 7
+    assert open_during_render == [False] * 7
+    assert client.get(batch_url + "/status.json").get_json()["rendered"] == 7
+
+
 def test_bulk_issue_for_another_nations_unit_is_404(client, login_as, make_unit, engine):
     unit = make_unit(nation="FRA")
     login_as("commander", "nation", nation="NPL")

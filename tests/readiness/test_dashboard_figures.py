@@ -110,6 +110,11 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
         seen_states |= {s for _, s, _ in summary.gaps}
         assert engine.count_ready(aggregate.members_select(commander, day).with_only_columns(
             aggregate.UnitAssignment.person_id), spec, day) == (summary.total.total, summary.total.ready)
+    # Every date in one query grouped by date gives each date's own totals (membership included).
+    many = engine.count_ready_many(aggregate.member_spans(commander), spec, days)
+    for day in days:
+        summary = aggregate.scope_readiness(commander, spec, day, with_people=False)
+        assert many[day] == (summary.total.total, summary.total.ready), day
     # The population really exercised every kind of gap and the expiry windows.
     assert {"missing", "expired", "superseded", "on hold"} <= seen_states
     today = aggregate.scope_readiness(commander, spec, TODAY)

@@ -128,6 +128,19 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
     return query
 
 
+def member_spans(actor, *, unit: Unit | None = None, roles=VIEW_ROLES, profile_condition=False):
+    """SELECT (person_id, start_on, end_on) of the unit assignments in the actor's scope (and `unit`'s subtree):
+    the people of every date at once, for figures over several dates."""
+    query = (select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on)
+             .join(Unit, Unit.id == UnitAssignment.unit_id)
+             .where(scoping.scope_condition(actor, "unit", roles)))
+    if unit is not None:
+        query = query.where(Unit.path.startswith(unit.path))
+    if profile_condition is not None and profile_condition is not False:
+        query = query.where(profile_condition)
+    return query
+
+
 def month_ends(as_of: dt.date, count: int = 6) -> list[dt.date]:
     """The last `count` month-ends on or before `as_of`, oldest first."""
     ends = []
@@ -397,14 +410,12 @@ def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
 
 def trend(actor, spec: engine.ProfileSpec, as_of: dt.date, *, unit: Unit | None = None, roles=VIEW_ROLES,
           count: int = 6) -> list[tuple[dt.date, Tally]]:
-    """Percentage ready at each of the last `count` month-ends: one aggregate query per point."""
+    """Percentage ready at each of the last `count` month-ends: all points in one aggregate query grouped by date."""
     condition = _profile_filter(spec.code)
-    points = []
-    for day in month_ends(as_of, count):
-        members = members_select(actor, day, unit=unit, roles=roles, profile_condition=condition)
-        total, ready = engine.count_ready(members.with_only_columns(UnitAssignment.person_id), spec, day)
-        points.append((day, Tally(total=total, ready=ready)))
-    return points
+    days = month_ends(as_of, count)
+    counts = engine.count_ready_many(member_spans(actor, unit=unit, roles=roles, profile_condition=condition),
+                                     spec, days)
+    return [(day, Tally(total=counts[day][0], ready=counts[day][1])) for day in days]
 
 
 def people_rows(person_ids) -> dict[int, Person]:

@@ -172,6 +172,72 @@ def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> t
     return int(total or 0), int(ready_count or 0)
 
 
+def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt.date, tuple[int, int]]:
+    """(people, ready) on each of `days`, in one aggregate query.
+
+    `spans` is a SELECT of (person_id, start_on, end_on): a person counts on a day when start_on <= day
+    and (end_on is NULL or end_on > day), as for unit assignments. The same rule as count_ready(), but
+    each person's intervals and credits are read once and judged against every date in the same pass
+    (one column per date), instead of a lookup per person and date."""
+    from sqlalchemy import Date, and_, case, distinct, func, literal, true
+
+    from trainer.enums import Rating
+
+    spec = load_profile(profile) if isinstance(profile, str) else profile
+    days = sorted(set(days))
+    if not days:
+        return {}
+    s = spans.subquery("s")
+    pid_col, start_col, end_col = list(s.c)[:3]
+    on = [literal(day, Date) for day in days]
+    members = (select(pid_col.label("pid"),
+                      *[func.max(case((and_(start_col <= day, or_(end_col.is_(None), end_col > day)), 1), else_=0))
+                        .label(f"in{k}") for k, day in enumerate(on)])
+               .group_by(pid_col).cte("members"))
+    ids = select(members.c.pid)
+    ri, ec = ReadinessInterval, ExerciseCredit
+    query = select(members).join(Person, Person.id == members.c.pid)
+    ready_on = [[] for _ in days]
+    modules = sorted(set(spec.required_modules))
+    wanted = modules + (["exercise"] if spec.has_exercise_requirement else [])
+    if wanted:
+        covering = [and_(ri.start_on <= day, ri.end_on >= day) for day in on]
+        cols = [ri.person_id.label("pid")]
+        for k, cover in enumerate(covering):
+            cols.append(func.count(distinct(case((and_(ri.requirement.in_(modules), cover), ri.requirement))))
+                        .label(f"n{k}") if modules else literal(0).label(f"n{k}"))
+            cols.append(func.max(case((and_(ri.requirement == "exercise", cover), 1), else_=0)).label(f"w{k}"))
+        per = (select(*cols).where(ri.person_id.in_(ids), ri.requirement.in_(wanted))
+               .group_by(ri.person_id).subquery("per"))
+        query = query.outerjoin(per, per.c.pid == members.c.pid)
+        if modules:
+            for k in range(len(days)):
+                ready_on[k].append(func.coalesce(per.c[f"n{k}"], 0) == len(modules))
+    if spec.has_exercise_requirement:
+        order = [r.value for r in Rating]
+        good = order[:order.index(spec.exercise_min_outcome) + 1] if spec.exercise_min_outcome in order else []
+        cols = [ec.person_id.label("pid")]
+        for k, day in enumerate(days):
+            since = _exercise_since(day, spec.exercise_within_months)
+            cols.append(func.max(case((and_(ec.ended_on <= literal(day, Date), ec.ended_on >= literal(since, Date)), 1),
+                                      else_=0)).label(f"c{k}"))
+        credit = (select(*cols).where(ec.person_id.in_(ids), ec.exercise_type.in_(spec.exercise_types),
+                                      ec.rating.in_(good)).group_by(ec.person_id).subquery("credit"))
+        query = query.outerjoin(credit, credit.c.pid == members.c.pid)
+        for k in range(len(days)):
+            ready_on[k].append(or_(func.coalesce(credit.c[f"c{k}"], 0) == 1, func.coalesce(per.c[f"w{k}"], 0) == 1))
+    if spec.screening_required:
+        for k in range(len(days)):
+            ready_on[k].append(Person.screening == "cleared")
+    totals = []
+    for k in range(len(days)):
+        ready = and_(*ready_on[k]) if ready_on[k] else true()
+        totals.append(func.coalesce(func.sum(members.c[f"in{k}"]), 0))
+        totals.append(func.coalesce(func.sum(case((and_(members.c[f"in{k}"] == 1, ready), 1), else_=0)), 0))
+    row = db.session.execute(query.with_only_columns(*totals)).one()
+    return {day: (int(row[2 * k]), int(row[2 * k + 1])) for k, day in enumerate(days)}
+
+
 def evaluate_person(person_id: int, profile_code: str, as_of: dt.date) -> PersonReadiness:
     found = evaluate([person_id], profile_code, as_of)
     if person_id not in found:
@@ -194,4 +260,5 @@ def member_ids_as_of(as_of: dt.date, *, unit: Unit | None = None) -> Select:
 
 
 __all__ = ["ProfileSpec", "PersonReadiness", "RequirementStatus", "State", "load_profile", "evaluate", "count_ready",
+           "count_ready_many",
            "evaluate_person", "members_as_of", "member_ids_as_of"]

@@ -102,10 +102,13 @@ def _profile_filter(profile_code: str):
                                                        ProfileAssignment.withdrawn_at.is_(None))))
     if not assigned:
         return None
-    target = aliased(Unit)
-    unit_level = exists(select(ProfileAssignment.id).join(target, target.id == ProfileAssignment.unit_id).where(
-        ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None),
-        Unit.path.startswith(target.path, autoescape=False)))
+    # The units the profile reaches (assigned to them or to a unit above them), found once per query rather
+    # than by a correlated search of the assignments for every person's unit.
+    target, reached = aliased(Unit), aliased(Unit)
+    unit_level = UnitAssignment.unit_id.in_(
+        select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
+        .join(ProfileAssignment, ProfileAssignment.unit_id == target.id)
+        .where(ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None)))
     person_level = UnitAssignment.person_id.in_(
         select(ProfileAssignment.person_id).where(ProfileAssignment.profile_code == profile_code,
                                                   ProfileAssignment.withdrawn_at.is_(None),
@@ -200,8 +203,9 @@ def unit_figures(members, spec: engine.ProfileSpec, as_of: dt.date, *, details: 
     from trainer.enums import Rating
     from trainer.readiness.models import ExerciseCredit, ReadinessInterval as ri
 
-    m = members.subquery("m")
-    ids = members.with_only_columns(UnitAssignment.person_id)
+    # The people in scope are selected once (a CTE, materialised because it is read three times).
+    m = members.cte("m")
+    ids = select(m.c.person_id)
     covering = and_(ri.start_on <= as_of, ri.end_on >= as_of)
     modules = list(dict.fromkeys(spec.required_modules))
     wanted = modules + (["exercise"] if spec.has_exercise_requirement else [])

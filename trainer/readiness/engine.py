@@ -179,7 +179,7 @@ def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt
     and (end_on is NULL or end_on > day), as for unit assignments. The same rule as count_ready(), but
     each person's intervals and credits are read once and judged against every date in the same pass
     (one column per date), instead of a lookup per person and date."""
-    from sqlalchemy import Date, and_, case, distinct, func, literal, true
+    from sqlalchemy import Date, and_, case, false, func, literal, true
 
     from trainer.enums import Rating
 
@@ -201,14 +201,18 @@ def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt
     modules = sorted(set(spec.required_modules))
     wanted = modules + (["exercise"] if spec.has_exercise_requirement else [])
     if wanted:
-        covering = [and_(ri.start_on <= day, ri.end_on >= day) for day in on]
-        cols = [ri.person_id.label("pid")]
-        for k, cover in enumerate(covering):
-            cols.append(func.count(distinct(case((and_(ri.requirement.in_(modules), cover), ri.requirement))))
-                        .label(f"n{k}") if modules else literal(0).label(f"n{k}"))
-            cols.append(func.max(case((and_(ri.requirement == "exercise", cover), 1), else_=0)).label(f"w{k}"))
-        per = (select(*cols).where(ri.person_id.in_(ids), ri.requirement.in_(wanted))
-               .group_by(ri.person_id).subquery("per"))
+        # Per person and requirement (in index order, no sort): covered on each date; then per person.
+        pr = (select(ri.person_id.label("pid"), ri.requirement.label("req"),
+                     *[func.max(case((and_(ri.start_on <= day, ri.end_on >= day), 1), else_=0)).label(f"v{k}")
+                       for k, day in enumerate(on)])
+              .where(ri.person_id.in_(ids), ri.requirement.in_(wanted))
+              .group_by(ri.person_id, ri.requirement).subquery("pr"))
+        is_module = pr.c.req.in_(modules) if modules else false()
+        cols = [pr.c.pid]
+        for k in range(len(days)):
+            cols.append(func.sum(case((is_module, pr.c[f"v{k}"]), else_=0)).label(f"n{k}"))
+            cols.append(func.max(case((pr.c.req == "exercise", pr.c[f"v{k}"]), else_=0)).label(f"w{k}"))
+        per = select(*cols).group_by(pr.c.pid).subquery("per")
         query = query.outerjoin(per, per.c.pid == members.c.pid)
         if modules:
             for k in range(len(days)):

@@ -281,3 +281,35 @@ def test_long_pdf_lists_are_split_into_short_tables_that_keep_everyone(client, l
     assert all(f"Tamang{index:03d}" in not_ready_part for index in range(85))
     tables = exports._tables(Table, [["h"]] + [[str(i)] for i in range(85)], [10], [])
     assert [len(t._cellvalues) for t in tables] == [41, 41, 6] and all(t._cellvalues[0] == ["h"] for t in tables)
+
+
+def test_unit_personnel_list_is_paginated_not_ready_first(client, db, login_as, make_unit, make_module, make_profile,
+                                                          bulk_people, complete, count_queries):
+    """120 people: pages of 50, the not-ready before the ready, each page evaluated on its own."""
+    from sqlalchemy import insert
+
+    from trainer.learning.models import Completion
+    from trainer.readiness import intervals
+
+    module = make_module("HR-01", validity_months=24)
+    make_profile("UN-PDT", modules=("HR-01",))
+    unit = make_unit(nation="NPL", code="NPBATT-P")
+    ids = bulk_people(unit, 120)
+    trained = set(ids[:70])
+    db.session.execute(insert(Completion), [
+        {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
+         "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
+         "evidence": ""} for pid in trained])
+    intervals.rebuild_all()
+    db.session.commit()
+    login_as("commander", "nation", nation="NPL")
+    pages = [client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    rows = [(p.count("✖ not ready"), p.count("✔ ready</span>")) for p in pages]
+    assert rows == [(50, 0), (0, 50), (0, 20)]
+    assert "120 in all." in pages[0] and "page=3" in pages[0]
+    # The figures still cover the whole unit: 70 of 120 ready.
+    assert "58% · " in pages[0]
+    # A page past the end shows the last page; a page that is not a number shows the first.
+    assert client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page=99").get_data(as_text=True).count(
+        "✔ ready</span>") == 20
+    assert client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page=x").status_code == 200

@@ -422,6 +422,60 @@ def trend(actor, spec: engine.ProfileSpec, as_of: dt.date, *, unit: Unit | None 
     return [(day, Tally(total=counts[day][0], ready=counts[day][1])) for day in days]
 
 
+MEMBERS_PER_PAGE = 50
+
+
+@dataclass
+class MemberPage:
+    """One page of a unit's people (the attributes the pagination macro reads)."""
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1)
+    next_num = property(lambda self: self.page + 1)
+
+    def iter_pages(self, edge: int = 2, around: int = 2):
+        gap = False
+        for number in range(1, self.pages + 1):
+            if number <= edge or number > self.pages - edge or abs(number - self.page) <= around:
+                gap = False
+                yield number
+            elif not gap:
+                gap = True
+                yield None
+
+
+def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
+                per_page: int = MEMBERS_PER_PAGE, roles=VIEW_ROLES):
+    """One page of the people of `unit`'s subtree on `as_of`, not ready first, then by name: ordered and counted
+    in SQL (readiness as a set-based condition), so only the page's people go through the per-person engine.
+    Returns (page, [PersonReadiness], {person id: Person}, {person id: unit id})."""
+    from sqlalchemy import case, func
+
+    members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=_profile_filter(spec.code))
+    ids = members.with_only_columns(UnitAssignment.person_id)
+    total = db.session.scalar(select(func.count()).select_from(Person).where(Person.id.in_(ids))) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
+    page_ids = list(db.session.scalars(
+        select(Person.id).where(Person.id.in_(ids))
+        .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
+        .limit(per_page).offset((page - 1) * per_page)))
+    results = engine.evaluate(page_ids, spec, as_of) if page_ids else {}
+    people = people_rows(page_ids)
+    unit_of = {pid: uid for pid, uid in db.session.execute(members.where(UnitAssignment.person_id.in_(page_ids)))}
+    return (MemberPage(page=page, per_page=per_page, total=total), [results[i] for i in page_ids if i in results],
+            people, unit_of)
+
+
 def people_rows(person_ids) -> dict[int, Person]:
     """The Person records for a set of ids, in one query (chunked only to respect parameter limits)."""
     ids = list(person_ids)

@@ -140,7 +140,18 @@ def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> t
 
     The same rule as evaluate() (a requirement counts when it is met, expiring or waived), without
     building each person's requirement states: for totals (trend points) over a whole force."""
-    from sqlalchemy import and_, case, distinct, exists, func, true
+    from sqlalchemy import case, func
+
+    ready = ready_condition(profile, as_of)
+    total, ready_count = db.session.execute(
+        select(func.count(Person.id), func.coalesce(func.sum(case((ready, 1), else_=0)), 0))
+        .where(Person.id.in_(_id_subquery(people).scalar_subquery()))).one()
+    return int(total or 0), int(ready_count or 0)
+
+
+def ready_condition(profile: ProfileSpec | str, as_of: dt.date):
+    """A SQL condition on Person: ready for `profile` on `as_of` (the engine's rule, as correlated subqueries)."""
+    from sqlalchemy import and_, distinct, exists, func, true
 
     from trainer.enums import Rating
 
@@ -165,11 +176,7 @@ def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> t
         conditions.append(or_(credit, waived))
     if spec.screening_required:
         conditions.append(Person.screening == "cleared")
-    ready = and_(*conditions) if conditions else true()
-    total, ready_count = db.session.execute(
-        select(func.count(Person.id), func.coalesce(func.sum(case((ready, 1), else_=0)), 0))
-        .where(Person.id.in_(_id_subquery(people).scalar_subquery()))).one()
-    return int(total or 0), int(ready_count or 0)
+    return and_(*conditions) if conditions else true()
 
 
 def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt.date, tuple[int, int]]:

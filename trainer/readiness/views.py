@@ -87,16 +87,18 @@ def unit(unit_id: int):
         return render_template("readiness/no_profile.html")
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
-    summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast, with_people=False)
     points = aggregate.trend(current_user, spec, as_of, unit=unit)
     forecast_total = _forecast_total(summary)
     bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
-    people = aggregate.people_rows(summary.people.keys())
+    page = request.args.get("page", "1")
+    page, members, people, unit_of = aggregate.member_page(current_user, spec, as_of, unit,
+                                                           int(page) if page.isdigit() else 1)
     node = summary.units.get(unit.id)
-    members = sorted(summary.people.values(), key=lambda r: (r.ready, exports._name_key(people.get(r.person_id))))
     return render_template("readiness/unit.html", unit=unit, node=node, summary=summary, profiles=aggregate.list_profiles(),
                            profile_code=profile_code, as_of=as_of, forecast=forecast, forecast_total=forecast_total,
-                           rows=aggregate.flatten(summary.roots), members=members, people=people,
+                           rows=aggregate.flatten(summary.roots), members=members, people=people, page=page,
+                           unit_of=unit_of,
                            bar_svg=bar_svg, trend_svg=trend_svg, history=services.assessed_history(unit.id, profile_code),
                            assess_form=AssessForm() if current_user.has_role(Role.ADMIN, Role.COMMANDER) else None,
                            thresholds=_thresholds())

@@ -2,7 +2,7 @@
 engine for every kind of person and on the boundary days."""
 import datetime as dt
 
-from sqlalchemy import Date, literal, null, select
+from sqlalchemy import Date, cast, literal, null, select
 
 from trainer.org.models import Person
 from trainer.readiness import engine, services
@@ -59,7 +59,7 @@ def test_count_ready_agrees_with_the_engine_on_every_boundary(db, make_person, m
         assert engine.count_ready(people, "UN-PDT", day) == expected, day
     assert engine.count_ready(people, "UN-PDT", D(2025, 2, 28)) == (6, 1)
     # All dates in one query grouped by date: the same figures as one query per date.
-    spans = select(Person.id, literal(D(2000, 1, 1), Date), null()).where(Person.id.in_(everyone))
+    spans = select(Person.id, literal(D(2000, 1, 1), Date), cast(null(), Date)).where(Person.id.in_(everyone))
     many = engine.count_ready_many(spans, "UN-PDT", days)
     assert many == {day: engine.count_ready(people, "UN-PDT", day) for day in days}
     assert many[D(2025, 2, 28)] == (6, 1)

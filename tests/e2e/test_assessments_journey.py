@@ -62,6 +62,8 @@ def _seed(live_server, e2e_user):
 
 def _sign_out(page):
     """Sign out through the user menu, as a person would."""
+    # Stylesheets decide whether the menu is folded: look only once the page has fully loaded.
+    page.wait_for_load_state("load")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():  # a narrow screen folds the menu away
         toggler.click()

@@ -86,6 +86,7 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from xml.sax.saxutils import escape
@@ -93,6 +94,13 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     stamp = f"Generated {generated_at.strftime('%d %b %Y %H:%M')} UTC"
+
+    def cell(text: str, width: float) -> str:
+        """Table text wrapped to its column once, here, as plain lines: a Paragraph per cell is re-broken
+        at every measure, split and draw, which dominated the time of a report on thousands of people."""
+        room = width - 12  # the table's default left and right cell padding
+        return "\n".join(wrapped for line in text.split("\n")
+                         for wrapped in (simpleSplit(line, "Helvetica", 8, room) or [""]))
 
     class NumberedCanvas(Canvas):
         """Holds the pages until the end so that each can say 'page X of Y'."""
@@ -192,7 +200,7 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
             person, result = people.get(pid), summary.people[pid]
             if person is None:
                 continue
-            data.append([Paragraph(escape(person.full_name_latin), small), person.rank_code, person.service_number,
+            data.append([cell(person.full_name_latin, 70 * mm), person.rank_code, person.service_number,
                          "yes" if result.ready else "NO",
                          result.valid_until.strftime("%d %b %Y") if result.ready and result.valid_until else ""])
         tables = _tables(Table, data, [70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm], _grid(colors))
@@ -211,10 +219,10 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
             node = summary.units.get(summary.unit_of.get(result.person_id))
             if person is None:
                 continue
-            data.append([Paragraph(escape(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})"), small),
-                         Paragraph(escape(node.code if node else ""), small),
-                         Paragraph("<br/>".join(escape(f"{requirement_label(summary.profile, g.key)} — {g.label}: {g.reason}")
-                                                for g in result.gaps), small)])
+            data.append([cell(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})", 50 * mm),
+                         cell(node.code if node else "", 25 * mm),
+                         cell("\n".join(f"{requirement_label(summary.profile, g.key)} — {g.label}: {g.reason}"
+                                         for g in result.gaps), 105 * mm)])
         story.extend(_tables(Table, data, [50 * mm, 25 * mm, 105 * mm], _grid(colors)))
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()

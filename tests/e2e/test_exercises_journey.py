@@ -3,6 +3,7 @@ the lead confirms them, and a double booking is shown (and blocks the second con
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
@@ -46,8 +47,18 @@ def _sign_out(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():  # a narrow screen folds the menu away
         toggler.click()
-    page.locator("nav .navbar-nav .dropdown-toggle").last.click()
-    page.get_by_role("button", name="Sign out").click()
+        # Wait for the unfolding animation to finish before using the menu inside it.
+        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
+    sign_out = page.get_by_role("button", name="Sign out")
+    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
+        menu.click()
+        try:
+            expect(sign_out).to_be_visible(timeout=2000)
+            break
+        except AssertionError:
+            continue
+    sign_out.click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
 from trainer.extensions import db
@@ -55,29 +55,45 @@ class Completion(db.Model):
         return f"<Completion {self.person_id} {self.module_code} {self.module_version} {self.completed_on}>"
 
 
-class ModuleAssignment(db.Model):
+class _Assignment:
+    """What module and profile assignments share: a target (a person or a unit), a due date, who
+    assigned it, and its withdrawal (withdrawn assignments are kept but no longer apply)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def person(cls):
+        return relationship("Person")
+
+    @declared_attr
+    def unit(cls):
+        return relationship("Unit")
+
+    @declared_attr
+    def assigned_by(cls):
+        return relationship("User", foreign_keys=[cls.assigned_by_id])
+
+    @declared_attr
+    def withdrawn_by(cls):
+        return relationship("User", foreign_keys=[cls.withdrawn_by_id])
+
+
+class ModuleAssignment(_Assignment, db.Model):
     __tablename__ = "module_assignments"
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_target"),
         Index("ix_module_assignments_code", "module_code"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     module_code: Mapped[str] = mapped_column(String(10))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    due_on: Mapped[dt.date | None] = mapped_column(Date)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Withdrawn assignments are kept (who assigned what, and who withdrew it, and why) but no longer apply.
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-
-    person = relationship("Person")
-    unit = relationship("Unit")
-    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
-    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
 
     kind = "module"
 
@@ -86,29 +102,14 @@ class ModuleAssignment(db.Model):
         return self.module_code
 
 
-class ProfileAssignment(db.Model):
+class ProfileAssignment(_Assignment, db.Model):
     __tablename__ = "profile_assignments"
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_target"),
         Index("ix_profile_assignments_code", "profile_code"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     profile_code: Mapped[str] = mapped_column(String(40))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    due_on: Mapped[dt.date | None] = mapped_column(Date)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Withdrawn assignments are kept (who assigned what, and who withdrew it, and why) but no longer apply.
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-
-    person = relationship("Person")
-    unit = relationship("Unit")
-    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
-    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
 
     kind = "profile"
 

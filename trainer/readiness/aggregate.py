@@ -20,7 +20,7 @@ from trainer.enums import Role
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
-from trainer.readiness import engine
+from trainer.readiness import engine, states
 from trainer.readiness.rules import PersonReadiness, State
 from trainer.readiness.tables import Level
 
@@ -176,129 +176,63 @@ def _path_ids(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
-def _last_end_within(day: dt.date, months: int) -> dt.date:
-    """The latest exercise end date whose window (end + months, clamped) closes on or before `day`."""
-    from trainer.readiness.rules import add_months
-
-    end = add_months(day, -months) + dt.timedelta(days=3)
-    while add_months(end, months) > day:
-        end -= dt.timedelta(days=1)
-    return end
-
-
 @dataclass
 class UnitFigures:
     """Set-based figures of the people of one unit (not its subtree) on a date."""
     total: int = 0
     ready: int = 0
     expiring: dict = field(default_factory=dict)     # days -> ready people whose evidence lapses within them
-    gaps: Counter = field(default_factory=Counter)   # (requirement key, state) -> people
+
+
+def ready_people(spec: engine.ProfileSpec, as_of: dt.date):
+    """Subquery (person_id, valid_until): the people ready for the profile on `as_of` (screening included), from
+    the ready stretches (states.py, kept exact on every change), with the last day their evidence holds."""
+    query, c = states.ready_select(states.profile_of(spec), as_of, screening_required=spec.screening_required)
+    return query.with_only_columns(c.person_id.label("person_id"), c.valid_until.label("valid_until")).subquery("r")
 
 
 def unit_figures(members, spec: engine.ProfileSpec, as_of: dt.date, *, details: bool = True) -> dict[int, UnitFigures]:
-    """Per unit: people, ready, expiring within 30/60/90 days and the gaps by requirement and state, in one
-    GROUP BY query over the validity intervals, exercise credits and screening (the engine's rules, in SQL)."""
-    from sqlalchemy import and_, case, false, func, not_, true
+    """Per unit: people, ready and (with details) ready people whose evidence lapses within 30/60/90 days, in two
+    GROUP BY queries: the people in scope per unit, then the (few) people ready on the date joined to their
+    units, driven from the ready stretches' index."""
+    from sqlalchemy import case, func
 
-    from trainer.enums import Rating
-    from trainer.readiness.models import ExerciseCredit, ReadinessInterval as ri
-
-    # The people in scope are selected once (a CTE, materialised because it is read three times).
-    m = members.cte("m")
-    ids = select(m.c.person_id)
-    covering = and_(ri.start_on <= as_of, ri.end_on >= as_of)
-    modules = list(dict.fromkeys(spec.required_modules))
-    wanted = modules + (["exercise"] if spec.has_exercise_requirement else [])
-    ready_parts, lapse_parts, gap_cols, gap_keys = [], [], [], {}
-
-    def total_of(condition, name):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(name)
-
-    pm = None
-    if wanted:
-        # One row per person and requirement, then one per person.
-        per = (select(ri.person_id.label("pid"), ri.requirement.label("req"),
-                      func.max(case((and_(ri.basis == "completion", covering), ri.end_on))).label("cov_c"),
-                      func.max(case((and_(ri.basis == "waiver", covering), ri.end_on))).label("cov_w"),
-                      func.max(case((and_(ri.basis == "completion", ri.end_on < as_of), ri.end_on))).label("past"),
-                      func.max(case((and_(ri.basis == "completion", ri.end_on < as_of, ri.cut == "superseded"),
-                                     ri.end_on))).label("past_sup"))
-               .where(ri.person_id.in_(ids), ri.requirement.in_(wanted))
-               .group_by(ri.person_id, ri.requirement)).subquery("per")
-        is_module = per.c.req.in_(modules) if modules else false()
-        is_covered = or_(per.c.cov_c.is_not(None), per.c.cov_w.is_not(None))
-        pcols = [per.c.pid,
-                 func.sum(case((and_(is_module, is_covered), 1), else_=0)).label("covered"),
-                 func.min(case((is_module, func.coalesce(per.c.cov_c, per.c.cov_w)))).label("module_until"),
-                 func.max(case((per.c.req == "exercise", per.c.cov_w))).label("ex_waiver")]
-        if details:
-            for index, code in enumerate(modules):
-                lapsed = and_(per.c.req == code, not_(is_covered), per.c.past.is_not(None))
-                pcols.append(func.max(case((and_(lapsed, per.c.past == per.c.past_sup), 1), else_=0)).label(f"sup{index}"))
-                pcols.append(func.max(case((and_(lapsed, or_(per.c.past_sup.is_(None), per.c.past != per.c.past_sup)), 1),
-                                           else_=0)).label(f"exp{index}"))
-                pcols.append(func.max(case((and_(per.c.req == code, is_covered), 1), else_=0)).label(f"cov{index}"))
-        pm = select(*pcols).group_by(per.c.pid).subquery("pm")
-    if modules:
-        ready_parts.append(func.coalesce(pm.c.covered, 0) == len(modules))
-        lapse_parts.append(lambda limit: pm.c.module_until <= limit)
-        if details:
-            for index, code in enumerate(modules):
-                sup, exp, cov = (func.coalesce(pm.c[f"{k}{index}"], 0) == 1 for k in ("sup", "exp", "cov"))
-                for state, condition in ((State.SUPERSEDED, sup), (State.EXPIRED, exp),
-                                         (State.MISSING, and_(not_(cov), not_(sup), not_(exp)))):
-                    gap_keys[f"g{index}_{state}"] = (code, state)
-                    gap_cols.append(total_of(condition, f"g{index}_{state}"))
-    ex = None
-    if spec.has_exercise_requirement:
-        order = [r.value for r in Rating]
-        good = order[:order.index(spec.exercise_min_outcome) + 1] if spec.exercise_min_outcome in order else []
-        ec = ExerciseCredit
-        since = engine._exercise_since(as_of, spec.exercise_within_months)
-        ex = (select(ec.person_id.label("pid"), func.max(case((ec.ended_on >= since, ec.ended_on))).label("latest"))
-              .where(ec.person_id.in_(ids), ec.exercise_type.in_(spec.exercise_types), ec.rating.in_(good),
-                     ec.ended_on <= as_of)
-              .group_by(ec.person_id)).subquery("ex")
-        ready_parts.append(or_(ex.c.latest.is_not(None), pm.c.ex_waiver.is_not(None)))
-        months = spec.exercise_within_months
-        lapse_parts.append(lambda limit: case((ex.c.latest.is_not(None), ex.c.latest <= _last_end_within(limit, months)),
-                                              else_=pm.c.ex_waiver <= limit))
-        if details:
-            unmet = and_(ex.c.latest.is_(None), pm.c.ex_waiver.is_(None))
-            gap_keys["gx_expired"] = ("exercise", State.EXPIRED)
-            gap_keys["gx_missing"] = ("exercise", State.MISSING)
-            gap_cols.append(total_of(and_(unmet, ex.c.pid.is_not(None)), "gx_expired"))
-            gap_cols.append(total_of(and_(unmet, ex.c.pid.is_(None)), "gx_missing"))
-    if spec.screening_required:
-        ready_parts.append(Person.screening == "cleared")
-        if details:
-            gap_keys["gs_hold"] = ("screening", State.ON_HOLD)
-            gap_keys["gs_missing"] = ("screening", State.MISSING)
-            gap_cols.append(total_of(Person.screening == "hold", "gs_hold"))
-            gap_cols.append(total_of(and_(Person.screening != "cleared", Person.screening != "hold"), "gs_missing"))
-    ready = and_(*ready_parts) if ready_parts else true()
-    cols = [m.c.unit_id, func.count().label("total"), total_of(ready, "ready")]
+    m = members.subquery("m")
+    figures = {unit_id: UnitFigures(total=int(total), expiring={days: 0 for days in EXPIRY_WINDOWS} if details else {})
+               for unit_id, total in db.session.execute(select(m.c.unit_id, func.count()).group_by(m.c.unit_id))}
+    r = ready_people(spec, as_of)
+    cols = [m.c.unit_id, func.count()]
     if details:
-        for days in EXPIRY_WINDOWS:
-            limit = as_of + dt.timedelta(days=days)
-            lapses = or_(*[part(limit) for part in lapse_parts]) if lapse_parts else false()
-            cols.append(total_of(and_(ready, lapses), f"exp_{days}"))
-    query = select(*cols, *gap_cols).select_from(m).join(Person, Person.id == m.c.person_id)
-    if pm is not None:
-        query = query.outerjoin(pm, pm.c.pid == m.c.person_id)
-    if ex is not None:
-        query = query.outerjoin(ex, ex.c.pid == m.c.person_id)
-    figures: dict[int, UnitFigures] = {}
-    for row in db.session.execute(query.group_by(m.c.unit_id)):
-        data = row._mapping
-        figure = UnitFigures(total=int(data["total"]), ready=int(data["ready"]))
+        cols += [func.coalesce(func.sum(case((r.c.valid_until <= as_of + dt.timedelta(days=days), 1), else_=0)), 0)
+                 for days in EXPIRY_WINDOWS]
+    for unit_id, ready, *lapsing in db.session.execute(
+            select(*cols).select_from(r).join(m, m.c.person_id == r.c.person_id).group_by(m.c.unit_id)):
+        figure = figures[unit_id]
+        figure.ready = int(ready)
         if details:
-            figure.expiring = {days: int(data[f"exp_{days}"] or 0) for days in EXPIRY_WINDOWS}
-            for name, key in gap_keys.items():
-                if data[name]:
-                    figure.gaps[key] += int(data[name])
-        figures[row.unit_id] = figure
+            figure.expiring = {days: int(n or 0) for days, n in zip(EXPIRY_WINDOWS, lapsing)}
     return figures
+
+
+def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
+    """(requirement key, state) -> people of `members` with that gap on `as_of`: one GROUP BY query over the gap
+    letters of each person's stretch covering the date (one index seek per person) and their screening."""
+    from sqlalchemy import func
+
+    from trainer.readiness.models import ReadinessState
+
+    profile = states.profile_of(spec)
+    m = members.subquery("m")
+    st = aliased(ReadinessState, name="st")
+    query = (select(st.gaps, Person.screening, func.count()).select_from(m).join(Person, Person.id == m.c.person_id)
+             .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps, Person.screening))
+    counts: Counter = Counter()
+    for gaps, screening, n in db.session.execute(query):
+        for key in profile.decode(gaps):
+            counts[key] += n
+        if spec.screening_required and screening != "cleared":
+            counts[("screening", State.ON_HOLD if screening == "hold" else State.MISSING)] += n
+    return counts
 
 
 def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures], attr: str) -> None:
@@ -323,6 +257,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     condition = _profile_filter(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition)
     figures = unit_figures(members, spec, as_of)
+    gaps_found = gap_counts(members, spec, as_of)
     unit_of, people = {}, {}
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
@@ -354,7 +289,6 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     by_nation: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
     expiring = {days: 0 for days in EXPIRY_WINDOWS}
-    gap_counts: Counter = Counter()
     for unit_id, figure in figures.items():
         node = units.get(unit_id)
         code = node.nation_code if node else "?"
@@ -364,11 +298,10 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
         total.ready += figure.ready
         for days in EXPIRY_WINDOWS:
             expiring[days] += figure.expiring.get(days, 0)
-        gap_counts.update(figure.gaps)
     nations = [(code, nation_names.get(code, code), by_nation.get(code, Tally()))
                for code in sorted({n.nation_code for n in units.values()} | set(by_nation))]
     keys = list(spec.required_modules) + ["exercise", "screening"]
-    ranked = sorted(gap_counts.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
+    ranked = sorted(gaps_found.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
                                                           item[0][1]))
     gaps = [(requirement_label(spec, key), State.LABELS[state], n) for (key, state), n in ranked[:8]]
     return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, gaps,

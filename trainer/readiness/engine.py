@@ -16,6 +16,7 @@ from sqlalchemy import Select, or_, select
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit, UnitAssignment
+from trainer.readiness import states
 from trainer.readiness.models import ExerciseCredit, ReadinessInterval
 from trainer.readiness.rules import (PersonReadiness, RequirementStatus, Span, State, exercise_status,
                                      module_status, screening_status)
@@ -125,21 +126,9 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
     return result
 
 
-def _exercise_since(as_of: dt.date, months: int) -> dt.date:
-    """The earliest end date whose window (end + months, clamped to the month's end) still reaches as_of."""
-    from trainer.readiness.rules import add_months
-
-    day = add_months(as_of, -months) - dt.timedelta(days=3)
-    while add_months(day, months) < as_of:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> tuple[int, int]:
-    """(people, ready) for a SELECT of person ids on `as_of`, in one aggregate query.
-
-    The same rule as evaluate() (a requirement counts when it is met, expiring or waived), without
-    building each person's requirement states: for totals (trend points) over a whole force."""
+    """(people, ready) for a SELECT of person ids on `as_of`, in one aggregate query over the readiness
+    stretches (states.py: the engine's rules, kept exact on every change)."""
     from sqlalchemy import case, func
 
     ready = ready_condition(profile, as_of)
@@ -150,45 +139,20 @@ def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> t
 
 
 def ready_condition(profile: ProfileSpec | str, as_of: dt.date):
-    """A SQL condition on Person: ready for `profile` on `as_of` (the engine's rule, as correlated subqueries)."""
-    from sqlalchemy import and_, distinct, exists, func, true
-
-    from trainer.enums import Rating
-
+    """A SQL condition on Person: ready for `profile` on `as_of` (among the people with a ready stretch covering
+    the date, screening included)."""
     spec = load_profile(profile) if isinstance(profile, str) else profile
-    conditions = []
-    modules = sorted(set(spec.required_modules))
-    if modules:
-        covered = (select(func.count(distinct(ReadinessInterval.requirement)))
-                   .where(ReadinessInterval.person_id == Person.id, ReadinessInterval.requirement.in_(modules),
-                          ReadinessInterval.start_on <= as_of, ReadinessInterval.end_on >= as_of)
-                   .scalar_subquery())
-        conditions.append(covered == len(modules))
-    if spec.has_exercise_requirement:
-        order = [r.value for r in Rating]
-        good = order[:order.index(spec.exercise_min_outcome) + 1] if spec.exercise_min_outcome in order else []
-        credit = exists().where(ExerciseCredit.person_id == Person.id,
-                                ExerciseCredit.exercise_type.in_(spec.exercise_types), ExerciseCredit.rating.in_(good),
-                                ExerciseCredit.ended_on <= as_of,
-                                ExerciseCredit.ended_on >= _exercise_since(as_of, spec.exercise_within_months))
-        waived = exists().where(ReadinessInterval.person_id == Person.id, ReadinessInterval.requirement == "exercise",
-                                ReadinessInterval.start_on <= as_of, ReadinessInterval.end_on >= as_of)
-        conditions.append(or_(credit, waived))
-    if spec.screening_required:
-        conditions.append(Person.screening == "cleared")
-    return and_(*conditions) if conditions else true()
+    query, c = states.ready_select(states.profile_of(spec), as_of, screening_required=spec.screening_required)
+    return Person.id.in_(query.with_only_columns(c.person_id))
 
 
 def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt.date, tuple[int, int]]:
     """(people, ready) on each of `days`, in one aggregate query.
 
     `spans` is a SELECT of (person_id, start_on, end_on): a person counts on a day when start_on <= day
-    and (end_on is NULL or end_on > day), as for unit assignments. The same rule as count_ready(), but
-    each person's intervals and credits are read once and judged against every date in the same pass
-    (one column per date), instead of a lookup per person and date."""
-    from sqlalchemy import Date, and_, case, false, func, literal, true
-
-    from trainer.enums import Rating
+    and (end_on is NULL or end_on > day), as for unit assignments. The people are read once (one column per
+    date), outer-joined with the ready stretches overlapping the dates (one column per date too)."""
+    from sqlalchemy import Date, and_, case, func, literal
 
     spec = load_profile(profile) if isinstance(profile, str) else profile
     days = sorted(set(days))
@@ -200,52 +164,18 @@ def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt
     members = (select(pid_col.label("pid"),
                       *[func.max(case((and_(start_col <= day, or_(end_col.is_(None), end_col > day)), 1), else_=0))
                         .label(f"in{k}") for k, day in enumerate(on)])
-               .group_by(pid_col).cte("members"))
-    ids = select(members.c.pid)
-    ri, ec = ReadinessInterval, ExerciseCredit
-    query = select(members).join(Person, Person.id == members.c.pid)
-    ready_on = [[] for _ in days]
-    modules = sorted(set(spec.required_modules))
-    wanted = modules + (["exercise"] if spec.has_exercise_requirement else [])
-    if wanted:
-        # Per person and requirement (in index order, no sort): covered on each date; then per person.
-        pr = (select(ri.person_id.label("pid"), ri.requirement.label("req"),
-                     *[func.max(case((and_(ri.start_on <= day, ri.end_on >= day), 1), else_=0)).label(f"v{k}")
-                       for k, day in enumerate(on)])
-              .where(ri.person_id.in_(ids), ri.requirement.in_(wanted))
-              .group_by(ri.person_id, ri.requirement).subquery("pr"))
-        is_module = pr.c.req.in_(modules) if modules else false()
-        cols = [pr.c.pid]
-        for k in range(len(days)):
-            cols.append(func.sum(case((is_module, pr.c[f"v{k}"]), else_=0)).label(f"n{k}"))
-            cols.append(func.max(case((pr.c.req == "exercise", pr.c[f"v{k}"]), else_=0)).label(f"w{k}"))
-        per = select(*cols).group_by(pr.c.pid).subquery("per")
-        query = query.outerjoin(per, per.c.pid == members.c.pid)
-        if modules:
-            for k in range(len(days)):
-                ready_on[k].append(func.coalesce(per.c[f"n{k}"], 0) == len(modules))
-    if spec.has_exercise_requirement:
-        order = [r.value for r in Rating]
-        good = order[:order.index(spec.exercise_min_outcome) + 1] if spec.exercise_min_outcome in order else []
-        cols = [ec.person_id.label("pid")]
-        for k, day in enumerate(days):
-            since = _exercise_since(day, spec.exercise_within_months)
-            cols.append(func.max(case((and_(ec.ended_on <= literal(day, Date), ec.ended_on >= literal(since, Date)), 1),
-                                      else_=0)).label(f"c{k}"))
-        credit = (select(*cols).where(ec.person_id.in_(ids), ec.exercise_type.in_(spec.exercise_types),
-                                      ec.rating.in_(good)).group_by(ec.person_id).subquery("credit"))
-        query = query.outerjoin(credit, credit.c.pid == members.c.pid)
-        for k in range(len(days)):
-            ready_on[k].append(or_(func.coalesce(credit.c[f"c{k}"], 0) == 1, func.coalesce(per.c[f"w{k}"], 0) == 1))
-    if spec.screening_required:
-        for k in range(len(days)):
-            ready_on[k].append(Person.screening == "cleared")
+               .group_by(pid_col).subquery("members"))
+    query, c = states.ready_select(states.profile_of(spec), days[0], days[-1],
+                                   screening_required=spec.screening_required)
+    ready = (query.with_only_columns(
+        c.person_id.label("pid"),
+        *[func.max(case((and_(c.start_on <= day, c.end_on >= day), 1), else_=0)).label(f"r{k}") for k, day in enumerate(on)])
+        .group_by(c.person_id).subquery("ready"))
     totals = []
     for k in range(len(days)):
-        ready = and_(*ready_on[k]) if ready_on[k] else true()
         totals.append(func.coalesce(func.sum(members.c[f"in{k}"]), 0))
-        totals.append(func.coalesce(func.sum(case((and_(members.c[f"in{k}"] == 1, ready), 1), else_=0)), 0))
-    row = db.session.execute(query.with_only_columns(*totals)).one()
+        totals.append(func.coalesce(func.sum(case((and_(members.c[f"in{k}"] == 1, ready.c[f"r{k}"] == 1), 1), else_=0)), 0))
+    row = db.session.execute(select(*totals).select_from(members).outerjoin(ready, ready.c.pid == members.c.pid)).one()
     return {day: (int(row[2 * k]), int(row[2 * k + 1])) for k, day in enumerate(days)}
 
 

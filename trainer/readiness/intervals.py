@@ -1,6 +1,7 @@
 """Keeps `readiness_intervals` exact: per person and requirement, the stretches of dates covered by a
-completion or a waiver. Rebuilt for the people concerned on every change to their completions or
-waivers (and for everyone when a new major version of a module is imported)."""
+completion or a waiver. Rebuilt for the people concerned on every change to their completions,
+waivers or exercise credits (and for everyone when a new major version of a module is imported),
+together with their readiness stretches per profile (states.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select
 
 from trainer.extensions import db
+from trainer.readiness import states
 from trainer.readiness.models import ReadinessInterval, Waiver
 
 ONE_DAY = dt.timedelta(days=1)
@@ -86,6 +88,7 @@ def refresh_people(person_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     cutoffs = _retrain_cutoffs()
+    profiles = states.load_profiles(db.session)
     written = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -100,6 +103,7 @@ def refresh_people(person_ids: Iterable[int]) -> int:
         db.session.execute(delete(ReadinessInterval).where(ReadinessInterval.person_id.in_(chunk)))
         if rows:
             db.session.execute(insert(ReadinessInterval), rows)
+        states.refresh_people(db.session, chunk, rows, profiles)
         written += len(rows)
     return written
 
@@ -118,4 +122,5 @@ def rebuild_all() -> int:
     db.session.execute(delete(ReadinessInterval))
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(ReadinessInterval), rows[start:start + 5000])
+    states.rebuild_all(db.session, rows)
     return len(rows)

@@ -38,6 +38,33 @@ class ReadinessInterval(db.Model):
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class ReadinessState(db.Model):
+    """A stretch of dates (inclusive) over which one person's readiness for one profile stays the same, screening
+    apart (screening is read live from the person): ready or not, the last day the evidence holds, and what is
+    missing. Kept exact with the validity intervals (see states.py), so that the figures of a whole force on
+    any date are one indexed lookup per person. Stretches in the state "nothing recorded" are not stored.
+    """
+
+    __tablename__ = "readiness_states"
+    __table_args__ = (
+        # A person's stretch covering a date: the first ending on or after it.
+        Index("ix_readiness_states_lookup", "profile_code", "person_id", "end_on"),
+        # The ready stretches of a profile on a date (few beside the rest): counts of whole forces.
+        Index("ix_readiness_states_ready", "profile_code", "ready", "end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    profile_code: Mapped[str] = mapped_column(String(40))
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    end_on: Mapped[dt.date] = mapped_column(Date)
+    ready: Mapped[bool] = mapped_column()
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)  # when ready: the earliest end of the evidence
+    # One letter per requirement in the profile's order (modules, then exercise): "." met or waived, "m" missing,
+    # "x" expired, "s" superseded by a new major version (states.LETTERS).
+    gaps: Mapped[str] = mapped_column(String(200), default="")
+
+
 class ExerciseCredit(db.Model):
     """An adjudicated P or S in an exercise, credited to a player (or each confirmed player of a unit)."""
 

@@ -77,11 +77,34 @@ class PersonReadiness:
         return min(ends) if ends else None
 
 
+def module_state(spans, as_of: dt.date):
+    """(state, span) of one module requirement on `as_of`: the covering completion (MET), else the covering
+    waiver (WAIVED), else the last lapsed completion (SUPERSEDED or EXPIRED), else (MISSING, None).
+    The core of module_status, without the wording; `spans` need only start_on, end_on, basis and cut."""
+    completion = waiver = last = None
+    for s in spans:
+        if s.start_on <= as_of <= s.end_on:
+            if s.basis == "completion":
+                if completion is None or s.end_on > completion.end_on:
+                    completion = s
+            elif waiver is None or s.end_on > waiver.end_on:
+                waiver = s
+        elif s.basis == "completion" and s.end_on < as_of and (last is None or s.end_on > last.end_on):
+            last = s
+    if completion is not None:
+        return State.MET, completion
+    if waiver is not None:
+        return State.WAIVED, waiver
+    if last is not None:
+        return (State.SUPERSEDED if last.cut == "superseded" else State.EXPIRED), last
+    return State.MISSING, None
+
+
 def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warning_days: int) -> RequirementStatus:
     """State of one module requirement on `as_of` from that person's spans for the module."""
-    covering = [s for s in spans if s.start_on <= as_of <= s.end_on]
-    waiver = max((s for s in covering if s.basis == "waiver"), key=lambda s: s.end_on, default=None)
-    completion = max((s for s in covering if s.basis == "completion"), key=lambda s: s.end_on, default=None)
+    state, span = module_state(spans, as_of)
+    completion = span if state == State.MET else None
+    waiver = span if state == State.WAIVED else None
     if completion is not None:
         evidence = _evidence(code, completion)
         days_left = (completion.end_on - as_of).days
@@ -98,10 +121,9 @@ def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warn
         return RequirementStatus("module", code, State.WAIVED,
                                  f"{title}: waived until {waiver.end_on:%d %b %Y}.", waiver.end_on,
                                  {"waiver_id": waiver.source_id, "expires_on": waiver.end_on.isoformat()})
-    past = [s for s in spans if s.basis == "completion" and s.end_on < as_of]
-    if past:
-        last = max(past, key=lambda s: s.end_on)
-        if last.cut == "superseded":
+    if state in (State.SUPERSEDED, State.EXPIRED):
+        last = span
+        if state == State.SUPERSEDED:
             return RequirementStatus("module", code, State.SUPERSEDED,
                                      f"{title}: the completion of version {last.module_version} no longer counts since "
                                      f"{last.end_on + dt.timedelta(days=1):%d %b %Y}; a new major version must be completed.",
@@ -153,19 +175,19 @@ def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], wi
     eligible = [c for c in credits if c["exercise_type"] in types
                 and order.index(c["rating"]) <= order.index(min_outcome) and c["ended_on"] <= as_of]
     type_words = ", ".join(t.replace("_", "-") for t in types)
-    current = [c for c in eligible if add_months(c["ended_on"], within_months) >= as_of]
-    if current:
-        best = max(current, key=lambda c: c["ended_on"])
-        until = add_months(best["ended_on"], within_months)
+    state, best, until = exercise_state([c["ended_on"] for c in eligible], as_of, within_months=within_months,
+                                        waiver_until=waiver["expires_on"] if waiver is not None else None)
+    if state == State.MET:
+        best = next(c for c in eligible if c["ended_on"] == best)
         evidence = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in best.items()}
         text = f"Exercise {best['exercise_code']} ({best['exercise_type'].replace('_', '-')}) rated {best['rating']} on {best['ended_on']:%d %b %Y}; counts until {until:%d %b %Y}."
         if (until - as_of).days < warning_days:
             return RequirementStatus("exercise", "exercise", State.EXPIRING, text + f" Expires in {(until - as_of).days} days.", until, evidence)
         return RequirementStatus("exercise", "exercise", State.MET, text, until, evidence)
-    if waiver is not None:
+    if state == State.WAIVED:
         return RequirementStatus("exercise", "exercise", State.WAIVED, f"Exercise requirement waived until {waiver['expires_on']:%d %b %Y}.",
                                  waiver["expires_on"], {"waiver_id": waiver["id"]})
-    if eligible:
+    if state == State.EXPIRED:
         last = max(eligible, key=lambda c: c["ended_on"])
         return RequirementStatus("exercise", "exercise", State.EXPIRED,
                                  f"Last qualifying exercise {last['exercise_code']} ended {last['ended_on']:%d %b %Y}, more than "
@@ -173,3 +195,22 @@ def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], wi
     ended = f"; its waiver ended on {waiver_ended_on:%d %b %Y}" if waiver_ended_on else ""
     return RequirementStatus("exercise", "exercise", State.MISSING,
                              f"No {type_words} exercise with an adjudicated {min_outcome} or better in the {within_months} months before {as_of:%d %b %Y}{ended}.")
+
+
+def exercise_state(ended: list[dt.date], as_of: dt.date, *, within_months: int, waiver_until: dt.date | None):
+    """(state, end date of the best current exercise, valid until) of the exercise requirement on `as_of`.
+
+    `ended` are the end dates of the person's qualifying exercises (right type, rated well enough); one
+    counts from its end date for `within_months` calendar months. Else a waiver covering `as_of` (WAIVED, its
+    expiry), else EXPIRED when a qualifying exercise ended earlier, else MISSING. The core of exercise_status."""
+    best = None
+    for day in ended:
+        if day <= as_of and add_months(day, within_months) >= as_of and (best is None or day > best):
+            best = day
+    if best is not None:
+        return State.MET, best, add_months(best, within_months)
+    if waiver_until is not None:
+        return State.WAIVED, None, waiver_until
+    if any(day <= as_of for day in ended):
+        return State.EXPIRED, None, None
+    return State.MISSING, None, None

@@ -28,7 +28,7 @@ def _collect(session, flush_context):
     except ImportError:
         Module = ReadinessProfile = None
     pending = session.info.setdefault(_PENDING_KEY, set())
-    for obj in list(session.new) + list(session.dirty):
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, (Waiver, ExerciseCredit)) or (Completion is not None and isinstance(obj, Completion)):
             pending.add(obj.person_id)
         elif Module is not None and isinstance(obj, Module) and obj in session.new:

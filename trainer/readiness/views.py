@@ -31,6 +31,17 @@ def needs_profiles(view):
     return wrapper
 
 
+@bp.app_template_global("level_badge_html")
+def level_badge_html(tally) -> Markup:
+    """A tally's level with its symbol, percentage and words (never by colour alone). Rendered in Python: a
+    dashboard draws it for every unit of a mission, several hundred times per page."""
+    level = getattr(tally, "level", None) if tally is not None else None
+    if level is None:
+        return Markup('<span class="level level-none">– no personnel</span>')
+    return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {:.0f}% · {}</span>').format(
+        level.value, level.symbol, tally.percent, level.label)
+
+
 def _filters():
     today = dt.date.today()
     profile_code = aggregate.default_profile_code(request.args.get("profile") or None, current_user)

@@ -116,6 +116,12 @@ def _profile_filter(profile_code: str):
     return or_(unit_level, person_level)
 
 
+def _in_subtree(unit: Unit):
+    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are found first (a prefix match over
+    the units), so the assignments are then read through their unit index rather than all scanned."""
+    return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery())
+
+
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
                    roles=VIEW_ROLES, profile_condition=False):
     """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree) on `as_of`."""
@@ -125,7 +131,7 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
                     or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of),
                     scoping.scope_condition(actor, "unit", roles)))
     if unit is not None:
-        query = query.where(Unit.path.startswith(unit.path))
+        query = query.where(_in_subtree(unit))
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query
@@ -138,7 +144,7 @@ def member_spans(actor, *, unit: Unit | None = None, roles=VIEW_ROLES, profile_c
              .join(Unit, Unit.id == UnitAssignment.unit_id)
              .where(scoping.scope_condition(actor, "unit", roles)))
     if unit is not None:
-        query = query.where(Unit.path.startswith(unit.path))
+        query = query.where(_in_subtree(unit))
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bench.util import flask_cli
 
-COUNTED = ("nations", "units", "people", "users", "modules", "completions", "readiness_intervals", "exercises",
-           "exercise_participants", "observations", "ratings", "adjudications", "exercise_credits",
+COUNTED = ("nations", "units", "people", "users", "modules", "completions", "readiness_intervals", "readiness_states",
+           "exercises", "exercise_participants", "observations", "ratings", "adjudications", "exercise_credits",
            "certificates", "waivers", "audit_events")
 
 

@@ -3,6 +3,8 @@ Flask hello-world served the same way in the same run. The load generator is bou
 of threads, a fixed duration, loopback only, each client signed in once and reusing its cookie."""
 from __future__ import annotations
 
+import datetime as dt
+
 import http.client
 import socket
 import sqlite3
@@ -147,7 +149,7 @@ def run_load(instance: Path, quick: bool) -> dict:
     if ids["exercise"]:
         pages.append(("exercise", f"/exercises/{ids['exercise']}", True))
     pages += [("unit_readiness", f"/readiness/units/{ids['unit']}?profile={PROFILE}", True),
-              ("dashboard", f"/readiness/?profile={PROFILE}", True)]
+              ("dashboard", f"/readiness/?profile={PROFILE}&forecast={dt.date.today() + dt.timedelta(days=90)}", True)]
     app = Server("wsgi:app", instance)
     try:
         app.wait("/login")

@@ -65,7 +65,8 @@ def run_pages(instance: Path, quick: bool, *, with_dashboard_reference: bool = T
         engine = db.engine
         client = signed_in_client(app, "commander")
         today = dt.date.today()
-        url = f"/readiness/?profile={PROFILE}"
+        # The whole page: figures as of today, the six-month trend, 30/60/90-day counts and a 90-day forecast.
+        url = f"/readiness/?profile={PROFILE}&forecast={today + dt.timedelta(days=90)}"
         # Section 1: the page, then the reference query on the same database, each median of `repeats`.
         out["dashboard"] = _repeat(client, url, engine, repeats)
         if with_dashboard_reference:

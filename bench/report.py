@@ -140,20 +140,17 @@ def _markdown_table(rows_: list[dict]) -> str:
 
 # Causes found with cProfile on this data set (see the commit history for the fixes already made).
 FINDINGS = """
-- **Commander dashboard, unit drill-down (readiness).** `readiness.index` runs the full per-person
-  engine seven times: once as of the day and once for each of the six month-ends of the trend
-  (`aggregate.trend` calls `engine.evaluate`). Each evaluation builds, for every one of the ~9,300
-  people, a `RequirementStatus` per requirement with its reason text (about 75,000 `module_status`
-  calls and date formats per evaluation); cProfile puts over 90 % of the page in
-  `engine.evaluate` and `rules.module_status`, under 10 % in SQL. Fix, in the readiness domain:
-  (1) trend points need totals only: one aggregate query per point (`engine.count_ready`: a person
-  is ready when the count of required modules with an interval covering the day equals the number
-  required, an eligible credit or an exercise waiver exists, and screening is cleared) — checked
-  against the engine on both databases, about 35 times faster per point; (2) the dashboard's
-  per-unit tallies, 30/60/90-day counts and top gaps as GROUP BY queries over the same intervals
-  (the shape of `bench/reference.py`), keeping per-person evaluation for the drill-down lists; or
-  a per-person, per-profile table of "ready from / until" spans maintained by the listeners that
-  already keep `readiness_intervals` exact, which makes every as-of figure a range count.
+- **Commander dashboard, unit drill-down (readiness).** First the per-person engine ran for everyone
+  seven times a page (the day and six trend points); then set-based GROUP BY queries over the validity
+  intervals, which still read all ~144,000 intervals twice a page (~0.3 s each). Now a person's
+  readiness for a profile is stored as stretches of dates over which it stays the same
+  (`readiness_states`, computed with the engine's own rules and rebuilt with the intervals on every
+  change to completions, waivers, exercise credits, module versions or the profile). A whole force's
+  ready count on any date is then a scan of the few ready stretches (their own index), totals come from
+  the assignments alone, and the most common gaps need one index seek per person. The unit drill-down
+  also stopped scanning every assignment: `LIKE` with a computed pattern cannot use an index in
+  SQLite, so the subtree's unit ids are found first. The mission tree renders its 300 rows without a
+  macro call and `url_for` per row.
 - **Readiness report PDF (readiness).** The "Personnel not ready" section is one ReportLab `Table`
   of ~9,000 rows of Paragraphs. Platypus splits a long table page by page and re-measures the
   remainder at every split, so the cost grows with the square of the rows. Fix: emit it as tables
@@ -204,9 +201,9 @@ fresh temporary instance folder (seconds: {build.get('seconds')}). Rows:
 
 ## What each figure measures
 
-1. **Commander dashboard** (`/readiness/?profile=UN-PDT-MIL`, signed in as the mission commander):
-   server time of the whole page through the Flask test client in one process (trend, forecast
-   and 30/60/90-day counts included), median of 20 after a warm-up. The reference is one
+1. **Commander dashboard** (`/readiness/?profile=UN-PDT-MIL&forecast=` today + 90 days, signed in as the
+   mission commander): server time of the whole page through the Flask test client in one process
+   (trend, forecast and 30/60/90-day counts included), median of 20 after a warm-up. The reference is one
    hand-written SQL query (`bench/reference.py`) computing the same per-unit totals and percentages
    (with the roll-up to parent units) from the same tables on the same database, median of 20; the
    bench checks that both give the same figures for every unit before comparing times.

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,6 +26,17 @@ from trainer.org.models import Person, Unit
 
 CONFIRMED = ParticipantStatus.CONFIRMED.value
 NOT_COUNTED = (ExerciseStatus.CANCELLED.value,)
+
+# Aliases are built once: building one copies every column of its table, foreign keys included,
+# which took longer than running the queries that use it.
+_OtherParticipant = aliased(Participant)
+_OtherExercise = aliased(Exercise)
+_OtherExerciseUnit = aliased(ExerciseUnit)
+_ThisUnit = aliased(Unit)
+_OtherUnit = aliased(Unit)
+_Evaluator = aliased(Participant)
+_TargetParticipant = aliased(Participant)
+_TargetUnit = aliased(Unit)
 
 
 @dataclass
@@ -92,8 +104,7 @@ def _visible_ids(actor, ids: set[int]) -> set[int]:
 
 def _person_bookings(ex: Exercise, person_ids=None):
     """(participant id, person id, other exercise id, code, title, status of the person there)."""
-    other_p = aliased(Participant)
-    other = aliased(Exercise)
+    other_p, other = _OtherParticipant, _OtherExercise
     query = (select(Participant.id, Participant.person_id, other.id, other.code, other.title, other_p.status)
              .join(other_p, other_p.person_id == Participant.person_id)
              .join(other, other.id == other_p.exercise_id)
@@ -107,8 +118,7 @@ def _person_bookings(ex: Exercise, person_ids=None):
 
 def blocking_bookings(actor, ex: Exercise, person_id: int) -> list[str]:
     """Where the person is already confirmed in an overlapping exercise, in words."""
-    other_p = aliased(Participant)
-    other = aliased(Exercise)
+    other_p, other = _OtherParticipant, _OtherExercise
     rows = db.session.execute(
         select(other.id, other.code, other.title).join(other_p, other_p.exercise_id == other.id)
         .where(other_p.person_id == person_id, other_p.status == CONFIRMED, *_overlapping(other, ex))).all()
@@ -117,8 +127,7 @@ def blocking_bookings(actor, ex: Exercise, person_id: int) -> list[str]:
 
 
 def blocking_conflicts_count(ex: Exercise) -> int:
-    other_p = aliased(Participant)
-    other = aliased(Exercise)
+    other_p, other = _OtherParticipant, _OtherExercise
     return len(db.session.execute(
         select(Participant.id).join(other_p, other_p.person_id == Participant.person_id)
         .join(other, other.id == other_p.exercise_id)
@@ -128,6 +137,12 @@ def blocking_conflicts_count(ex: Exercise) -> int:
 
 def _completions_table():
     return db.metadata.tables.get("completions")
+
+
+@functools.cache
+def _newer_of(table):
+    """The alias that looks for a completion superseding another (built once, like the aliases above)."""
+    return table.alias("newer")
 
 
 def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
@@ -148,8 +163,7 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
             f"Also {status} in overlapping {where}" + (" — confirmation blocked" if booking.blocking else ""))
 
     # 2. Units (or their parent/sub-units) committed to overlapping exercises.
-    this_unit, other_unit = aliased(Unit), aliased(Unit)
-    other_eu, other = aliased(ExerciseUnit), aliased(Exercise)
+    this_unit, other_unit, other_eu, other = _ThisUnit, _OtherUnit, _OtherExerciseUnit, _OtherExercise
     overlaps = db.session.execute(
         select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
         .select_from(ExerciseUnit)
@@ -174,7 +188,7 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
             report.prerequisites_unchecked = True
         else:
             start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
-            newer = table.alias("newer")
+            newer = _newer_of(table)
             player_people = select(Participant.person_id).where(
                 Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
                 Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
@@ -193,8 +207,7 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
                     report.by_participant[pid].append("Missing prerequisite " + ", ".join(lacking))
 
     # 4. Evaluators of the same nation as those they evaluate.
-    target_p, target_u = aliased(Participant), aliased(Unit)
-    evaluator = aliased(Participant)
+    target_p, target_u, evaluator = _TargetParticipant, _TargetUnit, _Evaluator
     same = db.session.execute(
         select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
         .select_from(EvaluatorAssignment)

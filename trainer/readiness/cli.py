@@ -32,12 +32,17 @@ def remind_command(day: str | None):
 
 @readiness.command("rebuild")
 def rebuild_command():
-    """Rebuild every person's validity intervals from completions and waivers (after bulk loads)."""
+    """Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise
+    credits (after bulk loads)."""
+    from sqlalchemy import func, select
+
     from trainer.readiness import intervals
+    from trainer.readiness.models import ReadinessState
 
     written = intervals.rebuild_all()
     db.session.commit()
-    click.echo(f"Rebuilt {written} validity intervals.")
+    stretches = db.session.scalar(select(func.count()).select_from(ReadinessState))
+    click.echo(f"Rebuilt {written} validity intervals and {stretches} readiness stretches.")
 
 
 def register(app) -> None:

@@ -91,10 +91,9 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
                        ReadinessInterval.end_on, ReadinessInterval.basis, ReadinessInterval.source_id,
                        ReadinessInterval.cut, ReadinessInterval.module_version, ReadinessInterval.completed_on,
                        ReadinessInterval.valid_until)
-                .where(person_filter_col(ReadinessInterval.person_id), ReadinessInterval.requirement.in_(wanted))):
-            spans[(row.person_id, row.requirement)].append(Span(
-                row.start_on, row.end_on, row.basis, row.source_id, row.cut, row.module_version,
-                row.completed_on, row.valid_until))
+                .where(person_filter_col(ReadinessInterval.person_id), ReadinessInterval.requirement.in_(wanted))
+        ).tuples():
+            spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
 
     credits: dict[int, list[dict]] = defaultdict(list)
     if spec.has_exercise_requirement:

@@ -72,6 +72,13 @@ class SameNationEvaluator:
     target: str
 
 
+@dataclass(frozen=True)
+class ConflictCounts:
+    """How many conflicts an exercise has, and how many of them block confirmation."""
+    total: int
+    blocking: int
+
+
 @dataclass
 class ConflictReport:
     double_bookings: list[DoubleBooking] = field(default_factory=list)
@@ -145,11 +152,73 @@ def _newer_of(table):
     return table.alias("newer")
 
 
+def _unit_overlaps(ex: Exercise):
+    """(unit code, its nation, the other unit's code, other exercise id, code, title) for units (or their
+    parent/sub-units) committed to overlapping exercises."""
+    this_unit, other_unit, other_eu, other = _ThisUnit, _OtherUnit, _OtherExerciseUnit, _OtherExercise
+    return db.session.execute(
+        select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
+        .select_from(ExerciseUnit)
+        .join(this_unit, this_unit.id == ExerciseUnit.unit_id)
+        .join(other, other.id != ex.id)
+        .join(other_eu, other_eu.exercise_id == other.id)
+        .join(other_unit, other_unit.id == other_eu.unit_id)
+        .where(ExerciseUnit.exercise_id == ex.id, *_overlapping(other, ex),
+               or_(this_unit.path.startswith(other_unit.path), other_unit.path.startswith(this_unit.path)))
+        .order_by(this_unit.code, other.start_at)).all()
+
+
+def _prerequisite_gaps(ex: Exercise, player_people: dict[int, int]) -> dict[int, list[str]] | None:
+    """For the players given (participant id -> person id), the prerequisite modules each lacks: valid on
+    the exercise's first local day and not superseded. Players lacking nothing are left out; None when
+    learning records are not available."""
+    codes = ex.prerequisite_codes
+    if not codes or not player_people:
+        return {}
+    table = _completions_table()
+    if table is None:
+        return None
+    start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
+    newer = _newer_of(table)
+    players = select(Participant.person_id).where(
+        Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
+        Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+    held = db.session.execute(
+        select(table.c.person_id, table.c.module_code).where(
+            table.c.person_id.in_(players), table.c.module_code.in_(codes),
+            or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
+            ~exists().where(newer.c.supersedes_id == table.c.id)).distinct()).all()
+    has = defaultdict(set)
+    for person_id, module_code in held:
+        has[person_id].add(module_code)
+    gaps = {}
+    for participant_id, person_id in player_people.items():
+        lacking = [c for c in codes if c not in has[person_id]]
+        if lacking:
+            gaps[participant_id] = lacking
+    return gaps
+
+
+def _same_nation_evaluations(ex: Exercise):
+    """(evaluator id, objective number, target participant id, target unit code, its nation) where an
+    active evaluator evaluates a player or unit of their own nation."""
+    target_p, target_u, evaluator = _TargetParticipant, _TargetUnit, _Evaluator
+    return db.session.execute(
+        select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
+        .select_from(EvaluatorAssignment)
+        .join(evaluator, evaluator.id == EvaluatorAssignment.participant_id)
+        .join(Objective, Objective.id == EvaluatorAssignment.objective_id)
+        .outerjoin(target_p, target_p.id == EvaluatorAssignment.target_participant_id)
+        .outerjoin(target_u, target_u.id == EvaluatorAssignment.target_unit_id)
+        .where(evaluator.exercise_id == ex.id, evaluator.status.in_(ACTIVE_PARTICIPANT_STATUSES),
+               or_(target_p.nation_code == evaluator.nation_code, target_u.nation_code == evaluator.nation_code))
+        .order_by(Objective.number)).all()
+
+
 def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
     report = ConflictReport()
     participants = {p.id: p for p in db.session.scalars(
         select(Participant).where(Participant.exercise_id == ex.id))}
-    active = {pid: p for pid, p in participants.items() if p.status in ACTIVE_PARTICIPANT_STATUSES}
 
     # 1. People booked in overlapping exercises.
     bookings = _person_bookings(ex)
@@ -163,62 +232,25 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
             f"Also {status} in overlapping {where}" + (" — confirmation blocked" if booking.blocking else ""))
 
     # 2. Units (or their parent/sub-units) committed to overlapping exercises.
-    this_unit, other_unit, other_eu, other = _ThisUnit, _OtherUnit, _OtherExerciseUnit, _OtherExercise
-    overlaps = db.session.execute(
-        select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
-        .select_from(ExerciseUnit)
-        .join(this_unit, this_unit.id == ExerciseUnit.unit_id)
-        .join(other, other.id != ex.id)
-        .join(other_eu, other_eu.exercise_id == other.id)
-        .join(other_unit, other_unit.id == other_eu.unit_id)
-        .where(ExerciseUnit.exercise_id == ex.id, *_overlapping(other, ex),
-               or_(this_unit.path.startswith(other_unit.path), other_unit.path.startswith(this_unit.path)))
-        .order_by(this_unit.code, other.start_at)).all()
+    overlaps = _unit_overlaps(ex)
     visible_units = _visible_ids(actor, {r[3] for r in overlaps})
     for code, nation, other_code_unit, other_id, other_code, other_title in overlaps:
         report.unit_overlaps.append(UnitOverlap(code, nation, other_code_unit, other_code, other_title,
                                                 other_id in visible_units))
 
-    # 3. Players missing prerequisite modules (valid on the exercise's first local day, not superseded).
-    codes = ex.prerequisite_codes
-    players = {pid: p for pid, p in active.items() if p.role == ParticipantRole.PLAYER.value}
-    if codes and players:
-        table = _completions_table()
-        if table is None:
-            report.prerequisites_unchecked = True
-        else:
-            start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
-            newer = _newer_of(table)
-            player_people = select(Participant.person_id).where(
-                Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
-                Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
-            held = db.session.execute(
-                select(table.c.person_id, table.c.module_code).where(
-                    table.c.person_id.in_(player_people), table.c.module_code.in_(codes),
-                    or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
-                    ~exists().where(newer.c.supersedes_id == table.c.id)).distinct()).all()
-            has = defaultdict(set)
-            for person_id, module_code in held:
-                has[person_id].add(module_code)
-            for pid, p in players.items():
-                lacking = [c for c in codes if c not in has[p.person_id]]
-                if lacking:
-                    report.missing_prerequisites.append(MissingPrerequisites(p, lacking))
-                    report.by_participant[pid].append("Missing prerequisite " + ", ".join(lacking))
+    # 3. Players missing prerequisite modules.
+    gaps = _prerequisite_gaps(ex, {pid: p.person_id for pid, p in participants.items()
+                                   if p.role == ParticipantRole.PLAYER.value
+                                   and p.status in ACTIVE_PARTICIPANT_STATUSES})
+    if gaps is None:
+        report.prerequisites_unchecked = True
+    else:
+        for pid, lacking in gaps.items():
+            report.missing_prerequisites.append(MissingPrerequisites(participants[pid], lacking))
+            report.by_participant[pid].append("Missing prerequisite " + ", ".join(lacking))
 
     # 4. Evaluators of the same nation as those they evaluate.
-    target_p, target_u, evaluator = _TargetParticipant, _TargetUnit, _Evaluator
-    same = db.session.execute(
-        select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
-        .select_from(EvaluatorAssignment)
-        .join(evaluator, evaluator.id == EvaluatorAssignment.participant_id)
-        .join(Objective, Objective.id == EvaluatorAssignment.objective_id)
-        .outerjoin(target_p, target_p.id == EvaluatorAssignment.target_participant_id)
-        .outerjoin(target_u, target_u.id == EvaluatorAssignment.target_unit_id)
-        .where(evaluator.exercise_id == ex.id, evaluator.status.in_(ACTIVE_PARTICIPANT_STATUSES),
-               or_(target_p.nation_code == evaluator.nation_code, target_u.nation_code == evaluator.nation_code))
-        .order_by(Objective.number)).all()
-    for evaluator_id, number, target_id, unit_code, unit_nation in same:
+    for evaluator_id, number, target_id, unit_code, unit_nation in _same_nation_evaluations(ex):
         ev = participants[evaluator_id]
         if target_id is not None:
             t = participants[target_id]
@@ -228,3 +260,17 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
         report.same_nation_evaluators.append(SameNationEvaluator(ev, number, target))
         report.by_participant[evaluator_id].append(f"Evaluates own nation ({target}) on objective {number}")
     return report
+
+
+def count_conflicts(ex: Exercise) -> ConflictCounts:
+    """The totals of `exercise_conflicts`, from the same queries but without loading the participants
+    and their people, which only the full list names."""
+    bookings = _person_bookings(ex)
+    players = {}
+    if ex.prerequisite_codes:
+        players = dict(db.session.execute(select(Participant.id, Participant.person_id).where(
+            Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
+            Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES)).order_by(Participant.id)).all())
+    gaps = _prerequisite_gaps(ex, players) or {}
+    total = len(bookings) + len(_unit_overlaps(ex)) + len(gaps) + len(_same_nation_evaluations(ex))
+    return ConflictCounts(total=total, blocking=sum(1 for row in bookings if row[5] == CONFIRMED))

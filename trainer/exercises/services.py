@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from trainer.audit.services import record_event
@@ -521,6 +521,14 @@ def withdraw_participant(actor, ex: Exercise, participant_id) -> Participant:
     return participant
 
 
+RECORD_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
+
+
+def _own_nations(actor, ex: Exercise) -> set[str]:
+    """Nations whose nominations the actor sees even before they are confirmed."""
+    return access.nation_codes_of(actor, Role.TRAINING_OFFICER, Role.COMMANDER) | set(access.nominating_nations(actor, ex))
+
+
 def visible_participants(actor, ex: Exercise) -> list[tuple[Participant, bool]]:
     """Participants the actor may see, each with whether the actor may see the personnel record.
 
@@ -532,15 +540,29 @@ def visible_participants(actor, ex: Exercise) -> list[tuple[Participant, bool]]:
     if not rows:
         return []
     record_ids = set(db.session.scalars(select(Person.id).where(
-        Person.id.in_([p.person_id for p in rows]),
-        scoping.scope_condition(actor, "person", (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)))))
+        Person.id.in_([p.person_id for p in rows]), scoping.scope_condition(actor, "person", RECORD_ROLES))))
     planner = access.is_planner(actor, ex)
-    own_nations = access.nation_codes_of(actor, Role.TRAINING_OFFICER, Role.COMMANDER) | set(access.nominating_nations(actor, ex))
+    own_nations = _own_nations(actor, ex)
     out = []
     for p in rows:
         if planner or p.status == ParticipantStatus.CONFIRMED.value or p.nation_code in own_nations or p.person_id in record_ids:
             out.append((p, p.person_id in record_ids))
     return out
+
+
+def count_visible_participants(actor, ex: Exercise) -> dict[str, int]:
+    """How many of the participants `visible_participants` lists are in each status, counted in SQL
+    rather than by loading every participant and their person."""
+    query = (select(Participant.status, func.count()).where(Participant.exercise_id == ex.id)
+             .group_by(Participant.status))
+    if not access.is_planner(actor, ex):
+        has_record = exists().where(Person.id == Participant.person_id,
+                                    scoping.scope_condition(actor, "person", RECORD_ROLES))
+        query = query.where(or_(Participant.status == ParticipantStatus.CONFIRMED.value,
+                                Participant.nation_code.in_(sorted(_own_nations(actor, ex))), has_record))
+    counts = {status.value: 0 for status in ParticipantStatus}
+    counts.update(db.session.execute(query).all())
+    return counts
 
 
 # --- evaluator assignments ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from trainer.exercises.calendar import build_ics, month_bounds, month_grid
 from trainer.exercises.forms import (
     AssignmentForm, ExerciseForm, ImportForm, InjectForm, MilestonesForm, NominateForm, ObjectiveForm,
 )
-from trainer.exercises.models import ExerciseStatus, MilestoneKind, ParticipantRole, ParticipantStatus
+from trainer.exercises.models import ExerciseStatus, MilestoneKind, ParticipantRole
 from trainer.exercises.timeutil import format_local_input, offset_label, utc_to_local
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
@@ -162,12 +162,10 @@ def new():
 def show(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     kinds = access.actor_kinds(current_user, ex)
-    report = conflict_service.exercise_conflicts(current_user, ex)
-    counts = {s.value: 0 for s in ParticipantStatus}
-    for p, _ in services.visible_participants(current_user, ex):
-        counts[p.status] += 1
+    report = conflict_service.count_conflicts(ex)
     return _page(ex, "exercises/show.html", transitions=workflow.available(ex.status, kinds), report=report,
-                 counts=counts, mine=access.own_participation(current_user, ex))
+                 counts=services.count_visible_participants(current_user, ex),
+                 mine=access.own_participation(current_user, ex))
 
 
 @bp.route("/<int:exercise_id>/edit", methods=["GET", "POST"])

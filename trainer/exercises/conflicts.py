@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from trainer.auth import scoping
@@ -168,32 +168,32 @@ def _unit_overlaps(ex: Exercise):
         .order_by(this_unit.code, other.start_at)).all()
 
 
-def _prerequisite_gaps(ex: Exercise, player_people: dict[int, int]) -> dict[int, list[str]] | None:
-    """For the players given (participant id -> person id), the prerequisite modules each lacks: valid on
-    the exercise's first local day and not superseded. Players lacking nothing are left out; None when
-    learning records are not available."""
+def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
+    """The prerequisite modules each active player lacks (participant id -> codes, in participant order):
+    a module counts when valid on the exercise's first local day and not superseded. Players lacking
+    nothing are left out; None when learning records are not available."""
     codes = ex.prerequisite_codes
-    if not codes or not player_people:
+    if not codes:
         return {}
     table = _completions_table()
     if table is None:
         return None
     start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
     newer = _newer_of(table)
-    players = select(Participant.person_id).where(
-        Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
-        Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
-    held = db.session.execute(
-        select(table.c.person_id, table.c.module_code).where(
-            table.c.person_id.in_(players), table.c.module_code.in_(codes),
-            or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
-            ~exists().where(newer.c.supersedes_id == table.c.id)).distinct()).all()
-    has = defaultdict(set)
-    for person_id, module_code in held:
-        has[person_id].add(module_code)
+    rows = db.session.execute(
+        select(Participant.id, table.c.module_code).select_from(Participant)
+        .outerjoin(table, and_(table.c.person_id == Participant.person_id, table.c.module_code.in_(codes),
+                               or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
+                               ~exists().where(newer.c.supersedes_id == table.c.id)))
+        .where(Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
+               Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+        .order_by(Participant.id)).all()
+    held: dict[int, set[str]] = {}
+    for participant_id, module_code in rows:  # a player holding none of the modules comes once, with None
+        held.setdefault(participant_id, set()).add(module_code)
     gaps = {}
-    for participant_id, person_id in player_people.items():
-        lacking = [c for c in codes if c not in has[person_id]]
+    for participant_id, modules in held.items():
+        lacking = [c for c in codes if c not in modules]
         if lacking:
             gaps[participant_id] = lacking
     return gaps
@@ -239,9 +239,7 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
                                                 other_id in visible_units))
 
     # 3. Players missing prerequisite modules.
-    gaps = _prerequisite_gaps(ex, {pid: p.person_id for pid, p in participants.items()
-                                   if p.role == ParticipantRole.PLAYER.value
-                                   and p.status in ACTIVE_PARTICIPANT_STATUSES})
+    gaps = _prerequisite_gaps(ex)
     if gaps is None:
         report.prerequisites_unchecked = True
     else:
@@ -266,11 +264,7 @@ def count_conflicts(ex: Exercise) -> ConflictCounts:
     """The totals of `exercise_conflicts`, from the same queries but without loading the participants
     and their people, which only the full list names."""
     bookings = _person_bookings(ex)
-    players = {}
-    if ex.prerequisite_codes:
-        players = dict(db.session.execute(select(Participant.id, Participant.person_id).where(
-            Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
-            Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES)).order_by(Participant.id)).all())
-    gaps = _prerequisite_gaps(ex, players) or {}
-    total = len(bookings) + len(_unit_overlaps(ex)) + len(gaps) + len(_same_nation_evaluations(ex))
+    overlaps = _unit_overlaps(ex) if ex.units else []
+    gaps = _prerequisite_gaps(ex) or {}
+    total = len(bookings) + len(overlaps) + len(gaps) + len(_same_nation_evaluations(ex))
     return ConflictCounts(total=total, blocking=sum(1 for row in bookings if row[5] == CONFIRMED))

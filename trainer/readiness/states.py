@@ -255,7 +255,7 @@ def ready_select(profile: Profile, first: dt.date, last: dt.date | None = None, 
     people whose screening is cleared when the profile requires it; the caller picks its columns from
     `columns`. Ready stretches are a small part of the table, found through their own index. A profile that asks
     for no module or exercise has no stretches at all: then every person counts, over every date."""
-    from sqlalchemy import Date, literal, null
+    from sqlalchemy import Date, cast, literal, null
 
     from trainer.org.models import Person as person
     from trainer.readiness.models import ReadinessState as rs
@@ -265,7 +265,7 @@ def ready_select(profile: Profile, first: dt.date, last: dt.date | None = None, 
     last = first if last is None else last
     if profile.ready_by_default:
         query = select(Person.id)
-        columns = ReadyColumns(Person.id, literal(FIRST_DAY, Date), literal(LAST_DAY, Date), null())
+        columns = ReadyColumns(Person.id, literal(FIRST_DAY, Date), literal(LAST_DAY, Date), cast(null(), Date))
     else:
         query = (select(rs.id).join(Person, Person.id == rs.person_id)
                  .where(rs.profile_code == profile.code, rs.ready == true(), rs.end_on >= first, rs.start_on <= last))

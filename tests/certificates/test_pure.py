@@ -153,3 +153,30 @@ def test_check_only_symbols_round_trip_through_typing_and_urls(app):
         with app.test_request_context():
             path = url_for("certificates.verify", serial=serial)
         assert unquote(path.rsplit("/", 1)[1]) == serial
+
+
+def test_qr_codes_are_module_for_module_the_codes_segno_makes():
+    """The certificate's own QR encoder must give the very symbol segno gives, at every version, with
+    every mask, and leave text that needs another mode to segno."""
+    import random
+    import string
+
+    import segno
+
+    from trainer.certificates.qr import qr_matrix
+
+    rng = random.Random(18004)
+    alphabet = string.ascii_letters + string.digits + "-_.~#=/:?&%"
+    texts = ["http://127.0.0.1:5000/verify/8J4A-0XAB-VA65-M#t=TC1." + "eyJoIjoi" * 30,
+             "1234567890", "HTTPS://EXAMPLE.ORG/VERIFY/ABCD", "Ngoné Éclair", "王小明", "a"]
+    # lengths at and around the edges of versions 1 to 40 at levels M, Q and H
+    texts += ["".join(rng.choice(alphabet) for _ in range(n))
+              for n in [1, 2, 13, 14, 15, 26, 27, 41, 62, 63, 84, 106, 122, 154, 180, 213, 251, 287, 331, 362,
+                        412, 450, 504, 560, 624, 666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370,
+                        1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331]]
+    for i, text in enumerate(texts):
+        for mask in range(8) if i % 7 == 0 else (2,):
+            expected = tuple(bytes(row) for row in segno.make(text, error="m", micro=False, mask=mask).matrix)
+            assert qr_matrix(text, mask) == expected, (len(text), mask)
+    with pytest.raises(ValueError):
+        qr_matrix("x" * 2332, 2)

@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from trainer.certificates.fonts import RTL_SCRIPTS, font_name, register_fonts, split_runs
+from trainer.certificates.qr import qr_matrix
 
 PAGE = landscape(A4)
 EMBEDDED_NAME = "certificate.json"
@@ -176,10 +177,7 @@ _DARK_RUN = re.compile(rb"[^\x00]+")
 
 
 def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
-    import segno
-
-    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
-    matrix = qr.matrix
+    matrix = qr_matrix(text, QR_MASK)
     quiet = 2
     module = size / (len(matrix) + 2 * quiet)
     canvas.setFillColor(colors.white)

@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from trainer.auth import scoping
@@ -37,6 +37,18 @@ _OtherUnit = aliased(Unit)
 _Evaluator = aliased(Participant)
 _TargetParticipant = aliased(Participant)
 _TargetUnit = aliased(Unit)
+
+
+class _Checked:
+    """Stand-ins for the exercise being checked: the page's queries are built once with these and run
+    with each exercise's values, which skips building and keying the statement on every request."""
+    id = bindparam("exercise_id")
+    start_at = bindparam("start_at")
+    end_at = bindparam("end_at")
+
+
+def _values(ex: Exercise) -> dict:
+    return {"exercise_id": ex.id, "start_at": ex.start_at, "end_at": ex.end_at}
 
 
 @dataclass
@@ -109,18 +121,20 @@ def _visible_ids(actor, ids: set[int]) -> set[int]:
         Exercise.id.in_(ids), scoping.scope_condition(actor, "exercise", ALL_ROLES))))
 
 
-def _person_bookings(ex: Exercise, person_ids=None):
-    """(participant id, person id, other exercise id, code, title, status of the person there)."""
+@functools.cache
+def _person_bookings_query():
     other_p, other = _OtherParticipant, _OtherExercise
-    query = (select(Participant.id, Participant.person_id, other.id, other.code, other.title, other_p.status)
-             .join(other_p, other_p.person_id == Participant.person_id)
-             .join(other, other.id == other_p.exercise_id)
-             .where(Participant.exercise_id == ex.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES),
-                    other_p.status.in_(ACTIVE_PARTICIPANT_STATUSES), *_overlapping(other, ex))
-             .order_by(other.start_at))
-    if person_ids is not None:
-        query = query.where(Participant.person_id.in_(person_ids))
-    return db.session.execute(query).all()
+    return (select(Participant.id, Participant.person_id, other.id, other.code, other.title, other_p.status)
+            .join(other_p, other_p.person_id == Participant.person_id)
+            .join(other, other.id == other_p.exercise_id)
+            .where(Participant.exercise_id == _Checked.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES),
+                   other_p.status.in_(ACTIVE_PARTICIPANT_STATUSES), *_overlapping(other, _Checked))
+            .order_by(other.start_at))
+
+
+def _person_bookings(ex: Exercise):
+    """(participant id, person id, other exercise id, code, title, status of the person there)."""
+    return db.session.execute(_person_bookings_query(), _values(ex)).all()
 
 
 def blocking_bookings(actor, ex: Exercise, person_id: int) -> list[str]:
@@ -147,25 +161,36 @@ def _completions_table():
 
 
 @functools.cache
-def _newer_of(table):
-    """The alias that looks for a completion superseding another (built once, like the aliases above)."""
-    return table.alias("newer")
+def _unit_overlaps_query():
+    this_unit, other_unit, other_eu, other = _ThisUnit, _OtherUnit, _OtherExerciseUnit, _OtherExercise
+    return (select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
+            .select_from(ExerciseUnit)
+            .join(this_unit, this_unit.id == ExerciseUnit.unit_id)
+            .join(other, other.id != _Checked.id)
+            .join(other_eu, other_eu.exercise_id == other.id)
+            .join(other_unit, other_unit.id == other_eu.unit_id)
+            .where(ExerciseUnit.exercise_id == _Checked.id, *_overlapping(other, _Checked),
+                   or_(this_unit.path.startswith(other_unit.path), other_unit.path.startswith(this_unit.path)))
+            .order_by(this_unit.code, other.start_at))
 
 
 def _unit_overlaps(ex: Exercise):
     """(unit code, its nation, the other unit's code, other exercise id, code, title) for units (or their
     parent/sub-units) committed to overlapping exercises."""
-    this_unit, other_unit, other_eu, other = _ThisUnit, _OtherUnit, _OtherExerciseUnit, _OtherExercise
-    return db.session.execute(
-        select(this_unit.code, this_unit.nation_code, other_unit.code, other.id, other.code, other.title)
-        .select_from(ExerciseUnit)
-        .join(this_unit, this_unit.id == ExerciseUnit.unit_id)
-        .join(other, other.id != ex.id)
-        .join(other_eu, other_eu.exercise_id == other.id)
-        .join(other_unit, other_unit.id == other_eu.unit_id)
-        .where(ExerciseUnit.exercise_id == ex.id, *_overlapping(other, ex),
-               or_(this_unit.path.startswith(other_unit.path), other_unit.path.startswith(this_unit.path)))
-        .order_by(this_unit.code, other.start_at)).all()
+    return db.session.execute(_unit_overlaps_query(), _values(ex)).all()
+
+
+@functools.cache
+def _modules_held_query(table):
+    newer = table.alias("newer")
+    return (select(Participant.id, table.c.module_code).select_from(Participant)
+            .outerjoin(table, and_(table.c.person_id == Participant.person_id,
+                                   table.c.module_code.in_(bindparam("codes", expanding=True)),
+                                   or_(table.c.valid_until.is_(None), table.c.valid_until >= bindparam("start_day")),
+                                   ~exists().where(newer.c.supersedes_id == table.c.id)))
+            .where(Participant.exercise_id == _Checked.id, Participant.role == ParticipantRole.PLAYER.value,
+                   Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+            .order_by(Participant.id))
 
 
 def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
@@ -179,15 +204,8 @@ def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
     if table is None:
         return None
     start_day = ex.start_at.astimezone(get_zone(ex.timezone)).date()
-    newer = _newer_of(table)
-    rows = db.session.execute(
-        select(Participant.id, table.c.module_code).select_from(Participant)
-        .outerjoin(table, and_(table.c.person_id == Participant.person_id, table.c.module_code.in_(codes),
-                               or_(table.c.valid_until.is_(None), table.c.valid_until >= start_day),
-                               ~exists().where(newer.c.supersedes_id == table.c.id)))
-        .where(Participant.exercise_id == ex.id, Participant.role == ParticipantRole.PLAYER.value,
-               Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
-        .order_by(Participant.id)).all()
+    rows = db.session.execute(_modules_held_query(table),
+                              {"exercise_id": ex.id, "codes": codes, "start_day": start_day}).all()
     held: dict[int, set[str]] = {}
     for participant_id, module_code in rows:  # a player holding none of the modules comes once, with None
         held.setdefault(participant_id, set()).add(module_code)
@@ -199,20 +217,24 @@ def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
     return gaps
 
 
+@functools.cache
+def _same_nation_query():
+    target_p, target_u, evaluator = _TargetParticipant, _TargetUnit, _Evaluator
+    return (select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
+            .select_from(EvaluatorAssignment)
+            .join(evaluator, evaluator.id == EvaluatorAssignment.participant_id)
+            .join(Objective, Objective.id == EvaluatorAssignment.objective_id)
+            .outerjoin(target_p, target_p.id == EvaluatorAssignment.target_participant_id)
+            .outerjoin(target_u, target_u.id == EvaluatorAssignment.target_unit_id)
+            .where(evaluator.exercise_id == _Checked.id, evaluator.status.in_(ACTIVE_PARTICIPANT_STATUSES),
+                   or_(target_p.nation_code == evaluator.nation_code, target_u.nation_code == evaluator.nation_code))
+            .order_by(Objective.number))
+
+
 def _same_nation_evaluations(ex: Exercise):
     """(evaluator id, objective number, target participant id, target unit code, its nation) where an
     active evaluator evaluates a player or unit of their own nation."""
-    target_p, target_u, evaluator = _TargetParticipant, _TargetUnit, _Evaluator
-    return db.session.execute(
-        select(evaluator.id, Objective.number, target_p.id, target_u.code, target_u.nation_code)
-        .select_from(EvaluatorAssignment)
-        .join(evaluator, evaluator.id == EvaluatorAssignment.participant_id)
-        .join(Objective, Objective.id == EvaluatorAssignment.objective_id)
-        .outerjoin(target_p, target_p.id == EvaluatorAssignment.target_participant_id)
-        .outerjoin(target_u, target_u.id == EvaluatorAssignment.target_unit_id)
-        .where(evaluator.exercise_id == ex.id, evaluator.status.in_(ACTIVE_PARTICIPANT_STATUSES),
-               or_(target_p.nation_code == evaluator.nation_code, target_u.nation_code == evaluator.nation_code))
-        .order_by(Objective.number)).all()
+    return db.session.execute(_same_nation_query(), {"exercise_id": ex.id}).all()
 
 
 def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:

@@ -65,6 +65,9 @@ def _visual_runs(text: str) -> list[tuple[str, str, str]]:
     left as a whole, so its runs are reversed too. The extraction text of an RTL run is given in
     visual order (characters reversed) because text extractors such as poppler's `pdftotext` treat
     page text as visual order and reverse right-to-left sections back into logical order."""
+    if text.isascii():  # most lines of a page: a single Latin run, found without a look at each character
+        plain = text.strip()
+        return [("latin", plain, plain)] if plain else []
     runs = split_runs(text)
     out = []
     for script, chunk in runs:

@@ -57,6 +57,11 @@ def _write_exclusive(path: Path, data: bytes, mode: int) -> bool:
     return True
 
 
+# Parsed private keys by file, with the file's identity when it was read: a bulk issue signs every
+# certificate and its QR token, and parsing the PEM file each time cost more than the signature.
+_LOADED_KEYS: dict[Path, tuple[tuple[int, ...], Ed25519PrivateKey]] = {}
+
+
 class KeyStore:
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
@@ -100,10 +105,16 @@ class KeyStore:
         return new
 
     def private_key(self, kid: str) -> Ed25519PrivateKey:
-        data = (self.folder / f"{kid}.key").read_bytes()
-        key = serialization.load_pem_private_key(data, password=None)
+        path = self.folder / f"{kid}.key"
+        stat = path.stat()
+        version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        cached = _LOADED_KEYS.get(path)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"signing key {kid} is not an Ed25519 key")
+        _LOADED_KEYS[path] = (version, key)
         return key
 
     def public_keys(self) -> dict[str, Ed25519PublicKey]:

@@ -146,11 +146,12 @@ def ready_condition(profile: ProfileSpec | str, as_of: dt.date):
 
 
 def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt.date, tuple[int, int]]:
-    """(people, ready) on each of `days`, in one aggregate query.
+    """(people, ready) on each of `days`, in two aggregate queries.
 
     `spans` is a SELECT of (person_id, start_on, end_on): a person counts on a day when start_on <= day
-    and (end_on is NULL or end_on > day), as for unit assignments. The people are read once (one column per
-    date), outer-joined with the ready stretches overlapping the dates (one column per date too)."""
+    and (end_on is NULL or end_on > day), as for unit assignments, whose postings never overlap (a transfer
+    ends one the day the next begins). The totals are one pass over the spans with a column per date; the
+    ready counts join the (few) people with a ready stretch over the dates to their spans."""
     from sqlalchemy import Date, and_, case, func, literal
 
     spec = load_profile(profile) if isinstance(profile, str) else profile
@@ -160,22 +161,20 @@ def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt
     s = spans.subquery("s")
     pid_col, start_col, end_col = list(s.c)[:3]
     on = [literal(day, Date) for day in days]
-    members = (select(pid_col.label("pid"),
-                      *[func.max(case((and_(start_col <= day, or_(end_col.is_(None), end_col > day)), 1), else_=0))
-                        .label(f"in{k}") for k, day in enumerate(on)])
-               .group_by(pid_col).subquery("members"))
+    member_on = [and_(start_col <= day, or_(end_col.is_(None), end_col > day)) for day in on]
+    totals = db.session.execute(select(*[func.coalesce(func.sum(case((member, 1), else_=0)), 0)
+                                         for member in member_on])).one()
     query, c = states.ready_select(states.profile_of(spec), days[0], days[-1],
                                    screening_required=spec.screening_required)
     ready = (query.with_only_columns(
         c.person_id.label("pid"),
         *[func.max(case((and_(c.start_on <= day, c.end_on >= day), 1), else_=0)).label(f"r{k}") for k, day in enumerate(on)])
         .group_by(c.person_id).subquery("ready"))
-    totals = []
-    for k in range(len(days)):
-        totals.append(func.coalesce(func.sum(members.c[f"in{k}"]), 0))
-        totals.append(func.coalesce(func.sum(case((and_(members.c[f"in{k}"] == 1, ready.c[f"r{k}"] == 1), 1), else_=0)), 0))
-    row = db.session.execute(select(*totals).select_from(members).outerjoin(ready, ready.c.pid == members.c.pid)).one()
-    return {day: (int(row[2 * k]), int(row[2 * k + 1])) for k, day in enumerate(days)}
+    ready_counts = db.session.execute(
+        select(*[func.coalesce(func.sum(case((and_(member, ready.c[f"r{k}"] == 1), 1), else_=0)), 0)
+                 for k, member in enumerate(member_on)])
+        .select_from(ready).join(s, pid_col == ready.c.pid)).one()
+    return {day: (int(totals[k]), int(ready_counts[k])) for k, day in enumerate(days)}
 
 
 def evaluate_person(person_id: int, profile_code: str, as_of: dt.date) -> PersonReadiness:

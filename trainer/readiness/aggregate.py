@@ -233,9 +233,11 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     query = (select(st.gaps, Person.screening, func.count()).select_from(m).join(Person, Person.id == m.c.person_id)
              .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps, Person.screening))
     counts: Counter = Counter()
+    keys, nothing = profile.keys, profile.default_gaps
     for gaps, screening, n in db.session.execute(query):
-        for key in profile.decode(gaps):
-            counts[key] += n
+        for key, letter in zip(keys, nothing if gaps is None else gaps):  # as profile.decode, once per group
+            if letter != ".":
+                counts[(key, states.STATES[letter])] += n
         if spec.screening_required and screening != "cleared":
             counts[("screening", State.ON_HOLD if screening == "hold" else State.MISSING)] += n
     return counts

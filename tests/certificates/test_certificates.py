@@ -381,6 +381,62 @@ def test_bulk_download_renders_with_no_transaction_open_so_other_writers_go_ahea
     assert client.get(batch_url + "/status.json").get_json()["rendered"] == 7
 
 
+def test_bulk_issue_audits_each_certificate_in_order_with_as_many_queries_for_twelve_people_as_for_three(
+        make_unit, make_person, make_user, issue, engine, db, count_queries):
+    """Every certificate of a bulk issue has its own status event and audit event, in the order issued,
+    an expired certificate is replaced and marked so, the audit chain still verifies, and the database
+    is asked as often for a unit of twelve as for a unit of three."""
+    import datetime as dt
+
+    from trainer.audit.models import AuditEvent
+    from trainer.audit.services import verify_chain
+    from trainer.certificates import bulk, services
+
+    evaluate = engine.evaluate
+
+    def bulk_issue(unit, people):
+        answers = evaluate([p.id for p in people], PROFILE, services.today())
+        engine.evaluate = lambda *args: answers  # what the stand-in reads is not part of issuing
+        with count_queries() as queries:
+            batch = bulk.issue_batch(commander, unit.id, PROFILE)
+        db.session.commit()
+        return batch, queries.count
+
+    small, large = make_unit(nation="NPL"), make_unit(nation="NPL")
+    commander = make_user("commander", "nation", nation="NPL")
+    small_people = [make_person(unit=small) for _ in range(3)]
+    large_people = [make_person(unit=large) for _ in range(12)]
+    expired = [issue(small_people[1]), issue(large_people[5])]
+    for cert in expired:
+        cert.valid_until = dt.date(2020, 1, 1)
+    db.session.commit()
+
+    small_batch, small_queries = bulk_issue(small, small_people)
+    large_batch, large_queries = bulk_issue(large, large_people)
+    assert (small_batch.total, large_batch.total) == (3, 12)
+    assert large_queries == small_queries
+
+    issued = db.session.scalars(db.select(Certificate).where(Certificate.batch_id == large_batch.id)
+                                .order_by(Certificate.id)).all()
+    names = [c.person.family_name_latin for c in issued]
+    assert names == sorted(names)  # issued (and so zipped) in name order
+    audited = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "certificate.issue")
+                                 .order_by(AuditEvent.seq)).all()[-12:]
+    assert [json.loads(e.details)["after"]["serial"] for e in audited] == [c.serial for c in issued]
+    assert [e.object_id for e in audited] == [str(c.id) for c in issued]
+    for cert in issued:
+        assert [e.status for e in cert.events] == ["valid"]
+    replaced = db.session.get(Certificate, expired[1].id)
+    replacement = next(c for c in issued if c.supersedes_id == replaced.id)
+    assert replaced.recorded_status == "superseded"
+    assert [e.status for e in replaced.events] == ["valid", "superseded"]
+    assert replaced.events[-1].reason == f"replaced by {replacement.serial}"
+    assert json.loads(replacement.payload)["supersedes"] == replaced.serial
+    assert [e.reason for e in replacement.events] == [f"re-certification of {replaced.serial}"]
+    assert all(services.signature_ok(c) for c in issued)
+    assert verify_chain().ok
+
+
 def test_bulk_issue_for_another_nations_unit_is_404(client, login_as, make_unit, engine):
     unit = make_unit(nation="FRA")
     login_as("commander", "nation", nation="NPL")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from trainer.audit.chain import GENESIS, canonical_json, event_content, link_hash
 from trainer.audit.models import AuditEvent, AuditHead
@@ -27,10 +27,9 @@ def _lock_head() -> AuditHead:
     return head
 
 
-def record_event(actor, action: str, obj=None, *, object_type: str | None = None,
-                 object_id=None, before=None, after=None, **context) -> AuditEvent:
-    """Append one event to the chain. `actor` is a User or None (system)."""
-    head = _lock_head()
+def _next_event(head: AuditHead, actor, action: str, obj=None, *, object_type: str | None = None,
+                object_id=None, before=None, after=None, **context) -> dict:
+    """The column values of the next event of the chain after `head`; moves the head onto it."""
     seq = head.seq + 1
     prev = head.hash
     if obj is not None:
@@ -44,13 +43,34 @@ def record_event(actor, action: str, obj=None, *, object_type: str | None = None
     content = event_content(seq=seq, at=at.isoformat(), actor_id=actor_id, actor_name=actor_name,
                             action=action, object_type=object_type or "", object_id=str(object_id or ""),
                             details=details)
-    event = AuditEvent(seq=seq, at=at, actor_id=actor_id, actor_name=actor_name, action=action,
-                       object_type=object_type or "", object_id=str(object_id or ""), details=details,
-                       prev_hash=prev, hash=link_hash(prev, content))
+    values = {"seq": seq, "at": at, "actor_id": actor_id, "actor_name": actor_name, "action": action,
+              "object_type": object_type or "", "object_id": str(object_id or ""), "details": details,
+              "prev_hash": prev, "hash": link_hash(prev, content)}
+    head.seq, head.hash = seq, values["hash"]
+    return values
+
+
+def record_event(actor, action: str, obj=None, *, object_type: str | None = None,
+                 object_id=None, before=None, after=None, **context) -> AuditEvent:
+    """Append one event to the chain. `actor` is a User or None (system)."""
+    event = AuditEvent(**_next_event(_lock_head(), actor, action, obj, object_type=object_type,
+                                     object_id=object_id, before=before, after=after, **context))
     db.session.add(event)
-    head.seq, head.hash = seq, event.hash
     db.session.flush()
     return event
+
+
+def record_events(actor, action: str, entries: list[tuple[object, dict]]) -> int:
+    """Append one `action` event per (object, keyword arguments of record_event), in order and linked
+    exactly as that many record_event calls would link them, under one lock of the head and in one
+    INSERT (a bulk operation writes hundreds). Returns how many were written."""
+    if not entries:
+        return 0
+    head = _lock_head()
+    rows = [_next_event(head, actor, action, obj, **details) for obj, details in entries]
+    db.session.execute(insert(AuditEvent), rows)
+    db.session.flush()
+    return len(rows)
 
 
 @dataclass

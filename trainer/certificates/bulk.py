@@ -50,7 +50,7 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
         select(Certificate).where(Certificate.person_id.in_(list(results)), Certificate.profile_code == profile_code,
                                   Certificate.revoked_at.is_(None),
                                   Certificate.recorded_status != CertificateStatus.SUPERSEDED.value)).unique().scalars()}
-    skipped, issued = [], 0
+    skipped, wanted = [], []
     for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
         person, readiness = people[person_id], results[person_id]
         reasons = [f"{r.key}: {r.reason}" for r in readiness.requirements if not r.met]
@@ -66,11 +66,8 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
             skipped.append({"person_id": person_id, "name": person.full_name_latin,
                             "service_number": person.service_number, "reasons": reasons})
             continue
-        cert = services._create(actor, person, readiness, batch=batch, on=on, title=title,
-                                supersedes=existing)
-        if existing is not None:
-            services._add_event(existing, CertificateStatus.SUPERSEDED, f"replaced by {cert.serial}", actor)
-        issued += 1
+        wanted.append((person, readiness, existing))
+    issued = services.create_many(actor, wanted, batch=batch, on=on, title=title)
     batch.total = issued
     batch.skipped = skipped
     record_event(actor, "certificate.bulk_issue", batch, after={"unit": unit.code, "profile": profile_code,

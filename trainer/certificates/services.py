@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, not_, or_, select
+from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from trainer.audit.services import record_event
+from trainer.audit.services import record_event, record_events
 from trainer.auth.models import RateEvent
 from trainer.auth.scoping import get_scoped, in_scope, scope_condition
 from trainer.certificates import serial as serials
@@ -225,15 +225,25 @@ def current_certificate(person_id: int, profile_code: str) -> Certificate | None
         .order_by(Certificate.id.desc())).unique().scalars().first()
 
 
-def _create(actor, person: Person, readiness, *, supersedes: Certificate | None = None,
-            batch: CertificateBatch | None = None, on: dt.date, title: str | None = None) -> Certificate:
+def new_serials(count: int) -> list[str]:
+    """`count` distinct serials that no certificate has yet, checked in one query per 500."""
+    fresh: dict[str, None] = {}
+    while len(fresh) < count:
+        candidates = [c for c in {serials.new_serial() for _ in range(count - len(fresh))} if c not in fresh]
+        taken = set()
+        for start in range(0, len(candidates), 500):
+            chunk = candidates[start:start + 500]
+            taken.update(db.session.scalars(select(Certificate.serial).where(Certificate.serial.in_(chunk))))
+        fresh.update((c, None) for c in candidates if c not in taken)  # 60 random bits: practically never taken
+    return list(fresh)
+
+
+def _signed_values(actor, person: Person, readiness, *, serial: str, on: dt.date, title: str | None,
+                   supersedes: Certificate | None, store: KeyStore) -> tuple[dict, dict]:
+    """The column values of a new signed certificate, and the details its audit event records."""
     issued_at = utcnow()
     if issued_at.date() != on:
         issued_at = dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.timezone.utc)
-    store = key_store()
-    serial = serials.new_serial()
-    while db.session.scalar(select(Certificate.id).where(Certificate.serial == serial)) is not None:
-        serial = serials.new_serial()  # 60 random bits: practically never
     payload = build_payload(person, readiness, serial=serial, issued_at=issued_at,
                             issuer_name=getattr(actor, "display_name", None) or "System",
                             profile_title_text=title if title is not None else profile_title(readiness.profile_code),
@@ -241,24 +251,76 @@ def _create(actor, person: Person, readiness, *, supersedes: Certificate | None 
     data = canonical_bytes(payload)
     kid, signature = store.sign(data)
     valid_until = dt.date.fromisoformat(payload["valid_until"]) if payload["valid_until"] else None
-    cert = Certificate(serial=serial, person=person, person_id=person.id, profile_code=readiness.profile_code,
-                       payload=data.decode("utf-8"), signature=b64u(signature), key_id=kid, issued_at=issued_at,
-                       issued_on=on, valid_until=valid_until, issued_by_id=getattr(actor, "id", None),
-                       supersedes_id=supersedes.id if supersedes else None,
-                       recorded_status=CertificateStatus.VALID.value)
-    if batch is not None:
-        cert.batch_id = batch.id
-    db.session.add(cert)
-    _add_event(cert, CertificateStatus.VALID, "issued" if supersedes is None else f"re-certification of {supersedes.serial}", actor)
+    values = {"serial": serial, "person_id": person.id, "profile_code": readiness.profile_code,
+              "payload": data.decode("utf-8"), "signature": b64u(signature), "key_id": kid, "issued_at": issued_at,
+              "issued_on": on, "valid_until": valid_until, "issued_by_id": getattr(actor, "id", None),
+              "supersedes_id": supersedes.id if supersedes else None, "recorded_status": CertificateStatus.VALID.value}
+    details = {"serial": serial, "person_id": person.id, "profile": readiness.profile_code,
+               "valid_until": payload["valid_until"], "key_id": kid, "supersedes": payload["supersedes"]}
+    return values, details
+
+
+def _issue_reason(supersedes: Certificate | None) -> str:
+    return "issued" if supersedes is None else f"re-certification of {supersedes.serial}"
+
+
+def _written(write):
+    """Run a write of new certificates; a clash with a concurrent re-certification is a Conflict."""
     try:
-        db.session.flush()
+        return write()
     except IntegrityError as exc:
         db.session.rollback()
         raise Conflict("This certificate was re-certified by someone else at the same time.") from exc
-    record_event(actor, "certificate.issue", cert, after={"serial": serial, "person_id": person.id,
-                 "profile": readiness.profile_code, "valid_until": payload["valid_until"], "key_id": kid,
-                 "supersedes": payload["supersedes"]})
+
+
+def _create(actor, person: Person, readiness, *, supersedes: Certificate | None = None,
+            batch: CertificateBatch | None = None, on: dt.date, title: str | None = None) -> Certificate:
+    values, details = _signed_values(actor, person, readiness, serial=new_serials(1)[0], on=on, title=title,
+                                     supersedes=supersedes, store=key_store())
+    cert = Certificate(person=person, batch_id=batch.id if batch is not None else None, **values)
+    db.session.add(cert)
+    _add_event(cert, CertificateStatus.VALID, _issue_reason(supersedes), actor)
+    _written(db.session.flush)
+    record_event(actor, "certificate.issue", cert, after=details)
     return cert
+
+
+def create_many(actor, wanted: list[tuple[Person, object, Certificate | None]], *, batch: CertificateBatch,
+                on: dt.date, title: str | None) -> int:
+    """Issue a certificate for each (person, readiness, live certificate it replaces or None), in this
+    order: the same rows, status history and audit events as one `_create` each (and the replaced
+    certificate marked superseded), written with a few statements for all of them instead of several
+    for each. Returns how many were issued."""
+    if not wanted:
+        return 0
+    store = key_store()
+    rows, audits = [], []
+    for (person, readiness, existing), serial in zip(wanted, new_serials(len(wanted))):
+        values, details = _signed_values(actor, person, readiness, serial=serial, on=on, title=title,
+                                         supersedes=existing, store=store)
+        rows.append({**values, "batch_id": batch.id})
+        audits.append(details)
+    # One INSERT; the new ids are matched to the rows by serial (unique), as the order in which
+    # RETURNING hands rows back is not guaranteed.
+    ids = dict(_written(lambda: db.session.execute(
+        insert(Certificate).returning(Certificate.serial, Certificate.id), rows,
+        execution_options={"render_nulls": True}).all()))  # NULLs inline keep every row in one statement
+    actor_id = getattr(actor, "id", None)
+    events = [{"certificate_id": ids[row["serial"]], "status": CertificateStatus.VALID.value,
+               "reason": _issue_reason(existing), "actor_id": actor_id}
+              for row, (_, _, existing) in zip(rows, wanted)]
+    replaced = [(existing.id, row["serial"]) for row, (_, _, existing) in zip(rows, wanted) if existing is not None]
+    events += [{"certificate_id": old_id, "status": CertificateStatus.SUPERSEDED.value,
+                "reason": f"replaced by {serial}", "actor_id": actor_id} for old_id, serial in replaced]
+    if replaced:
+        db.session.execute(update(Certificate).where(Certificate.id.in_([old_id for old_id, _ in replaced]))
+                           .values(recorded_status=CertificateStatus.SUPERSEDED.value),
+                           execution_options={"synchronize_session": "evaluate"})
+    db.session.execute(insert(CertificateStatusEvent), events)
+    record_events(actor, "certificate.issue", [(None, {"object_type": Certificate.__tablename__,
+                                                       "object_id": ids[row["serial"]], "after": details})
+                                               for row, details in zip(rows, audits)])
+    return len(rows)
 
 
 def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None = None) -> Certificate:

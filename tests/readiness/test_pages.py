@@ -264,23 +264,33 @@ def test_dashboard_opens_on_the_profile_the_viewers_units_carry(client, db, logi
     assert "Readiness — UN pre-deployment, police" in client.get("/readiness/").get_data(as_text=True)
 
 
-def test_long_pdf_lists_are_split_into_short_tables_that_keep_everyone(client, login_as, force, make_person):
-    """A large force's report lists every not-ready person, in tables of at most 40 rows (each with its header)."""
+def test_long_pdf_lists_keep_everyone_once_and_repeat_their_headings_on_every_page(client, login_as, force,
+                                                                                   make_person):
+    """A large force's report lists each person once under their unit and each not-ready person once with
+    their gaps; every page a list continues on starts with its heading (continued) and its column header."""
     from pypdf import PdfReader
-    from reportlab.platypus import Table
-
-    from trainer.readiness import exports
 
     for index in range(85):
-        make_person(unit=force["b2"], family_name=f"Tamang{index:03d}")
+        make_person(unit=force["b2"], family_name=f"Tamang{index:03d}", service_number=f"NP9{index:05d}")
     login_as("commander", "nation", nation="NPL")
     response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
     assert response.status_code == 200
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    not_ready_part = text[text.index("Personnel not ready"):]
-    assert all(f"Tamang{index:03d}" in not_ready_part for index in range(85))
-    tables = exports._tables(Table, [["h"]] + [[str(i)] for i in range(85)], [10], [])
-    assert [len(t._cellvalues) for t in tables] == [41, 41, 6] and all(t._cellvalues[0] == ["h"] for t in tables)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages]
+    first_gaps_page = next(n for n, page in enumerate(pages) if "Personnel not ready, and what they miss" in page)
+    unit_pages = [page for page in pages[:first_gaps_page] if "Tamang" in page]
+    gap_pages = pages[first_gaps_page:]
+    units_text, gaps_text = "\n".join(unit_pages), "\n".join(gap_pages)
+    assert len(unit_pages) >= 2 and len(gap_pages) >= 2
+    for index in range(85):
+        assert units_text.count(f"Tamang{index:03d}") == 1 and units_text.count(f"NP9{index:05d}") == 1
+        assert gaps_text.count(f"Tamang{index:03d}") == 1 and gaps_text.count(f"NP9{index:05d}") == 1
+    heading = "NPL NPBATT-2 — Unit NPBATT-2: 0 of 86 ready (0%, Not ready (red))"
+    assert heading in unit_pages[0] and f"{heading} (continued)" not in unit_pages[0]
+    assert all(f"{heading} (continued)" in page for page in unit_pages[1:])
+    assert all("Name Rank Service number Ready Valid until" in page for page in unit_pages)
+    assert all("Name Unit What is missing" in page for page in gap_pages)
+    assert all("Personnel not ready, and what they miss (continued)" in page for page in gap_pages[1:])
+    assert all("HR-01" in page and "not completed" in page for page in gap_pages)
 
 
 def test_unit_personnel_list_is_paginated_not_ready_first(client, db, login_as, make_unit, make_module, make_profile,

@@ -5,7 +5,10 @@ import csv
 import datetime as dt
 import io
 
+from reportlab.lib.units import mm
+
 from trainer.readiness.aggregate import ScopeReadiness, flatten, requirement_label
+from trainer.readiness.pdf_lists import CellWrapper, ListTable
 
 HEADERS = ["Nation", "Unit", "Service number", "Family name", "Given names", "Rank", "Ready", "Valid until",
            "What is missing"]
@@ -85,22 +88,15 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from xml.sax.saxutils import escape
 
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     stamp = f"Generated {generated_at.strftime('%d %b %Y %H:%M')} UTC"
 
-    def cell(text: str, width: float) -> str:
-        """Table text wrapped to its column once, here, as plain lines: a Paragraph per cell is re-broken
-        at every measure, split and draw, which dominated the time of a report on thousands of people."""
-        room = width - 12  # the table's default left and right cell padding
-        return "\n".join(wrapped for line in text.split("\n")
-                         for wrapped in (simpleSplit(line, "Helvetica", 8, room) or [""]))
+    wrap = CellWrapper()
 
     class NumberedCanvas(Canvas):
         """Holds the pages until the end so that each can say 'page X of Y'."""
@@ -182,65 +178,60 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
         story.append(gap_table)
 
     story += [PageBreak(), Paragraph("Units", styles["Heading1"])]
-    by_unit: dict[int, list[int]] = {}
-    for pid, uid in summary.unit_of.items():
-        if pid in summary.people:
-            by_unit.setdefault(uid, []).append(pid)
-    for node in flatten(summary.roots):
-        level = node.tally.level
-        heading = Paragraph(escape(f"{node.nation_code} {node.code} — {node.name}: {node.tally.ready} of {node.tally.total} ready"
-                                   + (f" ({node.tally.percent:.0f}%, {level.label})" if level else " (no personnel)")),
-                            styles["Heading3"])
-        members = sorted(by_unit.get(node.id, []), key=lambda p: _name_key(people.get(p)))
-        if not members:
-            story.append(heading)
-            continue
-        data = [["Name", "Rank", "Service number", "Ready", "Valid until"]]
-        for pid in members:
-            person, result = people.get(pid), summary.people[pid]
-            if person is None:
-                continue
-            data.append([cell(person.full_name_latin, 70 * mm), person.rank_code, person.service_number,
-                         "yes" if result.ready else "NO",
-                         result.valid_until.strftime("%d %b %Y") if result.ready and result.valid_until else ""])
-        tables = _tables(Table, data, [70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm], _grid(colors))
-        # The heading stays with the unit's first rows; long lists continue in tables of TABLE_ROWS rows.
-        story.append(KeepTogether([heading, tables[0]]))
-        story.extend(tables[1:])
-
+    story += _unit_lists(summary, people, wrap)
     story += [PageBreak(), Paragraph("Personnel not ready, and what they miss", styles["Heading1"])]
-    not_ready = sorted(summary.not_ready, key=lambda r: _name_key(people.get(r.person_id)))
-    if not not_ready:
-        story.append(Paragraph("Everyone counted is ready.", styles["BodyText"]))
-    else:
-        data = [["Name", "Unit", "What is missing"]]
-        for result in not_ready:
-            person = people.get(result.person_id)
-            node = summary.units.get(summary.unit_of.get(result.person_id))
-            if person is None:
-                continue
-            data.append([cell(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})", 50 * mm),
-                         cell(node.code if node else "", 25 * mm),
-                         cell("\n".join(f"{requirement_label(summary.profile, g.key)} — {g.label}: {g.reason}"
-                                         for g in result.gaps), 105 * mm)])
-        story.extend(_tables(Table, data, [50 * mm, 25 * mm, 105 * mm], _grid(colors)))
+    story.append(_not_ready_list(summary, people, wrap) or Paragraph("Everyone counted is ready.", styles["BodyText"]))
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
 
 
-TABLE_ROWS = 40
+UNIT_COLUMNS = [70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm]
+NOT_READY_COLUMNS = [50 * mm, 25 * mm, 105 * mm]
 
 
-def _tables(table_class, data: list, widths: list, style, size: int = TABLE_ROWS) -> list:
-    """Long lists as consecutive tables of `size` rows, each with the header: ReportLab splits one large
-    table at every page break by re-measuring all its remaining rows, which is quadratic in its length."""
-    header, rows = data[0], data[1:]
-    tables = []
-    for start in range(0, max(len(rows), 1), size):
-        table = table_class([header] + rows[start:start + size], colWidths=widths, repeatRows=1)
-        table.setStyle(style)
-        tables.append(table)
-    return tables
+def _unit_lists(summary: ScopeReadiness, people: dict, wrap: CellWrapper) -> list[ListTable]:
+    """Each unit's heading and its people (name, rank, service number, ready, valid until), by name."""
+    by_unit: dict[int, list[int]] = {}
+    for pid, uid in summary.unit_of.items():
+        if pid in summary.people and pid in people:
+            by_unit.setdefault(uid, []).append(pid)
+    name_width = UNIT_COLUMNS[0]
+    out = []
+    for node in flatten(summary.roots):
+        level = node.tally.level
+        heading = (f"{node.nation_code} {node.code} — {node.name}: {node.tally.ready} of {node.tally.total} ready"
+                   + (f" ({node.tally.percent:.0f}%, {level.label})" if level else " (no personnel)"))
+        rows = []
+        for pid in sorted(by_unit.get(node.id, ()), key=lambda p: _name_key(people[p])):
+            person, result = people[pid], summary.people[pid]
+            ready = result.ready
+            valid_until = result.valid_until if ready else None
+            rows.append((wrap(person.full_name_latin, name_width), (person.rank_code,), (person.service_number,),
+                         ("yes",) if ready else ("NO",), (valid_until.strftime("%d %b %Y"),) if valid_until else ()))
+        out.append(ListTable(UNIT_COLUMNS, ["Name", "Rank", "Service number", "Ready", "Valid until"], rows,
+                             heading=heading, shown=wrap.shown))
+    return out
+
+
+def _not_ready_list(summary: ScopeReadiness, people: dict, wrap: CellWrapper) -> ListTable | None:
+    """Everyone not ready, by name, with each gap's requirement, state and reason (None when all are ready)."""
+    not_ready = summary.not_ready
+    if not not_ready:
+        return None
+    name_width, unit_width, gap_width = NOT_READY_COLUMNS
+    rows = []
+    for result in sorted(not_ready, key=lambda r: _name_key(people.get(r.person_id))):
+        person = people.get(result.person_id)
+        if person is None:
+            continue
+        node = summary.units.get(summary.unit_of.get(result.person_id))
+        gaps = []
+        for gap in result.gaps:
+            gaps.extend(wrap(f"{requirement_label(summary.profile, gap.key)} — {gap.label}: {gap.reason}", gap_width))
+        rows.append((wrap(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})", name_width),
+                     wrap(node.code if node else "", unit_width), tuple(gaps)))
+    return ListTable(NOT_READY_COLUMNS, ["Name", "Unit", "What is missing"], rows,
+                     continued="Personnel not ready, and what they miss (continued)", shown=wrap.shown)
 
 
 def _grid(colors):

@@ -93,7 +93,20 @@ def list_profiles() -> list[tuple[str, str]]:
 
 
 def _profile_filter(profile_code: str):
-    """People the profile applies to (assigned to them or to a unit above them); None if it is assigned to nobody."""
+    """People the profile applies to (assigned to them or to a unit above them); None if it is assigned to nobody.
+
+    Built once per request and profile: a page asks for it for its figures, its trend and its list of people."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return _build_profile_filter(profile_code)
+    built = request.environ.setdefault("trainer.readiness.profile_filters", {})
+    if profile_code not in built:
+        built[profile_code] = _build_profile_filter(profile_code)
+    return built[profile_code]
+
+
+def _build_profile_filter(profile_code: str):
     try:
         from trainer.learning.models import ProfileAssignment
     except ImportError:  # learning domain not installed: the profile applies to everyone

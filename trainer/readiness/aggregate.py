@@ -129,6 +129,16 @@ def _build_profile_filter(profile_code: str):
     return or_(unit_level, person_level)
 
 
+def _scoped(query, actor, roles):
+    """`query` on UnitAssignment limited to the units in the actor's scope; a mission-wide scope needs no join."""
+    from sqlalchemy.sql.elements import True_
+
+    condition = scoping.scope_condition(actor, "unit", roles)
+    if isinstance(condition, True_):
+        return query
+    return query.join(Unit, Unit.id == UnitAssignment.unit_id).where(condition)
+
+
 def _in_subtree(unit: Unit):
     """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are found first (a prefix match over
     the units), so the assignments are then read through their unit index rather than all scanned."""
@@ -138,11 +148,9 @@ def _in_subtree(unit: Unit):
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
                    roles=VIEW_ROLES, profile_condition=False):
     """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree) on `as_of`."""
-    query = (select(UnitAssignment.person_id, UnitAssignment.unit_id)
-             .join(Unit, Unit.id == UnitAssignment.unit_id)
-             .where(UnitAssignment.start_on <= as_of,
-                    or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of),
-                    scoping.scope_condition(actor, "unit", roles)))
+    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
+                    .where(UnitAssignment.start_on <= as_of,
+                           or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
     if unit is not None:
         query = query.where(_in_subtree(unit))
     if profile_condition is not None and profile_condition is not False:
@@ -153,9 +161,7 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
 def member_spans(actor, *, unit: Unit | None = None, roles=VIEW_ROLES, profile_condition=False):
     """SELECT (person_id, start_on, end_on) of the unit assignments in the actor's scope (and `unit`'s subtree):
     the people of every date at once, for figures over several dates."""
-    query = (select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on)
-             .join(Unit, Unit.id == UnitAssignment.unit_id)
-             .where(scoping.scope_condition(actor, "unit", roles)))
+    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on), actor, roles)
     if unit is not None:
         query = query.where(_in_subtree(unit))
     if profile_condition is not None and profile_condition is not False:

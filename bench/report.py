@@ -151,18 +151,23 @@ FINDINGS = """
   also stopped scanning every assignment: `LIKE` with a computed pattern cannot use an index in
   SQLite, so the subtree's unit ids are found first. The mission tree renders its 300 rows without a
   macro call and `url_for` per row.
-- **Readiness report PDF (readiness).** The "Personnel not ready" section is one ReportLab `Table`
-  of ~9,000 rows of Paragraphs. Platypus splits a long table page by page and re-measures the
-  remainder at every split, so the cost grows with the square of the rows. Fix: emit it as tables
-  of about 40 rows (repeating the header) and use plain strings where no wrapping is needed.
-- **Certificates (certificates).** Choosing the best of the eight QR mask patterns (segno, pure
-  Python) cost about 60 ms a certificate; the QR code now uses a fixed mask (all masks are valid).
-  The remaining cost is one shaped `Paragraph` per text item (~60 a page) even for Latin-only
-  labels and table cells; drawing Latin-only runs with `canvas.drawString` in the same font, and
-  keeping Paragraph shaping for the other scripts, would roughly halve the page.
-- **Exercise page (exercises).** `timeutil.get_zone` calls `zoneinfo.available_timezones()` (a walk
-  of the time-zone database) on every call, three times a page: over 100 ms a request here. Fix: test
-  membership against the cached `zone_names()` set (or catch `ZoneInfoNotFoundError`).
+- **Readiness report PDF (readiness).** The "Personnel not ready" section was one ReportLab `Table`
+  of ~9,000 rows of Paragraphs, re-measured at every page split (quadratic), then tables of 40 rows.
+  Now the long person lists are one flowable that wraps each distinct text once, knows its row
+  heights up front and draws each page as one block of text and one set of grid lines, repeating
+  the heading and column header on every page. What remains is mostly the per-person engine, which
+  writes the reason of every requirement (met ones included) that the report lists for gaps only.
+- **Certificates (certificates).** Choosing the best of the eight QR mask patterns cost about 60 ms
+  a certificate, so the mask is fixed (all masks are valid). Then: the QR code is drawn in whole
+  modules under one transform; it is encoded by a table-driven encoder built on segno's tables that
+  lays out each version once (tested symbol for symbol against segno at every version and mask);
+  plain-ASCII lines skip the split into script runs; signing keys are parsed once per key file; and
+  a bulk issue writes a unit's certificates, status events and audit events with a few statements
+  (the audit head locked once) instead of several per certificate.
+- **Exercise page (exercises).** `timeutil.get_zone` walked the time-zone database on every call
+  (over 100 ms a request); then the conflict checks rebuilt eight aliased tables and their queries
+  on every call and the page loaded every participant twice to show two counts. The aliases and
+  queries are now built once, and the counts are count-only queries.
 - **Module list (curricula).** The template calls `list_versions` once per module (N+1, 14 extra
   queries a page). Fix: read all versions in one query and group them in Python.
 - **Two workers on a loaded machine.** With 20 closed-loop clients on 2 sync workers, p95 latency

@@ -141,3 +141,39 @@ def test_stretches_stay_exact_after_every_kind_of_change(db, make_person, make_m
         select(ExerciseCredit.id).where(ExerciseCredit.person_id == a.id).limit(1))))
     db.session.commit()
     assert _stored(db) == _recomputed(db)
+
+
+def test_unit_page_standings_are_the_engines_verdicts(db, make_person, make_module, make_profile, make_user,
+                                                      complete, credit):
+    """The unit page lists people from their stretches; what it shows must be what the person page says."""
+    from trainer.readiness import aggregate
+
+    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
+    make_profile(code="SCREEN", modules=(), title="Screening only")
+    commander = make_user("commander", "mission")
+    people, hr1, hr2 = _population(make_person, make_module, complete, credit, commander)
+    for screening in ("hold", "pending"):
+        person = make_person(screening=screening)
+        complete(person, hr1, TODAY - 5 * DAY)
+        complete(person, hr2, TODAY - 5 * DAY)
+        credit(person, TODAY - 5 * DAY)
+        people.append(person)
+    db.session.commit()
+    ids = [p.id for p in people]
+    seen = set()
+    for code in ("UN-PDT", "SCREEN"):
+        spec = engine.load_profile(code)
+        for offset in range(-420, 421, 7):
+            day = TODAY + offset * DAY
+            expected = engine.evaluate(ids, spec, day)
+            shown = aggregate.standings(ids, spec, day)
+            assert shown.keys() == expected.keys()
+            for pid, result in expected.items():
+                got = shown[pid]
+                assert got.ready == result.ready, (code, pid, day)
+                assert [(g.key, g.state, g.label) for g in got.gaps] == \
+                    [(g.key, g.state, g.label) for g in result.gaps], (code, pid, day)
+                if result.ready:
+                    assert got.valid_until == result.valid_until, (code, pid, day)
+                seen.add((code, result.ready))
+    assert seen == {("UN-PDT", True), ("UN-PDT", False), ("SCREEN", True), ("SCREEN", False)}

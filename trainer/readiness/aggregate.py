@@ -419,19 +419,28 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     Returns (page, [Standing], {person id: Person}, {person id: unit id})."""
     from sqlalchemy import case, func
 
-    members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=_profile_filter(spec.code))
-    ids = members.with_only_columns(UnitAssignment.person_id)
-    total = db.session.scalar(select(func.count()).select_from(Person).where(Person.id.in_(ids))) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    members = members_select(actor, as_of, unit=unit, roles=roles,
+                             profile_condition=_profile_filter(spec.code)).subquery("m")
     ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
-    page_ids = list(db.session.scalars(
-        select(Person.id).where(Person.id.in_(ids))
-        .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
-        .limit(per_page).offset((page - 1) * per_page)))
+    # The page's people with their unit and the number of people in all, in one statement; a page past the
+    # end shows the last one.
+    rows = []
+    for _ in range(2):
+        query = (select(Person, members.c.unit_id, func.count().over().label("total"))
+                 .join(members, members.c.person_id == Person.id)
+                 .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
+                 .limit(per_page).offset((max(1, page) - 1) * per_page))
+        rows = db.session.execute(query).all()
+        if rows or page <= 1:
+            break
+        total = db.session.scalar(select(func.count()).select_from(members)) or 0
+        page = max(1, -(-total // per_page))
+    total = rows[0].total if rows else 0
+    page = max(1, page) if rows else 1
+    page_ids = [person.id for person, _, _ in rows]
     results = standings(page_ids, spec, as_of) if page_ids else {}
-    people = people_rows(page_ids)
-    unit_of = {pid: uid for pid, uid in db.session.execute(members.where(UnitAssignment.person_id.in_(page_ids)))}
+    people = {person.id: person for person, _, _ in rows}
+    unit_of = {person.id: unit_id for person, unit_id, _ in rows}
     return (MemberPage(page=page, per_page=per_page, total=total), [results[i] for i in page_ids if i in results],
             people, unit_of)
 

@@ -86,10 +86,18 @@ class ScopeReadiness:
 
 
 def list_profiles() -> list[tuple[str, str]]:
+    """(code, title) of every readiness profile; read once per GET request (a page asks three times)."""
+    from flask import has_request_context, request
+
     from trainer.curricula.models import ReadinessProfile, pick
 
-    return [(code, pick(title)) for code, title in
-            db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
+    if has_request_context() and request.method == "GET" and "trainer.readiness.profiles" in request.environ:
+        return request.environ["trainer.readiness.profiles"]
+    found = [(code, pick(title)) for code, title in
+             db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
+    if has_request_context() and request.method == "GET":
+        request.environ["trainer.readiness.profiles"] = found
+    return found
 
 
 def _profile_filter(profile_code: str):

@@ -42,6 +42,17 @@ def level_badge_html(tally) -> Markup:
         level.value, level.symbol, tally.percent, level.label)
 
 
+STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
+                 "on_hold": "⏸"}
+
+
+@bp.app_template_global("state_badge_html")
+def state_badge_html(status) -> Markup:
+    """A requirement's state with its symbol and words; a unit page shows several for each of fifty people."""
+    return Markup('<span class="req-state req-{}">{} {}</span>').format(status.state, STATE_SYMBOLS[status.state],
+                                                                       status.label)
+
+
 def _filters():
     today = dt.date.today()
     profile_code = aggregate.default_profile_code(request.args.get("profile") or None, current_user)

@@ -31,9 +31,10 @@ EXPIRY_WINDOWS = (30, 60, 90)
 def level_for(percent: float | None) -> Level | None:
     if percent is None:
         return None
-    if percent >= current_app.config["READINESS_GREEN"]:
+    config = current_app.config
+    if percent >= config["READINESS_GREEN"]:
         return Level.GREEN
-    if percent >= current_app.config["READINESS_AMBER"]:
+    if percent >= config["READINESS_AMBER"]:
         return Level.AMBER
     return Level.RED
 

@@ -35,11 +35,13 @@ def needs_profiles(view):
 def level_badge_html(tally) -> Markup:
     """A tally's level with its symbol, percentage and words (never by colour alone). Rendered in Python: a
     dashboard draws it for every unit of a mission, several hundred times per page."""
-    level = getattr(tally, "level", None) if tally is not None else None
-    if level is None:
+    percent = tally.percent if tally is not None else None
+    if percent is None:
         return Markup('<span class="level level-none">– no personnel</span>')
-    return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {:.0f}% · {}</span>').format(
-        level.value, level.symbol, tally.percent, level.label)
+    level = aggregate.level_for(percent)
+    # Every part is the app's own text (a level's value, symbol and label) or a number: nothing to escape.
+    return Markup(f'<span class="level level-{level.value}"><span aria-hidden="true">{level.symbol}</span> '
+                  f'{percent:.0f}% · {level.label}</span>')
 
 
 STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
@@ -49,8 +51,8 @@ STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "�
 @bp.app_template_global("state_badge_html")
 def state_badge_html(status) -> Markup:
     """A requirement's state with its symbol and words; a unit page shows several for each of fifty people."""
-    return Markup('<span class="req-state req-{}">{} {}</span>').format(status.state, STATE_SYMBOLS[status.state],
-                                                                       status.label)
+    # A state, its symbol and its label are the app's own words: nothing to escape.
+    return Markup(f'<span class="req-state req-{status.state}">{STATE_SYMBOLS[status.state]} {status.label}</span>')
 
 
 def _filters():

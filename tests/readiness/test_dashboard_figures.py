@@ -97,7 +97,7 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
     for day in sorted(days):
         summary = aggregate.scope_readiness(commander, spec, day)
         per_unit, expiring, gaps = _expected(summary, spec)
-        figures = aggregate.unit_figures(aggregate.members_select(commander, day), spec, day)
+        figures = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
         assert {u: (f.total, f.ready) for u, f in figures.items()} == per_unit, day
         assert summary.expiring == {d: expiring[d] for d in aggregate.EXPIRY_WINDOWS}, day
         assert all(gaps[(r, s)] == c for r, s, c in summary.gaps), day
@@ -110,11 +110,22 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
         seen_states |= {s for _, s, _ in summary.gaps}
         assert engine.count_ready(aggregate.members_select(commander, day).with_only_columns(
             aggregate.UnitAssignment.person_id), spec, day) == (summary.total.total, summary.total.ready)
-    # Every date in one query grouped by date gives each date's own totals (membership included).
-    many = engine.count_ready_many(aggregate.member_spans(commander), spec, days)
+    # Every date in one pass gives each date's own figures per unit (membership included).
+    many = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, days)
     for day in days:
-        summary = aggregate.scope_readiness(commander, spec, day, with_people=False)
-        assert many[day] == (summary.total.total, summary.total.ready), day
+        alone = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
+        assert {u: (f.total, f.ready) for u, f in many[day].items()} == {u: (f.total, f.ready) for u, f in alone.items()}
+    # The trend points and the forecast of a page are each day's own figures.
+    page = aggregate.scope_readiness(commander, spec, TODAY, forecast_on=TODAY + 10 * DAY, trend_count=6,
+                                     with_people=False)
+    assert [day for day, _ in page.trend] == aggregate.month_ends(TODAY, 6)
+    for day, tally in page.trend:
+        alone = aggregate.scope_readiness(commander, spec, day, with_people=False)
+        assert (tally.total, tally.ready) == (alone.total.total, alone.total.ready), day
+    later = aggregate.scope_readiness(commander, spec, TODAY + 10 * DAY, with_people=False)
+    assert [(n.id, n.forecast.total, n.forecast.ready) for n in aggregate.flatten(page.roots)] == \
+        [(n.id, n.tally.total, n.tally.ready) for n in aggregate.flatten(later.roots)]
+    assert any(n.forecast.ready for n in aggregate.flatten(page.roots))
     # The population really exercised every kind of gap and the expiry windows.
     assert {"missing", "expired", "superseded", "on hold"} <= seen_states
     today = aggregate.scope_readiness(commander, spec, TODAY)

@@ -80,6 +80,7 @@ class ScopeReadiness:
     expiring: dict[int, int]                    # days -> ready people whose evidence lapses within them
     gaps: list[tuple[str, str, int]]            # (requirement label, state label, people)
     profile_assigned: bool = True
+    trend: list[tuple[dt.date, Tally]] = field(default_factory=list)  # (month-end, people and ready), oldest first
 
     @property
     def not_ready(self) -> list[PersonReadiness]:
@@ -168,9 +169,10 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
 
 
 def member_spans(actor, *, unit: Unit | None = None, roles=VIEW_ROLES, profile_condition=False):
-    """SELECT (person_id, start_on, end_on) of the unit assignments in the actor's scope (and `unit`'s subtree):
-    the people of every date at once, for figures over several dates."""
-    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on), actor, roles)
+    """SELECT (person_id, start_on, end_on, unit_id) of the unit assignments in the actor's scope (and `unit`'s
+    subtree): the people of every date at once, for figures over several dates."""
+    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on,
+                           UnitAssignment.unit_id), actor, roles)
     if unit is not None:
         query = query.where(_in_subtree(unit))
     if profile_condition is not None and profile_condition is not False:
@@ -225,27 +227,45 @@ def ready_people(spec: engine.ProfileSpec, as_of: dt.date):
     return query.with_only_columns(c.person_id.label("person_id"), c.valid_until.label("valid_until")).subquery("r")
 
 
-def unit_figures(members, spec: engine.ProfileSpec, as_of: dt.date, *, details: bool = True) -> dict[int, UnitFigures]:
-    """Per unit: people, ready and (with details) ready people whose evidence lapses within 30/60/90 days, in two
-    GROUP BY queries: the people in scope per unit, then the (few) people ready on the date joined to their
-    units, driven from the ready stretches' index."""
-    from sqlalchemy import case, func
+def unit_figures_on(spans, spec: engine.ProfileSpec, days, *, details_on: dt.date | None = None
+                    ) -> dict[dt.date, dict[int, UnitFigures]]:
+    """Per date and unit: people and ready, and on `details_on` the ready people whose evidence lapses within
+    30/60/90 days; every date in the same two GROUP BY queries (a column per date). `spans` is member_spans():
+    the first query counts postings per unit, the second joins the (few) people with a ready stretch over the
+    dates to their postings, driven from the ready stretches' index. Postings never overlap (a transfer ends one
+    the day the next begins), so each person counts once per date."""
+    from sqlalchemy import and_, case, func
 
-    m = members.subquery("m")
-    figures = {unit_id: UnitFigures(total=int(total), expiring={days: 0 for days in EXPIRY_WINDOWS} if details else {})
-               for unit_id, total in db.session.execute(select(m.c.unit_id, func.count()).group_by(m.c.unit_id))}
-    r = ready_people(spec, as_of)
-    cols = [m.c.unit_id, func.count()]
-    if details:
-        cols += [func.coalesce(func.sum(case((r.c.valid_until <= as_of + dt.timedelta(days=days), 1), else_=0)), 0)
-                 for days in EXPIRY_WINDOWS]
-    for unit_id, ready, *lapsing in db.session.execute(
-            select(*cols).select_from(r).join(m, m.c.person_id == r.c.person_id).group_by(m.c.unit_id)):
-        figure = figures[unit_id]
-        figure.ready = int(ready)
-        if details:
-            figure.expiring = {days: int(n or 0) for days, n in zip(EXPIRY_WINDOWS, lapsing)}
-    return figures
+    days = sorted(set(days) | ({details_on} if details_on else set()))
+    s = spans.subquery("s")
+    covers = [and_(s.c.start_on <= day, or_(s.c.end_on.is_(None), s.c.end_on > day)) for day in days]
+    out: dict[dt.date, dict[int, UnitFigures]] = {day: {} for day in days}
+    for unit_id, *totals in db.session.execute(
+            select(s.c.unit_id, *[func.sum(case((c, 1), else_=0)) for c in covers]).group_by(s.c.unit_id)):
+        for day, total in zip(days, totals):
+            if total:
+                out[day][unit_id] = UnitFigures(
+                    total=int(total), expiring={w: 0 for w in EXPIRY_WINDOWS} if day == details_on else {})
+    query, c = states.ready_select(states.profile_of(spec), days[0], days[-1], screening_required=spec.screening_required)
+    ready_cols = [func.max(case((and_(c.start_on <= day, c.end_on >= day), 1), else_=0)).label(f"r{k}")
+                  for k, day in enumerate(days)]
+    if details_on is not None:
+        ready_cols.append(func.max(case((and_(c.start_on <= details_on, c.end_on >= details_on), c.valid_until)))
+                          .label("until"))
+    r = query.with_only_columns(c.person_id.label("pid"), *ready_cols).group_by(c.person_id).subquery("r")
+    cols = [func.sum(case((and_(covers[k], r.c[f"r{k}"] == 1), 1), else_=0)) for k in range(len(days))]
+    if details_on is not None:
+        at = covers[days.index(details_on)]
+        cols += [func.sum(case((and_(at, r.c.until <= details_on + dt.timedelta(days=w)), 1), else_=0))
+                 for w in EXPIRY_WINDOWS]
+    for unit_id, *counts in db.session.execute(
+            select(s.c.unit_id, *cols).select_from(r).join(s, s.c.person_id == r.c.pid).group_by(s.c.unit_id)):
+        for day, ready in zip(days, counts):
+            if ready:
+                out[day][unit_id].ready = int(ready)
+        if details_on is not None and unit_id in out[details_on]:
+            out[details_on][unit_id].expiring = {w: int(n or 0) for w, n in zip(EXPIRY_WINDOWS, counts[len(days):])}
+    return out
 
 
 def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
@@ -286,13 +306,18 @@ def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures]
 
 
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
-                    forecast_on: dt.date | None = None, roles=VIEW_ROLES, with_people: bool = True) -> ScopeReadiness:
-    """Figures of the actor's scope on `as_of` from set-based queries; with_people also runs the per-person
-    engine (for lists of people and exports), which the figures never depend on."""
+                    forecast_on: dt.date | None = None, trend_count: int = 0, roles=VIEW_ROLES,
+                    with_people: bool = True) -> ScopeReadiness:
+    """Figures of the actor's scope on `as_of` (and on `forecast_on`, and totals at the last `trend_count`
+    month-ends) from set-based queries; with_people also runs the per-person engine (for lists of people and
+    exports), which the figures never depend on."""
     spec = engine.load_profile(profile) if isinstance(profile, str) else profile
     condition = _profile_filter(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition)
-    figures = unit_figures(members, spec, as_of)
+    trend_days = month_ends(as_of, trend_count) if trend_count else []
+    by_day = unit_figures_on(member_spans(actor, unit=unit, roles=roles, profile_condition=condition), spec,
+                             trend_days + ([forecast_on] if forecast_on is not None else []), details_on=as_of)
+    figures = by_day[as_of]
     gaps_found = gap_counts(members, spec, as_of)
     unit_of, people = {}, {}
     if with_people:
@@ -302,11 +327,11 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     _roll_up_figures(units, figures, "tally")
 
     if forecast_on is not None:
-        fmembers = members_select(actor, forecast_on, unit=unit, roles=roles, profile_condition=condition)
-        ffigures = unit_figures(fmembers, spec, forecast_on, details=False)
         for node in units.values():
             node.forecast = Tally()
-        _roll_up_figures(units, ffigures, "forecast")
+        _roll_up_figures(units, by_day[forecast_on], "forecast")
+    trend_points = [(day, Tally(total=sum(f.total for f in by_day[day].values()),
+                                ready=sum(f.ready for f in by_day[day].values()))) for day in trend_days]
 
     roots = []
     for node in units.values():
@@ -341,7 +366,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
                                                           item[0][1]))
     gaps = [(requirement_label(spec, key), State.LABELS[state], n) for (key, state), n in ranked[:8]]
     return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, gaps,
-                          profile_assigned=condition is not None)
+                          profile_assigned=condition is not None, trend=trend_points)
 
 
 def _roll_up(units: dict[int, UnitNode], unit_of: dict[int, int], people: dict[int, PersonReadiness], attr: str) -> None:
@@ -379,16 +404,6 @@ def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
     if key == "screening":
         return "Screening"
     return spec.module_titles.get(key, key)
-
-
-def trend(actor, spec: engine.ProfileSpec, as_of: dt.date, *, unit: Unit | None = None, roles=VIEW_ROLES,
-          count: int = 6) -> list[tuple[dt.date, Tally]]:
-    """Percentage ready at each of the last `count` month-ends: all points in one aggregate query grouped by date."""
-    condition = _profile_filter(spec.code)
-    days = month_ends(as_of, count)
-    counts = engine.count_ready_many(member_spans(actor, unit=unit, roles=roles, profile_condition=condition),
-                                     spec, days)
-    return [(day, Tally(total=counts[day][0], ready=counts[day][1])) for day in days]
 
 
 MEMBERS_PER_PAGE = 50

@@ -145,38 +145,6 @@ def ready_condition(profile: ProfileSpec | str, as_of: dt.date):
     return Person.id.in_(query.with_only_columns(c.person_id))
 
 
-def count_ready_many(spans: Select, profile: ProfileSpec | str, days) -> dict[dt.date, tuple[int, int]]:
-    """(people, ready) on each of `days`, in two aggregate queries.
-
-    `spans` is a SELECT of (person_id, start_on, end_on): a person counts on a day when start_on <= day
-    and (end_on is NULL or end_on > day), as for unit assignments, whose postings never overlap (a transfer
-    ends one the day the next begins). The totals are one pass over the spans with a column per date; the
-    ready counts join the (few) people with a ready stretch over the dates to their spans."""
-    from sqlalchemy import Date, and_, case, func, literal
-
-    spec = load_profile(profile) if isinstance(profile, str) else profile
-    days = sorted(set(days))
-    if not days:
-        return {}
-    s = spans.subquery("s")
-    pid_col, start_col, end_col = list(s.c)[:3]
-    on = [literal(day, Date) for day in days]
-    member_on = [and_(start_col <= day, or_(end_col.is_(None), end_col > day)) for day in on]
-    totals = db.session.execute(select(*[func.coalesce(func.sum(case((member, 1), else_=0)), 0)
-                                         for member in member_on])).one()
-    query, c = states.ready_select(states.profile_of(spec), days[0], days[-1],
-                                   screening_required=spec.screening_required)
-    ready = (query.with_only_columns(
-        c.person_id.label("pid"),
-        *[func.max(case((and_(c.start_on <= day, c.end_on >= day), 1), else_=0)).label(f"r{k}") for k, day in enumerate(on)])
-        .group_by(c.person_id).subquery("ready"))
-    ready_counts = db.session.execute(
-        select(*[func.coalesce(func.sum(case((and_(member, ready.c[f"r{k}"] == 1), 1), else_=0)), 0)
-                 for k, member in enumerate(member_on)])
-        .select_from(ready).join(s, pid_col == ready.c.pid)).one()
-    return {day: (int(totals[k]), int(ready_counts[k])) for k, day in enumerate(days)}
-
-
 def evaluate_person(person_id: int, profile_code: str, as_of: dt.date) -> PersonReadiness:
     found = evaluate([person_id], profile_code, as_of)
     if person_id not in found:
@@ -199,5 +167,4 @@ def member_ids_as_of(as_of: dt.date, *, unit: Unit | None = None) -> Select:
 
 
 __all__ = ["ProfileSpec", "PersonReadiness", "RequirementStatus", "State", "load_profile", "evaluate", "count_ready",
-           "count_ready_many",
            "evaluate_person", "members_as_of", "member_ids_as_of"]

@@ -93,8 +93,9 @@ def _forecast_total(summary) -> aggregate.Tally | None:
 def index():
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
-    summary = aggregate.scope_readiness(current_user, spec, as_of, forecast_on=forecast, with_people=False)
-    points = aggregate.trend(current_user, spec, as_of)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, forecast_on=forecast, trend_count=6,
+                                        with_people=False)
+    points = summary.trend
     forecast_total = _forecast_total(summary)
     bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
     assessed = services.latest_assessed(summary.units.keys(), profile_code)
@@ -111,8 +112,9 @@ def unit(unit_id: int):
         return render_template("readiness/no_profile.html")
     profile_code, as_of, forecast = _filters()
     spec = engine.load_profile(profile_code)
-    summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast, with_people=False)
-    points = aggregate.trend(current_user, spec, as_of, unit=unit)
+    summary = aggregate.scope_readiness(current_user, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
+                                        with_people=False)
+    points = summary.trend
     forecast_total = _forecast_total(summary)
     bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
     page = request.args.get("page", "1")

@@ -1,7 +1,6 @@
 """Sessions checked against the database, the access policy on every request, and security headers."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from urllib.parse import urljoin, urlsplit

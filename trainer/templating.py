@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_login import current_user
 
 from trainer.auth.policy import rule_for

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -113,7 +112,7 @@ def render_aar(doc: AarDocument) -> bytes:
         canvas.drawString(15 * mm, 14 * mm, doc.title[:90])
         canvas.restoreState()
 
-    story = [_p(f"After-action report and improvement plan", h1), _p(doc.title, h2)]
+    story = [_p("After-action report and improvement plan", h1), _p(doc.title, h2)]
     if doc.generated:
         story.append(_p(f"Generated from the assessment record on {doc.generated}.", small))
     story += [Spacer(1, 4 * mm), _p("Exercise overview", h2)]

@@ -1,7 +1,7 @@
 """Landing pages per role, health check and in-app notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 

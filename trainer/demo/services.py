@@ -187,7 +187,6 @@ def _seed_users(ctx: SeedContext) -> None:
         return user
 
     npl_batt = db.session.scalar(select(Unit).where(Unit.code == "NPL-B1"))
-    fra_top = db.session.scalar(select(Unit).where(Unit.code == "FRA-CONT"))
     trainee_person = db.session.scalar(select(Person).where(Person.nation_code == "NPL", Person.screening == "cleared").order_by(Person.id))
     evaluator_person = db.session.scalar(select(Person).where(Person.nation_code == "RWA", Person.rank_code.like("OF-%")).order_by(Person.id))
     fra_trainee = db.session.scalar(select(Person).where(Person.nation_code == "FRA").order_by(Person.id))

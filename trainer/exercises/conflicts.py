@@ -22,7 +22,7 @@ from trainer.exercises.models import (
 )
 from trainer.exercises.timeutil import get_zone
 from trainer.extensions import db
-from trainer.org.models import Person, Unit
+from trainer.org.models import Unit
 
 CONFIRMED = ParticipantStatus.CONFIRMED.value
 NOT_COUNTED = (ExerciseStatus.CANCELLED.value,)

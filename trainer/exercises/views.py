@@ -11,13 +11,13 @@ from sqlalchemy import select
 from trainer.auth.models import User
 from trainer.db import utcnow
 from trainer.enums import ExerciseType
-from trainer.errors import DomainError, NotFound
+from trainer.errors import DomainError
 from trainer.exercises import access, conflicts as conflict_service, msel, services, workflow
 from trainer.exercises.calendar import build_ics, month_bounds, month_grid
 from trainer.exercises.forms import (
     AssignmentForm, ExerciseForm, ImportForm, InjectForm, MilestonesForm, NominateForm, ObjectiveForm,
 )
-from trainer.exercises.models import ExerciseStatus, MilestoneKind, ParticipantRole
+from trainer.exercises.models import ExerciseStatus, MilestoneKind
 from trainer.exercises.timeutil import format_local_input, offset_label, utc_to_local
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit

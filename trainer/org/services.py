@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pycountry
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import func, literal, select, update
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping

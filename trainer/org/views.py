@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from trainer.auth import scoping
 from trainer.auth.forms import ConfirmForm
-from trainer.enums import Category, PersonStatus, Role, Screening
+from trainer.enums import Category, PersonStatus, Screening
 from trainer.errors import Conflict, DomainError, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org import services

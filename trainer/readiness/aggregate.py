@@ -486,13 +486,13 @@ def standings(person_ids, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int,
 
     profile = states.profile_of(spec)
     st = aliased(ReadinessState, name="st")
-    query = (select(Person.id, Person.screening, st.ready, st.valid_until, st.gaps)
+    query = (select(Person.id, Person.screening, st.valid_until, st.gaps)
              .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
              .where(Person.id.in_(list(person_ids))))
     found: dict[int, Standing] = {}
-    for person_id, screening, ready, until, gaps in db.session.execute(query).tuples():
-        if gaps is None:
-            ready, until = profile.ready_by_default, None
+    for person_id, screening, until, gaps in db.session.execute(query).tuples():
+        # No stretch: nothing recorded, every requirement missing (profile.decode(None)); a stretch keeps the
+        # evidence's end only while ready.
         missing = [RequirementStatus("exercise" if key == "exercise" else "module", key, state, "")
                    for key, state in profile.decode(gaps)]
         if spec.screening_required and screening != "cleared":

@@ -146,7 +146,7 @@ def test_stretches_stay_exact_after_every_kind_of_change(db, make_person, make_m
 def test_unit_page_standings_are_the_engines_verdicts(db, make_person, make_module, make_profile, make_user,
                                                       complete, credit):
     """The unit page lists people from their stretches; what it shows must be what the person page says."""
-    from trainer.readiness import aggregate
+    from trainer.readiness import listing
 
     make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
     make_profile(code="SCREEN", modules=(), title="Screening only")
@@ -166,7 +166,7 @@ def test_unit_page_standings_are_the_engines_verdicts(db, make_person, make_modu
         for offset in range(-420, 421, 7):
             day = TODAY + offset * DAY
             expected = engine.evaluate(ids, spec, day)
-            shown = aggregate.standings(ids, spec, day)
+            shown = listing.standings(ids, spec, day)
             assert shown.keys() == expected.keys()
             for pid, result in expected.items():
                 got = shown[pid]

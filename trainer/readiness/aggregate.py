@@ -21,7 +21,7 @@ from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.readiness import engine, states
-from trainer.readiness.rules import PersonReadiness, RequirementStatus, State
+from trainer.readiness.rules import PersonReadiness, State
 from trainer.readiness.tables import Level
 
 VIEW_ROLES = (Role.ADMIN, Role.COMMANDER, Role.TRAINING_OFFICER)
@@ -220,13 +220,6 @@ class UnitFigures:
     expiring: dict = field(default_factory=dict)     # days -> ready people whose evidence lapses within them
 
 
-def ready_people(spec: engine.ProfileSpec, as_of: dt.date):
-    """Subquery (person_id, valid_until): the people ready for the profile on `as_of` (screening included), from
-    the ready stretches (states.py, kept exact on every change), with the last day their evidence holds."""
-    query, c = states.ready_select(states.profile_of(spec), as_of, screening_required=spec.screening_required)
-    return query.with_only_columns(c.person_id.label("person_id"), c.valid_until.label("valid_until")).subquery("r")
-
-
 def unit_figures_on(spans, spec: engine.ProfileSpec, days, *, details_on: dt.date | None = None
                     ) -> dict[dt.date, dict[int, UnitFigures]]:
     """Per date and unit: people and ready, and on `details_on` the ready people whose evidence lapses within
@@ -369,21 +362,6 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
                           profile_assigned=condition is not None, trend=trend_points)
 
 
-def _roll_up(units: dict[int, UnitNode], unit_of: dict[int, int], people: dict[int, PersonReadiness], attr: str) -> None:
-    for pid, result in people.items():
-        node = units.get(unit_of.get(pid))
-        if node is None:
-            continue
-        for ancestor_id in _path_ids(node.path):
-            ancestor = units.get(ancestor_id)
-            if ancestor is None:
-                continue
-            tally = getattr(ancestor, attr)
-            tally.total += 1
-            if result.ready:
-                tally.ready += 1
-
-
 def _set_depths(nodes: list[UnitNode], depth: int) -> None:
     for node in nodes:
         node.depth = depth
@@ -404,113 +382,6 @@ def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
     if key == "screening":
         return "Screening"
     return spec.module_titles.get(key, key)
-
-
-MEMBERS_PER_PAGE = 50
-
-
-@dataclass
-class MemberPage:
-    """One page of a unit's people (the attributes the pagination macro reads)."""
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
-
-    def iter_pages(self, edge: int = 2, around: int = 2):
-        gap = False
-        for number in range(1, self.pages + 1):
-            if number <= edge or number > self.pages - edge or abs(number - self.page) <= around:
-                gap = False
-                yield number
-            elif not gap:
-                gap = True
-                yield None
-
-
-def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
-                per_page: int = MEMBERS_PER_PAGE, roles=VIEW_ROLES):
-    """One page of the people of `unit`'s subtree on `as_of`, not ready first, then by name: ordered and counted
-    in SQL (readiness as a set-based condition), and each person's standing read from their readiness stretch.
-    Returns (page, [Standing], {person id: Person}, {person id: unit id})."""
-    from sqlalchemy import case, func
-
-    members = members_select(actor, as_of, unit=unit, roles=roles,
-                             profile_condition=_profile_filter(spec.code)).subquery("m")
-    ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
-    # The page's people with their unit and the number of people in all, in one statement; a page past the
-    # end shows the last one.
-    rows = []
-    for _ in range(2):
-        query = (select(Person, members.c.unit_id, func.count().over().label("total"))
-                 .join(members, members.c.person_id == Person.id)
-                 .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
-                 .limit(per_page).offset((max(1, page) - 1) * per_page))
-        rows = db.session.execute(query).all()
-        if rows or page <= 1:
-            break
-        total = db.session.scalar(select(func.count()).select_from(members)) or 0
-        page = max(1, -(-total // per_page))
-    total = rows[0].total if rows else 0
-    page = max(1, page) if rows else 1
-    page_ids = [person.id for person, _, _ in rows]
-    results = standings(page_ids, spec, as_of) if page_ids else {}
-    people = {person.id: person for person, _, _ in rows}
-    unit_of = {person.id: unit_id for person, unit_id, _ in rows}
-    return (MemberPage(page=page, per_page=per_page, total=total), [results[i] for i in page_ids if i in results],
-            people, unit_of)
-
-
-@dataclass
-class Standing:
-    """A person's readiness for a profile on a date as a list shows it: ready or not, until when the evidence
-    holds, and the requirements not met (without the wording of the person page)."""
-    person_id: int
-    ready: bool
-    valid_until: dt.date | None
-    gaps: list[RequirementStatus]
-
-
-def standings(person_ids, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, Standing]:
-    """Standings of these people from the stretch covering `as_of` (one index seek each) and their screening: the
-    engine's verdict without building every requirement's reason (tests hold the two equal)."""
-    from trainer.readiness.models import ReadinessState
-
-    profile = states.profile_of(spec)
-    st = aliased(ReadinessState, name="st")
-    query = (select(Person.id, Person.screening, st.valid_until, st.gaps)
-             .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
-             .where(Person.id.in_(list(person_ids))))
-    found: dict[int, Standing] = {}
-    for person_id, screening, until, gaps in db.session.execute(query).tuples():
-        # No stretch: nothing recorded, every requirement missing (profile.decode(None)); a stretch keeps the
-        # evidence's end only while ready.
-        missing = [RequirementStatus("exercise" if key == "exercise" else "module", key, state, "")
-                   for key, state in profile.decode(gaps)]
-        if spec.screening_required and screening != "cleared":
-            missing.append(RequirementStatus("screening", "screening",
-                                             State.ON_HOLD if screening == "hold" else State.MISSING, ""))
-        found[person_id] = Standing(person_id, not missing, until, missing)
-    return found
-
-
-def people_rows(person_ids) -> dict[int, Person]:
-    """The Person records for a set of ids, in one query up to 30,000 people (chunked beyond that only to
-    stay under SQLite's 32,766 bound parameters per statement)."""
-    ids = list(person_ids)
-    found: dict[int, Person] = {}
-    for start in range(0, len(ids), 30000):
-        for person in db.session.scalars(select(Person).where(Person.id.in_(ids[start:start + 30000]))):
-            found[person.id] = person
-    return found
 
 
 def default_profile_code(requested: str | None, actor=None) -> str:

@@ -13,7 +13,7 @@ from trainer.enums import Role
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
-from trainer.readiness import aggregate, engine, intervals
+from trainer.readiness import aggregate, engine, intervals, listing
 from trainer.readiness.models import Waiver
 from trainer.readiness.tables import AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level
 
@@ -205,7 +205,7 @@ def deployment_readiness(actor, deployment: Deployment) -> dict:
                          scoping.scope_condition(actor, "person", DEPLOYMENT_ROLES)))
     at_departure = engine.evaluate(member_ids, spec, deployment.departure_on)
     at_return = engine.evaluate(member_ids, spec, deployment.return_on)
-    people = aggregate.people_rows(at_departure.keys())
+    people = listing.people_rows(at_departure.keys())
     not_ready = sorted((pid for pid, r in at_departure.items() if not r.ready), key=lambda p: _sort_name(people, p))
     lapsing = sorted((pid for pid, r in at_departure.items() if r.ready and not at_return[pid].ready),
                      key=lambda p: (at_departure[p].valid_until or deployment.return_on, _sort_name(people, p)))

@@ -12,7 +12,7 @@ from trainer.db import utcnow
 from trainer.enums import Role
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
-from trainer.readiness import aggregate, charts, engine, exports, services
+from trainer.readiness import aggregate, charts, engine, exports, listing, services
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 
@@ -118,7 +118,7 @@ def unit(unit_id: int):
     forecast_total = _forecast_total(summary)
     bar_svg, trend_svg = _charts(summary, points, forecast_total, forecast)
     page = request.args.get("page", "1")
-    page, members, people, unit_of = aggregate.member_page(current_user, spec, as_of, unit,
+    page, members, people, unit_of = listing.member_page(current_user, spec, as_of, unit,
                                                            int(page) if page.isdigit() else 1)
     node = summary.units.get(unit.id)
     return render_template("readiness/unit.html", unit=unit, node=node, summary=summary, profiles=aggregate.list_profiles(),
@@ -253,7 +253,7 @@ def export(fmt: str):
     if request.args.get("unit"):
         unit = scoping.get_scoped(current_user, "unit", request.args.get("unit"), aggregate.VIEW_ROLES)
     summary = aggregate.scope_readiness(current_user, profile_code, as_of, unit=unit)
-    people = aggregate.people_rows(summary.people.keys())
+    people = listing.people_rows(summary.people.keys())
     classification = current_app.config.get("CLASSIFICATION_MARKING", "")
     name = f"readiness-{profile_code}-{as_of.isoformat()}" + (f"-{unit.nation_code}-{unit.code}" if unit else "")
     if fmt == "csv":

@@ -115,6 +115,14 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
     for day in days:
         alone = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
         assert {u: (f.total, f.ready) for u, f in many[day].items()} == {u: (f.total, f.ready) for u, f in alone.items()}
+    # A unit's figures counted from rows are the same as from the wide statements.
+    for unit in units:
+        spans = aggregate.member_spans(commander, unit=unit)
+        for day in days:
+            wide = aggregate.unit_figures_on(spans, spec, sorted(days), details_on=day)
+            rows = aggregate.unit_figures_on(spans, spec, sorted(days), details_on=day, by_rows=True)
+            assert {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in rows.items()} \
+                == {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in wide.items()}, day
     # The trend points and the forecast of a page are each day's own figures.
     page = aggregate.scope_readiness(commander, spec, TODAY, forecast_on=TODAY + 10 * DAY, trend_count=6,
                                      with_people=False)

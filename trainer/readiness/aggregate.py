@@ -300,24 +300,30 @@ def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on
 
 def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     """(requirement key, state) -> people of `members` with that gap on `as_of`: one GROUP BY query over the gap
-    letters of each person's stretch covering the date (one index seek per person) and their screening."""
-    from sqlalchemy import func
+    letters of each person's stretch covering the date (one index seek per person), with their screening."""
+    from sqlalchemy import case, func
 
     from trainer.readiness.models import ReadinessState
 
     profile = states.profile_of(spec)
     m = members.subquery("m")
     st = aliased(ReadinessState, name="st")
-    query = (select(st.gaps, Person.screening, func.count()).select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps, Person.screening))
+    held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
+    query = (select(st.gaps, func.count(), func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0)))
+             .select_from(m).join(Person, Person.id == m.c.person_id)
+             .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
     counts: Counter = Counter()
     keys, nothing = profile.keys, profile.default_gaps
-    for gaps, screening, n in db.session.execute(query):
+    on_hold = not_cleared = 0
+    for gaps, n, hold, other in db.session.execute(query):
         for key, letter in zip(keys, nothing if gaps is None else gaps):  # as profile.decode, once per group
             if letter != ".":
                 counts[(key, states.STATES[letter])] += n
-        if spec.screening_required and screening != "cleared":
-            counts[("screening", State.ON_HOLD if screening == "hold" else State.MISSING)] += n
+        on_hold, not_cleared = on_hold + (hold or 0), not_cleared + (other or 0)
+    if spec.screening_required:
+        for state, n in ((State.ON_HOLD, on_hold), (State.MISSING, not_cleared)):
+            if n:
+                counts[("screening", state)] += n
     return counts
 
 

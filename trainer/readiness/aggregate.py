@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import exists, or_, select
@@ -116,6 +117,13 @@ def _profile_filter(profile_code: str):
     return built[profile_code]
 
 
+@lru_cache(maxsize=None)
+def _unit_aliases():
+    """Two names for units (the unit a profile is assigned to, and a unit below it), built once: an alias copies
+    every column of the table."""
+    return aliased(Unit, name="target_unit"), aliased(Unit, name="reached_unit")
+
+
 def _build_profile_filter(profile_code: str):
     try:
         from trainer.learning.models import ProfileAssignment
@@ -127,7 +135,7 @@ def _build_profile_filter(profile_code: str):
         return None
     # The units the profile reaches (assigned to them or to a unit above them), found once per query rather
     # than by a correlated search of the assignments for every person's unit.
-    target, reached = aliased(Unit), aliased(Unit)
+    target, reached = _unit_aliases()
     unit_level = UnitAssignment.unit_id.in_(
         select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
         .join(ProfileAssignment, ProfileAssignment.unit_id == target.id)
@@ -303,11 +311,9 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     letters of each person's stretch covering the date (one index seek per person), with their screening."""
     from sqlalchemy import case, func
 
-    from trainer.readiness.models import ReadinessState
-
     profile = states.profile_of(spec)
     m = members.subquery("m")
-    st = aliased(ReadinessState, name="st")
+    st = states.stretch_alias()
     held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
     query = (select(st.gaps, func.count(), func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0)))
              .select_from(m).join(Person, Person.id == m.c.person_id)

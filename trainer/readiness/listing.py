@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
@@ -91,10 +90,8 @@ class Standing:
 def standings(person_ids, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, Standing]:
     """Standings of these people from the stretch covering `as_of` (one index seek each) and their screening: the
     engine's verdict without building every requirement's reason (tests hold the two equal)."""
-    from trainer.readiness.models import ReadinessState
-
     profile = states.profile_of(spec)
-    st = aliased(ReadinessState, name="st")
+    st = states.stretch_alias()
     query = (select(Person.id, Person.screening, st.valid_until, st.gaps)
              .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
              .where(Person.id.in_(list(person_ids))))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import and_, delete, insert, select, true
@@ -243,6 +244,23 @@ def covering(stretch, person_col, profile_code: str, day: dt.date):
     return and_(stretch.id == first, stretch.start_on <= day)
 
 
+@lru_cache(maxsize=None)
+def ready_person():
+    """People under another name, so that a query on people around a ready_select never correlates it away.
+    Built once: an alias copies every column of the table, which costs more than many small queries."""
+    from trainer.org.models import Person
+
+    return aliased(Person, name="ready_person")
+
+
+@lru_cache(maxsize=None)
+def stretch_alias():
+    """readiness_states as "st", for joining a person's stretch covering a date (built once, as above)."""
+    from trainer.readiness.models import ReadinessState
+
+    return aliased(ReadinessState, name="st")
+
+
 class ReadyColumns(NamedTuple):
     person_id: object
     start_on: object
@@ -257,11 +275,9 @@ def ready_select(profile: Profile, first: dt.date, last: dt.date | None = None, 
     for no module or exercise has no stretches at all: then every person counts, over every date."""
     from sqlalchemy import Date, cast, literal, null
 
-    from trainer.org.models import Person as person
     from trainer.readiness.models import ReadinessState as rs
 
-    # Aliased, so that a query on people around it never correlates this one away.
-    Person = aliased(person, name="ready_person")
+    Person = ready_person()
     last = first if last is None else last
     if profile.ready_by_default:
         query = select(Person.id)

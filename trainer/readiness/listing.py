@@ -54,12 +54,14 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     members = members_select(actor, as_of, unit=unit, roles=roles,
                              profile_condition=_profile_filter(spec.code)).subquery("m")
     ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
-    # The page's people with their unit and the number of people in all, in one statement; a page past the
-    # end shows the last one.
+    st = states.stretch_alias()
+    # The page's people with their unit, their stretch on the date and the number of people in all, in one
+    # statement; a page past the end shows the last one.
     rows = []
     for _ in range(2):
-        query = (select(Person, members.c.unit_id, func.count().over().label("total"))
+        query = (select(Person, members.c.unit_id, func.count().over().label("total"), st.valid_until, st.gaps)
                  .join(members, members.c.person_id == Person.id)
+                 .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
                  .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
                  .limit(per_page).offset((max(1, page) - 1) * per_page))
         rows = db.session.execute(query).all()
@@ -69,12 +71,12 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         page = max(1, -(-total // per_page))
     total = rows[0].total if rows else 0
     page = max(1, page) if rows else 1
-    page_ids = [person.id for person, _, _ in rows]
-    results = standings(page_ids, spec, as_of) if page_ids else {}
-    people = {person.id: person for person, _, _ in rows}
-    unit_of = {person.id: unit_id for person, unit_id, _ in rows}
-    return (MemberPage(page=page, per_page=per_page, total=total), [results[i] for i in page_ids if i in results],
-            people, unit_of)
+    profile = states.profile_of(spec)
+    results = [_standing(spec, profile, person.id, person.screening, until, gaps)
+               for person, _, _, until, gaps in rows]
+    people = {person.id: person for person, *_ in rows}
+    unit_of = {person.id: unit_id for person, unit_id, *_ in rows}
+    return MemberPage(page=page, per_page=per_page, total=total), results, people, unit_of
 
 
 @dataclass
@@ -95,17 +97,19 @@ def standings(person_ids, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int,
     query = (select(Person.id, Person.screening, st.valid_until, st.gaps)
              .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
              .where(Person.id.in_(list(person_ids))))
-    found: dict[int, Standing] = {}
-    for person_id, screening, until, gaps in db.session.execute(query).tuples():
-        # No stretch: nothing recorded, every requirement missing (profile.decode(None)); a stretch keeps the
-        # evidence's end only while ready.
-        missing = [RequirementStatus("exercise" if key == "exercise" else "module", key, state, "")
-                   for key, state in profile.decode(gaps)]
-        if spec.screening_required and screening != "cleared":
-            missing.append(RequirementStatus("screening", "screening",
-                                             State.ON_HOLD if screening == "hold" else State.MISSING, ""))
-        found[person_id] = Standing(person_id, not missing, until, missing)
-    return found
+    return {person_id: _standing(spec, profile, person_id, screening, until, gaps)
+            for person_id, screening, until, gaps in db.session.execute(query).tuples()}
+
+
+def _standing(spec, profile, person_id: int, screening: str, until, gaps: str | None) -> Standing:
+    """A standing from the person's screening and the stretch covering the date (gaps None: no stretch, nothing
+    recorded, every requirement missing; a stretch keeps the evidence's end only while ready)."""
+    missing = [RequirementStatus("exercise" if key == "exercise" else "module", key, state, "")
+               for key, state in profile.decode(gaps)]
+    if spec.screening_required and screening != "cleared":
+        missing.append(RequirementStatus("screening", "screening",
+                                         State.ON_HOLD if screening == "hold" else State.MISSING, ""))
+    return Standing(person_id, not missing, until, missing)
 
 
 def people_rows(person_ids) -> dict[int, Person]:

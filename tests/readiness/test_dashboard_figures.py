@@ -74,6 +74,13 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
     complete(both, hr1, TODAY - 20 * DAY)
     credit(both, TODAY - 2 * DAY)
     person()                                                           # nothing at all
+    moved = person()                                                   # transferred 50 days ago, gaps and all
+    complete(moved, hr1, TODAY - 300 * DAY)
+    from trainer.org.models import UnitAssignment
+    posting = db.session.query(UnitAssignment).filter_by(person_id=moved.id).one()
+    posting.end_on = TODAY - 50 * DAY
+    db.session.add(UnitAssignment(person_id=moved.id, unit_id=(french if posting.unit_id != french.id else top).id,
+                                  start_on=TODAY - 50 * DAY))
     for who, requirement, expires in ((waived_module, "HR-02", TODAY + 20 * DAY),
                                       (waived_exercise, "exercise", TODAY + 45 * DAY),
                                       (both, "HR-02", TODAY + 15 * DAY)):
@@ -115,6 +122,18 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
     for day in days:
         alone = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
         assert {u: (f.total, f.ready) for u, f in many[day].items()} == {u: (f.total, f.ready) for u, f in alone.items()}
+    # A unit's page (figures and gaps counted from rows) says what the engine says of that unit's people.
+    for unit in units:
+        for day in sorted(days):
+            page = aggregate.scope_readiness(commander, spec, day, unit=unit)
+            per_unit, expiring, gaps = _expected(page, spec)
+            assert (page.total.total, page.total.ready) == (sum(t for t, _ in per_unit.values()),
+                                                            sum(r for _, r in per_unit.values())), (unit.code, day)
+            node = page.units[unit.id]
+            assert (node.tally.total, node.tally.ready) == (page.total.total, page.total.ready), (unit.code, day)
+            assert page.expiring == {d: expiring[d] for d in aggregate.EXPIRY_WINDOWS}, (unit.code, day)
+            assert sorted(gaps.items()) == sorted(((r, s), c) for r, s, c in page.gaps) or len(gaps) > 8, (unit.code, day)
+            assert all(gaps[(r, s)] == c for r, s, c in page.gaps), (unit.code, day)
     # A unit's figures counted from rows are the same as from the wide statements.
     for unit in units:
         spans = aggregate.member_spans(commander, unit=unit)

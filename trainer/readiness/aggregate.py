@@ -275,10 +275,24 @@ def unit_figures_on(spans, spec: engine.ProfileSpec, days, *, details_on: dt.dat
     return out
 
 
-def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on: dt.date | None):
-    """unit_figures_on by rows: the same rules, counted over the postings and their people's ready stretches."""
+def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on: dt.date | None,
+                gaps: Counter | None = None):
+    """unit_figures_on by rows: the same rules, counted over the postings and their people's ready stretches.
+    With `gaps` (and `details_on`), also counts into it the gaps on `details_on` as gap_counts does, from each
+    posting's stretch covering that day and the person's screening, read with the postings."""
     s = spans.subquery("s")
-    postings = db.session.execute(select(s.c.person_id, s.c.unit_id, s.c.start_on, s.c.end_on)).all()
+    cols = [s.c.person_id, s.c.unit_id, s.c.start_on, s.c.end_on]
+    query = select(*cols)
+    if gaps is not None:
+        st = states.stretch_alias()
+        query = (select(*cols, Person.screening, st.gaps).join(Person, Person.id == s.c.person_id)
+                 .outerjoin(st, states.covering(st, s.c.person_id, spec.code, details_on)))
+    postings = db.session.execute(query).all()
+    if gaps is not None:
+        _count_gaps(gaps, spec, ((letters, 1, screening == "hold", screening not in ("cleared", "hold"))
+                                 for _, _, start, end, screening, letters in postings
+                                 if start <= details_on and (end is None or end > details_on)))
+        postings = [row[:4] for row in postings]
     query, c = states.ready_select(states.profile_of(spec), days[0], days[-1], screening_required=spec.screening_required)
     ready: dict[int, list[tuple]] = defaultdict(list)
     for person_id, start, end, until in db.session.execute(
@@ -311,7 +325,6 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     letters of each person's stretch covering the date (one index seek per person), with their screening."""
     from sqlalchemy import case, func
 
-    profile = states.profile_of(spec)
     m = members.subquery("m")
     st = states.stretch_alias()
     held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
@@ -319,9 +332,16 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
              .select_from(m).join(Person, Person.id == m.c.person_id)
              .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
     counts: Counter = Counter()
+    _count_gaps(counts, spec, db.session.execute(query))
+    return counts
+
+
+def _count_gaps(counts: Counter, spec: engine.ProfileSpec, groups) -> None:
+    """Add to `counts` the gaps of groups of people: (gap letters or None, people, on hold, not cleared)."""
+    profile = states.profile_of(spec)
     keys, nothing = profile.keys, profile.default_gaps
     on_hold = not_cleared = 0
-    for gaps, n, hold, other in db.session.execute(query):
+    for gaps, n, hold, other in groups:
         for key, letter in zip(keys, nothing if gaps is None else gaps):  # as profile.decode, once per group
             if letter != ".":
                 counts[(key, states.STATES[letter])] += n
@@ -330,7 +350,6 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
         for state, n in ((State.ON_HOLD, on_hold), (State.MISSING, not_cleared)):
             if n:
                 counts[("screening", state)] += n
-    return counts
 
 
 def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures], attr: str) -> None:
@@ -357,11 +376,15 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     condition = _profile_filter(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition)
     trend_days = month_ends(as_of, trend_count) if trend_count else []
-    by_day = unit_figures_on(member_spans(actor, unit=unit, roles=roles, profile_condition=condition), spec,
-                             trend_days + ([forecast_on] if forecast_on is not None else []), details_on=as_of,
-                             by_rows=unit is not None)
+    spans = member_spans(actor, unit=unit, roles=roles, profile_condition=condition)
+    days = sorted(set(trend_days) | {as_of} | ({forecast_on} if forecast_on is not None else set()))
+    gaps_found: Counter = Counter()
+    if unit is not None:  # a unit's subtree: counted from rows, its gaps read with its postings
+        by_day = _count_rows(spans, spec, days, as_of, gaps=gaps_found)
+    else:
+        by_day = unit_figures_on(spans, spec, days, details_on=as_of)
+        gaps_found = gap_counts(members, spec, as_of)
     figures = by_day[as_of]
-    gaps_found = gap_counts(members, spec, as_of)
     unit_of, people = {}, {}
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}

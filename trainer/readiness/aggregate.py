@@ -294,10 +294,13 @@ def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on
                                  if start <= details_on and (end is None or end > details_on)))
         postings = [row[:4] for row in postings]
     query, c = states.ready_select(states.profile_of(spec), days[0], days[-1], screening_required=spec.screening_required)
+    # The postings' people as a list when it is short (each person's stretches are then found through the
+    # person index), else as a subquery (the ready stretches are scanned once).
+    person_ids = sorted({row[0] for row in postings})
+    among = c.person_id.in_(person_ids) if len(person_ids) <= 2000 else c.person_id.in_(select(s.c.person_id))
     ready: dict[int, list[tuple]] = defaultdict(list)
     for person_id, start, end, until in db.session.execute(
-            query.where(c.person_id.in_(select(s.c.person_id)))
-            .with_only_columns(c.person_id, c.start_on, c.end_on, c.valid_until)):
+            query.where(among).with_only_columns(c.person_id, c.start_on, c.end_on, c.valid_until)):
         ready[person_id].append((start, end, until))
     limits = {w: details_on + dt.timedelta(days=w) for w in EXPIRY_WINDOWS} if details_on else {}
     out: dict[dt.date, dict[int, UnitFigures]] = {day: {} for day in days}

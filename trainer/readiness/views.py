@@ -55,6 +55,14 @@ def state_badge_html(status) -> Markup:
     return Markup(f'<span class="req-state req-{status.state}">{STATE_SYMBOLS[status.state]} {status.label}</span>')
 
 
+@bp.app_template_global("gaps_html")
+def gaps_html(gaps) -> Markup:
+    """A person's unmet requirements as badges with their codes, comma-separated, in one call per row."""
+    from markupsafe import escape
+
+    return Markup(", ").join(Markup(f"{state_badge_html(g)} {escape(g.key)}") for g in gaps)
+
+
 def _filters():
     today = dt.date.today()
     profile_code = aggregate.default_profile_code(request.args.get("profile") or None, current_user)

@@ -149,12 +149,13 @@ FINDINGS = """
   for today, the forecast and the six trend points come from one pass over the postings (a column per
   date), ready counts from one join of the few ready stretches (their own index) to the postings, and
   the most common gaps from one index seek per person, the largest remaining query (~20 ms for 10,000
-  people). The unit page lists its fifty people from their stretches instead of the worded engine,
-  reads its subtree through the unit index (a `LIKE` with a computed pattern cannot use one in SQLite)
-  and its page of people, units and total in one statement. Rendering: `Markup.format` escaped every
-  argument of every level badge and a macro and `url_for` ran per unit row; the 300-row mission tree
-  went from ~40 ms to ~5 ms. What remains on the unit page (~30 ms) is spread over a dozen statements'
-  construction and SQL.
+  people). The unit page lists its fifty people from their stretches instead of the worded engine, in
+  the same ordered statement as the page of people; it reads its subtree through the unit index (a
+  `LIKE` with a computed pattern cannot use one in SQLite), counts its dates and gaps from its postings'
+  rows, and finds its people's ready stretches through the person index. Table aliases (`aliased()`
+  copies every column of its table) are built once instead of on every request: a fifth of a unit
+  page. Rendering: `Markup.format` escaped every argument of every level badge and a macro and
+  `url_for` ran per unit row; the 300-row mission tree went from ~40 ms to ~5 ms.
 - **Readiness report PDF (readiness).** The "Personnel not ready" section was one ReportLab `Table`
   of ~9,000 rows of Paragraphs, re-measured at every page split (quadratic), then tables of 40 rows.
   Now the long person lists are one flowable that wraps each distinct text once, knows its row

@@ -18,6 +18,7 @@ from trainer.learning import rules
 from trainer.learning.models import Attempt, Completion, LessonProgress, ModuleAssignment, ProfileAssignment
 from trainer.learning.services import VIEW_ROLES, not_superseded
 from trainer.org.models import Person, Unit
+from trainer.pagination import Page
 
 DEFAULT_WARNING_DAYS = 60
 
@@ -196,52 +197,6 @@ MATRIX_PAGE_SIZE = 50
 
 
 @dataclass
-class MatrixPage:
-    """One page of the matrix's people (the same attributes as Flask-SQLAlchemy's pagination)."""
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    @property
-    def first(self) -> int:
-        return min(self.total, (self.page - 1) * self.per_page + 1)
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.per_page)
-
-    def iter_pages(self, edge: int = 2, around: int = 2):
-        shown_gap = False
-        for number in range(1, self.pages + 1):
-            if number <= edge or number > self.pages - edge or abs(number - self.page) <= around:
-                shown_gap = False
-                yield number
-            elif not shown_gap:
-                shown_gap = True
-                yield None
-
-
-@dataclass
 class MatrixCell:
     status: rules.Status
     required: bool
@@ -253,7 +208,7 @@ class MatrixCell:
 def completion_matrix(actor, unit: Unit, today: dt.date, *, codes: list[str] | None = None, status: str = "",
                       search: str = "", required_only: bool = False, page: int | None = None,
                       per_page: int = MATRIX_PAGE_SIZE):
-    """Personnel x modules for a unit and its sub-units: (modules, [(person, {code: MatrixCell})], MatrixPage).
+    """Personnel x modules for a unit and its sub-units: (modules, [(person, {code: MatrixCell})], Page).
 
     Without `page`, every matching person (for exports). A fixed number of queries whatever the page:
     without a status filter the page is cut in SQL; with one, every person's cells are computed in the
@@ -264,15 +219,15 @@ def completion_matrix(actor, unit: Unit, today: dt.date, *, codes: list[str] | N
     filtered = bool(status or required_only)
     if page is not None and not filtered:
         total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery()))
-        pager = MatrixPage(min(max(page, 1), max(1, -(-total // per_page))), per_page, total)
+        pager = Page(min(max(page, 1), max(1, -(-total // per_page))), per_page, total)
         people = list(db.session.scalars(query.offset((pager.page - 1) * per_page).limit(per_page)))
     else:
         people = list(db.session.scalars(query))
     rows = _matrix_rows(people, columns, today, status, required_only)
     if page is None:
-        return columns, rows, MatrixPage(1, max(1, len(rows)), len(rows))
+        return columns, rows, Page(1, max(1, len(rows)), len(rows))
     if filtered:
-        pager = MatrixPage(min(max(page, 1), max(1, -(-len(rows) // per_page))), per_page, len(rows))
+        pager = Page(min(max(page, 1), max(1, -(-len(rows) // per_page))), per_page, len(rows))
         rows = rows[(pager.page - 1) * per_page:pager.page * per_page]
     return columns, rows, pager
 

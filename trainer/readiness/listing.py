@@ -9,39 +9,13 @@ from sqlalchemy import select
 
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
+from trainer.pagination import Page
 from trainer.readiness import engine, states
 from trainer.readiness.aggregate import VIEW_ROLES, _profile_filter, members_select
 from trainer.readiness.rules import RequirementStatus, State
 
 
 MEMBERS_PER_PAGE = 50
-
-
-@dataclass
-class MemberPage:
-    """One page of a unit's people (the attributes the pagination macro reads)."""
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
-
-    def iter_pages(self, edge: int = 2, around: int = 2):
-        gap = False
-        for number in range(1, self.pages + 1):
-            if number <= edge or number > self.pages - edge or abs(number - self.page) <= around:
-                gap = False
-                yield number
-            elif not gap:
-                gap = True
-                yield None
 
 
 def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
@@ -76,7 +50,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
                for person, _, _, until, gaps in rows]
     people = {person.id: person for person, *_ in rows}
     unit_of = {person.id: unit_id for person, unit_id, *_ in rows}
-    return MemberPage(page=page, per_page=per_page, total=total), results, people, unit_of
+    return Page(page=page, per_page=per_page, total=total), results, people, unit_of
 
 
 @dataclass

@@ -206,6 +206,12 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
     response = client.get("/readiness/?profile=UN-PDT&as_of=2026-02-30")
     assert response.status_code == 422 and "YYYY-MM-DD" in response.get_data(as_text=True)
     assert client.get("/readiness/?profile=UN-PDT&forecast=tomorrow").status_code == 422
+    # Dates at the calendar's ends (the trend looks six months back, expiries years ahead).
+    for url in ("/readiness/?profile=UN-PDT&as_of=0001-01-01", "/readiness/?profile=UN-PDT&forecast=9999-12-31",
+                f"/readiness/units/{force['b1'].id}?profile=UN-PDT&as_of=0001-03-31",
+                f"/readiness/people/{person.id}?profile=UN-PDT&as_of=9999-12-31"):
+        response = client.get(url)
+        assert response.status_code == 422 and "between 1900 and 2199" in response.get_data(as_text=True), url
     # Waivers: empty form, impossible expiry, unknown requirement, another nation's person.
     empty = client.post(f"/readiness/people/{person.id}/waivers", data={})
     assert empty.status_code == 422

@@ -500,9 +500,17 @@ def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "
     if not raw:
         return default
     try:
-        return dt.date.fromisoformat(raw.strip())
+        day = dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise Invalid("Enter the date as YYYY-MM-DD.", errors=[(field, "Enter the date as YYYY-MM-DD.")])
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
+        message = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+        raise Invalid(message, errors=[(field, message)])
+    return day
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 

@@ -196,6 +196,31 @@ def e2e_login(page, live_server, username: str, password: str = PASSWORD) -> Non
         raise AssertionError(f"sign-in as {username!r} failed: {alert}")
 
 
+def e2e_sign_out(page) -> None:
+    """Sign out through the user menu, as a person would (clearing cookies races the page's own requests,
+    which renew the session cookie)."""
+    from playwright.sync_api import expect
+
+    # Stylesheets decide whether the menu is folded: look only once the page has fully loaded.
+    page.wait_for_load_state("load")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():  # a narrow screen folds the menu away
+        toggler.click()
+        # Wait for the unfolding animation to finish before using the menu inside it.
+        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
+    sign_out = page.get_by_role("button", name="Sign out")
+    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
+        menu.click()
+        try:
+            expect(sign_out).to_be_visible(timeout=2000)
+            break
+        except AssertionError:
+            continue
+    sign_out.click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
 @pytest.fixture
 def e2e_user(live_server):
     """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed."""

@@ -3,11 +3,10 @@ the lead evaluator adjudicates, and the after-action report PDF downloads."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import e2e_login
+from tests.e2e.conftest import e2e_login, e2e_sign_out
 
 
 def _seed(live_server, e2e_user):
@@ -61,28 +60,6 @@ def _seed(live_server, e2e_user):
     return ids
 
 
-def _sign_out(page):
-    """Sign out through the user menu, as a person would."""
-    # Stylesheets decide whether the menu is folded: look only once the page has fully loaded.
-    page.wait_for_load_state("load")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():  # a narrow screen folds the menu away
-        toggler.click()
-        # Wait for the unfolding animation to finish before using the menu inside it.
-        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
-    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
-    sign_out = page.get_by_role("button", name="Sign out")
-    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
-        menu.click()
-        try:
-            expect(sign_out).to_be_visible(timeout=2000)
-            break
-        except AssertionError:
-            continue
-    sign_out.click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-
-
 def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live_server, e2e_user, tmp_path):
     exercise_id, objective_id, _, _, unit_id = _seed(live_server, e2e_user)
     page.set_viewport_size({"width": 800, "height": 1280})  # a tablet held upright
@@ -110,7 +87,7 @@ def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live
     assert "forty minutes lost" not in stored
 
     # the lead evaluator adjudicates the unit, seeing the evaluator's rating beside the choice
-    _sign_out(page)
+    e2e_sign_out(page)
     e2e_login(page, live_server, "lead.rwa")
     page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}/adjudication")
     section = page.locator(f"#adj-u{unit_id}")

@@ -3,11 +3,10 @@ the lead confirms them, and a double booking is shown (and blocks the second con
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import e2e_login
+from tests.e2e.conftest import e2e_login, e2e_sign_out
 
 
 def _seed(live_server, e2e_user):
@@ -39,29 +38,6 @@ def _seed(live_server, e2e_user):
     e2e_user("training_officer", "nation", nation="FRA", username="officer.fra")
 
 
-def _sign_out(page):
-    """Sign out through the user menu, as a person would (clearing cookies races the page's own requests,
-    which renew the session cookie)."""
-    # Stylesheets decide whether the menu is folded: look only once the page has fully loaded.
-    page.wait_for_load_state("load")
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():  # a narrow screen folds the menu away
-        toggler.click()
-        # Wait for the unfolding animation to finish before using the menu inside it.
-        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
-    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
-    sign_out = page.get_by_role("button", name="Sign out")
-    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
-        menu.click()
-        try:
-            expect(sign_out).to_be_visible(timeout=2000)
-            break
-        except AssertionError:
-            continue
-    sign_out.click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-
-
 def test_three_nation_tabletop_nominate_confirm_and_double_booking(page, live_server, e2e_user):
     _seed(live_server, e2e_user)
 
@@ -83,7 +59,7 @@ def test_three_nation_tabletop_nominate_confirm_and_double_booking(page, live_se
     expect(page.get_by_test_id("when-local")).to_contain_text("UTC+05:45")
     expect(page.get_by_test_id("when-viewer")).to_contain_text("15 Mar 2030 07:15")
     exercise_url = page.url
-    _sign_out(page)
+    e2e_sign_out(page)
 
     # France's training officer nominates two of their own people.
     e2e_login(page, live_server, "officer.fra")
@@ -96,7 +72,7 @@ def test_three_nation_tabletop_nominate_confirm_and_double_booking(page, live_se
         page.get_by_label("Role").select_option("player")
         page.get_by_role("button", name="Nominate").click()
         expect(page.get_by_role("alert").filter(has_text="nominated as player")).to_be_visible()
-    _sign_out(page)
+    e2e_sign_out(page)
 
     # The lead confirms them; Martin's double booking is shown and blocks his confirmation.
     e2e_login(page, live_server, "officer.npl")

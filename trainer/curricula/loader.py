@@ -65,6 +65,18 @@ class QuestionSpec:
     explanation: dict
     source: str
     must_pass: bool
+    # Which of the module's learning objectives (1-based) the question tests, and whether it asks for a
+    # bare fact (a date, symbol or document number) rather than a decision. Left out of the content
+    # hash when unset, so that adding these fields did not change the hash of existing versions.
+    objectives: list[int] = field(default_factory=list)
+    recall: bool = False
+
+    def canonical(self) -> dict:
+        values = vars(self).copy()
+        for key in ("objectives", "recall"):
+            if not values[key]:
+                del values[key]
+        return values
 
 
 @dataclass
@@ -103,7 +115,7 @@ class ModuleSpec:
             "questions_per_attempt": self.questions_per_attempt, "retrain_on_major": self.retrain_on_major,
             "prerequisites": self.prerequisites, "objectives": self.objectives,
             "lessons": [vars(lesson) for lesson in self.lessons],
-            "questions": [vars(q) for q in self.questions],
+            "questions": [q.canonical() for q in self.questions],
         }
 
     @property
@@ -529,7 +541,7 @@ PACK_KEYS = {"code", "title", "summary", "modules", "sources"}
 MODULE_KEYS = {"code", "version", "title", "summary", "audience", "validity_months", "pass_mark",
                "questions_per_attempt", "retrain_on_major", "prerequisites", "objectives", "lessons", "questions"}
 LESSON_KEYS = {"slug", "title", "minutes", "body", "body_fr", "sources"}
-QUESTION_KEYS = {"id", "stem", "options", "answer", "explanation", "source", "must_pass"}
+QUESTION_KEYS = {"id", "stem", "options", "answer", "explanation", "source", "must_pass", "objectives", "recall"}
 PROFILE_KEYS = {"code", "title", "summary", "audience", "required_modules", "exercise", "screening_required",
                 "warning_days"}
 EXERCISE_KEYS = {"types", "within_months", "min_outcome"}
@@ -641,6 +653,11 @@ def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]
                 if per_attempt > len(questions):
                     f.error("questions_per_attempt",
                             f"questions_per_attempt is {per_attempt} but the bank has only {len(questions)} questions")
+                for question in questions:
+                    beyond = [n for n in question.objectives if n > len(objectives)]
+                    if beyond:
+                        f.error("questions", f"question {question.key} names objective {beyond[0]}, but the module "
+                                             f"has {len(objectives)} objectives")
                 must = sum(1 for q in questions if q.must_pass)
                 if must > per_attempt:
                     f.error("questions_per_attempt",
@@ -750,9 +767,17 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
         if source is not None and source.split()[0] not in pack.sources:
             qf.error("source", f"source {source.split()[0]!r} is not in the pack's source register ({pack.file})")
         must_pass = qf.boolean("must_pass", required=False, default=False)
-        if None not in (key, stem, explanation, correct, source, must_pass) and len(options) == 4 and all(options):
+        recall = qf.boolean("recall", required=False, default=False)
+        objective_numbers = qf.values.get("objectives", [])
+        if not isinstance(objective_numbers, list) or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in objective_numbers):
+            qf.error("objectives", "objectives must be a list of objective numbers, e.g. [1, 3]")
+            objective_numbers = None
+        if None not in (key, stem, explanation, correct, source, must_pass, recall, objective_numbers) \
+                and len(options) == 4 and all(options):
             questions.append(QuestionSpec(key=key, stem=stem, options=options, correct=correct,
-                                          explanation=explanation, source=source, must_pass=must_pass))
+                                          explanation=explanation, source=source, must_pass=must_pass,
+                                          objectives=objective_numbers, recall=recall))
     return questions if len(problems) == before else None
 
 

@@ -7,6 +7,21 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class ParticipantRole(StrEnum):
+    """The part a person holds in one exercise (not an account's role)."""
+    PLAYER = "player"
+    CONTROLLER = "controller"
+    EVALUATOR = "evaluator"
+    LEAD_EVALUATOR = "lead_evaluator"
+    OBSERVER = "observer"
+    TRUSTED_AGENT = "trusted_agent"
+    EXERCISE_DIRECTOR = "exercise_director"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     TRAINING_OFFICER = "training_officer"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from trainer.assessments.access import (
-    MANAGER_ROLES, all_audiences, capacity_for, get_objective, raise_invalid,
+    all_audiences, capacity_for, get_objective, raise_invalid,
 )
 from trainer.assessments.models import (
     Adjudication, AfterActionReport, ImprovementItem, ImprovementStatus, Observation, ObservationKind,
@@ -283,7 +283,7 @@ def _item_state(item: ImprovementItem) -> dict:
 
 def list_improvement_items(actor, *, status: str | None = None, overdue_only: bool = False):
     """Improvement items of every exercise the actor manages (or adjudicated), across exercises."""
-    reach = scoping.scope_condition(actor, "exercise", MANAGER_ROLES)
+    reach = scoping.scope_condition(actor, "exercise", "assessment.manage")
     query = (select(ImprovementItem).join(Exercise, Exercise.id == ImprovementItem.exercise_id).where(reach)
              .order_by(ImprovementItem.due_on, ImprovementItem.id))
     if status in {s.value for s in ImprovementStatus}:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from trainer.auth.policy import parts_with
 from trainer.auth import scoping
 from trainer.enums import Role
 from trainer.errors import Forbidden, NotFound
@@ -15,9 +16,6 @@ from trainer.extensions import db
 from trainer.org.models import Unit
 
 CONFIRMED = ParticipantStatus.CONFIRMED.value
-EVALUATING_ROLES = (ParticipantRole.EVALUATOR.value, ParticipantRole.LEAD_EVALUATOR.value)
-ADJUDICATING_ROLES = (ParticipantRole.LEAD_EVALUATOR.value, ParticipantRole.EXERCISE_DIRECTOR.value)
-MANAGER_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
 # Statuses in which observations, ratings and adjudications may be recorded.
 RECORDING_STATUSES = ("in_conduct", "endex", "aar_draft")
 PUBLISHED_STATUSES = ("aar_published", "closed")
@@ -31,11 +29,11 @@ class Capacity:
 
     @property
     def evaluator(self) -> bool:
-        return self.me is not None and self.me.role in EVALUATING_ROLES
+        return self.me is not None and self.me.role in parts_with("exercise.evaluate")
 
     @property
     def adjudicator(self) -> bool:
-        return self.me is not None and self.me.role in ADJUDICATING_ROLES
+        return self.me is not None and self.me.role in parts_with("exercise.adjudicate")
 
     @property
     def published(self) -> bool:
@@ -81,11 +79,11 @@ def capacity_for(actor, exercise_id) -> Capacity:
         me = db.session.execute(select(Participant).where(
             Participant.exercise_id == exercise_id, Participant.person_id == actor.person_id,
             Participant.status == CONFIRMED)).scalar_one_or_none()
-    if me is not None and me.role in EVALUATING_ROLES + ADJUDICATING_ROLES:
+    if me is not None and me.role in parts_with("exercise.evaluate") + parts_with("exercise.adjudicate"):
         exercise = db.session.get(Exercise, exercise_id)
     else:
         exercise = scoping.get_scoped(actor, "exercise", exercise_id, list(Role))
-    manager = scoping.in_scope(actor, "exercise", exercise, MANAGER_ROLES)
+    manager = scoping.in_scope(actor, "exercise", exercise, "assessment.manage")
     return Capacity(exercise=exercise, me=me, manager=manager)
 
 

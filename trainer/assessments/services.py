@@ -9,8 +9,9 @@ from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from trainer.auth.policy import parts_with
 from trainer.assessments.access import (
-    CONFIRMED, EVALUATING_ROLES, Capacity, NotStaff, assigned_objectives, audiences_for, capacity_for, get_objective, raise_invalid,
+    CONFIRMED, Capacity, NotStaff, assigned_objectives, audiences_for, capacity_for, get_objective, raise_invalid,
     require_adjudicator, require_evaluator, resolve_audience,
 )
 from trainer.assessments.models import Adjudication, Observation, ObservationKind, RatingRecord
@@ -180,7 +181,7 @@ def _superseded_by(model, row_id: int):
 def _may_amend(cap: Capacity, row) -> None:
     if cap.adjudicator:
         return
-    if cap.me is None or cap.me.role not in EVALUATING_ROLES:
+    if cap.me is None or cap.me.role not in parts_with("exercise.evaluate"):
         raise NotStaff(cap.exercise.id)
     if row.evaluator_id != cap.me.id:
         raise NotFound()

@@ -8,10 +8,11 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy import select
 
+from trainer.auth.policy import has_ability, parts_with
 from trainer.assessments import aar as aar_services
 from trainer.assessments import services
 from trainer.assessments.access import (
-    ADJUDICATING_ROLES, CONFIRMED, EVALUATING_ROLES, MANAGER_ROLES, PUBLISHED_STATUSES, NotStaff, assigned_objectives,
+    CONFIRMED, PUBLISHED_STATUSES, NotStaff, assigned_objectives,
     audiences_for, capacity_for, get_objective, require_evaluator,
 )
 from trainer.assessments.forms import error_map, form_values, local_value, new_submission_key, parse_local
@@ -51,7 +52,7 @@ def index():
         mine = db.session.execute(
             select(Participant, Exercise).join(Exercise, Exercise.id == Participant.exercise_id).where(
                 Participant.person_id == current_user.person_id, Participant.status == CONFIRMED,
-                Participant.role.in_(EVALUATING_ROLES + ADJUDICATING_ROLES),
+                Participant.role.in_(parts_with("exercise.evaluate") + parts_with("exercise.adjudicate")),
                 Exercise.status.notin_(("draft", "cancelled")))
             .order_by(Exercise.start_at.desc())).all()
     results = []
@@ -62,9 +63,9 @@ def index():
                 Participant.role == ParticipantRole.PLAYER.value, Exercise.status.in_(PUBLISHED_STATUSES))
             .order_by(Exercise.end_at.desc())).scalars().all()
     reports = []
-    if current_user.has_role(*MANAGER_ROLES):
+    if has_ability(current_user, "assessment.manage"):
         reports = db.session.execute(
-            select(Exercise).where(scoping.scope_condition(current_user, "exercise", MANAGER_ROLES),
+            select(Exercise).where(scoping.scope_condition(current_user, "exercise", "assessment.manage"),
                                    Exercise.status.in_(("in_conduct", "endex", "aar_draft") + PUBLISHED_STATUSES))
             .order_by(Exercise.end_at.desc()).limit(100)).scalars().all()
     return render_template("assessments/index.html", title="Assessments", mine=mine, results=results, reports=reports)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.enums import Role
+from trainer.enums import ParticipantRole, Role
 
 A = Role.ADMIN
 TO = Role.TRAINING_OFFICER
@@ -191,3 +191,72 @@ def rule_for(endpoint: str | None) -> Rule | None:
     if endpoint is None:
         return None
     return POLICY.get(endpoint)
+
+
+# --- abilities: which roles may do what, for services and pages ------------------------------
+# Services name an ability, never a role: `scope_condition(actor, "person", "training.record")`.
+# The scoping helper then limits the objects to those the actor reaches through grants of these roles.
+
+ABILITIES: dict[str, frozenset[Role]] = {
+    "anything": ALL_ROLES,
+    # organisation: units and personnel records
+    "org.read": frozenset({A, TO, CO}),
+    "org.write": frozenset({A, TO}),
+    "person.read": frozenset({A, TO, CO, TR}),
+    # training: assignments, classroom and recognised completions, the matrix
+    "training.record": frozenset({A, TO}),
+    "training.view": frozenset({A, TO, CO}),
+    "training.view_person": frozenset({A, TO, CO, TR}),
+    # exercises and assessments
+    "exercise.plan": frozenset({A, TO}),
+    "exercise.approve": frozenset({A, CO}),
+    "exercise.record": frozenset({A, TO, CO}),
+    "assessment.manage": frozenset({A, TO, CO}),
+    # readiness
+    "readiness.view": frozenset({A, CO, TO}),
+    "readiness.view_person": frozenset({A, CO, TO, TR}),
+    "waiver.grant": frozenset({A, CO}),
+    "unit.assess": frozenset({A, CO}),
+    "deployment.manage": frozenset({A, CO, TO}),
+    # certificates
+    "certificate.issue": frozenset({A, CO}),
+    "certificate.read": frozenset({A, CO, TO, TR}),
+}
+
+# Parts a person may hold in an exercise, by what the part lets them do there.
+_EVALUATING = (ParticipantRole.EVALUATOR.value, ParticipantRole.LEAD_EVALUATOR.value)
+PARTS: dict[str, tuple[str, ...]] = {
+    "exercise.evaluate": _EVALUATING,
+    "exercise.lead_evaluation": (ParticipantRole.LEAD_EVALUATOR.value,),
+    "exercise.adjudicate": (ParticipantRole.LEAD_EVALUATOR.value, ParticipantRole.EXERCISE_DIRECTOR.value),
+    "exercise.direct": (ParticipantRole.EXERCISE_DIRECTOR.value,),
+    "exercise.control": (ParticipantRole.CONTROLLER.value, ParticipantRole.EXERCISE_DIRECTOR.value),
+    # The MSEL: planners apart, only these parts ever see it (players never).
+    "exercise.see_msel": _EVALUATING + (ParticipantRole.CONTROLLER.value, ParticipantRole.TRUSTED_AGENT.value,
+                                        ParticipantRole.EXERCISE_DIRECTOR.value),
+    # Staff whose exercises they reach through their part (not as players or observers).
+    "exercise.staff": _EVALUATING + (ParticipantRole.CONTROLLER.value, ParticipantRole.EXERCISE_DIRECTOR.value,
+                                     ParticipantRole.TRUSTED_AGENT.value),
+    "exercise.play": (ParticipantRole.PLAYER.value,),
+}
+
+
+def roles_with(ability: str) -> frozenset[Role]:
+    """The roles whose grants carry `ability`; an unknown ability is a programming error."""
+    return ABILITIES[ability]
+
+
+def parts_with(ability: str) -> tuple[str, ...]:
+    """The exercise parts (participant roles) that carry `ability`."""
+    return PARTS[ability]
+
+
+def has_ability(user, ability: str) -> bool:
+    """Whether any of the user's grants carries `ability` (scope apart: see auth.scoping)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.roles & ABILITIES[ability])
+
+
+def has_role(user, role: Role) -> bool:
+    """Whether the user holds a grant of this role: for the few places that show a role's own home
+    page (the landing cards), where the role itself, not an ability, is what is meant."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and role in user.roles)

@@ -24,10 +24,21 @@ def register_kind(kind: str, model: type, condition_for_grant: Callable) -> None
     _KINDS[kind] = (model, condition_for_grant)
 
 
-def scope_condition(actor, kind: str, roles: Iterable[Role | str]) -> ColumnElement[bool]:
-    """A condition true for the objects of `kind` that `actor` reaches through grants of `roles`."""
+def _wanted(roles: str | Iterable[Role | str]) -> set[Role]:
+    """An ability name (see auth.policy.ABILITIES) or, for callers that pass a set they got from the
+    policy, the roles themselves."""
+    if isinstance(roles, str):
+        from trainer.auth.policy import roles_with
+
+        return set(roles_with(roles))
+    return {Role(r) for r in roles}
+
+
+def scope_condition(actor, kind: str, roles: str | Iterable[Role | str]) -> ColumnElement[bool]:
+    """A condition true for the objects of `kind` that `actor` reaches through grants carrying the
+    ability `roles` (an ability name from auth.policy, or the roles it stands for)."""
     model, for_grant = _KINDS[kind]
-    wanted = {Role(r) for r in roles}
+    wanted = _wanted(roles)
     if actor is None or not getattr(actor, "is_authenticated", False):
         return false()
     parts = []
@@ -45,12 +56,26 @@ def scope_condition(actor, kind: str, roles: Iterable[Role | str]) -> ColumnElem
     return or_(*parts)
 
 
-def scoped_select(actor, kind: str, roles: Iterable[Role | str]):
+def reaches_whole_nation(actor, nation_code: str, roles: str | Iterable[Role | str]) -> bool:
+    """Whether the actor's grants carrying the ability cover the whole of a nation (everything, the
+    mission, or that nation)."""
+    wanted = _wanted(roles)
+    for grant in getattr(actor, "grants", ()):
+        if Role(grant.role) not in wanted:
+            continue
+        if Role(grant.role) is Role.ADMIN or grant.scope_kind == ScopeKind.MISSION.value:
+            return True
+        if grant.scope_kind == ScopeKind.NATION.value and grant.nation_code == nation_code:
+            return True
+    return False
+
+
+def scoped_select(actor, kind: str, roles: str | Iterable[Role | str]):
     model, _ = _KINDS[kind]
     return select(model).where(scope_condition(actor, kind, roles))
 
 
-def get_scoped(actor, kind: str, object_id, roles: Iterable[Role | str]):
+def get_scoped(actor, kind: str, object_id, roles: str | Iterable[Role | str]):
     """The object of `kind` with this id if `actor` reaches it through `roles`; NotFound otherwise."""
     model, _ = _KINDS[kind]
     pk = model.__mapper__.primary_key[0]
@@ -69,7 +94,7 @@ def get_scoped(actor, kind: str, object_id, roles: Iterable[Role | str]):
     return obj
 
 
-def in_scope(actor, kind: str, obj, roles: Iterable[Role | str]) -> bool:
+def in_scope(actor, kind: str, obj, roles: str | Iterable[Role | str]) -> bool:
     model, _ = _KINDS[kind]
     pk = model.__mapper__.primary_key[0]
     value = getattr(obj, pk.key)

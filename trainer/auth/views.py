@@ -235,9 +235,9 @@ def admin_user_reset(user_id: int):
 def bulk_accounts(unit_id: int):
     from trainer.auth.credentials_pdf import CredentialLine, render_credentials
     from trainer.auth.forms import BulkAccountsForm
-    from trainer.org.services import WRITE_ROLES, get_unit
+    from trainer.org.services import get_unit
 
-    unit = get_unit(current_user, unit_id, WRITE_ROLES)
+    unit = get_unit(current_user, unit_id, "org.write")
     form = BulkAccountsForm()
     if request.method == "GET":
         form.include_subunits.data = True

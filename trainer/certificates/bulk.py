@@ -29,7 +29,7 @@ CHUNK = 25
 def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) -> CertificateBatch:
     """Issue a certificate to every ready person of the unit (and its sub-units) in one transaction."""
     on = on or services.today()
-    unit = get_scoped(actor, "unit", unit_id, services.ISSUER_ROLES)
+    unit = get_scoped(actor, "unit", unit_id, "certificate.issue")
     if not profile_code:
         raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
     engine = services._engine()
@@ -77,7 +77,7 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
 
 
 def get_batch(actor, batch_id) -> CertificateBatch:
-    return get_scoped(actor, "certificate_batch", batch_id, services.ISSUER_ROLES)
+    return get_scoped(actor, "certificate_batch", batch_id, "certificate.issue")
 
 
 def list_issued(batch: CertificateBatch, limit: int = 1000) -> list[Certificate]:

@@ -20,14 +20,11 @@ from trainer.certificates.models import (Certificate, CertificateBatch, Certific
                                          CertificateStatusEvent)
 from trainer.certificates.signing import KeyStore, b64u, make_token, unb64u, verify_signature
 from trainer.db import utcnow
-from trainer.enums import Role, Screening
+from trainer.enums import Screening
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person
 
-ISSUER_ROLES = (Role.ADMIN, Role.COMMANDER)
-READER_ROLES = (Role.ADMIN, Role.COMMANDER, Role.TRAINING_OFFICER, Role.TRAINEE)
-ALL_ROLES = tuple(Role)
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -325,7 +322,7 @@ def create_many(actor, wanted: list[tuple[Person, object, Certificate | None]], 
 
 def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None = None) -> Certificate:
     on = on or today()
-    person = get_scoped(actor, "person", person_id, ISSUER_ROLES)
+    person = get_scoped(actor, "person", person_id, "certificate.issue")
     if not profile_code:
         raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
     readiness = check_ready(person, profile_code, on)
@@ -340,7 +337,7 @@ def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None
 
 def recertify(actor, certificate_id, *, on: dt.date | None = None, readiness=None) -> Certificate:
     on = on or today()
-    old = get_scoped(actor, "certificate", certificate_id, ISSUER_ROLES)
+    old = get_scoped(actor, "certificate", certificate_id, "certificate.issue")
     if old.revoked_at is not None:
         raise Invalid("A revoked certificate cannot be re-certified. Issue a new certificate instead.")
     if old.recorded_status == CertificateStatus.SUPERSEDED:
@@ -355,7 +352,7 @@ def recertify(actor, certificate_id, *, on: dt.date | None = None, readiness=Non
 
 
 def revoke_certificate(actor, certificate_id, reason: str) -> Certificate:
-    cert = get_scoped(actor, "certificate", certificate_id, ISSUER_ROLES)
+    cert = get_scoped(actor, "certificate", certificate_id, "certificate.issue")
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise Invalid("Give the reason for revoking this certificate.",
@@ -375,7 +372,7 @@ def revoke_certificate(actor, certificate_id, reason: str) -> Certificate:
 
 # --- reading -------------------------------------------------------------------------------------
 
-def get_certificate(actor, certificate_id, roles=READER_ROLES) -> Certificate:
+def get_certificate(actor, certificate_id, roles="certificate.read") -> Certificate:
     return get_scoped(actor, "certificate", certificate_id, roles)
 
 
@@ -383,7 +380,7 @@ def list_certificates(actor, *, status: str | None = None, profile: str | None =
                       person_id: int | None = None, on: dt.date | None = None):
     on = on or today()
     query = (select(Certificate).join(Person, Person.id == Certificate.person_id)
-             .where(scope_condition(actor, "certificate", READER_ROLES))
+             .where(scope_condition(actor, "certificate", "certificate.read"))
              .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
     if status:
         query = query.where(status_condition(status, on))
@@ -431,7 +428,7 @@ class PublicView:
 def public_view(viewer, cert: Certificate, on: dt.date | None = None) -> PublicView:
     status = sync_status(cert, on)
     full = bool(viewer is not None and getattr(viewer, "is_authenticated", False)
-                and in_scope(viewer, "certificate", cert, ALL_ROLES))
+                and in_scope(viewer, "certificate", cert, "anything"))
     successor = db.session.scalar(select(Certificate.serial).where(Certificate.supersedes_id == cert.id))
     return PublicView(cert, payload_of(cert), status, full, signature_ok(cert), successor)
 

@@ -7,6 +7,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_login import current_user
 from sqlalchemy import select
 
+from trainer.auth.policy import has_ability
 from trainer.auth.scoping import get_scoped, scope_condition
 from trainer.certificates import bulk, services
 from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
@@ -35,7 +36,7 @@ def index():
     page = db.paginate(query, per_page=25, error_out=False)
     return render_template("certificates/index.html", page=page, status=status, statuses=list(CertificateStatus),
                            profiles=services.profile_choices(), computed_status=services.computed_status,
-                           can_issue=current_user.has_role(*services.ISSUER_ROLES))
+                           can_issue=has_ability(current_user, "certificate.issue"))
 
 
 @bp.route("/certificates/<int:certificate_id>")
@@ -45,14 +46,14 @@ def detail(certificate_id):
     db.session.commit()
     return render_template("certificates/detail.html", cert=cert, payload=services.payload_of(cert), status=status,
                            fingerprint=services.payload_fingerprint(cert), verify_url=services.verify_url(cert),
-                           can_manage=current_user.has_role(*services.ISSUER_ROLES)
+                           can_manage=has_ability(current_user, "certificate.issue")
                            and _in_scope_for_issuers(cert))
 
 
 def _in_scope_for_issuers(cert) -> bool:
     from trainer.auth.scoping import in_scope
 
-    return in_scope(current_user, "certificate", cert, services.ISSUER_ROLES)
+    return in_scope(current_user, "certificate", cert, "certificate.issue")
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
@@ -66,16 +67,16 @@ def download(certificate_id):
 
 @bp.route("/certificates/person/<int:person_id>")
 def person(person_id):
-    target = get_scoped(current_user, "person", person_id, services.READER_ROLES)
+    target = get_scoped(current_user, "person", person_id, "certificate.read")
     certificates = db.session.execute(services.list_certificates(current_user, person_id=target.id)).unique().scalars().all()
     return render_template("certificates/person.html", person=target, certificates=certificates,
                            computed_status=services.computed_status,
-                           can_issue=current_user.has_role(*services.ISSUER_ROLES))
+                           can_issue=has_ability(current_user, "certificate.issue"))
 
 
 @bp.route("/certificates/person/<int:person_id>/issue", methods=["GET", "POST"])
 def issue(person_id):
-    target = get_scoped(current_user, "person", person_id, services.ISSUER_ROLES)
+    target = get_scoped(current_user, "person", person_id, "certificate.issue")
     form = IssueForm()
     form.profile.choices = [("", "Choose…")] + services.profile_choices()
     if request.method == "GET" and request.args.get("profile") in {code for code, _ in form.profile.choices[1:]}:
@@ -99,7 +100,7 @@ def issue(person_id):
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 def revoke(certificate_id):
-    cert = get_scoped(current_user, "certificate", certificate_id, services.ISSUER_ROLES)
+    cert = get_scoped(current_user, "certificate", certificate_id, "certificate.issue")
     form = RevokeForm()
     if form.validate_on_submit():
         services.revoke_certificate(current_user, cert.id, form.reason.data)
@@ -111,7 +112,7 @@ def revoke(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/recertify", methods=["POST"])
 def recertify(certificate_id):
-    cert = get_scoped(current_user, "certificate", certificate_id, services.ISSUER_ROLES)
+    cert = get_scoped(current_user, "certificate", certificate_id, "certificate.issue")
     try:
         new = services.recertify(current_user, cert.id)
     except Invalid as error:
@@ -128,7 +129,7 @@ def recertify(certificate_id):
 @bp.route("/certificates/bulk", methods=["GET", "POST"])
 def bulk_issue():
     form = BulkForm()
-    units = db.session.execute(select(Unit).where(scope_condition(current_user, "unit", services.ISSUER_ROLES))
+    units = db.session.execute(select(Unit).where(scope_condition(current_user, "unit", "certificate.issue"))
                                .order_by(Unit.nation_code, Unit.path).limit(2000)).unique().scalars().all()
     form.unit.choices = [(u.id, f"{u.nation_code} · {u.code} — {u.name}") for u in units]
     form.profile.choices = [("", "Choose…")] + services.profile_choices()

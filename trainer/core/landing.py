@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from trainer.auth.policy import parts_with
 from trainer.auth import scoping
 from trainer.db import utcnow
 from trainer.enums import Role
@@ -55,10 +56,10 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
 
 def officer_card(user) -> dict:
     from trainer.learning.models import Completion
-    from trainer.learning.services import OFFICER_ROLES, not_superseded
+    from trainer.learning.services import not_superseded
 
     today = _today()
-    in_scope = scoping.scope_condition(user, "person", OFFICER_ROLES)
+    in_scope = scoping.scope_condition(user, "person", "training.record")
     people = _count(select(Person.id).where(in_scope, Person.status == "active"))
     expiring = _count(select(Completion.id).join(Person, Person.id == Completion.person_id).where(
         in_scope, Person.status == "active", not_superseded(),
@@ -77,14 +78,14 @@ def commander_card(user) -> dict:
 
 
 def evaluator_card(user) -> dict:
-    from trainer.exercises.models import (EVALUATOR_ROLES, Exercise, ExerciseStatus, Participant,
+    from trainer.exercises.models import (Exercise, ExerciseStatus, Participant,
                                           ParticipantStatus)
 
     if not user.person_id:
         return {"exercises": 0}
     finished = (ExerciseStatus.CLOSED.value, ExerciseStatus.CANCELLED.value)
     exercises = _count(select(Participant.exercise_id).distinct().join(Exercise, Exercise.id == Participant.exercise_id)
-                       .where(Participant.person_id == user.person_id, Participant.role.in_(EVALUATOR_ROLES),
+                       .where(Participant.person_id == user.person_id, Participant.role.in_(parts_with("exercise.evaluate")),
                               Participant.status == ParticipantStatus.CONFIRMED.value, Exercise.status.not_in(finished)))
     return {"exercises": exercises}
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from trainer.auth.policy import parts_with
 from trainer.enums import Role, ScopeKind
 from trainer.exercises import workflow
-from trainer.exercises.models import ACTIVE_PARTICIPANT_STATUSES, MSEL_ROLES, Exercise, Participant, ParticipantRole
+from trainer.exercises.models import ACTIVE_PARTICIPANT_STATUSES, Exercise, Participant, ParticipantRole
 from trainer.extensions import db
 
-ALL_ROLES = tuple(Role)
 
 
 def is_admin(actor) -> bool:
@@ -82,7 +82,7 @@ def can_see_msel(actor, exercise: Exercise) -> bool:
         return False
     if is_planner(actor, exercise):
         return True
-    return _confirmed_role(actor, exercise) in MSEL_ROLES
+    return _confirmed_role(actor, exercise) in parts_with("exercise.see_msel")
 
 
 def can_edit_msel(actor, exercise: Exercise) -> bool:

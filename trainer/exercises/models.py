@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
-from trainer.enums import ExerciseType
+from trainer.enums import ExerciseType, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
 from trainer.extensions import db
 
 
@@ -35,20 +35,6 @@ class ExerciseStatus(StrEnum):
                 "aar_published": "AAR published"}.get(self.value, self.value.capitalize())
 
 
-class ParticipantRole(StrEnum):
-    PLAYER = "player"
-    CONTROLLER = "controller"
-    EVALUATOR = "evaluator"
-    LEAD_EVALUATOR = "lead_evaluator"
-    OBSERVER = "observer"
-    TRUSTED_AGENT = "trusted_agent"
-    EXERCISE_DIRECTOR = "exercise_director"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-
 class ParticipantStatus(StrEnum):
     NOMINATED = "nominated"
     CONFIRMED = "confirmed"
@@ -62,10 +48,6 @@ class ParticipantStatus(StrEnum):
 
 # Participant statuses that hold a place in the exercise (and so can collide with another exercise).
 ACTIVE_PARTICIPANT_STATUSES = (ParticipantStatus.NOMINATED.value, ParticipantStatus.CONFIRMED.value)
-# Roles that may see the MSEL (with planners); players never do.
-MSEL_ROLES = (ParticipantRole.CONTROLLER.value, ParticipantRole.EVALUATOR.value, ParticipantRole.LEAD_EVALUATOR.value,
-              ParticipantRole.TRUSTED_AGENT.value, ParticipantRole.EXERCISE_DIRECTOR.value)
-EVALUATOR_ROLES = (ParticipantRole.EVALUATOR.value, ParticipantRole.LEAD_EVALUATOR.value)
 
 
 class MilestoneKind(StrEnum):

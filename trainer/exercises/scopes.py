@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from sqlalchemy import exists, or_, select
 
+from trainer.auth.policy import parts_with
 from trainer.auth import scoping
 from trainer.enums import ScopeKind
 from trainer.exercises.models import (
-    ExerciseNation, ExerciseUnit, Exercise, Participant, ParticipantRole, ParticipantStatus, EVALUATOR_ROLES,
+    ExerciseNation, ExerciseUnit, Exercise, Participant, ParticipantStatus,
 )
 from trainer.org.models import Unit
 
 CONFIRMED = ParticipantStatus.CONFIRMED.value
 # Roles whose holder reaches the exercise through an evaluator grant ('exercises' scope).
-STAFF_ROLES = EVALUATOR_ROLES + (ParticipantRole.CONTROLLER.value, ParticipantRole.EXERCISE_DIRECTOR.value,
-                                 ParticipantRole.TRUSTED_AGENT.value)
 
 
 def _exercise_condition(grant, actor):
@@ -34,7 +33,7 @@ def _exercise_condition(grant, actor):
         )
     if kind is ScopeKind.EXERCISES and actor.person_id:
         return exists().where(Participant.exercise_id == Exercise.id, Participant.person_id == actor.person_id,
-                              Participant.status == CONFIRMED, Participant.role.in_(STAFF_ROLES))
+                              Participant.status == CONFIRMED, Participant.role.in_(parts_with("exercise.staff")))
     if kind is ScopeKind.SELF and actor.person_id:
         return exists().where(Participant.exercise_id == Exercise.id, Participant.person_id == actor.person_id,
                               Participant.status == CONFIRMED)
@@ -47,7 +46,7 @@ def evaluator_person_ids(actor):
         return select(Participant.person_id).where(Participant.id.is_(None))
     mine = select(Participant.exercise_id).where(
         Participant.person_id == actor.person_id, Participant.status == CONFIRMED,
-        Participant.role.in_(EVALUATOR_ROLES))
+        Participant.role.in_(parts_with("exercise.evaluate")))
     return select(Participant.person_id).where(Participant.exercise_id.in_(mine), Participant.status == CONFIRMED)
 
 

@@ -10,6 +10,7 @@ import re
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from trainer.auth.policy import parts_with
 from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.db import utcnow
@@ -17,7 +18,7 @@ from trainer.enums import MILITARY_ALIASES, ExerciseType, Role
 from trainer.errors import Conflict, Forbidden, Invalid, NotFound
 from trainer.exercises import access, workflow
 from trainer.exercises.models import (
-    ACTIVE_PARTICIPANT_STATUSES, EVALUATOR_ROLES, EvaluatorAssignment, Exercise, ExerciseNation, ExerciseStatus,
+    ACTIVE_PARTICIPANT_STATUSES, EvaluatorAssignment, Exercise, ExerciseNation, ExerciseStatus,
     ExerciseUnit, Milestone, MilestoneKind, Objective, Participant, ParticipantRole, ParticipantStatus,
 )
 from trainer.exercises.timeutil import LocalTimeError, get_zone, local_to_utc, parse_local
@@ -37,7 +38,7 @@ EXERCISE_FIELDS = ("code", "title", "type", "military_name", "scenario_summary",
 
 def get_exercise(actor, exercise_id) -> Exercise:
     """The exercise if the actor reaches it; NotFound otherwise (out of scope looks like absent)."""
-    return scoping.get_scoped(actor, "exercise", exercise_id, access.ALL_ROLES)
+    return scoping.get_scoped(actor, "exercise", exercise_id, "anything")
 
 
 def confirmed_players(exercise_id: int) -> list[Participant]:
@@ -54,7 +55,7 @@ def participant_for(exercise_id: int, person_id: int) -> Participant | None:
 def is_confirmed_evaluator(exercise_id: int, person_id: int | None, lead_only: bool = False) -> bool:
     if not person_id:
         return False
-    roles = (ParticipantRole.LEAD_EVALUATOR.value,) if lead_only else EVALUATOR_ROLES
+    roles = parts_with("exercise.lead_evaluation" if lead_only else "exercise.evaluate")
     return db.session.scalar(select(func.count()).select_from(Participant).where(
         Participant.exercise_id == exercise_id, Participant.person_id == person_id,
         Participant.status == ParticipantStatus.CONFIRMED.value, Participant.role.in_(roles))) > 0
@@ -63,7 +64,7 @@ def is_confirmed_evaluator(exercise_id: int, person_id: int | None, lead_only: b
 def list_exercises(actor, *, nation: str | None = None, type_: str | None = None, status: str | None = None,
                    start: dt.datetime | None = None, end: dt.datetime | None = None):
     """A query for the exercises the actor reaches, filtered; ordered by start."""
-    query = select(Exercise).where(scoping.scope_condition(actor, "exercise", access.ALL_ROLES))
+    query = select(Exercise).where(scoping.scope_condition(actor, "exercise", "anything"))
     if nation:
         query = query.where(Exercise.id.in_(select(ExerciseNation.exercise_id).where(
             ExerciseNation.nation_code == nation.upper())))
@@ -438,7 +439,7 @@ def nominate_participant(actor, ex: Exercise, *, person_id, role: str) -> Partic
     if role not in {r.value for r in ParticipantRole}:
         raise Invalid("Choose a role from the list.", errors=[("role", "Unknown role.")])
     # Each nation nominates its own: the person must be in the actor's own personnel scope.
-    person = scoping.get_scoped(actor, "person", person_id, (Role.ADMIN, Role.TRAINING_OFFICER))
+    person = scoping.get_scoped(actor, "person", person_id, "training.record")
     if person.nation_code not in ex.nation_codes:
         raise Invalid(f"{person.nation_code} does not take part in {ex.code}.", errors=[("person_id", "Nation not taking part.")])
     if person.nation_code not in access.nominating_nations(actor, ex):
@@ -521,7 +522,6 @@ def withdraw_participant(actor, ex: Exercise, participant_id) -> Participant:
     return participant
 
 
-RECORD_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
 
 
 def _own_nations(actor, ex: Exercise) -> set[str]:
@@ -540,7 +540,7 @@ def visible_participants(actor, ex: Exercise) -> list[tuple[Participant, bool]]:
     if not rows:
         return []
     record_ids = set(db.session.scalars(select(Person.id).where(
-        Person.id.in_([p.person_id for p in rows]), scoping.scope_condition(actor, "person", RECORD_ROLES))))
+        Person.id.in_([p.person_id for p in rows]), scoping.scope_condition(actor, "person", "exercise.record"))))
     planner = access.is_planner(actor, ex)
     own_nations = _own_nations(actor, ex)
     out = []
@@ -557,7 +557,7 @@ def count_visible_participants(actor, ex: Exercise) -> dict[str, int]:
              .group_by(Participant.status))
     if not access.is_planner(actor, ex):
         has_record = exists().where(Person.id == Participant.person_id,
-                                    scoping.scope_condition(actor, "person", RECORD_ROLES))
+                                    scoping.scope_condition(actor, "person", "exercise.record"))
         query = query.where(or_(Participant.status == ParticipantStatus.CONFIRMED.value,
                                 Participant.nation_code.in_(sorted(_own_nations(actor, ex))), has_record))
     counts = {status.value: 0 for status in ParticipantStatus}
@@ -573,7 +573,7 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
     errors = []
     evaluator = db.session.scalar(select(Participant).where(Participant.id == _maybe_int(evaluator_id),
                                                             Participant.exercise_id == ex.id))
-    if evaluator is None or evaluator.role not in EVALUATOR_ROLES or evaluator.status not in ACTIVE_PARTICIPANT_STATUSES:
+    if evaluator is None or evaluator.role not in parts_with("exercise.evaluate") or evaluator.status not in ACTIVE_PARTICIPANT_STATUSES:
         errors.append(("evaluator_id", "Choose a nominated or confirmed evaluator of this exercise."))
     objective = db.session.scalar(select(Objective).where(Objective.id == _maybe_int(objective_id), Objective.exercise_id == ex.id))
     if objective is None:
@@ -643,7 +643,7 @@ def nominable_people(actor, ex: Exercise, q: str | None = None, limit: int = 50)
         return []
     taken = select(Participant.person_id).where(Participant.exercise_id == ex.id,
                                                 Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
-    query = select(Person).where(scoping.scope_condition(actor, "person", (Role.ADMIN, Role.TRAINING_OFFICER)),
+    query = select(Person).where(scoping.scope_condition(actor, "person", "training.record"),
                                  Person.nation_code.in_(nations), Person.status == "active", Person.id.not_in(taken))
     for token in fold(q or "").split():
         query = query.where(Person.search_text.contains(token))

@@ -16,7 +16,7 @@ from trainer.curricula.models import Lesson, Module, ReadinessProfile
 from trainer.extensions import db
 from trainer.learning import rules
 from trainer.learning.models import Attempt, Completion, LessonProgress, ModuleAssignment, ProfileAssignment
-from trainer.learning.services import VIEW_ROLES, not_superseded
+from trainer.learning.services import not_superseded
 from trainer.org.models import Person, Unit
 from trainer.pagination import Page
 
@@ -179,7 +179,7 @@ def my_training(person: Person, today: dt.date) -> tuple[list[ModuleRow], list[M
 
 def people_query(actor, unit: Unit, search: str = ""):
     query = (select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))),
-                                  Person.status == "active", scoping.scope_condition(actor, "person", VIEW_ROLES))
+                                  Person.status == "active", scoping.scope_condition(actor, "person", "training.view"))
              .order_by(Person.family_name_latin, Person.given_names_latin, Person.id))
     if search:
         query = query.where(Person.search_text.contains(search.strip().lower()))

@@ -15,7 +15,6 @@ from trainer.auth import scoping
 from trainer.curricula.models import Module, ReadinessProfile
 from trainer.curricula.services import get_module
 from trainer.db import utcnow
-from trainer.enums import Role
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.learning import rules
@@ -23,8 +22,6 @@ from trainer.learning.models import (ClassroomSession, Completion, Method, Modul
                                      SessionAttendance)
 from trainer.org.models import Person, Unit
 
-OFFICER_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER)
-VIEW_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
 
 
 def today_utc() -> dt.date:
@@ -72,7 +69,7 @@ def record_completion(actor, person: Person, module: Module, *, method: str, com
 
 def recognise_prior_learning(actor, *, person_id, module_code: str, completed_on: dt.date, justification: str,
                              today: dt.date | None = None) -> Completion:
-    person = scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES)
+    person = scoping.get_scoped(actor, "person", person_id, "training.record")
     module = get_module(module_code)
     justification = (justification or "").strip()
     errors = []
@@ -108,8 +105,8 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
     if errors:
         raise Invalid("The assignment was not saved.", errors=errors)
     try:
-        target = (scoping.get_scoped(actor, "person", person_id, OFFICER_ROLES) if person_id
-                  else scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES))
+        target = (scoping.get_scoped(actor, "person", person_id, "training.record") if person_id
+                  else scoping.get_scoped(actor, "unit", unit_id, "training.record"))
     except NotFound:
         field = "person_id" if person_id else "unit_id"
         raise NotFound("The assignment was not saved.", errors=[(field, "No such person or unit in your scope.")])
@@ -134,7 +131,7 @@ def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleA
     if kind not in ("module", "profile"):
         raise NotFound()
     model = ModuleAssignment if kind == "module" else ProfileAssignment
-    row = scoping.get_scoped(actor, f"{kind}_assignment", assignment_id, OFFICER_ROLES)
+    row = scoping.get_scoped(actor, f"{kind}_assignment", assignment_id, "training.record")
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise Invalid("The assignment was not withdrawn: give a reason (at least 5 characters).",
@@ -161,8 +158,8 @@ def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleA
 
 
 def list_assignments(actor, limit: int = 200):
-    unit_ok = scoping.scope_condition(actor, "unit", OFFICER_ROLES)
-    person_ok = scoping.scope_condition(actor, "person", OFFICER_ROLES)
+    unit_ok = scoping.scope_condition(actor, "unit", "training.record")
+    person_ok = scoping.scope_condition(actor, "person", "training.record")
     result = []
     for model in (ModuleAssignment, ProfileAssignment):
         query = (select(model).where(
@@ -178,7 +175,7 @@ def list_assignments(actor, limit: int = 200):
 def create_session(actor, *, module_code: str, unit_id, held_on: dt.date | None, instructor: str, location: str,
                    notes: str = "", today: dt.date | None = None) -> ClassroomSession:
     try:
-        unit = scoping.get_scoped(actor, "unit", unit_id, OFFICER_ROLES)
+        unit = scoping.get_scoped(actor, "unit", unit_id, "training.record")
     except NotFound:
         raise NotFound("The session was not recorded.", errors=[("unit_id", "No such unit in your scope.")])
     module = get_module(module_code)
@@ -208,10 +205,10 @@ RESULTS = ("passed", "failed", "absent")
 def record_attendance(actor, session_id, rows: list[dict], common_evidence: str = "") -> list[SessionAttendance]:
     """Attendance and results for many people at once: rows of {person_id, result, score, evidence}.
     Everything is checked first; nothing is written if any row is wrong."""
-    session = scoping.get_scoped(actor, "session", session_id, OFFICER_ROLES)
+    session = scoping.get_scoped(actor, "session", session_id, "training.record")
     people_ok = {p.id: p for p in db.session.scalars(
         select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(session.unit.path))),
-                             scoping.scope_condition(actor, "person", OFFICER_ROLES)))}
+                             scoping.scope_condition(actor, "person", "training.record")))}
     already = set(db.session.scalars(select(SessionAttendance.person_id).where(SessionAttendance.session_id == session.id)))
     errors, clean = [], []
     for row in rows:
@@ -274,7 +271,7 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
 
 def list_sessions(actor, limit: int = 100) -> list[ClassroomSession]:
     return list(db.session.scalars(
-        select(ClassroomSession).where(scoping.scope_condition(actor, "session", OFFICER_ROLES))
+        select(ClassroomSession).where(scoping.scope_condition(actor, "session", "training.record"))
         .order_by(ClassroomSession.held_on.desc(), ClassroomSession.id.desc()).limit(limit)))
 
 
@@ -287,18 +284,18 @@ def session_candidates(actor, session: ClassroomSession, limit: int = SESSION_RO
     return list(db.session.scalars(
         select(Person).where(Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(session.unit.path))),
                              Person.status == "active", Person.id.not_in(recorded),
-                             scoping.scope_condition(actor, "person", OFFICER_ROLES))
+                             scoping.scope_condition(actor, "person", "training.record"))
         .order_by(Person.family_name_latin, Person.given_names_latin, Person.id).limit(limit)))
 
 
 def person_history(actor, person_id) -> tuple[Person, list[Completion]]:
-    person = scoping.get_scoped(actor, "person", person_id, VIEW_ROLES + (Role.TRAINEE,))
+    person = scoping.get_scoped(actor, "person", person_id, "training.view_person")
     rows = list(db.session.scalars(select(Completion).where(Completion.person_id == person.id)
                                    .order_by(Completion.module_code, Completion.id.desc())))
     return person, rows
 
 
-def get_person_or_404(actor, person_id, roles=OFFICER_ROLES) -> Person:
+def get_person_or_404(actor, person_id, roles="training.record") -> Person:
     try:
         return scoping.get_scoped(actor, "person", person_id, roles)
     except NotFound:

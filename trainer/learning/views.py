@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from trainer.auth.policy import has_ability, has_role
 from trainer.auth import scoping
 from trainer.curricula.services import get_module, list_current_modules, list_profiles
 from trainer.enums import Role
@@ -35,12 +36,12 @@ def _apply_errors(form, error: DomainError) -> None:
         flash(error.message, "danger")
 
 
-def _units(roles=services.OFFICER_ROLES) -> list[Unit]:
+def _units(roles="training.record") -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(scoping.scope_condition(current_user, "unit", roles))
                                    .order_by(Unit.nation_code, Unit.path)))
 
 
-def _unit_choices(roles=services.OFFICER_ROLES, empty=None):
+def _unit_choices(roles="training.record", empty=None):
     choices = [(str(u.id), f"{'  ' * (u.path.strip('/').count('/'))}{u.nation_code} · {u.code} — {u.name}")
                for u in _units(roles)]
     return ([("", empty)] if empty is not None else []) + choices
@@ -59,8 +60,8 @@ def index():
     required, others = reports.my_training(person, today) if person else ([], [])
     done = sum(1 for r in required if r.status in (Status.PASSED, Status.EXPIRING))
     return render_template("learning/index.html", person=person, required=required, others=others, done=done,
-                           today=today, officer=current_user.has_role(Role.ADMIN, Role.TRAINING_OFFICER),
-                           viewer=current_user.has_role(Role.COMMANDER), title="My training")
+                           today=today, officer=has_ability(current_user, "training.record"),
+                           viewer=has_role(current_user, Role.COMMANDER), title="My training")
 
 
 @bp.route("/modules/<module_code>/lessons/<slug>")
@@ -233,7 +234,7 @@ def session_new():
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 def session(session_id: int):
-    session = scoping.get_scoped(current_user, "session", session_id, services.OFFICER_ROLES)
+    session = scoping.get_scoped(current_user, "session", session_id, "training.record")
     errors, status = [], 200
     if request.method == "POST":
         rows = []
@@ -252,7 +253,7 @@ def session(session_id: int):
                 flash(exc.message, "danger")
                 errors = [message for _, message in exc.errors]
                 status = 422
-                session = scoping.get_scoped(current_user, "session", session_id, services.OFFICER_ROLES)
+                session = scoping.get_scoped(current_user, "session", session_id, "training.record")
             else:
                 db.session.commit()
                 flash(f"Recorded {len(recorded)} attendance record(s).", "success")
@@ -295,9 +296,9 @@ def recognise(person_id: int):
 
 def _selected_unit() -> Unit | None:
     unit_id = request.args.get("unit_id", type=int)
-    units = _units(services.VIEW_ROLES)
+    units = _units("training.view")
     if unit_id:
-        return scoping.get_scoped(current_user, "unit", unit_id, services.VIEW_ROLES)
+        return scoping.get_scoped(current_user, "unit", unit_id, "training.view")
     return units[0] if units else None
 
 
@@ -318,7 +319,7 @@ def matrix():
         columns, rows, page = reports.completion_matrix(
             current_user, unit, services.today_utc(), codes=codes, status=status, search=search,
             required_only=required_only, page=request.args.get("page", 1, type=int) or 1)
-    return render_template("learning/matrix.html", unit=unit, units=_unit_choices(services.VIEW_ROLES),
+    return render_template("learning/matrix.html", unit=unit, units=_unit_choices("training.view"),
                            columns=columns, rows=rows, page=page, modules=list_current_modules(), codes=codes,
                            status=status,
                            search=search, required_only=required_only, statuses=list(Status),
@@ -350,5 +351,5 @@ def attention():
     overdue, expiring = ([], [])
     if unit is not None:
         overdue, expiring = reports.overdue_and_expiring(current_user, unit, services.today_utc(), days)
-    return render_template("learning/attention.html", unit=unit, units=_unit_choices(services.VIEW_ROLES),
+    return render_template("learning/attention.html", unit=unit, units=_unit_choices("training.view"),
                            overdue=overdue, expiring=expiring, days=days, title="Overdue and expiring")

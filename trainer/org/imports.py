@@ -20,7 +20,7 @@ from trainer.org.grades import grade_codes
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.org.names import search_key
 from trainer.org.roster import ALL_COLUMNS, ParsedRoster, RosterError, RosterLimits, parse_roster
-from trainer.org.services import WRITE_ROLES, reaches_whole_nation
+from trainer.org.services import reaches_whole_nation
 
 # Fields compared and written for each row; the unit is handled separately (a change is a transfer).
 FIELDS = ("family_name", "given_names", "family_name_latin", "given_names_latin", "rank_code", "national_rank",
@@ -108,7 +108,7 @@ def _reachable_unit_ids(actor, nations: list[str]) -> set[int] | None:
     """Ids of the units of these nations the actor may import into; None means all of them."""
     if actor is None:
         return None
-    query = select(Unit.id).where(Unit.nation_code.in_(nations), scoping.scope_condition(actor, "unit", WRITE_ROLES))
+    query = select(Unit.id).where(Unit.nation_code.in_(nations), scoping.scope_condition(actor, "unit", "org.write"))
     return set(db.session.scalars(query))
 
 

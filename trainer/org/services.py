@@ -8,15 +8,13 @@ from sqlalchemy import func, literal, select, update
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
-from trainer.enums import Category, PersonStatus, Role, Screening, UnitKind
+from trainer.enums import Category, PersonStatus, Screening, UnitKind
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.org.names import fold, search_key
 
-WRITE_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER)
-READ_ROLES = (Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)
 
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
                  "rank_code", "national_rank", "category", "email", "screening")
@@ -48,17 +46,8 @@ def set_nation_active(actor, code: str, active: bool) -> Nation:
 
 # --- units ----------------------------------------------------------------------------------
 
-def reaches_whole_nation(actor, nation_code: str, roles=WRITE_ROLES) -> bool:
-    """Whether the actor's grants of these roles cover the whole of a nation (admin, mission or that nation)."""
-    wanted = {Role(r) for r in roles}
-    for grant in getattr(actor, "grants", ()):
-        if Role(grant.role) not in wanted:
-            continue
-        if Role(grant.role) is Role.ADMIN or grant.scope_kind == "mission":
-            return True
-        if grant.scope_kind == "nation" and grant.nation_code == nation_code:
-            return True
-    return False
+def reaches_whole_nation(actor, nation_code: str, roles="org.write") -> bool:
+    return scoping.reaches_whole_nation(actor, nation_code, roles)
 
 
 def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, parent_id: int | None = None) -> Unit:
@@ -66,7 +55,7 @@ def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, par
     if actor is not None:
         if parent_id:
             candidate = db.session.get(Unit, parent_id)
-            if candidate is None or not scoping.in_scope(actor, "unit", candidate, WRITE_ROLES):
+            if candidate is None or not scoping.in_scope(actor, "unit", candidate, "org.write"):
                 raise Invalid("The unit could not be saved.", errors=[("parent_id", "Choose a parent unit in your scope.")])
         elif not reaches_whole_nation(actor, nation.code):
             raise Invalid("The unit could not be saved.",
@@ -121,7 +110,7 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
             errors.append(("parent_id", "The parent unit must belong to the same nation."))
         elif parent.path.startswith(unit.path):
             errors.append(("parent_id", "A unit cannot be moved under itself or one of its sub-units."))
-        elif actor is not None and not scoping.in_scope(actor, "unit", parent, WRITE_ROLES):
+        elif actor is not None and not scoping.in_scope(actor, "unit", parent, "org.write"):
             errors.append(("parent_id", "Choose a parent unit in your scope."))
     elif unit.parent_id is not None and actor is not None and not reaches_whole_nation(actor, unit.nation_code):
         errors.append(("parent_id", "Only a training officer of the whole nation can make a top-level unit."))
@@ -153,7 +142,7 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
     return unit
 
 
-def list_units(actor, roles=READ_ROLES, nation: str | None = None) -> list[Unit]:
+def list_units(actor, roles="org.read", nation: str | None = None) -> list[Unit]:
     """The units in the actor's scope, in tree order (each unit followed by its sub-units, by code)."""
     query = select(Unit).where(scoping.scope_condition(actor, "unit", roles))
     if nation:
@@ -183,7 +172,7 @@ def unit_subtree_ids(unit: Unit):
     return select(Unit.id).where(Unit.path.startswith(unit.path))
 
 
-def get_unit(actor, unit_id, roles=(Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)) -> Unit:
+def get_unit(actor, unit_id, roles="org.read") -> Unit:
     return scoping.get_scoped(actor, "unit", unit_id, roles)
 
 
@@ -244,7 +233,7 @@ def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit
     unit = db.session.get(Unit, values.get("unit_id")) if values.get("unit_id") else None
     if unit is None or unit.nation_code != nation.code:
         errors.append(("unit_id", "Choose a unit of the person's nation."))
-    elif actor is not None and not scoping.in_scope(actor, "unit", unit, WRITE_ROLES):
+    elif actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
         errors.append(("unit_id", "Choose a unit in your scope."))
     if errors:
         raise Invalid("The personnel record could not be saved.", errors=errors)
@@ -292,7 +281,7 @@ def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = 
         raise Invalid("The person is already in that unit.", errors=[("unit_id", "Same unit.")])
     if person.status == PersonStatus.LEFT_SERVICE.value:
         raise Invalid("This person has left service and cannot be transferred.")
-    if actor is not None and not scoping.in_scope(actor, "unit", unit, WRITE_ROLES):
+    if actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
         raise Invalid("The transfer could not be saved.", errors=[("unit_id", "Choose a unit in your scope.")])
     current = db.session.scalar(select(UnitAssignment).where(
         UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
@@ -324,13 +313,13 @@ def mark_left_service(actor, person: Person, on: dt.date) -> None:
     db.session.flush()
 
 
-def get_person(actor, person_id, roles=(Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER, Role.TRAINEE)) -> Person:
+def get_person(actor, person_id, roles="person.read") -> Person:
     return scoping.get_scoped(actor, "person", person_id, roles)
 
 
 def search_people(actor, *, q: str | None = None, nation: str | None = None, unit_id: int | None = None,
                   category: str | None = None, status: str | None = "active", screening: str | None = None,
-                  roles=(Role.ADMIN, Role.TRAINING_OFFICER, Role.COMMANDER)):
+                  roles="org.read"):
     """A query for people in the actor's scope matching the filters (accent- and case-insensitive search)."""
     query = select(Person).where(scoping.scope_condition(actor, "person", roles))
     if q:

@@ -45,7 +45,7 @@ def _unit_label(unit: Unit) -> str:
     return f"{'  ' * unit.depth}{unit.nation_code} · {unit.code} — {unit.name}"
 
 
-def _unit_choices(roles=services.WRITE_ROLES, nation: str | None = None, empty: str | None = None):
+def _unit_choices(roles="org.write", nation: str | None = None, empty: str | None = None):
     units = services.list_units(current_user, roles, nation=nation)
     choices = [(str(u.id), _unit_label(u)) for u in units]
     return ([("", empty)] if empty is not None else []) + choices
@@ -115,7 +115,7 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
     form = UnitForm(obj=unit) if unit is not None and request.method == "GET" else UnitForm()
     reachable = [n for n in db.session.scalars(select(Nation).where(Nation.active).order_by(Nation.name))
                  if services.reaches_whole_nation(current_user, n.code)]
-    nation_codes = {u.nation_code for u in services.list_units(current_user, services.WRITE_ROLES)} | {n.code for n in reachable}
+    nation_codes = {u.nation_code for u in services.list_units(current_user, "org.write")} | {n.code for n in reachable}
     form.nation_code.choices = [(n.code, f"{n.code} {n.name}") for n in
                                 db.session.scalars(select(Nation).where(Nation.code.in_(nation_codes)).order_by(Nation.name))]
     form.parent_id.choices = _unit_choices(nation=unit.nation_code if unit else None, empty="— none (top level) —")
@@ -162,14 +162,14 @@ def unit(unit_id: int):
     people_count = db.session.scalar(select(db.func.count()).select_from(Person).where(
         Person.unit_id.in_(services.unit_subtree_ids(unit)), Person.status == PersonStatus.ACTIVE.value))
     ancestors = [db.session.get(Unit, int(i)) for i in unit.path.strip("/").split("/")[:-1]]
-    ancestors = [a for a in ancestors if a is not None and scoping.in_scope(current_user, "unit", a, services.READ_ROLES)]
+    ancestors = [a for a in ancestors if a is not None and scoping.in_scope(current_user, "unit", a, "org.read")]
     return render_template("org/unit.html", unit=unit, children=children, people_count=people_count,
                            ancestors=ancestors)
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
 def unit_edit(unit_id: int):
-    unit = services.get_unit(current_user, unit_id, services.WRITE_ROLES)
+    unit = services.get_unit(current_user, unit_id, "org.write")
     form = _unit_form(unit)
     if request.method == "GET":
         form.parent_id.data = str(unit.parent_id or "")
@@ -267,7 +267,7 @@ def person_new():
 @bp.route("/personnel/<int:person_id>")
 def person(person_id: int):
     person = services.get_person(current_user, person_id)
-    can_edit = scoping.in_scope(current_user, "person", person, services.WRITE_ROLES)
+    can_edit = scoping.in_scope(current_user, "person", person, "org.write")
     from trainer.auth.models import User
 
     account = db.session.scalar(select(User).where(User.person_id == person.id)) if can_edit else None
@@ -277,7 +277,7 @@ def person(person_id: int):
 
 @bp.route("/personnel/<int:person_id>/edit", methods=["GET", "POST"])
 def person_edit(person_id: int):
-    person = services.get_person(current_user, person_id, services.WRITE_ROLES)
+    person = services.get_person(current_user, person_id, "org.write")
     form = _person_form(person)
     if request.method == "GET":
         form.version.data = str(person.version)
@@ -308,7 +308,7 @@ def person_edit(person_id: int):
 
 @bp.route("/personnel/<int:person_id>/transfer", methods=["GET", "POST"])
 def person_transfer(person_id: int):
-    person = services.get_person(current_user, person_id, services.WRITE_ROLES)
+    person = services.get_person(current_user, person_id, "org.write")
     form = TransferForm()
     form.unit_id.choices = [c for c in _unit_choices(nation=person.nation_code, empty="— choose a unit —")
                             if c[0] != str(person.unit_id)]
@@ -330,7 +330,7 @@ def person_transfer(person_id: int):
 
 @bp.route("/personnel/<int:person_id>/leave", methods=["GET", "POST"])
 def person_leave(person_id: int):
-    person = services.get_person(current_user, person_id, services.WRITE_ROLES)
+    person = services.get_person(current_user, person_id, "org.write")
     form = LeaveForm()
     if form.validate_on_submit():
         try:

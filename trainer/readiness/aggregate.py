@@ -17,7 +17,6 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
 
 from trainer.auth import scoping
-from trainer.enums import Role
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
@@ -25,7 +24,6 @@ from trainer.readiness import engine, states
 from trainer.readiness.rules import PersonReadiness, State
 from trainer.readiness.tables import Level
 
-VIEW_ROLES = (Role.ADMIN, Role.COMMANDER, Role.TRAINING_OFFICER)
 EXPIRY_WINDOWS = (30, 60, 90)
 
 
@@ -164,7 +162,7 @@ def _in_subtree(unit: Unit):
 
 
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
-                   roles=VIEW_ROLES, profile_condition=False):
+                   roles="readiness.view", profile_condition=False):
     """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree) on `as_of`."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
                     .where(UnitAssignment.start_on <= as_of,
@@ -176,7 +174,7 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
     return query
 
 
-def member_spans(actor, *, unit: Unit | None = None, roles=VIEW_ROLES, profile_condition=False):
+def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", profile_condition=False):
     """SELECT (person_id, start_on, end_on, unit_id) of the unit assignments in the actor's scope (and `unit`'s
     subtree): the people of every date at once, for figures over several dates."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on,
@@ -370,7 +368,7 @@ def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures]
 
 
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
-                    forecast_on: dt.date | None = None, trend_count: int = 0, roles=VIEW_ROLES,
+                    forecast_on: dt.date | None = None, trend_count: int = 0, roles="readiness.view",
                     with_people: bool = True) -> ScopeReadiness:
     """Figures of the actor's scope on `as_of` (and on `forecast_on`, and totals at the last `trend_count`
     month-ends) from set-based queries; with_people also runs the per-person engine (for lists of people and
@@ -489,7 +487,7 @@ def _most_assigned(codes: list[str], actor=None) -> str:
         # Assigned to a unit in scope, or above one (a contingent's profile applies to its battalions).
         query = query.join(Unit, or_(Unit.path.startswith(assigned.path, autoescape=False),
                                      assigned.path.startswith(Unit.path, autoescape=False))).where(
-            scoping.scope_condition(actor, "unit", VIEW_ROLES))
+            scoping.scope_condition(actor, "unit", "readiness.view"))
     counts = dict(db.session.execute(query).all())
     return min(codes, key=lambda code: (-counts.get(code, 0), code))
 

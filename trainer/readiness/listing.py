@@ -11,7 +11,7 @@ from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.pagination import Page
 from trainer.readiness import engine, states
-from trainer.readiness.aggregate import VIEW_ROLES, _profile_filter, members_select
+from trainer.readiness.aggregate import _profile_filter, members_select
 from trainer.readiness.rules import RequirementStatus, State
 
 
@@ -19,7 +19,7 @@ MEMBERS_PER_PAGE = 50
 
 
 def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
-                per_page: int = MEMBERS_PER_PAGE, roles=VIEW_ROLES):
+                per_page: int = MEMBERS_PER_PAGE, roles="readiness.view"):
     """One page of the people of `unit`'s subtree on `as_of`, not ready first, then by name: ordered and counted
     in SQL (readiness as a set-based condition), and each person's standing read from their readiness stretch.
     Returns (page, [Standing], {person id: Person}, {person id: unit id})."""

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.db import utcnow
-from trainer.enums import Role
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
@@ -17,9 +16,6 @@ from trainer.readiness import aggregate, engine, intervals, listing
 from trainer.readiness.models import Waiver
 from trainer.readiness.tables import AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level
 
-WAIVER_ROLES = (Role.ADMIN, Role.COMMANDER)
-DEPLOYMENT_ROLES = (Role.ADMIN, Role.COMMANDER, Role.TRAINING_OFFICER)
-ASSESS_ROLES = (Role.ADMIN, Role.COMMANDER)
 
 
 def _text(value, field: str, label: str, errors: list, *, limit: int | None = None) -> str:
@@ -58,7 +54,7 @@ def known_requirements() -> list[tuple[str, str]]:
 
 def grant_waiver(actor, person: Person, *, requirement: str, authority: str, reason: str, expires_on,
                  granted_on: dt.date | None = None) -> Waiver:
-    person = scoping.get_scoped(actor, "person", person.id, WAIVER_ROLES)
+    person = scoping.get_scoped(actor, "person", person.id, "waiver.grant")
     errors: list = []
     requirement = (requirement or "").strip()
     if requirement not in {code for code, _ in known_requirements()}:
@@ -92,7 +88,7 @@ def grant_waiver(actor, person: Person, *, requirement: str, authority: str, rea
 
 
 def revoke_waiver(actor, waiver_id, *, reason: str) -> Waiver:
-    waiver = scoping.get_scoped(actor, "waiver", waiver_id, WAIVER_ROLES)
+    waiver = scoping.get_scoped(actor, "waiver", waiver_id, "waiver.grant")
     errors: list = []
     reason = _text(reason, "reason", "reason for revoking", errors, limit=4000)
     if errors:
@@ -112,7 +108,7 @@ def revoke_waiver(actor, waiver_id, *, reason: str) -> Waiver:
 
 def list_waivers(actor, person_id: int) -> list[Waiver]:
     return list(db.session.scalars(select(Waiver).where(
-        Waiver.person_id == person_id, scoping.scope_condition(actor, "waiver", aggregate.VIEW_ROLES + (Role.TRAINEE,)))
+        Waiver.person_id == person_id, scoping.scope_condition(actor, "waiver", "readiness.view_person"))
         .order_by(Waiver.granted_on.desc(), Waiver.id.desc())))
 
 
@@ -134,7 +130,7 @@ def create_deployment(actor, *, mission: str, departure_on, return_on, profile_c
     except (TypeError, ValueError):
         ids = []
     units = list(db.session.scalars(select(Unit).where(
-        Unit.id.in_(ids), scoping.scope_condition(actor, "unit", DEPLOYMENT_ROLES)))) if ids else []
+        Unit.id.in_(ids), scoping.scope_condition(actor, "unit", "deployment.manage")))) if ids else []
     if not ids or len(units) != len(ids):
         errors.append(("unit_ids", "Choose one or more units in your scope."))
     elif len({u.nation_code for u in units}) > 1:
@@ -171,19 +167,19 @@ def create_deployment(actor, *, mission: str, departure_on, return_on, profile_c
 
 
 def get_deployment(actor, deployment_id) -> Deployment:
-    return scoping.get_scoped(actor, "deployment", deployment_id, DEPLOYMENT_ROLES)
+    return scoping.get_scoped(actor, "deployment", deployment_id, "deployment.manage")
 
 
 def list_deployments(actor) -> list[Deployment]:
     return list(db.session.scalars(select(Deployment).where(
-        scoping.scope_condition(actor, "deployment", DEPLOYMENT_ROLES)).order_by(Deployment.departure_on.desc())))
+        scoping.scope_condition(actor, "deployment", "deployment.manage")).order_by(Deployment.departure_on.desc())))
 
 
 def remove_deployment_member(actor, deployment_id, person_id) -> None:
     deployment = get_deployment(actor, deployment_id)
     member = db.session.scalar(select(DeploymentMember).where(
         DeploymentMember.deployment_id == deployment.id, DeploymentMember.person_id == _int(person_id)))
-    if member is None or not scoping.in_scope(actor, "person", db.session.get(Person, member.person_id), DEPLOYMENT_ROLES):
+    if member is None or not scoping.in_scope(actor, "person", db.session.get(Person, member.person_id), "deployment.manage"):
         raise NotFound()
     db.session.delete(member)
     record_event(actor, "deployment.remove_person", deployment, after={"person": member.person_id})
@@ -202,7 +198,7 @@ def deployment_readiness(actor, deployment: Deployment) -> dict:
     spec = engine.load_profile(deployment.profile_code)
     member_ids = (select(DeploymentMember.person_id).join(Person, Person.id == DeploymentMember.person_id)
                   .where(DeploymentMember.deployment_id == deployment.id,
-                         scoping.scope_condition(actor, "person", DEPLOYMENT_ROLES)))
+                         scoping.scope_condition(actor, "person", "deployment.manage")))
     at_departure = engine.evaluate(member_ids, spec, deployment.departure_on)
     at_return = engine.evaluate(member_ids, spec, deployment.return_on)
     people = listing.people_rows(at_departure.keys())
@@ -227,7 +223,7 @@ def _sort_name(people, pid):
 
 def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: str, reason: str,
                           as_of: dt.date | None = None) -> AssessedLevel:
-    unit = scoping.get_scoped(actor, "unit", unit_id, ASSESS_ROLES)
+    unit = scoping.get_scoped(actor, "unit", unit_id, "unit.assess")
     errors: list = []
     try:
         level = Level(assessed_level)
@@ -240,7 +236,7 @@ def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: 
     if errors:
         raise Invalid("The assessed level was not recorded.", errors=errors)
     as_of = as_of or dt.date.today()
-    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles=ASSESS_ROLES)
+    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles="unit.assess")
     node = summary.units.get(unit.id)
     tally = node.tally if node else aggregate.Tally()
     computed = tally.level or Level.RED

@@ -7,9 +7,9 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 from markupsafe import Markup
 
+from trainer.auth.policy import has_ability, roles_with
 from trainer.auth import scoping
 from trainer.db import utcnow
-from trainer.enums import Role
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.readiness import aggregate, charts, engine, exports, listing, services
@@ -115,7 +115,7 @@ def index():
 
 @bp.route("/units/<int:unit_id>")
 def unit(unit_id: int):
-    unit = scoping.get_scoped(current_user, "unit", unit_id, aggregate.VIEW_ROLES)
+    unit = scoping.get_scoped(current_user, "unit", unit_id, "readiness.view")
     if not aggregate.list_profiles():
         return render_template("readiness/no_profile.html")
     profile_code, as_of, forecast = _filters()
@@ -134,7 +134,7 @@ def unit(unit_id: int):
                            rows=aggregate.flatten(summary.roots), members=members, people=people, page=page,
                            unit_of=unit_of,
                            bar_svg=bar_svg, trend_svg=trend_svg, history=services.assessed_history(unit.id, profile_code),
-                           assess_form=AssessForm() if current_user.has_role(Role.ADMIN, Role.COMMANDER) else None,
+                           assess_form=AssessForm() if has_ability(current_user, "unit.assess") else None,
                            thresholds=_thresholds())
 
 
@@ -152,7 +152,7 @@ def unit_assess(unit_id: int):
 
 @bp.route("/people/<int:person_id>")
 def person(person_id: int):
-    person = scoping.get_scoped(current_user, "person", person_id, aggregate.VIEW_ROLES + (Role.TRAINEE,))
+    person = scoping.get_scoped(current_user, "person", person_id, "readiness.view_person")
     if not aggregate.list_profiles():
         return render_template("readiness/no_profile.html")
     as_of = aggregate.parse_day(request.args.get("as_of"), dt.date.today())
@@ -163,7 +163,7 @@ def person(person_id: int):
     spec = engine.load_profile(profile_code)
     details = evidence_details(result)
     waivers = services.list_waivers(current_user, person.id)
-    can_waive = scoping.in_scope(current_user, "person", person, services.WAIVER_ROLES)
+    can_waive = scoping.in_scope(current_user, "person", person, "waiver.grant")
     waiver_form = None
     if can_waive:
         waiver_form = WaiverForm(formdata=None)
@@ -180,7 +180,7 @@ def person(person_id: int):
 
 @bp.route("/people/<int:person_id>/waivers", methods=["POST"])
 def waiver_new(person_id: int):
-    person = scoping.get_scoped(current_user, "person", person_id, services.WAIVER_ROLES)
+    person = scoping.get_scoped(current_user, "person", person_id, "waiver.grant")
     services.grant_waiver(current_user, person, requirement=request.form.get("requirement", ""),
                           authority=request.form.get("authority", ""), reason=request.form.get("reason", ""),
                           expires_on=request.form.get("expires_on", ""))
@@ -211,7 +211,7 @@ def deployment_new():
     form = DeploymentForm()
     form.profile_code.choices = aggregate.list_profiles()
     units = db.session.execute(select(Unit.id, Unit.nation_code, Unit.code, Unit.name).where(
-        scoping.scope_condition(current_user, "unit", services.DEPLOYMENT_ROLES)).order_by(Unit.nation_code, Unit.path)).all()
+        scoping.scope_condition(current_user, "unit", "deployment.manage")).order_by(Unit.nation_code, Unit.path)).all()
     form.unit_ids.choices = [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
     if request.method == "POST":
         try:
@@ -259,7 +259,7 @@ def export(fmt: str):
     profile_code, as_of, _ = _filters()
     unit = None
     if request.args.get("unit"):
-        unit = scoping.get_scoped(current_user, "unit", request.args.get("unit"), aggregate.VIEW_ROLES)
+        unit = scoping.get_scoped(current_user, "unit", request.args.get("unit"), "readiness.view")
     summary = aggregate.scope_readiness(current_user, profile_code, as_of, unit=unit)
     people = listing.people_rows(summary.people.keys())
     classification = current_app.config.get("CLASSIFICATION_MARKING", "")
@@ -271,7 +271,7 @@ def export(fmt: str):
     else:
         green, amber = _thresholds()
         scope_text = (f"{unit.nation_code} {unit.code} — {unit.name} and its sub-units" if unit else
-                      "; ".join(g.describe() for g in current_user.grants_for(*aggregate.VIEW_ROLES)))
+                      "; ".join(g.describe() for g in current_user.grants_for(*roles_with("readiness.view"))))
         body = exports.to_pdf(summary, people, scope_text=scope_text, classification=classification,
                               generated_at=utcnow(), green=green, amber=amber)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)

@@ -50,3 +50,11 @@ class Page:
             elif not shown_gap:
                 shown_gap = True
                 yield None
+
+
+def paginate(query, *, page: int | None, per_page: int):
+    """One page of a query's rows (Flask-SQLAlchemy's Pagination), the page number clamped to the
+    pages there are: services call this with the page number the view read from the request."""
+    from trainer.extensions import db
+
+    return db.paginate(query, page=page or 1, per_page=per_page, error_out=False, max_per_page=per_page)

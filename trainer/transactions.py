@@ -49,13 +49,22 @@ def init_app(app) -> None:
             db.session.rollback()
 
 
+class ExitKeepingWork(SystemExit):
+    """A CLI command's non-zero exit that keeps what it did: its work is committed, then the command
+    exits with this status (e.g. reminders created, but some e-mails could not be sent)."""
+
+
 def commits(command):
     """Run a CLI command in one transaction: commit when it returns, roll back when it raises
-    (including click's own exits, so a command that reports failure keeps nothing)."""
+    (including click's own exits, so a command that reports failure keeps nothing), except for
+    ExitKeepingWork, which commits first."""
     @functools.wraps(command)
     def run(*args, **kwargs):
         try:
             result = command(*args, **kwargs)
+        except ExitKeepingWork:
+            db.session.commit()
+            raise
         except BaseException:
             db.session.rollback()
             raise

@@ -9,6 +9,9 @@ from trainer.audit.chain import GENESIS, canonical_json, event_content, link_has
 from trainer.audit.models import AuditEvent, AuditHead
 from trainer.db import utcnow
 from trainer.extensions import db
+from trainer.pagination import paginate
+
+EVENTS_PER_PAGE = 100
 
 def _lock_head() -> AuditHead:
     """Take the chain head under a database lock so that concurrent writers never fork it.
@@ -124,3 +127,7 @@ def list_events(*, action: str | None = None, actor: str | None = None, object_t
     if object_id:
         query = query.where(AuditEvent.object_id == str(object_id))
     return query
+
+
+def page_of_events(filters: dict, *, page: int | None):
+    return paginate(list_events(**filters), page=page, per_page=EVENTS_PER_PAGE)

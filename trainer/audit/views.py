@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from trainer.audit import services
-from trainer.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -11,7 +10,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 @bp.route("/")
 def events():
     filters = {k: request.args.get(k) or None for k in ("action", "actor", "object_type", "object_id")}
-    page = db.paginate(services.list_events(**filters), per_page=100, error_out=False)
+    page = services.page_of_events(filters, page=request.args.get("page", 1, type=int))
     return render_template("audit/events.html", page=page, filters=filters)
 
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from trainer.auth import services
 from trainer.errors import DomainError
-from trainer.extensions import db
+from trainer.transactions import commits
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -20,6 +20,7 @@ users = AppGroup("users", help="Manage user accounts.")
               type=click.Choice(["admin", "training_officer", "commander"]))
 @click.option("--scope", default="mission", show_default=True, help="mission, or a nation code (e.g. NPL).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@commits
 def create_user_command(username, display_name, email, role, scope, password):
     """Create an account (the first admin, typically)."""
     settings = services.AuthSettings.from_config(current_app.config)
@@ -28,9 +29,7 @@ def create_user_command(username, display_name, email, role, scope, password):
         user, _ = services.create_user(settings, None, username=username, display_name=display_name or username,
                                        email=email, password=password, grants=[grant])
     except DomainError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message)
-    db.session.commit()
     click.echo(f"Created {user.username} ({role}, {scope}).")
 
 

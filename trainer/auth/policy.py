@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.enums import ParticipantRole, Role
+from trainer.enums import ParticipantRole, Role, ScopeKind
 
 A = Role.ADMIN
 TO = Role.TRAINING_OFFICER
@@ -218,6 +218,13 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "waiver.grant": frozenset({A, CO}),
     "unit.assess": frozenset({A, CO}),
     "deployment.manage": frozenset({A, CO, TO}),
+    # the start page shows a card for each of these a user has
+    "home.trainee": frozenset({TR}),
+    "home.officer": frozenset({TO}),
+    "home.commander": frozenset({CO}),
+    "home.evaluator": frozenset({EV}),
+    "home.admin": frozenset({A}),
+    "command": frozenset({A, CO}),
     # certificates
     "certificate.issue": frozenset({A, CO}),
     "certificate.read": frozenset({A, CO, TO, TR}),
@@ -239,6 +246,22 @@ PARTS: dict[str, tuple[str, ...]] = {
                                      ParticipantRole.TRUSTED_AGENT.value),
     "exercise.play": (ParticipantRole.PLAYER.value,),
 }
+
+
+# The role of an account linked to its own personnel record, and the scopes each role's grants may take.
+SELF_ROLE = TR
+GRANT_SCOPES: dict[Role, tuple[frozenset[ScopeKind], str]] = {
+    TR: (frozenset({ScopeKind.SELF}), "A trainee's scope is their own record."),
+    EV: (frozenset({ScopeKind.EXERCISES}), "An evaluator's scope is the exercises they are assigned to."),
+}
+
+
+def grant_scope_problem(role: Role, kind: ScopeKind) -> str | None:
+    """Why a grant of `role` cannot have a scope of `kind`, or None when it can."""
+    allowed = GRANT_SCOPES.get(role)
+    if allowed is not None and kind not in allowed[0]:
+        return allowed[1]
+    return None
 
 
 def roles_with(ability: str) -> frozenset[Role]:

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from trainer.audit.services import record_event
+from trainer.auth import policy
 from trainer.auth.models import Grant, LoginAttempt, User
 from trainer.auth.passwords import hash_password, password_problems, verify_password
 from trainer.db import utcnow
 from trainer.enums import Role, ScopeKind
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
+from trainer.pagination import paginate
 
 # A hash to verify against when the account does not exist, so that timing does not reveal it.
 _DUMMY_HASH_CACHE: dict[int, str] = {}
@@ -166,18 +168,19 @@ def generate_one_time_password() -> str:
 
 
 def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> Grant:
-    role = Role(role)
-    kind = ScopeKind(scope_kind)
+    try:
+        role, kind = Role(role), ScopeKind(scope_kind)
+    except ValueError:
+        raise Invalid("That grant is not valid: choose a role and a scope from the lists.")
     if kind is ScopeKind.NATION and not nation_code:
         raise Invalid("A nation scope needs a nation.")
     if kind is ScopeKind.UNIT and not unit_id:
         raise Invalid("A unit scope needs a unit.")
-    if role is Role.TRAINEE and kind is not ScopeKind.SELF:
-        raise Invalid("A trainee's scope is their own record.")
     if kind is ScopeKind.SELF and not user.person_id:
         raise Invalid("An own-record scope needs the account to be linked to a person.")
-    if role is Role.EVALUATOR and kind not in (ScopeKind.EXERCISES,):
-        raise Invalid("An evaluator's scope is the exercises they are assigned to.")
+    problem = policy.grant_scope_problem(role, kind)
+    if problem:
+        raise Invalid(problem)
     from trainer.org.models import Nation, Unit
 
     if kind is ScopeKind.NATION and db.session.scalar(select(Nation.code).where(Nation.code == str(nation_code))) is None:
@@ -260,6 +263,30 @@ def list_users(search: str | None = None):
     return query
 
 
+USERS_PER_PAGE = 50
+
+
+def page_of_users(actor, search: str | None, *, page: int | None):
+    """Accounts, for an administrator (the policy lets only admins in), by name."""
+    return paginate(list_users(search), page=page, per_page=USERS_PER_PAGE)
+
+
+def get_user(actor, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def grant_targets(actor) -> tuple[list, list]:
+    """The active nations and every unit, for the grant form's choices."""
+    from trainer.org.models import Nation, Unit
+
+    nations = list(db.session.scalars(select(Nation).where(Nation.active).order_by(Nation.code)))
+    units = list(db.session.scalars(select(Unit).order_by(Unit.nation_code, Unit.path)))
+    return nations, units
+
+
 # --- bulk trainee accounts ------------------------------------------------------------------
 
 @dataclass
@@ -267,6 +294,12 @@ class NewAccount:
     person: object
     username: str
     one_time_password: str
+
+
+def list_people_without_account(actor, unit, include_subunits: bool = True) -> list:
+    """The people of a unit in the actor's reach (the caller got `unit` through the scoping helper)
+    who have no account yet."""
+    return list(db.session.scalars(people_without_account(unit, include_subunits)).unique())
 
 
 def people_without_account(unit, include_subunits: bool = True):
@@ -315,7 +348,7 @@ def create_trainee_accounts(settings: AuthSettings, actor, unit, *, include_subu
         username = _username_for(person, taken)
         user = User(username=username, display_name=person.full_name_latin or person.full_name, email=person.email,
                     password_hash=hashed, person_id=person.id, must_change_password=True)
-        user.grants.append(Grant(role=Role.TRAINEE.value, scope_kind=ScopeKind.SELF.value))
+        user.grants.append(Grant(role=policy.SELF_ROLE.value, scope_kind=ScopeKind.SELF.value))
         db.session.add(user)
         created.append(NewAccount(person, username, password))
     db.session.flush()

@@ -5,14 +5,12 @@ import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from trainer.auth import services
 from trainer.auth.forms import ChangePasswordForm, ConfirmForm, GrantForm, LoginForm, ProfileForm, UserForm, timezone_choices
 from trainer.auth.models import User
 from trainer.errors import DomainError, Invalid
-from trainer.extensions import db
-from trainer.org.models import Nation, Unit
+from trainer.forms import apply_errors
 from trainer.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -20,14 +18,6 @@ bp = Blueprint("auth", __name__)
 
 def _settings() -> services.AuthSettings:
     return services.AuthSettings.from_config(current_app.config)
-
-
-def _apply_errors(form, error: DomainError) -> None:
-    for field, message in error.errors:
-        if hasattr(form, field):
-            getattr(form, field).errors.append(message)
-    if not error.errors:
-        flash(error.message, "danger")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,14 +34,11 @@ def login():
             user = services.authenticate(_settings(), form.username.data, form.password.data,
                                          request.remote_addr or "unknown")
         except services.Throttled as exc:
-            db.session.commit()
             flash(str(exc), "danger")
             return render_template("auth/login.html", form=form), 429
         if user is None:
-            db.session.commit()
             flash("The account name or password is not correct.", "danger")
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         session.clear()  # a new session on every sign-in
         login_user(user)
         session["started_at"] = session["seen_at"] = int(time.time())
@@ -65,9 +52,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    user = db.session.get(User, current_user.id)
-    services.logout_user_everywhere(user)
-    db.session.commit()
+    services.logout_user_everywhere(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -81,10 +66,8 @@ def change_password():
         try:
             services.change_password(_settings(), current_user, form.current_password.data, form.password.data)
         except Invalid as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             # Every session ended with the version bump; start a fresh one for this browser.
             user = current_user._get_current_object()
             session.clear()
@@ -104,10 +87,8 @@ def profile():
             services.update_profile(current_user, timezone=form.timezone.data, language=form.language.data,
                                     display_name=form.display_name.data)
         except Invalid as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash("Saved.", "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
@@ -117,13 +98,13 @@ def profile():
 
 
 def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    return services.get_user(current_user, user_id)
 
 
 @bp.route("/admin/users")
 def admin_users():
     q = request.args.get("q", "")
-    page = db.paginate(services.list_users(q), per_page=50, error_out=False)
+    page = services.page_of_users(current_user, q, page=request.args.get("page", 1, type=int))
     return render_template("auth/admin_users.html", page=page, q=q)
 
 
@@ -143,10 +124,8 @@ def admin_user_new():
                     _settings(), current_user, username=form.username.data,
                     display_name=form.display_name.data, email=form.email.data, person_id=person_id)
             except DomainError as exc:
-                db.session.rollback()
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
-                db.session.commit()
                 flash(f"Account created. One-time password: {one_time} — give it to the user; "
                       "they must choose their own at first sign-in.", "success")
                 return redirect(url_for("auth.admin_user", user_id=user.id))
@@ -155,10 +134,9 @@ def admin_user_new():
 
 def _grant_form() -> GrantForm:
     form = GrantForm()
-    form.nation_code.choices = [("", "—")] + [(n.code, f"{n.code} {n.name}") for n in
-                                              db.session.scalars(select(Nation).where(Nation.active).order_by(Nation.code))]
-    form.unit_id.choices = [("", "—")] + [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in
-                                          db.session.scalars(select(Unit).order_by(Unit.nation_code, Unit.path))]
+    nations, units = services.grant_targets(current_user)
+    form.nation_code.choices = [("", "—")] + [(n.code, f"{n.code} {n.name}") for n in nations]
+    form.unit_id.choices = [("", "—")] + [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
     return form
 
 
@@ -174,14 +152,11 @@ def admin_user_grant_add(user_id: int):
     form = _grant_form()
     if form.validate_on_submit():
         try:
-            unit_id = int(form.unit_id.data) if form.unit_id.data else None
             services.add_grant(current_user, user, form.role.data, form.scope_kind.data,
-                               form.nation_code.data or None, unit_id)
-        except (DomainError, ValueError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", None) or "That grant is not valid.", "danger")
+                               form.nation_code.data or None, form.unit_id.data or None)
+        except DomainError as exc:
+            apply_errors(None, exc)
         else:
-            db.session.commit()
             flash("Grant added. The user's sessions were ended so the change takes effect at once.", "success")
     else:
         flash("That grant is not valid.", "danger")
@@ -193,7 +168,6 @@ def admin_user_grant_remove(user_id: int, grant_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         services.remove_grant(current_user, user, grant_id)
-        db.session.commit()
         flash("Grant removed.", "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
@@ -203,7 +177,6 @@ def admin_user_disable(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         services.set_disabled(current_user, user, True)
-        db.session.commit()
         flash("Account disabled; all of its sessions have ended.", "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
@@ -213,7 +186,6 @@ def admin_user_enable(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         services.set_disabled(current_user, user, False)
-        db.session.commit()
         flash("Account enabled.", "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
@@ -223,7 +195,6 @@ def admin_user_reset(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         one_time = services.reset_password(_settings(), current_user, user)
-        db.session.commit()
         flash(f"One-time password for {user.username}: {one_time} — they must change it at next sign-in.", "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
@@ -245,7 +216,6 @@ def bulk_accounts(unit_id: int):
     if form.validate_on_submit():
         created = services.create_trainee_accounts(_settings(), current_user, unit, include_subunits=include)
         if not created:
-            db.session.rollback()
             flash("Everyone in this unit already has an account; nothing was created.", "info")
             return redirect(url_for("auth.bulk_accounts", unit_id=unit.id))
         lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
@@ -257,10 +227,9 @@ def bulk_accounts(unit_id: int):
         pdf = render_credentials(lines, title=f"Sign-in credentials — {unit.nation_code} {unit.code}",
                                  issued=format_datetime(utcnow()),
                                  sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
-        db.session.commit()
         response = current_app.response_class(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="credentials-{unit.id}.pdf"'
         response.headers["Cache-Control"] = "no-store"
         return response
-    waiting = db.session.scalars(services.people_without_account(unit, include)).unique().all()
+    waiting = services.list_people_without_account(current_user, unit, include)
     return render_template("auth/bulk_accounts.html", unit=unit, form=form, waiting=waiting)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from trainer.certificates.offline import describe, verify_pdf
 from trainer.certificates.signing import keys_from_keyset
+from trainer.transactions import commits
 
 group = AppGroup("certificates", help="Verify certificate PDFs offline and manage signing keys.")
 
@@ -51,18 +52,16 @@ def verify_command(pdf_file, keys_file):
 
 
 @group.command("rotate-key")
+@commits
 def rotate_key_command():
     """Start signing with a new key; older public keys stay published for verification."""
     from trainer.audit.services import record_event
     from trainer.certificates.services import key_store
-    from trainer.extensions import db
-
     store = key_store()
     old = store.current_kid()
     new = store.rotate()
     record_event(None, "certificate.rotate_key", object_type="signing_key", object_id=new,
                  before={"kid": old}, after={"kid": new})
-    db.session.commit()
     click.echo(f"New signing key {new} is current" + (f"; {old} stays published for verification." if old else "."))
 
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from trainer.auth.policy import parts_with
 from trainer.auth import scoping
+from trainer.auth.policy import has_ability, parts_with
 from trainer.db import utcnow
-from trainer.enums import Role
 from trainer.extensions import db
 from trainer.org.models import Person
 
@@ -33,6 +32,17 @@ class TraineeCard:
     next_code: str = ""
     next_title: str = ""
     next_due: dt.date | None = None
+
+
+def cards_for(user, language: str) -> dict:
+    """The start page's cards: one for each role's daily work the user holds."""
+    return {
+        "trainee": trainee_card(user, language) if has_ability(user, "home.trainee") else None,
+        "officer": officer_card(user) if has_ability(user, "home.officer") else None,
+        "commander": commander_card(user) if has_ability(user, "home.commander") else None,
+        "evaluator": evaluator_card(user) if has_ability(user, "home.evaluator") else None,
+        "admin": admin_card() if has_ability(user, "home.admin") else None,
+    }
 
 
 def trainee_card(user, language: str = "en") -> TraineeCard:
@@ -70,9 +80,8 @@ def officer_card(user) -> dict:
 def commander_card(user) -> dict:
     from trainer.exercises.models import Exercise, ExerciseStatus
 
-    roles = (Role.ADMIN, Role.COMMANDER)
-    people = _count(select(Person.id).where(scoping.scope_condition(user, "person", roles), Person.status == "active"))
-    awaiting = _count(select(Exercise.id).where(scoping.scope_condition(user, "exercise", roles),
+    people = _count(select(Person.id).where(scoping.scope_condition(user, "person", "command"), Person.status == "active"))
+    awaiting = _count(select(Exercise.id).where(scoping.scope_condition(user, "exercise", "command"),
                                                 Exercise.status == ExerciseStatus.PLANNING.value))
     return {"people": people, "awaiting_approval": awaiting}
 

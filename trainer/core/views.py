@@ -1,69 +1,37 @@
 """Landing pages per role, health check and in-app notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
 
+from trainer.auth import notifications as notification_service
 from trainer.auth.forms import ConfirmForm
-from trainer.auth.models import Notification
-from trainer.core import landing
-from trainer.db import utcnow
-from trainer.enums import Role
-from trainer.errors import NotFound
-from trainer.extensions import db
+from trainer.core import health, landing
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def index():
-    notifications = db.session.scalars(
-        select(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc()).limit(5)
-    ).all()
-    roles = current_user.roles
     language = current_user.language if current_user.language in ("en", "fr") else "en"
-    cards = {
-        "trainee": landing.trainee_card(current_user, language) if Role.TRAINEE in roles else None,
-        "officer": landing.officer_card(current_user) if Role.TRAINING_OFFICER in roles else None,
-        "commander": landing.commander_card(current_user) if Role.COMMANDER in roles else None,
-        "evaluator": landing.evaluator_card(current_user) if Role.EVALUATOR in roles else None,
-        "admin": landing.admin_card() if Role.ADMIN in roles else None,
-    }
-    return render_template("core/index.html", notifications=notifications, cards=cards)
+    return render_template("core/index.html", notifications=notification_service.list_unread(current_user),
+                           cards=landing.cards_for(current_user, language))
 
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        from trainer.auth.models import User
-
-        db.session.execute(select(User.id).limit(1))
-        state = {"status": "ok", "database": {"status": "ok", "dialect": db.engine.dialect.name}}
-        code = 200
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
-        state = {"status": "error", "database": {"status": "error", "error": exc.__class__.__name__}}
-        code = 503
-    return jsonify(state), code
+    state = health.check()
+    return jsonify(state), 200 if state["status"] == "ok" else 503
 
 
 @bp.route("/notifications")
 def notifications():
-    rows = db.paginate(
-        select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.created_at.desc()),
-        per_page=50, error_out=False)
-    return render_template("core/notifications.html", page=rows, confirm=ConfirmForm())
+    page = notification_service.page_of_notifications(current_user, request.args.get("page", 1, type=int))
+    return render_template("core/notifications.html", page=page, confirm=ConfirmForm())
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 def notification_read(notification_id: int):
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != current_user.id:
-        raise NotFound()
-    if ConfirmForm().validate_on_submit() and note.read_at is None:
-        note.read_at = utcnow()
-        db.session.commit()
+    if ConfirmForm().validate_on_submit():
+        notification_service.mark_read(current_user, notification_id)
     return redirect(url_for("core.notifications"))

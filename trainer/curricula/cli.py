@@ -11,6 +11,7 @@ from trainer import ROOT
 from trainer.curricula import services
 from trainer.curricula.loader import load_curricula
 from trainer.extensions import db
+from trainer.transactions import commits
 
 curricula = AppGroup("curricula", help="Curriculum packs and readiness profiles.")
 
@@ -48,15 +49,14 @@ def validate_command(paths):
 
 @curricula.command("import")
 @click.argument("paths", nargs=-1, type=click.Path())
+@commits
 def import_command(paths):
     """Import packs and profiles, all or nothing; unchanged content is left as it is."""
     report = services.import_paths(None, default_paths(paths))
     if not report.ok:
-        db.session.rollback()
         _print_problems(report.problems)
         click.echo(report.summary(), err=True)
         raise SystemExit(1)
-    db.session.commit()
     for added in report.modules_added:
         click.echo(f"  added module {added}")
     for code in report.profiles_added + report.profiles_changed:

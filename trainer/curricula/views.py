@@ -13,7 +13,6 @@ from trainer.curricula.loader import MAX_ZIP_BYTES
 from trainer.curricula.markdown import render_markdown
 from trainer.curricula.models import pick
 from trainer.enums import ExerciseType, Rating
-from trainer.extensions import db
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -91,10 +90,8 @@ def upload():
             data = upload.stream.read(MAX_ZIP_BYTES + 1)
             report = services.import_zip(current_user, data, upload.filename.rsplit("/", 1)[-1][:100])
             if report.ok:
-                db.session.commit()
                 flash("Imported. " + report.summary(), "success")
             else:
-                db.session.rollback()
                 current_app.logger.info("pack upload refused with %d problems", len(report.problems))
     status = 422 if report is not None and not report.ok else 200
     return render_template("curricula/upload.html", form=form, report=report, title="Upload a pack"), status

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from trainer.auth.services import AuthSettings
 from trainer.demo import services
 from trainer.errors import DomainError
-from trainer.extensions import db
+from trainer.transactions import commits
 
 demo = AppGroup("demo", help="Demonstration data.")
 
@@ -20,6 +20,7 @@ DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 @click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account.")
 @click.option("--reset", is_flag=True, help="Delete all existing data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")
+@commits
 def seed_command(scale, password, reset, if_empty):
     """Fill the database with demonstration data."""
     if not services.database_is_empty():
@@ -38,9 +39,7 @@ def seed_command(scale, password, reset, if_empty):
     try:
         ctx = services.seed(scale, password, settings)
     except DomainError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message)
-    db.session.commit()
     click.echo(f"Seeded {scale} demo data: {len(ctx.nations)} nations, {len(ctx.units)} units.")
 
 

@@ -12,6 +12,7 @@ from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.imports import import_roster
 from trainer.org.roster import RosterLimits
+from trainer.transactions import commits
 
 personnel = AppGroup("personnel", help="Personnel records.")
 
@@ -21,6 +22,7 @@ personnel = AppGroup("personnel", help="Personnel records.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
 @click.option("--user", "username", default=None,
               help="Import as this account (its scope applies and the audit log names it). Default: system.")
+@commits
 def import_command(path: Path, dry_run: bool, username: str | None):
     """Import a roster file (CSV or XLSX): all rows or none."""
     actor = None
@@ -35,14 +37,12 @@ def import_command(path: Path, dry_run: bool, username: str | None):
                                    f"{limits.max_bytes / 1048576:,.0f} MiB are accepted.")
     report = import_roster(actor, path.read_bytes(), path.name, limits=limits, dry_run=dry_run)
     if not report.ok:
-        db.session.rollback()
         for error in report.errors:
             where = f"row {error.row}" if error.row else "file"
             column = f", column {error.column}" if error.column else ""
             click.echo(f"{where}{column}: {error.message}", err=True)
         raise click.ClickException(f"{len(report.errors)} problem(s) found; nothing was imported.")
     if dry_run:
-        db.session.rollback()
         for row in report.rows:
             if row.action != "unchanged":
                 changed = ", ".join(sorted(row.changes)) if row.changes else ""
@@ -50,7 +50,6 @@ def import_command(path: Path, dry_run: bool, username: str | None):
                            + (f" ({changed})" if changed else ""))
         click.echo("Dry run: " + report.summary())
         return
-    db.session.commit()
     click.echo(report.summary())
 
 

@@ -7,12 +7,14 @@ import click
 from flask.cli import AppGroup
 
 from trainer.extensions import db
+from trainer.transactions import ExitKeepingWork, commits
 
 readiness = AppGroup("readiness", help="Readiness reminders and validity intervals.")
 
 
 @readiness.command("remind")
 @click.option("--date", "day", default=None, help="The day to run the reminders for (YYYY-MM-DD); default today (UTC).")
+@commits
 def remind_command(day: str | None):
     """Create the reminders due on a day (expiries at 90/30/7 days, nominations, overdue items); idempotent."""
     from trainer.readiness.reminders import run_reminders
@@ -22,15 +24,15 @@ def remind_command(day: str | None):
     except ValueError:
         raise click.BadParameter("Give the date as YYYY-MM-DD.", param_hint="--date")
     run = run_reminders(when)
-    db.session.commit()
     parts = ", ".join(f"{n} {kind}" for kind, n in sorted(run.created.items())) or "none new"
     click.echo(f"Reminders for {when.isoformat()}: {parts}; {run.emailed} e-mailed.")
     if run.email_failures:
         click.echo(f"{run.email_failures} e-mail(s) could not be sent; they stay in the app.", err=True)
-        raise SystemExit(1)
+        raise ExitKeepingWork(1)
 
 
 @readiness.command("rebuild")
+@commits
 def rebuild_command():
     """Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise
     credits (after bulk loads)."""
@@ -40,7 +42,6 @@ def rebuild_command():
     from trainer.readiness.models import ReadinessState
 
     written = intervals.rebuild_all()
-    db.session.commit()
     stretches = db.session.scalar(select(func.count()).select_from(ReadinessState))
     click.echo(f"Rebuilt {written} validity intervals and {stretches} readiness stretches.")
 

@@ -292,7 +292,7 @@ def make_person(db, make_unit):
     def make(unit=None, nation=None, family_name=None, given_names=None, family_name_latin=None,
              given_names_latin=None, rank_code="OF-2", category="military", screening="cleared",
              service_number=None, start_on=None, email=None):
-        from trainer.org.services import create_person
+        from trainer.org.people import create_person
 
         if unit is None:
             unit = make_unit(nation=nation or "NPL")

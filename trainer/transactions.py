@@ -72,3 +72,17 @@ def commits(command):
         return result
 
     return run
+
+
+def flush_versioned(message: str) -> None:
+    """Flush a change to a versioned row; a concurrent change to the same row is a Conflict with
+    this message (the request then rolls back, and the form shows what was typed)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from trainer.errors import Conflict
+
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(message) from exc

@@ -136,7 +136,7 @@ def test_revoked_certificate_shows_revoked_and_the_reason_is_required(client, lo
 def test_screening_hold_suspends_without_saying_why_and_is_recorded(client, make_person, issue, db):
     person = make_person()
     cert = issue(person)
-    from trainer.org.services import update_person  # noqa: F401  (the org domain owns screening changes)
+    from trainer.org.people import update_person  # noqa: F401  (the org domain owns screening changes)
 
     person.screening = "hold"
     db.session.commit()

@@ -12,7 +12,8 @@ from tests.e2e.conftest import e2e_login, e2e_sign_out
 def _seed(live_server, e2e_user):
     from trainer.exercises.models import EvaluatorAssignment, Exercise, ExerciseNation, Objective, Participant
     from trainer.extensions import db
-    from trainer.org.services import create_person, create_unit, ensure_nation
+    from trainer.org.services import create_unit, ensure_nation
+    from trainer.org.people import create_person
 
     app = live_server.app
     with app.app_context():

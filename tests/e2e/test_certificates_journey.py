@@ -24,7 +24,8 @@ def ready_person(live_server, monkeypatch):
     from trainer.certificates import services
     from trainer.curricula.models import ReadinessProfile
     from trainer.extensions import db
-    from trainer.org.services import create_person, create_unit, ensure_nation
+    from trainer.org.services import create_unit, ensure_nation
+    from trainer.org.people import create_person
 
     monkeypatch.setattr(services, "_engine", lambda: FakeEngine())
     with live_server.app.app_context():

@@ -12,7 +12,8 @@ from tests.e2e.conftest import e2e_login, e2e_sign_out
 def _seed(live_server, e2e_user):
     from trainer.exercises.models import Exercise, ExerciseNation, Participant
     from trainer.extensions import db
-    from trainer.org.services import create_person, create_unit, ensure_nation
+    from trainer.org.services import create_unit, ensure_nation
+    from trainer.org.people import create_person
 
     with live_server.app.app_context():
         for code in ("NPL", "FRA", "RWA"):

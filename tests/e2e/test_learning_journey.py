@@ -15,7 +15,8 @@ def _seed(live_server, e2e_user, tmp_path) -> None:
     from trainer.curricula.services import import_paths
     from trainer.extensions import db
     from trainer.learning.models import ModuleAssignment
-    from trainer.org.services import create_person, create_unit
+    from trainer.org.services import create_unit
+    from trainer.org.people import create_person
 
     with live_server.app.app_context():
         unit = create_unit(None, nation_code="NPL", code="NPL-B1", name="Battalion 1", kind="battalion")

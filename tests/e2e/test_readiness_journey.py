@@ -15,7 +15,8 @@ def _seed(live_server, e2e_user):
     from trainer.curricula.models import Module, ReadinessProfile
     from trainer.extensions import db
     from trainer.learning.models import Completion
-    from trainer.org.services import create_person, create_unit, ensure_nation
+    from trainer.org.services import create_unit, ensure_nation
+    from trainer.org.people import create_person
     from trainer.readiness.rules import add_months
 
     with live_server.app.app_context():

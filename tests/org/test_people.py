@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from trainer.audit.models import AuditEvent
 from trainer.org.models import Person, UnitAssignment
-from trainer.org.services import search_people
+from trainer.org.people import search_people
 
 
 def events(db, action):

@@ -101,7 +101,7 @@ def test_waiver_needs_reason_authority_and_a_known_requirement(db, make_person, 
 
 
 def test_transfer_moves_a_person_between_units_on_the_date(db, make_unit, make_person, make_module, make_profile, complete, make_user):
-    from trainer.org.services import transfer_person
+    from trainer.org.people import transfer_person
 
     module = make_module()
     make_profile(modules=("HR-01",))

@@ -270,3 +270,28 @@ def import_roster(actor, data: bytes, filename: str = "", *, limits: RosterLimit
     _write(actor, report, today)
     report.applied = True
     return report
+
+
+def preview_upload(actor, instance_path: str, data: bytes, filename: str, *,
+                   limits: RosterLimits) -> tuple[ImportReport, str | None]:
+    """Check an uploaded roster without writing; when it is clean, keep the file for confirmation and
+    return the token that names it."""
+    from trainer.org.uploads import store_upload
+
+    report = import_roster(actor, data, filename, limits=limits, dry_run=True)
+    token = store_upload(instance_path, actor, data, filename) if report.ok else None
+    return report, token
+
+
+def import_upload(actor, instance_path: str, token: str, *, limits: RosterLimits) -> ImportReport | None:
+    """Import a previewed roster (all or nothing); None when the upload is gone (expired or unknown).
+    The kept file is removed once its rows are written."""
+    from trainer.org.uploads import find_upload
+
+    upload = find_upload(instance_path, actor, token)
+    if upload is None:
+        return None
+    report = import_roster(actor, upload.read(), upload.filename, limits=limits)
+    if report.ok:
+        upload.discard()
+    return report

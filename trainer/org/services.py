@@ -1,23 +1,19 @@
-"""Writes and reads for nations, units and personnel. Services flush; the caller commits."""
+"""Writes and reads for nations and units. Services flush; the request commits."""
 from __future__ import annotations
 
-import datetime as dt
+import re
+from dataclasses import dataclass
 
 import pycountry
 from sqlalchemy import func, literal, select, update
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
-from trainer.enums import Category, PersonStatus, Screening, UnitKind
+from trainer.enums import PersonStatus, UnitKind
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
-from trainer.org.grades import is_valid_grade
-from trainer.org.models import Nation, Person, Unit, UnitAssignment
-from trainer.org.names import fold, search_key
-
-
-PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
-                 "rank_code", "national_rank", "category", "email", "screening")
+from trainer.org.models import Nation, Person, Unit
+from trainer.transactions import flush_versioned
 
 
 # --- nations --------------------------------------------------------------------------------
@@ -34,6 +30,30 @@ def ensure_nation(code: str) -> Nation:
     db.session.add(nation)
     db.session.flush()
     return nation
+
+
+def list_nation_rows(actor, search: str = "") -> list[dict]:
+    """Every ISO 3166 country with whether it takes part (is active), active ones first, for the
+    administrator's nations page; `search` matches the name or the alpha-3 code."""
+    search = (search or "").lower()
+    known = {n.code: n for n in db.session.scalars(select(Nation))}
+    rows = []
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if search and search not in name.lower() and search != country.alpha_3.lower():
+            continue
+        nation = known.get(country.alpha_3)
+        rows.append({"code": country.alpha_3, "name": name, "active": bool(nation and nation.active)})
+    rows.sort(key=lambda r: (not r["active"], r["name"]))
+    return rows
+
+
+def toggle_nation(actor, code: str) -> Nation:
+    """Make an inactive (or unknown) nation active, or an active one inactive."""
+    if not re.fullmatch(r"[A-Za-z]{3}", code or ""):
+        raise NotFound()
+    nation = db.session.get(Nation, code.upper())
+    return set_nation_active(actor, code.upper(), not (nation and nation.active))
 
 
 def set_nation_active(actor, code: str, active: bool) -> Nation:
@@ -138,7 +158,7 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
     if before != after:
         record_event(actor, "unit.update", unit, before={k: v for k, v in before.items() if before[k] != after[k]},
                      after={k: v for k, v in after.items() if before[k] != after[k]})
-    db.session.flush()
+    flush_versioned("Someone else changed this unit at the same time. Check and save again.")
     return unit
 
 
@@ -176,166 +196,70 @@ def get_unit(actor, unit_id, roles="org.read") -> Unit:
     return scoping.get_scoped(actor, "unit", unit_id, roles)
 
 
+def find_unit_in_scope(actor, unit_id, roles="org.write") -> Unit | None:
+    """The unit with this id if the actor reaches it, else None (for a choice that may be stale)."""
+    try:
+        return scoping.get_scoped(actor, "unit", unit_id, roles)
+    except NotFound:
+        return None
+
+
+@dataclass
+class UnitsOverview:
+    by_nation: dict[str, list[Unit]]
+    counts: dict[int, int]
+    nation_names: dict[str, str]
+
+
+def units_overview(actor) -> UnitsOverview:
+    """The units in reach, by nation in tree order, with their active people counted."""
+    rows = list_units(actor)
+    counts = dict(db.session.execute(
+        select(Person.unit_id, func.count()).where(Person.status == PersonStatus.ACTIVE.value,
+                                                   Person.unit_id.in_([u.id for u in rows]))
+        .group_by(Person.unit_id)).all()) if rows else {}
+    by_nation: dict[str, list[Unit]] = {}
+    for unit in rows:
+        by_nation.setdefault(unit.nation_code, []).append(unit)
+    names = {n.code: n.name for n in db.session.scalars(select(Nation).where(Nation.code.in_(by_nation)))}
+    return UnitsOverview(by_nation, counts, names)
+
+
+@dataclass
+class UnitPage:
+    unit: Unit
+    children: list[Unit]
+    people_count: int
+    ancestors: list[Unit]
+
+
+def get_unit_page(actor, unit_id) -> UnitPage:
+    """A unit with its sub-units, its active people counted over the subtree, and the ancestors the
+    actor may open."""
+    unit = get_unit(actor, unit_id)
+    children = tree_order(db.session.scalars(
+        select(Unit).where(Unit.path.startswith(unit.path), Unit.id != unit.id)).unique().all())
+    people_count = db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.unit_id.in_(unit_subtree_ids(unit)), Person.status == PersonStatus.ACTIVE.value)) or 0
+    ancestor_ids = [int(i) for i in unit.path.strip("/").split("/")[:-1]]
+    ancestors = list(db.session.scalars(select(Unit).where(
+        Unit.id.in_(ancestor_ids), scoping.scope_condition(actor, "unit", "org.read")))) if ancestor_ids else []
+    ancestors.sort(key=lambda a: ancestor_ids.index(a.id))
+    return UnitPage(unit, children, people_count, ancestors)
+
+
+def unit_form_options(actor, unit: Unit | None = None) -> tuple[list[Nation], list[Unit]]:
+    """For the unit form: the nations the actor may add units in, and the possible parent units (in
+    reach, of the unit's nation, never the unit itself or one of its sub-units)."""
+    writable = list_units(actor, "org.write", nation=unit.nation_code if unit else None)
+    active = list(db.session.scalars(select(Nation).where(Nation.active).order_by(Nation.name)))
+    codes = {u.nation_code for u in writable} | {n.code for n in active if reaches_whole_nation(actor, n.code)}
+    nations = [n for n in db.session.scalars(select(Nation).where(Nation.code.in_(codes)).order_by(Nation.name))]
+    parents = [u for u in writable if unit is None or not u.path.startswith(unit.path)]
+    return nations, parents
+
+
 def find_unit(nation_code: str, code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.nation_code == nation_code.upper(), Unit.code == code.strip().upper()))
 
 
-# --- personnel ------------------------------------------------------------------------------
-
-def validate_person_fields(values: dict) -> list[tuple[str, str]]:
-    """Field-level problems of a person record, in words; shared by forms and roster import."""
-    errors = []
-    for field, limit in (("service_number", 40), ("family_name", 120), ("given_names", 200)):
-        value = (values.get(field) or "").strip()
-        if not value:
-            errors.append((field, "Required."))
-        elif len(value) > limit:
-            errors.append((field, f"At most {limit} characters."))
-    if not is_valid_grade(values.get("rank_code")):
-        errors.append(("rank_code", f"{values.get('rank_code')!r} is not a known grade code (e.g. OF-3, OR-6, WO-2, POL-3, CIV-2)."))
-    if values.get("category") not in {c.value for c in Category}:
-        errors.append(("category", "Must be military, police or civilian."))
-    if (values.get("screening") or "pending") not in {s.value for s in Screening}:
-        errors.append(("screening", "Must be pending, cleared or hold."))
-    email = (values.get("email") or "").strip()
-    if email and ("@" not in email or len(email) > 254 or " " in email):
-        errors.append(("email", "Not a valid e-mail address."))
-    return errors
-
-
-def _latin_or_native(value: str | None, native: str) -> str:
-    value = (value or "").strip()
-    return value or native
-
-
-def _apply_person_fields(person: Person, values: dict) -> None:
-    person.service_number = values["service_number"].strip()
-    person.family_name = values["family_name"].strip()
-    person.given_names = values["given_names"].strip()
-    person.family_name_latin = _latin_or_native(values.get("family_name_latin"), person.family_name)
-    person.given_names_latin = _latin_or_native(values.get("given_names_latin"), person.given_names)
-    person.rank_code = values["rank_code"]
-    person.national_rank = (values.get("national_rank") or "").strip()
-    person.category = values["category"]
-    person.email = (values.get("email") or "").strip() or None
-    person.screening = values.get("screening") or Screening.PENDING.value
-    person.search_text = search_key(person.family_name, person.given_names, person.family_name_latin,
-                                    person.given_names_latin, person.service_number)
-
-
-def person_snapshot(person: Person) -> dict:
-    return {f: getattr(person, f) for f in PERSON_FIELDS} | {"unit": person.unit_id, "status": person.status}
-
-
-def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit: bool = True) -> Person:
-    nation = ensure_nation(values.get("nation") or values.get("nation_code") or "")
-    errors = validate_person_fields(values)
-    unit = db.session.get(Unit, values.get("unit_id")) if values.get("unit_id") else None
-    if unit is None or unit.nation_code != nation.code:
-        errors.append(("unit_id", "Choose a unit of the person's nation."))
-    elif actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
-        errors.append(("unit_id", "Choose a unit in your scope."))
-    if errors:
-        raise Invalid("The personnel record could not be saved.", errors=errors)
-    if db.session.scalar(select(func.count()).select_from(Person).where(
-            Person.nation_code == nation.code, Person.service_number == values["service_number"].strip())):
-        raise Conflict("A person with this service number already exists in this nation.",
-                       errors=[("service_number", "Already used in this nation.")])
-    person = Person(nation_code=nation.code, unit_id=unit.id, status=PersonStatus.ACTIVE.value)
-    _apply_person_fields(person, values)
-    db.session.add(person)
-    db.session.flush()
-    db.session.add(UnitAssignment(person_id=person.id, unit_id=unit.id, start_on=start_on or dt.date.today()))
-    if audit:
-        record_event(actor, "person.create", person, after=person_snapshot(person))
-    db.session.flush()
-    return person
-
-
-def update_person(actor, person: Person, values: dict, *, expected_version: int | None = None) -> Person:
-    if expected_version is not None and person.version != expected_version:
-        raise Conflict("Someone else changed this record since you opened it. Reload it and apply your change again.")
-    values = {**person_snapshot(person), **values}
-    errors = validate_person_fields(values)
-    if errors:
-        raise Invalid("The personnel record could not be saved.", errors=errors)
-    if values["service_number"].strip() != person.service_number and db.session.scalar(
-            select(func.count()).select_from(Person).where(Person.nation_code == person.nation_code,
-                                                          Person.service_number == values["service_number"].strip())):
-        raise Conflict("A person with this service number already exists in this nation.",
-                       errors=[("service_number", "Already used in this nation.")])
-    before = person_snapshot(person)
-    _apply_person_fields(person, values)
-    after = person_snapshot(person)
-    if before != after:
-        record_event(actor, "person.update", person, before={k: v for k, v in before.items() if before[k] != after[k]},
-                     after={k: v for k, v in after.items() if before[k] != after[k]})
-    db.session.flush()
-    return person
-
-
-def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = "") -> UnitAssignment:
-    if unit.nation_code != person.nation_code:
-        raise Invalid("A person can only move to a unit of their own nation.", errors=[("unit_id", "Other nation.")])
-    if unit.id == person.unit_id:
-        raise Invalid("The person is already in that unit.", errors=[("unit_id", "Same unit.")])
-    if person.status == PersonStatus.LEFT_SERVICE.value:
-        raise Invalid("This person has left service and cannot be transferred.")
-    if actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
-        raise Invalid("The transfer could not be saved.", errors=[("unit_id", "Choose a unit in your scope.")])
-    current = db.session.scalar(select(UnitAssignment).where(
-        UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
-    if current is not None:
-        if on <= current.start_on:
-            raise Invalid(f"The transfer date must be after {current.start_on.isoformat()}, when the current posting began.",
-                          errors=[("on", "Too early.")])
-        current.end_on = on
-    assignment = UnitAssignment(person_id=person.id, unit_id=unit.id, start_on=on, note=note[:300])
-    db.session.add(assignment)
-    before_unit = person.unit_id
-    person.unit_id = unit.id
-    record_event(actor, "person.transfer", person, before={"unit": before_unit}, after={"unit": unit.id, "on": on.isoformat()})
-    db.session.flush()
-    return assignment
-
-
-def mark_left_service(actor, person: Person, on: dt.date) -> None:
-    if person.status == PersonStatus.LEFT_SERVICE.value:
-        raise Invalid("This person has already left service.")
-    current = db.session.scalar(select(UnitAssignment).where(
-        UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
-    if current is not None:
-        if on < current.start_on:
-            raise Invalid("The date is before the current posting began.")
-        current.end_on = on
-    person.status = PersonStatus.LEFT_SERVICE.value
-    record_event(actor, "person.left_service", person, after={"on": on.isoformat()})
-    db.session.flush()
-
-
-def get_person(actor, person_id, roles="person.read") -> Person:
-    return scoping.get_scoped(actor, "person", person_id, roles)
-
-
-def search_people(actor, *, q: str | None = None, nation: str | None = None, unit_id: int | None = None,
-                  category: str | None = None, status: str | None = "active", screening: str | None = None,
-                  roles="org.read"):
-    """A query for people in the actor's scope matching the filters (accent- and case-insensitive search)."""
-    query = select(Person).where(scoping.scope_condition(actor, "person", roles))
-    if q:
-        for token in fold(q).split():
-            query = query.where(Person.search_text.contains(token))
-    if nation:
-        query = query.where(Person.nation_code == nation.upper())
-    if unit_id:
-        unit = db.session.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound()
-        query = query.where(Person.unit_id.in_(unit_subtree_ids(unit)))
-    if category:
-        query = query.where(Person.category == category)
-    if status:
-        query = query.where(Person.status == status)
-    if screening:
-        query = query.where(Person.screening == screening)
-    return query.order_by(Person.family_name_latin, Person.given_names_latin, Person.id)

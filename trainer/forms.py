@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash
 
-from trainer.errors import DomainError
+from trainer.errors import Conflict, DomainError
 from trainer.extensions import db
 
 DEFAULT_MESSAGE = "The form could not be saved."
@@ -22,4 +22,6 @@ def apply_errors(form, error: DomainError) -> None:
         else:
             unplaced.append(f"{name}: {message}" if name else message)
     if error.message or unplaced or not error.errors:
-        flash(" ".join([error.message or DEFAULT_MESSAGE, *unplaced]), "danger")
+        # A conflict is someone else's change, not a mistake of the user's: a warning, not an error.
+        flash(" ".join([error.message or DEFAULT_MESSAGE, *unplaced]),
+              "warning" if isinstance(error, Conflict) else "danger")

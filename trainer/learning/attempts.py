@@ -126,6 +126,13 @@ def start_attempt(actor, module_code: str, *, per_day: int, now: dt.datetime | N
     return attempt
 
 
+def completion_of(attempt: Attempt):
+    """The completion a passed attempt recorded, if any."""
+    from trainer.learning.models import Completion
+
+    return db.session.get(Completion, attempt.completion_id) if attempt.completion_id else None
+
+
 def get_own_attempt(actor, attempt_id) -> Attempt:
     try:
         attempt_id = int(attempt_id)

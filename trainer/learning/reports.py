@@ -136,6 +136,14 @@ def status_of(module: Module, completion: Completion | None, started: bool, warn
         retrain_on_major=module.retrain_on_major, started=started, warning_days=warning_days)
 
 
+def own_training(actor, today: dt.date) -> tuple[Person | None, list[ModuleRow], list[ModuleRow]]:
+    """The actor's own person record and its training (none when the account has no person)."""
+    person = db.session.get(Person, actor.person_id) if getattr(actor, "person_id", None) else None
+    if person is None:
+        return None, [], []
+    return (person, *my_training(person, today))
+
+
 def my_training(person: Person, today: dt.date) -> tuple[list[ModuleRow], list[ModuleRow]]:
     """(required modules, other modules the person has started or completed), each with its status."""
     modules = current_modules()

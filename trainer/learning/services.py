@@ -295,6 +295,15 @@ def person_history(actor, person_id) -> tuple[Person, list[Completion]]:
     return person, rows
 
 
+def get_session(actor, session_id) -> ClassroomSession:
+    return scoping.get_scoped(actor, "session", session_id, "training.record")
+
+
+def get_unit_for_reports(actor, unit_id):
+    """A unit the actor may see training reports for (the matrix, the attention lists)."""
+    return scoping.get_scoped(actor, "unit", unit_id, "training.view")
+
+
 def get_person_or_404(actor, person_id, roles="training.record") -> Person:
     try:
         return scoping.get_scoped(actor, "person", person_id, roles)

@@ -4,20 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from trainer.auth.policy import has_ability, has_role
-from trainer.auth import scoping
 from trainer.curricula.services import get_module, list_current_modules, list_profiles
 from trainer.enums import Role
 from trainer.errors import Conflict, DomainError, Invalid, NotFound
-from trainer.extensions import db
+from trainer.forms import apply_errors
 from trainer.learning import attempts as checks
 from trainer.learning import reports, services
 from trainer.learning.forms import AssignForm, RecogniseForm, SessionForm
-from trainer.learning.models import Completion, Method
+from trainer.learning.models import Method
 from trainer.learning.rules import Status
-from trainer.org.models import Person, Unit
+from trainer.org.models import Unit
+from trainer.org.services import list_units
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
 
@@ -26,19 +25,8 @@ def _language() -> str:
     return current_user.language if current_user.language in ("en", "fr") else "en"
 
 
-def _apply_errors(form, error: DomainError) -> None:
-    placed = False
-    for name, message in error.errors:
-        if hasattr(form, name):
-            getattr(form, name).errors.append(message)
-            placed = True
-    if not placed or error.message:
-        flash(error.message, "danger")
-
-
 def _units(roles="training.record") -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(scoping.scope_condition(current_user, "unit", roles))
-                                   .order_by(Unit.nation_code, Unit.path)))
+    return list_units(current_user, roles)
 
 
 def _unit_choices(roles="training.record", empty=None):
@@ -56,8 +44,7 @@ def _module_choices():
 @bp.route("/")
 def index():
     today = services.today_utc()
-    person = db.session.get(Person, current_user.person_id) if current_user.person_id else None
-    required, others = reports.my_training(person, today) if person else ([], [])
+    person, required, others = reports.own_training(current_user, today)
     done = sum(1 for r in required if r.status in (Status.PASSED, Status.EXPIRING))
     return render_template("learning/index.html", person=person, required=required, others=others, done=done,
                            today=today, officer=has_ability(current_user, "training.record"),
@@ -86,7 +73,6 @@ def lesson_read(module_code: str, slug: str):
         flash("The form expired, so the lesson was not marked as read. Please press the button again.", "danger")
         return redirect(url_for("learning.lesson", module_code=module.code, slug=lesson.slug))
     checks.mark_lesson_read(current_user, lesson)
-    db.session.commit()
     position = module.lessons.index(lesson)
     if position + 1 < len(module.lessons):
         flash("Lesson marked as read.", "success")
@@ -103,10 +89,8 @@ def attempt_start(module_code: str):
     try:
         attempt = checks.start_attempt(current_user, module_code, per_day=current_app.config["ATTEMPTS_PER_DAY"])
     except (checks.TooManyAttempts, Invalid) as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+        apply_errors(None, exc)
         return redirect(url_for("curricula.module", module_code=module_code))
-    db.session.commit()
     return redirect(url_for("learning.attempt", attempt_id=attempt.id))
 
 
@@ -121,20 +105,17 @@ def attempt(attempt_id: int):
         try:
             attempt = checks.submit_attempt(current_user, attempt.id, request.form.to_dict())
         except Conflict as exc:
-            db.session.rollback()
-            flash(exc.message, "warning")
+            apply_errors(None, exc)
             return redirect(url_for("learning.attempt", attempt_id=attempt_id), 303)
         except Invalid as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+            apply_errors(None, exc)
             attempt = checks.get_own_attempt(current_user, attempt_id)
             status = 422
         else:
-            db.session.commit()
             return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
     language = _language()
     if attempt.finished:
-        completion = db.session.get(Completion, attempt.completion_id) if attempt.completion_id else None
+        completion = checks.completion_of(attempt)
         return render_template("learning/attempt_result.html", attempt=attempt, completion=completion,
                                review=checks.attempt_review(attempt, language), title="Knowledge check result")
     return render_template("learning/attempt.html", attempt=attempt, questions=checks.drawn_questions(attempt),
@@ -164,10 +145,8 @@ def assign():
                             person_id=form.person_id.data, unit_id=form.unit_id.data or None,
                             due_on=form.due_on.data)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash("Assigned.", "success")
             return redirect(url_for("learning.assignments"))
     # a POST that reaches here was refused (success redirects)
@@ -197,10 +176,8 @@ def _withdraw(kind: str, assignment_id: int):
     try:
         row = services.withdraw_assignment(current_user, kind, assignment_id, request.form.get("reason", ""))
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        flash(exc.message, "danger" if isinstance(exc, Invalid) else "warning")
+        apply_errors(None, exc)
         return redirect(url_for("learning.assignments"))
-    db.session.commit()
     flash(f"Assignment of {row.kind} {row.code} withdrawn. It stays on record and no longer applies.", "success")
     return redirect(url_for("learning.assignments"))
 
@@ -223,10 +200,8 @@ def session_new():
                                               instructor=form.instructor.data, location=form.location.data,
                                               notes=form.notes.data)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash("Session recorded. Now mark attendance and results.", "success")
             return redirect(url_for("learning.session", session_id=session.id))
     return render_template("learning/session_new.html", form=form, title="Record a classroom session"), _refused_status()
@@ -234,7 +209,7 @@ def session_new():
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 def session(session_id: int):
-    session = scoping.get_scoped(current_user, "session", session_id, "training.record")
+    session = services.get_session(current_user, session_id)
     errors, status = [], 200
     if request.method == "POST":
         rows = []
@@ -249,13 +224,11 @@ def session(session_id: int):
                 recorded = services.record_attendance(current_user, session.id, rows,
                                                       request.form.get("common_evidence", ""))
             except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
+                apply_errors(None, DomainError(exc.message))
                 errors = [message for _, message in exc.errors]
                 status = 422
-                session = scoping.get_scoped(current_user, "session", session_id, "training.record")
+                session = services.get_session(current_user, session_id)
             else:
-                db.session.commit()
                 flash(f"Recorded {len(recorded)} attendance record(s).", "success")
                 return redirect(url_for("learning.session", session_id=session.id))
     candidates = services.session_candidates(current_user, session, limit=services.SESSION_ROWS + 1)
@@ -284,10 +257,8 @@ def recognise(person_id: int):
                                               completed_on=form.completed_on.data,
                                               justification=form.justification.data)
         except DomainError as exc:
-            db.session.rollback()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            db.session.commit()
             flash("Prior learning recognised and recorded.", "success")
             return redirect(url_for("learning.person", person_id=person.id))
     return render_template("learning/recognise.html", form=form, person=person,
@@ -298,7 +269,7 @@ def _selected_unit() -> Unit | None:
     unit_id = request.args.get("unit_id", type=int)
     units = _units("training.view")
     if unit_id:
-        return scoping.get_scoped(current_user, "unit", unit_id, "training.view")
+        return services.get_unit_for_reports(current_user, unit_id)
     return units[0] if units else None
 
 

@@ -43,14 +43,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     import importlib
 
-    # Import every domain's models so that the metadata (and Alembic) sees all tables.
+    # Every domain's models, so that the metadata (and Alembic) sees all tables; then how each domain's
+    # objects map onto grant scopes, and the listeners that keep readiness exact.
     for domain in DOMAINS:
-        for module in ("models", "scopes"):
-            try:
-                importlib.import_module(f"trainer.{domain}.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"trainer.{domain}.{module}":
-                    raise
+        _optional_module(domain, "models")
+    for domain in DOMAINS:
+        scopes = _optional_module(domain, "scopes")
+        if scopes is not None:
+            scopes.register()
+    from trainer.readiness import listeners
+
+    listeners.register()
 
     security.init_app(app)
     errors.init_app(app)
@@ -58,13 +61,20 @@ def create_app(config: dict | None = None) -> Flask:
     transactions.init_app(app)  # after security: its commit runs before the security headers are set
 
     for domain in DOMAINS:
-        views = importlib.import_module(f"trainer.{domain}.views")
-        app.register_blueprint(views.bp)
-        try:
-            cli = importlib.import_module(f"trainer.{domain}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"trainer.{domain}.cli":
-                raise
-        else:
+        app.register_blueprint(importlib.import_module(f"trainer.{domain}.views").bp)
+        cli = _optional_module(domain, "cli")
+        if cli is not None:
             cli.register(app)
     return app
+
+
+def _optional_module(domain: str, name: str):
+    """trainer.<domain>.<name>, or None when the domain has no such module."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"trainer.{domain}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"trainer.{domain}.{name}":
+            raise
+        return None

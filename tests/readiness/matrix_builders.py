@@ -34,7 +34,7 @@ def _waiver(world):
 
 def _deployment(world):
     from tests.auth.test_access_matrix import Objects
-    from trainer.readiness.tables import Deployment, DeploymentMember, DeploymentUnit
+    from trainer.readiness.models import Deployment, DeploymentMember, DeploymentUnit
 
     profile = _profile(world)
 

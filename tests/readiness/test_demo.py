@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from trainer.readiness import demo
 from trainer.readiness.models import Waiver
-from trainer.readiness.tables import AssessedLevel, Deployment
+from trainer.readiness.models import AssessedLevel, Deployment
 
 
 def test_demo_seed_adds_waivers_deployment_and_assessed_level(db, make_unit, make_person, make_module, make_profile, make_user):

@@ -198,7 +198,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
     from sqlalchemy import func, select
 
     from trainer.readiness.models import Waiver
-    from trainer.readiness.tables import AssessedLevel, Deployment
+    from trainer.readiness.models import AssessedLevel, Deployment
 
     login_as("commander", "nation", nation="NPL")
     person = force["not_ready"]

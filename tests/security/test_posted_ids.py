@@ -202,7 +202,7 @@ def test_learning_forms_refuse_french_and_unknown_ids(w, login_as, refused, acce
 # --- readiness and certificates ---------------------------------------------------------------------
 
 def test_readiness_forms_refuse_french_and_unknown_ids(w, db, login_as, refused, accepted):
-    from trainer.readiness.tables import DeploymentMember
+    from trainer.readiness.models import DeploymentMember
 
     login_as("commander", "nation", nation="NPL")
     deployment = {"mission": "UNIFIL", "profile_code": "UN-PDT", "departure_on": "2030-02-01",

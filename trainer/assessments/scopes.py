@@ -19,6 +19,8 @@ def _through_exercise(model):
     return condition
 
 
-scoping.register_kind("observation", Observation, _through_exercise(Observation))
-scoping.register_kind("rating", RatingRecord, _through_exercise(RatingRecord))
-scoping.register_kind("item", ImprovementItem, _through_exercise(ImprovementItem))
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("observation", Observation, _through_exercise(Observation))
+    scoping.register_kind("rating", RatingRecord, _through_exercise(RatingRecord))
+    scoping.register_kind("item", ImprovementItem, _through_exercise(ImprovementItem))

@@ -107,5 +107,16 @@ def registered_kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-# Exercise-reach for evaluators is provided by the exercises domain; until then it reaches nothing.
-evaluator_person_ids: Callable | None = None
+# An evaluator's reach (the people of the exercises they evaluate) is known to the exercises domain,
+# which registers it; until then an evaluator's grant reaches no one.
+_evaluator_reach: Callable | None = None
+
+
+def register_evaluator_reach(people_of_evaluated_exercises: Callable) -> None:
+    global _evaluator_reach
+    _evaluator_reach = people_of_evaluated_exercises
+
+
+def evaluator_person_ids(actor):
+    """A SELECT of the person ids an evaluator reaches, or None when no domain provides the reach."""
+    return _evaluator_reach(actor) if _evaluator_reach is not None else None

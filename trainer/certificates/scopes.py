@@ -23,5 +23,7 @@ def _batch_condition(grant, actor):
     return CertificateBatch.unit_id.in_(select(Unit.id).where(condition))
 
 
-scoping.register_kind("certificate", Certificate, _certificate_condition)
-scoping.register_kind("certificate_batch", CertificateBatch, _batch_condition)
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("certificate", Certificate, _certificate_condition)
+    scoping.register_kind("certificate_batch", CertificateBatch, _batch_condition)

@@ -50,5 +50,7 @@ def evaluator_person_ids(actor):
     return select(Participant.person_id).where(Participant.exercise_id.in_(mine), Participant.status == CONFIRMED)
 
 
-scoping.register_kind("exercise", Exercise, _exercise_condition)
-scoping.evaluator_person_ids = evaluator_person_ids
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("exercise", Exercise, _exercise_condition)
+    scoping.register_evaluator_reach(evaluator_person_ids)

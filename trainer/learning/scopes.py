@@ -41,8 +41,10 @@ def _assignment_condition(model):
     return condition
 
 
-scoping.register_kind("completion", Completion, _through_person(Completion.person_id))
-scoping.register_kind("attempt", Attempt, _through_person(Attempt.person_id))
-scoping.register_kind("session", ClassroomSession, _session_condition)
-scoping.register_kind("module_assignment", ModuleAssignment, _assignment_condition(ModuleAssignment))
-scoping.register_kind("profile_assignment", ProfileAssignment, _assignment_condition(ProfileAssignment))
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("completion", Completion, _through_person(Completion.person_id))
+    scoping.register_kind("attempt", Attempt, _through_person(Attempt.person_id))
+    scoping.register_kind("session", ClassroomSession, _session_condition)
+    scoping.register_kind("module_assignment", ModuleAssignment, _assignment_condition(ModuleAssignment))
+    scoping.register_kind("profile_assignment", ProfileAssignment, _assignment_condition(ProfileAssignment))

@@ -36,8 +36,9 @@ def _person_condition(grant: Grant, actor):
         return Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(prefix)))
     if kind is ScopeKind.SELF:
         return Person.id == actor.person_id if actor.person_id else None
-    if kind is ScopeKind.EXERCISES and scoping.evaluator_person_ids is not None:
-        return Person.id.in_(scoping.evaluator_person_ids(actor))
+    if kind is ScopeKind.EXERCISES:
+        reach = scoping.evaluator_person_ids(actor)
+        return Person.id.in_(reach) if reach is not None else None
     return None
 
 
@@ -46,6 +47,8 @@ def _user_condition(grant: Grant, actor):
     return None
 
 
-scoping.register_kind("unit", Unit, _unit_condition)
-scoping.register_kind("person", Person, _person_condition)
-scoping.register_kind("user", User, _user_condition)
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("unit", Unit, _unit_condition)
+    scoping.register_kind("person", Person, _person_condition)
+    scoping.register_kind("user", User, _user_condition)

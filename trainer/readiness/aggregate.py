@@ -22,7 +22,7 @@ from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.readiness import engine, states
 from trainer.readiness.rules import PersonReadiness, State
-from trainer.readiness.tables import Level
+from trainer.readiness.models import Level
 
 EXPIRY_WINDOWS = (30, 60, 90)
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from trainer.readiness.tables import Level
+from trainer.readiness.models import Level
 
 
 class WaiverForm(FlaskForm):

@@ -15,7 +15,6 @@ _REBUILD_KEY = "readiness_rebuild_all"
 _PROFILES_KEY = "readiness_changed_profiles"
 
 
-@event.listens_for(Session, "after_flush")
 def _collect(session, flush_context):
     from trainer.readiness.models import ExerciseCredit, Waiver
 
@@ -37,7 +36,6 @@ def _collect(session, flush_context):
             session.info.setdefault(_PROFILES_KEY, set()).add(obj.code)
 
 
-@event.listens_for(Session, "before_commit")
 def _apply(session):
     from trainer.readiness import intervals
 
@@ -58,8 +56,17 @@ def _apply(session):
             states.rebuild_all(session, profile_codes=profiles)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(_PENDING_KEY, None)
     session.info.pop(_REBUILD_KEY, None)
     session.info.pop(_PROFILES_KEY, None)
+
+
+LISTENERS = (("after_flush", _collect), ("before_commit", _apply), ("after_rollback", _forget))
+
+
+def register() -> None:
+    """Listen to every session's flushes, commits and rollbacks (called by create_app; idempotent)."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

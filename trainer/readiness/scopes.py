@@ -7,8 +7,7 @@ from sqlalchemy import exists, select
 from trainer.auth import scoping
 from trainer.enums import ScopeKind
 from trainer.org.models import Person, Unit
-from trainer.readiness.models import Waiver
-from trainer.readiness.tables import Deployment, DeploymentUnit  # noqa: F401  (registers the tables)
+from trainer.readiness.models import Deployment, DeploymentUnit, Waiver
 
 
 def _waiver_condition(grant, actor):
@@ -33,5 +32,7 @@ def _deployment_condition(grant, actor):
     return None
 
 
-scoping.register_kind("waiver", Waiver, _waiver_condition)
-scoping.register_kind("deployment", Deployment, _deployment_condition)
+def register() -> None:
+    """Tell the scoping helper how this domain's objects map onto grant scopes (called by create_app)."""
+    scoping.register_kind("waiver", Waiver, _waiver_condition)
+    scoping.register_kind("deployment", Deployment, _deployment_condition)

@@ -14,7 +14,7 @@ from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.readiness import aggregate, engine, intervals, listing
 from trainer.readiness.models import Waiver
-from trainer.readiness.tables import AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level
+from trainer.readiness.models import AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level
 
 
 

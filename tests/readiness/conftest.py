@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from trainer.readiness.rules import add_months
+from trainer.calendar_months import add_months
 
 D = dt.date
 _seq = itertools.count(1)

@@ -5,7 +5,8 @@ from collections import Counter
 
 from trainer.readiness import aggregate, engine, intervals, services
 from trainer.readiness.models import Waiver
-from trainer.readiness.rules import add_months
+from trainer.calendar_months import add_months, month_ends
+from trainer.readiness.profiles import requirement_label
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
@@ -23,7 +24,7 @@ def _expected(summary, spec):
             if result.ready and until is not None and until <= summary.as_of + dt.timedelta(days=days):
                 expiring[days] += 1
         for gap in result.gaps:
-            gaps[(aggregate.requirement_label(spec, gap.key), gap.label)] += 1
+            gaps[(requirement_label(spec, gap.key), gap.label)] += 1
     return per_unit, expiring, gaps
 
 
@@ -145,7 +146,7 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
     # The trend points and the forecast of a page are each day's own figures.
     page = aggregate.scope_readiness(commander, spec, TODAY, forecast_on=TODAY + 10 * DAY, trend_count=6,
                                      with_people=False)
-    assert [day for day, _ in page.trend] == aggregate.month_ends(TODAY, 6)
+    assert [day for day, _ in page.trend] == month_ends(TODAY, 6)
     for day, tally in page.trend:
         alone = aggregate.scope_readiness(commander, spec, day, with_people=False)
         assert (tally.total, tally.ready) == (alone.total.total, alone.total.ready), day

@@ -3,7 +3,7 @@ import datetime as dt
 from types import SimpleNamespace as NS
 
 from trainer.readiness.intervals import compute_rows
-from trainer.readiness.rules import Span, State, add_months, exercise_status, module_status, screening_status
+from trainer.readiness.rules import Span, State, exercise_status, module_status, screening_status
 
 D = dt.date
 
@@ -16,13 +16,6 @@ def completion(id, on, until, major=1, version="1.0", person=1, code="HR-01"):
 def spans_from(rows):
     return [Span(r["start_on"], r["end_on"], r["basis"], r["source_id"], r["cut"], r["module_version"],
                  r["completed_on"], r["valid_until"]) for r in rows]
-
-
-def test_calendar_months_clamp_to_month_end():
-    assert add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
-    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
-    assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
-    assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
 
 
 def test_completion_counts_on_its_first_and_last_day_only():

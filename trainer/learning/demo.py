@@ -13,7 +13,7 @@ from trainer.db import utcnow
 from trainer.extensions import db
 from trainer.learning.models import (Attempt, ClassroomSession, Completion, LessonProgress, ModuleAssignment,
                                      ProfileAssignment, SessionAttendance)
-from trainer.learning.rules import add_months
+from trainer.calendar_months import add_months
 from trainer.org.models import Person, Unit
 
 CHUNK = 5000

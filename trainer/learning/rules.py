@@ -6,18 +6,10 @@ completed_on through valid_until, both inclusive.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from enum import StrEnum
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
+from trainer.calendar_months import add_months
 
 
 def valid_until(completed_on: dt.date, months: int) -> dt.date:

@@ -6,36 +6,22 @@ with the number of people.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from flask import current_app
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import or_, select
 
 from trainer.auth import scoping
-from trainer.errors import NotFound
+from trainer.calendar_months import month_ends
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.readiness import engine, states
 from trainer.readiness.rules import PersonReadiness, State
-from trainer.readiness.models import Level
+from trainer.readiness.models import DEFAULT_THRESHOLDS, Level, Thresholds
+from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition, requirement_label
 
 EXPIRY_WINDOWS = (30, 60, 90)
-
-
-def level_for(percent: float | None) -> Level | None:
-    if percent is None:
-        return None
-    config = current_app.config
-    if percent >= config["READINESS_GREEN"]:
-        return Level.GREEN
-    if percent >= config["READINESS_AMBER"]:
-        return Level.AMBER
-    return Level.RED
 
 
 @dataclass
@@ -47,9 +33,6 @@ class Tally:
     def percent(self) -> float | None:
         return round(100.0 * self.ready / self.total, 1) if self.total else None
 
-    @property
-    def level(self) -> Level | None:
-        return level_for(self.percent)
 
 
 @dataclass
@@ -80,69 +63,14 @@ class ScopeReadiness:
     gaps: list[tuple[str, str, int]]            # (requirement label, state label, people)
     profile_assigned: bool = True
     trend: list[tuple[dt.date, Tally]] = field(default_factory=list)  # (month-end, people and ready), oldest first
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
+
+    def level(self, tally: Tally | None) -> Level | None:
+        return self.thresholds.level(tally.percent if tally is not None else None)
 
     @property
     def not_ready(self) -> list[PersonReadiness]:
         return [r for r in self.people.values() if not r.ready]
-
-
-def list_profiles() -> list[tuple[str, str]]:
-    """(code, title) of every readiness profile; read once per GET request (a page asks three times)."""
-    from flask import has_request_context, request
-
-    from trainer.curricula.models import ReadinessProfile, pick
-
-    if has_request_context() and request.method == "GET" and "trainer.readiness.profiles" in request.environ:
-        return request.environ["trainer.readiness.profiles"]
-    found = [(code, pick(title)) for code, title in
-             db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
-    if has_request_context() and request.method == "GET":
-        request.environ["trainer.readiness.profiles"] = found
-    return found
-
-
-def _profile_filter(profile_code: str):
-    """People the profile applies to (assigned to them or to a unit above them); None if it is assigned to nobody.
-
-    Built once per request and profile: a page asks for it for its figures, its trend and its list of people."""
-    from flask import has_request_context, request
-
-    if not has_request_context():
-        return _build_profile_filter(profile_code)
-    built = request.environ.setdefault("trainer.readiness.profile_filters", {})
-    if profile_code not in built:
-        built[profile_code] = _build_profile_filter(profile_code)
-    return built[profile_code]
-
-
-@lru_cache(maxsize=None)
-def _unit_aliases():
-    """Two names for units (the unit a profile is assigned to, and a unit below it), built once: an alias copies
-    every column of the table."""
-    return aliased(Unit, name="target_unit"), aliased(Unit, name="reached_unit")
-
-
-def _build_profile_filter(profile_code: str):
-    try:
-        from trainer.learning.models import ProfileAssignment
-    except ImportError:  # learning domain not installed: the profile applies to everyone
-        return None
-    assigned = db.session.scalar(select(exists().where(ProfileAssignment.profile_code == profile_code,
-                                                       ProfileAssignment.withdrawn_at.is_(None))))
-    if not assigned:
-        return None
-    # The units the profile reaches (assigned to them or to a unit above them), found once per query rather
-    # than by a correlated search of the assignments for every person's unit.
-    target, reached = _unit_aliases()
-    unit_level = UnitAssignment.unit_id.in_(
-        select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
-        .join(ProfileAssignment, ProfileAssignment.unit_id == target.id)
-        .where(ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None)))
-    person_level = UnitAssignment.person_id.in_(
-        select(ProfileAssignment.person_id).where(ProfileAssignment.profile_code == profile_code,
-                                                  ProfileAssignment.withdrawn_at.is_(None),
-                                                  ProfileAssignment.person_id.is_not(None)))
-    return or_(unit_level, person_level)
 
 
 def _scoped(query, actor, roles):
@@ -184,23 +112,6 @@ def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", pro
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query
-
-
-def month_ends(as_of: dt.date, count: int = 6) -> list[dt.date]:
-    """The last `count` month-ends on or before `as_of`, oldest first."""
-    ends = []
-    year, month = as_of.year, as_of.month
-    last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    if last > as_of:
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    while len(ends) < count:
-        ends.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(ends))
 
 
 def _units(actor, unit: Unit | None, roles) -> dict[int, UnitNode]:
@@ -369,12 +280,15 @@ def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures]
 
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
                     forecast_on: dt.date | None = None, trend_count: int = 0, roles="readiness.view",
-                    with_people: bool = True) -> ScopeReadiness:
+                    with_people: bool = True, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                    condition=PROFILE_CONDITION_UNKNOWN) -> ScopeReadiness:
     """Figures of the actor's scope on `as_of` (and on `forecast_on`, and totals at the last `trend_count`
     month-ends) from set-based queries; with_people also runs the per-person engine (for lists of people and
-    exports), which the figures never depend on."""
+    exports), which the figures never depend on. `condition` is the profile's reach (profiles.profile_condition)
+    when the caller already built it for another query of the same page."""
     spec = engine.load_profile(profile) if isinstance(profile, str) else profile
-    condition = _profile_filter(spec.code)
+    if condition is PROFILE_CONDITION_UNKNOWN:
+        condition = profile_condition(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition)
     trend_days = month_ends(as_of, trend_count) if trend_count else []
     spans = member_spans(actor, unit=unit, roles=roles, profile_condition=condition)
@@ -433,7 +347,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
                                                           item[0][1]))
     gaps = [(requirement_label(spec, key), State.LABELS[state], n) for (key, state), n in ranked[:8]]
     return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, gaps,
-                          profile_assigned=condition is not None, trend=trend_points)
+                          profile_assigned=condition is not None, trend=trend_points, thresholds=thresholds)
 
 
 def _set_depths(nodes: list[UnitNode], depth: int) -> None:
@@ -448,67 +362,5 @@ def flatten(roots: list[UnitNode]) -> list[UnitNode]:
         out.append(node)
         out.extend(flatten(node.children))
     return out
-
-
-def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
-    if key == "exercise":
-        return "Exercise requirement"
-    if key == "screening":
-        return "Screening"
-    return spec.module_titles.get(key, key)
-
-
-def default_profile_code(requested: str | None, actor=None) -> str:
-    profiles = list_profiles()
-    codes = [code for code, _ in profiles]
-    if requested and requested in codes:
-        return requested
-    if requested:
-        raise NotFound(f"No readiness profile {requested!r}.")
-    if not codes:
-        raise NotFound("No readiness profile has been imported yet.")
-    return _most_assigned(codes, actor)
-
-
-def _most_assigned(codes: list[str], actor=None) -> str:
-    """The profile assigned to the most units (of the viewer's scope, when given), then by code: the standard
-    most of the people in view are held to."""
-    try:
-        from sqlalchemy import func
-
-        from trainer.learning.models import ProfileAssignment
-    except ImportError:
-        return codes[0]
-    assigned = aliased(Unit)
-    query = (select(ProfileAssignment.profile_code, func.count(func.distinct(ProfileAssignment.id)))
-             .join(assigned, assigned.id == ProfileAssignment.unit_id)
-             .where(ProfileAssignment.withdrawn_at.is_(None)).group_by(ProfileAssignment.profile_code))
-    if actor is not None:
-        # Assigned to a unit in scope, or above one (a contingent's profile applies to its battalions).
-        query = query.join(Unit, or_(Unit.path.startswith(assigned.path, autoescape=False),
-                                     assigned.path.startswith(Unit.path, autoescape=False))).where(
-            scoping.scope_condition(actor, "unit", "readiness.view"))
-    counts = dict(db.session.execute(query).all())
-    return min(codes, key=lambda code: (-counts.get(code, 0), code))
-
-
-def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "as_of") -> dt.date | None:
-    from trainer.errors import Invalid
-
-    if not raw:
-        return default
-    try:
-        day = dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise Invalid("Enter the date as YYYY-MM-DD.", errors=[(field, "Enter the date as YYYY-MM-DD.")])
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
-        message = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
-        raise Invalid(message, errors=[(field, message)])
-    return day
-
-
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-
 
 

@@ -10,7 +10,9 @@ from trainer.db import utcnow
 from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
-from trainer.readiness import aggregate, engine, intervals, rules, services
+from trainer.calendar_months import add_months
+from trainer.readiness import engine, intervals, services
+from trainer.readiness.profiles import list_profiles
 from trainer.readiness.models import ExerciseCredit
 
 
@@ -78,7 +80,7 @@ def _pre_deployment_course(ctx, spec, officer) -> int:
         for code in gaps:
             module = modules[code]
             if lapsing:  # valid until two to four months from now: inside a six-month deployment
-                held = rules.add_months(ctx.today, -module.validity_months) + dt.timedelta(days=ctx.rng.randint(60, 120))
+                held = add_months(ctx.today, -module.validity_months) + dt.timedelta(days=ctx.rng.randint(60, 120))
             else:
                 held = ctx.today - dt.timedelta(days=ctx.rng.randint(10, 40))
             plan.append((person_id, module, held))
@@ -109,7 +111,7 @@ def _bulk_completions(plan, officer) -> None:
     now = utcnow()
     rows = [{"person_id": pid, "module_id": module.id, "module_code": module.code, "module_version": module.version,
              "module_major": module.major, "method": "classroom", "score": None, "completed_on": held,
-             "valid_until": rules.add_months(held, module.validity_months), "recorded_by_id": officer.id,
+             "valid_until": add_months(held, module.validity_months), "recorded_by_id": officer.id,
              "evidence": f"Pre-deployment course, {held:%d %b %Y}: attendance sheet on file", "session_id": None,
              "created_at": now, "supersedes_id": current.get((pid, module.code))} for pid, module, held in plan]
     for start in range(0, len(rows), 2000):
@@ -117,7 +119,7 @@ def _bulk_completions(plan, officer) -> None:
 
 
 def seed(ctx) -> None:
-    profiles = aggregate.list_profiles()
+    profiles = list_profiles()
     commander = ctx.users.get("commander.npl") or ctx.users.get("commander")
     admin = ctx.users.get("admin")
     officer = ctx.users.get("officer") or admin

@@ -73,7 +73,7 @@ def to_xlsx(summary: ScopeReadiness, people: dict, *, classification: str) -> by
     for node in flatten(summary.roots):
         units.append([node.nation_code, neutralise(node.code), neutralise(node.name), node.tally.total, node.tally.ready,
                       node.tally.percent if node.tally.percent is not None else "",
-                      node.tally.level.label if node.tally.level else "no personnel"])
+                      summary.level(node.tally).label if summary.level(node.tally) else "no personnel"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -136,7 +136,7 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
              ["Profile", f"{summary.profile.title} ({summary.profile.code})"],
              ["People counted", str(summary.total.total)],
              ["Ready", f"{summary.total.ready} ({summary.total.percent if summary.total.percent is not None else 0:.0f}%)"
-              + (f" — {summary.total.level.label}" if summary.total.level else "")],
+              + (f" — {summary.level(summary.total).label}" if summary.level(summary.total) else "")],
              # In words: the PDF's Helvetica has no glyph for the "greater or equal" sign.
              ["Thresholds", f"green at {green}% or more, amber at {amber}% or more, red below"],
              ["Generated", stamp]]
@@ -158,7 +158,7 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, classifica
     for index, node in enumerate(chart_rows):
         y = row_h * (len(chart_rows) - index - 1) + 10
         percent = node.tally.percent or 0
-        level = node.tally.level
+        level = summary.level(node.tally)
         drawing.add(String(label_w - 4, y + 3, f"{'  ' * node.depth}{node.code}"[:30], fontSize=7, textAnchor="end"))
         drawing.add(Rect(label_w, y, bar_w, row_h - 4, fillColor=colors.HexColor("#e9ecef"), strokeColor=None))
         if percent:
@@ -198,7 +198,7 @@ def _unit_lists(summary: ScopeReadiness, people: dict, wrap: CellWrapper) -> lis
     name_width = UNIT_COLUMNS[0]
     out = []
     for node in flatten(summary.roots):
-        level = node.tally.level
+        level = summary.level(node.tally)
         heading = (f"{node.nation_code} {node.code} — {node.name}: {node.tally.ready} of {node.tally.total} ready"
                    + (f" ({node.tally.percent:.0f}%, {level.label})" if level else " (no personnel)"))
         rows = []

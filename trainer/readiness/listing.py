@@ -11,7 +11,8 @@ from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.pagination import Page
 from trainer.readiness import engine, states
-from trainer.readiness.aggregate import _profile_filter, members_select
+from trainer.readiness.aggregate import members_select
+from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition
 from trainer.readiness.rules import RequirementStatus, State
 
 
@@ -19,14 +20,15 @@ MEMBERS_PER_PAGE = 50
 
 
 def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
-                per_page: int = MEMBERS_PER_PAGE, roles="readiness.view"):
+                per_page: int = MEMBERS_PER_PAGE, roles="readiness.view", condition=PROFILE_CONDITION_UNKNOWN):
     """One page of the people of `unit`'s subtree on `as_of`, not ready first, then by name: ordered and counted
     in SQL (readiness as a set-based condition), and each person's standing read from their readiness stretch.
     Returns (page, [Standing], {person id: Person}, {person id: unit id})."""
     from sqlalchemy import case, func
 
-    members = members_select(actor, as_of, unit=unit, roles=roles,
-                             profile_condition=_profile_filter(spec.code)).subquery("m")
+    if condition is PROFILE_CONDITION_UNKNOWN:
+        condition = profile_condition(spec.code)
+    members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition).subquery("m")
     ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
     st = states.stretch_alias()
     # The page's people with their unit, their stretch on the date and the number of people in all, in one

@@ -3,6 +3,7 @@ commanders' assessed levels."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
@@ -127,6 +128,29 @@ class Level(StrEnum):
 
 
 LEVEL_LABELS = {Level.GREEN: "Ready (green)", Level.AMBER: "Partly ready (amber)", Level.RED: "Not ready (red)"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The percentages ready at which a unit is green and amber (below amber: red), from configuration."""
+    green: float = 90
+    amber: float = 70
+
+    def level(self, percent: float | None) -> Level | None:
+        if percent is None:
+            return None
+        if percent >= self.green:
+            return Level.GREEN
+        if percent >= self.amber:
+            return Level.AMBER
+        return Level.RED
+
+    @classmethod
+    def from_config(cls, config) -> "Thresholds":
+        return cls(config["READINESS_GREEN"], config["READINESS_AMBER"])
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 class Deployment(db.Model):

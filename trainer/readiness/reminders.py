@@ -137,9 +137,9 @@ def _exercise_expiries(day: dt.date) -> list[dict]:
     person the profile applies to, counted forward by the profile's window."""
     from trainer.curricula.models import ReadinessProfile
     from trainer.enums import Rating
-    from trainer.readiness import aggregate
+    from trainer.readiness.profiles import profile_condition
     from trainer.readiness.models import ExerciseCredit
-    from trainer.readiness.rules import add_months
+    from trainer.calendar_months import add_months
     from trainer.org.models import UnitAssignment
 
     order = [r.value for r in Rating]
@@ -152,7 +152,7 @@ def _exercise_expiries(day: dt.date) -> list[dict]:
         members = (select(UnitAssignment.person_id).join(Unit, Unit.id == UnitAssignment.unit_id)
                    .where(UnitAssignment.start_on <= day,
                           or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > day)))
-        condition = aggregate._profile_filter(code)
+        condition = profile_condition(code)
         if condition is not None:
             members = members.where(condition)
         last = func.max(ExerciseCredit.ended_on)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from trainer.calendar_months import add_months
+
 
 class State:
     MET = "met"
@@ -155,14 +157,6 @@ def screening_status(screening: str) -> RequirementStatus:
     return RequirementStatus("screening", "screening", State.MISSING, "Screening not yet completed (pending).")
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, clamped to the month's last day: 31 January + 1 month = 28/29 February."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], within_months: int,

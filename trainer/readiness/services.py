@@ -13,8 +13,10 @@ from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.readiness import aggregate, engine, intervals, listing
-from trainer.readiness.models import Waiver
-from trainer.readiness.models import AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level
+from trainer.readiness.models import (
+    DEFAULT_THRESHOLDS, AssessedLevel, Deployment, DeploymentMember, DeploymentUnit, Level, Thresholds, Waiver,
+)
+from trainer.readiness.profiles import list_profiles
 
 
 
@@ -123,7 +125,7 @@ def create_deployment(actor, *, mission: str, departure_on, return_on, profile_c
     returning = _date(return_on, "return_on", errors)
     if departure and returning and returning <= departure:
         errors.append(("return_on", "The return must be after the departure."))
-    if profile_code not in {code for code, _ in aggregate.list_profiles()}:
+    if profile_code not in {code for code, _ in list_profiles()}:
         errors.append(("profile_code", "Choose a readiness profile."))
     try:
         ids = sorted({int(u) for u in unit_ids or ()})
@@ -222,7 +224,7 @@ def _sort_name(people, pid):
 
 
 def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: str, reason: str,
-                          as_of: dt.date | None = None) -> AssessedLevel:
+                          as_of: dt.date | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> AssessedLevel:
     unit = scoping.get_scoped(actor, "unit", unit_id, "unit.assess")
     errors: list = []
     try:
@@ -231,15 +233,16 @@ def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: 
         errors.append(("assessed_level", "Choose green, amber or red."))
         level = None
     reason = _text(reason, "reason", "reason for the assessed level", errors, limit=4000)
-    if profile_code not in {code for code, _ in aggregate.list_profiles()}:
+    if profile_code not in {code for code, _ in list_profiles()}:
         errors.append(("profile_code", "Choose a readiness profile."))
     if errors:
         raise Invalid("The assessed level was not recorded.", errors=errors)
     as_of = as_of or dt.date.today()
-    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles="unit.assess")
+    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles="unit.assess",
+                                        thresholds=thresholds)
     node = summary.units.get(unit.id)
     tally = node.tally if node else aggregate.Tally()
-    computed = tally.level or Level.RED
+    computed = summary.level(tally) or Level.RED
     row = AssessedLevel(unit_id=unit.id, profile_code=profile_code, as_of=as_of, computed_level=computed.value,
                         computed_percent=int(round(tally.percent or 0)), assessed_level=level.value, reason=reason,
                         assessed_by_id=getattr(actor, "id", None))

@@ -21,7 +21,8 @@ from typing import NamedTuple
 from sqlalchemy import and_, delete, insert, select, true
 from sqlalchemy.orm import aliased
 
-from trainer.readiness.rules import State, add_months, exercise_state, module_state
+from trainer.calendar_months import add_months
+from trainer.readiness.rules import State, exercise_state, module_state
 
 FIRST_DAY = dt.date(1, 1, 1)
 LAST_DAY = dt.date(9999, 12, 31)

@@ -1,0 +1,130 @@
+"""What each readiness page reads, in one call per page: the dashboard, a unit, a person, the export and
+the deployment form. Each builds the profile's reach once and hands it to every query of the page."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from trainer.auth import scoping
+from trainer.org.models import Person, Unit
+from trainer.extensions import db
+from trainer.readiness import aggregate, engine, listing, services
+from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
+from trainer.readiness.models import Thresholds
+from trainer.readiness.profiles import default_profile_code, list_profiles, profile_condition
+
+
+@dataclass
+class ScopePage:
+    """The dashboard (unit None) or one unit's page: figures, trend, forecast and, for a unit, one page of
+    its people."""
+    profiles: list[tuple[str, str]]
+    profile_code: str
+    as_of: dt.date
+    forecast: dt.date | None
+    summary: aggregate.ScopeReadiness
+    forecast_total: aggregate.Tally | None
+    unit: Unit | None = None
+    assessed: dict = field(default_factory=dict)
+    history: list = field(default_factory=list)
+    page: object = None
+    members: list = field(default_factory=list)
+    people: dict = field(default_factory=dict)
+    unit_of: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[aggregate.UnitNode]:
+        return aggregate.flatten(self.summary.roots)
+
+    @property
+    def node(self) -> aggregate.UnitNode | None:
+        return self.summary.units.get(self.unit.id) if self.unit is not None else None
+
+
+def _forecast_total(summary: aggregate.ScopeReadiness) -> aggregate.Tally | None:
+    roots = summary.roots
+    if not roots or roots[0].forecast is None:
+        return None
+    total = aggregate.Tally()
+    for node in roots:
+        total.total += node.forecast.total
+        total.ready += node.forecast.ready
+    return total
+
+
+def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date | None, thresholds: Thresholds,
+               unit_id=None, page_number: int = 1) -> ScopePage:
+    """The dashboard of the actor's scope, or (with unit_id) one unit's page with a page of its people."""
+    unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id is not None else None
+    profiles = list_profiles()
+    profile_code = default_profile_code(profile, actor, profiles=profiles)
+    spec = engine.load_profile(profile_code)
+    condition = profile_condition(profile_code)
+    summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
+                                        with_people=False, thresholds=thresholds, condition=condition)
+    result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit)
+    if unit is None:
+        result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
+    else:
+        result.page, result.members, result.people, result.unit_of = listing.member_page(
+            actor, spec, as_of, unit, page_number, condition=condition)
+        result.history = services.assessed_history(unit.id, profile_code)
+    return result
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    profiles: list[tuple[str, str]]
+    assigned: list[str]
+    profile_code: str
+    spec: engine.ProfileSpec
+    result: object
+    details: dict
+    steps: dict
+    waivers: list
+    can_waive: bool
+
+
+def person_page(actor, person_id, *, profile: str | None, as_of: dt.date) -> PersonPage:
+    """One person's readiness for a profile (theirs by default) on a date, with the evidence behind each
+    requirement, what to do next, and their waivers."""
+    person = scoping.get_scoped(actor, "person", person_id, "readiness.view_person")
+    profiles = list_profiles()
+    assigned = profiles_for_person(person)
+    profile_code = default_profile_code(profile or (assigned[0] if assigned else None), profiles=profiles)
+    result = engine.evaluate_person(person.id, profile_code, as_of)
+    spec = engine.load_profile(profile_code)
+    return PersonPage(person, profiles, assigned, profile_code, spec, result, evidence_details(result),
+                      {r.key: next_step(r, spec) for r in result.requirements},
+                      services.list_waivers(actor, person.id),
+                      scoping.in_scope(actor, "person", person, "waiver.grant"))
+
+
+@dataclass
+class ExportData:
+    summary: aggregate.ScopeReadiness
+    people: dict
+    unit: Unit | None
+    profile_code: str
+
+
+def export_data(actor, *, profile: str | None, as_of: dt.date, unit_id, thresholds: Thresholds) -> ExportData:
+    """Everything a readiness report holds for the actor's scope (or one unit's subtree): figures and
+    every person's standing."""
+    unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id else None
+    profile_code = default_profile_code(profile, actor)
+    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, thresholds=thresholds)
+    return ExportData(summary, listing.people_rows(summary.people.keys()), unit, profile_code)
+
+
+def deployment_units(actor) -> list:
+    """(id, nation, code, name) of the units the actor may send on a deployment."""
+    return list(db.session.execute(select(Unit.id, Unit.nation_code, Unit.code, Unit.name).where(
+        scoping.scope_condition(actor, "unit", "deployment.manage")).order_by(Unit.nation_code, Unit.path)))
+
+
+def get_person_for_waiver(actor, person_id) -> Person:
+    return scoping.get_scoped(actor, "person", person_id, "waiver.grant")

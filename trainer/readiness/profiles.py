@@ -1,0 +1,117 @@
+"""Readiness profiles as the pages use them: which exist, which one a page shows by default, which people a
+profile reaches (as a condition for the figures' queries), and the dates a page may be asked for."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from trainer.auth import scoping
+from trainer.errors import Invalid, NotFound
+from trainer.extensions import db
+from trainer.org.models import Unit, UnitAssignment
+from trainer.readiness import engine
+
+# Passed for `condition` when the caller has not built the profile's reach yet.
+PROFILE_CONDITION_UNKNOWN = object()
+
+
+def list_profiles() -> list[tuple[str, str]]:
+    """(code, title) of every readiness profile."""
+    from trainer.curricula.models import ReadinessProfile, pick
+
+    return [(code, pick(title)) for code, title in
+            db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
+
+
+@lru_cache(maxsize=None)
+def _unit_aliases():
+    """Two names for units (the unit a profile is assigned to, and a unit below it), built once: an alias copies
+    every column of the table."""
+    return aliased(Unit, name="target_unit"), aliased(Unit, name="reached_unit")
+
+
+def profile_condition(profile_code: str):
+    """A condition on UnitAssignment for the people the profile applies to (assigned to them or to a unit above
+    them); None when it is assigned to nobody (then it applies to everyone in view). A page builds it once and
+    passes it to each of its queries."""
+    try:
+        from trainer.learning.models import ProfileAssignment
+    except ImportError:  # learning domain not installed: the profile applies to everyone
+        return None
+    assigned = db.session.scalar(select(exists().where(ProfileAssignment.profile_code == profile_code,
+                                                       ProfileAssignment.withdrawn_at.is_(None))))
+    if not assigned:
+        return None
+    # The units the profile reaches (assigned to them or to a unit above them), found once per query rather
+    # than by a correlated search of the assignments for every person's unit.
+    target, reached = _unit_aliases()
+    unit_level = UnitAssignment.unit_id.in_(
+        select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
+        .join(ProfileAssignment, ProfileAssignment.unit_id == target.id)
+        .where(ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None)))
+    person_level = UnitAssignment.person_id.in_(
+        select(ProfileAssignment.person_id).where(ProfileAssignment.profile_code == profile_code,
+                                                  ProfileAssignment.withdrawn_at.is_(None),
+                                                  ProfileAssignment.person_id.is_not(None)))
+    return or_(unit_level, person_level)
+
+
+def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
+    if key == "exercise":
+        return "Exercise requirement"
+    if key == "screening":
+        return "Screening"
+    return spec.module_titles.get(key, key)
+
+
+def default_profile_code(requested: str | None, actor=None, *, profiles: list[tuple[str, str]] | None = None) -> str:
+    """The profile a page shows: the one asked for, else the one assigned to the most units in view."""
+    profiles = list_profiles() if profiles is None else profiles
+    codes = [code for code, _ in profiles]
+    if requested and requested in codes:
+        return requested
+    if requested:
+        raise NotFound(f"No readiness profile {requested!r}.")
+    if not codes:
+        raise NotFound("No readiness profile has been imported yet.")
+    return _most_assigned(codes, actor)
+
+
+def _most_assigned(codes: list[str], actor=None) -> str:
+    """The profile assigned to the most units (of the viewer's scope, when given), then by code: the standard
+    most of the people in view are held to."""
+    try:
+        from trainer.learning.models import ProfileAssignment
+    except ImportError:
+        return codes[0]
+    assigned = aliased(Unit)
+    query = (select(ProfileAssignment.profile_code, func.count(func.distinct(ProfileAssignment.id)))
+             .join(assigned, assigned.id == ProfileAssignment.unit_id)
+             .where(ProfileAssignment.withdrawn_at.is_(None)).group_by(ProfileAssignment.profile_code))
+    if actor is not None:
+        # Assigned to a unit in scope, or above one (a contingent's profile applies to its battalions).
+        query = query.join(Unit, or_(Unit.path.startswith(assigned.path, autoescape=False),
+                                     assigned.path.startswith(Unit.path, autoescape=False))).where(
+            scoping.scope_condition(actor, "unit", "readiness.view"))
+    counts = dict(db.session.execute(query).all())
+    return min(codes, key=lambda code: (-counts.get(code, 0), code))
+
+
+def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "as_of") -> dt.date | None:
+    if not raw:
+        return default
+    try:
+        day = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid("Enter the date as YYYY-MM-DD.", errors=[(field, "Enter the date as YYYY-MM-DD.")])
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
+        message = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+        raise Invalid(message, errors=[(field, message)])
+    return day
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199

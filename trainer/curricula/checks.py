@@ -1,0 +1,71 @@
+"""Checks across a whole curriculum: unique codes, known prerequisites and profile references, no cycles."""
+from __future__ import annotations
+
+from trainer.curricula.specs import Curriculum, ModuleSpec, PackSpec, Problem, ProfileSpec
+
+def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> None:
+    """Checks across files: unique codes, prerequisites and profile references, cycles."""
+    problems = result.problems
+    by_code: dict[str, ModuleSpec] = {}
+    for module in result.modules:
+        other = by_code.get(module.code)
+        if other is not None:
+            problems.append(Problem(module.file, module.code_line,
+                                    f"module code {module.code} is already used in {other.file}:{other.code_line}"))
+            continue
+        by_code[module.code] = module
+    packs: dict[str, PackSpec] = {}
+    for pack in result.packs:
+        if pack.code in packs:
+            problems.append(Problem(pack.file, 1, f"pack code {pack.code} is already used in {packs[pack.code].file}"))
+        packs[pack.code] = pack
+    profiles: dict[str, ProfileSpec] = {}
+    for profile in result.profiles:
+        if profile.code in profiles:
+            problems.append(Problem(profile.file, 1, f"profile code {profile.code} is already used in {profiles[profile.code].file}"))
+        profiles[profile.code] = profile
+    available = set(by_code) | set(known_modules)
+    for module in by_code.values():
+        for prerequisite in module.prerequisites:
+            if prerequisite not in available:
+                problems.append(Problem(module.file, module.prerequisites_line,
+                                        f"prerequisite {prerequisite} is not a known module"))
+    for cycle in _cycles({c: m.prerequisites for c, m in by_code.items()}):
+        first = by_code[cycle[0]]
+        problems.append(Problem(first.file, first.prerequisites_line,
+                                "prerequisites form a cycle: " + " -> ".join(cycle + [cycle[0]])))
+    for profile in result.profiles:
+        for code in profile.required_modules:
+            if code not in available:
+                problems.append(Problem(profile.file, profile.required_line,
+                                        f"profile {profile.code} requires {code}, which is not a known module"))
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle once, found by depth-first search."""
+    white, grey, black = 0, 1, 2
+    colour = {node: white for node in graph}
+    cycles, stack = [], []
+    seen_sets = set()
+
+    def visit(node):
+        colour[node] = grey
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if colour[nxt] == grey:
+                cycle = stack[stack.index(nxt):]
+                key = frozenset(cycle)
+                if key not in seen_sets:
+                    seen_sets.add(key)
+                    cycles.append(list(cycle))
+            elif colour[nxt] == white:
+                visit(nxt)
+        stack.pop()
+        colour[node] = black
+
+    for node in sorted(graph):
+        if colour[node] == white:
+            visit(node)
+    return cycles

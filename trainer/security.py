@@ -5,7 +5,7 @@ import re
 import time
 from urllib.parse import urljoin, urlsplit
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
 
@@ -72,99 +72,112 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    _init_login(app)
+    app.before_request(_begin)
+    app.before_request(_session_lifetime)
+    app.before_request(_enforce_policy)
+    app.after_request(_headers)
+
+
+def _init_login(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from trainer.auth.models import User
 
-        try:
-            raw_id, raw_version = user_id.split(":", 1)
-            user = db.session.get(User, int(raw_id))
-            version = int(raw_version)
-        except (ValueError, TypeError):
-            return None
-        if user is None or user.disabled or user.session_version != version:
-            return None
-        return user
+def _load_user(user_id: str):
+    """The signed-in user, checked against the database on every request: a disabled account, or a
+    session older than the account's session version (logout everywhere, password or grant change), is
+    signed out."""
+    from trainer.auth.models import User
 
-    @login_manager.unauthorized_handler
-    def unauthorized():
-        if wants_json():
-            abort(401)
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-    @app.before_request
-    def _begin():
-        write_intent.set(request.method not in SAFE_METHODS)
-        g.request_started = time.perf_counter()
-        # No text a person types holds a NUL byte; PostgreSQL refuses it in any text value.
-        if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) or (
-                request.method not in SAFE_METHODS
-                and any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))):
-            abort(400, description="The input contains a NUL (zero) character, which is not allowed in any text. "
-                                   "Remove it and try again; nothing was changed.")
-
-    @app.before_request
-    def _session_lifetime():
-        if not current_user.is_authenticated:
-            return None
-        now = int(time.time())
-        idle = app.config["IDLE_TIMEOUT_MINUTES"] * 60
-        absolute = app.config["SESSION_LIFETIME_HOURS"] * 3600
-        started = session.get("started_at", now)
-        last = session.get("seen_at", now)
-        if now - last > idle or now - started > absolute:
-            logout_user()
-            session.clear()
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
-        session["started_at"] = started
-        # Only refresh the stored activity time once a minute, so most responses keep the same cookie.
-        if now - last > 60:
-            session["seen_at"] = now
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except (ValueError, TypeError):
         return None
+    if user is None or user.disabled or user.session_version != version:
+        return None
+    return user
 
-    @app.before_request
-    def _enforce_policy():
-        if request.endpoint is None:
-            return None  # 404 follows
-        rule = rule_for(request.endpoint)
-        if rule is None:
-            app.logger.error("endpoint %s is not in the access policy", request.endpoint)
-            abort(403)
-        if rule.public:
-            return None
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if getattr(current_user, "must_change_password", False) and request.endpoint not in {
+
+def _unauthorized():
+    if wants_json():
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _begin():
+    write_intent.set(request.method not in SAFE_METHODS)
+    g.request_started = time.perf_counter()
+    # No text a person types holds a NUL byte; PostgreSQL refuses it in any text value.
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) or (
+            request.method not in SAFE_METHODS
+            and any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))):
+        abort(400, description="The input contains a NUL (zero) character, which is not allowed in any text. "
+                               "Remove it and try again; nothing was changed.")
+
+
+def _session_lifetime():
+    if not current_user.is_authenticated:
+        return None
+    config = current_app.config
+    now = int(time.time())
+    idle = config["IDLE_TIMEOUT_MINUTES"] * 60
+    absolute = config["SESSION_LIFETIME_HOURS"] * 3600
+    started = session.get("started_at", now)
+    last = session.get("seen_at", now)
+    if now - last > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
+    session["started_at"] = started
+    # Only refresh the stored activity time once a minute, so most responses keep the same cookie.
+    if now - last > 60:
+        session["seen_at"] = now
+    return None
+
+
+def _enforce_policy():
+    if request.endpoint is None:
+        return None  # 404 follows
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s is not in the access policy", request.endpoint)
+        abort(403)
+    if rule.public:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if getattr(current_user, "must_change_password", False) and request.endpoint not in {
             "auth.change_password", "auth.logout", "static"}:
-            return redirect(url_for("auth.change_password"))
-        if not rule.allows(current_user):
-            abort(403)
-        return None
+        return redirect(url_for("auth.change_password"))
+    if not rule.allows(current_user):
+        abort(403)
+    return None
 
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if request.is_secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if current_user.is_authenticated and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        disposition = response.headers.get("Content-Disposition")
-        if disposition and "filename*" not in disposition:
-            # Download names are built from user data (names, unit and exercise codes): keep the
-            # header ASCII (a WSGI server refuses anything else) and unbreakable by quotes.
-            match = DISPOSITION.match(disposition)
-            if match:
-                response.headers["Content-Disposition"] = content_disposition(
-                    match.group(2), inline=match.group(1).lower() == "inline")
-        return response
 
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if current_user.is_authenticated and request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    disposition = response.headers.get("Content-Disposition")
+    if disposition and "filename*" not in disposition:
+        # Download names are built from user data (names, unit and exercise codes): keep the
+        # header ASCII (a WSGI server refuses anything else) and unbreakable by quotes.
+        match = DISPOSITION.match(disposition)
+        if match:
+            response.headers["Content-Disposition"] = content_disposition(
+                match.group(2), inline=match.group(1).lower() == "inline")
+    return response

@@ -9,9 +9,9 @@ from trainer.curricula import services
 from trainer.curricula.models import Lesson, Module, Question
 from trainer.errors import Invalid
 
-# The module given a synthetic older major version (0.9) in the demo.
+# The module given a synthetic older major version (1.0, before the 2.0 rewrite) in the demo.
 OLD_MAJOR_MODULE = "HR-04"
-OLD_VERSION = "0.9"
+OLD_VERSION = "1.0"
 
 
 def seed(ctx) -> None:

@@ -30,8 +30,9 @@ def seed(ctx) -> None:
     today = ctx.today
     rng = ctx.rng
 
-    # Assignments: every contingent gets the pre-deployment profile of its category; staff officers
-    # (OF-3 and above) also get the intelligence profile.
+    # Assignments: every contingent gets the pre-deployment profile of its category, civilians the
+    # civilian one; staff officers (OF-3 and above) also get the intelligence profile, and the lead
+    # evaluator and a few staff officers the exercise planner and evaluator profile.
     tops = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))).all()
     police_nations = set(db.session.scalars(select(Person.nation_code).group_by(Person.nation_code)
                                             .having(func.avg((Person.category == "police").cast(db.Integer)) > 0.5)))
@@ -48,6 +49,14 @@ def seed(ctx) -> None:
             assignment_rows.append({"profile_code": "PKI-SO", "unit_id": None, "person_id": person_id,
                                     "due_on": today + dt.timedelta(days=120), "assigned_by_id": officer.id if officer else None,
                                     "created_at": now})
+    civilians = set(db.session.scalars(select(Person.id).where(Person.category == "civilian")))
+    evaluator = ctx.users.get("evaluator")
+    exercise_staff = set(staff[:10]) | ({evaluator.person_id} if evaluator and evaluator.person_id else set())
+    for code, people_ids in (("UN-PDT-CIV", civilians), ("TRAINING-STAFF", exercise_staff)):
+        if code in profiles:
+            assignment_rows += [{"profile_code": code, "unit_id": None, "person_id": person_id,
+                                 "due_on": today + dt.timedelta(days=90), "assigned_by_id": officer.id if officer else None,
+                                 "created_at": now} for person_id in sorted(people_ids)]
     db.session.execute(insert(ProfileAssignment), assignment_rows)
 
     # Completions for everyone under a profile, set-wise and in bulk.
@@ -60,8 +69,11 @@ def seed(ctx) -> None:
     for person_id, nation, category in people:
         code = "UN-PDT-POL" if nation in police_nations else "UN-PDT-MIL"
         wanted = list(profiles[code].required_modules) if code in profiles else []
-        if person_id in staff_set and "PKI-SO" in profiles:
-            wanted += [c for c in profiles["PKI-SO"].required_modules if c not in wanted]
+        extra = (["PKI-SO"] if person_id in staff_set else []) + (["UN-PDT-CIV"] if person_id in civilians else []) \
+            + (["TRAINING-STAFF"] if person_id in exercise_staff else [])
+        for other in extra:
+            if other in profiles:
+                wanted += [c for c in profiles[other].required_modules if c not in wanted]
         for module_code in wanted:
             module = modules.get(module_code)
             if module is None:

@@ -32,7 +32,7 @@ run: install
 	$(FLASK) demo seed --if-empty
 	$(FLASK) demo logins
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
 # The whole suite on SQLite (with the real-browser journeys), then again on a throwaway PostgreSQL
 # server started from the installed binaries. Without CI=true, a missing PostgreSQL or Chromium skips

@@ -136,9 +136,7 @@ def _session_lifetime():
         session.clear()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
     session["started_at"] = started
-    # Only refresh the stored activity time once a minute, so most responses keep the same cookie.
-    if now - last > 60:
-        session["seen_at"] = now
+    session["seen_at"] = now   # the idle limit counts from the last request, to the second
     return None
 
 

@@ -18,8 +18,15 @@ from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.pagination import paginate
 
-# A hash to verify against when the account does not exist, so that timing does not reveal it.
+# A hash to verify against when the account does not exist, so that timing does not reveal it: made
+# once per hasher, so that an unknown name costs one verification, exactly as a wrong password does.
 _DUMMY_HASH_CACHE: dict[int, str] = {}
+
+
+def _dummy_hash(hasher) -> str:
+    if id(hasher) not in _DUMMY_HASH_CACHE:
+        _DUMMY_HASH_CACHE[id(hasher)] = hash_password(hasher, secrets.token_hex(16))
+    return _DUMMY_HASH_CACHE[id(hasher)]
 
 
 @dataclass
@@ -69,8 +76,7 @@ def authenticate(settings: AuthSettings, username: str, password: str, address: 
 
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        dummy = _DUMMY_HASH_CACHE.setdefault(id(settings.hasher), hash_password(settings.hasher, secrets.token_hex(16)))
-        verify_password(settings.hasher, dummy, password)
+        verify_password(settings.hasher, _dummy_hash(settings.hasher), password)
         ok = False
     else:
         ok = verify_password(settings.hasher, user.password_hash, password) and not user.disabled

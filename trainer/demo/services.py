@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, select
 
 from trainer.audit.services import record_event
 from trainer.auth.models import User
-from trainer.auth.passwords import hash_password
 from trainer.auth.services import AuthSettings, create_user
 from trainer.demo.data import LARGE_EXTRA, MILITARY_RANKS, NATIONS, POLICE_RANKS, SYLLABLES
 from trainer.enums import Role
@@ -176,12 +175,11 @@ def _seed_org(ctx: SeedContext) -> None:
 
 def _seed_users(ctx: SeedContext) -> None:
     settings = ctx.settings
-    hashed = hash_password(settings.hasher, ctx.password)
 
     def add(username, display, grants, description, person=None):
+        # Every account gets its own salted hash, even with the shared demo password.
         user, _ = create_user(settings, None, username=username, display_name=display, password=ctx.password,
                               grants=grants, person_id=person.id if person else None, audit=False)
-        user.password_hash = hashed
         ctx.users[username] = user
         ctx.logins.append((username, description))
         return user

@@ -311,7 +311,7 @@ def matrix_export():
         return Response(reports.to_xlsx(table, "Completions"),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    return Response(reports.to_csv(table), mimetype="text/csv; charset=utf-8",
+    return Response(reports.to_csv(table), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 

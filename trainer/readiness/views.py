@@ -233,5 +233,5 @@ def export(fmt: str):
         body = exports.to_pdf(summary, people, scope_text=scope_text, classification=classification,
                               generated_at=utcnow(), green=thresholds.green, amber=thresholds.amber)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    return Response(body, mimetype=EXPORT_TYPES[fmt],
+    return Response(body, content_type=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})

@@ -33,6 +33,7 @@ def module_doc(code: str, prerequisites=(), version="1.0", questions=12, per_att
             for i in (1, 2, 3)
         ],
         "questions": "questions.yaml",
+        "english_only": True,
         "_questions": questions, "_must_pass": must_pass,
     }
 

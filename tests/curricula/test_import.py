@@ -56,7 +56,7 @@ def test_a_new_version_becomes_a_new_current_module_version(app, db, pack_root, 
 def test_cli_validate_and_import(app, db, runner, pack_root):
     result = runner.invoke(args=["curricula", "validate", str(pack_root)])
     assert result.exit_code == 0, result.output
-    assert "OK: 1 pack(s), 2 module(s), 24 question(s), 1 profile(s)" in result.output
+    assert "OK: 1 pack(s), 2 module(s), 6 lesson(s), 24 question(s), 1 profile(s)" in result.output
     result = runner.invoke(args=["curricula", "import", str(pack_root)])
     assert result.exit_code == 0 and "2 module version(s) added" in result.output
     result = runner.invoke(args=["curricula", "import", str(pack_root)])

@@ -1,11 +1,15 @@
 """Checks across a whole curriculum: unique codes, known prerequisites and profile references, no cycles."""
 from __future__ import annotations
 
+from trainer.curricula.quality import check_module
 from trainer.curricula.specs import Curriculum, ModuleSpec, PackSpec, Problem, ProfileSpec
 
 def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> None:
-    """Checks across files: unique codes, prerequisites and profile references, cycles."""
+    """Checks across files (unique codes, prerequisites and profile references, cycles) and each module's
+    content rules (curricula.quality)."""
     problems = result.problems
+    for module in result.modules:
+        check_module(module, problems, result.warnings)
     by_code: dict[str, ModuleSpec] = {}
     for module in result.modules:
         other = by_code.get(module.code)

@@ -38,13 +38,16 @@ def validate_command(paths):
         # No database yet: the files can still be checked on their own.
         db.session.rollback()
         curriculum = load_curricula(paths)
+    for warning in curriculum.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if curriculum.problems:
         _print_problems(curriculum.problems)
         click.echo(f"{len(curriculum.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
     click.echo(f"OK: {len(curriculum.packs)} pack(s), {len(curriculum.modules)} module(s), "
+               f"{sum(len(m.lessons) for m in curriculum.modules)} lesson(s), "
                f"{sum(len(m.questions) for m in curriculum.modules)} question(s), "
-               f"{len(curriculum.profiles)} profile(s).")
+               f"{len(curriculum.profiles)} profile(s); {len(curriculum.warnings)} warning(s).")
 
 
 @curricula.command("import")

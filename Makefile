@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -rfEs --tb=short $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run test test-sqlite test-postgresql bench install install-dev clean
+.PHONY: run test test-sqlite test-postgresql bench install install-dev clean translations translations-extract translations-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# Translations: extract the marked strings into the template, merge them into each language's
+# catalogue (translate the new entries, then compile), and compile the catalogues the app reads.
+translations-extract: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --sort-by-file \
+		--no-wrap -o translations/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
+
+translations: install
+	$(BIN)/pybabel -q compile --statistics -d translations
+
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
@@ -26,7 +38,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) curricula import
 	$(FLASK) demo seed --if-empty
@@ -39,7 +51,7 @@ run: install
 # those parts with a message; with CI=true it fails. Both passes run even if the first fails; any
 # non-zero pytest status fails the target, including 5 ("no tests ran").
 # PYTEST_ARGS narrows a run: make test-postgresql PYTEST_ARGS="tests/auth tests/core"
-test: install-dev
+test: install-dev translations
 	@status=0; \
 	$(MAKE) --no-print-directory test-sqlite || status=$$?; \
 	$(MAKE) --no-print-directory test-postgresql || status=$$?; \
@@ -52,7 +64,7 @@ test-sqlite: install-dev
 test-postgresql: install-dev
 	TRAINER_TEST_DB=postgresql $(PYTEST) --ignore=tests/e2e $(or $(PYTEST_ARGS),tests)
 
-bench: install-dev
+bench: install-dev translations
 	$(BIN)/python -m bench
 
 clean:

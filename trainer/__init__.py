@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from trainer import errors, security, templating, transactions
+    from trainer import errors, i18n, security, templating, transactions
     from trainer.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    i18n.init_app(app)
     transactions.init_app(app)  # after security: its commit runs before the security headers are set
 
     for domain in DOMAINS:

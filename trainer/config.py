@@ -49,6 +49,8 @@ DEFAULTS: dict = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "trainer@localhost",
     "SMTP_STARTTLS": False,
+    # Interface languages offered (their catalogues are in translations/); the first is the default
+    "LANGUAGES": "en,fr",
     # Forms
     "WTF_CSRF_TIME_LIMIT": None,
     "PREFERRED_URL_SCHEME": "http",

@@ -5,6 +5,9 @@ import datetime as dt
 import zoneinfo
 
 from flask import current_app
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.auth.policy import rule_for
@@ -12,20 +15,20 @@ from trainer.enums import Rating, Role
 
 # The navigation, in order: (endpoint, label). Shown only to users the policy lets in.
 NAVIGATION = [
-    ("learning.index", "My training"),
-    ("curricula.index", "Curricula"),
-    ("exercises.index", "Exercises"),
-    ("assessments.index", "Assessments"),
-    ("readiness.index", "Readiness"),
-    ("certificates.index", "Certificates"),
-    ("org.people", "Personnel"),
-    ("org.units", "Units"),
+    ("learning.index", _l("My training")),
+    ("curricula.index", _l("Curricula")),
+    ("exercises.index", _l("Exercises")),
+    ("assessments.index", _l("Assessments")),
+    ("readiness.index", _l("Readiness")),
+    ("certificates.index", _l("Certificates")),
+    ("org.people", _l("Personnel")),
+    ("org.units", _l("Units")),
 ]
 
 ADMIN_NAVIGATION = [
-    ("auth.admin_users", "Users"),
-    ("org.nations", "Nations"),
-    ("audit.events", "Audit log"),
+    ("auth.admin_users", _l("Users")),
+    ("org.nations", _l("Nations")),
+    ("audit.events", _l("Audit log")),
 ]
 
 
@@ -42,16 +45,21 @@ def viewer_zone() -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def format_datetime(value: dt.datetime | None, zone: str | None = None, fmt: str = "%d %b %Y %H:%M") -> str:
+# Babel date patterns (CLDR), so that month and day names follow the page's language.
+PATTERNS = {"datetime": "dd MMM y HH:mm", "time": "HH:mm", "date": "dd MMM y", "long_date": "EEEE dd MMMM y"}
+
+
+def format_datetime(value: dt.datetime | None, zone: str | None = None, pattern: str = "datetime") -> str:
+    """A moment in the given zone (the viewer's by default) with the zone's abbreviation."""
     if value is None:
         return ""
     tz = zoneinfo.ZoneInfo(zone) if zone else viewer_zone()
     local = value.astimezone(tz)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{babel_format_datetime(local, PATTERNS.get(pattern, pattern), rebase=False)} {local.tzname()}"
 
 
-def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:
-    return value.strftime(fmt) if value else ""
+def format_date(value: dt.date | None, pattern: str = "date") -> str:
+    return babel_format_date(value, PATTERNS.get(pattern, pattern)) if value else ""
 
 
 def init_app(app) -> None:

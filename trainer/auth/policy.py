@@ -52,6 +52,7 @@ POLICY: dict[str, Rule] = {
     "static": public(),
     "core.index": signed_in(),
     "core.healthz": public(),
+    "core.language": public(),
     "core.notifications": signed_in(),
     "core.notification_read": signed_in(),
     # --- auth ---------------------------------------------------------------------------------

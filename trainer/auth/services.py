@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from trainer.audit.services import record_event
@@ -246,13 +247,23 @@ def reset_password(settings: AuthSettings, actor, user: User) -> str:
     return one_time
 
 
+def set_language(actor: User, language: str) -> None:
+    """The user's interface and training language (from the language switcher)."""
+    if actor.language != language:
+        record_event(actor, "user.profile", actor, before={"language": actor.language}, after={"language": language})
+        actor.language = language
+        db.session.flush()
+
+
 def update_profile(actor: User, *, timezone: str, language: str, display_name: str | None = None) -> None:
     import zoneinfo
 
     if timezone not in zoneinfo.available_timezones():
         raise Invalid("Choose a time zone from the list.", errors=[("timezone", "Unknown time zone.")])
-    if language not in ("en", "fr"):
-        raise Invalid("Choose English or French.", errors=[("language", "Unknown language.")])
+    from trainer.i18n import KNOWN
+
+    if language not in KNOWN:
+        raise Invalid(_("Choose a language from the list."), errors=[("language", _("Unknown language."))])
     before = {"timezone": actor.timezone, "language": actor.language}
     actor.timezone, actor.language = timezone, language
     if display_name:

@@ -24,6 +24,25 @@ def healthz():
     return jsonify(state), 200 if state["status"] == "ok" else 503
 
 
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switcher of the public pages: remembered for this browser; a signed-in user's
+    choice is also saved in their profile."""
+    from flask import session
+
+    from trainer.auth.services import set_language
+    from trainer.i18n import enabled_languages
+    from trainer.security import is_safe_next
+
+    code = request.form.get("language", "")
+    if ConfirmForm().validate_on_submit() and code in enabled_languages():
+        session["language"] = code
+        if current_user.is_authenticated:
+            set_language(current_user, code)
+    target = request.form.get("next", "")
+    return redirect(target if is_safe_next(target) else url_for("core.index"))
+
+
 @bp.route("/notifications")
 def notifications():
     page = notification_service.page_of_notifications(current_user, request.args.get("page", 1, type=int))

@@ -1,0 +1,73 @@
+"""The interface language: chosen in a signed-in user's profile; for visitors, by the switcher on the
+public pages or else the browser's Accept-Language. Dates, numbers and percentages are formatted by Babel
+for that language. Strings are marked with gettext (`_`) in Python and templates; the catalogues live in
+translations/<language>/LC_MESSAGES/messages.po (see the Makefile's translation targets).
+
+Which languages are offered is configuration (TRAINER_LANGUAGES, default "en,fr"): a language joins the
+list once its catalogue covers the interface. Arabic ships with a catalogue for the trainee's pages and
+the public verify page, to show that a right-to-left language is only a catalogue away.
+"""
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import Babel, get_locale
+from flask_babel import format_decimal, format_percent
+from flask_login import current_user
+
+# Every language trainer knows how to show: its own name and its writing direction.
+KNOWN = {"en": ("English", "ltr"), "fr": ("Français", "ltr"), "ar": ("العربية", "rtl")}
+DEFAULT = "en"
+
+babel = Babel()
+
+
+def enabled_languages() -> list[str]:
+    configured = current_app.config.get("LANGUAGES") or "en,fr"
+    if isinstance(configured, str):
+        configured = [code.strip() for code in configured.split(",")]
+    return [code for code in configured if code in KNOWN] or [DEFAULT]
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT
+    enabled = enabled_languages()
+    if current_user and current_user.is_authenticated and current_user.language in enabled:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in enabled:
+        return chosen
+    return request.accept_languages.best_match(enabled) or DEFAULT
+
+
+def select_timezone() -> str | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.timezone or "UTC"
+    return "UTC"
+
+
+def language() -> str:
+    """The language the interface is shown in now."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None else DEFAULT
+
+
+def direction(code: str | None = None) -> str:
+    return KNOWN.get(code or language(), KNOWN[DEFAULT])[1]
+
+
+def init_app(app) -> None:
+    from trainer import ROOT
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "translations"))
+    app.jinja_env.filters["number"] = lambda value, digits=0: format_decimal(value, format="#,##0" + (
+        "." + "0" * digits if digits else "")) if value is not None else ""
+    app.jinja_env.filters["percent"] = lambda value: format_percent(value / 100, format="#,##0%") \
+        if value is not None else ""
+
+    @app.context_processor
+    def _language_globals():
+        code = language()
+        return {"page_language": code, "page_direction": direction(code),
+                "languages": [(c, KNOWN[c][0]) for c in enabled_languages()]}

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from tests.assessments.conftest import key, observation_form
@@ -77,3 +78,27 @@ def test_amendment_supersedes_with_reason_and_keeps_history(world, client, sign_
         "rating": "U", "narrative": "Not performed at all, in my view.", "reason": "late", "submission_key": key()})
     assert stale.status_code in (404, 409)
     assert db.session.scalar(select(func.count()).select_from(RatingRecord)) == 2
+
+
+@pytest.mark.parametrize("rating, narrative", [("M", ""), ("U", "bad"), ("M", "   short  ")])
+def test_an_amendment_to_m_or_u_without_a_narrative_is_refused_and_changes_nothing(world, client, sign_in, db,
+                                                                                   rating, narrative):
+    sign_in("eva")
+    client.post(_url(world), data=observation_form(world, f"p{world.players['bo'].id}", rating="P"))
+    original = db.session.execute(select(RatingRecord)).scalar_one()
+    form = {"rating": rating, "narrative": narrative, "reason": "Controller log shows a delay",
+            "submission_key": key()}
+    response = client.post(f"/assessments/ratings/{original.id}", data=form)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert f"A rating of {rating} ({Rating(rating).label}) needs a narrative that explains it." in body
+    assert form["submission_key"] in body and "Controller log shows a delay" in body  # what was typed is kept
+    db.session.expire_all()
+    assert [(r.id, r.rating) for r in db.session.execute(select(RatingRecord)).scalars()] == [(original.id, "P")]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "assessment.rating.amend")) == 0
+    # with a narrative that explains it, the same amendment lands
+    explained = {**form, "narrative": "The report reached the wrong desk first.", "submission_key": key()}
+    assert client.post(f"/assessments/ratings/{original.id}", data=explained).status_code == 302
+    db.session.expire_all()
+    assert [r.rating for r in db.session.execute(select(RatingRecord).order_by(RatingRecord.id)).scalars()] == ["P", rating]

@@ -1,28 +1,25 @@
-"""The after-action report and improvement plan: generated from the record, with an editable executive
-summary (version-checked) and improvement items tracked across exercises."""
+"""The after-action report: generated from the record, with an editable executive summary (version-checked),
+and the plain data its PDF draws."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from trainer.assessments.access import (
-    all_audiences, capacity_for, get_objective, raise_invalid,
-)
+from trainer.assessments.access import Capacity, capacity_for
 from trainer.assessments.models import (
-    Adjudication, AfterActionReport, ImprovementItem, ImprovementStatus, Observation, ObservationKind,
+    Adjudication, AfterActionReport, ImprovementItem, Observation, ObservationKind,
 )
-from trainer.assessments.services import current
+from trainer.assessments.records import current
+from trainer.assessments.rules import check_version, raise_invalid
 from trainer.audit.services import record_event
-from trainer.auth import scoping
 from trainer.db import utcnow
-from trainer.enums import CREDITING_RATINGS, Rating
-from trainer.errors import Conflict, Forbidden, Invalid, NotFound
+from trainer.enums import Rating
+from trainer.errors import Conflict, Forbidden, NotFound
 from trainer.exercises.models import Exercise, Objective, Participant, ParticipantStatus
 from trainer.extensions import db
-from trainer.org.models import Nation, Unit
 
 
 @dataclass
@@ -61,7 +58,7 @@ def _aar_row(exercise: Exercise) -> AfterActionReport:
     return row or AfterActionReport(exercise_id=exercise.id, executive_summary="", version=0)
 
 
-def get_report(actor, exercise_id) -> tuple[object, Report]:
+def get_report(actor, exercise_id) -> tuple[Capacity, Report]:
     cap = capacity_for(actor, exercise_id)
     if not cap.can_see_report:
         # Players and evaluators see results only once the report is published.
@@ -106,10 +103,7 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
     text = (summary or "").strip()
     if len(text) > 20000:
         raise_invalid("executive_summary", "The executive summary is too long (at most 20,000 characters).")
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise Invalid("The form is damaged. Reload the page and try again.")
+    version = check_version(version)
     row = _aar_row(cap.exercise)
     if row.version != version:
         raise Conflict("Someone else saved the executive summary while you were editing it. Nothing of yours was "
@@ -125,179 +119,6 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
     record_event(actor, "assessment.aar.summary", row, exercise=cap.exercise.code,
                  before={"executive_summary": before}, after={"executive_summary": text, "version": row.version})
     return row
-
-
-# --- improvement plan ---------------------------------------------------------------------------
-
-ITEM_FIELDS = ("finding", "corrective_action", "objective_id", "owner", "point_of_contact", "due_on", "status",
-               "validated_by_adjudication_id")
-
-
-def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) -> dict:
-    errors = []
-    out = {}
-    for name, label in (("finding", "The finding"), ("corrective_action", "The corrective action")):
-        value = (data.get(name) or "").strip()
-        if not value:
-            errors.append((name, f"{label} is required."))
-        elif len(value) > 5000:
-            errors.append((name, f"{label} is too long."))
-        out[name] = value
-    out["point_of_contact"] = (data.get("point_of_contact") or "").strip()[:200]
-    objective_id = data.get("objective_id")
-    out["objective_id"] = None
-    if objective_id not in (None, "", "0", 0):
-        try:
-            out["objective_id"] = get_objective(exercise, objective_id).id
-        except NotFound:
-            errors.append(("objective_id", "Choose an objective of this exercise."))
-    owner = (data.get("owner") or "").strip()
-    out["owner_nation_code"] = out["owner_unit_id"] = None
-    # Only a nation or unit taking part in this exercise (or the item's current owner) may own the action.
-    allowed = {key for key, _ in owner_choices(exercise)}
-    if item is not None:
-        allowed.add(f"u{item.owner_unit_id}" if item.owner_unit_id else f"n{item.owner_nation_code}")
-    if owner in allowed and owner.startswith("u") and owner[1:].isdigit():
-        unit = db.session.get(Unit, int(owner[1:]))
-        out["owner_unit_id"], out["owner_nation_code"] = unit.id, unit.nation_code
-    elif owner in allowed and owner.startswith("n") and db.session.get(Nation, owner[1:]) is not None:
-        out["owner_nation_code"] = owner[1:]
-    else:
-        errors.append(("owner", "Choose the nation or unit that owns the corrective action."))
-    due = data.get("due_on")
-    if isinstance(due, str):
-        try:
-            due = dt.date.fromisoformat(due)
-        except ValueError:
-            due = None
-    if not isinstance(due, dt.date):
-        errors.append(("due_on", "Give a due date."))
-    out["due_on"] = due
-    try:
-        status = ImprovementStatus(data.get("status") or ImprovementStatus.OPEN.value)
-    except ValueError:
-        errors.append(("status", "Choose a status."))
-        status = ImprovementStatus.OPEN
-    out["status"] = status.value
-    out["validated_by_adjudication_id"] = None
-    if status is ImprovementStatus.VALIDATED:
-        chosen = data.get("validated_by_adjudication_id")
-        candidates = {a.id for a in validation_candidates(exercise, out["objective_id"])}
-        try:
-            chosen = int(chosen)
-        except (TypeError, ValueError):
-            chosen = None
-        if chosen not in candidates:
-            errors.append(("validated_by_adjudication_id",
-                           "A validated item must point to a later exercise in which the objective's capability "
-                           "or module was rated P or S."))
-        out["validated_by_adjudication_id"] = chosen
-    if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
-    return out
-
-
-def validation_candidates(exercise: Exercise, objective_id) -> list[Adjudication]:
-    """Current P or S adjudications, in exercises that started after this one ended, of an objective with
-    the same capability or module as the item's objective."""
-    if not objective_id:
-        return []
-    objective = db.session.get(Objective, objective_id)
-    matches = []
-    if objective.capability:
-        matches.append(Objective.capability == objective.capability)
-    if objective.module_code:
-        matches.append(Objective.module_code == objective.module_code)
-    if not matches:
-        return []
-    return db.session.execute(
-        current(Adjudication).join(Objective, Objective.id == Adjudication.objective_id)
-        .join(Exercise, Exercise.id == Adjudication.exercise_id)
-        .where(or_(*matches), Exercise.start_at > exercise.end_at,
-               Adjudication.rating.in_([r.value for r in CREDITING_RATINGS]))
-        .order_by(Exercise.start_at, Adjudication.id).limit(200)).scalars().all()
-
-
-def _editable_cap(actor, exercise_id):
-    cap = capacity_for(actor, exercise_id)
-    if not cap.can_see_report:
-        raise NotFound()
-    if not cap.can_edit_report:
-        raise Forbidden("Only the lead evaluator, the exercise director or a training officer may change the improvement plan.")
-    return cap
-
-
-def create_improvement_item(actor, exercise_id, data: dict) -> ImprovementItem:
-    cap = _editable_cap(actor, exercise_id)
-    if cap.exercise.status not in ("endex", "aar_draft", "aar_published", "closed"):
-        raise Conflict("Improvement items are added after ENDEX.")
-    values = _clean_item(cap.exercise, data, None)
-    item = ImprovementItem(exercise_id=cap.exercise.id, created_by_id=actor.id, **values)
-    db.session.add(item)
-    db.session.flush()
-    record_event(actor, "assessment.improvement.create", item, exercise=cap.exercise.code, after=_item_state(item))
-    return item
-
-
-def get_improvement_item(actor, item_id) -> tuple[object, ImprovementItem]:
-    try:
-        item = db.session.get(ImprovementItem, int(item_id))
-    except (TypeError, ValueError):
-        item = None
-    if item is None:
-        raise NotFound()
-    cap = capacity_for(actor, item.exercise_id)
-    if not cap.can_see_report:
-        raise NotFound()
-    return cap, item
-
-
-def update_improvement_item(actor, item_id, data: dict, *, version) -> ImprovementItem:
-    cap, item = get_improvement_item(actor, item_id)
-    if not cap.can_edit_report:
-        raise Forbidden("Only the lead evaluator, the exercise director or a training officer may change the improvement plan.")
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise Invalid("The form is damaged. Reload the page and try again.")
-    values = _clean_item(cap.exercise, data, item)
-    if item.version != version:
-        raise Conflict("Someone else changed this improvement item while you were editing it. Nothing of yours was "
-                       "lost: your entries are still in the form. Compare with the current item and save again.")
-    before = _item_state(item)
-    for name, value in values.items():
-        setattr(item, name, value)
-    item.version = version + 1
-    item.updated_at = utcnow()
-    db.session.flush()
-    record_event(actor, "assessment.improvement.update", item, before=before, after=_item_state(item))
-    return item
-
-
-def _item_state(item: ImprovementItem) -> dict:
-    return {"finding": item.finding, "corrective_action": item.corrective_action, "objective_id": item.objective_id,
-            "owner_nation": item.owner_nation_code, "owner_unit_id": item.owner_unit_id,
-            "point_of_contact": item.point_of_contact, "due_on": item.due_on.isoformat() if item.due_on else None,
-            "status": item.status, "validated_by": item.validated_by_adjudication_id}
-
-
-def list_improvement_items(actor, *, status: str | None = None, overdue_only: bool = False):
-    """Improvement items of every exercise the actor manages (or adjudicated), across exercises."""
-    reach = scoping.scope_condition(actor, "exercise", "assessment.manage")
-    query = (select(ImprovementItem).join(Exercise, Exercise.id == ImprovementItem.exercise_id).where(reach)
-             .order_by(ImprovementItem.due_on, ImprovementItem.id))
-    if status in {s.value for s in ImprovementStatus}:
-        query = query.where(ImprovementItem.status == status)
-    if overdue_only:
-        query = query.where(ImprovementItem.status.in_([ImprovementStatus.OPEN.value, ImprovementStatus.IN_PROGRESS.value]),
-                            ImprovementItem.due_on < utcnow().date())
-    return query
-
-
-def owner_choices(exercise: Exercise) -> list[tuple[str, str]]:
-    choices = [(f"n{code}", f"Nation {code}") for code in (exercise.nation_codes or [exercise.lead_nation_code])]
-    choices += [(a.key, a.label) for a in all_audiences(exercise) if a.unit_id]
-    return choices
 
 
 def report_document(report: Report, *, classification: str, releasability: str):

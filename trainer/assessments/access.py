@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from trainer.assessments.rules import raise_invalid, row_id
 from trainer.auth.policy import parts_with
 from trainer.auth import scoping
-from trainer.enums import Role
 from trainer.errors import Forbidden, NotFound
 from trainer.exercises.models import (
-    EvaluatorAssignment, Exercise, ExerciseUnit, Objective, Participant, ParticipantRole, ParticipantStatus,
+    EvaluatorAssignment, Exercise, ExerciseUnit, Objective, Participant, ParticipantStatus,
 )
 from trainer.extensions import db
 from trainer.org.models import Unit
@@ -25,7 +25,7 @@ PUBLISHED_STATUSES = ("aar_published", "closed")
 class Capacity:
     exercise: Exercise
     me: Participant | None          # the actor's confirmed participation, if any
-    manager: bool                   # admin, training officer or commander whose scope covers the exercise
+    manager: bool                   # holds assessment.manage over the exercise
 
     @property
     def evaluator(self) -> bool:
@@ -47,7 +47,7 @@ class Capacity:
     def can_see_report(self) -> bool:
         """The AAR (adjudicated ratings, observations): managers and exercise staff at any time, players
         (and anyone else in scope) only once it is published."""
-        staff = self.me is not None and self.me.role != ParticipantRole.PLAYER.value
+        staff = self.me is not None and self.me.role not in parts_with("exercise.play")
         return self.manager or staff or self.published
 
     @property
@@ -64,25 +64,30 @@ class NotStaff(NotFound):
         self.exercise_id = exercise_id
 
 
+def evaluation_parts() -> tuple[str, ...]:
+    """The parts that reach an exercise's evaluation screens through the part itself, whatever the
+    account's grants."""
+    return parts_with("exercise.evaluate") + parts_with("exercise.adjudicate")
+
+
 def capacity_for(actor, exercise_id) -> Capacity:
     """The actor's capacity in the exercise; NotFound when the exercise is outside their scope.
 
     A confirmed evaluator, lead evaluator or exercise director reaches the exercise through that part,
     whatever grants their account holds (a training officer directing an exercise, a trainee account
     of a lead evaluator); everyone else through their grants' scope."""
-    try:
-        exercise_id = int(exercise_id)
-    except (TypeError, ValueError):
+    exercise_id = row_id(exercise_id)
+    if exercise_id is None:
         raise NotFound()
     me = None
     if getattr(actor, "person_id", None):
         me = db.session.execute(select(Participant).where(
             Participant.exercise_id == exercise_id, Participant.person_id == actor.person_id,
             Participant.status == CONFIRMED)).scalar_one_or_none()
-    if me is not None and me.role in parts_with("exercise.evaluate") + parts_with("exercise.adjudicate"):
+    if me is not None and me.role in evaluation_parts():
         exercise = db.session.get(Exercise, exercise_id)
     else:
-        exercise = scoping.get_scoped(actor, "exercise", exercise_id, list(Role))
+        exercise = scoping.get_scoped(actor, "exercise", exercise_id, "anything")
     manager = scoping.in_scope(actor, "exercise", exercise, "assessment.manage")
     return Capacity(exercise=exercise, me=me, manager=manager)
 
@@ -102,13 +107,11 @@ def require_adjudicator(cap: Capacity) -> Participant:
 
 
 def get_objective(exercise: Exercise, objective_id) -> Objective:
-    try:
-        objective_id = int(objective_id)
-    except (TypeError, ValueError):
-        raise NotFound()
-    objective = db.session.get(Objective, objective_id)
+    """An objective of the exercise (which the caller already reaches); NotFound for any other id."""
+    objective_id = row_id(objective_id)
+    objective = db.session.get(Objective, objective_id) if objective_id is not None else None
     if objective is None or objective.exercise_id != exercise.id:
-        raise NotFound()
+        raise NotFound(f"Exercise {exercise.code} has no such objective.")
     return objective
 
 
@@ -125,7 +128,7 @@ class Audience:
 def all_audiences(exercise: Exercise) -> list[Audience]:
     """Every confirmed player of the exercise, then every unit taking part (committed or of a player)."""
     players = db.session.execute(select(Participant).where(
-        Participant.exercise_id == exercise.id, Participant.role == ParticipantRole.PLAYER.value,
+        Participant.exercise_id == exercise.id, Participant.role.in_(parts_with("exercise.play")),
         Participant.status == CONFIRMED)).scalars().all()
     unit_ids = {u.unit_id for u in db.session.execute(
         select(ExerciseUnit).where(ExerciseUnit.exercise_id == exercise.id)).scalars()}
@@ -174,9 +177,3 @@ def resolve_audience(cap: Capacity, objective: Objective, key: str | None) -> Au
         if audience.key == key:
             return audience
     raise_invalid("target", "Choose the player or unit you observed.")
-
-
-def raise_invalid(field: str, message: str):
-    from trainer.errors import Invalid
-
-    raise Invalid(message, errors=[(field, message)])

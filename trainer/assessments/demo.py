@@ -9,19 +9,19 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from trainer.assessments.access import all_audiences
-from trainer.assessments.aar import validation_candidates
+from trainer.assessments.access import CONFIRMED, all_audiences
+from trainer.assessments.adjudication import rebuild_credits
+from trainer.assessments.improvements import validation_candidates
 from trainer.assessments.models import (
     Adjudication, AfterActionReport, ImprovementItem, ImprovementStatus, Observation, RatingRecord,
 )
-from trainer.assessments.services import rebuild_credits
 from trainer.audit.services import record_event
 from trainer.auth.models import User
+from trainer.auth.policy import parts_with
 from trainer.exercises.models import Exercise, Objective, Participant
 from trainer.extensions import db
 
 PAST_STATUSES = ("endex", "aar_draft", "aar_published", "closed")
-EVALUATING = ("evaluator", "lead_evaluator")
 
 STRENGTHS = [
     "Passed the threat report to the protection desk within ten minutes, using the agreed format.",
@@ -57,8 +57,8 @@ def seed(ctx) -> None:
     plans = []
     for ex in exercises:
         evaluators = db.session.execute(select(Participant).where(
-            Participant.exercise_id == ex.id, Participant.status == "confirmed",
-            Participant.role.in_(EVALUATING))).scalars().all()
+            Participant.exercise_id == ex.id, Participant.status == CONFIRMED,
+            Participant.role.in_(parts_with("exercise.evaluate")))).scalars().all()
         objectives = db.session.execute(select(Objective).where(Objective.exercise_id == ex.id)).scalars().all()
         audiences = all_audiences(ex)
         if not evaluators or not objectives or not audiences:
@@ -109,7 +109,7 @@ def _seed_exercise(ctx, ex, evaluators, objectives, audiences, per_triple, users
     for i in range(0, len(rating_rows), 5000):
         db.session.execute(insert(RatingRecord), rating_rows[i:i + 5000])
 
-    adjudicator = next((e for e in evaluators if e.role == "lead_evaluator"), evaluators[0])
+    adjudicator = next((e for e in evaluators if e.role in parts_with("exercise.lead_evaluation")), evaluators[0])
     adjudicator_user = users_by_person.get(adjudicator.person_id)
     decided_at = ex.end_at + dt.timedelta(hours=6)
     adj_rows = []

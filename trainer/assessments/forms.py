@@ -1,5 +1,7 @@
 """Reading the assessment forms. The pages are hand-laid for tablets (big touch targets, the rating
-definitions beside each choice); CSRF is checked for every POST by Flask-WTF's CSRFProtect."""
+definitions beside each choice); CSRF is checked for every POST by Flask-WTF's CSRFProtect. A TypedForm
+holds what was typed and a place for each field's errors, so that trainer.forms.apply_errors shows a
+service's refusal under its fields as it does for the other domains' forms."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +21,16 @@ def parse_local(value: str | None, zone_name: str) -> dt.datetime | None:
         naive = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    if naive.tzinfo is not None:
-        return naive.astimezone(dt.timezone.utc)
     try:
-        zone = zoneinfo.ZoneInfo(zone_name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return naive.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+        if naive.tzinfo is not None:
+            return naive.astimezone(dt.timezone.utc)
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        return naive.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+    except OverflowError:  # a moment at the very edge of the calendar (year 1 or 9999) has no UTC time
+        return None
 
 
 def local_value(value: dt.datetime | None, zone_name: str) -> str:
@@ -35,12 +40,26 @@ def local_value(value: dt.datetime | None, zone_name: str) -> str:
     return value.astimezone(zoneinfo.ZoneInfo(zone_name or "UTC")).strftime("%Y-%m-%dT%H:%M")
 
 
-def form_values(form, names) -> dict:
-    return {name: form.get(name, "") for name in names}
+class _Field:
+    def __init__(self):
+        self.errors: list[str] = []
 
 
-def error_map(errors) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for field, message in errors or []:
-        out[field] = f"{out[field]} {message}".strip() if field in out else message
-    return out
+class TypedForm:
+    """The values of a hand-laid form (from the request, or initial ones) and each field's errors."""
+
+    def __init__(self, names, source=None, **initial):
+        self.values = {name: (source.get(name, "") if source is not None else initial.get(name, ""))
+                       for name in names}
+        self._fields = {name: _Field() for name in names}
+
+    def __getattr__(self, name):
+        fields = self.__dict__.get("_fields", {})
+        if name in fields:
+            return fields[name]
+        raise AttributeError(name)
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each field's errors, as one message per field."""
+        return {name: " ".join(field.errors) for name, field in self._fields.items() if field.errors}

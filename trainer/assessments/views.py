@@ -6,39 +6,32 @@ import datetime as dt
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from trainer.auth.policy import has_ability, parts_with
-from trainer.assessments import aar as aar_services
-from trainer.assessments import services
-from trainer.assessments.access import (
-    CONFIRMED, PUBLISHED_STATUSES, NotStaff, assigned_objectives,
-    audiences_for, capacity_for, get_objective, require_evaluator,
-)
-from trainer.assessments.forms import error_map, form_values, local_value, new_submission_key, parse_local
-from trainer.assessments.models import ImprovementStatus, Observation, ObservationKind, RatingRecord
-from trainer.auth import scoping
+from trainer.assessments import aar as reports
+from trainer.assessments import adjudication, amendments, improvements, overview, recording
+from trainer.assessments.access import NotStaff
+from trainer.assessments.forms import TypedForm, local_value, new_submission_key
+from trainer.assessments.models import ImprovementStatus, ObservationKind
 from trainer.db import utcnow
 from trainer.enums import Rating
-from trainer.errors import Conflict, DomainError, Invalid, NotFound
-from trainer.exercises.models import Exercise, Participant, ParticipantRole
-from trainer.extensions import db
+from trainer.errors import Conflict, Invalid
+from trainer.forms import apply_errors
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 OBSERVATION_FIELDS = ("target", "observed_at", "kind", "narrative", "rating", "submission_key")
-
-
-def _failed(error: DomainError):
-    """Status and message for a refused form: the form is shown again with what was typed."""
-    db.session.rollback()
-    return error.status, error.message, error_map(error.errors)
+AMEND_FIELDS = {"observation": ("observed_at", "kind", "narrative", "reason", "submission_key"),
+                "rating": ("rating", "narrative", "reason", "submission_key")}
+ADJUDICATION_FIELDS = ("target", "rating", "rationale", "supersedes_id", "reason", "submission_key")
+SUMMARY_FIELDS = ("executive_summary", "version")
+ITEM_FIELDS = ("finding", "corrective_action", "objective_id", "owner", "point_of_contact", "due_on", "status",
+               "validated_by_adjudication_id", "version")
 
 
 @bp.errorhandler(NotStaff)
 def not_staff(error: NotStaff):
-    """Someone who reaches the exercise but evaluates nothing in it is sent to the exercise's page."""
-    db.session.rollback()
+    """Someone who reaches the exercise but evaluates nothing in it is sent to the exercise's page. The
+    access checks raise this before a service writes anything, so the request has nothing to undo."""
     flash(error.message, "warning")
     return redirect(url_for("exercises.show", exercise_id=error.exercise_id))
 
@@ -47,191 +40,166 @@ def not_staff(error: NotStaff):
 
 @bp.route("/")
 def index():
-    mine = []
-    if current_user.person_id:
-        mine = db.session.execute(
-            select(Participant, Exercise).join(Exercise, Exercise.id == Participant.exercise_id).where(
-                Participant.person_id == current_user.person_id, Participant.status == CONFIRMED,
-                Participant.role.in_(parts_with("exercise.evaluate") + parts_with("exercise.adjudicate")),
-                Exercise.status.notin_(("draft", "cancelled")))
-            .order_by(Exercise.start_at.desc())).all()
-    results = []
-    if current_user.person_id:
-        results = db.session.execute(
-            select(Exercise).join(Participant, Participant.exercise_id == Exercise.id).where(
-                Participant.person_id == current_user.person_id, Participant.status == CONFIRMED,
-                Participant.role == ParticipantRole.PLAYER.value, Exercise.status.in_(PUBLISHED_STATUSES))
-            .order_by(Exercise.end_at.desc())).scalars().all()
-    reports = []
-    if has_ability(current_user, "assessment.manage"):
-        reports = db.session.execute(
-            select(Exercise).where(scoping.scope_condition(current_user, "exercise", "assessment.manage"),
-                                   Exercise.status.in_(("in_conduct", "endex", "aar_draft") + PUBLISHED_STATUSES))
-            .order_by(Exercise.end_at.desc()).limit(100)).scalars().all()
-    return render_template("assessments/index.html", title="Assessments", mine=mine, results=results, reports=reports)
+    return render_template("assessments/index.html", title="Assessments",
+                           mine=overview.list_my_evaluations(current_user),
+                           results=overview.list_my_results(current_user),
+                           reports=overview.list_reports(current_user))
 
 
 # --- the evaluator's exercise and objective screens ----------------------------------------
 
 @bp.route("/exercises/<int:exercise_id>")
 def exercise(exercise_id: int):
-    cap = capacity_for(current_user, exercise_id)
-    require_evaluator(cap)
-    objectives = [(o, audiences_for(cap, o)) for o in assigned_objectives(cap)]
-    return render_template("assessments/exercise.html", title=cap.exercise.code, cap=cap, objectives=objectives)
+    screen = recording.get_exercise_screen(current_user, exercise_id)
+    return render_template("assessments/exercise.html", title=screen.cap.exercise.code, cap=screen.cap,
+                           objectives=screen.objectives)
 
 
 @bp.route("/exercises/<int:exercise_id>/objectives/<int:objective_id>", methods=["GET", "POST"])
 def objective(exercise_id: int, objective_id: int):
-    cap = capacity_for(current_user, exercise_id)
-    require_evaluator(cap)
-    obj = get_objective(cap.exercise, objective_id)
-    if obj.id not in {o.id for o in assigned_objectives(cap)}:
-        raise NotFound()
-    status, message, errors = 200, None, {}
-    values = {"observed_at": local_value(utcnow(), cap.exercise.timezone), "kind": "strength",
-              "submission_key": new_submission_key(), "target": request.args.get("target", "")}
+    status = 200
     if request.method == "POST":
-        values = form_values(request.form, OBSERVATION_FIELDS)
+        form = TypedForm(OBSERVATION_FIELDS, request.form)
+        values = form.values
         try:
-            recorded = services.record_observation(
-                current_user, exercise_id, objective_id, target=values["target"],
-                observed_at=parse_local(values["observed_at"], cap.exercise.timezone), kind=values["kind"],
-                narrative=values["narrative"], rating=values["rating"] or None, submission_key=values["submission_key"])
-            db.session.commit()
+            recorded = recording.record_observation(
+                current_user, exercise_id, objective_id, target=values["target"], observed_at=values["observed_at"],
+                kind=values["kind"], narrative=values["narrative"], rating=values["rating"] or None,
+                submission_key=values["submission_key"])
+        except (Invalid, Conflict) as error:
+            apply_errors(form, error)
+            status = error.status
+        else:
             flash("Observation saved." if recorded.created else "Observation already saved (nothing was duplicated).",
                   "success")
             return redirect(url_for(".objective", exercise_id=exercise_id, objective_id=objective_id,
                                     target=values["target"], saved=values["submission_key"]))
-        except (Invalid, Conflict) as error:
-            status, message, errors = _failed(error)
-            cap = capacity_for(current_user, exercise_id)
-    records = services.list_my_records(cap, obj)
-    return render_template("assessments/objective.html", title=f"Objective {obj.number}", cap=cap, objective=obj,
-                           audiences=audiences_for(cap, obj), values=values, errors=errors, message=message,
-                           records=records, kinds=list(ObservationKind), ratings=list(Rating),
-                           confirmed_keys=services.recent_submission_keys(cap)), status
+    screen = recording.get_objective_screen(current_user, exercise_id, objective_id)
+    if request.method == "GET":
+        form = TypedForm(OBSERVATION_FIELDS, observed_at=local_value(utcnow(), screen.cap.exercise.timezone),
+                         kind="strength", submission_key=new_submission_key(), target=request.args.get("target", ""))
+    return render_template("assessments/objective.html", title=f"Objective {screen.objective.number}",
+                           cap=screen.cap, objective=screen.objective, audiences=screen.audiences,
+                           values=form.values, errors=form.errors, records=screen.records,
+                           kinds=list(ObservationKind), ratings=list(Rating),
+                           confirmed_keys=screen.confirmed_keys), status
 
 
 # --- records: history and amendments ------------------------------------------------------
 
-def _record_view(model, record_id, template, amend):
-    cap, row = services.get_record(current_user, model, record_id)
-    chain = services.history(model, row)
-    head = chain[-1]
-    can_amend = cap.recording_open and (cap.adjudicator or (cap.me is not None and head.evaluator_id == cap.me.id))
-    status, message, errors = 200, None, {}
-    values = None
+def _initial(kind: str, head, exercise) -> TypedForm:
+    if kind == "observation":
+        return TypedForm(AMEND_FIELDS[kind], observed_at=local_value(head.observed_at, exercise.timezone),
+                         kind=head.kind, narrative=head.narrative, submission_key=new_submission_key())
+    return TypedForm(AMEND_FIELDS[kind], rating=head.rating, narrative=head.narrative,
+                     submission_key=new_submission_key())
+
+
+def _amend(kind: str, record_id: int, values: dict):
+    if kind == "observation":
+        return amendments.amend_observation(
+            current_user, record_id, observed_at=values["observed_at"], kind=values["kind"],
+            narrative=values["narrative"], reason=values["reason"], submission_key=values["submission_key"])
+    return amendments.amend_rating(current_user, record_id, rating=values["rating"], narrative=values["narrative"],
+                                   reason=values["reason"], submission_key=values["submission_key"])
+
+
+def _record_view(kind: str, record_id: int):
+    page = amendments.get_record_page(current_user, kind, record_id)
+    status, form = 200, None
     if request.method == "POST":
-        if not can_amend:
+        if not page.can_amend:
             flash("This record cannot be amended by you: only its evaluator or an adjudicator may, and only "
                   "while the exercise's record is open.", "warning")
             return redirect(url_for(request.endpoint, **request.view_args))
-        values = request.form.to_dict()
+        form = TypedForm(AMEND_FIELDS[kind], request.form)
         try:
-            new = amend(cap, row, values)
-            db.session.commit()
-            flash("Amendment saved. The earlier version stays in the history.", "success")
-            return redirect(url_for(request.endpoint, **{f"{model.__tablename__[:-1]}_id": new.id},
-                                    saved=values.get("submission_key")))
+            new = _amend(kind, record_id, form.values)
         except (Invalid, Conflict) as error:
-            status, message, errors = _failed(error)
-            cap, row = services.get_record(current_user, model, record_id)
-            chain = services.history(model, row)
-            head = chain[-1]
-    if values is None:
-        values = _initial(model, head, cap)
-    return render_template(template, title="Record history", cap=cap, row=row, chain=chain, head=head,
-                           can_amend=can_amend, values=values,
-                           errors=errors, message=message, ratings=list(Rating), kinds=list(ObservationKind),
-                           confirmed_keys=services.recent_submission_keys(cap)), status
-
-
-def _initial(model, head, cap) -> dict:
-    if model is Observation:
-        return {"observed_at": local_value(head.observed_at, cap.exercise.timezone), "kind": head.kind,
-                "narrative": head.narrative, "reason": "", "submission_key": new_submission_key()}
-    return {"rating": head.rating, "narrative": head.narrative, "reason": "", "submission_key": new_submission_key()}
+            apply_errors(form, error)
+            status = error.status
+            page = amendments.get_record_page(current_user, kind, record_id)
+        else:
+            flash("Amendment saved. The earlier version stays in the history.", "success")
+            return redirect(url_for(request.endpoint, **{f"{kind}_id": new.id}, saved=form.values["submission_key"]))
+    form = form or _initial(kind, page.head, page.cap.exercise)
+    return render_template(f"assessments/{kind}.html", title="Record history", cap=page.cap, row=page.row,
+                           chain=page.chain, head=page.head, can_amend=page.can_amend, values=form.values,
+                           errors=form.errors, ratings=list(Rating), kinds=list(ObservationKind),
+                           confirmed_keys=page.confirmed_keys), status
 
 
 @bp.route("/observations/<int:observation_id>", methods=["GET", "POST"])
 def observation(observation_id: int):
-    def amend(cap, row, values):
-        return services.amend_observation(
-            current_user, row.id, observed_at=parse_local(values.get("observed_at"), cap.exercise.timezone),
-            kind=values.get("kind"), narrative=values.get("narrative"), reason=values.get("reason"),
-            submission_key=values.get("submission_key"))
-    return _record_view(Observation, observation_id, "assessments/observation.html", amend)
+    return _record_view("observation", observation_id)
 
 
 @bp.route("/ratings/<int:rating_id>", methods=["GET", "POST"])
 def rating(rating_id: int):
-    def amend(cap, row, values):
-        return services.amend_rating(current_user, row.id, rating=values.get("rating"),
-                                     narrative=values.get("narrative"), reason=values.get("reason"),
-                                     submission_key=values.get("submission_key"))
-    return _record_view(RatingRecord, rating_id, "assessments/rating.html", amend)
+    return _record_view("rating", rating_id)
 
 
 # --- adjudication ---------------------------------------------------------------------------
 
 @bp.route("/exercises/<int:exercise_id>/objectives/<int:objective_id>/adjudication", methods=["GET", "POST"])
 def adjudicate(exercise_id: int, objective_id: int):
-    status, message, errors, typed = 200, None, {}, {}
+    status, typed, errors = 200, {}, {}
     if request.method == "POST":
-        typed = request.form.to_dict()
+        form = TypedForm(ADJUDICATION_FIELDS, request.form)
+        typed = form.values
         try:
-            services.adjudicate(current_user, exercise_id, objective_id, target=typed.get("target"),
-                                rating=typed.get("rating"), rationale=typed.get("rationale"),
-                                supersedes_id=typed.get("supersedes_id"), reason=typed.get("reason"),
-                                submission_key=typed.get("submission_key"))
-            db.session.commit()
+            adjudication.adjudicate(current_user, exercise_id, objective_id, target=typed["target"],
+                                    rating=typed["rating"], rationale=typed["rationale"],
+                                    supersedes_id=typed["supersedes_id"], reason=typed["reason"],
+                                    submission_key=typed["submission_key"])
+        except (Invalid, Conflict) as error:
+            apply_errors(form, error)
+            status, errors = error.status, form.errors
+        else:
             flash("Adjudication saved.", "success")
             return redirect(url_for(".adjudicate", exercise_id=exercise_id, objective_id=objective_id,
-                                    saved=typed.get("submission_key")) + f"#adj-{typed.get('target')}")
-        except (Invalid, Conflict) as error:
-            status, message, errors = _failed(error)
-    cap, obj, rows = services.adjudication_sheet(current_user, exercise_id, objective_id)
+                                    saved=typed["submission_key"]) + f"#adj-{typed['target']}")
+    cap, obj, rows = adjudication.adjudication_sheet(current_user, exercise_id, objective_id)
     return render_template("assessments/adjudicate.html", title=f"Adjudicate objective {obj.number}", cap=cap,
                            objective=obj, rows=rows, ratings=list(Rating), typed=typed, errors=errors,
-                           message=message, new_key=new_submission_key), status
+                           new_key=new_submission_key), status
 
 
 # --- after-action report --------------------------------------------------------------------
 
+def _aar_page(exercise_id: int, form: TypedForm | None = None, status: int = 200, conflict: bool = False):
+    cap, report = reports.get_report(current_user, exercise_id)
+    return render_template("assessments/aar.html", title=f"After-action report {cap.exercise.code}", cap=cap,
+                           report=report, summary_value=form.values["executive_summary"] if form else
+                           report.aar.executive_summary, summary_version=report.aar.version,
+                           errors=form.errors if form else {}, conflict=conflict, today=utcnow().date()), status
+
+
 @bp.route("/exercises/<int:exercise_id>/aar", methods=["GET"])
 def aar(exercise_id: int):
-    cap, report = aar_services.get_report(current_user, exercise_id)
-    return render_template("assessments/aar.html", title=f"After-action report {cap.exercise.code}", cap=cap,
-                           report=report, summary_value=report.aar.executive_summary,
-                           summary_version=report.aar.version, message=None, errors={},
-                           today=utcnow().date())
+    return _aar_page(exercise_id)
 
 
 @bp.route("/exercises/<int:exercise_id>/aar/summary", methods=["POST"])
 def aar_summary(exercise_id: int):
+    form = TypedForm(SUMMARY_FIELDS, request.form)
     try:
-        aar_services.update_summary(current_user, exercise_id, summary=request.form.get("executive_summary"),
-                                    version=request.form.get("version"))
-        db.session.commit()
-        flash("Executive summary saved.", "success")
-        return redirect(url_for(".aar", exercise_id=exercise_id))
+        reports.update_summary(current_user, exercise_id, summary=form.values["executive_summary"],
+                               version=form.values["version"])
     except (Invalid, Conflict) as error:
-        status, message, errors = _failed(error)
-    cap, report = aar_services.get_report(current_user, exercise_id)
-    return render_template("assessments/aar.html", title=f"After-action report {cap.exercise.code}", cap=cap,
-                           report=report, summary_value=request.form.get("executive_summary", ""),
-                           summary_version=report.aar.version, message=message, errors=errors,
-                           today=utcnow().date()), status
+        apply_errors(form, error)
+        return _aar_page(exercise_id, form, error.status, conflict=isinstance(error, Conflict))
+    flash("Executive summary saved.", "success")
+    return redirect(url_for(".aar", exercise_id=exercise_id))
 
 
 @bp.route("/exercises/<int:exercise_id>/aar.pdf")
 def aar_pdf(exercise_id: int):
     from trainer.assessments.pdf import render_aar
 
-    cap, report = aar_services.get_report(current_user, exercise_id)
-    document = aar_services.report_document(report, classification=current_app.config["CLASSIFICATION_MARKING"],
-                                            releasability=current_app.config["RELEASABILITY_MARKING"])
+    cap, report = reports.get_report(current_user, exercise_id)
+    document = reports.report_document(report, classification=current_app.config["CLASSIFICATION_MARKING"],
+                                       releasability=current_app.config["RELEASABILITY_MARKING"])
     pdf = render_aar(document)
     filename = f"AAR-{cap.exercise.code}.pdf".replace('"', "")
     return Response(pdf, mimetype="application/pdf",
@@ -240,69 +208,62 @@ def aar_pdf(exercise_id: int):
 
 # --- improvement plan -----------------------------------------------------------------------
 
-ITEM_FIELDS = ("finding", "corrective_action", "objective_id", "owner", "point_of_contact", "due_on", "status",
-               "validated_by_adjudication_id", "version")
+def _item_page(page: improvements.ItemForm, form: TypedForm, status: int = 200, conflict: bool = False):
+    return render_template("assessments/improvement_form.html", title="Improvement item", cap=page.cap,
+                           item=page.item, values=form.values, errors=form.errors, conflict=conflict,
+                           owners=page.owners, statuses=page.statuses, candidates=page.candidates,
+                           objectives=page.objectives), status
 
 
-def _item_page(cap, item, values, status=200, message=None, errors=None):
-    objective_id = values.get("objective_id") or (item.objective_id if item else None)
-    try:
-        candidates = aar_services.validation_candidates(cap.exercise, int(objective_id)) if objective_id else []
-    except (TypeError, ValueError):
-        candidates = []
-    return render_template("assessments/improvement_form.html", title="Improvement item", cap=cap, item=item,
-                           values=values, errors=errors or {}, message=message,
-                           owners=aar_services.owner_choices(cap.exercise), statuses=list(ImprovementStatus),
-                           candidates=candidates, objectives=cap.exercise.objectives), status
+def _item_values(item) -> TypedForm:
+    return TypedForm(ITEM_FIELDS, finding=item.finding, corrective_action=item.corrective_action,
+                     objective_id=item.objective_id or "",
+                     owner=f"u{item.owner_unit_id}" if item.owner_unit_id else f"n{item.owner_nation_code}",
+                     point_of_contact=item.point_of_contact, due_on=item.due_on.isoformat(), status=item.status,
+                     validated_by_adjudication_id=item.validated_by_adjudication_id or "", version=item.version)
 
 
 @bp.route("/exercises/<int:exercise_id>/improvements/new", methods=["GET", "POST"])
 def improvement_new(exercise_id: int):
-    cap = capacity_for(current_user, exercise_id)
-    if not cap.can_see_report or not cap.can_edit_report:
-        raise NotFound()
-    values = {"status": "open", "objective_id": request.args.get("objective_id", ""),
-              "due_on": (utcnow().date() + dt.timedelta(days=90)).isoformat()}
     if request.method == "POST":
-        values = form_values(request.form, ITEM_FIELDS)
+        form = TypedForm(ITEM_FIELDS, request.form)
         try:
-            aar_services.create_improvement_item(current_user, exercise_id, values)
-            db.session.commit()
-            flash("Improvement item added.", "success")
-            return redirect(url_for(".aar", exercise_id=exercise_id) + "#improvement-plan")
+            improvements.create_improvement_item(current_user, exercise_id, form.values)
         except (Invalid, Conflict) as error:
-            status, message, errors = _failed(error)
-            return _item_page(capacity_for(current_user, exercise_id), None, values, status, message, errors)
-    return _item_page(cap, None, values)
+            apply_errors(form, error)
+            page = improvements.get_new_item_form(current_user, exercise_id,
+                                                  typed_objective_id=form.values["objective_id"])
+            return _item_page(page, form, error.status, conflict=isinstance(error, Conflict))
+        flash("Improvement item added.", "success")
+        return redirect(url_for(".aar", exercise_id=exercise_id) + "#improvement-plan")
+    objective_id = request.args.get("objective_id", "")
+    page = improvements.get_new_item_form(current_user, exercise_id, objective_id=objective_id)
+    form = TypedForm(ITEM_FIELDS, status="open", objective_id=objective_id,
+                     due_on=(utcnow().date() + dt.timedelta(days=90)).isoformat())
+    return _item_page(page, form)
 
 
 @bp.route("/improvements/<int:item_id>", methods=["GET", "POST"])
 def improvement(item_id: int):
-    cap, item = aar_services.get_improvement_item(current_user, item_id)
     if request.method == "POST":
-        values = form_values(request.form, ITEM_FIELDS)
+        form = TypedForm(ITEM_FIELDS, request.form)
         try:
-            aar_services.update_improvement_item(current_user, item_id, values, version=values.get("version"))
-            db.session.commit()
-            flash("Improvement item saved.", "success")
-            return redirect(url_for(".improvement", item_id=item_id))
+            improvements.update_improvement_item(current_user, item_id, form.values, version=form.values["version"])
         except (Invalid, Conflict) as error:
-            status, message, errors = _failed(error)
-            cap, item = aar_services.get_improvement_item(current_user, item_id)
-            return _item_page(cap, item, values, status, message, errors)
-    values = {"finding": item.finding, "corrective_action": item.corrective_action,
-              "objective_id": item.objective_id or "", "owner": f"u{item.owner_unit_id}" if item.owner_unit_id
-              else f"n{item.owner_nation_code}", "point_of_contact": item.point_of_contact,
-              "due_on": item.due_on.isoformat(), "status": item.status,
-              "validated_by_adjudication_id": item.validated_by_adjudication_id or "", "version": item.version}
-    return _item_page(cap, item, values)
+            apply_errors(form, error)
+            page = improvements.get_item_form(current_user, item_id, typed_objective_id=form.values["objective_id"])
+            return _item_page(page, form, error.status, conflict=isinstance(error, Conflict))
+        flash("Improvement item saved.", "success")
+        return redirect(url_for(".improvement", item_id=item_id))
+    page = improvements.get_item_form(current_user, item_id)
+    return _item_page(page, _item_values(page.item))
 
 
-@bp.route("/improvements")
-def improvements():
+@bp.route("/improvements", endpoint="improvements")
+def improvement_plan():
     status = request.args.get("status") or None
     overdue = request.args.get("overdue") == "1"
-    page = db.paginate(aar_services.list_improvement_items(current_user, status=status, overdue_only=overdue),
-                       per_page=50, error_out=False)
+    page = improvements.page_of_improvement_items(current_user, status=status, overdue_only=overdue,
+                                                  page=request.args.get("page", 1, type=int))
     return render_template("assessments/improvements.html", title="Improvement plan", page=page,
                            statuses=list(ImprovementStatus), status=status, overdue=overdue, today=utcnow().date())

@@ -62,6 +62,14 @@ def format_date(value: dt.date | None, pattern: str = "date") -> str:
     return babel_format_date(value, PATTERNS.get(pattern, pattern)) if value else ""
 
 
+def _unread() -> int:
+    if not (current_user and current_user.is_authenticated):
+        return 0
+    from trainer.auth.notifications import count_unread
+
+    return count_unread(current_user)
+
+
 def init_app(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -77,4 +85,5 @@ def init_app(app) -> None:
             "Role": Role,
             "Rating": Rating,
             "classification_marking": app.config.get("CLASSIFICATION_MARKING", ""),
+            "unread_notifications": _unread(),
         }

@@ -37,3 +37,35 @@ def mark_read(actor, notification_id: int) -> Notification:
         note.read_at = utcnow()
         db.session.flush()
     return note
+
+
+def notify_people(person_ids, kind: str, dedupe_key: str, message, link: str | None = None) -> int:
+    """Tell the accounts linked to these people about something that concerns them (assigned a module,
+    nominated, confirmed or declined for an exercise, issued a certificate, one revoked), in each account's
+    own language. `message(gettext)` returns (subject, body) written with the gettext it is given, so that
+    each recipient reads it in their language. E-mail follows when SMTP is configured (readiness remind
+    sends what is waiting). The same dedupe key never notifies an account twice. Returns how many were added."""
+    from flask_babel import force_locale, gettext
+
+    from trainer.auth.models import User
+
+    ids = sorted({pid for pid in person_ids if pid})
+    if not ids:
+        return 0
+    users = list(db.session.scalars(select(User).where(User.person_id.in_(ids), User.disabled.is_(False))))
+    if not users:
+        return 0
+    already = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.user_id.in_([u.id for u in users]), Notification.dedupe_key == dedupe_key)))
+    added = 0
+    for user in users:
+        if user.id in already:
+            continue
+        with force_locale(user.language or "en"):
+            subject, body = message(gettext)
+        db.session.add(Notification(user_id=user.id, kind=kind, dedupe_key=dedupe_key[:200], subject=str(subject)[:300],
+                                    body=str(body), link=link))
+        added += 1
+    if added:
+        db.session.flush()
+    return added

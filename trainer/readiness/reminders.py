@@ -295,7 +295,7 @@ def _send_emails(run: ReminderRun) -> None:
         return
     pending = db.session.execute(
         select(Notification, User.email).join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), Notification.kind.in_(("expiry", "nomination", "improvement")),
+        .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
                User.email.is_not(None), User.disabled.is_(False))).all()
     if not pending:
         return

@@ -1,0 +1,47 @@
+"""Notifications about one's own training reach the person's account in its own language, once, with an
+unread count in the menu, and are marked read by their owner only."""
+from sqlalchemy import func, select
+
+
+def test_a_notification_reaches_the_linked_account_once_in_its_language(app, db, make_person, make_user, client):
+    from trainer.auth.models import Notification
+    from trainer.auth.notifications import notify_people
+
+    person = make_person()
+    user = make_user(role="trainee", scope="self", person=person, username="francophone")
+    user.language = "fr"
+    db.session.commit()
+
+    def message(gettext):
+        return gettext("Sign out"), "body"
+
+    with app.test_request_context():
+        assert notify_people([person.id], "assignment", "assign:1", message, link="/learning/") == 1
+        assert notify_people([person.id], "assignment", "assign:1", message) == 0    # the same event twice
+        db.session.commit()
+    note = db.session.scalar(select(Notification).where(Notification.user_id == user.id))
+    assert note.subject == "Se déconnecter"
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_the_menu_counts_unread_notifications_and_only_the_owner_marks_them_read(app, db, make_person, make_user,
+                                                                                  client, login_as):
+    from trainer.auth.models import Notification
+    from trainer.auth.notifications import notify_people
+    from tests.conftest import login
+
+    person = make_person()
+    make_user(role="trainee", scope="self", person=person, username="reader")
+    with app.test_request_context():
+        notify_people([person.id], "certificate", "cert:1", lambda gettext: ("Certificate issued", ""))
+        notify_people([person.id], "certificate", "cert:2", lambda gettext: ("Certificate revoked", ""))
+        db.session.commit()
+    note_id = db.session.scalar(select(Notification.id).order_by(Notification.id))
+    login_as("admin")
+    assert client.post(f"/notifications/{note_id}/read").status_code == 404   # someone else's
+    client.post("/logout")
+    login(client, "reader")
+    page = client.get("/").get_data(as_text=True)
+    assert '2<span class="visually-hidden"> unread</span>' in page
+    client.post(f"/notifications/{note_id}/read")
+    assert '1<span class="visually-hidden"> unread</span>' in client.get("/").get_data(as_text=True)

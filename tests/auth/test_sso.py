@@ -280,6 +280,19 @@ def test_a_replayed_answer_is_refused(app, client, db, make_user, oidc_provider)
     assert len(events(db, "auth.sso_login")) == 1
 
 
+@pytest.mark.parametrize("iss", [None, "https://mix-up.example.org"])
+def test_an_answer_that_does_not_name_this_provider_is_refused(client, db, make_user, oidc_provider, iss):
+    user = make_user("training_officer", "mission", username="asha")
+    link(db, user, oidc_provider.issuer, subject=SUBJECTS["asha.k"])
+    back = urlsplit(Person(oidc_provider).authorize(start(client), "asha.k"))
+    query = {name: values[0] for name, values in parse_qs(back.query).items()}
+    assert query.pop("iss") == oidc_provider.issuer  # the provider names itself (RFC 9207)
+    response = client.get(back.path, query_string={**query, **({"iss": iss} if iss else {})})
+    assert response.status_code == 400
+    assert "did not come from the sign-in provider set up here" in response.get_data(as_text=True)
+    assert not signed_in(client)
+
+
 def test_an_answer_for_another_browser_is_refused(app, client, oidc_provider):
     back = Person(oidc_provider).authorize(start(app.test_client()), "asha.k")
     response = client.get(path_of(back))  # this browser started no sign-in

@@ -126,6 +126,7 @@ def begin_sign_in(client, settings: OidcSettings, redirect_uri: str, next_url: s
 
 
 def _check_flow(settings: OidcSettings, flow: dict | None, args: dict) -> None:
+    """The answer belongs to the sign-in this browser started, and in time."""
     stale = SignInFailed("state_invalid", "This sign-in was started too long ago, was already used, or was "
                          "started in another browser. " + START_AGAIN)
     if not isinstance(flow, dict) or not flow.get("state"):
@@ -134,10 +135,15 @@ def _check_flow(settings: OidcSettings, flow: dict | None, args: dict) -> None:
         raise stale
     if time.time() - float(flow.get("at") or 0) > settings.state_minutes * 60:
         raise SignInFailed("state_expired", stale.message)
-    # RFC 9207: a provider that names itself in the response must be the one the sign-in was started with.
-    if "iss" in args and args["iss"] != settings.issuer:
-        raise SignInFailed("issuer_mismatch", "The answer came from another sign-in provider. " + START_AGAIN,
-                           detail=str(args["iss"])[:200])
+
+
+def _check_answer(settings: OidcSettings, metadata: dict, args: dict) -> None:
+    """The answer comes from this provider (RFC 9207: required when the provider says it names itself)
+    and carries a code."""
+    if ("iss" in args or metadata.get("authorization_response_iss_parameter_supported")) \
+            and args.get("iss") != settings.issuer:
+        raise SignInFailed("issuer_mismatch", "The answer did not come from the sign-in provider set up here. "
+                           + START_AGAIN, detail=f"iss {str(args.get('iss'))[:200]!r}")
     if args.get("error"):
         raise SignInFailed("provider_error", "The sign-in provider did not sign you in. " + START_AGAIN,
                            detail=f"{args['error']}: {args.get('error_description', '')}"[:300])
@@ -194,6 +200,7 @@ def finish_sign_in(client, settings: OidcSettings, flow: dict | None, args: dict
     the pending sign-in; raises SignInFailed when anything does not check out."""
     _check_flow(settings, flow, args)
     metadata = _metadata(client, settings)
+    _check_answer(settings, metadata, args)
     token = _exchange_code(client, flow, args["code"])
     claims = _with_userinfo(client, settings, token, _id_token_claims(client, settings, token, flow["nonce"]))
     return Identity(issuer=settings.issuer, subject=claims["sub"], claims=claims, id_token=token["id_token"],

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULTS: dict = {
     # Storage
@@ -22,6 +24,23 @@ DEFAULTS: dict = {
     "ARGON2_PARALLELISM": 1,
     "PASSWORD_MIN_LENGTH": 12,
     "PASSWORD_MAX_LENGTH": 128,
+    # Local sign-in (account name and password): "on" for everyone, or "admins" when everyone else
+    # signs in through the OpenID Connect provider below.
+    "LOCAL_LOGIN": "on",
+    # Single sign-on through an OpenID Connect provider: on when an issuer is set. The provider's
+    # discovery document is read from <issuer>/.well-known/openid-configuration; the redirect URI to
+    # register with the provider is PUBLIC_URL + /login/sso/callback.
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    # The claim an administrator may link an account by before its first sign-in (the link then
+    # holds the provider's subject). "email" is used only when the provider says email_verified.
+    "OIDC_MATCH_CLAIM": "preferred_username",
+    "OIDC_BUTTON_LABEL": "Sign in with single sign-on",
+    "OIDC_SCOPES": "openid profile email",
+    "OIDC_STATE_MINUTES": 10,
+    "OIDC_TIMEOUT_SECONDS": 10,
+    "OIDC_CLOCK_LEEWAY_SECONDS": 60,
     # Login throttling: failures allowed inside the window, per account and per client address
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
@@ -113,6 +132,41 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app, "secret_key")
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    app.config["LOCAL_LOGIN"] = str(app.config["LOCAL_LOGIN"]).strip().lower()
+    problems = sign_in_problems(app.config)
+    if problems:
+        raise ValueError("The sign-in settings do not hold together: " + " ".join(problems))
+
+
+CLAIM_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def sign_in_problems(config) -> list[str]:
+    """What is wrong with the sign-in settings, in words (an empty list when they hold together)."""
+    problems = []
+    local = str(config.get("LOCAL_LOGIN", "on")).strip().lower()
+    if local not in ("on", "admins"):
+        problems.append(f"TRAINER_LOCAL_LOGIN must be 'on' or 'admins', not {local!r}.")
+    named = {name: config.get(f"OIDC_{name}") for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")}
+    if not any(named.values()):
+        if local == "admins":
+            problems.append("TRAINER_LOCAL_LOGIN=admins needs single sign-on (TRAINER_OIDC_ISSUER, _CLIENT_ID and "
+                            "_CLIENT_SECRET): without it nobody but administrators could sign in.")
+        return problems
+    problems += [f"TRAINER_OIDC_{name} is required when single sign-on is configured."
+                 for name, value in named.items() if not value]
+    issuer = urlsplit(named["ISSUER"] or "")
+    if not issuer.hostname or (issuer.scheme != "https"
+                               and not (issuer.scheme == "http" and issuer.hostname in LOOPBACK_HOSTS)):
+        problems.append("TRAINER_OIDC_ISSUER must be an https:// URL (http:// only on this machine's loopback).")
+    if issuer.query or issuer.fragment:
+        problems.append("TRAINER_OIDC_ISSUER may have neither a query nor a fragment.")
+    if not CLAIM_NAME.match(str(config.get("OIDC_MATCH_CLAIM") or "")):
+        problems.append("TRAINER_OIDC_MATCH_CLAIM must name one claim, e.g. preferred_username or email.")
+    if "openid" not in str(config.get("OIDC_SCOPES") or "").split():
+        problems.append("TRAINER_OIDC_SCOPES must include openid.")
+    return problems
 
 
 def _instance_secret(app, name: str) -> str:

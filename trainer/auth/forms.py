@@ -65,6 +65,16 @@ class GrantForm(FlaskForm):
     submit = SubmitField("Add grant")
 
 
+class LinkIdentityForm(FlaskForm):
+    issuer = StringField("Issuer", validators=[DataRequired(), Length(max=500)],
+                         description="The provider's issuer URL (TRAINER_OIDC_ISSUER).")
+    subject = StringField("Subject (sub)", validators=[Optional(), Length(max=255)],
+                          description="The provider's stable identifier for the person, if you know it.")
+    value = StringField("…or the claim's value", validators=[Optional(), Length(max=320)],
+                        description="Until their first sign-in through the provider; that sign-in records the subject.")
+    submit = SubmitField("Link identity")
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button that carries only the CSRF token."""
 

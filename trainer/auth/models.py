@@ -5,7 +5,7 @@ import datetime as dt
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
@@ -96,6 +96,37 @@ class Grant(db.Model):
         if kind is ScopeKind.SELF:
             return f"{role} — own record"
         return f"{role} — assigned exercises"
+
+
+class IdentityLink(db.Model):
+    """An account's link to a person at the OpenID Connect provider, made by an administrator: the
+    provider's subject for that person, or, until their first sign-in through the provider, the value of
+    the matching claim (e.g. their preferred_username); that sign-in then records the subject, and from
+    then on only the subject counts."""
+
+    __tablename__ = "identity_links"
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject"),
+        UniqueConstraint("issuer", "claim", "claim_value"),
+        UniqueConstraint("user_id", "issuer"),
+        CheckConstraint("subject IS NOT NULL OR claim_value IS NOT NULL", name="subject_or_claim"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    claim: Mapped[str | None] = mapped_column(String(64))
+    claim_value: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def describe(self) -> str:
+        if self.subject:
+            return f"subject {self.subject} at {self.issuer}"
+        return f"{self.claim} {self.claim_value} at {self.issuer} (the subject is recorded at the first sign-in)"
 
 
 class LoginAttempt(db.Model):

@@ -57,6 +57,8 @@ POLICY: dict[str, Rule] = {
     "core.notification_read": signed_in(),
     # --- auth ---------------------------------------------------------------------------------
     "auth.login": public(),
+    "auth.sso_start": public(),
+    "auth.sso_callback": public(),
     "auth.logout": signed_in(),
     "auth.change_password": signed_in(),
     "auth.profile": signed_in(),
@@ -68,6 +70,8 @@ POLICY: dict[str, Rule] = {
     "auth.admin_user_disable": roles(A, obj="user"),
     "auth.admin_user_enable": roles(A, obj="user"),
     "auth.admin_user_reset": roles(A, obj="user"),
+    "auth.admin_user_sso_link": roles(A, obj="user"),
+    "auth.admin_user_sso_unlink": roles(A, obj="user"),
     "auth.bulk_accounts": roles(A, TO, obj="unit"),
     # --- audit --------------------------------------------------------------------------------
     "audit.events": roles(A),
@@ -200,6 +204,8 @@ def rule_for(endpoint: str | None) -> Rule | None:
 
 ABILITIES: dict[str, frozenset[Role]] = {
     "anything": ALL_ROLES,
+    # signing in with an account name and password when TRAINER_LOCAL_LOGIN=admins
+    "sign_in.local_when_restricted": frozenset({A}),
     # organisation: units and personnel records
     "org.read": frozenset({A, TO, CO}),
     "org.write": frozenset({A, TO}),

@@ -38,6 +38,7 @@ class AuthSettings:
     max_failures_account: int = 5
     max_failures_address: int = 20
     window_minutes: int = 15
+    local_login: str = "on"  # or "admins": everyone else signs in through the OpenID Connect provider
 
     @classmethod
     def from_config(cls, config) -> "AuthSettings":
@@ -50,7 +51,11 @@ class AuthSettings:
             max_failures_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
             max_failures_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
             window_minutes=config["LOGIN_WINDOW_MINUTES"],
+            local_login=config["LOCAL_LOGIN"],
         )
+
+    def local_sign_in_allowed(self, user: User) -> bool:
+        return self.local_login != "admins" or policy.has_ability(user, "sign_in.local_when_restricted")
 
 
 class Throttled(Exception):
@@ -80,7 +85,8 @@ def authenticate(settings: AuthSettings, username: str, password: str, address: 
         verify_password(settings.hasher, _dummy_hash(settings.hasher), password)
         ok = False
     else:
-        ok = verify_password(settings.hasher, user.password_hash, password) and not user.disabled
+        ok = (verify_password(settings.hasher, user.password_hash, password) and not user.disabled
+              and settings.local_sign_in_allowed(user))
     if not ok:
         db.session.add(LoginAttempt(username=username, address=address))
         db.session.flush()

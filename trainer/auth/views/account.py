@@ -1,0 +1,41 @@
+"""One's own account: password and profile."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from trainer.auth import services
+from trainer.auth.forms import ChangePasswordForm, ProfileForm, timezone_choices
+from trainer.auth.views.common import auth_settings, start_session
+from trainer.errors import Invalid
+from trainer.forms import apply_errors
+
+
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(auth_settings(), current_user, form.current_password.data, form.password.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            # Every session ended with the version bump; start a fresh one for this browser.
+            start_session(current_user._get_current_object())
+            flash("Your password is changed. Other sessions of yours have been signed out.", "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+def profile():
+    form = ProfileForm(obj=current_user)
+    form.timezone.choices = timezone_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, timezone=form.timezone.data, language=form.language.data,
+                                    display_name=form.display_name.data)
+        except Invalid as exc:
+            apply_errors(form, exc)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

@@ -1,0 +1,40 @@
+"""Trainee accounts for everyone in a unit who has none, with a printed sheet of one-time passwords."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer.auth import services
+from trainer.auth.views.common import auth_settings
+
+
+def bulk_accounts(unit_id: int):
+    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
+    from trainer.auth.forms import BulkAccountsForm
+    from trainer.org.services import get_unit
+
+    unit = get_unit(current_user, unit_id, "org.write")
+    form = BulkAccountsForm()
+    if request.method == "GET":
+        form.include_subunits.data = True
+    include = bool(form.include_subunits.data)
+    if form.validate_on_submit():
+        created = services.create_trainee_accounts(auth_settings(), current_user, unit, include_subunits=include)
+        if not created:
+            flash("Everyone in this unit already has an account; nothing was created.", "info")
+            return redirect(url_for("auth.bulk_accounts", unit_id=unit.id))
+        lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
+                                service_number=a.person.service_number, unit=f"{a.person.unit.code} — {a.person.unit.name}",
+                                username=a.username, password=a.one_time_password) for a in created]
+        from trainer.templating import format_datetime
+        from trainer.db import utcnow
+
+        pdf = render_credentials(lines, title=f"Sign-in credentials — {unit.nation_code} {unit.code}",
+                                 issued=format_datetime(utcnow()),
+                                 sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
+        response = current_app.response_class(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="credentials-{unit.id}.pdf"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    waiting = services.list_people_without_account(current_user, unit, include)
+    return render_template("auth/bulk_accounts.html", unit=unit, form=form, waiting=waiting)

@@ -56,7 +56,9 @@ DEFAULTS: dict = {
     "CLASSIFICATION_MARKING": "UNCLASSIFIED",
     "RELEASABILITY_MARKING": "RELEASABLE TO PARTICIPATING NATIONS",
     # Certificates
-    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # The address printed in certificates, QR codes, .ics files and feed addresses; by default the local
+    # address on the port the app is served on (the PORT environment variable, as `PORT=8080 make run`).
+    "PUBLIC_URL": None,
     "VERIFY_RATE_LIMIT_PER_MINUTE": 30,
     # Readiness thresholds (percent ready)
     "READINESS_GREEN": 90,
@@ -131,6 +133,8 @@ def load_config(app, overrides: dict | None = None) -> None:
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app, "secret_key")
+    if not app.config.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
     app.config["LOCAL_LOGIN"] = str(app.config["LOCAL_LOGIN"]).strip().lower()
     problems = sign_in_problems(app.config)

@@ -29,3 +29,15 @@ def test_unknown_page_is_a_styled_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
+
+
+def test_the_default_public_url_follows_the_port_the_app_is_served_on(tmp_path, monkeypatch):
+    from trainer import create_app
+
+    monkeypatch.delenv("TRAINER_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8080")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:8080"
+    monkeypatch.setenv("TRAINER_PUBLIC_URL", "https://trainer.mission.example/")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["PUBLIC_URL"] == "https://trainer.mission.example"

@@ -36,7 +36,7 @@ def floor_page(native: str, latin: str, payload: bytes, qr_text: str, private_ke
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
 
-    from trainer.certificates.fonts import font_name, split_runs
+    from trainer.pdf.text import font_name, split_runs
 
     signature = private_key.sign(payload)
     buffer = io.BytesIO()
@@ -83,7 +83,7 @@ def measure_floor(samples: int) -> dict:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from sqlalchemy import select
 
-    from trainer.certificates.fonts import register_fonts
+    from trainer.pdf.text import register_fonts
     from trainer.extensions import db
     from trainer.org.models import Person
 
@@ -213,7 +213,7 @@ def make_ready(unit_ids: list[int], wanted: int) -> dict:
 def _worker(instance: str, unit_ids: list[int], limit: int, queue, barrier) -> None:
     try:
         with app_for(Path(instance)):
-            from trainer.certificates.fonts import register_fonts
+            from trainer.pdf.text import register_fonts
 
             register_fonts()
             barrier.wait()

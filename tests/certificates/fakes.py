@@ -3,6 +3,7 @@ building curricula, completions and exercises. It returns the engine's own resul
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from sqlalchemy import Select
 
@@ -56,3 +57,28 @@ class FakeEngine:
         from trainer.readiness.engine import member_ids_as_of
 
         return member_ids_as_of(as_of, unit=unit)
+
+
+# --- for pure PDF tests: the certified facts of a page without a database ---------------------------
+
+def fake_readiness(person_id: int = 1, profile_code: str = "UN-PDT-MIL") -> PersonReadiness:
+    """A ready person's requirements, in the engine's own result types."""
+    person = SimpleNamespace(id=person_id, screening="cleared")
+    return PersonReadiness(person_id, profile_code, dt.date(2026, 3, 1),
+                           FakeEngine().requirements(person, dt.date(2026, 3, 1)))
+
+
+def certified_facts(given_names: str, family_name: str, given_names_latin: str | None = None,
+                    family_name_latin: str | None = None, *, serial: str = "K7QD-3M9X-V2H0-7") -> dict:
+    """The payload of a certificate for a person with these names, as issuing builds it."""
+    from trainer.certificates.services import build_payload
+
+    person = SimpleNamespace(
+        given_names=given_names, family_name=family_name, given_names_latin=given_names_latin or given_names,
+        family_name_latin=family_name_latin or family_name, rank_code="OF-2", national_rank="Captain",
+        category="military", nation_code="NPL", nation=SimpleNamespace(name="Nepal"),
+        unit=SimpleNamespace(code="NPBATT-1", name="Nepalese Battalion 1"), service_number="NA-445566")
+    return build_payload(person, fake_readiness(), serial=serial,
+                         issued_at=dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc),
+                         issuer_name="Colonel Issuer", profile_title_text="UN pre-deployment, military individual",
+                         supersedes=None)

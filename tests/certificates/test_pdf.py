@@ -1,5 +1,5 @@
-"""Certificate PDFs: names in every script read back exactly, every certified fact is printed, and
-names in complex scripts are drawn shaped and in their direction (the rasterised page is
+"""Certificate PDFs: names in every script read back exactly, the facts the real engine certified are
+printed, and names in complex scripts are drawn shaped and in their direction (the rasterised page is
 compared with HarfBuzz's own shaping of the name)."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.certificates import raster
 from tests.certificates.fakes import certified_facts
 from trainer.certificates.pdf import render_certificate
-from trainer.certificates.services import render_pdf
+from trainer.certificates.services.documents import render_pdf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NAMES = [
@@ -74,16 +74,19 @@ def test_names_in_every_script_read_back_exactly(given, family, given_latin, fam
         assert facts["serial"] in lines
 
 
-def test_certificate_carries_every_certified_fact(make_person, issue, tmp_path):
+def test_certificate_carries_every_certified_fact(make_person, ready, issue, tmp_path):
     person = make_person(given_names="Sita", family_name="Gurung", service_number="NA-445566")
+    evidence = ready(person)
     cert = issue(person)
     text = _text(render_pdf(cert), tmp_path)
-    for expected in ("NA-445566", "HR-01", "2.1", "10 Jan 2026", "31 Jan 2031", "PKI-01", "SHANTI-26",
-                     "Outcome S", "30 Jun 2030", "Colonel Issuer", "UN-PDT-MIL", cert.serial, "OF-2",
-                     f"https://trainer.example.org/verify/{cert.serial}"):
+    day = "{:%d %b %Y}".format
+    for expected in ("NA-445566", "HR-01", "2.1", day(evidence.completed_on["HR-01"]), day(evidence.valid_until["HR-01"]),
+                     "PKI-01", "1.0", day(evidence.completed_on["PKI-01"]), "SHANTI-26", "Outcome S",
+                     day(evidence.exercise_ended_on), day(evidence.exercise_valid_until), "Colonel Issuer",
+                     "UN-PDT-MIL", cert.serial, "OF-2", f"https://trainer.example.org/verify/{cert.serial}"):
         assert expected in text, expected
     # valid until = the earliest valid-until of the evidence (the exercise window here)
-    assert cert.valid_until.isoformat() == "2030-06-30"
+    assert cert.valid_until == evidence.certificate_valid_until == evidence.exercise_valid_until
 
 
 # --- the drawn page ---------------------------------------------------------------------------------

@@ -113,6 +113,20 @@ def test_recertify_links_the_new_certificate_and_supersedes_the_old(client, logi
     assert db.session.get(Certificate, old.id).payload == old.payload
 
 
+def test_a_certificate_is_not_re_certified_for_someone_no_longer_ready_and_the_reasons_are_shown(
+        client, login_as, make_person, issue, db):
+    person = make_person(nation="NPL")
+    cert = issue(person)
+    person.screening = "hold"
+    db.session.commit()
+    login_as("commander", "nation", nation="NPL")
+    response = client.post(f"/certificates/{cert.id}/recertify", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/certificates/{cert.id}"
+    assert "cannot be certified" in page and "screening: Screening on hold" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
+
+
 # --- public verification ---------------------------------------------------------------------------
 
 def test_verify_page_shows_public_facts_but_not_service_number_unit_or_exercises(client, make_person, ready, issue):
@@ -542,6 +556,8 @@ def test_bad_input_gets_a_clear_message_and_issues_or_changes_nothing(client, lo
     assert client.post("/certificates/bulk", data={}).status_code == 422
     revoke = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "   "})
     assert revoke.status_code == 422
+    revoke = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "    a"})  # the service's own check
+    assert revoke.status_code == 422 and "A reason of at least 5 characters is required." in revoke.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
     assert db.session.get(Certificate, cert.id).revoked_at is None

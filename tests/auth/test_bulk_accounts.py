@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
-from trainer.auth.credentials_pdf import runs
+from trainer.pdf.text import font_runs as runs
 from trainer.auth.models import User
 
 

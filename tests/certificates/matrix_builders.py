@@ -7,11 +7,12 @@ from trainer.enums import Role
 
 
 def _certificate_for(world, person):
-    from tests.certificates.fakes import FakeEngine
-    from trainer.certificates import services
+    """A certificate issued through the real readiness engine to `person`, made ready for it."""
+    from tests.certificates.builders import PROFILE, issuer, make_ready
+    from trainer.certificates.services.issuing import issue_certificate
 
-    readiness = FakeEngine().evaluate_person(person.id, "UN-PDT-MIL", dt.date.today())
-    cert = services._create(None, person, readiness, on=services.today(), title="")
+    make_ready(world.db, person)
+    cert = issue_certificate(issuer(world.db), person.id, PROFILE)
     world.db.session.commit()
     return cert
 

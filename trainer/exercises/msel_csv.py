@@ -1,4 +1,5 @@
-"""The MSEL as a CSV file: import (every row checked first, then all written or none) and the marked export."""
+"""The MSEL as a CSV file: import (every row checked first, then all written or none) and the marked
+export, whose reads are recorded without writing to the database (see document_reads.py)."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from trainer.audit.services import record_event
 from trainer.errors import Invalid
+from trainer.exercises.document_reads import log_document_read
 from trainer.exercises.models import Exercise, Inject
 from trainer.exercises.msel import (
     Resolver, list_injects, require_editable, require_msel_editor, validate_inject,
@@ -170,8 +172,10 @@ def _inject_cells(inject: Inject, ex: Exercise) -> list:
             inject.released_at.isoformat() if inject.released_at else ""]
 
 
-def export_csv(actor, ex: Exercise, *, classification: str, releasability: str) -> Export:
-    """The MSEL as CSV, its marking on the first and last lines; the export is audited."""
+def export_csv(actor, ex: Exercise, *, classification: str, releasability: str,
+               client_address: str | None = None) -> Export:
+    """The MSEL as CSV, its marking on the first and last lines. Reading it is recorded on the document
+    reads log, which writes nothing to the database (a download never waits for the write lock)."""
     injects = list_injects(actor, ex)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -181,6 +185,7 @@ def export_csv(actor, ex: Exercise, *, classification: str, releasability: str) 
     for inject in injects:
         writer.writerow([neutralise(v) for v in _inject_cells(inject, ex)])
     writer.writerow([neutralise(marking)])
-    record_event(actor, "msel.export", ex, exercise=ex.code, after={"injects": len(injects)})
-    db.session.flush()
-    return Export(filename=f"MSEL-{ex.code}.csv", body=out.getvalue())
+    export = Export(filename=f"MSEL-{ex.code}.csv", body=out.getvalue())
+    log_document_read(actor, exercise=ex, document=export.filename, marking=marking, client_address=client_address,
+                      details={"injects": len(injects)})
+    return export

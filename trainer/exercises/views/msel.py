@@ -121,7 +121,8 @@ def msel_import(exercise_id: int):
 def msel_export(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     classification, releasability = _markings()
-    export = msel_csv.export_csv(current_user, ex, classification=classification, releasability=releasability)
+    export = msel_csv.export_csv(current_user, ex, classification=classification, releasability=releasability,
+                                 client_address=request.remote_addr)
     return Response("\ufeff" + export.body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{export.filename}"',
                              "Cache-Control": "no-store"})

@@ -194,3 +194,42 @@ def test_a_download_is_not_failed_by_a_log_that_cannot_be_written(exercise, make
     login(client, make_user("training_officer", "nation", nation="NPL").username)
     response = client.get(f"/exercises/{exercise.id}/msel.csv")
     assert response.status_code == 200 and "number,scenario_time" in response.get_data(as_text=True)
+
+
+def test_an_oversized_cell_is_refused_naming_its_row_and_column(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    huge = "x" * 131073
+    text = HEADER + (
+        "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Fine,,1,no\n"
+        f'2,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,"{huge}",,1,no\n')
+    response = _import(client, exercise, text)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "row 3: message" in page and "131,072 characters" in page
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).count() == 0
+
+
+def test_nul_bytes_are_removed_and_the_import_says_where(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    text = HEADER + "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Refugees\x00 at the bridge,,1,no\n"
+    response = _import(client, exercise, text)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 injects imported." in page and "row 2: message: A NUL byte" in page
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).one().message == "Refugees at the bridge"
+
+
+def test_a_file_with_old_mac_line_endings_is_read(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    text = (HEADER + "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Crowd at the gate,,1,no\n").replace("\n", "\r")
+    assert _import(client, exercise, text).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).one().message == "Crowd at the gate"

@@ -24,6 +24,15 @@ REQUIRED_COLUMNS = ("number", "planned_release", "to_type", "to", "message")
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+NUL = "\x00"
+NUL_REMOVED = "A NUL byte (an invisible control character, not text) was removed from this cell."
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote, and what it changed on the way in: (where, what) pairs, e.g. a NUL byte removed."""
+    injects: list[Inject]
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -32,6 +41,12 @@ class _Table:
     rows: list[list[str]]
     header_at: int | None = None
     header: list[str] = field(default_factory=list)
+
+    def where(self, index: int, column: int) -> str:
+        """'row N: column' for a cell, naming the column by the header when the cell is below it."""
+        if self.header_at is not None and index > self.header_at and column < len(self.header):
+            return f"row {index + 1}: {self.header[column]}"
+        return f"row {index + 1}: column {column + 1}"
 
 
 # --- reading the file -----------------------------------------------------------------------
@@ -48,14 +63,79 @@ def _decode(data: bytes) -> str:
 
 
 def _sniff(text: str):
+    """The file's dialect (comma, semicolon or tab), guessed from its first whole lines."""
+    sample = text[:4096]
+    if "\n" in sample:
+        sample = sample[:sample.rindex("\n") + 1]
     try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         return csv.excel
 
 
+def _oversized_column(record: str, dialect, limit: int) -> int:
+    """The position (from 0) of the first cell longer than `limit` in the CSV record that `record` starts with."""
+    delimiter, quote = dialect.delimiter, dialect.quotechar or '"'
+    column, length, quoted, i = 0, 0, False, 0
+    while i < len(record):
+        char = record[i]
+        if quoted and char == quote and record[i + 1:i + 2] == quote:
+            length, i = length + 1, i + 2
+            continue
+        if char == quote and (quoted or length == 0):
+            quoted = not quoted
+        elif not quoted and char == delimiter:
+            column, length = column + 1, 0
+        elif not quoted and char in "\r\n":
+            break
+        else:
+            length += 1
+            if length > limit:
+                break
+        i += 1
+    return column
+
+
+def _unreadable(text: str, dialect, table: _Table, lines_read: int, error: csv.Error) -> Invalid:
+    """The refusal of a file the CSV reader stopped in, naming the row (and the column of an oversized cell)."""
+    index = len(table.rows)
+    table.header_at = next((i for i, row in enumerate(table.rows) if _is_header(row)), None)
+    if table.header_at is not None:
+        table.header = [h.strip().lower() for h in table.rows[table.header_at]]
+    limit = csv.field_size_limit()
+    if "field larger than field limit" in str(error):
+        record = "".join(io.StringIO(text, newline="").readlines()[lines_read:])
+        where = table.where(index, _oversized_column(record, dialect, limit))
+        return Invalid(f"Nothing was imported: {where} has a cell longer than {limit:,} characters.",
+                       errors=[(where, f"This cell is longer than {limit:,} characters; no column takes that much "
+                                       "(a message takes at most 5,000).")])
+    return Invalid(f"Nothing was imported: the CSV text cannot be read at row {index + 1} ({error}).",
+                   errors=[(f"row {index + 1}", f"The CSV text cannot be read here ({error}).")])
+
+
 def _read_rows(text: str) -> _Table:
-    return _Table(rows=list(csv.reader(io.StringIO(text), _sniff(text))))
+    dialect = _sniff(text)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    table = _Table(rows=[])
+    lines_read = 0
+    try:
+        for row in reader:
+            table.rows.append(row)
+            lines_read = reader.line_num
+    except csv.Error as exc:
+        raise _unreadable(text, dialect, table, lines_read, exc) from exc
+    return table
+
+
+def _drop_nul_bytes(table: _Table) -> list[tuple[int, int]]:
+    """Remove NUL bytes from every cell (no database column stores them); the cells they were in."""
+    found = []
+    for index, row in enumerate(table.rows):
+        for column, cell in enumerate(row):
+            if NUL in cell:
+                row[column] = cell.replace(NUL, "")
+                found.append((index, column))
+    return found
 
 
 def _is_header(row: list[str]) -> bool:
@@ -126,22 +206,28 @@ def _write_injects(actor, ex: Exercise, cleaned: list[dict]) -> list[Inject]:
     return created
 
 
-def import_csv(actor, ex: Exercise, data: bytes | None) -> list[Inject]:
-    """Validate every row first; write all of them, or none, and report every error with its row."""
+def import_csv(actor, ex: Exercise, data: bytes | None) -> ImportReport:
+    """Validate every row first; write all of them, or none, and report every error with its row.
+
+    NUL bytes are removed from the cells (no database column stores them) and the report names each
+    cell they were removed from; a cell too long for the CSV reader refuses the file, naming its row
+    and column."""
     require_msel_editor(actor, ex)
     if data is None:
         raise Invalid("Choose a CSV file to import.")
     require_editable(ex)
     table = _read_rows(_decode(data))
+    nul_cells = _drop_nul_bytes(table)
     _find_header(table)
     if len(table.rows) - table.header_at - 1 > MAX_ROWS:
         raise Invalid(f"At most {MAX_ROWS} rows can be imported at once.")
+    notes = [(table.where(index, column), NUL_REMOVED) for index, column in nul_cells]
     cleaned, errors = _check_rows(ex, table)
     if errors:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) found.", errors=errors)
+        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) found.", errors=errors + notes)
     if not cleaned:
         raise Invalid("The file has no injects.")
-    return _write_injects(actor, ex, cleaned)
+    return ImportReport(_write_injects(actor, ex, cleaned), notes)
 
 
 # --- export ---------------------------------------------------------------------------------

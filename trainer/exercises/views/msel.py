@@ -108,12 +108,13 @@ def msel_import(exercise_id: int):
         upload = request.files.get("file")
         data = upload.read(msel_csv.MAX_BYTES + 1) if upload is not None and upload.filename else None
         try:
-            created = msel_csv.import_csv(current_user, ex, data)
+            report = msel_csv.import_csv(current_user, ex, data)
         except DomainError as exc:
             show_refusal(form, exc, errors_listed=True)
             ex = services.get_exercise(current_user, exercise_id)
             return _import_page(ex, form, exc.errors), exc.status
-        flash(f"{len(created)} injects imported.", "success")
+        notes = " ".join(f"{where}: {what}" for where, what in report.notes)
+        flash(f"{len(report.injects)} injects imported." + (f" {notes}" if notes else ""), "success")
         return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
     return _import_page(ex, form)
 

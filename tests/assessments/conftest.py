@@ -26,41 +26,11 @@ def key() -> str:
     return str(uuid.uuid4())
 
 
-@pytest.fixture
-def make_exercise(db, make_unit):
-    def make(code="EX-ALPHA", status="in_conduct", lead="NPL", nations=("NPL", "RWA"), start=None, end=None,
-             objectives=(("Share threat information with protection actors", "Intelligence sharing", "PKI-02"),
-                         ("Protect civilians at a checkpoint", "Protection of civilians", "HR-01"))):
-        from trainer.exercises.models import Exercise, ExerciseNation, Objective
-
-        now = dt.datetime.now(dt.timezone.utc)
-        ex = Exercise(code=code, title=f"Exercise {code}", type="functional", lead_nation_code=lead,
-                      timezone="Asia/Kathmandu", start_at=start or now - dt.timedelta(days=2),
-                      end_at=end or now + dt.timedelta(days=1), status=status, scenario_summary="A scenario.")
-        db.session.add(ex)
-        db.session.flush()
-        for n in nations:
-            db.session.add(ExerciseNation(exercise_id=ex.id, nation_code=n))
-        for i, (description, capability, module) in enumerate(objectives, start=1):
-            db.session.add(Objective(exercise_id=ex.id, number=i, description=description, capability=capability,
-                                     module_code=module))
-        db.session.commit()
-        return ex
-    return make
-
-
-@pytest.fixture
-def add_participant(db, make_person):
-    def add(exercise, role, *, unit=None, person=None, status="confirmed"):
-        from trainer.exercises.models import Participant
-
-        person = person or make_person(unit=unit)
-        p = Participant(exercise_id=exercise.id, person_id=person.id, nation_code=person.nation_code,
-                        unit_id=person.unit_id, role=role, status=status)
-        db.session.add(p)
-        db.session.commit()
-        return p
-    return add
+# The exercise of these tests: in conduct, led by Nepal with Rwanda, in Kathmandu's time zone.
+OBJECTIVES = (("Share threat information with protection actors", "Intelligence sharing", "PKI-02"),
+              ("Protect civilians at a checkpoint", "Protection of civilians", "HR-01"))
+EXERCISE = {"status": "in_conduct", "lead": "NPL", "nations": ("RWA",), "timezone": "Asia/Kathmandu",
+            "type_": "functional", "objectives": OBJECTIVES, "scenario_summary": "A scenario.", "location_name": ""}
 
 
 @pytest.fixture
@@ -70,20 +40,21 @@ def world(db, make_unit, make_exercise, add_participant, make_user, make_nation)
     unit_a = make_unit(nation="NPL", code="NPBATT-A")
     unit_b = make_unit(nation="NPL", code="NPBATT-B")
     rwa = make_unit(nation="RWA", code="RW-EVAL")
-    ex = make_exercise()
+    now = dt.datetime.now(dt.timezone.utc)
+    ex = make_exercise(code="EX-ALPHA", start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=1), **EXERCISE)
     from trainer.exercises.models import EvaluatorAssignment, Objective
     from sqlalchemy import select
 
     objectives = db.session.execute(select(Objective).where(Objective.exercise_id == ex.id)
                                     .order_by(Objective.number)).scalars().all()
     w = World(exercise=ex, objectives=objectives, unit_a=unit_a, unit_b=unit_b)
-    w.players["anna"] = add_participant(ex, "player", unit=unit_a)
-    w.players["bo"] = add_participant(ex, "player", unit=unit_a)
-    w.players["cy"] = add_participant(ex, "player", unit=unit_b)
-    w.players["nominee"] = add_participant(ex, "player", unit=unit_a, status="nominated")
+    w.players["anna"] = add_participant(ex, role="player", unit=unit_a)
+    w.players["bo"] = add_participant(ex, role="player", unit=unit_a)
+    w.players["cy"] = add_participant(ex, role="player", unit=unit_b)
+    w.players["nominee"] = add_participant(ex, role="player", unit=unit_a, status="nominated")
     for name, role in (("eva", "evaluator"), ("evan", "evaluator"), ("lead", "lead_evaluator"),
                        ("director", "exercise_director")):
-        p = add_participant(ex, role, unit=rwa)
+        p = add_participant(ex, role=role, unit=rwa)
         user = make_user("evaluator", "exercises", person=p.person, username=name)
         w.staff[name] = (p, user)
     for name in ("eva", "evan"):

@@ -4,7 +4,7 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.assessments.conftest import key, observation_form
+from tests.assessments.conftest import EXERCISE, key, observation_form
 from tests.conftest import login
 
 
@@ -92,7 +92,7 @@ def test_out_of_scope_is_404(world, app, db, client, make_user, make_nation, mak
         assert client.get(url).status_code == 404, url
     # nor the evaluator screens
     assert client.get(f"/assessments/exercises/{ex_id}").status_code == 404
-    outsider = make_user("evaluator", "exercises", username="stranger")
+    make_user("evaluator", "exercises", username="stranger")
     other = app.test_client()
     login(other, "stranger")
     for url in (f"/assessments/exercises/{ex_id}", f"/assessments/exercises/{ex_id}/objectives/{world.objectives[0].id}",
@@ -124,11 +124,10 @@ def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, 
     from trainer.assessments.models import Adjudication, ImprovementItem
     from trainer.exercises.models import Objective
 
-    later = make_exercise(code="EX-BRAVO", status="aar_draft",
-                          start=world.exercise.end_at + dt.timedelta(days=30),
-                          end=world.exercise.end_at + dt.timedelta(days=32))
+    later = make_exercise(code="EX-BRAVO", start=world.exercise.end_at + dt.timedelta(days=30),
+                          end=world.exercise.end_at + dt.timedelta(days=32), **{**EXERCISE, "status": "aar_draft"})
     objective = db.session.execute(select(Objective).where(Objective.exercise_id == later.id, Objective.number == 1)).scalar_one()
-    player = add_participant(later, "player", unit=world.unit_a)
+    player = add_participant(later, role="player", unit=world.unit_a)
     adj = Adjudication(exercise_id=later.id, objective_id=objective.id, audience=f"p{player.id}",
                        target_participant_id=player.id, rating="S", rationale="Logs kept.", submission_key=key())
     db.session.add(adj)

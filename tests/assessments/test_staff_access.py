@@ -15,7 +15,7 @@ def _adj_url(w, n=0):
 def test_a_training_officer_directing_the_exercise_adjudicates(world, client, sign_in, db, make_user, make_nation,
                                                               make_unit, add_participant):
     make_nation("FRA")
-    director = add_participant(world.exercise, "exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"))
+    director = add_participant(world.exercise, role="exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"))
     # the director's account is a training officer of another nation, without any evaluator grant
     make_user("training_officer", "nation", nation="FRA", person=director.person, username="fra.director")
     sign_in("fra.director")
@@ -31,7 +31,7 @@ def test_a_training_officer_directing_the_exercise_adjudicates(world, client, si
 
 def test_a_trainee_account_of_the_lead_evaluator_reaches_the_screens(world, client, sign_in, make_user,
                                                                     add_participant):
-    lead = add_participant(world.exercise, "lead_evaluator", unit=world.unit_b)
+    lead = add_participant(world.exercise, role="lead_evaluator", unit=world.unit_b)
     make_user("trainee", "self", person=lead.person, username="lead.self")
     sign_in("lead.self")
     assert client.get(_adj_url(world)).status_code == 200
@@ -58,7 +58,7 @@ def test_others_in_scope_are_sent_to_the_exercise_page_and_nothing_changes(world
 def test_a_declined_director_reaches_nothing(world, client, sign_in, make_user, make_nation, make_unit,
                                              add_participant):
     make_nation("FRA")
-    director = add_participant(world.exercise, "exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"),
+    director = add_participant(world.exercise, role="exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"),
                                status="declined")
     make_user("training_officer", "nation", nation="FRA", person=director.person, username="fra.director")
     sign_in("fra.director")

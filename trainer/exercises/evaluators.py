@@ -12,7 +12,7 @@ from trainer.exercises.ids import id_or_none, id_or_not_found
 from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, EvaluatorAssignment, Exercise, Objective, Participant,
 )
-from trainer.exercises.services import require_planner
+from trainer.exercises.services import delete_recorded, require_planner
 from trainer.extensions import db
 from trainer.org.models import Unit
 
@@ -127,7 +127,5 @@ def remove_assignment(actor, ex: Exercise, assignment_id) -> None:
         EvaluatorAssignment.id == id_or_not_found(assignment_id), Participant.exercise_id == ex.id))
     if assignment is None:
         raise NotFound()
-    record_event(actor, "exercise.evaluator.unassign", assignment, exercise=ex.code,
-                 before={"evaluator": assignment.participant_id, "objective": assignment.objective_id})
-    db.session.delete(assignment)
-    db.session.flush()
+    delete_recorded(actor, ex, assignment, "exercise.evaluator.unassign",
+                    {"evaluator": assignment.participant_id, "objective": assignment.objective_id})

@@ -9,7 +9,7 @@ from trainer.audit.services import record_event
 from trainer.errors import Invalid, NotFound
 from trainer.exercises.ids import id_or_not_found
 from trainer.exercises.models import Exercise, ExerciseStatus, Milestone, MilestoneKind, Objective
-from trainer.exercises.services import EDITABLE_STATUSES, require_planner
+from trainer.exercises.services import EDITABLE_STATUSES, delete_recorded, require_planner
 from trainer.exercises.timeutil import get_zone
 from trainer.exercises.validation import check_module_codes
 from trainer.extensions import db
@@ -61,10 +61,8 @@ def remove_objective(actor, ex: Exercise, objective_id) -> None:
                                                           Objective.exercise_id == ex.id))
     if objective is None:
         raise NotFound()
-    record_event(actor, "exercise.objective.remove", objective, exercise=ex.code,
-                 before={"number": objective.number, "description": objective.description})
-    db.session.delete(objective)
-    db.session.flush()
+    delete_recorded(actor, ex, objective, "exercise.objective.remove",
+                    {"number": objective.number, "description": objective.description})
 
 
 # --- milestones -----------------------------------------------------------------------------

@@ -83,6 +83,13 @@ def require_planner(actor, ex: Exercise, what: str) -> None:
         raise Forbidden(f"Only a training officer of the lead nation ({ex.lead_nation_code}) may {what}.")
 
 
+def delete_recorded(actor, ex: Exercise, obj, action: str, before: dict) -> None:
+    """Delete a part of the exercise (an objective, an assignment), recording what it was."""
+    record_event(actor, action, obj, exercise=ex.code, before=before)
+    db.session.delete(obj)
+    db.session.flush()
+
+
 def _snapshot(ex: Exercise) -> dict:
     data = {f: getattr(ex, f) for f in EXERCISE_FIELDS}
     data["start_at"] = ex.start_at.isoformat() if ex.start_at else None

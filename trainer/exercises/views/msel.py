@@ -9,7 +9,7 @@ from trainer.errors import DomainError
 from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
-from trainer.exercises.views.rendering import exercise_page, show_refusal
+from trainer.exercises.views.rendering import exercise_page, form_refused
 
 
 def _markings() -> tuple[str, str]:
@@ -38,6 +38,18 @@ def _inject_values(form: InjectForm) -> dict:
             "contingency": bool(form.contingency.data)}
 
 
+def _inject_page(exercise_id: int, ex, form: InjectForm, inject, save, saved: str):
+    """The inject form, or (on POST) the inject saved by `save(values)` and the MSEL shown again."""
+    if request.method == "POST":
+        try:
+            inject = save(_inject_values(form))
+        except DomainError as exc:
+            return form_refused(form, exc, exercise_id, "exercises/inject_edit.html", inject=inject)
+        flash(f"Inject {inject.number} {saved}.", "success")
+        return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
+    return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=inject)
+
+
 def msel_new(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     msel.require_msel_editor(current_user, ex)
@@ -46,16 +58,8 @@ def msel_new(exercise_id: int):
         form.number.data = msel.next_inject_number(current_user, ex)
         form.planned_release.data = format_local_input(ex.start_at, ex.timezone)
         form.to.data = ex.lead_nation_code
-    if request.method == "POST":
-        try:
-            inject = msel.create_inject(current_user, ex, _inject_values(form))
-        except DomainError as exc:
-            show_refusal(form, exc)
-            ex = services.get_exercise(current_user, exercise_id)
-            return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=None), exc.status
-        flash(f"Inject {inject.number} added.", "success")
-        return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
-    return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=None)
+    return _inject_page(exercise_id, ex, form, None, lambda values: msel.create_inject(current_user, ex, values),
+                        "added")
 
 
 def msel_edit(exercise_id: int, inject_id: int):
@@ -68,16 +72,8 @@ def msel_edit(exercise_id: int, inject_id: int):
         form.from_.data = inject.from_text
         form.to.data = inject.to_ref
         form.objectives.data = ";".join(str(o.number) for o in inject.objectives)
-    if request.method == "POST":
-        try:
-            msel.update_inject(current_user, ex, inject, _inject_values(form))
-        except DomainError as exc:
-            show_refusal(form, exc)
-            ex = services.get_exercise(current_user, exercise_id)
-            return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=inject), exc.status
-        flash(f"Inject {inject.number} saved.", "success")
-        return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
-    return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=inject)
+    return _inject_page(exercise_id, ex, form, inject,
+                        lambda values: msel.update_inject(current_user, ex, inject, values), "saved")
 
 
 def msel_release(exercise_id: int, inject_id: int):
@@ -95,11 +91,6 @@ def msel_skip(exercise_id: int, inject_id: int):
     return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
 
 
-def _import_page(ex, form: ImportForm, problems=()):
-    return exercise_page(ex, "exercises/msel_import.html", form=form, problems=list(problems),
-                         columns=msel_csv.CSV_COLUMNS)
-
-
 def msel_import(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     msel.require_msel_editor(current_user, ex)
@@ -110,13 +101,12 @@ def msel_import(exercise_id: int):
         try:
             report = msel_csv.import_csv(current_user, ex, data)
         except DomainError as exc:
-            show_refusal(form, exc, errors_listed=True)
-            ex = services.get_exercise(current_user, exercise_id)
-            return _import_page(ex, form, exc.errors), exc.status
+            return form_refused(form, exc, exercise_id, "exercises/msel_import.html", errors_listed=True,
+                                problems=exc.errors, columns=msel_csv.CSV_COLUMNS)
         notes = " ".join(f"{where}: {what}" for where, what in report.notes)
         flash(f"{len(report.injects)} injects imported." + (f" {notes}" if notes else ""), "success")
         return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
-    return _import_page(ex, form)
+    return exercise_page(ex, "exercises/msel_import.html", form=form, problems=[], columns=msel_csv.CSV_COLUMNS)
 
 
 def msel_export(exercise_id: int):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from trainer.errors import DomainError
 from trainer.exercises import evaluators, pages, participants as participant_service, services
 from trainer.exercises.forms import AssignmentForm, NominateForm
-from trainer.exercises.views.rendering import exercise_page, show_refusal
+from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
 
 
 def _assignment_form(choices: evaluators.AssignmentChoices) -> AssignmentForm:
@@ -47,9 +47,7 @@ def nominate(exercise_id: int):
             participant = participant_service.nominate_participant(
                 current_user, ex, person_id=request.form.get("person_id"), role=request.form.get("role", ""))
         except DomainError as exc:
-            show_refusal(form, exc)
-            ex = services.get_exercise(current_user, exercise_id)
-            return exercise_page(ex, "exercises/nominate.html", form=form, q=q, people=people), exc.status
+            return form_refused(form, exc, exercise_id, "exercises/nominate.html", q=q, people=people)
         flash(f"{participant.person.full_name_latin} nominated as {participant.role_enum.label.lower()}.", "success")
         return redirect(url_for("exercises.nominate", exercise_id=ex.id, q=q))
     return exercise_page(ex, "exercises/nominate.html", form=form, q=q, people=people)

@@ -8,7 +8,7 @@ from trainer.errors import DomainError, Invalid
 from trainer.exercises import planning, services
 from trainer.exercises.forms import MilestonesForm, ObjectiveForm
 from trainer.exercises.models import MilestoneKind
-from trainer.exercises.views.rendering import exercise_page, show_refusal
+from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
 
 
 def objectives(exercise_id: int):
@@ -23,9 +23,7 @@ def objective_add(exercise_id: int):
         planning.add_objective(current_user, ex, description=form.description.data or "",
                                capability=form.capability.data or "", module_code=form.module_code.data)
     except DomainError as exc:
-        show_refusal(form, exc)
-        ex = services.get_exercise(current_user, exercise_id)
-        return exercise_page(ex, "exercises/objectives.html", form=form), exc.status
+        return form_refused(form, exc, exercise_id, "exercises/objectives.html")
     flash("Objective added.", "success")
     return redirect(url_for("exercises.objectives", exercise_id=ex.id))
 
@@ -56,9 +54,7 @@ def milestones_save(exercise_id: int):
             raise Invalid("Not a date: " + ", ".join(unreadable) + ".")
         planning.set_milestones(current_user, ex, dates)
     except DomainError as exc:
-        show_refusal(form, exc)
-        ex = services.get_exercise(current_user, exercise_id)
-        return exercise_page(ex, "exercises/milestones.html", form=form, kinds=list(MilestoneKind)), exc.status
+        return form_refused(form, exc, exercise_id, "exercises/milestones.html", kinds=list(MilestoneKind))
     flash("Planning milestones saved.", "success")
     return redirect(url_for("exercises.milestones", exercise_id=ex.id))
 

@@ -8,7 +8,7 @@ from trainer.errors import DomainError
 from trainer.exercises import conflicts as conflict_service, pages, services, transitions
 from trainer.exercises.forms import ExerciseForm
 from trainer.exercises.timeutil import format_local_input
-from trainer.exercises.views.rendering import exercise_page
+from trainer.exercises.views.rendering import exercise_page, form_refused
 from trainer.forms import apply_errors
 
 
@@ -73,9 +73,7 @@ def edit(exercise_id: int):
         try:
             services.update_exercise(current_user, ex, _exercise_values(form), expected_version=form.version.data)
         except DomainError as exc:
-            apply_errors(form, exc)
-            ex = services.get_exercise(current_user, exercise_id)
-            return exercise_page(ex, "exercises/edit.html", form=form), exc.status
+            return form_refused(form, exc, exercise_id, "exercises/edit.html", forbidden_on_form=True)
         flash("Saved.", "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return exercise_page(ex, "exercises/edit.html", form=form)

@@ -49,8 +49,9 @@ class MonthPage:
     today: dt.date
 
 
-def list_filter_nations(actor) -> list[Nation]:
-    """The active nations, for the calendar's nation filter (any signed-in user may filter by any nation)."""
+def list_active_nations(actor) -> list[Nation]:
+    """The active nations, by code: any signed-in user may filter the calendar by any nation, and a
+    planner may invite any nation to an exercise."""
     return list(db.session.scalars(select(Nation).where(Nation.active.is_(True)).order_by(Nation.code)))
 
 
@@ -131,7 +132,7 @@ class FormOptions:
 def get_exercise_form_options(actor) -> FormOptions:
     """The nations and units the exercise form offers, and the nations the actor plans for as a whole
     (the one lead nation to suggest when there is only one)."""
-    nations = list(db.session.scalars(select(Nation).where(Nation.active.is_(True)).order_by(Nation.code)))
+    nations = list_active_nations(actor)
     units = list(db.session.scalars(select(Unit).where(Unit.kind.in_(COMMITTABLE_UNIT_KINDS))
                                     .order_by(Unit.nation_code, Unit.path).limit(MAX_FORM_UNITS)))
     return FormOptions(nations, units, access.nations_granted(actor, "exercise.plan"))

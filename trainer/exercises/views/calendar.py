@@ -15,7 +15,7 @@ def index():
     viewer_zone = current_user.timezone or "UTC"
     filters = pages.Filters.read(request.args.get("nation"), request.args.get("type"), request.args.get("status"))
     view = "month" if request.args.get("view") == "month" else "list"
-    common = {"view": view, "nations": pages.list_filter_nations(current_user), "filters": filters.as_dict(),
+    common = {"view": view, "nations": pages.list_active_nations(current_user), "filters": filters.as_dict(),
               "types": list(ExerciseType), "statuses": list(ExerciseStatus), "viewer_zone": viewer_zone}
     if view == "month":
         month = pages.get_month_page(current_user, filters, month_text=request.args.get("month"),

@@ -216,7 +216,8 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "training.view_person": frozenset({A, TO, CO, TR}),
     # exercises and assessments
     "exercise.plan": frozenset({A, TO}),
-    "exercise.approve": frozenset({A, CO}),
+    # approval is a commander's act: an administrator plans any exercise but does not approve it
+    "exercise.approve": frozenset({CO}),
     "exercise.record": frozenset({A, TO, CO}),
     "assessment.manage": frozenset({A, TO, CO}),
     # readiness

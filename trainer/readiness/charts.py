@@ -74,7 +74,7 @@ def trend_chart(points: list[tuple[str, float | None]], *, green: float, amber: 
     """A line through the month-end percentages (and a separate, hollow forecast point), each labelled. A label
     may hold a line break (month, then year)."""
     items = list(points) + ([forecast] if forecast else [])
-    left, right, top, bottom, step = 36, 30, 26, 52, 50
+    left, right, top, bottom, step = 42, 30, 26, 52, 50
     plot_w, plot_h = step * max(len(items) - 1, 1), 150
     width, height = left + plot_w + right, top + plot_h + bottom
 

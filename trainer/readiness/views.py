@@ -45,7 +45,7 @@ def level_badge_html(tally) -> Markup:
 
 
 STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
-                 "on_hold": "⏸"}
+                 "on_hold": "‖"}
 
 
 @bp.app_template_global("state_badge_html")
@@ -57,8 +57,10 @@ def state_badge_html(status) -> Markup:
 
 @bp.app_template_global("gaps_html")
 def gaps_html(gaps) -> Markup:
-    """A person's unmet requirements as badges with their codes, comma-separated, in one call per row."""
-    return Markup(", ").join(Markup("{} {}").format(state_badge_html(g), g.key) for g in gaps)
+    """A person's unmet requirements as badges with their module codes (the exercise and screening requirements
+    in words), comma-separated, in one call per row."""
+    words = {"exercise": _("Exercise requirement"), "screening": _("Screening")}
+    return Markup(", ").join(Markup("{} {}").format(state_badge_html(g), words.get(g.key, g.key)) for g in gaps)
 
 
 def _dates():

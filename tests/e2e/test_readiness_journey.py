@@ -150,10 +150,11 @@ def _no_sideways_scroll(page, where: str) -> None:
 
 
 def _smallest_text(page, selector: str) -> float:
-    """The smallest rendered font size (CSS px) among the visible elements matching `selector`."""
-    return page.evaluate("""selector => Math.min(...[...document.querySelectorAll(selector)]
-        .filter(e => e.getBoundingClientRect().height > 0)
-        .map(e => e.getBoundingClientRect().height))""", selector)
+    """The smallest rendered height (CSS px) of the visible elements matching `selector` (there must be some)."""
+    heights = page.evaluate("""selector => [...document.querySelectorAll(selector)]
+        .map(e => e.getBoundingClientRect().height).filter(h => h > 0)""", selector)
+    assert heights, f"nothing visible matches {selector}"
+    return min(heights)
 
 
 @pytest.fixture
@@ -199,7 +200,7 @@ def test_a_commanders_day_on_a_phone(phone, live_server, e2e_user, language):
     # The charts stay readable: the bars' names and values are page text, the trend's labels are drawn near
     # the page's own size rather than shrunk to fit a desktop-wide drawing.
     assert _smallest_text(phone, ".bar-label, .bar-value") >= 12
-    assert _smallest_text(phone, ".chart-trend text") >= 10
+    assert _smallest_text(phone, "svg[aria-labelledby='chart-trend-title'] text") >= 10
     # Every level badge and card fits inside its card.
     assert phone.evaluate("""[...document.querySelectorAll('.card .level, .table-stack .level')].every(
         e => e.getBoundingClientRect().right <= e.closest('.card, tr').getBoundingClientRect().right + 1)""")

@@ -5,8 +5,9 @@ stretches to the row); the trend chart is one SVG drawn at about a phone's width
 the page's own size there."""
 from __future__ import annotations
 
+from html import escape
+
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 from trainer.readiness.wording import percent as format_percent
 
@@ -48,7 +49,7 @@ def worst_first(nodes, limit: int):
 
 
 def bar_chart(rows: list[tuple[str, float | None, str | None]], *, green: float, amber: float, title: str,
-              chart_id: str = "chart-bars", note: str = "") -> Markup:
+              chart_id: str = "chart-bars", note: str = "") -> str:
     """Horizontal bars, one per (label, percent ready, link or None), as a list under its title."""
     parts = [f'<figure class="bar-chart" aria-labelledby="{chart_id}-title">'
              f'<figcaption id="{chart_id}-title" class="bar-chart-title">{escape(title)}</figcaption>'
@@ -63,14 +64,14 @@ def bar_chart(rows: list[tuple[str, float | None, str | None]], *, green: float,
             f'<rect class="bar-track" width="100" height="10" fill="#e9ecef"/>{bar}'
             + "".join(f'<line x1="{t:.1f}" y1="0" x2="{t:.1f}" y2="10" stroke="#495057" stroke-dasharray="2 1.5" '
                       f'vector-effect="non-scaling-stroke"/>' for t in (green, amber))
-            + f'</svg><span class="bar-value level-{level or "none"}">{SYMBOL[level]} {_words(percent, level)}</span></li>')
+            + f'</svg><span class="bar-value level-{level or "none"}">{SYMBOL[level]} {escape(_words(percent, level))}</span></li>')
     parts.append(f'</ol><p class="bar-chart-note small text-body-secondary mb-0">{escape(thresholds_note(green, amber))}'
                  + (f" {escape(note)}" if note else "") + "</p></figure>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def trend_chart(points: list[tuple[str, float | None]], *, green: float, amber: float, title: str,
-                forecast: tuple[str, float | None] | None = None) -> Markup:
+                forecast: tuple[str, float | None] | None = None) -> str:
     """A line through the month-end percentages (and a separate, hollow forecast point), each labelled. A label
     may hold a line break (month, then year)."""
     items = list(points) + ([forecast] if forecast else [])
@@ -107,12 +108,12 @@ def trend_chart(points: list[tuple[str, float | None]], *, green: float, amber: 
             y = y_of(percent)
             fill = "#ffffff" if is_forecast else FILL[level]
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="#1b4f8a" stroke-width="2">'
-                         f'<title>{escape(" ".join(lines))}: {_words(percent, level)}</title></circle>')
-            parts.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle">{SYMBOL[level]} {_pct(percent)}</text>')
+                         f'<title>{escape(" ".join(lines))}: {escape(_words(percent, level))}</title></circle>')
+            parts.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle">{SYMBOL[level]} {escape(_pct(percent))}</text>')
         anchor = "end" if is_forecast and len(items) > 1 else "middle"
         shift = 8 if anchor == "end" else 0
         parts.append(f'<text x="{x + shift:.1f}" y="{top + plot_h + 17}" text-anchor="{anchor}">'
                      + "".join(f'<tspan x="{x + shift:.1f}" dy="{0 if n == 0 else 14}">{escape(line)}</tspan>'
                                for n, line in enumerate(lines)) + "</text>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)

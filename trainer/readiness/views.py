@@ -95,7 +95,8 @@ def _charts(page: pages.ScopePage):
                                    title=_("Percentage ready at the last six month-ends"),
                                    forecast=(_month_label(forecast, with_day=True), page.forecast_total.percent)
                                    if forecast else None)
-    return bar_html, trend_svg
+    # Every label and value in them is escaped as it is drawn (charts.py).
+    return Markup(bar_html), Markup(trend_svg)
 
 
 def _month_label(day: dt.date, with_day: bool = False) -> str:

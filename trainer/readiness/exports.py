@@ -42,15 +42,25 @@ def unit_headers() -> list[str]:
     return [_("Nation"), _("Unit"), _("Name"), _("People"), _("Ready"), _("Share ready"), _("Level")]
 
 
-def gap_text(summary: ScopeReadiness, result) -> str:
-    return "; ".join(_("%(requirement)s: %(state)s", requirement=requirement_label(summary.profile, g.key),
-                       state=g.label) for g in result.gaps)
+def gap_text(summary: ScopeReadiness, result, worded: dict | None = None) -> str:
+    """"HR-01 Human rights: missing; Screening: on hold". `worded` keeps each (requirement, state) already put
+    into words, for a report that words the same few thousands of times."""
+    worded = {} if worded is None else worded
+    parts = []
+    for gap in result.gaps:
+        text = worded.get((gap.key, gap.state))
+        if text is None:
+            text = worded[(gap.key, gap.state)] = _("%(requirement)s: %(state)s", state=gap.label,
+                                                    requirement=requirement_label(summary.profile, gap.key))
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def rows(summary: ScopeReadiness, people: dict) -> list[list]:
     """One row per person counted, by nation, unit and name; "valid until" as a date (or None)."""
     out = []
     yes, no = _("yes"), _("no")
+    worded: dict = {}
     for pid, result in summary.people.items():
         person = people.get(pid)
         node = summary.units.get(summary.unit_of.get(pid))
@@ -59,7 +69,7 @@ def rows(summary: ScopeReadiness, people: dict) -> list[list]:
         out.append([person.nation_code, node.code if node else "", person.service_number, person.family_name_latin,
                     person.given_names_latin, person.rank_code, yes if result.ready else no,
                     result.valid_until if result.ready and result.valid_until else None,
-                    gap_text(summary, result)])
+                    gap_text(summary, result, worded)])
     out.sort(key=lambda r: (r[0], r[1], r[3], r[4]))
     return out
 

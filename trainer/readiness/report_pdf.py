@@ -179,6 +179,7 @@ def _not_ready_list(summary: ScopeReadiness, people: dict, wrap: CellWrapper) ->
         return None
     name_width, unit_width, gap_width = NOT_READY_COLUMNS
     rows = []
+    worded: dict = {}  # (requirement, state, reason) -> its line: thousands of people share a few gaps
     for result in sorted(not_ready, key=lambda r: _name_key(people.get(r.person_id))):
         person = people.get(result.person_id)
         if person is None:
@@ -186,8 +187,13 @@ def _not_ready_list(summary: ScopeReadiness, people: dict, wrap: CellWrapper) ->
         node = summary.units.get(summary.unit_of.get(result.person_id))
         gaps = []
         for gap in result.gaps:
-            gaps.extend(wrap(_("%(requirement)s — %(state)s: %(reason)s", requirement=requirement_label(
-                summary.profile, gap.key), state=gap.label, reason=gap.reason), gap_width))
+            reason = gap.reason
+            line = worded.get((gap.key, gap.state, reason))
+            if line is None:
+                line = worded[(gap.key, gap.state, reason)] = _(
+                    "%(requirement)s — %(state)s: %(reason)s", requirement=requirement_label(summary.profile, gap.key),
+                    state=gap.label, reason=reason)
+            gaps.extend(wrap(line, gap_width))
         rows.append((wrap(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})", name_width),
                      wrap(node.code if node else "", unit_width), tuple(gaps)))
     return ListTable(NOT_READY_COLUMNS, [_("Name"), _("Unit"), _("What is missing")], rows,

@@ -115,14 +115,6 @@ NOT_YET: set[str] = {
     "templates/org/unit.html",
     "templates/org/unit_form.html",
     "templates/org/units.html",
-    "templates/readiness/_macros.html",
-    "templates/readiness/deployment.html",
-    "templates/readiness/deployment_new.html",
-    "templates/readiness/deployments.html",
-    "templates/readiness/index.html",
-    "templates/readiness/no_profile.html",
-    "templates/readiness/person.html",
-    "templates/readiness/unit.html",
     "trainer/assessments/aar.py",
     "trainer/assessments/access.py",
     "trainer/assessments/adjudication.py",
@@ -171,11 +163,6 @@ NOT_YET: set[str] = {
     "trainer/org/people.py",
     "trainer/org/services.py",
     "trainer/org/views.py",
-    "trainer/readiness/engine.py",
-    "trainer/readiness/forms.py",
-    "trainer/readiness/profiles.py",
-    "trainer/readiness/services.py",
-    "trainer/readiness/views.py",
 }
 
 

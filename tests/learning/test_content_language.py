@@ -2,7 +2,6 @@
 that has no French is shown in English marked lang="en" with a notice; one meaning per progress bar."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

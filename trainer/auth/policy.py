@@ -114,6 +114,8 @@ POLICY: dict[str, Rule] = {
     "learning.matrix": roles(A, TO, CO),
     "learning.matrix_export": roles(A, TO, CO),
     "learning.attention": roles(A, TO, CO),
+    "learning.attention_export": roles(A, TO, CO),
+    "learning.remind": roles(A, TO, CO, obj="person"),
     # --- exercises ----------------------------------------------------------------------------
     "exercises.index": signed_in(),
     "exercises.feed": public(),  # the secret token in the URL is the credential; revocable

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -32,6 +32,8 @@ class TraineeCard:
     next_code: str = ""
     next_title: str = ""
     next_due: dt.date | None = None
+    person_id: int | None = None
+    readiness: list = field(default_factory=list)   # trainer.learning.standing.Standing, one per profile
 
 
 def cards_for(user, language: str) -> dict:
@@ -48,6 +50,7 @@ def cards_for(user, language: str) -> dict:
 def trainee_card(user, language: str = "en") -> TraineeCard:
     from trainer.learning import reports
     from trainer.learning.rules import Status
+    from trainer.learning.standing import own_standing
 
     person = db.session.get(Person, user.person_id) if user.person_id else None
     if person is None:
@@ -55,7 +58,8 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
     required, _ = reports.my_training(person, _today())
     open_rows = [r for r in required if r.status not in (Status.PASSED, Status.EXPIRING)]
     card = TraineeCard(linked=True, required=len(required), done=len(required) - len(open_rows),
-                       overdue=sum(1 for r in open_rows if r.overdue))
+                       overdue=sum(1 for r in open_rows if r.overdue), person_id=person.id,
+                       readiness=own_standing(person, _today(), language))
     if open_rows:
         first = open_rows[0]  # sorted by due date
         card.next_code = first.module.code

@@ -1,7 +1,7 @@
 """In-app notifications: what a user is told (reminders, nominations, certificates), read and marked read."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from trainer.auth.models import Notification
 from trainer.db import utcnow
@@ -57,15 +57,18 @@ def notify_people(person_ids, kind: str, dedupe_key: str, message, link: str | N
         return 0
     already = set(db.session.scalars(select(Notification.user_id).where(
         Notification.user_id.in_([u.id for u in users]), Notification.dedupe_key == dedupe_key)))
-    added = 0
+    rows, texts = [], {}
+    now = utcnow()
     for user in users:
         if user.id in already:
             continue
-        with force_locale(user.language or "en"):
-            subject, body = message(gettext)
-        db.session.add(Notification(user_id=user.id, kind=kind, dedupe_key=dedupe_key[:200], subject=str(subject)[:300],
-                                    body=str(body), link=link))
-        added += 1
-    if added:
-        db.session.flush()
-    return added
+        language = user.language or "en"
+        if language not in texts:   # one rendering per language, however many recipients
+            with force_locale(language):
+                texts[language] = tuple(str(part) for part in message(gettext))
+        subject, body = texts[language]
+        rows.append({"user_id": user.id, "kind": kind, "dedupe_key": dedupe_key[:200], "subject": subject[:300],
+                     "body": body, "link": link, "created_at": now})
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    return len(rows)

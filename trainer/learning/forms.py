@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from trainer.org.forms import PersonField
 
 
 class AssignForm(FlaskForm):
     code = SelectField("Readiness profile or module", choices=[], validate_choice=False, validators=[DataRequired()])
     unit_id = SelectField("To a unit (and its sub-units)", choices=[], validate_choice=False, validators=[Optional()])
-    person_id = IntegerField("…or to one person (personnel record number)", validators=[Optional(), NumberRange(min=1)],
-                             description="Leave the unit empty when you assign to one person.")
+    person_id = PersonField(lazy_gettext("…or to one person"), ability="training.record",
+                            description=lazy_gettext("Leave the unit empty when you assign to one person."))
     due_on = DateField("Due date", validators=[Optional()])
     submit = SubmitField("Assign")
 

@@ -1,4 +1,5 @@
-"""The few figures each role's start page shows: counts only, one or two cheap queries per card."""
+"""The few figures each role's start page shows, and each role's next action: counts only, one or two
+cheap queries per card."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,7 @@ def _today() -> dt.date:
 @dataclass
 class TraineeCard:
     linked: bool
+    person_id: int | None = None
     required: int = 0
     done: int = 0
     overdue: int = 0
@@ -54,7 +56,7 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
         return TraineeCard(linked=False)
     required, _ = reports.my_training(person, _today())
     open_rows = [r for r in required if r.status not in (Status.PASSED, Status.EXPIRING)]
-    card = TraineeCard(linked=True, required=len(required), done=len(required) - len(open_rows),
+    card = TraineeCard(linked=True, person_id=person.id, required=len(required), done=len(required) - len(open_rows),
                        overdue=sum(1 for r in open_rows if r.overdue))
     if open_rows:
         first = open_rows[0]  # sorted by due date
@@ -74,7 +76,15 @@ def officer_card(user) -> dict:
     expiring = _count(select(Completion.id).join(Person, Person.id == Completion.person_id).where(
         in_scope, Person.status == "active", not_superseded(),
         Completion.valid_until.between(today, today + dt.timedelta(days=EXPIRY_WINDOW_DAYS))))
-    return {"people": people, "expiring": expiring, "window": EXPIRY_WINDOW_DAYS}
+    without_account = _count(select(Person.id).where(in_scope, Person.status == "active",
+                                                     Person.id.not_in(_linked_people())))
+    return {"people": people, "expiring": expiring, "window": EXPIRY_WINDOW_DAYS, "without_account": without_account}
+
+
+def _linked_people():
+    from trainer.auth.models import User
+
+    return select(User.person_id).where(User.person_id.is_not(None))
 
 
 def commander_card(user) -> dict:
@@ -103,7 +113,11 @@ def admin_card() -> dict:
     from trainer.audit.models import AuditEvent
     from trainer.auth.models import User
 
+    from trainer.auth.models import Grant
+
     users = db.session.execute(select(func.count(), func.count().filter(User.disabled.is_(True)))
                                .select_from(User)).one()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    return {"users": users[0], "disabled": users[1], "events": events}
+    without_role = _count(select(User.id).where(User.disabled.is_(False),
+                                                User.id.not_in(select(Grant.user_id).distinct())))
+    return {"users": users[0], "disabled": users[1], "events": events, "without_role": without_role}

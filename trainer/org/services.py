@@ -33,19 +33,24 @@ def ensure_nation(code: str) -> Nation:
     return nation
 
 
-def list_nation_rows(actor, search: str = "") -> list[dict]:
+def list_nation_rows(actor, search: str = "", language: str = "en") -> list[dict]:
     """Every ISO 3166 country with whether it takes part (is active), active ones first, for the
-    administrator's nations page; `search` matches the name or the alpha-3 code."""
-    search = (search or "").lower()
+    administrator's nations page, named in the reader's language; `search` matches that name or the English
+    one (accents and capitals aside) or the alpha-3 code."""
+    from trainer.org.labels import nation_name
+    from trainer.org.names import fold
+
+    search = fold(search)
     known = {n.code: n for n in db.session.scalars(select(Nation))}
     rows = []
     for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        if search and search not in name.lower() and search != country.alpha_3.lower():
+        english = getattr(country, "common_name", None) or country.name
+        name = nation_name(country.alpha_3, language)
+        if search and search not in fold(name) and search not in fold(english) and search != country.alpha_3.lower():
             continue
         nation = known.get(country.alpha_3)
         rows.append({"code": country.alpha_3, "name": name, "active": bool(nation and nation.active)})
-    rows.sort(key=lambda r: (not r["active"], r["name"]))
+    rows.sort(key=lambda r: (not r["active"], fold(r["name"])))
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from trainer.org.grades import grade_label
-from trainer.org.labels import LABELS, label
+from trainer.org.labels import LABELS, label, nation_name
 from trainer.org.views import bulk, personnel, roster, units
 
 bp = Blueprint("org", __name__)
@@ -39,4 +39,5 @@ bp.add_url_rule("/personnel/import", "roster_import", roster.roster_import, meth
 
 @bp.context_processor
 def _labels():
-    return {"org_label": lambda kind, value: label(LABELS[kind], value), "grade_label": grade_label}
+    return {"org_label": lambda kind, value: label(LABELS[kind], value), "grade_label": grade_label,
+            "nation_name": nation_name}

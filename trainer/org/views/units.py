@@ -8,15 +8,17 @@ from flask_login import current_user
 from trainer.auth.forms import ConfirmForm
 from trainer.errors import DomainError
 from trainer.forms import apply_errors
+from trainer.i18n import language
 from trainer.org import services
 from trainer.org.forms import UnitForm
+from trainer.org.labels import nation_name
 from trainer.org.models import Unit
 from trainer.org.views.helpers import clean, int_or_none, unit_label
 
 
 def nations():
-    q = clean(request.args.get("q")).lower()
-    return render_template("org/nations.html", rows=services.list_nation_rows(current_user, q), q=q)
+    q = clean(request.args.get("q"))[:100]
+    return render_template("org/nations.html", rows=services.list_nation_rows(current_user, q, language()), q=q)
 
 
 def nation_toggle(code: str):
@@ -24,9 +26,9 @@ def nation_toggle(code: str):
         abort(400)
     nation = services.toggle_nation(current_user, code)
     if nation.active:
-        flash(_("%(nation)s is now active.", nation=nation.name), "success")
+        flash(_("%(nation)s is now active.", nation=nation_name(nation.code, fallback=nation.name)), "success")
     else:
-        flash(_("%(nation)s is now inactive.", nation=nation.name), "success")
+        flash(_("%(nation)s is now inactive.", nation=nation_name(nation.code, fallback=nation.name)), "success")
     return redirect(url_for("org.nations", q=request.args.get("q") or None))
 
 
@@ -39,7 +41,7 @@ def units():
 def _unit_form(unit: Unit | None = None) -> UnitForm:
     form = UnitForm(obj=unit) if unit is not None and request.method == "GET" else UnitForm()
     nations, parents = services.unit_form_options(current_user, unit)
-    form.nation_code.choices = [(n.code, f"{n.code} {n.name}") for n in nations]
+    form.nation_code.choices = [(n.code, f"{n.code} {nation_name(n.code, fallback=n.name)}") for n in nations]
     form.parent_id.choices = [("", _("— none (top level) —"))] + [(str(u.id), unit_label(u)) for u in parents]
     if unit is not None:
         del form.nation_code

@@ -114,3 +114,20 @@ def test_a_trainee_with_everything_done_is_led_to_their_readiness(client, make_u
     page = _start_page(client, text_only=False)
     assert f'href="/readiness/people/{person.id}">see your readiness' in page
     assert f'href="/readiness/people/{person.id}">My readiness' in page
+
+
+def test_a_module_title_without_a_translation_is_marked_as_english(client, db, make_unit, make_person, make_user,
+                                                                   curricula_loaded):  # noqa: F811
+    from trainer.curricula.services import get_module
+    from trainer.learning import services
+
+    person = make_person(unit=make_unit(nation="NPL", code="NPL-BN1"))
+    trainee = make_user("trainee", "self", person=person)
+    trainee.language = "fr"
+    officer = make_user("training_officer", "nation", nation="NPL")
+    services.assign(officer, kind="module", code="TS-01", person_id=person.id, due_on=None)
+    module = get_module("TS-01")
+    module.title = {"en": "Only in English"}
+    db.session.commit()
+    login(client, trainee.username)
+    assert '<span lang="en">Only in English</span>' in _start_page(client, text_only=False)

@@ -33,6 +33,7 @@ class TraineeCard:
     overdue: int = 0
     next_code: str = ""
     next_title: str = ""
+    next_title_language: str = "en"  # the language the title is in: English when the module has no translation
     next_due: dt.date | None = None
 
 
@@ -62,6 +63,7 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
         first = open_rows[0]  # sorted by due date
         card.next_code = first.module.code
         card.next_title = first.module.title.get(language) or first.module.title.get("en", "")
+        card.next_title_language = language if first.module.title.get(language) else "en"
         card.next_due = first.requirement.due_on if first.requirement else None
     return card
 

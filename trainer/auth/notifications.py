@@ -24,8 +24,10 @@ def count_unread(actor) -> int:
 
 
 def page_of_notifications(actor, page: int | None):
+    """The actor's notifications, unread ones first, newest first within each."""
     return paginate(select(Notification).where(Notification.user_id == actor.id)
-                    .order_by(Notification.created_at.desc(), Notification.id.desc()), page=page, per_page=PER_PAGE)
+                    .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
+                              Notification.id.desc()), page=page, per_page=PER_PAGE)
 
 
 def mark_read(actor, notification_id: int) -> Notification:
@@ -37,6 +39,17 @@ def mark_read(actor, notification_id: int) -> Notification:
         note.read_at = utcnow()
         db.session.flush()
     return note
+
+
+def mark_all_read(actor) -> int:
+    """Mark every unread notification of the actor read; returns how many were."""
+    from sqlalchemy import update
+
+    result = db.session.execute(update(Notification).where(Notification.user_id == actor.id,
+                                                           Notification.read_at.is_(None))
+                                .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.flush()
+    return result.rowcount or 0
 
 
 def notify_people(person_ids, kind: str, dedupe_key: str, message, link: str | None = None) -> int:

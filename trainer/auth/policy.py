@@ -55,6 +55,7 @@ POLICY: dict[str, Rule] = {
     "core.language": public(),
     "core.notifications": signed_in(),
     "core.notification_read": signed_in(),
+    "core.notifications_read_all": signed_in(),
     # --- auth ---------------------------------------------------------------------------------
     "auth.login": public(),
     "auth.sso_start": public(),
@@ -84,6 +85,11 @@ POLICY: dict[str, Rule] = {
     "org.unit": roles(A, TO, CO, obj="unit"),
     "org.unit_edit": roles(A, TO, obj="unit"),
     "org.people": roles(A, TO, CO),
+    "org.person_lookup": roles(A, TO, CO),  # the person picker's search; the results follow the scope
+    "org.people_export": roles(A, TO, CO),
+    "org.bulk_assign": roles(A, TO),
+    "org.bulk_accounts": roles(A, TO),
+    "org.bulk_transfer": roles(A, TO),
     "org.person_new": roles(A, TO),
     "org.person": roles(A, TO, CO, TR, obj="person"),
     "org.person_edit": roles(A, TO, obj="person"),

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from trainer.org.forms import PersonField
 
 
 class AssignForm(FlaskForm):
     code = SelectField(_l("Readiness profile or module"), choices=[], validate_choice=False, validators=[DataRequired()])
     unit_id = SelectField(_l("To a unit (and its sub-units)"), choices=[], validate_choice=False, validators=[Optional()])
-    person_id = IntegerField("…or to one person (personnel record number)", validators=[Optional(), NumberRange(min=1)],
-                             description="Leave the unit empty when you assign to one person.")
+    person_id = PersonField(_l("…or to one person"), ability="training.record",
+                            description=_l("Leave the unit empty when you assign to one person."))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 

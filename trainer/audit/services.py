@@ -54,8 +54,8 @@ def head_problem(head, key: bytes | None) -> str | None:
     if head.mac is None:
         if head.seq + 1 == head.keyed_from:
             return None
-        return (f"the head records event {head.seq} without an HMAC, though events from {head.keyed_from} on "
-                "are keyed: it was edited in the database")
+        return (f"the head records event {head.seq} without an HMAC, though it says events from {head.keyed_from} "
+                "on are keyed: it was edited in the database")
     if key is None:
         return f"the audit key is missing from {key_folder()}, so the head cannot be checked"
     if not same(head.mac, head_mac(key, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from)):

@@ -147,7 +147,8 @@ def _check_head(head, walk: _Walk, key: bytes | None, problems: list[Problem]) -
     if walk.problem is None:
         if head.seq > walk.last_seq:
             problems.append(Problem(f"the chain ends at event {walk.last_seq} but its head records event {head.seq}: "
-                                    "events were removed from the end", walk.last_seq + 1))
+                                    "events were removed from the end (or the head was moved forward)",
+                                    walk.last_seq + 1))
         elif head.hash != walk.last_hash:
             problems.append(Problem(f"the head's hash is not the hash of event {head.seq}: the head was edited",
                                     head.seq))
@@ -185,8 +186,8 @@ def _check_checkpoints(found: checkpoints.CheckpointFile, head, walk: _Walk, key
     if disagreeing:
         first = disagreeing[0]
         more = len(disagreeing) - 1
-        problems.append(Problem(first.message + (f" ({more} later checkpoint{'s' if more > 1 else ''} disagree too)"
-                                                 if more else ""), first.seq))
+        also = f" ({more} later checkpoints disagree too)" if more > 1 else " (1 later checkpoint disagrees too)"
+        problems.append(Problem(first.message + (also if more else ""), first.seq))
 
 
 def _anchor(found: checkpoints.CheckpointFile, head) -> checkpoints.Checkpoint | None:

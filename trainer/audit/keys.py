@@ -98,7 +98,7 @@ class AuditKeys:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"{path} is not an Ed25519 private key")
         pub = self.folder / CHECKPOINT_PUB
-        if not pub.exists():
+        if create and not pub.exists():  # published by whoever signs, never by a reader
             raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
             _publish(pub, b64u(raw).encode() + b"\n", 0o644)
         return key

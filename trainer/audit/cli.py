@@ -26,13 +26,14 @@ def verify_command(copies):
     if report.ok:
         latest = (f"; the latest, checkpoint {report.latest.n}, signed event {report.latest.seq} at {report.latest.at}"
                   if report.latest else "")
-        click.echo(f"OK: {report.checked} events, chain intact; {report.checkpoints} checkpoints agree with it{latest}.")
+        agree = "1 checkpoint agrees" if report.checkpoints == 1 else f"{report.checkpoints} checkpoints agree"
+        click.echo(f"OK: {report.checked} events, chain intact; {agree} with it{latest}.")
         return
     click.echo(f"BROKEN: {report.problem}.", err=True)
     for problem in report.problems[1:]:
         click.echo(f"  also: {problem.message}.", err=True)
     click.echo(f"{report.checked} events verified before the first broken link; "
-               f"{report.checkpoints} checkpoints read from {checkpoint_path()}.", err=True)
+               f"{report.checkpoints} signed checkpoints read from {checkpoint_path()}.", err=True)
     raise SystemExit(1)
 
 

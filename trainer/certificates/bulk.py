@@ -66,7 +66,7 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
     batch.total = issued
     batch.skipped = skipped
     record_event(actor, "certificate.bulk_issue", batch, after={"unit": unit.code, "profile": profile_code,
-                 "issued": issued, "skipped": len(skipped)})
+                 "issued": issued, "skipped": len(skipped)}, checkpoint=True)
     db.session.flush()
     return batch
 

@@ -122,7 +122,7 @@ def import_curriculum(actor, curriculum: Curriculum) -> ImportReport:
     if report.changed:
         record_event(actor, "curricula.import", object_type="curricula", object_id="import",
                      after={"modules_added": report.modules_added, "profiles_added": report.profiles_added,
-                            "profiles_changed": report.profiles_changed, "packs_changed": report.packs_changed})
+                            "profiles_changed": report.profiles_changed, "packs_changed": report.packs_changed}, checkpoint=True)
     db.session.flush()
     return report
 

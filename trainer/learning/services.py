@@ -277,7 +277,7 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
         recorded.append(entry)
     db.session.flush()
     record_event(actor, "session.attendance", session, after={
-        "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]})
+        "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]}, checkpoint=True)
     return recorded
 
 

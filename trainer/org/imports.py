@@ -246,7 +246,7 @@ def _write(actor, report: ImportReport, today: dt.date) -> None:
     per_person = len(changed) <= PER_PERSON_AUDIT_LIMIT
     record_event(actor, "roster.import", None, object_type="roster", object_id=report.sha256[:16],
                  after={"file": report.filename, "sha256": report.sha256, **report.counts, "transfers": report.transfers,
-                        "per_person_events": per_person})
+                        "per_person_events": per_person}, checkpoint=True)
     if per_person:
         for r in changed:
             if r.action == "create":

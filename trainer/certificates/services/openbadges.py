@@ -178,9 +178,9 @@ def _achievement(payload: dict) -> ob3.Achievement:
 def printed_names(payload: dict) -> tuple[str, ...]:
     """The name as the certificate prints it: in Latin letters, and in its own script when that differs."""
     person = payload["person"]
-    latin = f"{person['given_names_latin']} {person['family_name_latin']}".strip()
-    native = f"{person['given_names']} {person['family_name']}".strip()
-    return (latin,) if native in ("", latin) else (latin, native)
+    latin = f"{person.get('given_names_latin') or ''} {person.get('family_name_latin') or ''}".strip()
+    native = f"{person.get('given_names') or ''} {person.get('family_name') or ''}".strip()
+    return tuple(dict.fromkeys(name for name in (latin, native) if name))
 
 
 def credential_facts(cert: Certificate) -> ob3.CredentialFacts:

@@ -145,6 +145,13 @@ def criteria_narrative(achievement: Achievement) -> str:
     return "\n".join(lines)
 
 
+def _requirements(achievement: Achievement) -> str:
+    parts = ["the required training modules"]
+    parts += ["the exercise requirement"] if achievement.exercise is not None else []
+    parts += ["cleared screening"] if achievement.screening_required else []
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def achievement_document(achievement: Achievement, issuer: Issuer) -> dict:
     alignments = [{"type": ["Alignment"], "targetCode": m.code, "targetUrl": m.url,
                    "targetName": m.title + (f" (version {m.version})" if m.version else ""),
@@ -155,7 +162,7 @@ def achievement_document(achievement: Achievement, issuer: Issuer) -> dict:
         "achievementType": "Certification",
         "name": achievement.title,
         "description": f"Readiness certified against the profile {achievement.code} ({achievement.title}): "
-                       "the required training modules, the exercise requirement and the screening.",
+                       + _requirements(achievement) + ".",
         "criteria": {"narrative": criteria_narrative(achievement)},
         "humanCode": achievement.code,
         "inLanguage": "en",

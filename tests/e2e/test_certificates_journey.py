@@ -1,10 +1,13 @@
 """A commander issues a certificate for a person made ready by real completions, screening and an exercise
 credit, is refused one for a person whose screening is pending (the real readiness engine says why),
-downloads the PDF and opens its public verify page; the trainee downloads their own certificate."""
+downloads the PDF and opens its public verify page; the trainee downloads their own certificate, and its
+Open Badge once they have left their name out of it."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +98,20 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     own = tmp_path / "trainee.pdf"
     info.value.save_as(own)
     assert own.read_bytes().startswith(b"%PDF")
+
+    # On their certificate's page the trainee leaves their name out of their Open Badges, then downloads one.
+    page.get_by_role("link", name=serial).click()
+    expect(page.get_by_label("Show my printed name")).to_be_checked()
+    page.get_by_label("Leave my name out").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(page.get_by_text("Your Open Badges no longer show your name.")).to_be_visible()
+    expect(page.get_by_label("Leave my name out")).to_be_checked()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download Open Badge").click()
+    badge = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert [i["identityType"] for i in badge["credentialSubject"]["identifier"]] == ["systemId"]
+    assert "Thapa" not in json.dumps(badge, ensure_ascii=False)
 
     # Anyone can type the serial on the public form.
     page.wait_for_load_state("networkidle")  # no response still in flight may set the session cookie again

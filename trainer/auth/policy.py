@@ -197,6 +197,11 @@ POLICY: dict[str, Rule] = {
     "certificates.verify_form": public(),
     "certificates.verify": public(),
     "certificates.keys": public(),
+    "certificates.open_badge": roles(A, CO, TO, TR, obj="certificate"),
+    "certificates.open_badge_name": roles(TR, obj="certificate"),  # the holder's own choice
+    "certificates.openbadges_issuer": public(),
+    "certificates.openbadges_key": public(),
+    "certificates.openbadges_status": public(),
 }
 
 

@@ -1,5 +1,5 @@
-"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]`, `certificates rotate-key` and
-`certificates record-status`."""
+"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]`, `certificates rotate-key`,
+`certificates record-status` and `certificates export-ob3 SERIAL`."""
 from __future__ import annotations
 
 import json
@@ -77,6 +77,21 @@ def record_status_command():
 
     changes = record_status_changes()
     click.echo(f"Recorded {len(changes.suspended)} suspension(s) and {len(changes.reinstated)} reinstatement(s).")
+
+
+@group.command("export-ob3")
+@click.argument("serial")
+def export_ob3_command(serial):
+    """Print a certificate as a signed Open Badges 3.0 credential (JSON) on standard output."""
+    from trainer.certificates.services.openbadges import open_badge_by_serial
+    from trainer.errors import DomainError
+
+    try:
+        badge = open_badge_by_serial(serial)
+    except DomainError as exc:
+        click.echo(f"Cannot export {serial}: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(badge.credential, ensure_ascii=False, indent=2))
 
 
 def register(app) -> None:

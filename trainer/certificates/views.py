@@ -1,15 +1,19 @@
-"""Certificates: lists, the person page, issue, revoke, re-certify, downloads, bulk issue, and the
-public verification pages (no sign-in) with the published public keys."""
+"""Certificates: lists, the person page, issue, revoke, re-certify, downloads, bulk issue, the public
+verification pages (no sign-in) with the published public keys, and the Open Badges exports with their
+public issuer profile, keys and status lists."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.policy import has_ability
 from trainer.certificates import bulk
 from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
-from trainer.certificates.services import documents, issuing, keys, public, reads, status
+from trainer.certificates.services import documents, issuing, keys, openbadges, public, reads, status, status_list
 from trainer.db import write_intent
 from trainer.errors import Invalid
 from trainer.forms import apply_errors
@@ -32,7 +36,8 @@ def index():
 def detail(certificate_id):
     found = reads.get_certificate_page(current_user, certificate_id)
     return render_template("certificates/detail.html", cert=found.cert, payload=found.payload, status=found.status,
-                           fingerprint=found.fingerprint, verify_url=found.verify_url, can_manage=found.can_manage)
+                           fingerprint=found.fingerprint, verify_url=found.verify_url, can_manage=found.can_manage,
+                           badge_name=openbadges.holder_choice(current_user, found.cert))
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
@@ -97,6 +102,50 @@ def recertify(certificate_id):
         return redirect(url_for("certificates.detail", certificate_id=certificate_id))
     flash(f"Certificate {new.serial} issued; {old_serial} is now marked as replaced.", "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
+
+
+# --- Open Badges ---------------------------------------------------------------------------------
+
+def _json_ld(document: dict, *, filename: str | None = None, public_cache: bool = False) -> Response:
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2) + "\n", mimetype="application/ld+json")
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if public_cache:
+        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers in a browser fetch these too
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge.json")
+def open_badge(certificate_id):
+    badge = openbadges.get_open_badge(current_user, certificate_id)
+    return _json_ld(badge.credential, filename=badge.filename)
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge-name", methods=["POST"])
+def open_badge_name(certificate_id):
+    include = request.form.get("include_name") == "yes"
+    openbadges.choose_name_in_badges(current_user, certificate_id, include)
+    flash(_("Your Open Badges now show your name.") if include
+          else _("Your Open Badges no longer show your name."), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate_id))
+
+
+@bp.route("/openbadges/issuer")
+def openbadges_issuer():
+    return _json_ld(openbadges.issuer_profile(), public_cache=True)
+
+
+@bp.route("/openbadges/keys/<kid>")
+def openbadges_key(kid):
+    return _json_ld(openbadges.key_document(kid), public_cache=True)
+
+
+@bp.route("/openbadges/status/<list_number>")
+def openbadges_status(list_number):
+    return _json_ld(status_list.status_list_credential(list_number), public_cache=True)
 
 
 # --- bulk ----------------------------------------------------------------------------------------

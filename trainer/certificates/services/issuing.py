@@ -17,6 +17,7 @@ from trainer.certificates.services.facts import build_payload
 from trainer.certificates.services.keys import key_store
 from trainer.certificates.services.reads import profile_title
 from trainer.certificates.services.status import add_event, computed_status, live_condition, today
+from trainer.certificates.services.status_list import new_status_indexes
 from trainer.certificates.signing import KeyStore, b64u
 from trainer.db import utcnow
 from trainer.enums import Screening
@@ -120,7 +121,8 @@ def create_certificate(actor, person: Person, readiness, *, supersedes: Certific
     """A new signed certificate for a readiness the caller has checked, with its history and audit event."""
     values, details = _signed_values(actor, person, readiness, serial=new_serials(1)[0], on=on, title=title,
                                      supersedes=supersedes, store=key_store())
-    cert = Certificate(person=person, batch_id=batch.id if batch is not None else None, **values)
+    cert = Certificate(person=person, batch_id=batch.id if batch is not None else None,
+                       status_index=new_status_indexes(1)[0], **values)
     db.session.add(cert)
     add_event(cert, CertificateStatus.VALID, _issue_reason(supersedes), actor)
     _written(db.session.flush)
@@ -138,10 +140,11 @@ def create_many(actor, wanted: list[tuple[Person, object, Certificate | None]], 
         return 0
     store = key_store()
     rows, audits = [], []
-    for (person, readiness, existing), serial in zip(wanted, new_serials(len(wanted))):
+    for (person, readiness, existing), serial, status_index in zip(wanted, new_serials(len(wanted)),
+                                                                   new_status_indexes(len(wanted))):
         values, details = _signed_values(actor, person, readiness, serial=serial, on=on, title=title,
                                          supersedes=existing, store=store)
-        rows.append({**values, "batch_id": batch.id})
+        rows.append({**values, "batch_id": batch.id, "status_index": status_index})
         audits.append(details)
     # One INSERT; the new ids are matched to the rows by serial (unique), as the order in which
     # RETURNING hands rows back is not guaranteed.

@@ -41,6 +41,12 @@ class PersonForm(FlaskForm):
     family_name_latin = StringField(_l("Family name in Latin letters"), validators=[Optional(), Length(max=120)],
                                     description=_l("As in the passport or UN ID. Leave empty when the same as above."))
     given_names_latin = StringField(_l("Given names in Latin letters"), validators=[Optional(), Length(max=200)])
+    name_order = SelectField(_l("Name order"), choices=[("", _l("As usual for the script (family name first for Chinese, "
+                                                            "Japanese and Korean)")),
+                                                        ("given_first", _l("Given names first")),
+                                                        ("family_first", _l("Family name first"))],
+                             validators=[Optional()],
+                             description=_l("How the full name is printed on lists and certificates."))
     rank_code = SelectField(_l("Grade code"), choices=[], validate_choice=False,
                             description=_l("NATO grade (STANAG 2116) or the police or civilian category code."))
     national_rank = StringField(_l("National rank title"), validators=[Optional(), Length(max=80)])

@@ -15,13 +15,13 @@ from trainer.extensions import db
 from trainer.auth.policy import has_ability
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Person, Unit, UnitAssignment
-from trainer.org.names import fold, search_key
+from trainer.org.names import NAME_ORDERS, fold, search_key
 from trainer.org.services import ensure_nation, find_unit_in_scope, unit_subtree_ids
 from trainer.templating import format_date
 from trainer.transactions import flush_versioned
 
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
-                 "rank_code", "national_rank", "category", "email", "screening")
+                 "name_order", "rank_code", "national_rank", "category", "email", "screening")
 
 
 def validate_person_fields(values: dict) -> list[tuple[str, str]]:
@@ -55,6 +55,7 @@ def _apply_person_fields(person: Person, values: dict) -> None:
     person.service_number = values["service_number"].strip()
     person.family_name = values["family_name"].strip()
     person.given_names = values["given_names"].strip()
+    person.name_order = values.get("name_order") if values.get("name_order") in NAME_ORDERS else None
     person.family_name_latin = _latin_or_native(values.get("family_name_latin"), person.family_name)
     person.given_names_latin = _latin_or_native(values.get("given_names_latin"), person.given_names)
     person.rank_code = values["rank_code"]

@@ -86,6 +86,6 @@ def expected_runs(payload: dict) -> list[tuple[str, str, list[str]]]:
     for exercise in payload.get("exercises", []):
         lines = exercise_lines(exercise)
         runs.append((f"exercise {exercise.get('code') or ''}".strip(), " ".join(lines), lines))
-    labels = {"Issued": "issue date", "Valid until": "valid until", "Issued by": "issuer", "Serial": "serial"}
+    labels = {"Issued": "issue date", "Valid until": "valid-until date", "Issued by": "issuer", "Serial": "serial"}
     runs += [(labels[label], value, [label, value]) for label, value in footer_facts(payload)]
     return [(fact, said, [normalise(t) for t in texts]) for fact, said, texts in runs]

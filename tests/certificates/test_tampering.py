@@ -162,7 +162,6 @@ def test_each_tampering_fails_and_names_its_reason(name, runner, signed, tmp_pat
     forged, reasons = TAMPERINGS[name](cert, pdf, other)
     assert forged != pdf
     lines = failed(verify(runner, tmp_path, forged, keys))
-    print(f"\n== {name}\n{lines}")
     for reason in reasons:
         assert reason in lines, f"{name}: {reason!r} not in\n{lines}"
 

@@ -149,3 +149,20 @@ def test_evaluator_reads_but_cannot_change_the_msel(exercise, make_person, add_p
     login(client, evaluator.username)
     response = _import(client, exercise, HEADER + "1,,2030-06-01 09:00,,nation,NPL,,Hello,,,no\n")
     assert response.status_code == 422 and "you can read it" in response.get_data(as_text=True)
+
+
+def test_an_import_with_an_overlong_cell_or_a_nul_byte_is_refused_clearly_and_writes_nothing(exercise, client,
+                                                                                             login_as, db):
+    """A cell over the csv module's 131,072-character limit was a server error; a NUL byte is not CSV text."""
+    from sqlalchemy import func, select
+
+    from trainer.exercises.models import Inject
+
+    login_as("admin")
+    row = "1,H+0,2030-06-01 09:00,EXCON,nation,NOR,email,{message},Act,,no\n"
+    overlong = _import(client, exercise, HEADER + row.format(message="x" * 140_000))
+    assert overlong.status_code == 422
+    assert "The CSV text is malformed (field larger than field limit" in overlong.get_data(as_text=True)
+    nul = _import(client, exercise, HEADER + row.format(message="Stand by\x00"))
+    assert nul.status_code == 422 and "NUL byte (line 2)" in nul.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Inject)) == 0

@@ -263,7 +263,13 @@ def import_csv(actor, ex: Exercise, data: bytes) -> list[Inject]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise Invalid(f"The file contains a NUL byte (line {line}): it is not CSV text. Save it again as CSV, UTF-8.")
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:  # a cell over the csv module's limit (131,072 characters), a broken quote
+        raise Invalid(f"The CSV text is malformed ({exc}).") from exc
     header_at = next((i for i, row in enumerate(rows) if row and row[0].strip().lower() == "number"), None)
     if header_at is None:
         raise Invalid("No header row found: the first column of the header must be 'number'. Columns: "

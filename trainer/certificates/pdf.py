@@ -10,7 +10,9 @@ name even though shaped glyphs no longer map one-to-one onto characters.
 
 The signed envelope (payload + key id + signature) is embedded as a file attachment
 (`certificate.json`, uncompressed) and its fingerprint is printed, so a verifier can check the PDF
-offline with the public keys alone. Pure module: imports neither Flask nor the database.
+offline with the public keys alone; the file as a whole is then signed (pdf_signing.py). What each line
+says comes from printed.py, which the checker reads the page against. Pure module: imports neither
+Flask nor the database.
 """
 from __future__ import annotations
 

@@ -13,6 +13,11 @@ _EMBEDDED = re.compile(rb"/Type\s*/EmbeddedFile\b")
 _OBJ_START = re.compile(rb"\d+\s+\d+\s+obj\b")
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation; it is translated where it is shown."""
+    return message
+
+
 class NoEnvelope(ValueError):
     pass
 
@@ -20,7 +25,7 @@ class NoEnvelope(ValueError):
 def extract_envelope(pdf: bytes) -> Envelope:
     """The first embedded certificate envelope in a PDF written by this application."""
     if not pdf.startswith(b"%PDF-"):
-        raise NoEnvelope("the file is not a PDF")
+        raise NoEnvelope(N_("the file is not a PDF"))
     for match in _EMBEDDED.finditer(pdf):
         starts = list(_OBJ_START.finditer(pdf, max(0, match.start() - 2000), match.start()))
         if not starts:
@@ -43,12 +48,12 @@ def extract_envelope(pdf: bytes) -> Envelope:
             try:
                 data = zlib.decompress(data)
             except zlib.error as exc:
-                raise NoEnvelope("the embedded certificate data is damaged") from exc
+                raise NoEnvelope(N_("the embedded certificate data is damaged")) from exc
         try:
             return Envelope.from_bytes(data)
         except (ValueError, KeyError) as exc:
             raise NoEnvelope(f"the embedded certificate data cannot be read: {exc}") from exc
-    raise NoEnvelope("the PDF carries no signed certificate data")
+    raise NoEnvelope(N_("the PDF carries no signed certificate data"))
 
 
 @dataclass

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from trainer.certificates.signing import Envelope, verify_signature
+from trainer.certificates.printed import latin_name, native_name
 
 _EMBEDDED = re.compile(rb"/Type\s*/EmbeddedFile\b")
 _OBJ_START = re.compile(rb"\d+\s+\d+\s+obj\b")
@@ -85,8 +86,7 @@ def verify_pdf(pdf: bytes, keys: dict) -> OfflineResult:
 def describe(payload: dict) -> list[str]:
     """What a payload certifies, as lines of text."""
     person = payload.get("person", {})
-    native = f"{person.get('given_names', '')} {person.get('family_name', '')}".strip()
-    latin = f"{person.get('given_names_latin', '')} {person.get('family_name_latin', '')}".strip()
+    native, latin = native_name(person), latin_name(person)
     lines = [
         f"Serial:          {payload.get('serial')}",
         f"Name:            {native}" + (f" ({latin})" if latin and latin != native else ""),

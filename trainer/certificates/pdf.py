@@ -220,7 +220,7 @@ def _describe_document(canvas: Canvas, payload: dict, *, title: str, fingerprint
     person = payload["person"]
     canvas.setTitle(f"{title} {payload['serial']}")
     canvas.setAuthor(payload.get("issuer", {}).get("name", ""))
-    canvas.setSubject(f"{person['given_names_latin']} {person['family_name_latin']} — {payload['profile']['code']}")
+    canvas.setSubject(f"{printed.latin_name(person)} — {payload['profile']['code']}")
     canvas.setKeywords(f"serial={payload['serial']} fingerprint={fingerprint.replace(' ', '')}")
     canvas.setCreator("trainer")
 

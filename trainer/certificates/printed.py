@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from trainer.org.names import GIVEN_FIRST, format_name
+
 NO_VALUE = "—"
 
 
@@ -21,12 +23,18 @@ def fmt_date(value) -> str:
     return value.strftime("%d %b %Y")
 
 
+def _order(person: dict) -> str:
+    # Certificates signed before names carried their order printed given names first.
+    return person.get("name_order") or GIVEN_FIRST
+
+
 def native_name(person: dict) -> str:
-    return f"{person['given_names']} {person['family_name']}".strip()
+    """The name in its own script, in the person's order (欧阳明华, not 明华 欧阳)."""
+    return format_name(person.get("given_names"), person.get("family_name"), _order(person))
 
 
 def latin_name(person: dict) -> str:
-    return f"{person['given_names_latin']} {person['family_name_latin']}".strip()
+    return format_name(person.get("given_names_latin"), person.get("family_name_latin"), _order(person))
 
 
 def profile_line(payload: dict) -> str:

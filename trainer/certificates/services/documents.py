@@ -10,6 +10,7 @@ from trainer.certificates.models import Certificate
 from trainer.certificates.services.facts import payload_fingerprint, payload_of
 from trainer.certificates.services.keys import issuer_subject, key_store
 from trainer.certificates.signing import Envelope, b64u, make_token, unb64u
+from trainer.certificates.printed import latin_name
 
 
 def verify_url(cert: Certificate) -> str:
@@ -20,7 +21,7 @@ def qr_token(cert: Certificate) -> str:
     """A compact token signed with the current key: enough for an offline check of the printed facts."""
     payload = payload_of(cert)
     person = payload["person"]
-    claims = {"s": cert.serial, "n": f"{person['given_names_latin']} {person['family_name_latin']}".strip(),
+    claims = {"s": cert.serial, "n": latin_name(person),
               "p": cert.profile_code, "i": payload["issued_on"], "u": payload.get("valid_until"),
               "h": b64u(hashlib.sha256(cert.payload.encode("utf-8")).digest()[:16])}
     store = key_store()

@@ -148,9 +148,10 @@ def _unit(u: Unit) -> Audience:
     return Audience(f"u{u.id}", f"Unit {u.code} — {u.name} ({u.nation_code})", unit_id=u.id)
 
 
-def audiences_for(cap: Capacity, objective: Objective) -> list[Audience]:
-    """The players and units this actor evaluates for the objective (all of them for the lead)."""
-    everyone = all_audiences(cap.exercise)
+def audiences_for(cap: Capacity, objective: Objective, everyone: list[Audience] | None = None) -> list[Audience]:
+    """The players and units this actor evaluates for the objective (all of them for the lead); `everyone`
+    is the exercise's whole training audience when the caller has read it already."""
+    everyone = all_audiences(cap.exercise) if everyone is None else everyone
     if cap.adjudicator:
         return everyone
     assignments = db.session.execute(select(EvaluatorAssignment).where(

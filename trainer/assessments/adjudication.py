@@ -3,14 +3,11 @@ each player or unit (never an average), and the exercise credits are derived fro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select
 
-from trainer.assessments.access import (
-    CONFIRMED, Capacity, audiences_for, capacity_for, get_objective, require_adjudicator, resolve_audience,
-)
-from trainer.assessments.models import Adjudication, RatingRecord
+from trainer.assessments.access import CONFIRMED, capacity_for, get_objective, require_adjudicator, resolve_audience
+from trainer.assessments.models import Adjudication
 from trainer.assessments.records import CLOSED_MESSAGE, current, insert_once
 from trainer.assessments.rules import check_key, check_rating, check_text, collect, row_id
 from trainer.audit.services import record_event
@@ -22,34 +19,6 @@ from trainer.exercises.models import Objective, Participant
 from trainer.extensions import db
 
 DAMAGED = "The form is damaged. Reload the page and try again."
-
-
-@dataclass
-class AdjudicationRow:
-    audience: object
-    ratings: list = field(default_factory=list)     # every evaluator's current rating, side by side
-    current: Adjudication | None = None
-    history: list = field(default_factory=list)
-
-
-def adjudication_sheet(actor, exercise_id, objective_id) -> tuple[Capacity, Objective, list[AdjudicationRow]]:
-    cap = capacity_for(actor, exercise_id)
-    require_adjudicator(cap)
-    objective = get_objective(cap.exercise, objective_id)
-    ratings = db.session.execute(current(RatingRecord).where(RatingRecord.objective_id == objective.id)
-                                 .order_by(RatingRecord.rated_at)).scalars().all()
-    adjudications = db.session.execute(select(Adjudication).where(Adjudication.objective_id == objective.id)
-                                       .order_by(Adjudication.id)).scalars().all()
-    superseded = {a.supersedes_id for a in adjudications if a.supersedes_id}
-    rows = []
-    for audience in audiences_for(cap, objective):
-        row = AdjudicationRow(audience)
-        row.ratings = [r for r in ratings if r.audience_key == audience.key]
-        row.history = [a for a in adjudications if a.audience == audience.key]
-        heads = [a for a in row.history if a.id not in superseded]
-        row.current = heads[-1] if heads else None
-        rows.append(row)
-    return cap, objective, rows
 
 
 def _expected_head(supersedes_id, objective: Objective, audience_key: str) -> int | None:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from trainer.assessments.access import (
-    Audience, Capacity, assigned_objectives, audiences_for, capacity_for, get_objective, require_evaluator,
-    resolve_audience,
+    Audience, Capacity, all_audiences, assigned_objectives, audiences_for, capacity_for, get_objective,
+    require_evaluator, resolve_audience,
 )
+from trainer.assessments.adjudication_sheet import Progress, adjudication_progress
 from trainer.assessments.forms import parse_local
 from trainer.assessments.models import Observation, ObservationKind, RatingRecord
 from trainer.assessments.records import current, insert_once, rating_of, root_id, submitted
@@ -92,16 +93,38 @@ def record_observation(actor, exercise_id, objective_id, *, target: str | None, 
 # --- what the evaluator's screens read ----------------------------------------------------------
 
 @dataclass
+class ObjectiveEntry:
+    """One objective of the evaluator's exercise screen: who they evaluate for it, in short (a list of fifty
+    names under every objective is read by nobody), and for an adjudicator how far adjudication has got."""
+    objective: Objective
+    audiences: list[Audience]
+    whole: bool                         # the whole training audience of the exercise
+    players: int
+    units: int
+    progress: Progress | None = None
+
+
+@dataclass
 class ExerciseScreen:
     """The evaluator's objectives of one exercise, each with the players and units they evaluate for it."""
     cap: Capacity
-    objectives: list[tuple[Objective, list[Audience]]]
+    objectives: list[ObjectiveEntry]
+    everyone: int
 
 
 def get_exercise_screen(actor, exercise_id) -> ExerciseScreen:
     cap = capacity_for(actor, exercise_id)
     require_evaluator(cap)
-    return ExerciseScreen(cap=cap, objectives=[(o, audiences_for(cap, o)) for o in assigned_objectives(cap)])
+    everyone = all_audiences(cap.exercise)
+    progress = adjudication_progress(cap.exercise.id) if cap.adjudicator else {}
+    entries = []
+    for objective in assigned_objectives(cap):
+        audiences = audiences_for(cap, objective, everyone)
+        entries.append(ObjectiveEntry(
+            objective=objective, audiences=audiences, whole=len(audiences) == len(everyone) and bool(everyone),
+            players=sum(1 for a in audiences if a.participant_id), units=sum(1 for a in audiences if a.unit_id),
+            progress=progress.get(objective.id, Progress(0, 0)) if cap.adjudicator else None))
+    return ExerciseScreen(cap=cap, objectives=entries, everyone=len(everyone))
 
 
 @dataclass

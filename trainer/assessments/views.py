@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.assessments import aar as reports
-from trainer.assessments import adjudication, amendments, improvements, overview, recording
+from trainer.assessments import adjudication, adjudication_sheet, amendments, improvements, overview, recording
 from trainer.assessments.access import NotStaff
 from trainer.assessments.forms import TypedForm, local_value, new_submission_key
 from trainer.assessments.models import ImprovementStatus, ObservationKind
@@ -144,6 +145,7 @@ def rating(rating_id: int):
 @bp.route("/exercises/<int:exercise_id>/objectives/<int:objective_id>/adjudication", methods=["GET", "POST"])
 def adjudicate(exercise_id: int, objective_id: int):
     status, typed, errors = 200, {}, {}
+    shown = request.values.get("show")
     if request.method == "POST":
         form = TypedForm(ADJUDICATION_FIELDS, request.form)
         typed = form.values
@@ -156,13 +158,14 @@ def adjudicate(exercise_id: int, objective_id: int):
             apply_errors(form, error)
             status, errors = error.status, form.errors
         else:
-            flash("Adjudication saved.", "success")
+            flash(_("Adjudication saved."), "success")
             return redirect(url_for(".adjudicate", exercise_id=exercise_id, objective_id=objective_id,
-                                    saved=typed["submission_key"]) + f"#adj-{typed['target']}")
-    cap, obj, rows = adjudication.adjudication_sheet(current_user, exercise_id, objective_id)
-    return render_template("assessments/adjudicate.html", title=f"Adjudicate objective {obj.number}", cap=cap,
-                           objective=obj, rows=rows, ratings=list(Rating), typed=typed, errors=errors,
-                           new_key=new_submission_key), status
+                                    show=shown or None, saved=typed["submission_key"]) + f"#adj-{typed['target']}")
+    sheet = adjudication_sheet.adjudication_sheet(current_user, exercise_id, objective_id, shown=shown,
+                                                  keep=typed.get("target"))
+    return render_template("assessments/adjudicate.html", cap=sheet.cap, objective=sheet.objective, rows=sheet.rows,
+                           unrated=sheet.unrated, counts=sheet.counts, shown=sheet.shown, ratings=list(Rating),
+                           typed=typed, errors=errors, new_key=new_submission_key), status
 
 
 # --- after-action report --------------------------------------------------------------------

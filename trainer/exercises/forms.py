@@ -8,8 +8,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from trainer.enums import ExerciseType
-from trainer.exercises.models import MilestoneKind, ParticipantRole
+from trainer.enums import EXERCISE_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, ExerciseType
+from trainer.exercises.models import MILESTONE_LABELS, MilestoneKind, ParticipantRole
 from trainer.exercises.timeutil import zone_names
 
 FOLD_CHOICES = [("", "— only if asked —"), ("0", "The first (still summer time)"), ("1", "The second (after the clocks go back)")]
@@ -18,7 +18,7 @@ FOLD_CHOICES = [("", "— only if asked —"), ("0", "The first (still summer ti
 class ExerciseForm(FlaskForm):
     code = StringField("Code", description="Short and unique, e.g. SHIELD-27.")
     title = StringField("Title")
-    type = SelectField("Exercise type (HSEEP)", choices=[("", "— choose —")] + [(t.value, t.label) for t in ExerciseType],
+    type = SelectField("Exercise type (HSEEP)", choices=[("", "— choose —")] + [(t.value, EXERCISE_TYPE_LABELS[t]) for t in ExerciseType],
                        validate_choice=False)
     military_name = SelectField("Military name", choices=[("", "none"), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
                                 description="CPX is a functional exercise; FTX and LIVEX are full-scale.", validate_choice=False)
@@ -52,7 +52,7 @@ class ObjectiveForm(FlaskForm):
 
 class NominateForm(FlaskForm):
     person_id = SelectField("Person", choices=[], validate_choice=False)
-    role = SelectField("Role", choices=[(r.value, r.label) for r in ParticipantRole], validate_choice=False)
+    role = SelectField("Role", choices=[(r.value, PARTICIPANT_ROLE_LABELS[r]) for r in ParticipantRole], validate_choice=False)
     submit = SubmitField("Nominate")
 
 
@@ -69,7 +69,7 @@ class MilestonesForm(FlaskForm):
 
 
 for _kind in MilestoneKind:
-    setattr(MilestonesForm, _kind.value, DateField(_kind.label, validators=[Optional()]))
+    setattr(MilestonesForm, _kind.value, DateField(MILESTONE_LABELS[_kind], validators=[Optional()]))
 MilestonesForm.submit = SubmitField("Save milestones")  # keep the button last
 
 

@@ -193,7 +193,7 @@ def _modules_held_query(table):
             .order_by(Participant.id))
 
 
-def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
+def prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
     """The prerequisite modules each active player lacks (participant id -> codes, in participant order):
     a module counts when valid on the exercise's first local day and not superseded. Players lacking
     nothing are left out; None when learning records are not available."""
@@ -261,7 +261,7 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
                                                 other_id in visible_units))
 
     # 3. Players missing prerequisite modules.
-    gaps = _prerequisite_gaps(ex)
+    gaps = prerequisite_gaps(ex)
     if gaps is None:
         report.prerequisites_unchecked = True
     else:
@@ -287,6 +287,6 @@ def count_conflicts(ex: Exercise) -> ConflictCounts:
     and their people, which only the full list names."""
     bookings = _person_bookings(ex)
     overlaps = _unit_overlaps(ex) if ex.units else []
-    gaps = _prerequisite_gaps(ex) or {}
+    gaps = prerequisite_gaps(ex) or {}
     total = len(bookings) + len(overlaps) + len(gaps) + len(_same_nation_evaluations(ex))
     return ConflictCounts(total=total, blocking=sum(1 for row in bookings if row[5] == CONFIRMED))

@@ -56,6 +56,11 @@ class NominateForm(FlaskForm):
     submit = SubmitField("Nominate")
 
 
+class DecisionForm(FlaskForm):
+    reason = TextAreaField("Reason for confirming without the prerequisites", render_kw={"rows": 3},
+                           description="Kept with the decision in the audit log.")
+
+
 class AssignmentForm(FlaskForm):
     evaluator_id = SelectField("Evaluator", choices=[], validate_choice=False)
     objective_id = SelectField("Objective", choices=[], validate_choice=False)

@@ -102,6 +102,7 @@ class ParticipantsPage:
     assignments: list[EvaluatorAssignment]
     choices: evaluators.AssignmentChoices | None
     withdrawable: set[int] = field(default_factory=set)
+    missing: dict[int, list[str]] = field(default_factory=dict)   # prerequisite modules each player lacks
 
 
 def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
@@ -113,8 +114,10 @@ def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
         by_nation.setdefault(participant.nation_code, []).append((participant, detail))
     planner = access.is_planner(actor, ex)
     nominating = access.nominating_nations(actor, ex)
+    report = conflicts.exercise_conflicts(actor, ex)
     return ParticipantsPage(
-        by_nation=by_nation, report=conflicts.exercise_conflicts(actor, ex), nominating=nominating,
+        by_nation=by_nation, report=report, nominating=nominating,
+        missing={m.participant.id: m.modules for m in report.missing_prerequisites},
         assignments=evaluators.list_assignments(actor, ex) if rows else [],
         choices=evaluators.assignment_choices(ex, [p for p, _ in rows]) if planner else None,
         withdrawable={p.id for p, _ in rows if planner or p.nation_code in nominating})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.errors import DomainError
@@ -46,11 +47,15 @@ def new():
     return render_template("exercises/edit.html", form=form, ex=None)
 
 
-def show(exercise_id: int):
+def _show_page(exercise_id: int, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
     overview = pages.get_overview_page(current_user, ex)
     return exercise_page(ex, "exercises/show.html", transitions=overview.transitions, report=overview.report,
-                         counts=overview.counts, mine=overview.mine)
+                         counts=overview.counts, mine=overview.mine), status
+
+
+def show(exercise_id: int):
+    return _show_page(exercise_id)
 
 
 def _fill_from(form: ExerciseForm, ex) -> None:
@@ -79,11 +84,30 @@ def edit(exercise_id: int):
     return exercise_page(ex, "exercises/edit.html", form=form)
 
 
-def transition(exercise_id: int):
+def _status_page(exercise_id: int, target: str, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
-    transitions.transition_exercise(current_user, ex, request.form.get("target", ""),
-                                    expected_version=request.form.get("version"))
-    flash(f"{ex.code} is now {ex.status_enum.label}.", "success")
+    change = transitions.get_status_change(current_user, ex, target)
+    return exercise_page(ex, "exercises/status.html", change=change, target=target), status
+
+
+def transition(exercise_id: int):
+    """GET: the move asked for, with what it would meet, to confirm (an approval lists the open
+    conflicts). POST: the move; a refusal is shown on the page it was asked from, read afresh."""
+    if request.method == "GET":
+        target = request.args.get("target", "")
+        if not target:
+            return redirect(url_for("exercises.show", exercise_id=exercise_id))
+        return _status_page(exercise_id, target)
+    ex = services.get_exercise(current_user, exercise_id)
+    target = request.form.get("target", "")
+    try:
+        transitions.transition_exercise(current_user, ex, target, expected_version=request.form.get("version"))
+    except DomainError as exc:
+        apply_errors(None, exc)
+        if request.form.get("asked"):
+            return _status_page(exercise_id, target, exc.status)
+        return _show_page(exercise_id, exc.status)
+    flash(_("%(code)s is now %(status)s.", code=ex.code, status=ex.status_enum.label), "success")
     return redirect(url_for("exercises.show", exercise_id=ex.id))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainer.audit.services import record_event
@@ -73,6 +74,37 @@ def get_inject(actor, ex: Exercise, inject_id) -> Inject:
     return inject
 
 
+def recipient_choices(actor, ex: Exercise) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Whom an inject can be sent to, as (group label, [(value, label)]): the nations taking part, each one's
+    units, and the active participants. A value is "nation|NPL", "unit|NPL:UNIT-CODE" or
+    "person|NPL:SERVICE-NUMBER", the references the CSV format uses after the kind."""
+    require_msel(actor, ex)
+    groups = [(_("Nations taking part"), [(f"nation|{n.nation_code}", f"{n.nation_code} — {n.nation.name}")
+                                          for n in ex.nations])]
+    units = db.session.execute(select(Unit.nation_code, Unit.code, Unit.name).where(
+        Unit.nation_code.in_(ex.nation_codes)).order_by(Unit.nation_code, Unit.path)).all()
+    for nation in ex.nation_codes:
+        mine = [(f"unit|{nation}:{code}", f"{code} — {name}") for unit_nation, code, name in units
+                if unit_nation == nation]
+        if mine:
+            groups.append((_("Units of %(nation)s", nation=nation), mine))
+    people = db.session.scalars(select(Participant).where(
+        Participant.exercise_id == ex.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+        .order_by(Participant.nation_code, Participant.id)).all()
+    if people:
+        groups.append((_("Participants"), [
+            (f"person|{p.nation_code}:{p.person.service_number}",
+             f"{p.person.rank_code} {p.person.full_name_latin} ({p.nation_code}, {p.role_enum.label.lower()})")
+            for p in people]))
+    return groups
+
+
+def split_recipient(value: str | None) -> tuple[str, str] | None:
+    """("unit", "NPL:NPL-B1") from "unit|NPL:NPL-B1"; None for an empty or malformed value."""
+    kind, bar, ref = (value or "").partition("|")
+    return (kind, ref) if bar and kind in TO_TYPES and ref else None
+
+
 class Resolver:
     """Looks up 'to' references and objective numbers for one exercise, with a few queries in all."""
 
@@ -107,9 +139,11 @@ class Resolver:
             return {}, f"No participant of {nation} with service number {rest.strip() or '(empty)'} (write NATION:SERVICE-NUMBER)."
         return {"to_nation_code": nation, "to_unit_id": None, "to_person_id": person_id}, None
 
-    def objective_list(self, text: str) -> tuple[list[Objective], str | None]:
+    def objective_list(self, text: str | list[str]) -> tuple[list[Objective], str | None]:
+        """The objectives named by their numbers: chosen from the list, or typed as "1;3" (the CSV format)."""
+        parts = text if isinstance(text, (list, tuple)) else [text]
         found = []
-        for part in re.split(r"[;,\s]+", (text or "").strip()):
+        for part in (p for piece in parts for p in re.split(r"[;,\s]+", (piece or "").strip())):
             if not part:
                 continue
             try:

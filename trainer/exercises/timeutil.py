@@ -28,6 +28,20 @@ def _known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.lower().replace("_", " "): zone for zone in _known_zones()}
+
+
+def resolve_zone_name(typed: str | None) -> str:
+    """The IANA name a person typed, forgiving case and spaces for underscores ("asia/kathmandu",
+    "America/New York"); what was typed when it names no zone."""
+    text = " ".join((typed or "").split())
+    if text in _known_zones():
+        return text
+    return _zones_by_folded_name().get(text.lower().replace("_", " "), text)
+
+
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
     if not name or name not in _known_zones():
         raise LocalTimeError(f"{name!r} is not a known IANA time zone (for example Europe/Oslo or Asia/Kathmandu).")

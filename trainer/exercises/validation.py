@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from trainer.enums import MILITARY_ALIASES, ExerciseType
 from trainer.errors import Conflict, Invalid
 from trainer.exercises.models import Exercise
-from trainer.exercises.timeutil import LocalTimeError, get_zone, local_to_utc, parse_local
+from trainer.exercises.timeutil import LocalTimeError, get_zone, local_to_utc, parse_local, resolve_zone_name
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
 
@@ -115,7 +115,7 @@ def _units(values: dict, nations: set[str], errors: Errors) -> list[int]:
 
 def _zone_and_times(values: dict, errors: Errors) -> tuple[str | None, dt.datetime | None, dt.datetime | None]:
     """The location's zone and the start and end, typed in that zone's local time, in UTC."""
-    zone = (values.get("timezone") or "").strip()
+    zone = resolve_zone_name(values.get("timezone"))
     try:
         get_zone(zone)
     except LocalTimeError as exc:
@@ -142,7 +142,11 @@ def _zone_and_times(values: dict, errors: Errors) -> tuple[str | None, dt.dateti
 
 
 def _prerequisites(values: dict, errors: Errors) -> list[str]:
-    codes = [c.strip().upper() for c in re.split(r"[,\s;]+", values.get("prerequisite_modules") or "") if c.strip()]
+    """The module codes chosen from the list, or typed (comma- or semicolon-separated) by other callers."""
+    raw = values.get("prerequisite_modules") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    codes = [c.strip().upper() for part in raw for c in re.split(r"[,\s;]+", part or "") if c.strip()]
     codes = list(dict.fromkeys(codes))
     check_module_codes(codes, "prerequisite_modules", errors)
     return codes

@@ -2,23 +2,31 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.errors import DomainError, Invalid
-from trainer.exercises import planning, services
+from trainer.exercises import pages, planning, services
 from trainer.exercises.forms import MilestonesForm, ObjectiveForm
 from trainer.exercises.models import MilestoneKind
 from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
+from trainer.i18n import language
 
 
-def objectives(exercise_id: int):
+def _objective_form() -> ObjectiveForm:
+    form = ObjectiveForm()
+    form.set_choices(pages.list_module_choices(language()))
+    return form
+
+
+def objectives(exercise_id: int, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
-    return exercise_page(ex, "exercises/objectives.html", form=ObjectiveForm())
+    return exercise_page(ex, "exercises/objectives.html", form=_objective_form()), status
 
 
 def objective_add(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    form = ObjectiveForm()
+    form = _objective_form()
     try:
         planning.add_objective(current_user, ex, description=form.description.data or "",
                                capability=form.capability.data or "", module_code=form.module_code.data)
@@ -30,8 +38,12 @@ def objective_add(exercise_id: int):
 
 def objective_remove(exercise_id: int, objective_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    planning.remove_objective(current_user, ex, objective_id)
-    flash("Objective removed.", "success")
+    try:
+        planning.remove_objective(current_user, ex, objective_id)
+    except DomainError as exc:
+        show_refusal(None, exc)
+        return objectives(exercise_id, exc.status)
+    flash(_("Objective removed."), "success")
     return redirect(url_for("exercises.objectives", exercise_id=ex.id))
 
 

@@ -11,12 +11,13 @@ from trainer.exercises.forms import ExerciseForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import exercise_page, form_refused
 from trainer.forms import apply_errors
+from trainer.i18n import language
 
 
 def _exercise_form(obj=None) -> tuple[ExerciseForm, pages.FormOptions]:
     form = ExerciseForm(obj=obj) if obj is not None and request.method == "GET" else ExerciseForm()
-    options = pages.get_exercise_form_options(current_user)
-    form.set_choices(options.nations, options.units)
+    options = pages.get_exercise_form_options(current_user, language=language())
+    form.set_choices(options.nations, options.units, options.modules, options.zones)
     return form, options
 
 
@@ -42,7 +43,7 @@ def new():
         except DomainError as exc:
             apply_errors(form, exc)
             return render_template("exercises/edit.html", form=form, ex=None), exc.status
-        flash(f"Exercise {ex.code} created as a draft.", "success")
+        flash(_("Exercise %(code)s created as a draft.", code=ex.code), "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return render_template("exercises/edit.html", form=form, ex=None)
 
@@ -63,7 +64,7 @@ def _fill_from(form: ExerciseForm, ex) -> None:
     form.unit_ids.data = [str(u.unit_id) for u in ex.units]
     form.start_local.data = format_local_input(ex.start_at, ex.timezone)
     form.end_local.data = format_local_input(ex.end_at, ex.timezone)
-    form.prerequisite_modules.data = ", ".join(ex.prerequisite_codes)
+    form.prerequisite_modules.data = list(ex.prerequisite_codes)
     form.military_name.data = ex.military_name or ""
     form.version.data = str(ex.version)
 
@@ -71,7 +72,7 @@ def _fill_from(form: ExerciseForm, ex) -> None:
 def edit(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     services.require_planner(current_user, ex, "change this exercise")
-    form, _ = _exercise_form(ex)
+    form, _options = _exercise_form(ex)
     if request.method == "GET":
         _fill_from(form, ex)
     if form.validate_on_submit():
@@ -79,7 +80,7 @@ def edit(exercise_id: int):
             services.update_exercise(current_user, ex, _exercise_values(form), expected_version=form.version.data)
         except DomainError as exc:
             return form_refused(form, exc, exercise_id, "exercises/edit.html", forbidden_on_form=True)
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return exercise_page(ex, "exercises/edit.html", form=form)
 

@@ -43,7 +43,7 @@ class Filters:
 @dataclass
 class MonthPage:
     weeks: list[list[Day]]
-    month_label: str
+    first: dt.date                # the month's first day (the view words it in the reader's language)
     prev_month: str
     next_month: str
     today: dt.date
@@ -73,7 +73,7 @@ def get_month_page(actor, filters: Filters, *, month_text: str | None, viewer_zo
     exercises = services.list_exercises(actor, nation=filters.nation, type_=filters.type, status=filters.status,
                                         start=start, end=end)
     first = dt.date(year, month, 1)
-    return MonthPage(weeks=month_grid(year, month, exercises, viewer_zone), month_label=first.strftime("%B %Y"),
+    return MonthPage(weeks=month_grid(year, month, exercises, viewer_zone), first=first,
                      prev_month=(first - dt.timedelta(days=1)).strftime("%Y-%m"),
                      next_month=(first + dt.timedelta(days=32)).strftime("%Y-%m"), today=today)
 

@@ -65,14 +65,25 @@ def list_exercises(actor, *, nation: str | None = None, type_: str | None = None
     return list(db.session.scalars(query))
 
 
+SORTS = {"code": (Exercise.code,), "title": (Exercise.title,), "type": (Exercise.type,),
+         "lead": (Exercise.lead_nation_code,), "start": (Exercise.start_at,), "status": (Exercise.status,)}
+
+
 def page_of_exercises(actor, *, nation: str | None = None, type_: str | None = None, status: str | None = None,
-                      when: str = "upcoming", now: dt.datetime, page: int = 1):
+                      when: str = "upcoming", now: dt.datetime, page: int = 1, sort: str | None = None,
+                      descending: bool | None = None):
     """One page of the exercises the actor reaches: current and upcoming ones by start, past ones (ended
-    by `now`) latest first, or all of them."""
+    by `now`) latest first, or all of them; or sorted by another column (code, title, type, lead, start,
+    status), ties by start."""
     query = _exercises_query(actor, nation=nation, type_=type_, status=status,
                              start=now if when == "upcoming" else None)
     if when == "past":
-        query = query.where(Exercise.end_at <= now).order_by(None).order_by(Exercise.start_at.desc())
+        query = query.where(Exercise.end_at <= now)
+    if sort in SORTS or when == "past":
+        columns = SORTS.get(sort, SORTS["start"])
+        down = (when == "past" and sort in (None, "start")) if descending is None else descending
+        query = query.order_by(None).order_by(*[c.desc() if down else c.asc() for c in columns],
+                                              Exercise.start_at.desc() if down else Exercise.start_at, Exercise.id)
     return paginate(query, page=page, per_page=PER_PAGE)
 
 

@@ -48,6 +48,11 @@ class Report:
     generated_at: dt.datetime
 
     @property
+    def roles(self) -> list[tuple[str, int]]:
+        """How many confirmed participants hold each part, the part named in the reader's language."""
+        return [(ParticipantRole(role).label.lower(), n) for role, n in sorted(self.participants.items())]
+
+    @property
     def counts(self) -> dict[str, int]:
         total = Counter()
         for s in self.sections:
@@ -155,8 +160,7 @@ def report_document(report: Report, *, classification: str, releasability: str):
                                                                           locale=_locale()),
                  zone=value.astimezone(zone).tzname(), utc=value.astimezone(dt.timezone.utc).strftime("%H:%M"))
 
-    roles = ", ".join(ngettext("%(num)d %(role)s", "%(num)d %(role)s", n, role=ParticipantRole(role).label.lower())
-                      for role, n in sorted(report.participants.items()))
+    roles = ", ".join(ngettext("%(num)d %(role)s", "%(num)d %(role)s", n, role=role) for role, n in report.roles)
     overview = [
         (_("Exercise"), f"{ex.code} — {ex.title}"),
         (_("Type"), ex.type_label),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.assessments.access import (
@@ -14,7 +15,7 @@ from trainer.assessments.forms import parse_local
 from trainer.assessments.models import Observation, ObservationKind, RatingRecord
 from trainer.assessments.records import current, insert_once, rating_of, root_id, submitted
 from trainer.assessments.rules import (
-    MAX_TEXT, check_explained, check_key, check_kind, check_observed_at, check_rating, collect,
+    MAX_TEXT, check_explained, check_text, check_key, check_kind, check_observed_at, check_rating, collect,
 )
 from trainer.audit.services import record_event
 from trainer.db import utcnow
@@ -49,23 +50,23 @@ def record_observation(actor, exercise_id, objective_id, *, target: str | None, 
     if previous is not None:
         return Recorded(previous, rating_of(previous), False)
     if not cap.recording_open:
-        raise Conflict("Observations can be recorded only while the exercise is in conduct, after ENDEX or "
-                       "while the after-action report is a draft.")
+        raise Conflict(_("Observations can be recorded only while the exercise is in conduct, after ENDEX or "
+                         "while the after-action report is a draft."))
     audience = resolve_audience(cap, objective, target)
     if isinstance(observed_at, str):
         observed_at = parse_local(observed_at, cap.exercise.timezone)
     errors = collect(lambda: check_observed_at(observed_at, cap.exercise), lambda: check_kind(kind),
                      lambda: check_rating(rating, required=False))
-    value = check_rating(rating, required=False) if not any(f == "rating" for f, _ in errors) else None
+    value = check_rating(rating, required=False) if not any(f == "rating" for f, _message in errors) else None
     text = (narrative or "").strip()
     if not text:
-        errors.append(("narrative", "Describe what you observed."))
+        errors.append(("narrative", _("Describe what you observed.")))
     else:
         errors += collect(lambda: check_explained(value, text))
     if len(text) > MAX_TEXT:
-        errors.append(("narrative", f"The narrative is too long (at most {MAX_TEXT} characters)."))
+        errors += collect(lambda: check_text(text, "narrative", "narrative", required=False))
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     observation = Observation(
         exercise_id=cap.exercise.id, objective_id=objective.id, evaluator_id=me.id,
         target_participant_id=audience.participant_id, target_unit_id=audience.unit_id,

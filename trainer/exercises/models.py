@@ -291,6 +291,10 @@ class Inject(db.Model):
                                                       lazy="selectin")
 
     @property
+    def status_enum(self) -> InjectStatus:
+        return InjectStatus(self.status)
+
+    @property
     def to_label(self) -> str:
         if self.to_type == "unit" and self.to_unit is not None:
             return f"{self.to_unit.code} ({self.to_unit.nation_code})"

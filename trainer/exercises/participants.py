@@ -112,7 +112,7 @@ class Decision:
 
 
 def get_decision(actor, ex: Exercise, participant_id) -> Decision:
-    require_planner(actor, ex, _("confirm or decline nominations"))
+    require_planner(actor, ex, "nominations")
     participant = _participant(ex, participant_id)
     return Decision(participant, missing_prerequisites(ex, participant),
                     blocking_bookings(actor, ex, participant.person_id))
@@ -134,7 +134,7 @@ def _override_reason(participant: Participant, missing: list[str], reason: str |
 def decide_participant(actor, ex: Exercise, participant_id, decision: str, *, reason: str | None = None) -> Participant:
     """The lead nation confirms or declines a nomination. A double booking blocks confirmation; a player
     lacking prerequisite modules is confirmed only with a reason, recorded with the decision."""
-    require_planner(actor, ex, _("confirm or decline nominations"))
+    require_planner(actor, ex, "nominations")
     participant = _participant(ex, participant_id)
     if decision not in ("confirm", "decline"):
         raise Invalid(_("Choose confirm or decline."))

@@ -66,7 +66,7 @@ def transition_exercise(actor, ex: Exercise, target: str, *, expected_version=No
             raise Invalid(" ".join(obstacles))
     before = ex.status
     ex.status = target
-    flush_versioned(CONCURRENT_CHANGE)
+    flush_versioned(str(CONCURRENT_CHANGE))
     record_event(actor, "exercise.status", ex, before={"status": before}, after={"status": target})
     db.session.flush()
     return ex

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from trainer.db import utcnow
@@ -11,6 +11,11 @@ from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
+
+
+def _headings() -> list[str]:
+    """The import's columns as an export in the reader's language heads them."""
+    return [str(msel_csv.CSV_HEADINGS[column]) for column in msel_csv.CSV_COLUMNS]
 
 
 def _markings() -> tuple[str, str]:
@@ -140,11 +145,13 @@ def msel_import(exercise_id: int):
             # the recipient is one field of the form, a kind and a reference for the service
             exc.errors = [("recipient" if name in ("to", "to_type") else name, message) for name, message in exc.errors]
             return form_refused(form, exc, exercise_id, "exercises/msel_import.html", errors_listed=True,
-                                problems=exc.errors, columns=msel_csv.CSV_COLUMNS)
+                                problems=exc.errors, columns=msel_csv.CSV_COLUMNS, headings=_headings())
         notes = " ".join(f"{where}: {what}" for where, what in report.notes)
-        flash(f"{len(report.injects)} injects imported." + (f" {notes}" if notes else ""), "success")
+        done = ngettext("%(num)d inject imported.", "%(num)d injects imported.", len(report.injects))
+        flash(f"{done} {notes}" if notes else done, "success")
         return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
-    return exercise_page(ex, "exercises/msel_import.html", form=form, problems=[], columns=msel_csv.CSV_COLUMNS)
+    return exercise_page(ex, "exercises/msel_import.html", form=form, problems=[], columns=msel_csv.CSV_COLUMNS,
+                         headings=_headings())
 
 
 def msel_export(exercise_id: int):

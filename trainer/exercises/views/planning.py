@@ -32,7 +32,7 @@ def objective_add(exercise_id: int):
                                capability=form.capability.data or "", module_code=form.module_code.data)
     except DomainError as exc:
         return form_refused(form, exc, exercise_id, "exercises/objectives.html")
-    flash("Objective added.", "success")
+    flash(_("Objective added."), "success")
     return redirect(url_for("exercises.objectives", exercise_id=ex.id))
 
 
@@ -63,11 +63,11 @@ def milestones_save(exercise_id: int):
     unreadable = [kind.label for kind in MilestoneKind if getattr(form, kind.value).errors]
     try:
         if unreadable:
-            raise Invalid("Not a date: " + ", ".join(unreadable) + ".")
+            raise Invalid(_("Not a date: %(meetings)s.", meetings=", ".join(unreadable)))
         planning.set_milestones(current_user, ex, dates)
     except DomainError as exc:
         return form_refused(form, exc, exercise_id, "exercises/milestones.html", kinds=list(MilestoneKind))
-    flash("Planning milestones saved.", "success")
+    flash(_("Planning milestones saved."), "success")
     return redirect(url_for("exercises.milestones", exercise_id=ex.id))
 
 
@@ -78,6 +78,7 @@ def milestone_held(exercise_id: int):
     except DomainError as exc:
         show_refusal(None, exc)
         return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
-    flash(f"{row.kind_enum.label}: " + ("marked as held." if row.done else "marked as not held."), "success")
+    flash(_("%(meeting)s: marked as held.", meeting=row.kind_enum.label) if row.done
+          else _("%(meeting)s: marked as not held.", meeting=row.kind_enum.label), "success")
     return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
 

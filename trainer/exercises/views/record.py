@@ -71,7 +71,7 @@ def _fill_from(form: ExerciseForm, ex) -> None:
 
 def edit(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    services.require_planner(current_user, ex, "change this exercise")
+    services.require_planner(current_user, ex, "exercise")
     form, _options = _exercise_form(ex)
     if request.method == "GET":
         _fill_from(form, ex)

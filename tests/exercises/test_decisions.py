@@ -166,7 +166,7 @@ def test_approval_shows_the_open_conflicts_and_asks_before_approving(nominee, ma
     assert f'href="{approve}">Approve…' in overview and 'value="approved"' not in overview
 
     question = client.get(approve).get_data(as_text=True)
-    assert "1 player lacks prerequisite modules" in question and "Lacking" in question and "HR-01, PKI-02" in question
+    assert "1 player lacks prerequisite modules:" in question and "Lacking" in question and "HR-01, PKI-02" in question
     assert "Approve with these open conflicts" in question
     assert db.session.get(type(ex), ex.id).status == "planning"  # asking changes nothing
 

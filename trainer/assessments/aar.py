@@ -143,7 +143,7 @@ def _texts():
         plan=_("Improvement plan"),
         plan_columns=(_("Finding"), _("Corrective action"), _("Objective"), _("Owner"), _("Point of contact"),
                       _("Due"), _("Status")),
-        no_items=_("No improvement items."), page=_("Page %(number)s"))
+        no_items=_("No improvement items."), page=_("Page %(number)s"), entry=_("%(where)s: %(message)s"))
 
 
 def report_document(report: Report, *, classification: str, releasability: str):

@@ -71,6 +71,7 @@ class AarTexts:
                                      "Status")
     no_items: str = "No improvement items."
     page: str = "Page %(number)s"
+    entry: str = "%(where)s: %(message)s"
 
 
 @dataclass
@@ -201,7 +202,7 @@ def render_aar(doc: AarDocument) -> bytes:
         for heading, entries in ((t.strengths, obj.strengths), (t.improvements, obj.improvements)):
             if entries:
                 story.append(_p(heading, styles["Heading4"]))
-                story += [_p(f"{who}: {text}", small) for who, text in entries]
+                story += [_p(t.entry % {"where": who, "message": text}, small) for who, text in entries]
         story.append(Spacer(1, 3 * mm))
 
     story.append(_p(t.plan, h2))

@@ -146,7 +146,7 @@ def msel_import(exercise_id: int):
             exc.errors = [("recipient" if name in ("to", "to_type") else name, message) for name, message in exc.errors]
             return form_refused(form, exc, exercise_id, "exercises/msel_import.html", errors_listed=True,
                                 problems=exc.errors, columns=msel_csv.CSV_COLUMNS, headings=_headings())
-        notes = " ".join(f"{where}: {what}" for where, what in report.notes)
+        notes = " ".join(_("%(where)s: %(message)s", where=where, message=what) for where, what in report.notes)
         done = ngettext("%(num)d inject imported.", "%(num)d injects imported.", len(report.injects))
         flash(f"{done} {notes}" if notes else done, "success")
         return redirect(url_for("exercises.msel_list", exercise_id=ex.id))

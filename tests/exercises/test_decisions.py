@@ -247,3 +247,11 @@ def test_a_withdrawn_participant_is_told_and_someone_without_an_account_is_skipp
     nobody = make_person(nation="NPL")  # no account: nothing to tell, nothing fails
     participant_service.nominate_participant(officer, ex, person_id=nobody.id, role="player")
     db.session.commit()
+
+
+def test_asking_about_an_exercise_out_of_reach_says_nothing_of_it(make_exercise, make_user, make_nation, client):
+    make_nation("NPL")
+    ex = make_exercise(lead="FRA", status="planning", objectives=1)
+    login(client, make_user("commander", "nation", nation="NPL").username)
+    assert client.get(f"/exercises/{ex.id}/status").status_code == 404
+    assert client.get(f"/exercises/{ex.id}/status?target=approved").status_code == 404

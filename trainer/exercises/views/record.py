@@ -96,8 +96,9 @@ def transition(exercise_id: int):
     conflicts). POST: the move; a refusal is shown on the page it was asked from, read afresh."""
     if request.method == "GET":
         target = request.args.get("target", "")
-        if not target:
-            return redirect(url_for("exercises.show", exercise_id=exercise_id))
+        if not target:  # nothing asked: the exercise's page (once it is known to be within reach)
+            ex = services.get_exercise(current_user, exercise_id)
+            return redirect(url_for("exercises.show", exercise_id=ex.id))
         return _status_page(exercise_id, target)
     ex = services.get_exercise(current_user, exercise_id)
     target = request.form.get("target", "")

@@ -62,8 +62,13 @@ def lesson_html(text: str) -> Markup:
 
 @bp.app_template_filter("audience")
 def audience(codes) -> str:
-    """Who a module is for (military, police, civilian), in the reader's language."""
-    return ", ".join(str(reading.AUDIENCE.get(code, code)) for code in codes or [])
+    """Who a module is for (military, police, civilian), in the reader's language and as its lists are written
+    ("military, police, and civilian"; « militaires, police et civils »; «العسكريين والشرطة والمدنيين»)."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    names = [str(reading.AUDIENCE.get(code, code)) for code in codes or []]
+    return format_list(names, locale=get_locale() or "en") if names else ""
 
 
 class UploadForm(FlaskForm):

@@ -13,6 +13,7 @@ from flask import current_app, has_app_context, has_request_context, request, se
 from flask_babel import Babel, get_locale
 from flask_babel import format_decimal, format_percent
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 # Every language trainer knows how to show: its own name and its writing direction.
 KNOWN = {"en": ("English", "ltr"), "fr": ("Français", "ltr"), "ar": ("العربية", "rtl")}
@@ -57,6 +58,21 @@ def direction(code: str | None = None) -> str:
     return KNOWN.get(code or language(), KNOWN[DEFAULT])[1]
 
 
+def dir_attribute(code: str, page: str | None = None) -> Markup:
+    """` dir="ltr"` (or rtl) for an element in language `code` whose writing direction differs from the page's
+    (English inside an Arabic page); nothing when they agree."""
+    wanted = direction(code)
+    return Markup(' dir="{}"').format(wanted) if wanted != direction(page) else Markup("")
+
+
+def in_language(text: str, code: str, page: str | None = None) -> Markup:
+    """`text` (escaped) marked as written in language `code` inside a page in another language: lang, and dir
+    when the two are written in opposite directions (an English title inside an Arabic sentence)."""
+    if code == (page or language()):
+        return escape(text)
+    return Markup('<span lang="{}"{}>{}</span>').format(code, dir_attribute(code, page), text)
+
+
 def init_app(app) -> None:
     from trainer import ROOT
 
@@ -70,5 +86,6 @@ def init_app(app) -> None:
     @app.context_processor
     def _language_globals():
         code = language()
-        return {"page_language": code, "page_direction": direction(code),
+        return {"page_language": code, "page_direction": direction(code), "language_direction": direction,
+                "dir_for": lambda other: dir_attribute(other, code),
                 "languages": [(c, KNOWN[c][0]) for c in enabled_languages()]}

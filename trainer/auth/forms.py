@@ -12,12 +12,12 @@ from trainer.org.forms import PersonField
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Account name", validators=[DataRequired(), Length(max=80)],
+    username = StringField(lazy_gettext("Account name"), validators=[DataRequired(), Length(max=80)],
                            render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
-    submit = SubmitField("Sign in")
+    submit = SubmitField(lazy_gettext("Sign in"))
 
 
 class ChangePasswordForm(FlaskForm):

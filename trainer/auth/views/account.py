@@ -9,6 +9,7 @@ from trainer.auth.forms import ChangePasswordForm, ProfileForm, timezone_choices
 from trainer.auth.views.common import auth_settings, start_session
 from trainer.errors import Invalid
 from trainer.forms import apply_errors
+from trainer.i18n import KNOWN, enabled_languages
 
 
 def change_password():
@@ -29,6 +30,7 @@ def change_password():
 def profile():
     form = ProfileForm(obj=current_user)
     form.timezone.choices = timezone_choices()
+    form.language.choices = [(code, KNOWN[code][0]) for code in enabled_languages()]
     if form.validate_on_submit():
         try:
             services.update_profile(current_user, timezone=form.timezone.data, language=form.language.data,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, logout_user
 
 from trainer.auth import oidc, services
@@ -26,7 +27,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         if request.args.get("expired"):
-            flash("Your session ended. Please sign in again.", "info")
+            flash(_("Your session ended. Please sign in again."), "info")
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("core.index"))
     if form.validate_on_submit():
@@ -35,16 +36,17 @@ def login():
             user = services.authenticate(settings, form.username.data, form.password.data,
                                          request.remote_addr or "unknown")
         except services.Throttled as exc:
-            flash(str(exc), "danger")
+            flash(ngettext("Too many failed sign-in attempts. Try again in %(num)d minute.",
+                           "Too many failed sign-in attempts. Try again in %(num)d minutes.", exc.minutes), "danger")
             return _login_page(form, 429)
         if user is None:
-            flash("The account name or password is not correct." if settings.local_login != "admins" else
-                  "The account name or password is not correct, or this account signs in through single sign-on.",
+            flash(_("The account name or password is not correct.") if settings.local_login != "admins" else
+                  _("The account name or password is not correct, or this account signs in through single sign-on."),
                   "danger")
             return _login_page(form)
         start_session(user)
         if user.must_change_password:
-            flash("Set your own password before you continue.", "info")
+            flash(_("Set your own password before you continue."), "info")
             return redirect(url_for("auth.change_password"))
         target = form.next.data
         return redirect(target if is_safe_next(target) else url_for("core.index"))
@@ -56,7 +58,7 @@ def logout():
     services.logout_user_everywhere(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     sso = sso_settings()
     if id_token and sso is not None:
         after = current_app.config["PUBLIC_URL"] + url_for("auth.login")

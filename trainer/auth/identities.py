@@ -85,7 +85,7 @@ def link_identity(actor, user: User, *, issuer: str, claim: str, subject: str | 
                         claim=None if subject else claim, claim_value=value)
     db.session.add(link)
     db.session.flush()
-    record_event(actor, "user.sso_link", user, after=link.describe())
+    record_event(actor, "user.sso_link", user, after=link.record())
     return link
 
 
@@ -94,7 +94,7 @@ def unlink_identity(actor, user: User, link_id: int) -> None:
     link = db.session.scalar(select(IdentityLink).where(IdentityLink.id == link_id, IdentityLink.user_id == user.id))
     if link is None:
         raise NotFound()
-    described = link.describe()
+    described = link.record()
     db.session.delete(link)
     end_all_sessions(user)
     record_event(actor, "user.sso_unlink", user, before=described)

@@ -76,6 +76,7 @@ POLICY: dict[str, Rule] = {
     "auth.bulk_accounts": roles(A, TO, obj="unit"),
     # --- audit --------------------------------------------------------------------------------
     "audit.events": roles(A),
+    "audit.export": roles(A),
     "audit.verify": roles(A),
     # --- org ----------------------------------------------------------------------------------
     "org.nations": roles(A),

@@ -169,7 +169,7 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
     for grant in grants:
         _add_grant(user, *grant)
     if audit:
-        record_event(actor, "user.create", user, after={"username": username, "grants": [g.describe() for g in user.grants]})
+        record_event(actor, "user.create", user, after={"username": username, "grants": [g.record() for g in user.grants]})
     db.session.flush()
     return user, one_time
 
@@ -218,7 +218,7 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
 def add_grant(actor, user: User, role, scope_kind, nation_code=None, unit_id=None) -> Grant:
     grant = _add_grant(user, role, scope_kind, nation_code, unit_id)
     end_all_sessions(user)
-    record_event(actor, "user.grant_add", user, after=grant.describe())
+    record_event(actor, "user.grant_add", user, after=grant.record())
     db.session.flush()
     return grant
 
@@ -227,7 +227,7 @@ def remove_grant(actor, user: User, grant_id: int) -> None:
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise NotFound()
-    described = grant.describe()
+    described = grant.record()
     user.grants.remove(grant)
     end_all_sessions(user)
     record_event(actor, "user.grant_remove", user, before=described)

@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import delete, func, select
 
 from trainer.audit.services import record_event
@@ -60,7 +60,8 @@ class AuthSettings:
 
 class Throttled(Exception):
     def __init__(self, minutes: int):
-        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} minutes.")
+        super().__init__(ngettext("Too many failed sign-in attempts. Try again in %(num)d minute.",
+                                  "Too many failed sign-in attempts. Try again in %(num)d minutes.", minutes))
         self.minutes = minutes
 
 
@@ -119,10 +120,11 @@ def _check_password(settings: AuthSettings, password: str, username: str) -> Non
 
 def change_password(settings: AuthSettings, user: User, current: str, new: str) -> None:
     if not verify_password(settings.hasher, user.password_hash, current):
-        raise Invalid("The current password is not correct.", errors=[("current_password", "Not correct.")])
+        raise Invalid(_("The current password is not correct."), errors=[("current_password", _("Not correct."))])
     _check_password(settings, new, user.username)
     if verify_password(settings.hasher, user.password_hash, new):
-        raise Invalid("Choose a password different from the current one.", errors=[("password", "Same as before.")])
+        raise Invalid(_("Choose a password different from the current one."),
+                      errors=[("password", _("Same as before."))])
     user.password_hash = hash_password(settings.hasher, new)
     user.must_change_password = False
     end_all_sessions(user)
@@ -136,9 +138,11 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
     """Create an account. Without a password a one-time password is generated and returned."""
     username = normalise_username(username)
     if not username or any(c.isspace() for c in username):
-        raise Invalid("An account name is required and may not contain spaces.", errors=[("username", "Invalid.")])
+        raise Invalid(_("An account name is required and may not contain spaces."),
+                      errors=[("username", _("Give an account name without spaces."))])
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        raise Conflict(f"The account name {username!r} is taken.", errors=[("username", "Taken.")])
+        raise Conflict(_("The account name %(name)s is taken.", name=username),
+                       errors=[("username", _("Another account has this name: choose another."))])
     if person_id is not None:
         from trainer.org.models import Person
 
@@ -149,11 +153,11 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
         except (TypeError, ValueError):
             person_id = 0
         if not person_id or db.session.get(Person, person_id) is None:
-            raise Invalid("There is no personnel record with this number.",
-                          errors=[("person_id", "Enter the number of an existing personnel record.")])
+            raise Invalid(_("The account was not created: the linked person was not found."),
+                          errors=[("person_id", _("Choose a person from the search results."))])
         if db.session.scalar(select(func.count()).select_from(User).where(User.person_id == person_id)):
-            raise Conflict("This personnel record already has an account.",
-                           errors=[("person_id", "Already linked to another account.")])
+            raise Conflict(_("This person already has an account."),
+                           errors=[("person_id", _("Already linked to another account."))])
     one_time = None
     if password is None:
         one_time = generate_one_time_password()
@@ -184,20 +188,20 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
     try:
         role, kind = Role(role), ScopeKind(scope_kind)
     except ValueError:
-        raise Invalid("That grant is not valid: choose a role and a scope from the lists.")
+        raise Invalid(_("That grant is not valid: choose a role and a scope from the lists."))
     if kind is ScopeKind.NATION and not nation_code:
-        raise Invalid("A nation scope needs a nation.")
+        raise Invalid(_("A nation scope needs a nation."), errors=[("nation_code", _("Choose a nation."))])
     if kind is ScopeKind.UNIT and not unit_id:
-        raise Invalid("A unit scope needs a unit.")
+        raise Invalid(_("A unit scope needs a unit."), errors=[("unit_id", _("Choose a unit."))])
     if kind is ScopeKind.SELF and not user.person_id:
-        raise Invalid("An own-record scope needs the account to be linked to a person.")
+        raise Invalid(_("An own-record scope needs the account to be linked to a person."))
     problem = policy.grant_scope_problem(role, kind)
     if problem:
-        raise Invalid(problem)
+        raise Invalid(str(problem), errors=[("scope_kind", str(problem))])
     from trainer.org.models import Nation, Unit
 
     if kind is ScopeKind.NATION and db.session.scalar(select(Nation.code).where(Nation.code == str(nation_code))) is None:
-        raise Invalid("There is no such nation.", errors=[("nation_code", "Choose a nation from the list.")])
+        raise Invalid(_("There is no such nation."), errors=[("nation_code", _("Choose a nation from the list."))])
     if kind is ScopeKind.UNIT:
         try:
             unit_id = int(unit_id)
@@ -206,7 +210,7 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
         except (TypeError, ValueError):
             unit_id = None
         if unit_id is None or db.session.get(Unit, unit_id) is None:
-            raise Invalid("There is no such unit.", errors=[("unit_id", "Choose a unit from the list.")])
+            raise Invalid(_("There is no such unit."), errors=[("unit_id", _("Choose a unit from the list."))])
     grant = Grant(role=role.value, scope_kind=kind.value,
                   nation_code=nation_code if kind is ScopeKind.NATION else None,
                   unit_id=unit_id if kind is ScopeKind.UNIT else None)
@@ -223,10 +227,16 @@ def add_grant(actor, user: User, role, scope_kind, nation_code=None, unit_id=Non
     return grant
 
 
-def remove_grant(actor, user: User, grant_id: int) -> None:
+def get_grant(actor, user: User, grant_id: int) -> Grant:
+    """One of the account's grants (for an administrator, who reaches every account)."""
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise NotFound()
+    return grant
+
+
+def remove_grant(actor, user: User, grant_id: int) -> None:
+    grant = get_grant(actor, user, grant_id)
     described = grant.record()
     user.grants.remove(grant)
     end_all_sessions(user)
@@ -236,7 +246,7 @@ def remove_grant(actor, user: User, grant_id: int) -> None:
 
 def set_disabled(actor, user: User, disabled: bool) -> None:
     if actor is not None and actor.id == user.id and disabled:
-        raise Invalid("You cannot disable your own account.")
+        raise Invalid(_("You cannot disable your own account: ask another administrator."))
     user.disabled = disabled
     end_all_sessions(user)
     record_event(actor, "user.disable" if disabled else "user.enable", user)
@@ -262,10 +272,12 @@ def set_language(actor: User, language: str) -> None:
 
 
 def update_profile(actor: User, *, timezone: str, language: str, display_name: str | None = None) -> None:
-    import zoneinfo
+    from trainer.auth.zones import zone_named
 
-    if timezone not in zoneinfo.available_timezones():
-        raise Invalid("Choose a time zone from the list.", errors=[("timezone", "Unknown time zone.")])
+    zone = zone_named(timezone)
+    if zone is None:
+        raise Invalid(_("Choose a time zone from the list."), errors=[("timezone", _("Unknown time zone."))])
+    timezone = zone
     from trainer.i18n import KNOWN
 
     if language not in KNOWN:

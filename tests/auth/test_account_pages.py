@@ -159,3 +159,57 @@ def test_the_create_command_speaks_the_operators_language(app, runner, db):
     assert result.exit_code == 0, result.output
     assert "Compte chef créé : " in result.output
     assert db.session.scalar(select(User).where(User.username == "chef")) is not None
+
+
+def test_a_refused_single_sign_on_link_stays_on_the_account_page_with_what_was_typed(client, db, admin_and_user):
+    admin, user = admin_and_user
+    issuer = "https://sso.example.org/realms/mission"
+    client.post(f"/admin/users/{admin.id}/sso-links", data={"issuer": issuer, "subject": "abc-123", "value": ""})
+    response = client.post(f"/admin/users/{user.id}/sso-links", data={"issuer": issuer, "subject": "abc-123", "value": ""})
+    page = _text(response)
+    assert response.status_code == 422
+    assert "That identity is already linked to the account the.admin." in page
+    assert 'value="abc-123"' in page and "the.officer" in page
+
+
+def _english_sentences() -> list[str]:
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    part = Path(__file__).resolve().parents[2] / "translations" / "parts" / "admin.fr.po"
+    with part.open("rb") as fh:
+        catalogue = read_po(fh)
+    out = []
+    for message in catalogue:
+        for text in ([message.id] if isinstance(message.id, str) else list(message.id or ())):
+            out += [p.strip() for p in re.split(r"%\(\w+\)[sd]|<[^>]+>|\{\{[^}]*\}\}", text or "") if len(p.strip()) > 24]
+    return out
+
+
+def _main(page: str) -> str:
+    return page.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_the_sign_in_page_follows_the_browsers_language(app):
+    anonymous = app.test_client()
+    page = _text(anonymous.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}))
+    assert '<html lang="fr"' in page and "Nom de compte" in page and "Se connecter" in page
+    assert not [s for s in _english_sentences() if s in _main(page)]
+
+
+def test_the_bulk_accounts_page_and_the_questions_are_in_french(client, db, login_as, make_unit, make_person):
+    unit = make_unit(nation="NPL", code="NPBATT-A")
+    make_person(unit=unit)
+    admin = login_as("admin")
+    admin.language = "fr"
+    db.session.commit()
+    other = db.session.get(User, admin.id)
+    pages = [_text(client.get(f"/units/{unit.id}/accounts")),
+             _text(client.get(f"/admin/users/{other.id}/reset-password")),
+             _text(client.get(f"/admin/users/{other.id}/grants/{other.grants[0].id}/remove"))]
+    assert "<strong>1</strong> personne n’a pas de compte dans cette unité et ses sous-unités." in pages[0]
+    for page in pages:
+        assert '<html lang="fr"' in page
+        found = [s for s in _english_sentences() if s in _main(page)]
+        assert not found, found[:5]

@@ -104,9 +104,10 @@ def test_the_account_and_audit_pages_speak_french_on_a_phone(phone, live_server,
     account_url = page.url
     pages = [account_url, f"{account_url}/disable", f"{live_server.url}/admin/users",
              f"{live_server.url}/admin/users/new", f"{live_server.url}/account", f"{live_server.url}/account/password",
-             f"{live_server.url}/audit/", f"{live_server.url}/audit/verify"]
+             f"{live_server.url}/admin/audit/", f"{live_server.url}/admin/audit/verify"]
     for url in pages:
-        page.goto(url)
+        response = page.goto(url)
+        assert response.ok, f"{url} answered {response.status}"
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         _no_sideways_scrolling(page)
         text = page.locator("main").inner_text() if page.locator("main").count() else page.locator("body").inner_text()

@@ -50,6 +50,15 @@ class Checkpoint:
         """For the server's log, in English."""
         return f"checkpoint {self.n} (event {self.seq}, signed {self.at})"
 
+    @property
+    def signed_at(self) -> dt.datetime | None:
+        """When it was signed, as a moment (None when the file holds something unreadable there)."""
+        try:
+            moment = dt.datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+        except (AttributeError, ValueError):
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
     def words(self) -> str:
         """For people, in the reader's language."""
         return _("checkpoint %(n)s (event %(seq)s, signed %(at)s)", n=self.n, seq=self.seq, at=self.at)

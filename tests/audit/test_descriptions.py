@@ -386,3 +386,29 @@ def test_an_action_without_a_description_still_reads_as_who_did_what(app, db, wo
         item = describe_events(world["admin"], [row])[0]
     assert item.kind is None
     assert item.sentence.plain() == "Mission Administrator: widget.polish on widgets 3."
+
+
+def test_each_kind_reads_in_french_too(app, db, world):
+    """Every kind's sentence in French: plural forms chosen by their counts, no placeholder left, none in English."""
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from trainer.audit.descriptions import describe_events
+    from trainer.audit.models import AuditEvent
+
+    samples = _samples(world)
+    admin = world["admin"]
+    start = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    for action, (object_type, object_id, details, _words) in samples.items():
+        actor = world["user"] if action.startswith(("auth.", "calendar.")) else admin
+        _record(db, None if action in ("demo.seed", "certificate.rotate_key") else actor, action, object_type,
+                object_id, details)
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > start).order_by(AuditEvent.seq)).all()
+    with app.test_request_context():
+        english = {item.event.seq: item.sentence.plain() for item in describe_events(admin, rows)}
+        with force_locale("fr"):
+            french = describe_events(admin, rows)
+            problems = [f"{item.event.action}: {item.sentence.plain()!r}" for item in french
+                        if item.sentence.plain() == english[item.event.seq] or "%(" in item.sentence.plain()]
+    assert len(french) == len(samples)
+    assert not problems, "\n".join(problems)

@@ -1,7 +1,7 @@
 """Real-browser journey on a phone (390 x 844): an administrator finds an account, disables it after the question
 that says what will happen, reads what happened in the audit log and checks the chain, then sets their own time
 zone by typing a city; no page scrolls sideways. The same pages in French show no English sentence of the
-accounts and audit catalogue."""
+accounts and audit catalogue, and axe-core finds no serious or critical WCAG 2.2 AA violation on them."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, e2e_login
+from tests.e2e.test_accessibility import _violations
 
 PHONE = {"width": 390, "height": 844}
 PART = ROOT / "translations" / "parts" / "admin.fr.po"
@@ -113,3 +114,5 @@ def test_the_account_and_audit_pages_speak_french_on_a_phone(phone, live_server,
         text = page.locator("main").inner_text() if page.locator("main").count() else page.locator("body").inner_text()
         found = [sentence for sentence in english if sentence in text]
         assert not found, f"{url} shows English: {found[:5]}"
+        problems = [f"{v['id']} ({v['impact']}): {v['help']}" for v in _violations(page)]
+        assert not problems, f"{url}: {problems}"

@@ -44,7 +44,9 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        from trainer.auth.labels import role_label
+
+        return role_label(self)
 
 
 class ScopeKind(StrEnum):

@@ -54,6 +54,36 @@ def language() -> str:
     return locale.language if locale is not None else DEFAULT
 
 
+def operator_language() -> str:
+    """The language of the person at the command line, from the environment as gettext reads it (LANGUAGE,
+    LC_ALL, LC_MESSAGES, then LANG: the first one set decides), when trainer offers it; English otherwise."""
+    import os
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = part.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in KNOWN and (not has_app_context() or code in enabled_languages()):
+                return code
+        return DEFAULT
+    return DEFAULT
+
+
+def speaks_operator_language(command):
+    """Run a CLI command with its messages in the operator's language (see operator_language)."""
+    import functools
+
+    from flask_babel import force_locale
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with force_locale(operator_language()):
+            return command(*args, **kwargs)
+    return run
+
+
 def direction(code: str | None = None) -> str:
     return KNOWN.get(code or language(), KNOWN[DEFAULT])[1]
 

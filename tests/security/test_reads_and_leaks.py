@@ -20,6 +20,7 @@ INT_PARAM_TABLES = {
     "item_id": "improvement_items", "certificate_id": "certificates", "batch_id": "certificate_batches",
     "attempt_id": "attempts", "session_id": "classroom_sessions", "deployment_id": "deployments",
     "user_id": "users", "notification_id": "notifications", "waiver_id": "waivers", "grant_id": "grants",
+    "link_id": "identity_links",
 }
 # GET endpoints that are skipped: none. (Add an endpoint here only with a reason.)
 WRITING_READS: set[str] = set()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from trainer.auth import oidc, services
@@ -15,11 +15,18 @@ PROVIDER_LOGOUT_KEY = "sso_logout_url"
 ID_TOKEN_KEY = "sso_id_token"
 
 
+def sso_button_label(sso) -> str:
+    """The single sign-on button's words: the site's own when it set them, else ours in the reader's language."""
+    from trainer.config import DEFAULTS
+
+    return _("Sign in with single sign-on") if sso.button_label == DEFAULTS["OIDC_BUTTON_LABEL"] else sso.button_label
+
+
 def _login_page(form, status: int = 200):
     sso = sso_settings()
     offer = session.pop(PROVIDER_LOGOUT_KEY, None) if request.method == "GET" else None
-    return render_template("auth/login.html", form=form, sso=sso, provider_logout=offer,
-                           admins_only=current_app.config["LOCAL_LOGIN"] == "admins"), status
+    return render_template("auth/login.html", form=form, sso=sso, sso_label=sso_button_label(sso) if sso else "",
+                           provider_logout=offer, admins_only=current_app.config["LOCAL_LOGIN"] == "admins"), status
 
 
 def login():
@@ -36,8 +43,7 @@ def login():
             user = services.authenticate(settings, form.username.data, form.password.data,
                                          request.remote_addr or "unknown")
         except services.Throttled as exc:
-            flash(ngettext("Too many failed sign-in attempts. Try again in %(num)d minute.",
-                           "Too many failed sign-in attempts. Try again in %(num)d minutes.", exc.minutes), "danger")
+            flash(str(exc), "danger")
             return _login_page(form, 429)
         if user is None:
             flash(_("The account name or password is not correct.") if settings.local_login != "admins" else

@@ -54,7 +54,7 @@ def test_the_authentic_file_passes_every_check(runner, client, signed, tmp_path)
 
 
 def _format(day) -> str:
-    return f"{day:%d %b %Y}"
+    return day.isoformat()
 
 
 TAMPERINGS = {}

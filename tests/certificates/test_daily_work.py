@@ -166,3 +166,16 @@ def test_the_verify_page_follows_the_visitors_language_and_the_switcher(client, 
                                    **({"csrf_token": token.group(1)} if token else {})})
     switched = client.get(f"/verify/{cert.serial}", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert '<html lang="fr"' in switched and "est valable" in switched
+
+
+def test_a_bulk_issue_flags_the_certificates_that_lapse_within_the_warning_window(client, login_as, make_unit,
+                                                                                    make_person, ready, profile):
+    unit = make_unit(nation="NPL")
+    ready(make_person(unit=unit))
+    profile(warning_days=2000)
+    login_as("commander", "nation", nation="NPL")
+    response = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("lapses within the profile&#39;s warning window of 2000 days") == 1 or \
+        page.count("lapses within the profile's warning window of 2000 days") == 1

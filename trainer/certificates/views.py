@@ -198,7 +198,7 @@ def bulk_issue():
     if form.validate_on_submit():
         try:
             batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             apply_errors(form, error)
         else:
             flash(ngettext("%(num)d certificate issued; %(skipped)s skipped.",
@@ -211,7 +211,8 @@ def bulk_issue():
 @bp.route("/certificates/batches/<int:batch_id>")
 def batch(batch_id):
     found = bulk.get_batch(current_user, batch_id)
-    return render_template("certificates/batch.html", batch=found, issued=bulk.list_issued(found))
+    return render_template("certificates/batch.html", batch=found, issued=bulk.list_issued(found),
+                           warning_days=reads.profile_warning_days(found.profile_code))
 
 
 @bp.route("/certificates/batches/<int:batch_id>/status.json")

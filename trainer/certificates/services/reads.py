@@ -50,6 +50,11 @@ def profile_title(code: str) -> str | None:
     return None if row is None else (_text(row[0]) or code)
 
 
+def profile_warning_days(code: str) -> int | None:
+    """How many days before expiry the profile warns (None when there is no such profile)."""
+    return db.session.scalar(select(ReadinessProfile.warning_days).where(ReadinessProfile.code == code))
+
+
 def get_certificate(actor, certificate_id, roles="certificate.read") -> Certificate:
     return get_scoped(actor, "certificate", certificate_id, roles)
 

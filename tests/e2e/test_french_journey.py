@@ -1,6 +1,6 @@
 """French, in a real browser: a trainee whose account is in French reads a lesson of HR-01, passes its knowledge
 check, and downloads the readiness certificate a commander (also working in French) issues to them through the
-issue page; the certificate PDF is in English and French. Every page is `lang="fr"`, shows none of the English
+issue page, after confirming that it meant to give a police profile to a soldier; the certificate PDF is in English and French. Every page is `lang="fr"`, shows none of the English
 sentences of the French catalogue outside parts marked as English (`lang="en"`, which the page then says are in
 English), and scrolls no wider than a 390 px phone."""
 from __future__ import annotations
@@ -23,8 +23,10 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 
 PARTS = sorted((ROOT / "translations" / "parts").glob("*.fr.po"))
 HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
-PROFILE = {"code": "TST-FR", "title": {"en": "Human rights, individual", "fr": "Droits de l'homme, individuel"},
-           "audience": "military", "required_modules": ["HR-01"], "screening_required": True, "warning_days": 30}
+# A profile meant for police given to a military unit: issuing warns and asks to confirm.
+PROFILE = {"code": "TST-FR", "title": {"en": "Human rights, police individual",
+                                       "fr": "Droits de l'homme, policier individuel"},
+           "audience": "police", "required_modules": ["HR-01"], "screening_required": True, "warning_days": 30}
 
 # Visible text of a page, leaving out what is marked as another language (English content, names) and the
 # language switcher (each language names itself).
@@ -216,6 +218,13 @@ def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, 
     page.get_by_label("Profil de préparation").select_option("TST-FR")
     check("issue")
     page.get_by_role("button", name="Délivrer le certificat").click()
+    warnings = page.locator(".cert-warnings")
+    expect(warnings).to_contain_text("Avant de délivrer ce certificat")
+    expect(warnings).to_contain_text("TST-FR est destiné au personnel de la catégorie « Police », et Awa Diagne "
+                                     "relève de la catégorie « Militaire »")
+    check("issue-warnings")
+    page.get_by_label("J'ai lu ces avertissements et je délivre le certificat malgré tout").check()
+    page.get_by_role("button", name="Délivrer le certificat").click()
     expect(page.get_by_text(re.compile(r"Certificat .* délivré\."))).to_be_visible()
     serial = page.locator("h1 .font-monospace").inner_text().strip()
     check("certificate-commander")
@@ -239,6 +248,11 @@ def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, 
     for label in ("Rank / Grade", "Issued / Délivré le", "Valid until / Valable jusqu'au", "Serial / N° de série"):
         assert label in lines, label
     assert dt.date.today().isoformat() in lines  # the issue date, as ISO 8601 (the same in both languages)
+
+    # Its public verify page answers in French too.
+    page.get_by_role("link", name="Page publique de vérification").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("est valable")
+    check("verify")
 
     check.no_english()
 

@@ -1,8 +1,9 @@
 """French, in a real browser: a trainee whose account is in French reads a lesson of HR-01, passes its knowledge
 check, and downloads the readiness certificate a commander (also working in French) issues to them through the
-issue page, after confirming that it meant to give a police profile to a soldier; the certificate PDF is in English and French. Every page is `lang="fr"`, shows none of the English
-sentences of the French catalogue outside parts marked as English (`lang="en"`, which the page then says are in
-English), and scrolls no wider than a 390 px phone."""
+issue page, after confirming that a police profile is meant for this soldier; the certificate PDF is in English
+and French. Every page is `lang="fr"`, shows none of the English sentences of the French catalogue outside parts
+marked as English (`lang="en"`, which the page then says are in English), and scrolls no wider than a 390 px
+phone."""
 from __future__ import annotations
 
 import datetime as dt

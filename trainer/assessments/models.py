@@ -10,43 +10,26 @@ retried POST land once.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
-from trainer.enums import Rating
+from trainer.enums import LabelledEnum, Rating
 from trainer.extensions import db
 
 
-class ObservationKind(StrEnum):
-    STRENGTH = "strength"
-    IMPROVEMENT = "improvement"
-
-    @property
-    def label(self) -> str:
-        return str(_l("Strength") if self is ObservationKind.STRENGTH else _l("Area for improvement"))
+class ObservationKind(LabelledEnum):
+    STRENGTH = "strength", _l("Strength")
+    IMPROVEMENT = "improvement", _l("Area for improvement")
 
 
-class ImprovementStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    VALIDATED = "validated"
-
-    @property
-    def label(self) -> str:
-        return str(IMPROVEMENT_STATUS_LABELS[self])
-
-
-IMPROVEMENT_STATUS_LABELS = {
-    ImprovementStatus.OPEN: _l("Open"),
-    ImprovementStatus.IN_PROGRESS: _l("In progress"),
-    ImprovementStatus.COMPLETED: _l("Completed"),
-    ImprovementStatus.VALIDATED: _l("Validated"),
-}
+class ImprovementStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    COMPLETED = "completed", _l("Completed")
+    VALIDATED = "validated", _l("Validated")
 
 
 class _Audience:

@@ -65,6 +65,25 @@ def complete(db):
 
 
 @pytest.fixture
+def bulk_complete(db):
+    """bulk_complete(module, person_ids, completed_on, valid_until): an online completion for each person, inserted
+    set-based, then the readiness intervals rebuilt."""
+    def make(module, person_ids, completed_on: dt.date, valid_until: dt.date):
+        from sqlalchemy import insert
+
+        from trainer.learning.models import Completion
+        from trainer.readiness import intervals
+
+        db.session.execute(insert(Completion), [
+            {"person_id": pid, "module_id": module.id, "module_code": module.code, "module_version": module.version,
+             "module_major": module.major, "method": "online", "completed_on": completed_on,
+             "valid_until": valid_until, "evidence": ""} for pid in person_ids])
+        intervals.rebuild_all()
+        db.session.commit()
+    return make
+
+
+@pytest.fixture
 def credit(db):
     def make(person, ended_on: dt.date, *, rating="P", exercise_type="functional", code=None):
         from trainer.readiness.models import ExerciseCredit

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture
 def exercise(make_exercise):
     return make_exercise(lead="NPL", nations=("FRA",), status="draft", objectives=1)
@@ -19,34 +18,35 @@ def _status(db, ex):
     return db.session.get(type(ex), ex.id).status
 
 
+def _move_answers(client, db, ex, target, code: int, status: str):
+    """Asking for `target` is answered with `code`, and the exercise's status is then `status`."""
+    response = _move(client, ex, target)
+    assert response.status_code == code
+    assert _status(db, ex) == status
+    return response
+
+
 def test_lead_officer_plans_and_a_lead_commander_approves(exercise, db, client, login_as):
     login_as("training_officer", "nation", nation="NPL")
-    assert _move(client, exercise, "planning").status_code == 302
-    assert _status(db, exercise) == "planning"
+    _move_answers(client, db, exercise, "planning", 302, "planning")
 
-    refused = _move(client, exercise, "approved")
-    assert refused.status_code == 403
+    refused = _move_answers(client, db, exercise, "approved", 403, "planning")
     assert "Only a commander of the lead nation or of the mission may approve" in refused.get_data(as_text=True)
-    assert _status(db, exercise) == "planning"
 
     login_as("commander", "nation", nation="NPL")
-    assert _move(client, exercise, "approved").status_code == 302
-    assert _status(db, exercise) == "approved"
+    _move_answers(client, db, exercise, "approved", 302, "approved")
 
 
 def test_a_participating_nations_officer_cannot_drive_the_lead_nations_exercise(exercise, db, client, login_as):
     login_as("training_officer", "nation", nation="FRA")
-    response = _move(client, exercise, "planning")
-    assert response.status_code == 403
+    response = _move_answers(client, db, exercise, "planning", 403, "draft")
     assert "training officer of the lead nation" in response.get_data(as_text=True)
-    assert _status(db, exercise) == "draft"
 
 
 def test_a_commander_of_another_nation_cannot_approve(make_exercise, db, client, login_as):
     ex = make_exercise(lead="NPL", nations=("FRA",), status="planning", objectives=1)
     login_as("commander", "nation", nation="FRA")
-    assert _move(client, ex, "approved").status_code == 403
-    assert _status(db, ex) == "planning"
+    _move_answers(client, db, ex, "approved", 403, "planning")
 
 
 def test_an_illegal_transition_is_refused_with_the_legal_ones_named(exercise, db, client, login_as):
@@ -55,8 +55,7 @@ def test_an_illegal_transition_is_refused_with_the_legal_ones_named(exercise, db
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "cannot go from Draft to Closed" in text and "Planning" in text
-    assert _move(client, exercise, "no-such-status").status_code == 422
-    assert _status(db, exercise) == "draft"
+    _move_answers(client, db, exercise, "no-such-status", 422, "draft")
 
 
 def test_approval_needs_an_objective(make_exercise, db, client, login_as):
@@ -83,8 +82,7 @@ def test_a_player_cannot_move_the_exercise(make_exercise, make_person, add_parti
     person = make_person(nation="NPL")
     add_participant(ex, person, role="player")
     login_as("trainee", "self", person=person)
-    assert _move(client, ex, "in_conduct").status_code == 403
-    assert _status(db, ex) == "approved"
+    _move_answers(client, db, ex, "in_conduct", 403, "approved")
 
 
 def test_postpone_and_cancel(make_exercise, db, client, login_as):
@@ -92,8 +90,7 @@ def test_postpone_and_cancel(make_exercise, db, client, login_as):
     login_as("training_officer", "nation", nation="NPL")
     assert _move(client, ex, "postponed").status_code == 302
     assert _move(client, ex, "planning").status_code == 302
-    assert _move(client, ex, "cancelled").status_code == 302
-    assert _status(db, ex) == "cancelled"
+    _move_answers(client, db, ex, "cancelled", 302, "cancelled")
     assert _move(client, ex, "planning").status_code == 422
 
 
@@ -109,5 +106,4 @@ def test_an_administrator_plans_but_does_not_approve(make_exercise, db, client, 
     login_as("admin")
     page = client.get(f"/exercises/{ex.id}").get_data(as_text=True)
     assert "Back to draft" in page and ">Approve<" not in page
-    assert _move(client, ex, "approved").status_code == 403
-    assert _status(db, ex) == "planning"
+    _move_answers(client, db, ex, "approved", 403, "planning")

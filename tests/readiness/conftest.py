@@ -12,6 +12,12 @@ D = dt.date
 _seq = itertools.count(1)
 
 
+def _stored(db, row):
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 @pytest.fixture
 def make_module(db):
     def make(code="HR-01", version="1.0", validity_months=12, retrain_on_major=False, imported_at=None, title="Human rights"):
@@ -40,9 +46,7 @@ def make_profile(db):
                                    exercise_types=list(exercise_types), exercise_within_months=within_months,
                                    exercise_min_outcome=min_outcome, screening_required=screening,
                                    warning_days=warning_days, content_hash=code.ljust(64, "0"))
-        db.session.add(profile)
-        db.session.commit()
-        return profile
+        return _stored(db, profile)
     return make
 
 
@@ -91,9 +95,7 @@ def credit(db):
         n = next(_seq)
         row = ExerciseCredit(person_id=person.id, exercise_id=1000 + n, objective_id=n, exercise_code=code or f"EX-{n}",
                              exercise_title="Exercise", exercise_type=exercise_type, rating=rating, ended_on=ended_on)
-        db.session.add(row)
-        db.session.commit()
-        return row
+        return _stored(db, row)
     return make
 
 

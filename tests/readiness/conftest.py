@@ -51,6 +51,18 @@ def make_profile(db):
 
 
 @pytest.fixture
+def contingent(make_unit, make_module, make_profile):
+    """contingent(sub_codes, validity_months=, warning_days=) -> (module, top, sub-units): module HR-01, all that
+    profile UN-PDT requires, and a Nepalese contingent with a sub-unit for each code."""
+    def make(sub_codes, *, validity_months: int, warning_days: int):
+        module = make_module("HR-01", validity_months=validity_months)
+        make_profile("UN-PDT", modules=("HR-01",), warning_days=warning_days)
+        top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
+        return module, top, [make_unit(nation="NPL", code=code, parent=top) for code in sub_codes]
+    return make
+
+
+@pytest.fixture
 def complete(db):
     """complete(person, module, on) -> Completion, recorded through the learning model (intervals follow on commit)."""
     def make(person, module, on: dt.date, *, commit=True):

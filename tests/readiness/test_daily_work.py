@@ -169,12 +169,8 @@ def _person_id(db, family_name):
 
 
 @pytest.fixture
-def crowd(db, make_unit, make_person, make_module, make_profile, complete):
-    module = make_module("HR-01", validity_months=12)
-    make_profile("UN-PDT", modules=("HR-01",), warning_days=0)
-    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
-    alpha = make_unit(nation="NPL", code="ALPHA", parent=top)
-    bravo = make_unit(nation="NPL", code="BRAVO", parent=top)
+def crowd(db, contingent, make_person, complete):
+    module, top, (alpha, bravo) = contingent(("ALPHA", "BRAVO"), validity_months=12, warning_days=0)
     people = {
         "Adhikari": (bravo, "OR-4", TODAY - dt.timedelta(days=300)),
         "Basnet": (alpha, "OF-3", None),

@@ -23,6 +23,11 @@ class LabelledEnum(StrEnum):
     def label(self) -> str:
         return str(self.lazy_label)
 
+    @property
+    def position(self) -> int:
+        """The member's place in the order the members are declared, from 0."""
+        return list(type(self)).index(self)
+
     @classmethod
     def choices(cls) -> list[tuple[str, object]]:
         """(value, lazy label) pairs, for form choices built at import."""
@@ -129,7 +134,7 @@ class Rating(LabelledEnum):
     @property
     def rank(self) -> int:
         """0 for P (best) to 3 for U (worst)."""
-        return list(Rating).index(self)
+        return self.position
 
     def at_least(self, minimum: "Rating") -> bool:
         return self.rank <= minimum.rank

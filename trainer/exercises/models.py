@@ -35,10 +35,6 @@ class MilestoneKind(LabelledEnum):
     MIDTERM_PLANNING = "midterm_planning", _l("Midterm planning meeting (MPM)")
     FINAL_PLANNING = "final_planning", _l("Final planning meeting (FPM)")
 
-    @property
-    def order(self) -> int:
-        return list(MilestoneKind).index(self)
-
 
 class InjectStatus(LabelledEnum):
     PLANNED = "planned", _l("Planned")

@@ -6,9 +6,9 @@ from flask import request
 from flask_login import current_user
 
 from trainer.curricula.reading import text
+from trainer.curricula.services import list_current_modules
 from trainer.errors import DomainError
 from trainer.forms import apply_errors
-from trainer.curricula.services import list_current_modules
 from trainer.org.services import list_units
 
 

@@ -99,7 +99,7 @@ def test_a_french_commanders_pdf_report_is_in_french(client, french_commander, t
     response = client.get("/readiness/export.pdf?profile=UN-PDT&as_of=2026-06-15")
     assert response.status_code == 200
     text = " ".join(_pdf_text(response.data, tmp_path).replace("\u00a0", " ").split())
-    for expected in ("Rapport sur l'état de préparation", "Périmètre", "Commander — pays NPL", "15 juin 2026",
+    for expected in ("Rapport sur l'état de préparation", "Périmètre", "Commandant — pays NPL", "15 juin 2026",
                      "vert à partir de 90%, orange à partir de 70%, rouge en dessous",
                      "Part des personnes prêtes par unité, les moins prêtes d'abord", "Lacunes les plus fréquentes",
                      "NPL NPBATT-1 — Unit NPBATT-1 : 1 sur 2 prêts (50%, Non prêt (rouge))",

@@ -90,6 +90,8 @@ def test_a_backup_restores_into_an_empty_instance_with_its_records_audit_log_and
     assert created.exit_code == 0, created.output
     assert b"Thapa" not in backup.read_bytes() and b"PRIVATE KEY" not in backup.read_bytes()
 
+    migrated = invoke(empty_instance, "db", "upgrade")  # a new instance set up as usual, holding no data yet
+    assert migrated.exit_code == 0, migrated.output
     restored = invoke(empty_instance, "backup", "restore", str(backup))
     assert restored.exit_code == 0, restored.output
     assert _counts(empty_instance) == before

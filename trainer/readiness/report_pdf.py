@@ -4,7 +4,7 @@ carries the classification and releasability markings and "page X of Y".
 
 The report is streamed: its people are read in batches as the pages fill (report_rows.py), each page is written
 out as soon as it is finished, and the number of pages, known only at the end, is a form every page shows. A
-report on a hundred thousand people starts arriving at once and takes no more memory than one on a hundred."""
+report on a hundred thousand people starts arriving at once, and its people are never all held in memory at once."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,9 +1,11 @@
-"""`python -m bench [--quick] [--keep] [--only SECTION ...]` — see bench/__init__.py."""
+"""`python -m bench [--quick] [--keep] [--only SECTION ...] [--databases ...] [--xlarge-sqlite]` — see
+bench/__init__.py."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -11,19 +13,42 @@ import time
 from pathlib import Path
 
 from bench import build, report
-from bench.util import PYTHON, ROOT, env_for, machine
+from bench.targets import DATABASES, Server, Target
+from bench.util import PYTHON, ROOT, machine
 
-SECTIONS = ("pages", "pages_small", "load", "certs", "roster")
+SECTIONS = ("pages", "load", "certs", "roster", "rebuild")
+# Each scale's sections, in an order where none disturbs the next: the pages read, the certificates section adds
+# waivers and certificates, the roster import adds people, and the rebuild comes last.
+PLAN = (("medium", ("pages",)),
+        ("large", ("pages", "load", "certs", "roster", "rebuild")),
+        ("xlarge", ("pages", "certs", "roster", "rebuild")))
+QUICK_PLAN = (("small", ("pages", "load", "certs", "roster", "rebuild")),)
+QUIET_LOAD = 3.0  # the one-minute load average under which a section starts (the machine has 2 cores)
 
 
-def run_section(name: str, instance: Path, quick: bool, workdir: Path) -> dict:
-    out = workdir / f"{name}.json"
+def wait_for_quiet(limit_minutes: float, log: list) -> float:
+    """Wait (up to the limit) until the machine's one-minute load average is under QUIET_LOAD; returns it."""
+    deadline = time.time() + limit_minutes * 60
+    load = os.getloadavg()[0]
+    while load >= QUIET_LOAD and time.time() < deadline:
+        print(f"    load average {load:.2f}: waiting for a quieter machine ...", flush=True)
+        time.sleep(30)
+        load = os.getloadavg()[0]
+    if load >= QUIET_LOAD:
+        log.append(round(load, 2))
+    return round(load, 2)
+
+
+def run_section(name: str, target: Target, quick: bool, workdir: Path, quiet_minutes: float, noisy: list) -> dict:
+    out = workdir / f"{target.database}-{target.scale}-{name}.json"
+    load_before = wait_for_quiet(quiet_minutes, noisy)
     started = time.perf_counter()
-    print(f"  running {name} ...", flush=True)
-    subprocess.run([PYTHON, "-m", "bench.section", name, str(instance), "1" if quick else "0", str(out)],
-                   cwd=ROOT, env=env_for(instance), check=False)
+    print(f"  {target.database} {target.scale}: {name} (load {load_before}) ...", flush=True)
+    subprocess.run([PYTHON, "-m", "bench.section", name, *target.argv(), "1" if quick else "0", str(out)],
+                   cwd=ROOT, env=target.env(), check=False)
     result = json.loads(out.read_text()) if out.exists() else {"error": "no result written"}
     result["section_wall_s"] = round(time.perf_counter() - started, 1)
+    result["load_average"] = [load_before, round(os.getloadavg()[0], 2)]
     if "error" in result:
         print(f"  {name} failed:\n{result['error']}", flush=True)
     return result
@@ -31,37 +56,55 @@ def run_section(name: str, instance: Path, quick: bool, workdir: Path) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks at realistic scale.")
-    parser.add_argument("--quick", action="store_true", help="small data set and short runs (a dry run while developing)")
+    parser.add_argument("--quick", action="store_true", help="the small data set and short runs (a dry run)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folders")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--databases", nargs="*", choices=DATABASES, default=list(DATABASES))
+    parser.add_argument("--scales", nargs="*", choices=[s for s, _ in PLAN], help="run only these scales")
+    parser.add_argument("--xlarge-sqlite", action="store_true",
+                        help="run the 100,000-people scale on SQLite too (by default on PostgreSQL only)")
+    parser.add_argument("--quiet-minutes", type=float, default=20.0,
+                        help="how long to wait before each section for a load average under 3 (default 20)")
     parser.add_argument("--no-write", action="store_true", help="print the table only; leave results.json and docs alone")
     args = parser.parse_args()
-    sections = args.only or list(SECTIONS)
+    sections = set(args.only or SECTIONS)
+    plan = [(scale, [s for s in names if s in sections]) for scale, names in (QUICK_PLAN if args.quick else PLAN)
+            if not args.scales or scale in args.scales]
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
     results: dict = {"started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     "quick": args.quick, "machine": machine()}
+                     "quick": args.quick, "machine": machine(), "runs": {}, "noisy_loads": []}
+    server = Server() if "postgresql" in args.databases else None
     try:
-        scale = "small" if args.quick else "large"
-        large = workdir / "instance-large"
-        print(f"Building the {scale} demo database in {large} ...", flush=True)
-        results["build"] = build.build(large, scale)
-        print(f"  {results['build']['seconds']} {results['build']['rows']}", flush=True)
-        if "pages_small" in sections:
-            small = workdir / "instance-small"
-            print(f"Building the small demo database in {small} ...", flush=True)
-            results["build_small"] = build.build(small, "small")
-            results["pages_small"] = run_section("pages_small", small, args.quick, workdir)
-        for name in sections:
-            if name != "pages_small":
-                results[name] = run_section(name, large, args.quick, workdir)
+        if server is not None:
+            results["machine"]["postgresql"] = server.version()
+        for database in args.databases:
+            runs = results["runs"].setdefault(database, {})
+            for scale, names in plan:
+                if not names or (scale == "xlarge" and database == "sqlite" and not args.xlarge_sqlite):
+                    continue
+                path = workdir / f"{database}-{scale}"
+                url = server.database(f"bench_{scale}") if database == "postgresql" else None
+                target = Target(database, scale, path, url)
+                print(f"Building the {scale} data set on {database} in {path} ...", flush=True)
+                run = runs[scale] = {"build": build.build(target)}
+                print(f"  {run['build']['seconds']} {run['build']['rows']}", flush=True)
+                for name in names:
+                    run[name] = run_section(name, target, args.quick, workdir, args.quiet_minutes,
+                                            results["noisy_loads"])
+                if not args.keep:
+                    shutil.rmtree(path, ignore_errors=True)
+                    if url:
+                        server.drop(f"bench_{scale}")
     finally:
         results["total_minutes"] = round((time.perf_counter() - started) / 60, 1)
-        results["machine"]["load_average_at_end"] = [round(x, 2) for x in __import__("os").getloadavg()]
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        if server is not None and not args.keep:
+            server.stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
-            print(f"Kept {workdir}")
+            print(f"Kept {workdir} (the PostgreSQL server stops with this process)")
     rows = report.rows(results)
     results["table"] = rows
     print()

@@ -1,9 +1,7 @@
-"""A fresh instance folder and SQLite database: migrations, shipped curricula, demo data."""
+"""A fresh instance and database: migrations, shipped curricula, demo data (written in bulk: COPY on PostgreSQL)."""
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
+from bench.targets import Target, engine_for
 from bench.util import flask_cli
 
 COUNTED = ("nations", "units", "people", "users", "modules", "completions", "readiness_intervals", "readiness_states",
@@ -11,23 +9,41 @@ COUNTED = ("nations", "units", "people", "users", "modules", "completions", "rea
            "certificates", "waivers", "audit_events")
 
 
-def build(instance: Path, scale: str) -> dict:
-    instance.mkdir(parents=True, exist_ok=True)
+def build(target: Target) -> dict:
+    target.path.mkdir(parents=True, exist_ok=True)
     seconds = {
-        "migrate": flask_cli(instance, "db", "upgrade", "heads"),
-        "curricula_import": flask_cli(instance, "curricula", "import"),
-        "demo_seed": flask_cli(instance, "demo", "seed", "--scale", scale),
+        "migrate": flask_cli(target, "db", "upgrade", "heads"),
+        "curricula_import": flask_cli(target, "curricula", "import"),
+        "demo_seed": flask_cli(target, "demo", "seed", "--scale", target.scale),
     }
-    return {"scale": scale, "seconds": {k: round(v, 2) for k, v in seconds.items()}, "rows": counts(instance)}
+    if target.database == "postgresql":
+        seconds["analyze"] = analyze(target)
+    return {"scale": target.scale, "database": target.database,
+            "seconds": {k: round(v, 2) for k, v in seconds.items()}, "rows": counts(target)}
 
 
-def counts(instance: Path) -> dict:
-    connection = sqlite3.connect(instance / "trainer.db")
+def analyze(target: Target) -> float:
+    """Fresh planner statistics after the bulk load (what autovacuum does shortly after, or an operator at once)."""
+    import time
+
+    from sqlalchemy import text
+
+    started = time.perf_counter()
+    engine = engine_for(target)
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def counts(target: Target) -> dict:
+    from sqlalchemy import inspect, text
+
+    engine = engine_for(target)
     try:
-        out = {}
-        present = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        for table in COUNTED:
-            out[table] = connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] if table in present else None
-        return out
+        present = set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            return {table: connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar() if table in present
+                    else None for table in COUNTED}
     finally:
-        connection.close()
+        engine.dispose()

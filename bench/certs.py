@@ -9,10 +9,7 @@ import json
 import multiprocessing
 import os
 import resource
-import shutil
-import sqlite3
 import time
-from pathlib import Path
 
 from bench.util import app_for, median
 
@@ -211,9 +208,11 @@ def make_ready(unit_ids: list[int], wanted: int) -> dict:
     return {"ready_people": ready, "people_given_waivers": len(waived_people), "waivers": len(rows)}
 
 
-def _worker(instance: str, unit_ids: list[int], limit: int, queue, barrier) -> None:
+def _worker(target_argv: list[str], unit_ids: list[int], limit: int, queue, barrier) -> None:
     try:
-        with app_for(Path(instance)):
+        from bench.targets import Target
+
+        with app_for(Target.from_argv(*target_argv)):
             from trainer.pdf.text import register_fonts
 
             register_fonts()
@@ -225,24 +224,12 @@ def _worker(instance: str, unit_ids: list[int], limit: int, queue, barrier) -> N
         queue.put({"error": repr(exc)})
 
 
-def _copy_instance(instance: Path) -> Path:
-    """A consistent copy of the instance folder (the database through SQLite's backup API)."""
-    twin = Path(str(instance) + "-certs2")
-    shutil.rmtree(twin, ignore_errors=True)
-    shutil.copytree(instance, twin, ignore=shutil.ignore_patterns("trainer.db*"))
-    source, target = sqlite3.connect(instance / "trainer.db"), sqlite3.connect(twin / "trainer.db")
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return twin
+def run_certs(target, quick: bool) -> dict:
+    from bench.targets import clone, discard
 
-
-def run_certs(instance: Path, quick: bool) -> dict:
     count = 100 if quick else 1000
     out: dict = {"target_count": count, "profile": PROFILE}
-    with app_for(instance):
+    with app_for(target):
         from trainer.certificates.services.keys import key_store
         from trainer.extensions import db
 
@@ -251,7 +238,8 @@ def run_certs(instance: Path, quick: bool) -> dict:
         units = _unit_ids()
         out["setup"] = make_ready(units[:-1], int(count * 1.1) + 10)
         db.session.close()
-        twin = _copy_instance(instance)
+        db.engine.dispose()  # a PostgreSQL database is copied only while nobody is connected to it
+        twin = clone(target, "certs2")
 
         out["floor"] = measure_floor(30 if quick else 100)
         # warm-up: fonts and templates are loaded before memory and time are measured
@@ -272,7 +260,7 @@ def run_certs(instance: Path, quick: bool) -> dict:
     queue = ctx.Queue()
     barrier = ctx.Barrier(2)
     halves = [units[0:-1:2], units[1:-1:2]]
-    workers = [ctx.Process(target=_worker, args=(str(twin), half, count // 2, queue, barrier)) for half in halves]
+    workers = [ctx.Process(target=_worker, args=(twin.argv(), half, count // 2, queue, barrier)) for half in halves]
     for w in workers:
         w.start()
     results = [queue.get() for _ in workers]
@@ -284,5 +272,5 @@ def run_certs(instance: Path, quick: bool) -> dict:
     issued = sum(r.get("issued", 0) for r in results)
     out["two_processes"] = {"issued": issued, "wall_s": wall, "per_second": issued / wall if wall else None,
                             "errors": errors}
-    shutil.rmtree(twin, ignore_errors=True)
+    discard(twin)
     return out

@@ -7,7 +7,6 @@ import datetime as dt
 
 import http.client
 import socket
-import sqlite3
 import subprocess
 import threading
 import time
@@ -28,12 +27,12 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, target: str, instance: Path | None):
+    def __init__(self, app: str, target=None):
         self.port = _free_port()
-        env = env_for(instance) if instance else env_for(Path("/nonexistent"))
+        env = target.env() if target is not None else env_for(Path("/nonexistent"))
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--timeout", "120",
-             "--log-level", "warning", target], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             "--log-level", "warning", app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def wait(self, path: str = "/") -> None:
         deadline = time.time() + 60
@@ -123,17 +122,22 @@ def hammer(port: int, path: str, seconds: float, cookies: list[str | None]) -> d
             "p50_s": percentile(latencies, 50), "p95_s": percentile(latencies, 95)}
 
 
-def _ids(instance: Path) -> dict:
-    connection = sqlite3.connect(instance / "trainer.db")
+def _ids(target) -> dict:
+    from sqlalchemy import text
+
+    from bench.targets import engine_for
+
+    engine = engine_for(target)
     try:
-        unit = connection.execute("SELECT id FROM units WHERE code = 'NPL-B1'").fetchone()[0]
-        exercise = connection.execute("SELECT id FROM exercises ORDER BY id").fetchone()
+        with engine.connect() as connection:
+            unit = connection.execute(text("SELECT id FROM units WHERE code = 'NPL-B1'")).scalar()
+            exercise = connection.execute(text("SELECT id FROM exercises ORDER BY id")).first()
         return {"unit": unit, "exercise": exercise[0] if exercise else None}
     finally:
-        connection.close()
+        engine.dispose()
 
 
-def run_load(instance: Path, quick: bool) -> dict:
+def run_load(target, quick: bool) -> dict:
     seconds = 3.0 if quick else 10.0
     out: dict = {"clients": CLIENTS, "seconds": seconds, "workers": 2}
     hello = Server("bench.hello:app", None)
@@ -144,13 +148,13 @@ def run_load(instance: Path, quick: bool) -> dict:
     finally:
         hello.stop()
 
-    ids = _ids(instance)
+    ids = _ids(target)
     pages = [("login", "/login", False), ("module_list", "/curricula/", True)]
     if ids["exercise"]:
         pages.append(("exercise", f"/exercises/{ids['exercise']}", True))
     pages += [("unit_readiness", f"/readiness/units/{ids['unit']}?profile={PROFILE}", True),
               ("dashboard", f"/readiness/?profile={PROFILE}&forecast={dt.date.today() + dt.timedelta(days=90)}", True)]
-    app = Server("wsgi:app", instance)
+    app = Server("wsgi:app", target)
     try:
         app.wait("/login")
         cookies = [sign_in(app.port, "commander") for _ in range(CLIENTS)]

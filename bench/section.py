@@ -1,29 +1,30 @@
-"""Runs one measurement in its own process: `python -m bench.section NAME INSTANCE QUICK OUT.json`."""
+"""Runs one measurement in its own process:
+`python -m bench.section NAME DATABASE SCALE INSTANCE URL QUICK OUT.json`."""
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import traceback
 from pathlib import Path
 
+RUNNERS = {
+    "pages": "bench.pages:run_pages",
+    "load": "bench.load:run_load",
+    "certs": "bench.certs:run_certs",
+    "roster": "bench.roster:run_roster",
+    "rebuild": "bench.roster:run_rebuild",
+}
+
 
 def main(argv: list[str]) -> int:
-    name, instance, quick, out = argv
-    quick_run = quick == "1"
+    name, database, scale, instance, url, quick, out = argv
     try:
-        if name == "pages":
-            from bench.pages import run_pages as run
-        elif name == "pages_small":
-            from bench.pages import run_small as run
-        elif name == "certs":
-            from bench.certs import run_certs as run
-        elif name == "load":
-            from bench.load import run_load as run
-        elif name == "roster":
-            from bench.roster import run_roster as run
-        else:
-            raise SystemExit(f"unknown section {name}")
-        result = run(Path(instance), quick_run)
+        from bench.targets import Target
+
+        module, function = RUNNERS[name].split(":")
+        run = getattr(importlib.import_module(module), function)
+        result = run(Target.from_argv(database, scale, instance, url), quick == "1")
     except Exception:
         result = {"error": traceback.format_exc()[-3000:]}
     Path(out).write_text(json.dumps(result, default=str, indent=1))

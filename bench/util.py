@@ -40,11 +40,12 @@ def env_for(instance: Path, **extra) -> dict:
     return env
 
 
-def flask_cli(instance: Path, *args: str) -> float:
-    """Run `flask --app wsgi ARGS` for this instance; returns the seconds it took (raises on failure)."""
+def flask_cli(target, *args: str, **env) -> float:
+    """Run `flask --app wsgi ARGS` for this target (a bench.targets.Target); returns the seconds it took (raises on
+    failure)."""
     started = time.perf_counter()
-    done = subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env_for(instance),
-                          capture_output=True, text=True)
+    done = subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env={**target.env(), **{k: str(v) for k, v in env.items()}}, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return time.perf_counter() - started
@@ -79,8 +80,52 @@ def machine() -> dict:
     import sqlalchemy
 
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram, "python": platform.python_version(),
+            "postgresql_client": _pg_dump_version(),
             "sqlite": sqlite3.sqlite_version, "sqlalchemy": sqlalchemy.__version__, "reportlab": reportlab.Version,
             "os": platform.platform(), "load_average_at_start": [round(x, 2) for x in load] if load else None}
+
+
+def _pg_dump_version() -> str | None:
+    try:
+        return subprocess.run(["pg_dump", "--version"], capture_output=True, text=True).stdout.strip() or None
+    except OSError:
+        return None
+
+
+def rss_mib() -> float:
+    """This process's resident memory now."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1048576
+
+
+class PeakMemory:
+    """The highest resident memory of this process while active, sampled every 10 ms (and its growth)."""
+
+    def __init__(self):
+        import threading
+
+        self.before = self.peak = rss_mib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self):
+        while not self._stop.wait(0.01):
+            self.peak = max(self.peak, rss_mib())
+
+    def __enter__(self):
+        self.before = self.peak = rss_mib()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mib())
+
+    @property
+    def growth_mib(self) -> float:
+        return max(0.0, self.peak - self.before)
 
 
 class QueryCounter:
@@ -106,9 +151,9 @@ class QueryCounter:
 
 
 @contextmanager
-def app_for(instance: Path):
-    """A production-configured app (CSRF on) on the bench instance, with an app context pushed."""
-    os.environ["TRAINER_INSTANCE_PATH"] = str(instance)
+def app_for(target):
+    """A production-configured app (CSRF on) on the bench target, with an app context pushed."""
+    target.activate()
     os.environ.setdefault("TRAINER_PUBLIC_URL", "http://127.0.0.1:5000")
     from trainer import create_app
 

@@ -77,3 +77,42 @@ def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def copy_rows(conn, table: str, columns: tuple[str, ...], rows, *, chunk: int = 20000) -> int:
+    """Write many rows (tuples in `columns`' order) to `table` in the current transaction: COPY on PostgreSQL,
+    one prepared INSERT run over the rows on SQLite. For bulk loads and rebuilds of derived tables: no ORM
+    object, no per-row statement. `conn` is a Session or a Connection; returns the number of rows."""
+    connection = conn.connection() if hasattr(conn, "connection") and callable(conn.connection) else conn
+    names = ", ".join(f'"{c}"' for c in columns)
+    written = 0
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+        return written
+    statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            connection.exec_driver_sql(statement, batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(statement, batch)
+        written += len(batch)
+    return written
+
+
+def move_sequence(conn, table: str) -> None:
+    """After rows were written with explicit ids: on PostgreSQL, move the table's id sequence past them (SQLite
+    needs nothing)."""
+    from sqlalchemy import text
+
+    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
+    if bind.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                          f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table}\"), false)"))

@@ -1,4 +1,5 @@
-"""Readiness test data: modules, profiles, completions (through the learning model) and exercise credits."""
+"""Readiness test data: modules, profiles, completions (through the learning model), exercise credits, and a small
+force of two nations for the page tests."""
 from __future__ import annotations
 
 import datetime as dt
@@ -132,3 +133,19 @@ def bulk_people(db):
         db.session.commit()
         return list(ids)
     return make
+
+
+@pytest.fixture
+def force(db, make_unit, make_person, make_module, make_profile, complete):
+    """Nepal: a contingent with two battalions, one trained person and one untrained; France: one unit."""
+    module = make_module("HR-01", validity_months=24)
+    make_profile("UN-PDT", modules=("HR-01",), warning_days=30)
+    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
+    b1 = make_unit(nation="NPL", code="NPBATT-1", parent=top)
+    b2 = make_unit(nation="NPL", code="NPBATT-2", parent=top)
+    ready = make_person(unit=b1, family_name="Gurung", given_names="Asha")
+    complete(ready, module, dt.date.today() - dt.timedelta(days=100))
+    not_ready = make_person(unit=b2, family_name="=HYPERLINK(1)", given_names="Bishnu", family_name_latin="=HYPERLINK(1)")
+    fra_unit = make_unit(nation="FRA", code="FRBATT")
+    french = make_person(unit=fra_unit, family_name="Martin")
+    return {"top": top, "b1": b1, "b2": b2, "ready": ready, "not_ready": not_ready, "fra_unit": fra_unit, "french": french}

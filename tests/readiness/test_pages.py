@@ -3,22 +3,8 @@ import csv
 import datetime as dt
 import io
 
-import pytest
-
 D = dt.date
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def force(db, contingent, make_unit, make_person, complete):
-    """Nepal: a contingent with two battalions, one trained person and one untrained; France: one unit."""
-    module, top, (b1, b2) = contingent(("NPBATT-1", "NPBATT-2"), validity_months=24, warning_days=30)
-    ready = make_person(unit=b1, family_name="Gurung", given_names="Asha")
-    complete(ready, module, TODAY - dt.timedelta(days=100))
-    not_ready = make_person(unit=b2, family_name="=HYPERLINK(1)", given_names="Bishnu", family_name_latin="=HYPERLINK(1)")
-    fra_unit = make_unit(nation="FRA", code="FRBATT")
-    french = make_person(unit=fra_unit, family_name="Martin")
-    return {"top": top, "b1": b1, "b2": b2, "ready": ready, "not_ready": not_ready, "fra_unit": fra_unit, "french": french}
 
 
 def test_dashboard_shows_percentages_with_words_and_tree(client, login_as, force):

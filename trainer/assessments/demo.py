@@ -18,6 +18,7 @@ from trainer.assessments.models import (
 from trainer.audit.services import record_event
 from trainer.auth.models import User
 from trainer.auth.policy import parts_with
+from trainer.demo.data import by_scale
 from trainer.exercises.models import Exercise, Objective, Participant
 from trainer.extensions import db
 
@@ -52,7 +53,7 @@ def seed(ctx) -> None:
                                    .order_by(Exercise.start_at)).scalars().all()
     if not exercises:
         return
-    target_ratings = 20000 if ctx.scale == "large" else 1500
+    target_ratings = by_scale(ctx.scale, 1500, 20000, 60000)
     triples = []
     plans = []
     for ex in exercises:

@@ -18,7 +18,9 @@ DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 
 
 @demo.command("seed")
-@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--scale", type=click.Choice(["small", "medium", "large", "xlarge"]), default="small", show_default=True,
+              help="small: 320 people; medium: 1,000; large: 10,000; xlarge: 100,000 people in 3,000 units with about "
+                   "1.5 million completions and 2,000 exercises, written in bulk (COPY on PostgreSQL).")
 @click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account.")
 @click.option("--reset", is_flag=True, help="Delete all existing data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")

@@ -74,9 +74,18 @@ NATIONS = {
 LARGE_EXTRA = ["PAK", "IND", "ETH", "GHA", "SEN", "EGY", "MAR", "TZA", "ZMB", "KEN", "NGA", "BRA", "ARG", "CHL",
                "PER", "ITA", "ESP", "IRL", "SWE", "NOR", "FIN", "KOR", "MNG", "MYS", "THA", "VNM", "TGO", "BEN", "MWI",
                "NLD", "POL"]
+# Ten more for the extra-large data set (50 nations).
+XLARGE_EXTRA = ["CMR", "TCD", "NER", "BFA", "GIN", "MLI", "CAN", "DEU", "PRT", "FJI"]
 SYLLABLES = ["ka", "ri", "mo", "na", "tu", "se", "lo", "vi", "da", "ne", "ba", "ko", "mi", "ra", "zu", "ya"]
 
 MILITARY_RANKS = [("OR-3", "Private first class"), ("OR-4", "Corporal"), ("OR-6", "Sergeant"), ("OR-8", "Master sergeant"),
                   ("WO-1", "Warrant officer"), ("OF-1", "Lieutenant"), ("OF-2", "Captain"), ("OF-3", "Major"),
                   ("OF-4", "Lieutenant colonel"), ("OF-5", "Colonel")]
 POLICE_RANKS = [("POL-1", "Constable"), ("POL-2", "Sergeant"), ("POL-3", "Inspector"), ("POL-4", "Superintendent")]
+
+
+def by_scale(scale: str, small, large, xlarge=None):
+    """The value for a demo scale: medium takes large's, and xlarge too unless it has its own."""
+    if scale == "small":
+        return small
+    return xlarge if scale == "xlarge" and xlarge is not None else large

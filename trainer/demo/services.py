@@ -14,7 +14,8 @@ from sqlalchemy import func, insert, select
 from trainer.audit.services import record_event, restart_chain
 from trainer.auth.models import User
 from trainer.auth.services import AuthSettings, create_user
-from trainer.demo.data import LARGE_EXTRA, MILITARY_RANKS, NATIONS, POLICE_RANKS, SYLLABLES
+from trainer.db import move_sequence
+from trainer.demo.data import LARGE_EXTRA, MILITARY_RANKS, NATIONS, POLICE_RANKS, SYLLABLES, XLARGE_EXTRA
 from trainer.enums import Role
 from trainer.errors import Invalid
 from trainer.extensions import db
@@ -22,6 +23,8 @@ from trainer.org.models import Nation, Person, Unit, UnitAssignment
 from trainer.org.names import search_key
 from trainer.org.services import create_unit
 
+# Nations and people of each scale; xlarge also has deeper unit trees (bulk_org.py).
+SCALES = {"small": (9, 320), "medium": (9, 1000), "large": (30, 10000), "xlarge": (50, 100000)}
 # Domains that add demo data, in dependency order.
 DEMO_DOMAINS = ("curricula", "learning", "exercises", "assessments", "readiness", "certificates")
 
@@ -68,8 +71,8 @@ def reset_database() -> None:
 
 
 def seed(scale: str, password: str, settings: AuthSettings, *, today: dt.date | None = None, seed_value: int = 2026) -> SeedContext:
-    if scale not in ("small", "large"):
-        raise Invalid(_("Scale must be small or large."))
+    if scale not in SCALES:
+        raise Invalid(_("Scale must be small, medium, large or xlarge."))
     ctx = SeedContext(scale=scale, rng=random.Random(seed_value), today=today or dt.date.today(),
                       settings=settings, password=password)
     _seed_org(ctx)
@@ -83,6 +86,12 @@ def seed(scale: str, password: str, settings: AuthSettings, *, today: dt.date | 
             continue
         module.seed(ctx)
         db.session.flush()
+        if domain == "curricula":
+            # New modules would rebuild every person's readiness at the next commit; the readiness demo rebuilds
+            # it once, after the bulk loads of the domains in between.
+            from trainer.readiness.listeners import skip_full_rebuild
+
+            skip_full_rebuild(db.session)
     record_event(None, "demo.seed", object_type="database", object_id=scale, after={"scale": scale})
     db.session.flush()
     return ctx
@@ -94,9 +103,8 @@ def _latin_name(rng: random.Random, parts: int) -> str:
 
 def _seed_org(ctx: SeedContext) -> None:
     rng = ctx.rng
-    nation_codes = list(NATIONS)
-    if ctx.scale == "large":
-        nation_codes += LARGE_EXTRA[: 30 - len(nation_codes)]
+    nation_count, total_target = SCALES[ctx.scale]
+    nation_codes = (list(NATIONS) + LARGE_EXTRA + XLARGE_EXTRA)[:nation_count]
     for code in nation_codes:
         country = pycountry.countries.get(alpha_3=code)
         db.session.add(Nation(code=code, name=getattr(country, "common_name", None) or country.name))
@@ -104,8 +112,14 @@ def _seed_org(ctx: SeedContext) -> None:
     ctx.nations = nation_codes
 
     # Small: a contingent, 2 battalions, 3 companies each (9 units a nation). Large: 10 units a nation.
-    leaf_units: dict[str, list[Unit]] = {}
-    for code in nation_codes:
+    # Extra-large: 60 units a nation, written in bulk.
+    leaf_units: dict[str, list[int]] = {}
+    if ctx.scale == "xlarge":
+        from trainer.demo import bulk_org
+
+        leaf_units = bulk_org.seed_units(nation_codes, NATIONS)
+        ctx.units = list(db.session.scalars(select(Unit.id)))
+    for code in nation_codes if ctx.scale != "xlarge" else ():
         spec = NATIONS.get(code, {"contingent": f"{code} Contingent", "category": "military"})
         top = create_unit(None, nation_code=code, code=f"{code}-CONT", name=spec["contingent"], kind="contingent")
         leaves = []
@@ -121,11 +135,10 @@ def _seed_org(ctx: SeedContext) -> None:
             ctx.units.append(batt)
         ctx.units.append(top)
         ctx.units.extend(leaves)
-        leaf_units[code] = leaves
+        leaf_units[code] = [u.id for u in leaves]
     db.session.flush()
 
-    per_nation = 40 if ctx.scale == "small" else 10000 // len(nation_codes) + 1
-    total_target = 320 if ctx.scale == "small" else 10000
+    per_nation = 40 if ctx.scale == "small" else total_target // len(nation_codes) + 1
     rows, assignments = [], []
     next_id = (db.session.scalar(select(func.max(Person.id))) or 0) + 1
     count = 0
@@ -148,11 +161,11 @@ def _seed_org(ctx: SeedContext) -> None:
             rank_code, rank_title = rng.choice(ranks)
             if category == "civilian":
                 rank_code, rank_title = "CIV-2", "Civilian staff"
-            unit = rng.choice(leaf_units[code])
+            unit_id = rng.choice(leaf_units[code])
             screening = "cleared" if rng.random() < 0.9 else rng.choice(["pending", "hold"])
             service_number = f"{code[:2]}{100000 + i}"
             rows.append({
-                "id": next_id, "nation_code": code, "unit_id": unit.id, "service_number": service_number,
+                "id": next_id, "nation_code": code, "unit_id": unit_id, "service_number": service_number,
                 "family_name": fam_native, "given_names": giv_native, "family_name_latin": fam_latin,
                 "given_names_latin": giv_latin,
                 "search_text": search_key(fam_native, giv_native, fam_latin, giv_latin, service_number),
@@ -160,7 +173,7 @@ def _seed_org(ctx: SeedContext) -> None:
                 "email": f"{giv_latin.split()[0].lower()}.{fam_latin.lower().replace(' ', '')}.{next_id}@example.org",
                 "screening": screening, "status": "active", "version": 1,
             })
-            assignments.append({"person_id": next_id, "unit_id": unit.id,
+            assignments.append({"person_id": next_id, "unit_id": unit_id,
                                 "start_on": ctx.today - dt.timedelta(days=rng.randint(200, 1500)), "end_on": None, "note": ""})
             next_id += 1
             count += 1
@@ -169,9 +182,15 @@ def _seed_org(ctx: SeedContext) -> None:
     now = utcnow()
     for row in rows:
         row["created_at"] = row["updated_at"] = now
+    if ctx.scale == "xlarge":
+        from trainer.demo import bulk_org
+
+        bulk_org.write_people(rows, assignments)
+        return
     for chunk in range(0, len(rows), 2000):
         db.session.execute(insert(Person), rows[chunk:chunk + 2000])
         db.session.execute(insert(UnitAssignment), assignments[chunk:chunk + 2000])
+    move_sequence(db.session, Person.__tablename__)  # written with explicit ids
     db.session.flush()
 
 

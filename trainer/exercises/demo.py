@@ -1,14 +1,15 @@
 """Demo exercises: past (AAR published, closed), current (in conduct) and future (approved, planning,
 draft) across time zones, with participants from several nations, objectives linked to modules,
 evaluators with assignments, planning milestones, injects and one double booking to resolve.
-The large scale adds about 200 exercises, written with bulk inserts."""
+The large scale adds about 200 exercises, the extra-large about 2,000, written with bulk inserts."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import func, insert, select
 
-from trainer.db import utcnow
+from trainer.db import move_sequence, utcnow
+from trainer.demo.data import by_scale
 from trainer.extensions import db
 from trainer.exercises.models import (
     EvaluatorAssignment, Exercise, ExerciseNation, ExerciseUnit, Inject, InjectObjective, Milestone, Objective,
@@ -223,8 +224,8 @@ def seed(ctx) -> None:
         _seed_injects(ex, members, objectives)
         created[code] = ex
     db.session.flush()
-    if ctx.scale == "large":
-        _seed_bulk(ctx, sorted(modules))
+    if ctx.scale != "small":
+        _seed_bulk(ctx, sorted(modules), by_scale(ctx.scale, 0, 195, 1993))
 
 
 def _bulk_status(rng, offset: int, days: int) -> str:
@@ -240,8 +241,9 @@ def _bulk_status(rng, offset: int, days: int) -> str:
     return rng.choice(["planning", "draft"])
 
 
-def _seed_bulk(ctx, modules: list[str]) -> None:
-    """About 200 more exercises over two years, written set-wise."""
+def _seed_bulk(ctx, modules: list[str], count: int) -> None:
+    """`count` more exercises over two years (about 200 at the large scale, 2,000 at the extra-large), written
+    set-wise."""
     rng = ctx.rng
     zones = ["Asia/Kathmandu", "Europe/Oslo", "Africa/Kigali", "America/Montevideo", "Asia/Dhaka", "Asia/Jakarta",
              "Asia/Amman", "Europe/Paris", "Africa/Nairobi", "Asia/Karachi"]
@@ -259,7 +261,8 @@ def _seed_bulk(ctx, modules: list[str]) -> None:
     next_obj = (db.session.scalar(select(func.max(Objective.id))) or 0) + 1
     ex_rows, nation_rows, unit_rows, obj_rows, part_rows = [], [], [], [], []
     now = utcnow()
-    for i in range(195):
+    width = 3 if count < 1000 else 4
+    for i in range(count):
         offset = rng.randint(-700, 365)
         days = rng.choice([1, 1, 2, 3, 5])
         zone = rng.choice(zones)
@@ -269,7 +272,7 @@ def _seed_bulk(ctx, modules: list[str]) -> None:
         type_ = rng.choice(types)
         start = _start(ctx, offset, zone)
         ex_id = next_ex + i
-        ex_rows.append({"id": ex_id, "code": f"EX-{ctx.today.year % 100:02d}-{i + 1:03d}", "title": f"Joint exercise {i + 1}",
+        ex_rows.append({"id": ex_id, "code": f"EX-{ctx.today.year % 100:02d}-{i + 1:0{width}d}", "title": f"Joint exercise {i + 1}",
                         "type": type_, "military_name": {"functional": "CPX", "full_scale": "FTX"}.get(type_),
                         "scenario_summary": "", "lead_nation_code": lead, "location_name": zone.split("/")[-1].replace("_", " "),
                         "timezone": zone, "start_at": start, "end_at": _start(ctx, offset + days - 1, zone, hour=17),
@@ -298,4 +301,6 @@ def _seed_bulk(ctx, modules: list[str]) -> None:
                         (Objective, obj_rows), (Participant, part_rows)):
         for chunk in range(0, len(rows), 2000):
             db.session.execute(insert(table), rows[chunk:chunk + 2000])
+    for table in (Exercise, Objective):  # written with explicit ids
+        move_sequence(db.session, table.__tablename__)
     db.session.flush()

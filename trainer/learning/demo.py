@@ -1,6 +1,7 @@
 """Demo learning data: profile and module assignments, attempts, a classroom session, and completions
 that are current, expiring soon, expired, superseded by a newer completion, or made stale by a new
-major version. The large scale writes about 150,000 completions with bulk inserts."""
+major version. The large scale writes about 230,000 completions, the extra-large one about 1.5 million, in bulk
+(COPY on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,14 +10,15 @@ from sqlalchemy import func, insert, select
 
 from trainer.curricula.demo import OLD_MAJOR_MODULE, OLD_VERSION, db_module
 from trainer.curricula.models import Module, ReadinessProfile
-from trainer.db import utcnow
+from trainer.db import move_sequence, utcnow
+from trainer.demo.data import by_scale
 from trainer.extensions import db
 from trainer.learning.models import (Attempt, ClassroomSession, Completion, LessonProgress, ModuleAssignment,
                                      ProfileAssignment, SessionAttendance)
 from trainer.calendar_months import add_months
 from trainer.org.models import Person, Unit
 
-CHUNK = 5000
+CHUNK = 50000
 
 
 def seed(ctx) -> None:
@@ -45,7 +47,7 @@ def seed(ctx) -> None:
                                     "assigned_by_id": officer.id if officer else None, "created_at": now})
     staff = db.session.execute(select(Person.id).where(Person.rank_code.in_(["OF-3", "OF-4", "OF-5"]))).scalars().all()
     if "PKI-SO" in profiles:
-        for person_id in staff[: 40 if ctx.scale == "small" else 600]:
+        for person_id in staff[: by_scale(ctx.scale, 40, 600, 6000)]:
             assignment_rows.append({"profile_code": "PKI-SO", "unit_id": None, "person_id": person_id,
                                     "due_on": today + dt.timedelta(days=120), "assigned_by_id": officer.id if officer else None,
                                     "created_at": now})
@@ -61,11 +63,12 @@ def seed(ctx) -> None:
 
     # Completions for everyone under a profile, set-wise and in bulk.
     people = db.session.execute(select(Person.id, Person.nation_code, Person.category)).all()
-    staff_set = set(staff[: 40 if ctx.scale == "small" else 600])
+    staff_set = set(staff[: by_scale(ctx.scale, 40, 600, 6000)])
     recorder = officer.id if officer else None
     next_id = (db.session.scalar(select(func.max(Completion.id))) or 0) + 1
     rows = []
-    chain_rate = 0.25 if ctx.scale == "small" else 0.95
+    chain_rate = by_scale(ctx.scale, 0.25, 0.95, 0.3)
+    written = 0
     for person_id, nation, category in people:
         code = "UN-PDT-POL" if nation in police_nations else "UN-PDT-MIL"
         wanted = list(profiles[code].required_modules) if code in profiles else []
@@ -99,15 +102,22 @@ def seed(ctx) -> None:
                 next_id += 1
             rows.append(_row(next_id, person_id, version_row, completed, supersedes, recorder, rng, now))
             next_id += 1
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(Completion), rows[start:start + CHUNK])
-    if rows and db.session.get_bind().dialect.name == "postgresql":
-        # Rows were written with explicit ids: move the sequence past them.
-        from sqlalchemy import text
-
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('completions', 'id'), {next_id})"))
+        if len(rows) >= CHUNK:
+            written += _write(rows)
+    written += _write(rows)
+    move_sequence(db.session, Completion.__tablename__)  # written with explicit ids
     _seed_trainee(ctx, modules, old, now)
     db.session.flush()
+
+
+def _write(rows: list[dict]) -> int:
+    """Write the rows (in one COPY on PostgreSQL) and empty the list; returns how many were written."""
+    from trainer.db import copy_rows
+
+    columns = tuple(rows[0]) if rows else ()
+    count = copy_rows(db.session, Completion.__tablename__, columns, (tuple(r.values()) for r in rows))
+    rows.clear()
+    return count
 
 
 def _row(row_id, person_id, module, completed, supersedes, recorder, rng, now) -> dict:

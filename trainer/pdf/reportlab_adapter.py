@@ -57,3 +57,170 @@ def attach_file(canvas, name: str, data: bytes, *, description: str, subtype: st
     # The catalog writes only the entries it lists; AF (PDF 2.0) is not among them in this release.
     if "AF" not in catalog.__NoDefault__:
         catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["AF"]
+
+
+# --- documents written as they are drawn -----------------------------------------------------------------------
+
+def _streaming_document_class():
+    from reportlab.pdfbase.pdfdoc import PDFDocument, PDFFile, PDFIndirectObject, PDFStream
+
+    class StreamingDocument(PDFDocument):
+        """A PDFDocument that writes each finished page (its dictionary and content stream) out at once and keeps
+        only its offset, so that memory stays flat whatever the number of pages. What every page refers to (the
+        page tree, fonts, forms, the catalogue) is written at the end, with the cross-reference table; PDF allows
+        objects in any order. `format` is PDFDocument.format of the release this adapter was written for, with the
+        objects already written skipped."""
+
+        def start_stream(self) -> None:
+            self.pending: list[bytes] = []
+            self._offset = 0
+            self._written: dict[str, int] = {}
+            self._emit(PDFFile(self._pdfVersion).format(self))  # the header
+
+        def _emit(self, data: bytes) -> int:
+            at = self._offset
+            self.pending.append(data)
+            self._offset += len(data)
+            return at
+
+        def take(self) -> bytes:
+            data = b"".join(self.pending)
+            self.pending.clear()
+            return data
+
+        def _write_object(self, name: str) -> None:
+            self._written[name] = self._emit(PDFIndirectObject(name, self.idToObject[name]).format(self))
+
+        def write_page(self, page) -> None:
+            """Write `page` and the content stream formatting it registers, then drop its content. Anything else
+            it registers (the page tree, on the first page) is shared by later pages: written at the end."""
+            name = page.__InternalName__
+            before = self.objectcounter
+            self._write_object(name)
+            for number in range(before + 1, self.objectcounter + 1):
+                stream_name = self.numberToId[number]
+                if isinstance(self.idToObject[stream_name], PDFStream):
+                    self._write_object(stream_name)
+                    self.idToObject[stream_name] = None
+            page.stream = page.Contents = None
+
+        def format(self):
+            self.encrypt.prepare(self)
+            cat, info = self.Catalog, self.info
+            self.Reference(cat)
+            self.Reference(info)
+            encryptref = None
+            encryptinfo = self.encrypt.info()
+            if encryptinfo:
+                encryptref = self.Reference(encryptinfo)
+            counter, ids = 0, []
+            File = PDFFile(self._pdfVersion)
+            File.strings.clear()  # the header is already written; File.write appends to this same list
+            File.offset = self._offset  # continues the pages already written
+            self.__accum__ = File
+            while True:
+                counter += 1
+                if counter not in self.numberToId:
+                    break
+                oid = self.numberToId[counter]
+                if oid in self._written:
+                    self.idToOffset[oid] = self._written[oid]
+                else:
+                    self.idToOffset[oid] = File.add(PDFIndirectObject(oid, self.idToObject[oid]).format(self))
+                ids.append(oid)
+            del self.__accum__
+            if counter - 1 != len(self.numberToId):
+                raise ValueError("object numbers out of step with the objects written")
+            from reportlab.pdfbase.pdfdoc import PDFCrossReferenceTable, PDFTrailer
+
+            xref = PDFCrossReferenceTable()
+            xref.addsection(0, ids)
+            xrefoffset = File.add(xref.format(self))
+            File.add(PDFTrailer(startxref=xrefoffset, Size=len(self.numberToId) + 1, Root=self.Reference(cat),
+                                Info=self.Reference(info), Encrypt=encryptref, ID=self.ID()).format(self))
+            return File.format(self)
+
+    return StreamingDocument
+
+
+def streaming_canvas_class(base=None):
+    """A Canvas class whose pages are written out as each is finished (StreamingDocument above): read what is ready
+    with `canvas.take()`. `decorate_page(canvas)` is called on each page before it is closed."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    document_class = _streaming_document_class()
+
+    class StreamingCanvas(base or Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc.__class__ = document_class
+            self._doc.start_stream()
+            self._filename = _Sink(self._doc)
+
+        def decorate_page(self):
+            pass
+
+        def showPage(self):
+            self.decorate_page()
+            super().showPage()
+            self._doc.write_page(self._doc.Pages.pages[-1])
+
+        def take(self) -> bytes:
+            return self._doc.take()
+
+    return StreamingCanvas
+
+
+class _Sink:
+    """Where SaveToFile writes the end of the document: the pending output of the streaming document."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def write(self, data: bytes) -> None:
+        self.document._emit(data)
+
+
+def define_form(canvas, name: str, width: float, height: float) -> None:
+    """Declare an empty form XObject now (pages written before its content is known can show it)."""
+    canvas.beginForm(name, lowerx=0, lowery=-height / 2, upperx=width, uppery=height)
+    canvas.endForm()
+
+
+def fill_form(canvas, name: str, text_object) -> None:
+    """Give a form declared by define_form its content: a text object drawn from the form's origin."""
+    from reportlab.pdfbase.pdfdoc import xObjectName
+
+    form = canvas._doc.idToObject[xObjectName(name)]
+    form.setStreamList([text_object.getCode()])
+
+
+def stream_build(template, story, canvasmaker):
+    """Lay out the flowables of `story` (any iterable, read as the pages fill) with a platypus DocTemplate and yield
+    the PDF's bytes as the pages are written: BaseDocTemplate.build of this release, one flowable at a time."""
+    template._startBuild(template.filename, canvasmaker)
+    canvas = template.canv
+    template._savedInfo = canvas._doc.info
+    source = iter(story)
+    flowables: list = []
+    exhausted = False
+    try:
+        canvas._doctemplate = template
+        while True:
+            while not exhausted and len(flowables) < 2:
+                try:
+                    flowables.append(next(source))
+                except StopIteration:
+                    exhausted = True
+            if not flowables:
+                break
+            template.clean_hanging()
+            template.handle_flowable(flowables)
+            data = canvas.take()
+            if data:
+                yield data
+    finally:
+        del canvas._doctemplate
+    canvas._doc.info = template._savedInfo
+    template._endBuild()
+    yield canvas.take()

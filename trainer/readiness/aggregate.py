@@ -65,6 +65,7 @@ class ScopeReadiness:
     profile_assigned: bool = True
     trend: list[tuple[dt.date, Tally]] = field(default_factory=list)  # (month-end, people and ready), oldest first
     thresholds: Thresholds = DEFAULT_THRESHOLDS
+    gap_counts: list[tuple[str, str, int]] = field(default_factory=list)  # (requirement key, state, people)
 
     def level(self, tally: Tally | None) -> Level | None:
         return self.thresholds.level(tally.percent if tally is not None else None)
@@ -329,18 +330,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     trend_points = [(day, Tally(total=sum(f.total for f in by_day[day].values()),
                                 ready=sum(f.ready for f in by_day[day].values()))) for day in trend_days]
 
-    roots = []
-    for node in units.values():
-        parent = units.get(node.parent_id) if node.parent_id else None
-        if parent is None:
-            roots.append(node)
-        else:
-            parent.children.append(node)
-    for node in units.values():
-        node.children.sort(key=lambda n: n.code)
-    _set_depths(roots, 0)
-    roots.sort(key=lambda n: (n.nation_code, n.code))
-
+    roots = link_tree(units)
     nation_names = dict(db.session.execute(select(Nation.code, Nation.name).where(
         Nation.code.in_({n.nation_code for n in units.values()}))).all()) if units else {}
     by_nation: dict[str, Tally] = defaultdict(Tally)
@@ -360,9 +350,31 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     keys = list(spec.required_modules) + ["exercise", "screening"]
     ranked = sorted(gaps_found.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
                                                           item[0][1]))
-    gaps = [(requirement_label(spec, key), state_label(state), n) for (key, state), n in ranked[:8]]
-    return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, gaps,
-                          profile_assigned=condition is not None, trend=trend_points, thresholds=thresholds)
+    top_gaps = [(key, state, n) for (key, state), n in ranked[:8]]
+    return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, word_gaps(spec, top_gaps),
+                          profile_assigned=condition is not None, trend=trend_points, thresholds=thresholds,
+                          gap_counts=top_gaps)
+
+
+def word_gaps(spec: engine.ProfileSpec, gap_counts) -> list[tuple[str, str, int]]:
+    """(requirement, state, people) in the reader's language, from (requirement key, state, people)."""
+    return [(requirement_label(spec, key), state_label(state), n) for key, state, n in gap_counts]
+
+
+def link_tree(units: dict[int, UnitNode]) -> list[UnitNode]:
+    """Each unit under its parent (children by code, depths set); the roots, by nation and code."""
+    roots = []
+    for node in units.values():
+        parent = units.get(node.parent_id) if node.parent_id else None
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    for node in units.values():
+        node.children.sort(key=lambda n: n.code)
+    _set_depths(roots, 0)
+    roots.sort(key=lambda n: (n.nation_code, n.code))
+    return roots
 
 
 def _set_depths(nodes: list[UnitNode], depth: int) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, insert, select
 
 from trainer.db import utcnow
+from trainer.demo.data import by_scale
 from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
@@ -60,7 +61,7 @@ def _pre_deployment_course(ctx, spec, officer) -> int:
     from trainer.curricula.models import Module
     from trainer.learning import services as learning
 
-    people = _credited_people(spec, 60 if ctx.scale == "small" else 400)
+    people = _credited_people(spec, by_scale(ctx.scale, 60, 400, 4000))
     if not people or not spec.required_modules:
         return 0
     modules = {}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
@@ -67,6 +67,30 @@ class ReadinessState(db.Model):
     # One letter per requirement in the profile's order (modules, then exercise): "." met or waived, "m" missing,
     # "x" expired, "s" superseded by a new major version (states.LETTERS).
     gaps: Mapped[str] = mapped_column(String(200), default="")
+
+
+class FiguresVersion(db.Model):
+    """One counter, bumped in the same transaction as any change that can move readiness figures (completions,
+    waivers, credits, postings, people, units, profiles and their assignments: readiness.listeners). Cached
+    figures are served only while it has not moved since they were computed."""
+
+    __tablename__ = "readiness_figures_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CachedFigures(db.Model):
+    """The figures of one readiness page (a scope, a profile, its dates; readiness.figures_cache), computed at
+    `version` of the counter above. In the database, so that every app server shares them."""
+
+    __tablename__ = "readiness_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    figures: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ExerciseCredit(db.Model):

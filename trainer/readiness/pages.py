@@ -11,10 +11,11 @@ from trainer.auth import scoping
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit
-from trainer.readiness import aggregate, engine, listing, services
+from trainer.readiness import aggregate, engine, figures_cache, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 from trainer.readiness.models import Thresholds
-from trainer.readiness.profiles import default_profile_code, list_profiles, profile_condition
+from trainer.readiness.profiles import (PROFILE_CONDITION_UNKNOWN, default_profile_code, list_profiles,
+                                        profile_condition)
 
 
 @dataclass
@@ -63,18 +64,34 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
                unit_id=None, page_number: int = 1, nation: str | None = None, sort: str | None = None,
                descending: bool = False) -> ScopePage:
     """The dashboard of the actor's scope (or of one nation in it), or (with unit_id) one unit's page with a page
-    of its people sorted by `sort` (listing.SORTS)."""
+    of its people sorted by `sort` (listing.SORTS). The figures come from the shared cache while the data they
+    depend on has not changed (figures_cache.py); the list of people is always read afresh."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id is not None else None
     chosen = get_nation(actor, nation) if nation and unit is None else None
     profiles = list_profiles()
     profile_code = default_profile_code(profile, actor, profiles=profiles)
     spec = engine.load_profile(profile_code)
-    condition = profile_condition(profile_code)
-    summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
-                                        with_people=False, thresholds=thresholds, condition=condition,
-                                        nation=chosen[0] if chosen else None)
+    condition = profile_condition(profile_code) if unit is not None else PROFILE_CONDITION_UNKNOWN
+
+    def compute():
+        reach = profile_condition(profile_code) if condition is PROFILE_CONDITION_UNKNOWN else condition
+        summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
+                                            with_people=False, thresholds=thresholds, condition=reach,
+                                            nation=chosen[0] if chosen else None)
+        without = 0
+        if unit is not None and reach is not None:  # people posted here whom the profile does not reach
+            posted = db.session.scalar(select(func.count()).select_from(
+                aggregate.members_select(actor, as_of, unit=unit).subquery())) or 0
+            without = max(0, posted - summary.total.total)
+        return (summary, without), {**figures_cache.summary_figures(summary), "without_profile": without}
+
+    key = figures_cache.key_for(actor, "readiness.view", page="scope", profile=profile_code, as_of=as_of,
+                                forecast=forecast, unit=unit.id if unit is not None else None,
+                                nation=chosen[0] if chosen else None, trend=6)
+    summary, without = figures_cache.cached(key, compute, lambda figures: (
+        figures_cache.summary_from(figures, spec, thresholds), figures["without_profile"]))
     result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit,
-                       nation=chosen)
+                       nation=chosen, without_profile=without)
     if unit is None:
         result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
     else:
@@ -83,10 +100,6 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
         result.page, result.members, result.people, result.unit_of = listing.member_page(
             actor, spec, as_of, unit, page_number, condition=condition, sort=result.sort, descending=descending)
         result.history = services.assessed_history(unit.id, profile_code)
-        if condition is not None:  # people posted here whom the profile does not reach are not counted: say so
-            posted = db.session.scalar(select(func.count()).select_from(
-                aggregate.members_select(actor, as_of, unit=unit).subquery())) or 0
-            result.without_profile = max(0, posted - summary.total.total)
     return result
 
 
@@ -148,6 +161,32 @@ def export_data(actor, *, profile: str | None, as_of: dt.date, unit_id, threshol
     summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, thresholds=thresholds,
                                         nation=chosen[0] if chosen else None)
     return ExportData(summary, listing.people_rows(summary.people.keys()), unit, profile_code, chosen)
+
+
+def report_scope(actor, *, profile: str | None, as_of: dt.date, unit_id, thresholds: Thresholds,
+                 nation: str | None = None):
+    """(figures, whom to list) of the PDF report of the actor's scope (or one unit's subtree, or one nation's units):
+    the figures from the shared cache when nothing changed, the people read as the report is written
+    (report_rows.py)."""
+    from trainer.readiness.report_rows import ReportScope
+
+    unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id else None
+    chosen = get_nation(actor, nation) if nation and unit is None else None
+    profile_code = default_profile_code(profile, actor)
+    spec = engine.load_profile(profile_code)
+    condition = profile_condition(profile_code)
+
+    def compute():
+        summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, with_people=False, thresholds=thresholds,
+                                            condition=condition, nation=chosen[0] if chosen else None)
+        return summary, figures_cache.summary_figures(summary)
+
+    key = figures_cache.key_for(actor, "readiness.view", page="report", profile=profile_code, as_of=as_of,
+                                unit=unit.id if unit is not None else None, nation=chosen[0] if chosen else None)
+    summary = figures_cache.cached(key, compute, lambda figures: figures_cache.summary_from(figures, spec, thresholds))
+    return ExportData(summary, {}, unit, profile_code, chosen), ReportScope(actor, spec, as_of, unit=unit,
+                                                                             nation=chosen[0] if chosen else None,
+                                                                             condition=condition)
 
 
 def deployment_units(actor) -> list:

@@ -27,6 +27,7 @@ HEADER_FILL = colors.HexColor("#e9ecef")
 GRID = colors.grey
 MIN_ROWS = 3  # a heading and header never end a page alone: at least this many one-line rows' height follows
 MAX_LINES = 50  # a taller row (a person missing dozens of requirements) continues in a row repeating the first cell
+REMEMBERED = 20000  # distinct texts kept wrapped or encoded: names are mostly distinct, so a bound keeps memory flat
 
 Cell = tuple[str, ...]  # the lines of one cell, already wrapped to its column
 
@@ -45,6 +46,8 @@ class CellWrapper:
     def __call__(self, text: str, width: float) -> Cell:
         lines = self._done.get((text, width))
         if lines is None:
+            if len(self._done) >= REMEMBERED:
+                self._done.clear()
             room = width - 2 * PAD_X
             lines = self._done[(text, width)] = tuple(
                 wrapped for line in text.split("\n") for wrapped in self._split(line, room))
@@ -182,6 +185,58 @@ def _draw_cells(text, x_starts, row, top, shown: dict[str, str]):
             if line:
                 operator = shown.get(line)
                 if operator is None:
+                    if len(shown) >= REMEMBERED:
+                        shown.clear()
                     operator = shown[line] = show_text_operator(text, line)
                 code.append(f"1 0 0 1 {x + PAD_X:.2f} {line_y:.2f} Tm {operator}")
             line_y -= LEADING
+
+
+class StreamedListTable(ListTable):
+    """A ListTable whose rows are read from an iterator as the pages fill: only the rows of the page being laid out
+    (and of the next) are held, so a list of a hundred thousand people takes no more memory than one of a hundred.
+    The part laid out on a page is a plain ListTable; the rest keeps reading the same iterator."""
+
+    def __init__(self, widths: list[float], header: list[str], rows, *, heading: str = "",
+                 continued: str | None = None, shown: dict[str, str] | None = None, _buffered=()):
+        super().__init__(widths, header, list(_buffered), heading=heading, continued=continued, shown=shown)
+        self._header_texts = list(header)
+        self._source = iter(rows)
+        self._done = False
+
+    def _fill(self, height: float) -> None:
+        """Read rows until those held are taller than `height` (and one more), or the iterator ends."""
+        while not self._done and self.tops[self.end] - self.tops[self.start] <= height + LEADING:
+            try:
+                row = next(self._source)
+            except StopIteration:
+                self._done = True
+                break
+            for piece in _fitting(row):
+                self.rows.append(piece)
+                self.tops.append(self.tops[-1] + row_height(piece))
+            self.end = len(self.rows)
+
+    def wrap(self, avail_width, avail_height):
+        self._fill(avail_height)
+        width, height = super().wrap(avail_width, avail_height)
+        if not self._done:  # more rows to come: never fits where it is, so platypus asks for a split
+            self.height = height = max(height, avail_height + 1)
+        return width, height
+
+    def split(self, avail_width, avail_height):
+        self._fill(avail_height)
+        if self._done:
+            return super().split(avail_width, avail_height)
+        ListTable.wrap(self, avail_width, avail_height)
+        limit = self.tops[self.start] + avail_height - self._top_height()
+        end = max(self.start, bisect_right(self.tops, limit + 1e-6, self.start, self.end + 1) - 1)
+        orphan = MIN_ROWS * (2 * PAD_Y + LEADING)
+        if end == self.start or (self.tops[end] - self.tops[self.start] < orphan
+                                 and not getattr(self, "_postponed", False)):
+            return []
+        page = ListTable(self.widths, self._header_texts, self.rows[self.start:end], heading=self.heading,
+                         continued=self.continued, shown=self.shown)
+        rest = StreamedListTable(self.widths, self._header_texts, self._source, heading=self.continued,
+                                 continued=self.continued, shown=self.shown, _buffered=self.rows[end:self.end])
+        return [page, rest]

@@ -1,10 +1,13 @@
 """The readiness report as a PDF, in the reader's language: a cover, a summary with the least ready units in a
 chart and the most common gaps, each unit's people, and everyone not ready with what they miss. Every page
-carries the classification and releasability markings and "page X of Y"."""
+carries the classification and releasability markings and "page X of Y".
+
+The report is streamed: its people are read in batches as the pages fill (report_rows.py), each page is written
+out as soon as it is finished, and the number of pages, known only at the end, is a form every page shows. A
+report on a hundred thousand people starts arriving at once, and its people are never all held in memory at once."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _, ngettext
@@ -13,7 +16,7 @@ from reportlab.lib.units import mm
 from trainer.readiness.aggregate import ScopeReadiness, flatten, requirement_label
 from trainer.readiness.charts import worst_first
 from trainer.readiness.exports import Markings
-from trainer.readiness.pdf_lists import CellWrapper, ListTable
+from trainer.readiness.pdf_lists import CellWrapper, ListTable, StreamedListTable
 from trainer.readiness.wording import day, percent
 
 CHART_ROWS = 25
@@ -21,23 +24,42 @@ UNIT_COLUMNS = [70 * mm, 20 * mm, 35 * mm, 15 * mm, 30 * mm]
 NOT_READY_COLUMNS = [50 * mm, 25 * mm, 105 * mm]
 
 
-def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, markings: Markings,
-           generated_at: dt.datetime, green: float, amber: float) -> bytes:
-    from reportlab.lib import colors
+def to_pdf(summary: ScopeReadiness, scope, *, scope_text: str, markings: Markings, generated_at: dt.datetime,
+           green: float, amber: float) -> bytes:
+    return b"".join(stream_pdf(summary, scope, scope_text=scope_text, markings=markings, generated_at=generated_at,
+                               green=green, amber=amber))
+
+
+def stream_pdf(summary: ScopeReadiness, scope, *, scope_text: str, markings: Markings, generated_at: dt.datetime,
+               green: float, amber: float):
+    """The report's bytes, as the pages are written. `summary` holds the figures (without people); `scope`
+    (report_rows.ReportScope) says whom to list."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from trainer.pdf.reportlab_adapter import stream_build
+
+    stamp = _("Generated %(date)s %(time)s UTC", date=day(generated_at.date()), time=generated_at.strftime("%H:%M"))
+    doc = BaseDocTemplate(None, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=20 * mm,
+                          bottomMargin=22 * mm, title=_("Readiness report"), author="trainer")
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal")
+    doc.addPageTemplates([PageTemplate(id="All", frames=frame, pagesize=A4)])
+    yield from stream_build(doc, _story(summary, scope, scope_text, stamp, green, amber),
+                            _numbered_canvas(markings.line, stamp))
+
+
+def _story(summary: ScopeReadiness, scope, scope_text: str, stamp: str, green: float, amber: float):
+    """The report's flowables, the lists of people read as they are needed."""
+    from reportlab.lib import colors
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
-    stamp = _("Generated %(date)s %(time)s UTC", date=day(generated_at.date()), time=generated_at.strftime("%H:%M"))
     wrap = CellWrapper()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=20 * mm,
-                            bottomMargin=22 * mm, title=_("Readiness report"), author="trainer")
-    story = [Spacer(1, 40 * mm), Paragraph(escape(_("Readiness report")), styles["Title"]),
-             Paragraph(escape(summary.profile.title) + f" ({escape(summary.profile.code)})", styles["Heading2"]),
-             Spacer(1, 10 * mm)]
+    yield from [Spacer(1, 40 * mm), Paragraph(escape(_("Readiness report")), styles["Title"]),
+                Paragraph(escape(summary.profile.title) + f" ({escape(summary.profile.code)})", styles["Heading2"]),
+                Spacer(1, 10 * mm)]
     level = summary.level(summary.total)
     ready = _("%(ready)d (%(percent)s)", ready=summary.total.ready, percent=percent(summary.total.percent or 0))
     cover = [(_("Scope"), scope_text), (_("As of"), day(summary.as_of)),
@@ -51,60 +73,60 @@ def to_pdf(summary: ScopeReadiness, people: dict, *, scope_text: str, markings: 
     table = Table([[Paragraph(f"<b>{escape(a)}</b>", styles["BodyText"]), Paragraph(escape(b), styles["BodyText"])]
                    for a, b in cover], colWidths=[40 * mm, 130 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [table, PageBreak(), Paragraph(escape(_("Summary")), styles["Heading1"])]
-    story += _chart(summary, green, amber, styles, small)
-    story.append(Spacer(1, 6 * mm))
+    yield from [table, PageBreak(), Paragraph(escape(_("Summary")), styles["Heading1"])]
+    yield from _chart(summary, green, amber, styles, small)
+    yield Spacer(1, 6 * mm)
     expiring = ", ".join(_("%(people)d within %(days)d days", people=n, days=d) for d, n in summary.expiring.items())
-    story.append(Paragraph(escape(_("Ready people whose evidence lapses: %(list)s.", list=expiring)), styles["BodyText"]))
+    yield Paragraph(escape(_("Ready people whose evidence lapses: %(list)s.", list=expiring)), styles["BodyText"])
     if summary.gaps:
-        story.append(Paragraph(escape(_("Most common gaps")), styles["Heading3"]))
+        yield Paragraph(escape(_("Most common gaps")), styles["Heading3"])
         gap_table = Table([[_("Requirement"), _("State"), _("People")]]
                           + [[Paragraph(escape(r), small), s, str(n)] for r, s, n in summary.gaps],
                           colWidths=[110 * mm, 35 * mm, 25 * mm])
         gap_table.setStyle(_grid(colors))
-        story.append(gap_table)
+        yield gap_table
 
-    story += [PageBreak(), Paragraph(escape(_("Units")), styles["Heading1"])]
-    story += _unit_lists(summary, people, wrap)
-    story += [PageBreak(), Paragraph(escape(_("Personnel not ready, and what they miss")), styles["Heading1"])]
-    story.append(_not_ready_list(summary, people, wrap)
-                 or Paragraph(escape(_("Everyone counted is ready.")), styles["BodyText"]))
-    doc.build(story, canvasmaker=_numbered_canvas(markings.line, stamp))
-    return out.getvalue()
+    yield from [PageBreak(), Paragraph(escape(_("Units")), styles["Heading1"])]
+    yield from _unit_lists(summary, scope, wrap)
+    yield from [PageBreak(), Paragraph(escape(_("Personnel not ready, and what they miss")), styles["Heading1"])]
+    yield (_not_ready_list(summary, scope, wrap)
+           or Paragraph(escape(_("Everyone counted is ready.")), styles["BodyText"]))
+
+
+PAGES_FORM = "pagecount"
 
 
 def _numbered_canvas(marking: str, stamp: str):
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
 
-    class NumberedCanvas(Canvas):
-        """Holds the pages until the end so that each can say 'page X of Y'."""
+    from trainer.pdf.reportlab_adapter import define_form, fill_form, streaming_canvas_class
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
+    class NumberedCanvas(streaming_canvas_class()):
+        """Each page is written as soon as it is finished. Its "page X of Y" is a small form of its own, filled in
+        at the end when Y is known: whole, so that the words read in one piece (copied, or read aloud)."""
 
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total):
+        def decorate_page(self):
             width, height = A4
+            self.saveState()
             self.setFont("Helvetica-Bold", 9)
             self.drawCentredString(width / 2, height - 12 * mm, marking)
             self.drawCentredString(width / 2, 8 * mm, marking)
             self.setFont("Helvetica", 8)
             self.drawString(15 * mm, 14 * mm, stamp)
-            self.drawRightString(width - 15 * mm, 14 * mm, _("Page %(page)d of %(pages)d", page=self._pageNumber,
-                                                             pages=total))
+            name = f"{PAGES_FORM}{self.getPageNumber()}"
+            define_form(self, name, 50 * mm, 12)
+            self.translate(width - 15 * mm - 50 * mm, 14 * mm)
+            self.doForm(name)
+            self.restoreState()
+
+        def save(self):
+            pages = self.getPageNumber() - 1
+            for page in range(1, pages + 1):
+                text = self.beginText(0, 0)
+                text.setFont("Helvetica", 8)
+                text.textOut(_("Page %(page)d of %(pages)d", page=page, pages=pages))
+                fill_form(self, f"{PAGES_FORM}{page}", text)
+            super().save()
     return NumberedCanvas
 
 
@@ -144,60 +166,56 @@ def _chart(summary: ScopeReadiness, green: float, amber: float, styles, small) -
     return out
 
 
-def _unit_lists(summary: ScopeReadiness, people: dict, wrap: CellWrapper) -> list[ListTable]:
+def _unit_lists(summary: ScopeReadiness, scope, wrap: CellWrapper):
     """Each unit's heading and its people (name, rank, service number, ready, valid until), by name."""
-    by_unit: dict[int, list[int]] = {}
-    for pid, uid in summary.unit_of.items():
-        if pid in summary.people and pid in people:
-            by_unit.setdefault(uid, []).append(pid)
+    from trainer.readiness.report_rows import unit_people
+
     name_width = UNIT_COLUMNS[0]
     header = [_("Name"), _("Rank"), _("Service number"), _("Ready"), _("Valid until")]
     yes, no = (_("yes"),), (_("NO"),)
-    out = []
-    for node in flatten(summary.roots):
+    nodes = flatten(summary.roots)
+    for node, (_unit_id, people) in zip(nodes, unit_people(scope, [n.id for n in nodes])):
         level = summary.level(node.tally)
         facts = {"nation": node.nation_code, "code": node.code, "name": node.name, "ready": node.tally.ready,
                  "total": node.tally.total}
         heading = (_("%(nation)s %(code)s — %(name)s: %(ready)d of %(total)d ready (%(percent)s, %(level)s)",
                      percent=percent(node.tally.percent), level=level.label, **facts) if level else
                    _("%(nation)s %(code)s — %(name)s: %(ready)d of %(total)d ready (no personnel)", **facts))
-        rows = []
-        for pid in sorted(by_unit.get(node.id, ()), key=lambda p: _name_key(people[p])):
-            person, result = people[pid], summary.people[pid]
-            valid_until = result.valid_until if result.ready else None
-            rows.append((wrap(person.full_name_latin, name_width), (person.rank_code,), (person.service_number,),
-                         yes if result.ready else no, (day(valid_until),) if valid_until else ()))
-        out.append(ListTable(UNIT_COLUMNS, header, rows, heading=heading, shown=wrap.shown,
-                             continued=_("%(heading)s (continued)", heading=heading)))
-    return out
+        rows = [(wrap(person.name, name_width), (person.rank_code,), (person.service_number,),
+                 yes if person.ready else no, (day(person.valid_until),) if person.valid_until else ())
+                for person in people]
+        yield ListTable(UNIT_COLUMNS, header, rows, heading=heading, shown=wrap.shown,
+                        continued=_("%(heading)s (continued)", heading=heading))
 
 
-def _not_ready_list(summary: ScopeReadiness, people: dict, wrap: CellWrapper) -> ListTable | None:
+def _not_ready_list(summary: ScopeReadiness, scope, wrap: CellWrapper) -> StreamedListTable | None:
     """Everyone not ready, by name, with each gap's requirement, state and reason (None when all are ready)."""
-    not_ready = summary.not_ready
-    if not not_ready:
+    from trainer.readiness.report_rows import not_ready
+
+    if summary.total.ready >= summary.total.total:
         return None
     name_width, unit_width, gap_width = NOT_READY_COLUMNS
-    rows = []
     worded: dict = {}  # (requirement, state, reason) -> its line: thousands of people share a few gaps
-    for result in sorted(not_ready, key=lambda r: _name_key(people.get(r.person_id))):
-        person = people.get(result.person_id)
-        if person is None:
-            continue
-        node = summary.units.get(summary.unit_of.get(result.person_id))
-        gaps = []
-        for gap in result.gaps:
-            reason = gap.reason
-            line = worded.get((gap.key, gap.state, reason))
-            if line is None:
-                line = worded[(gap.key, gap.state, reason)] = _(
-                    "%(requirement)s — %(state)s: %(reason)s", requirement=requirement_label(summary.profile, gap.key),
-                    state=gap.label, reason=reason)
-            gaps.extend(wrap(line, gap_width))
-        rows.append((wrap(f"{person.full_name_latin} ({person.rank_code}, {person.service_number})", name_width),
-                     wrap(node.code if node else "", unit_width), tuple(gaps)))
-    return ListTable(NOT_READY_COLUMNS, [_("Name"), _("Unit"), _("What is missing")], rows,
-                     continued=_("Personnel not ready, and what they miss (continued)"), shown=wrap.shown)
+    codes = {uid: node.code for uid, node in summary.units.items()}
+
+    def rows():
+        for person in not_ready(scope):
+            gaps = []
+            for gap in person.gaps:
+                reason = gap.reason
+                line = worded.get((gap.key, gap.state, reason))
+                if line is None:
+                    if len(worded) > 20000:  # a bound, whatever the number of people
+                        worded.clear()
+                    line = worded[(gap.key, gap.state, reason)] = _(
+                        "%(requirement)s — %(state)s: %(reason)s", requirement=requirement_label(summary.profile, gap.key),
+                        state=gap.label, reason=reason)
+                gaps.extend(wrap(line, gap_width))
+            yield (wrap(f"{person.name} ({person.rank_code}, {person.service_number})", name_width),
+                   wrap(codes.get(person.unit_id, ""), unit_width), tuple(gaps))
+
+    return StreamedListTable(NOT_READY_COLUMNS, [_("Name"), _("Unit"), _("What is missing")], rows(),
+                             continued=_("Personnel not ready, and what they miss (continued)"), shown=wrap.shown)
 
 
 def _grid(colors):
@@ -207,6 +225,3 @@ def _grid(colors):
                        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef"))])
 
-
-def _name_key(person):
-    return (person.family_name_latin, person.given_names_latin) if person is not None else ("", "")

@@ -4,12 +4,15 @@ stays the same (screening apart, which is read live from the person).
 A person's readiness for a profile can only change on a date where one of their requirements changes: a
 validity interval starts or ends, a qualifying exercise ends or drops out of its window, a waiver starts or
 ends. Each requirement is judged with the engine's own rules (rules.module_state, rules.exercise_state) on
-its change dates only, and the requirements are then swept together into stretches. The stretches are
-rebuilt with the validity intervals (intervals.refresh_people, intervals.rebuild_all), so every code path
-that records a completion, a waiver or an exercise credit keeps them exact, and whenever a profile changes.
+its change dates only, once per person whatever the number of profiles asking for it, and the requirements
+of each profile are then swept together into stretches. The stretches are rebuilt with the validity
+intervals (intervals.refresh_people, intervals.rebuild_all), so every code path that records a completion,
+a waiver or an exercise credit keeps them exact, and whenever a profile or its reach changes.
 
-The figures of a whole force on a date (the dashboard, the unit page, trends, forecasts) are then one
-indexed lookup per person instead of a pass over every completion.
+Stretches are kept for the profiles that reach a person (reach.py: assigned to them, to a unit of any of
+their postings or above it, or to nobody, when a profile applies to everyone): the only pairs the figures
+ever read. The figures of a whole force on a date (the dashboard, the unit page, trends, forecasts) are then
+one indexed lookup per person instead of a pass over every completion.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, delete, insert, select, true
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import aliased
 
 from trainer.calendar_months import add_months
@@ -32,6 +35,7 @@ MET = frozenset({State.MET, State.WAIVED})
 LETTERS = {State.MET: ".", State.WAIVED: ".", State.MISSING: "m", State.EXPIRED: "x", State.SUPERSEDED: "s"}
 STATES = {"m": State.MISSING, "x": State.EXPIRED, "s": State.SUPERSEDED}
 RATING_ORDER = ("P", "S", "M", "U")
+COLUMNS = ("person_id", "profile_code", "start_on", "end_on", "ready", "valid_until", "gaps")
 
 
 class Profile(NamedTuple):
@@ -98,13 +102,72 @@ def _after(day: dt.date) -> dt.date:
     return day + ONE_DAY if day < LAST_DAY else LAST_DAY
 
 
-def _changes(days, judge) -> list[tuple[dt.date, tuple]]:
-    """[(first day, value)] of one requirement: judged on each of its change dates, equal neighbours merged."""
-    out: list[tuple[dt.date, tuple]] = []
-    for day in sorted(set(days) | {FIRST_DAY}):
-        value = judge(day)
-        if not out or out[-1][1] != value:
-            out.append((day, value))
+# --- One requirement's changes: [(first day, letter, valid until while met)], equal neighbours merged -----------
+
+def module_changes(spans: list[_Span]) -> list[tuple]:
+    """The changes of one module requirement, judged by rules.module_state on each day its spans start or end."""
+    days = {FIRST_DAY}
+    for s in spans:
+        days.add(s.start_on)
+        days.add(_after(s.end_on))
+    out: list[tuple] = []
+    last = None
+    for day in sorted(days):
+        state, span = module_state(spans, day)
+        value = (LETTERS[state], span.end_on if state in MET else None)
+        if value != last:
+            out.append((day, *value))
+            last = value
+    return out
+
+
+def exercise_changes(exercise_days: list[dt.date], waivers: list[_Span], months: int) -> list[tuple]:
+    """The changes of the exercise requirement, judged by rules.exercise_state on each day a qualifying exercise
+    ends or leaves its window, or an exercise waiver starts or ends."""
+    days = {FIRST_DAY}
+    for s in waivers:
+        days.add(s.start_on)
+        days.add(_after(s.end_on))
+    for e in exercise_days:
+        days.add(e)
+        days.add(_after(add_months(e, months)))
+    out: list[tuple] = []
+    last = None
+    for day in sorted(days):
+        waiver_until = max((s.end_on for s in waivers if s.start_on <= day <= s.end_on), default=None)
+        state, _, until = exercise_state(exercise_days, day, within_months=months, waiver_until=waiver_until)
+        value = (LETTERS[state], until if state in MET else None)
+        if value != last:
+            out.append((day, *value))
+            last = value
+    return out
+
+
+def sweep(requirements: list[list[tuple]], default: tuple) -> list[tuple]:
+    """The stretches (start_on, end_on, ready, valid_until, gaps) of one person for one profile from the changes of
+    its requirements, in the profile's order; stretches equal to `default` (nothing recorded) are left out."""
+    count = len(requirements)
+    events = sorted((change[0], index, change[1], change[2])
+                    for index, changes in enumerate(requirements) for change in changes)
+    letters, untils = ["m"] * count, [None] * count
+    everything = "." * count
+    out: list[tuple] = []
+    start = value = None
+    position, total = 0, len(events)
+    while position < total:
+        day = events[position][0]
+        while position < total and events[position][0] == day:
+            _, index, letters[index], untils[index] = events[position]
+            position += 1
+        gaps = "".join(letters)
+        ready = gaps == everything
+        current = (ready, min(untils) if ready and count else None, gaps)
+        if current != value:
+            if value is not None and value != default:
+                out.append((start, day - ONE_DAY, *value))
+            start, value = day, current
+    if value is not None and value != default:
+        out.append((start, LAST_DAY, *value))
     return out
 
 
@@ -112,79 +175,83 @@ def timeline(profile: Profile, spans: dict[str, list], exercise_days: list[dt.da
     """The stretches (start_on, end_on, ready, valid_until, gaps) of one person for one profile, from their
     validity intervals by requirement (`spans`, with "exercise" holding exercise waivers) and the end dates of
     their qualifying exercises. Stretches in the nothing-recorded state are left out."""
-    requirements: list[tuple[str, list]] = []
-    for code in profile.modules:
-        mine = spans.get(code, ())
-        requirements.append((code, _changes(
-            [d for s in mine for d in (s.start_on, _after(s.end_on))],
-            lambda day, mine=mine: _module_value(mine, day))))
+    requirements = [module_changes(spans.get(code, ())) for code in profile.modules]
     if profile.has_exercise:
         waivers = [s for s in spans.get("exercise", ()) if s.basis == "waiver"]
-        days = [d for s in waivers for d in (s.start_on, _after(s.end_on))]
-        days += [d for e in exercise_days for d in (e, _after(add_months(e, profile.within_months)))]
-        requirements.append(("exercise", _changes(days, lambda day: _exercise_value(
-            exercise_days, waivers, day, profile.within_months))))
-
-    default = (profile.ready_by_default, None, profile.default_gaps)
-    starts = sorted({day for _, changes in requirements for day, _ in changes} | {FIRST_DAY})
-    position = [0] * len(requirements)
-    stretches: list[tuple[dt.date, tuple]] = []
-    for day in starts:
-        current = []
-        for index, (key, changes) in enumerate(requirements):
-            while position[index] + 1 < len(changes) and changes[position[index] + 1][0] <= day:
-                position[index] += 1
-            state, until = changes[position[index]][1]
-            current.append((key, state, until))
-        ready = all(state in MET for _, state, _ in current)
-        until = min((u for _, _, u in current if u is not None), default=None) if ready else None
-        value = (ready, until, "".join(LETTERS[state] for _, state, _ in current))
-        if not stretches or stretches[-1][1] != value:
-            stretches.append((day, value))
-    out = []
-    for index, (start, value) in enumerate(stretches):
-        end = stretches[index + 1][0] - ONE_DAY if index + 1 < len(stretches) else LAST_DAY
-        if value != default:
-            out.append((start, end, *value))
-    return out
+        requirements.append(exercise_changes(exercise_days, waivers, profile.within_months))
+    return sweep(requirements, (profile.ready_by_default, None, profile.default_gaps))
 
 
-def _module_value(spans, day: dt.date) -> tuple:
-    state, span = module_state(spans, day)
-    return state, (span.end_on if state in MET else None)
+class _Person:
+    """One person's requirement changes, each judged once whatever the number of profiles asking for it."""
+
+    __slots__ = ("spans", "credits", "modules", "exercises")
+
+    def __init__(self, spans: dict[str, list[_Span]], credits: list[tuple]):
+        self.spans, self.credits = spans, credits
+        self.modules: dict[str, list[tuple]] = {}
+        self.exercises: dict[tuple, list[tuple]] = {}
+
+    def module(self, code: str) -> list[tuple]:
+        changes = self.modules.get(code)
+        if changes is None:
+            changes = self.modules[code] = module_changes(self.spans.get(code, ()))
+        return changes
+
+    def exercise(self, profile: Profile, good: frozenset) -> list[tuple]:
+        key = (profile.exercise_types, good, profile.within_months)
+        changes = self.exercises.get(key)
+        if changes is None:
+            days = sorted({ended for kind, rating, ended in self.credits
+                           if kind in profile.exercise_types and rating in good})
+            waivers = [s for s in self.spans.get("exercise", ()) if s.basis == "waiver"]
+            changes = self.exercises[key] = exercise_changes(days, waivers, profile.within_months)
+        return changes
 
 
-def _exercise_value(exercise_days, waivers, day: dt.date, months: int) -> tuple:
-    waiver_until = max((s.end_on for s in waivers if s.start_on <= day <= s.end_on), default=None)
-    state, _, until = exercise_state(exercise_days, day, within_months=months, waiver_until=waiver_until)
-    return state, until
-
-
-def compute_rows(profiles: list[Profile], interval_rows, credit_rows) -> list[dict]:
-    """Rows of readiness_states from interval rows (dicts or rows with person_id, requirement, basis, start_on,
-    end_on, cut) and exercise credit rows (person_id, exercise_type, rating, ended_on)."""
+def stretch_tuples(profiles: list[Profile], interval_rows, credit_rows, reach=None):
+    """Rows of readiness_states as tuples in COLUMNS' order, from interval rows (tuples or rows whose first six
+    values are person_id, requirement, basis, start_on, end_on, cut) and exercise credit rows (person_id,
+    exercise_type, rating, ended_on). `reach` (reach.Reach) limits each person to the profiles reaching them;
+    None computes every profile for everyone."""
     spans: dict[int, dict[str, list[_Span]]] = defaultdict(lambda: defaultdict(list))
-    for r in interval_rows:
-        r = r if isinstance(r, dict) else r._mapping
-        spans[r["person_id"]][r["requirement"]].append(_Span(r["start_on"], r["end_on"], r["basis"], r["cut"]))
-    credits: dict[int, list[tuple[str, str, dt.date]]] = defaultdict(list)
+    for person_id, requirement, basis, start_on, end_on, cut, *_ in interval_rows:
+        spans[person_id][requirement].append(_Span(start_on, end_on, basis, cut))
+    credits: dict[int, list[tuple]] = defaultdict(list)
     for person_id, kind, rating, ended_on in credit_rows:
         credits[person_id].append((kind, rating, ended_on))
-    rows: list[dict] = []
+    plans = []
     for profile in profiles:
-        good = profile.good_ratings()
         wanted = set(profile.modules) | ({"exercise"} if profile.has_exercise else set())
-        people = {pid for pid, mine in spans.items() if wanted & mine.keys()}
-        if profile.has_exercise:
-            people |= set(credits)
-        for person_id in sorted(people):
-            days = sorted({ended for kind, rating, ended in credits.get(person_id, ())
-                           if kind in profile.exercise_types and rating in good}) if profile.has_exercise else []
-            for start, end, ready, until, gaps in timeline(profile, spans.get(person_id, {}), days):
-                rows.append({"person_id": person_id, "profile_code": profile.code, "start_on": start, "end_on": end,
-                             "ready": ready, "valid_until": until, "gaps": gaps})
-    return rows
+        default = (profile.ready_by_default, None, profile.default_gaps)
+        plans.append((profile, wanted, default, frozenset(profile.good_ratings())))
+    for person_id in sorted(set(spans) | set(credits)):
+        mine = spans.get(person_id, {})
+        person = _Person(mine, credits.get(person_id, ()))
+        reached = reach.profiles_of(person_id) if reach is not None else None
+        for profile, wanted, default, good in plans:
+            if reached is not None and profile.code not in reached:
+                continue
+            if not (wanted & mine.keys()) and not (profile.has_exercise and person.credits):
+                continue
+            requirements = [person.module(code) for code in profile.modules]
+            if profile.has_exercise:
+                requirements.append(person.exercise(profile, good))
+            for row in sweep(requirements, default):
+                yield (person_id, profile.code, *row)
 
+
+def compute_rows(profiles: list[Profile], interval_rows, credit_rows, reach=None) -> list[dict]:
+    """Rows of readiness_states as dicts (see stretch_tuples)."""
+    rows = []
+    for r in interval_rows:
+        if isinstance(r, dict):
+            r = (r["person_id"], r["requirement"], r["basis"], r["start_on"], r["end_on"], r["cut"])
+        rows.append(tuple(r))
+    return [dict(zip(COLUMNS, row)) for row in stretch_tuples(profiles, rows, credit_rows, reach)]
+
+
+# --- Writing the stretches --------------------------------------------------------------------------------------
 
 def _credits(conn, person_ids=None):
     from trainer.readiness.models import ExerciseCredit as ec
@@ -192,44 +259,50 @@ def _credits(conn, person_ids=None):
     query = select(ec.person_id, ec.exercise_type, ec.rating, ec.ended_on)
     if person_ids is not None:
         query = query.where(ec.person_id.in_(person_ids))
-    return conn.execute(query).all()
+    return conn.execute(query).tuples().all()
 
 
-def _write(conn, rows: list[dict]) -> None:
+def _write(conn, rows) -> int:
+    from trainer.db import copy_rows
     from trainer.readiness.models import ReadinessState
 
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert(ReadinessState), rows[start:start + 5000])
+    return copy_rows(conn, ReadinessState.__tablename__, COLUMNS, rows)
 
 
 def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Profile] | None = None) -> int:
-    """Rebuild the stretches of these people (at most a few thousand: one statement each) from their interval
-    rows, just computed by the caller, and their exercise credits."""
+    """Rebuild the stretches of these people (at most a few thousand) from their interval rows, just computed by
+    the caller, their exercise credits and the profiles reaching them."""
+    from sqlalchemy import delete
+
+    from trainer.readiness import figures_cache, reach
     from trainer.readiness.models import ReadinessState
 
     profiles = load_profiles(conn) if profiles is None else profiles
-    rows = compute_rows(profiles, interval_rows, _credits(conn, person_ids))
+    rows = stretch_tuples(profiles, interval_rows, _credits(conn, person_ids), reach.load(conn, person_ids))
     conn.execute(delete(ReadinessState).where(ReadinessState.person_id.in_(person_ids)))
-    _write(conn, rows)
-    return len(rows)
+    figures_cache.figures_changed(conn)
+    return _write(conn, rows)
 
 
 def rebuild_all(conn, interval_rows=None, profile_codes=None) -> int:
     """Rebuild every person's stretches (of every profile, or of `profile_codes`). Reads the validity intervals
     unless the caller has them."""
+    from sqlalchemy import delete
+
+    from trainer.readiness import figures_cache, reach
     from trainer.readiness.models import ReadinessInterval as ri, ReadinessState
 
     profiles = [p for p in load_profiles(conn) if profile_codes is None or p.code in profile_codes]
     if interval_rows is None:
         interval_rows = conn.execute(select(ri.person_id, ri.requirement, ri.basis, ri.start_on, ri.end_on,
-                                            ri.cut)).all()
-    rows = compute_rows(profiles, interval_rows, _credits(conn))
+                                            ri.cut)).tuples().all()
+    rows = stretch_tuples(profiles, interval_rows, _credits(conn), reach.load(conn))
     if profile_codes is None:
         conn.execute(delete(ReadinessState))
     else:
         conn.execute(delete(ReadinessState).where(ReadinessState.profile_code.in_(list(profile_codes))))
-    _write(conn, rows)
-    return len(rows)
+    figures_cache.figures_changed(conn)
+    return _write(conn, rows)
 
 
 # --- Reading the stretches in SQL -------------------------------------------------------------------------------

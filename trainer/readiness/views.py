@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext as _, ngettext
@@ -16,6 +17,7 @@ from trainer.readiness import charts, exports, pages, report_pdf, services, word
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
 from trainer.readiness.models import Thresholds
 from trainer.readiness.profiles import list_profiles, parse_day, requirement_label
+from trainer.streaming import stream_in_request_context
 
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
 
@@ -261,25 +263,32 @@ def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()
     as_of, _forecast = _dates()
-    data = pages.export_data(current_user, profile=request.args.get("profile") or None, as_of=as_of,
-                             unit_id=request.args.get("unit") or None, thresholds=_thresholds(),
-                             nation=request.args.get("nation") or None)
-    summary, people, unit, profile_code = data.summary, data.people, data.unit, data.profile_code
     markings = exports.Markings(current_app.config.get("CLASSIFICATION_MARKING", ""),
                                 current_app.config.get("RELEASABILITY_MARKING", ""))
+    arguments = {"profile": request.args.get("profile") or None, "as_of": as_of,
+                 "unit_id": request.args.get("unit") or None, "thresholds": _thresholds(),
+                 "nation": request.args.get("nation") or None}
+    if fmt == "pdf":  # written as it is read: the first pages leave before the last are drawn
+        data, _scope = pages.report_scope(current_user, **arguments)  # a unit, nation or profile not found: 404 now
+        body = stream_in_request_context(lambda: _pdf_chunks(arguments, markings))
+    else:
+        data = pages.export_data(current_user, **arguments)
+        body = (exports.to_csv if fmt == "csv" else partial(exports.to_xlsx, markings=markings))(data.summary,
+                                                                                              data.people)
+    unit, profile_code = data.unit, data.profile_code
     name = f"readiness-{profile_code}-{as_of.isoformat()}" + (f"-{unit.nation_code}-{unit.code}" if unit else "") + \
         (f"-{data.nation[0]}" if data.nation else "")
-    if fmt == "csv":
-        body = exports.to_csv(summary, people)
-    elif fmt == "xlsx":
-        body = exports.to_xlsx(summary, people, markings=markings)
-    else:
-        thresholds = _thresholds()
-        body = report_pdf.to_pdf(summary, people, scope_text=_scope_text(unit, data.nation), markings=markings,
-                              generated_at=utcnow(), green=thresholds.green, amber=thresholds.amber)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     return Response(body, content_type=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})
+
+
+def _pdf_chunks(arguments: dict, markings):
+    data, scope = pages.report_scope(current_user, **arguments)
+    thresholds = arguments["thresholds"]
+    return report_pdf.stream_pdf(data.summary, scope, scope_text=_scope_text(data.unit, data.nation),
+                                 markings=markings, generated_at=utcnow(), green=thresholds.green,
+                                 amber=thresholds.amber)
 
 
 def _scope_text(unit, nation) -> str:

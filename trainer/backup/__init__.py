@@ -1,0 +1,1 @@
+"""Backups of an instance (its database, signing keys and audit checkpoints), encrypted, and their restore."""

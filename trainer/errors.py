@@ -63,9 +63,13 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str | None = None, errors: list | None = None):
+    from trainer.api.problems import is_api_request, problem
     from trainer.extensions import db
 
     db.session.rollback()
+    if is_api_request():
+        # The API answers every error as RFC 9457 problem details, with the service's field errors.
+        return problem(status, message, errors), status
     message = message or MESSAGES.get(status, "")
     if wants_json():
         return jsonify(error=TITLES.get(status, "Error"), message=message, errors=errors or []), status
@@ -87,6 +91,9 @@ def init_app(app) -> None:
             return error
         status = error.code or 500
         message = MESSAGES.get(status) if status in (403, 404, 500) else (error.description or None)
+        data = getattr(error, "data", None) or {}
+        if data.get("messages"):  # request parsing (webargs): the field errors say what is wrong
+            return render_error(status, data.get("message"), data["messages"])
         return render_error(status, message)
 
     from sqlalchemy.exc import DataError

@@ -89,36 +89,49 @@ def _in_subtree(unit: Unit):
     return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery())
 
 
+def _in_nation(nation: str):
+    """Condition on UnitAssignment: in a unit of this nation."""
+    return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.nation_code == nation).scalar_subquery())
+
+
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
-                   roles="readiness.view", profile_condition=False):
-    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree) on `as_of`."""
+                   roles="readiness.view", profile_condition=False, nation: str | None = None):
+    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s
+    units) on `as_of`."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
                     .where(UnitAssignment.start_on <= as_of,
                            or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
     if unit is not None:
         query = query.where(_in_subtree(unit))
+    if nation is not None:
+        query = query.where(_in_nation(nation))
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query
 
 
-def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", profile_condition=False):
+def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", profile_condition=False,
+                 nation: str | None = None):
     """SELECT (person_id, start_on, end_on, unit_id) of the unit assignments in the actor's scope (and `unit`'s
-    subtree): the people of every date at once, for figures over several dates."""
+    subtree, or `nation`'s units): the people of every date at once, for figures over several dates."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on,
                            UnitAssignment.unit_id), actor, roles)
     if unit is not None:
         query = query.where(_in_subtree(unit))
+    if nation is not None:
+        query = query.where(_in_nation(nation))
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query
 
 
-def _units(actor, unit: Unit | None, roles) -> dict[int, UnitNode]:
+def _units(actor, unit: Unit | None, roles, nation: str | None = None) -> dict[int, UnitNode]:
     query = select(Unit.id, Unit.code, Unit.name, Unit.nation_code, Unit.parent_id, Unit.path).where(
         scoping.scope_condition(actor, "unit", roles))
     if unit is not None:
         query = query.where(Unit.path.startswith(unit.path))
+    if nation is not None:
+        query = query.where(Unit.nation_code == nation)
     nodes = {}
     for row in db.session.execute(query.order_by(Unit.nation_code, Unit.path)):
         nodes[row.id] = UnitNode(row.id, row.code, row.name, row.nation_code, row.parent_id, row.path)
@@ -281,17 +294,18 @@ def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures]
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
                     forecast_on: dt.date | None = None, trend_count: int = 0, roles="readiness.view",
                     with_people: bool = True, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                    condition=PROFILE_CONDITION_UNKNOWN) -> ScopeReadiness:
+                    condition=PROFILE_CONDITION_UNKNOWN, nation: str | None = None) -> ScopeReadiness:
     """Figures of the actor's scope on `as_of` (and on `forecast_on`, and totals at the last `trend_count`
     month-ends) from set-based queries; with_people also runs the per-person engine (for lists of people and
     exports), which the figures never depend on. `condition` is the profile's reach (profiles.profile_condition)
-    when the caller already built it for another query of the same page."""
+    when the caller already built it for another query of the same page. `nation` limits the figures to that
+    nation's units in the actor's scope."""
     spec = engine.load_profile(profile) if isinstance(profile, str) else profile
     if condition is PROFILE_CONDITION_UNKNOWN:
         condition = profile_condition(spec.code)
-    members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition)
+    members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition, nation=nation)
     trend_days = month_ends(as_of, trend_count) if trend_count else []
-    spans = member_spans(actor, unit=unit, roles=roles, profile_condition=condition)
+    spans = member_spans(actor, unit=unit, roles=roles, profile_condition=condition, nation=nation)
     days = sorted(set(trend_days) | {as_of} | ({forecast_on} if forecast_on is not None else set()))
     gaps_found: Counter = Counter()
     if unit is not None:  # a unit's subtree: counted from rows, its gaps read with its postings
@@ -304,7 +318,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
         people = engine.evaluate(members.with_only_columns(UnitAssignment.person_id), spec, as_of) if unit_of else {}
-    units = _units(actor, unit, roles)
+    units = _units(actor, unit, roles, nation)
     _roll_up_figures(units, figures, "tally")
 
     if forecast_on is not None:

@@ -74,6 +74,30 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
     return result
 
 
+def nation_page(actor, nation_code: str, *, profile: str | None, as_of: dt.date, forecast: dt.date | None,
+                thresholds: Thresholds) -> ScopePage:
+    """The dashboard's figures for one nation: its units in the actor's reach (the nation's row of the
+    dashboard, with its own expiries, gaps, trend and units). A nation none of whose units the actor
+    reaches is not found."""
+    from trainer.errors import NotFound
+    from trainer.org.models import Nation
+
+    nation = db.session.get(Nation, (nation_code or "").upper()[:3])
+    if nation is None or not (scoping.reaches_whole_nation(actor, nation.code, "readiness.view") or db.session.scalar(
+            select(Unit.id).where(Unit.nation_code == nation.code,
+                                  scoping.scope_condition(actor, "unit", "readiness.view")).limit(1))):
+        raise NotFound()
+    profiles = list_profiles()
+    profile_code = default_profile_code(profile, actor, profiles=profiles)
+    spec = engine.load_profile(profile_code)
+    condition = profile_condition(profile_code)
+    summary = aggregate.scope_readiness(actor, spec, as_of, forecast_on=forecast, trend_count=6, with_people=False,
+                                        thresholds=thresholds, condition=condition, nation=nation.code)
+    result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary))
+    result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
+    return result
+
+
 @dataclass
 class PersonPage:
     person: Person

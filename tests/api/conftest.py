@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.security.conftest import row_counts  # noqa: F401 - a fixture these tests use too
+
 
 @pytest.fixture
 def app_config():
@@ -58,3 +60,15 @@ def api_as(app, make_user, make_token, make_nation):
         user = make_user(role, scope, **kwargs)
         return Api(app, make_token(user, read_only=read_only)), user
     return make
+
+
+@pytest.fixture
+def curricula(app, db, tmp_path):
+    """The test curricula (modules TS-01 and TS-02, profile TST-PROFILE) imported."""
+    from tests.curricula.factories import write_curricula
+    from trainer.curricula.services import import_paths
+
+    report = import_paths(None, [str(write_curricula(tmp_path / "curricula"))])
+    assert report.ok, report.problems
+    db.session.commit()
+    return report

@@ -29,6 +29,19 @@ def actor():
     return current_user._get_current_object()
 
 
+def finds(loader):
+    """Find the object the URL names before the body is read: an object out of reach answers 404 whatever
+    the body holds (a malformed body would otherwise be told apart from a missing object). `loader` takes
+    the actor and the URL's parameters, and raises NotFound through the scoping helper."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            loader(actor(), **kwargs)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
 # --- ETag and If-Match ---------------------------------------------------------------------------
 
 def etag_of(representation) -> str:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from trainer.api import reads
-from trainer.api.http import actor, checks_if_match, etagged, idempotent, require_match
+from trainer.api.http import actor, checks_if_match, etagged, finds, idempotent, require_match
 from trainer.api.schemas import learning as schemas
 from trainer.curricula.services import get_module
 from trainer.errors import DomainError, Invalid, NotFound
@@ -113,6 +113,7 @@ def get_session(session_id: int):
 
 @blp.route("/classroom-sessions/<int:session_id>/attendance", methods=["POST"])
 @idempotent
+@finds(lambda who, session_id: services.get_session(who, session_id))
 @blp.arguments(schemas.AttendanceSchema)
 @blp.response(201, schemas.SessionSchema)
 def record_attendance(data, session_id: int):
@@ -167,6 +168,7 @@ def _withdraw(kind: str, assignment_id: int, reason: str):
 @blp.route("/module-assignments/<int:module_assignment_id>/withdrawal", methods=["POST"])
 @idempotent
 @checks_if_match
+@finds(lambda who, module_assignment_id: reads.assignment(who, "module", module_assignment_id))
 @blp.arguments(schemas.WithdrawalSchema)
 @blp.response(200, schemas.AssignmentSchema, headers=ETAG_HEADER)
 def withdraw_module_assignment(data, module_assignment_id: int):
@@ -177,6 +179,7 @@ def withdraw_module_assignment(data, module_assignment_id: int):
 @blp.route("/profile-assignments/<int:profile_assignment_id>/withdrawal", methods=["POST"])
 @idempotent
 @checks_if_match
+@finds(lambda who, profile_assignment_id: reads.assignment(who, "profile", profile_assignment_id))
 @blp.arguments(schemas.WithdrawalSchema)
 @blp.response(200, schemas.AssignmentSchema, headers=ETAG_HEADER)
 def withdraw_profile_assignment(data, profile_assignment_id: int):

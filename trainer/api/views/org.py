@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from trainer.api.http import actor, checks_if_match, etagged, idempotent, page_response, require_match
+from trainer.api.http import actor, checks_if_match, etagged, finds, idempotent, page_response, require_match
 from trainer.api.problems import problem
 from trainer.api.reads import people_after
 from trainer.api.schemas import org as schemas
@@ -83,6 +83,7 @@ def get_person(person_id: int):
 @blp.route("/people/<int:person_id>", methods=["PATCH"])
 @idempotent
 @checks_if_match
+@finds(lambda who, person_id: people.get_person(who, person_id, "org.write"))
 @blp.arguments(schemas.PersonUpdateSchema)
 @blp.response(200, schemas.PersonSchema, headers={"ETag": {"schema": {"type": "string"}}})
 def update_person(values, person_id: int):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from trainer.api import tokens
 from trainer.api.problems import is_api_request, problem
+from trainer.auth.models import User
 from trainer.auth.policy import rule_for
 from trainer.db import write_intent
 from trainer.extensions import db
@@ -21,7 +22,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def token_of_request():
-    """The token this request was authenticated with (None outside the API)."""
+    """The admission of the token this request was authenticated with (its token_id, user_id, ...; None
+    outside the API)."""
     return g.get("api_token")
 
 
@@ -44,25 +46,25 @@ def authenticate_request():
             return None  # the OpenAPI document and its reference page
         return problem(401, _("Send a personal access token in the header Authorization: Bearer <token>. "
                               "The API does not accept the session cookie of a signed-in browser."), kind="cookie")
-    # The token's use is counted in a short transaction of its own, committed before the request's work.
+    # The token's use is counted in a short transaction of its own (on SQLite: before the request's own
+    # transaction begins, so that the two never wait for each other's lock).
     write_intent.set(True)
-    token = tokens.authenticate(raw)
-    if token is None:
-        db.session.rollback()
+    admission = tokens.admit(raw, limit=int(current_app.config["API_RATE_LIMIT_PER_MINUTE"]))
+    write_intent.set(request.method not in SAFE_METHODS)
+    if admission is None:
         return problem(401, _("The token is not valid: it is unknown, revoked or expired, or its account is "
                               "disabled."), kind="token",
                        headers={"WWW-Authenticate": 'Bearer realm="trainer", error="invalid_token"'})
-    wait = tokens.count_request(token, limit=int(current_app.config["API_RATE_LIMIT_PER_MINUTE"]))
-    user = token.user
-    read_only = token.read_only
-    db.session.commit()
-    write_intent.set(request.method not in SAFE_METHODS)
-    if wait is not None:
+    if admission.retry_after is not None:
         return problem(429, _("This token made too many requests. Wait %(seconds)s seconds and try again.",
-                              seconds=wait), kind="rate", headers={"Retry-After": str(wait)})
-    if read_only and request.method not in SAFE_METHODS:
+                              seconds=admission.retry_after), kind="rate",
+                       headers={"Retry-After": str(admission.retry_after)})
+    if admission.read_only and request.method not in SAFE_METHODS:
         return problem(403, _("This token is read-only: it cannot change anything."), kind="read_only")
-    g.api_token = token
+    user = db.session.get(User, admission.user_id)
+    if user is None:
+        return problem(401, _("The token's account is gone."), kind="token")
+    g.api_token = admission
     # Flask-Login's current user for this request; nothing is written to the session.
     g._login_user = user
     return None

@@ -109,7 +109,7 @@ def idempotent(view):
                            [("header.Idempotency-Key", _("Not a valid key."))])
         fingerprint = idempotency.fingerprint(request.method, request.path, request.query_string,
                                               request.content_type or "", request.get_data(cache=True))
-        stored = idempotency.find(token, key)
+        stored = idempotency.find(token.token_id, key)
         if stored is not None:
             if stored.fingerprint != fingerprint:
                 return problem(422, _("This Idempotency-Key was used for a different request. Use a new key for "
@@ -121,7 +121,7 @@ def idempotent(view):
             return response
         response = view(*args, **kwargs)
         if 200 <= response.status_code < 300:
-            idempotency.remember(token, key, fingerprint, status=response.status_code,
+            idempotency.remember(token.token_id, key, fingerprint, status=response.status_code,
                                  body=response.get_data(as_text=True), headers=dict(response.headers))
         return response
 

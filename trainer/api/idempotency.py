@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from trainer.api.models import ApiToken, IdempotentResponse
+from trainer.api.models import IdempotentResponse
 from trainer.db import utcnow
 from trainer.extensions import db
 
@@ -41,24 +41,24 @@ def fingerprint(method: str, path: str, query: bytes, content_type: str, body: b
     return digest.hexdigest()
 
 
-def find(token: ApiToken, key: str, now: dt.datetime | None = None) -> Stored | None:
+def find(token_id: int, key: str, now: dt.datetime | None = None) -> Stored | None:
     """The kept response to the token's earlier write under this key, if it is still kept."""
     row = db.session.scalar(select(IdempotentResponse).where(
-        IdempotentResponse.token_id == token.id, IdempotentResponse.key == key,
+        IdempotentResponse.token_id == token_id, IdempotentResponse.key == key,
         IdempotentResponse.created_at >= (now or utcnow()) - KEPT_FOR))
     if row is None:
         return None
     return Stored(row.fingerprint, row.status, row.body, json.loads(row.headers or "{}"))
 
 
-def remember(token: ApiToken, key: str, fingerprint_: str, *, status: int, body: str, headers: dict,
+def remember(token_id: int, key: str, fingerprint_: str, *, status: int, body: str, headers: dict,
              now: dt.datetime | None = None) -> None:
     """Keep a successful write's response under its key (in the write's own transaction); expired keys of
     the token are dropped on the way."""
     now = now or utcnow()
-    db.session.execute(delete(IdempotentResponse).where(IdempotentResponse.token_id == token.id,
+    db.session.execute(delete(IdempotentResponse).where(IdempotentResponse.token_id == token_id,
                                                         IdempotentResponse.created_at < now - KEPT_FOR))
     kept = {name: headers[name] for name in REPLAYED_HEADERS if name in headers}
-    db.session.add(IdempotentResponse(token_id=token.id, key=key, fingerprint=fingerprint_, status=status,
+    db.session.add(IdempotentResponse(token_id=token_id, key=key, fingerprint=fingerprint_, status=status,
                                       body=body, headers=json.dumps(kept), created_at=now))
     db.session.flush()

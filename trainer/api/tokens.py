@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -101,14 +102,15 @@ def find_user(username: str) -> User | None:
 # --- checking a request's token ------------------------------------------------------------------
 
 
-def authenticate(raw: str, now: dt.datetime | None = None) -> ApiToken | None:
+def authenticate(raw: str, now: dt.datetime | None = None, *, session=None) -> ApiToken | None:
     """The token a request presents, if it is valid now: known, not revoked, not expired, and of an
     enabled account. None otherwise (the caller answers every case alike)."""
+    session = session or db.session
     match = TOKEN_PATTERN.match(raw or "")
     if match is None:
         return None
     prefix, secret = match.groups()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
         return None
     now = now or utcnow()
@@ -117,20 +119,45 @@ def authenticate(raw: str, now: dt.datetime | None = None) -> ApiToken | None:
     return token
 
 
-def count_request(token: ApiToken, *, limit: int, window_seconds: int = 60,
-                  now: dt.datetime | None = None) -> int | None:
+def count_request(token: ApiToken, *, limit: int, window_seconds: int = 60, now: dt.datetime | None = None,
+                  session=None) -> int | None:
     """Count one request of the token and note its last use; None when allowed, else the seconds to wait
     before the oldest request of the window leaves it."""
+    session = session or db.session
     now = now or utcnow()
     bucket = f"api-token:{token.id}"
     since = now - dt.timedelta(seconds=window_seconds)
-    db.session.execute(delete(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at < since))
-    used, oldest = db.session.execute(select(func.count(), func.min(RateEvent.at)).where(
+    session.execute(delete(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at < since))
+    used, oldest = session.execute(select(func.count(), func.min(RateEvent.at)).where(
         RateEvent.bucket == bucket, RateEvent.at >= since)).one()
     if used >= limit:
         wait = window_seconds - int((now - oldest).total_seconds()) if oldest is not None else window_seconds
         return max(1, wait)
-    db.session.add(RateEvent(bucket=bucket, at=now))
+    session.add(RateEvent(bucket=bucket, at=now))
     token.last_used_at = now
-    db.session.flush()
+    session.flush()
     return None
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a request's token check found: the token and its user (ids), or why the request is refused."""
+
+    token_id: int | None = None
+    user_id: int | None = None
+    read_only: bool = False
+    retry_after: int | None = None    # set when the rate limit refused the request
+
+
+def admit(raw: str, *, limit: int) -> Admission | None:
+    """Check a request's token and count its use, in a transaction of its own that commits at once (a
+    refused or failing request still counts, and the request's own work starts afresh). None when the
+    token opens nothing."""
+    from sqlalchemy.orm import Session
+
+    with Session(db.engine, expire_on_commit=False) as session, session.begin():
+        token = authenticate(raw, session=session)
+        if token is None:
+            return None
+        wait = count_request(token, limit=limit, session=session)
+        return Admission(token.id, token.user_id, token.read_only, wait)

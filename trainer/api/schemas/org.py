@@ -130,5 +130,5 @@ class ImportReportSchema(ma.Schema):
 
 
 NationList = list_of(NationSchema, "NationList")
-UnitTree = list_of(UnitTreeSchema, "UnitTree")
+UnitTree = list_of(UnitTreeSchema, "UnitTreeList")
 PeoplePage = page_of(PersonSchema, "PeoplePage")

@@ -42,8 +42,15 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/p
 	  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the single sign-on tests against a real OpenID provider will be skipped"; fi
 
+# Digital Bazaar's Data Integrity verifier, a second independent check of the Open Badges proofs.
+tests/certificates/node/node_modules/.package-lock.json: tests/certificates/node/package.json tests/certificates/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/certificates/node --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the Open Badges check with Digital Bazaar's verifier will be skipped"; fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev tests/oidc/node_modules/.package-lock.json
+install-dev: $(VENV)/.installed-dev tests/oidc/node_modules/.package-lock.json \
+	tests/certificates/node/node_modules/.package-lock.json
 
 run: install translations
 	$(FLASK) db upgrade

@@ -36,7 +36,7 @@ def floor_page(native: str, latin: str, payload: bytes, qr_text: str, private_ke
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
 
-    from trainer.certificates.fonts import font_name, split_runs
+    from trainer.pdf.text import font_name, split_runs
 
     signature = private_key.sign(payload)
     buffer = io.BytesIO()
@@ -83,7 +83,7 @@ def measure_floor(samples: int) -> dict:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from sqlalchemy import select
 
-    from trainer.certificates.fonts import register_fonts
+    from trainer.pdf.text import register_fonts
     from trainer.extensions import db
     from trainer.org.models import Person
 
@@ -124,12 +124,13 @@ def bulk_issue(unit_ids: list[int], limit: int) -> dict:
     from sqlalchemy import select
 
     from trainer.auth.models import User
-    from trainer.certificates import bulk, services
+    from trainer.certificates import bulk
+    from trainer.certificates.services import documents
     from trainer.extensions import db
 
     actor_id = db.session.scalar(select(User.id).where(User.username == "commander"))
     render_times: list[float] = []
-    original = services.render_pdf
+    original = documents.render_pdf
 
     def timed_render(cert):
         started = time.perf_counter()
@@ -138,7 +139,7 @@ def bulk_issue(unit_ids: list[int], limit: int) -> dict:
         finally:
             render_times.append(time.perf_counter() - started)
 
-    services.render_pdf = timed_render
+    documents.render_pdf = timed_render
     issued = 0
     issue_seconds = 0.0
     zip_bytes = 0
@@ -158,7 +159,7 @@ def bulk_issue(unit_ids: list[int], limit: int) -> dict:
                 for chunk in bulk.stream_zip(batch_id):
                     zip_bytes += len(chunk)
     finally:
-        services.render_pdf = original
+        documents.render_pdf = original
     wall = time.perf_counter() - started
     return {"issued": issued, "wall_s": wall, "issue_s": issue_seconds, "render_times": render_times,
             "zip_bytes": zip_bytes}
@@ -213,7 +214,7 @@ def make_ready(unit_ids: list[int], wanted: int) -> dict:
 def _worker(instance: str, unit_ids: list[int], limit: int, queue, barrier) -> None:
     try:
         with app_for(Path(instance)):
-            from trainer.certificates.fonts import register_fonts
+            from trainer.pdf.text import register_fonts
 
             register_fonts()
             barrier.wait()
@@ -242,10 +243,10 @@ def run_certs(instance: Path, quick: bool) -> dict:
     count = 100 if quick else 1000
     out: dict = {"target_count": count, "profile": PROFILE}
     with app_for(instance):
-        from trainer.certificates import services
+        from trainer.certificates.services.keys import key_store
         from trainer.extensions import db
 
-        services.key_store().ensure_current()
+        key_store().ensure_current()
         db.session.commit()
         units = _unit_ids()
         out["setup"] = make_ready(units[:-1], int(count * 1.1) + 10)

@@ -112,6 +112,7 @@ def _truncate_all(app):
             return
         with db.engine.begin() as conn:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(text("INSERT INTO audit_head (id, seq, hash, keyed_from) VALUES (1, 0, :g, 1)"), {"g": "0" * 64})
         db.engine.dispose()
 
 
@@ -330,6 +331,56 @@ def make_user(db, app):
         db.session.commit()
         return user
     return make
+
+
+@pytest.fixture
+def make_exercise(db, make_nation):
+    """make_exercise(lead="NPL", nations=("FRA",), objectives=2) -> an exercise written directly (for speed).
+
+    The lead and the `nations` taking part are made when missing; `units` are committed; `objectives`
+    is how many plain objectives to add, or a (description, capability, module code) triple for each.
+    """
+    def make(lead="NPL", nations=(), code=None, start=None, end=None, timezone="UTC", status="planning",
+             type_="tabletop", units=(), prerequisites="", title=None, objectives=0, scenario_summary="",
+             location_name="Somewhere"):
+        from trainer.exercises.models import Exercise, ExerciseNation, ExerciseUnit, Objective
+
+        codes = list(dict.fromkeys([lead, *nations]))
+        for c in codes:
+            make_nation(c)
+        start = start or dt.datetime(2030, 5, 1, 8, 0, tzinfo=dt.timezone.utc)
+        end = end or start + dt.timedelta(days=2)
+        code = code or f"EX-{next(_seq):04d}"
+        ex = Exercise(code=code, title=title or f"Exercise {code}", type=type_, lead_nation_code=lead, timezone=timezone,
+                      start_at=start, end_at=end, status=status, scenario_summary=scenario_summary,
+                      location_name=location_name, prerequisite_modules=prerequisites)
+        ex.nations = [ExerciseNation(nation_code=c) for c in codes]
+        ex.units = [ExerciseUnit(unit_id=u.id) for u in units]
+        db.session.add(ex)
+        db.session.flush()
+        if isinstance(objectives, int):
+            objectives = [(f"Objective {i}", "Protection", None) for i in range(1, objectives + 1)]
+        for number, (description, capability, module) in enumerate(objectives, start=1):
+            db.session.add(Objective(exercise_id=ex.id, number=number, description=description, capability=capability,
+                                     module_code=module))
+        db.session.commit()
+        return ex
+    return make
+
+
+@pytest.fixture
+def add_participant(db, make_person):
+    """add_participant(ex, person, role="evaluator") -> a participant; without a person, a new one of `unit`."""
+    def add(ex, person=None, role="player", status="confirmed", *, unit=None):
+        from trainer.exercises.models import Participant
+
+        person = person or make_person(unit=unit)
+        participant = Participant(exercise_id=ex.id, person_id=person.id, nation_code=person.nation_code,
+                                  unit_id=person.unit_id, role=role, status=status)
+        db.session.add(participant)
+        db.session.commit()
+        return participant
+    return add
 
 
 def login(client, username, password=PASSWORD, next_url=None):

@@ -33,6 +33,10 @@ def create_app(config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from trainer.pdf import check_library_versions
+
+    check_library_versions()  # the PDF adapters reach library internals of one release only
+
     from trainer import errors, i18n, security, templating, transactions
     from trainer.extensions import csrf, db, login_manager, migrate
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 
@@ -31,27 +32,29 @@ class Invalid(DomainError):
 
 
 TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Cannot be processed",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    401: _l("Sign-in required"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    422: _l("Cannot be processed"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
 }
 
 MESSAGES = {
-    400: "The request could not be understood. Please check what you entered and try again.",
-    403: "Your account does not have access to this page.",
-    404: "There is nothing here, or you do not have access to it.",
-    405: "That action is not available here.",
-    409: "Someone else changed this at the same time. Nothing of yours was lost: review and try again.",
-    413: "The upload is larger than allowed.",
-    422: "The input could not be processed.",
-    429: "Too many requests. Wait a little and try again.",
-    500: "An unexpected error happened. Nothing was changed. The administrators have the details.",
+    400: _l("The server could not understand the request. Please check what you entered and try again."),
+    401: _l("Sign in to continue."),
+    403: _l("Your account does not have access to this page."),
+    404: _l("There is nothing here, or you do not have access to it."),
+    405: _l("That action is not available here."),
+    409: _l("Someone else changed this at the same time. Nothing of yours was lost: review and try again."),
+    413: _l("The upload is larger than allowed."),
+    422: _l("The input could not be processed."),
+    429: _l("Too many requests. Wait a little and try again."),
+    500: _l("An unexpected error happened. Nothing was changed. The administrators have the details."),
 }
 
 
@@ -70,14 +73,12 @@ def render_error(status: int, message: str | None = None, errors: list | None = 
     if is_api_request():
         # The API answers every error as RFC 9457 problem details, with the service's field errors.
         return problem(status, message, errors), status
-    message = message or MESSAGES.get(status, "")
+    message = str(message or MESSAGES.get(status, ""))
+    title = str(TITLES.get(status) or _l("Error"))
+    errors = [e if isinstance(e, str) else [str(part) for part in e] for e in errors or []]
     if wants_json():
-        return jsonify(error=TITLES.get(status, "Error"), message=message, errors=errors or []), status
-    return (
-        render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"),
-                        message=message, errors=errors or []),
-        status,
-    )
+        return jsonify(error=title, message=message, errors=errors), status
+    return render_template("errors/error.html", status=status, title=title, message=message, errors=errors), status
 
 
 def init_app(app) -> None:
@@ -90,10 +91,13 @@ def init_app(app) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         status = error.code or 500
-        message = MESSAGES.get(status) if status in (403, 404, 500) else (error.description or None)
         data = getattr(error, "data", None) or {}
         if data.get("messages"):  # request parsing (webargs): the field errors say what is wrong
             return render_error(status, data.get("message"), data["messages"])
+        # Werkzeug's own descriptions are English and technical: ours replace them unless the code that
+        # raised the error wrote a description of its own.
+        own = error.description and error.description != type(error).description
+        message = MESSAGES.get(status) if status in (403, 404, 500) or not own else error.description
         return render_error(status, message)
 
     from sqlalchemy.exc import DataError

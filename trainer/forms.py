@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 
 from trainer.errors import Conflict, DomainError
 from trainer.extensions import db
 
-DEFAULT_MESSAGE = "The form could not be saved."
+DEFAULT_MESSAGE = _l("The form could not be saved.")
 
 
 def apply_errors(form, error: DomainError) -> None:
@@ -23,5 +24,5 @@ def apply_errors(form, error: DomainError) -> None:
             unplaced.append(f"{name}: {message}" if name else message)
     if error.message or unplaced or not error.errors:
         # A conflict is someone else's change, not a mistake of the user's: a warning, not an error.
-        flash(" ".join([error.message or DEFAULT_MESSAGE, *unplaced]),
+        flash(" ".join([str(error.message or DEFAULT_MESSAGE), *map(str, unplaced)]),
               "warning" if isinstance(error, Conflict) else "danger")

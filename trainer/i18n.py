@@ -9,7 +9,7 @@ the public verify page, to show that a right-to-left language is only a catalogu
 """
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import format_decimal, format_percent
 from flask_login import current_user
@@ -47,8 +47,9 @@ def select_timezone() -> str | None:
 
 
 def language() -> str:
-    """The language the interface is shown in now."""
-    locale = get_locale() if has_request_context() else None
+    """The language the interface is shown in now: the request's, or the one forced for a recipient
+    (flask_babel.force_locale) while a notification or e-mail is written outside a request."""
+    locale = get_locale() if has_app_context() else None
     return locale.language if locale is not None else DEFAULT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import lazy_gettext as _l
@@ -35,6 +35,26 @@ ADMIN_NAVIGATION = [
 def can(endpoint: str) -> bool:
     rule = rule_for(endpoint)
     return bool(rule and rule.allows(current_user)) and endpoint in current_app.view_functions
+
+
+def navigation() -> list[tuple[str, str]]:
+    """The menu for the current user. Someone who may not see readiness across units but has a record of their
+    own (a trainee) finds their own readiness under "Readiness"."""
+    items = []
+    for endpoint, label in NAVIGATION:
+        if can(endpoint):
+            items.append((endpoint, label))
+        elif endpoint == "readiness.index" and can("readiness.person") and getattr(current_user, "person_id", None):
+            items.append(("readiness.person", label))
+    return items
+
+
+def _own_person(endpoint: str, values: dict) -> None:
+    """`url_for("readiness.person")` without a person names the viewer's own record (the menu's link)."""
+    if endpoint == "readiness.person" and "person_id" not in values and has_request_context():
+        person_id = getattr(current_user, "person_id", None)
+        if person_id:
+            values["person_id"] = person_id
 
 
 def viewer_zone() -> zoneinfo.ZoneInfo:
@@ -75,12 +95,13 @@ def init_app(app) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.url_defaults(_own_person)
 
     @app.context_processor
     def _globals():
         return {
             "can": can,
-            "navigation": [(e, label) for e, label in NAVIGATION if can(e)],
+            "navigation": navigation(),
             "admin_navigation": [(e, label) for e, label in ADMIN_NAVIGATION if can(e)],
             "Role": Role,
             "Rating": Rating,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import login
-from tests.exercises.conftest import add_participant, make_exercise  # noqa: F401  (fixtures)
 
 
 @dataclass
@@ -28,28 +27,35 @@ def key() -> str:
     return str(uuid.uuid4())
 
 
+# The exercise of these tests: in conduct, led by Nepal with Rwanda, in Kathmandu's time zone.
+OBJECTIVES = (("Share threat information with protection actors", "Intelligence sharing", "PKI-02"),
+              ("Protect civilians at a checkpoint", "Protection of civilians", "HR-01"))
+EXERCISE = {"status": "in_conduct", "lead": "NPL", "nations": ("RWA",), "timezone": "Asia/Kathmandu",
+            "type_": "functional", "objectives": OBJECTIVES, "scenario_summary": "A scenario.", "location_name": ""}
+
+
 @pytest.fixture
-def world(db, make_unit, make_person, make_exercise, add_participant, make_user):  # noqa: F811
+def world(db, make_unit, make_exercise, add_participant, make_user, make_nation):
+    make_nation("NPL")
+    make_nation("RWA")
     unit_a = make_unit(nation="NPL", code="NPBATT-A")
     unit_b = make_unit(nation="NPL", code="NPBATT-B")
     rwa = make_unit(nation="RWA", code="RW-EVAL")
     now = dt.datetime.now(dt.timezone.utc)
-    ex = make_exercise(code="EX-ALPHA", status="in_conduct", lead="NPL", nations=("RWA",), type_="functional",
-                       timezone="Asia/Kathmandu", start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=1),
-                       objectives=2)
+    ex = make_exercise(code="EX-ALPHA", start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=1), **EXERCISE)
     from trainer.exercises.models import EvaluatorAssignment, Objective
     from sqlalchemy import select
 
     objectives = db.session.execute(select(Objective).where(Objective.exercise_id == ex.id)
                                     .order_by(Objective.number)).scalars().all()
     w = World(exercise=ex, objectives=objectives, unit_a=unit_a, unit_b=unit_b)
-    w.players["anna"] = add_participant(ex, make_person(unit=unit_a))
-    w.players["bo"] = add_participant(ex, make_person(unit=unit_a))
-    w.players["cy"] = add_participant(ex, make_person(unit=unit_b))
-    w.players["nominee"] = add_participant(ex, make_person(unit=unit_a), status="nominated")
+    w.players["anna"] = add_participant(ex, role="player", unit=unit_a)
+    w.players["bo"] = add_participant(ex, role="player", unit=unit_a)
+    w.players["cy"] = add_participant(ex, role="player", unit=unit_b)
+    w.players["nominee"] = add_participant(ex, role="player", unit=unit_a, status="nominated")
     for name, role in (("eva", "evaluator"), ("evan", "evaluator"), ("lead", "lead_evaluator"),
                        ("director", "exercise_director")):
-        p = add_participant(ex, make_person(unit=rwa), role=role)
+        p = add_participant(ex, role=role, unit=rwa)
         user = make_user("evaluator", "exercises", person=p.person, username=name)
         w.staff[name] = (p, user)
     for name in ("eva", "evan"):

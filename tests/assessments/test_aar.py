@@ -4,7 +4,7 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.assessments.conftest import key, observation_form
+from tests.assessments.conftest import EXERCISE, key, observation_form
 from tests.conftest import login
 
 
@@ -124,11 +124,10 @@ def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, 
     from trainer.assessments.models import Adjudication, ImprovementItem
     from trainer.exercises.models import Objective
 
-    later = make_exercise(code="EX-BRAVO", status="aar_draft", objectives=1,
-                          start=world.exercise.end_at + dt.timedelta(days=30),
-                          end=world.exercise.end_at + dt.timedelta(days=32))
+    later = make_exercise(code="EX-BRAVO", start=world.exercise.end_at + dt.timedelta(days=30),
+                          end=world.exercise.end_at + dt.timedelta(days=32), **{**EXERCISE, "status": "aar_draft"})
     objective = db.session.execute(select(Objective).where(Objective.exercise_id == later.id, Objective.number == 1)).scalar_one()
-    player = add_participant(later, make_person(unit=world.unit_a))
+    player = add_participant(later, role="player", unit=world.unit_a)
     adj = Adjudication(exercise_id=later.id, objective_id=objective.id, audience=f"p{player.id}",
                        target_participant_id=player.id, rating="S", rationale="Logs kept.", submission_key=key())
     db.session.add(adj)

@@ -12,10 +12,10 @@ def _adj_url(w, n=0):
     return f"/assessments/exercises/{w.exercise.id}/objectives/{w.objectives[n].id}/adjudication"
 
 
-def test_a_training_officer_directing_the_exercise_adjudicates(world, client, sign_in, db, make_user, make_unit,
-                                                              make_person, add_participant):
-    director = add_participant(world.exercise, make_person(unit=make_unit(nation="FRA", code="FR-HQ")),
-                               role="exercise_director")
+def test_a_training_officer_directing_the_exercise_adjudicates(world, client, sign_in, db, make_user, make_nation,
+                                                              make_unit, add_participant):
+    make_nation("FRA")
+    director = add_participant(world.exercise, role="exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"))
     # the director's account is a training officer of another nation, without any evaluator grant
     make_user("training_officer", "nation", nation="FRA", person=director.person, username="fra.director")
     sign_in("fra.director")
@@ -31,7 +31,7 @@ def test_a_training_officer_directing_the_exercise_adjudicates(world, client, si
 
 def test_a_trainee_account_of_the_lead_evaluator_reaches_the_screens(world, client, sign_in, make_user, make_person,
                                                                     add_participant):
-    lead = add_participant(world.exercise, make_person(unit=world.unit_b), role="lead_evaluator")
+    lead = add_participant(world.exercise, role="lead_evaluator", unit=world.unit_b)
     make_user("trainee", "self", person=lead.person, username="lead.self")
     sign_in("lead.self")
     assert client.get(_adj_url(world)).status_code == 200
@@ -55,10 +55,11 @@ def test_others_in_scope_are_sent_to_the_exercise_page_and_nothing_changes(world
     assert client.get(f"/assessments/exercises/{world.exercise.id}").status_code == 302
 
 
-def test_a_declined_director_reaches_nothing(world, client, sign_in, make_user, make_unit, make_person,
+def test_a_declined_director_reaches_nothing(world, client, sign_in, make_user, make_nation, make_unit,
                                              add_participant):
-    director = add_participant(world.exercise, make_person(unit=make_unit(nation="FRA", code="FR-HQ")),
-                               role="exercise_director", status="declined")
+    make_nation("FRA")
+    director = add_participant(world.exercise, role="exercise_director", unit=make_unit(nation="FRA", code="FR-HQ"),
+                               status="declined")
     make_user("training_officer", "nation", nation="FRA", person=director.person, username="fra.director")
     sign_in("fra.director")
     assert client.get(_adj_url(world)).status_code == 404

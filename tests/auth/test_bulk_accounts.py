@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
-from trainer.auth.credentials_pdf import runs
+from trainer.pdf.text import font_runs as runs
 from trainer.auth.models import User
 
 
@@ -43,7 +43,7 @@ def test_officer_creates_accounts_and_gets_a_pdf_of_one_time_credentials(client,
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(response.data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "npl-na-1001" in text and "Shrestha" in text and "Xiaoming Wang" in text
+    assert "npl-na-1001" in text and "Shrestha" in text and "Wang Xiaoming" in text  # a Chinese name, family name first
     # The sheet is shown once: a second run finds no one left and creates nothing.
     again = client.post(f"/units/{top.id}/accounts", data={"include_subunits": "y"})
     assert again.status_code == 302

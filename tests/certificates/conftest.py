@@ -1,54 +1,35 @@
+"""Certificate tests meet the real readiness engine: the profile and its modules exist in every test
+database, and `issue` certifies a person made ready by real completions, screening and an exercise credit."""
 from __future__ import annotations
 
 import pytest
 
-from tests.certificates.fakes import FakeEngine
-
-PROFILE = "UN-PDT-MIL"
-
-
-@pytest.fixture
-def engine(monkeypatch):
-    fake = FakeEngine()
-    from trainer.certificates import services
-
-    monkeypatch.setattr(services, "_engine", lambda: fake)
-    return fake
-
-
-@pytest.fixture
-def issue(db, engine):
-    """issue(person, actor=None) -> a certificate issued as `actor` (an admin by default)."""
-    from trainer.certificates.services import issue_certificate
-
-    def do(person, actor=None, profile=PROFILE):
-        if actor is None:
-            from trainer.auth.models import User
-            actor = db.session.execute(db.select(User).where(User.username == "cert.issuer")).scalar_one_or_none()
-            if actor is None:
-                from trainer.auth.services import AuthSettings, create_user
-                from flask import current_app
-
-                actor, _ = create_user(AuthSettings.from_config(current_app.config), None, username="cert.issuer",
-                                       display_name="Colonel Issuer", password="correct horse battery staple",
-                                       grants=[("admin", "mission")])
-        cert = issue_certificate(actor, person.id, profile)
-        db.session.commit()
-        return cert
-    return do
+from tests.certificates.builders import PROFILE, ensure_profile, issuer, make_ready
 
 
 @pytest.fixture(autouse=True)
 def readiness_profile(request):
-    """The profile the fake engine answers for, as a row so that forms can offer it."""
+    """The readiness profile certificates are issued for, with its modules, so that forms offer it."""
     if "app" not in request.fixturenames:
         return None
-    db = request.getfixturevalue("db")
-    from trainer.curricula.models import ReadinessProfile
+    return ensure_profile(request.getfixturevalue("db"))
 
-    profile = ReadinessProfile(code=PROFILE, title={"en": "UN pre-deployment, military individual"},
-                               required_modules=["HR-01", "PKI-01"], exercise_types=["functional"],
-                               exercise_within_months=24, exercise_min_outcome="S", content_hash="0" * 64)
-    db.session.add(profile)
-    db.session.commit()
-    return profile
+
+@pytest.fixture
+def ready(db):
+    """ready(person, modules=..., exercise=True) -> Evidence: makes the person ready (or not quite)."""
+    return lambda person, **kwargs: make_ready(db, person, **kwargs)
+
+
+@pytest.fixture
+def issue(db):
+    """issue(person, actor=None) -> a certificate issued as `actor` (an admin by default) through the real
+    readiness engine, after making the person ready."""
+    from trainer.certificates.services.issuing import issue_certificate
+
+    def do(person, actor=None, profile=PROFILE):
+        make_ready(db, person)
+        cert = issue_certificate(actor or issuer(db), person.id, profile)
+        db.session.commit()
+        return cert
+    return do

@@ -7,11 +7,16 @@ from trainer.enums import Role
 
 
 def _certificate_for(world, person):
-    from tests.certificates.fakes import FakeEngine
-    from trainer.certificates import services
+    """A certificate issued through the real readiness engine to `person`, made ready for it (the one they
+    hold already when a POST, such as the holder's Open Badges choice, has the objects built again)."""
+    from tests.certificates.builders import PROFILE, issuer, make_ready
+    from trainer.certificates.services.issuing import current_certificate, issue_certificate
 
-    readiness = FakeEngine().evaluate_person(person.id, "UN-PDT-MIL", dt.date.today())
-    cert = services._create(None, person, readiness, on=services.today(), title="")
+    held = current_certificate(person.id, PROFILE)
+    if held is not None:
+        return held
+    make_ready(world.db, person)
+    cert = issue_certificate(issuer(world.db), person.id, PROFILE)
     world.db.session.commit()
     return cert
 
@@ -51,4 +56,22 @@ def _batch(world):
     return Objects(inside={"batch_id": inside.id}, outside=outside and {"batch_id": outside.id})
 
 
-BUILDERS = {"certificate": _certificate, "certificate_batch": _batch, "serial": _serial}
+def _kid(world):
+    """A published Open Badges key: public, so there is no out-of-scope cell."""
+    from tests.auth.test_access_matrix import Objects
+    from trainer.certificates.services.keys import key_store
+
+    with world.app.app_context():
+        return Objects(inside={"kid": key_store().ensure_current()})
+
+
+def _status_list(world):
+    """The first Open Badges status list, which holds a certificate: public, like the keys."""
+    from tests.auth.test_access_matrix import Objects
+
+    _certificate_for(world, world.make_person(unit=world.unit_out))
+    return Objects(inside={"list_number": 1})
+
+
+BUILDERS = {"certificate": _certificate, "certificate_batch": _batch, "serial": _serial, "kid": _kid,
+            "list_number": _status_list}

@@ -84,3 +84,50 @@ def test_admin_sees_accounts_and_audit_events(client, db, make_user):
     page = _start_page(client)
     assert "2 accounts (1 disabled);" in page and "audit events" in page
     assert 'href="/admin/audit/verify"' in _start_page(client, text_only=False)
+
+
+def test_each_card_leads_with_the_role_s_next_action(client, db, make_unit, make_person, make_user):
+    unit = make_unit(nation="NPL", code="NPL-BN1")
+    make_person(unit=unit)
+    make_person(unit=unit)
+    officer = make_user("training_officer", "nation", nation="NPL")
+    login(client, officer.username)
+    html = _start_page(client, text_only=False)
+    assert 'href="/personnel?account=none">Create accounts for the 2 people who have none' in html
+    client.post("/logout")
+
+    commander = make_user("commander", "nation", nation="NPL")
+    login(client, commander.username)
+    assert 'href="/readiness/">Check who is ready today' in _start_page(client, text_only=False)
+    client.post("/logout")
+
+    admin = make_user("admin")
+    make_user(role=None, username="newcomer")
+    login(client, admin.username)
+    assert 'href="/admin/users">Give a role to the 1 account that has none' in _start_page(client, text_only=False)
+
+
+def test_a_trainee_with_everything_done_is_led_to_their_readiness(client, make_unit, make_person, make_user):
+    person = make_person(unit=make_unit(nation="NPL", code="NPL-BN1"))
+    trainee = make_user("trainee", "self", person=person)
+    login(client, trainee.username)
+    page = _start_page(client, text_only=False)
+    assert f'href="/readiness/people/{person.id}">see your readiness' in page
+    assert f'href="/readiness/people/{person.id}">My readiness' in page
+
+
+def test_a_module_title_without_a_translation_is_marked_as_english(client, db, make_unit, make_person, make_user,
+                                                                   curricula_loaded):  # noqa: F811
+    from trainer.curricula.services import get_module
+    from trainer.learning import services
+
+    person = make_person(unit=make_unit(nation="NPL", code="NPL-BN1"))
+    trainee = make_user("trainee", "self", person=person)
+    trainee.language = "fr"
+    officer = make_user("training_officer", "nation", nation="NPL")
+    services.assign(officer, kind="module", code="TS-01", person_id=person.id, due_on=None)
+    module = get_module("TS-01")
+    module.title = {"en": "Only in English"}
+    db.session.commit()
+    login(client, trainee.username)
+    assert '<span lang="en">Only in English</span>' in _start_page(client, text_only=False)

@@ -45,3 +45,34 @@ def test_the_menu_counts_unread_notifications_and_only_the_owner_marks_them_read
     assert '2<span class="visually-hidden"> unread</span>' in page
     client.post(f"/notifications/{note_id}/read")
     assert '1<span class="visually-hidden"> unread</span>' in client.get("/").get_data(as_text=True)
+
+
+def test_unread_come_first_and_all_can_be_marked_read_at_once(app, db, make_person, make_user, client):
+    from trainer.auth.models import Notification
+    from trainer.auth.notifications import mark_all_read, notify_people
+    from tests.conftest import login
+
+    person = make_person()
+    reader = make_user(role="trainee", scope="self", person=person, username="reader2")
+    other = make_user(role="trainee", scope="self", person=make_person(), username="other")
+    with app.test_request_context():
+        for n in range(3):
+            notify_people([person.id, other.person_id], "certificate", f"cert:{n}",
+                          lambda gettext, n=n: (f"Notice {n}", ""))
+        db.session.commit()
+    oldest = db.session.scalar(select(Notification).where(Notification.user_id == reader.id)
+                               .order_by(Notification.id))
+    login(client, "reader2")
+    client.post(f"/notifications/{db.session.scalar(select(Notification.id).where(Notification.user_id == reader.id).order_by(Notification.id.desc()))}/read")
+    page = client.get("/notifications").get_data(as_text=True)
+    # The newest was read: it comes after the two still unread, under its own heading.
+    assert page.index("Notice 1") < page.index("Notice 0") < page.index('id="read-heading"') < page.index("Notice 2")
+    assert "Mark all as read" in page and oldest.read_at is None
+    response = client.post("/notifications/read")
+    assert response.status_code == 302
+    assert "2 notifications marked read." in client.get("/notifications").get_data(as_text=True)
+    unread = lambda user_id: db.session.scalar(select(func.count()).select_from(Notification).where(  # noqa: E731
+        Notification.user_id == user_id, Notification.read_at.is_(None)))
+    assert unread(reader.id) == 0 and unread(other.id) == 3  # someone else's stay unread
+    with app.test_request_context():
+        assert mark_all_read(reader) == 0

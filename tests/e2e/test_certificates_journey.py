@@ -1,17 +1,18 @@
-"""A commander issues a certificate for a ready person, downloads it and opens its public verify page;
-the trainee downloads their own certificate. Readiness comes from a stand-in engine (the same one the
-certificate tests use), so the journey depends only on the certificates pages."""
+"""A commander issues a certificate for a person made ready by real completions, screening and an exercise
+credit, is refused one for a person whose screening is pending (the real readiness engine says why),
+downloads the PDF and opens its public verify page; the trainee downloads their own certificate, and its
+Open Badge once they have left their name out of it."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.certificates.fakes import FakeEngine
+from tests.certificates.builders import PROFILE, make_ready
 from tests.e2e.conftest import e2e_login
-
-PROFILE = "UN-PDT-MIL"
 
 try:
     from playwright.sync_api import expect
@@ -19,35 +20,51 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
     expect = None
 
 
-@pytest.fixture
-def ready_person(live_server, monkeypatch):
-    from trainer.certificates import services
-    from trainer.curricula.models import ReadinessProfile
-    from trainer.extensions import db
-    from trainer.org.services import create_unit, ensure_nation
+def _person(unit_id: int, service_number: str, family: str, given: str, family_latin: str, given_latin: str,
+            screening: str):
     from trainer.org.people import create_person
 
-    monkeypatch.setattr(services, "_engine", lambda: FakeEngine())
+    return create_person(None, {
+        "nation": "NPL", "unit_id": unit_id, "service_number": service_number, "family_name": family,
+        "given_names": given, "family_name_latin": family_latin, "given_names_latin": given_latin,
+        "rank_code": "OF-2", "national_rank": "Captain", "category": "military", "email": None,
+        "screening": screening})
+
+
+@pytest.fixture
+def people(live_server):
+    """(ready person id, pending person id): both with every module and the exercise, one screening pending."""
+    from trainer.extensions import db
+    from trainer.org.services import create_unit, ensure_nation
+
     with live_server.app.app_context():
         ensure_nation("NPL")
         unit = create_unit(None, nation_code="NPL", code="NPBATT-2", name="Nepalese Battalion 2", kind="battalion")
-        person = create_person(None, {
-            "nation": "NPL", "unit_id": unit.id, "service_number": "NA-778899", "family_name": "थापा",
-            "given_names": "राम बहादुर", "family_name_latin": "Thapa", "given_names_latin": "Ram Bahadur",
-            "rank_code": "OF-2", "national_rank": "Captain", "category": "military", "email": None,
-            "screening": "cleared"})
-        db.session.add(ReadinessProfile(code=PROFILE, title={"en": "UN pre-deployment, military individual"},
-                                        required_modules=["HR-01"], content_hash="0" * 64))
+        ready = _person(unit.id, "NA-778899", "थापा", "राम बहादुर", "Thapa", "Ram Bahadur", "cleared")
+        pending = _person(unit.id, "NA-778900", "गुरुङ", "सीता", "Gurung", "Sita", "pending")
         db.session.commit()
-        return person.id
+        make_ready(db, ready)
+        make_ready(db, pending)
+        return ready.id, pending.id
 
 
-def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page, live_server, e2e_user, ready_person,
+def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page, live_server, e2e_user, people,
                                                                            tmp_path):
+    ready_person, pending_person = people
     e2e_user("commander", "nation", nation="NPL", username="commander.npl")
     e2e_user("trainee", "self", username="ram.thapa", person=ready_person)
 
     e2e_login(page, live_server, "commander.npl")
+    # Screening pending: refused, with the engine's reason, and nothing issued.
+    page.goto(f"{live_server.url}/certificates/person/{pending_person}/issue")
+    page.get_by_label("Readiness profile").select_option(PROFILE)
+    page.get_by_role("button", name="Issue certificate").click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Sita Gurung cannot be certified")
+    expect(refusal).to_contain_text("Screening not yet completed (pending).")
+    page.goto(f"{live_server.url}/certificates/person/{pending_person}")
+    expect(page.get_by_text("No certificates yet.")).to_be_visible()
+
     page.goto(f"{live_server.url}/certificates/person/{ready_person}")
     expect(page.get_by_role("heading", name=re.compile("Certificates of"))).to_be_visible()
     page.get_by_role("link", name="Issue a certificate").click()
@@ -81,6 +98,20 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     own = tmp_path / "trainee.pdf"
     info.value.save_as(own)
     assert own.read_bytes().startswith(b"%PDF")
+
+    # On their certificate's page the trainee leaves their name out of their Open Badges, then downloads one.
+    page.get_by_role("link", name=serial).click()
+    expect(page.get_by_label("Show my printed name")).to_be_checked()
+    page.get_by_label("Leave my name out").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(page.get_by_text("Your Open Badges no longer show your name.")).to_be_visible()
+    expect(page.get_by_label("Leave my name out")).to_be_checked()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download Open Badge").click()
+    badge = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert [i["identityType"] for i in badge["credentialSubject"]["identifier"]] == ["systemId"]
+    assert "Thapa" not in json.dumps(badge, ensure_ascii=False)
 
     # Anyone can type the serial on the public form.
     page.wait_for_load_state("networkidle")  # no response still in flight may set the session cookie again

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import logging
 
 import pytest
 
@@ -149,3 +151,85 @@ def test_evaluator_reads_but_cannot_change_the_msel(exercise, make_person, add_p
     login(client, evaluator.username)
     response = _import(client, exercise, HEADER + "1,,2030-06-01 09:00,,nation,NPL,,Hello,,,no\n")
     assert response.status_code == 422 and "you can read it" in response.get_data(as_text=True)
+
+
+def test_a_download_of_the_msel_is_logged_as_a_read_of_a_marked_document(exercise, make_user, client, app, caplog):
+    app.config["CLASSIFICATION_MARKING"] = "UN RESTRICTED"
+    app.config["RELEASABILITY_MARKING"] = ""
+    officer = make_user("training_officer", "nation", nation="NPL")
+    login(client, officer.username)
+    with caplog.at_level(logging.INFO, logger="trainer.document_reads"):
+        response = client.get(f"/exercises/{exercise.id}/msel.csv", environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert response.status_code == 200
+    lines = [r for r in caplog.records if r.name == "trainer.document_reads"]
+    assert len(lines) == 1
+    read = json.loads(lines[0].getMessage())
+    assert read["event"] == "document.read" and read["user_id"] == officer.id and read["username"] == officer.username
+    assert read["exercise_id"] == exercise.id and read["exercise"] == exercise.code
+    assert read["document"] == f"MSEL-{exercise.code}.csv" and read["marking"] == "UN RESTRICTED"
+    assert read["client"] == "192.0.2.10"
+    assert dt.datetime.fromisoformat(read["at"]) > dt.datetime.now(UTC) - dt.timedelta(minutes=1)
+
+
+def test_a_download_of_the_msel_writes_nothing_to_the_database(exercise, make_user, client, db, count_queries):
+    from trainer.audit.models import AuditEvent
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    events = db.session.query(AuditEvent).count()
+    with count_queries() as queries:
+        assert client.get(f"/exercises/{exercise.id}/msel.csv").status_code == 200
+    writes = [s for s in queries.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    db.session.expire_all()
+    assert db.session.query(AuditEvent).count() == events
+
+
+def test_a_download_is_not_failed_by_a_log_that_cannot_be_written(exercise, make_user, client, monkeypatch):
+    from trainer.exercises import document_reads
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(document_reads.logger, "info", broken)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.get(f"/exercises/{exercise.id}/msel.csv")
+    assert response.status_code == 200 and "number,scenario_time" in response.get_data(as_text=True)
+
+
+def test_an_oversized_cell_is_refused_naming_its_row_and_column(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    huge = "x" * 131073
+    text = HEADER + (
+        "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Fine,,1,no\n"
+        f'2,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,"{huge}",,1,no\n')
+    response = _import(client, exercise, text)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "row 3: message" in page and "131,072 characters" in page
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).count() == 0
+
+
+def test_nul_bytes_are_removed_and_the_import_says_where(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    text = HEADER + "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Refugees\x00 at the bridge,,1,no\n"
+    response = _import(client, exercise, text)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 injects imported." in page and "row 2: message: A NUL byte" in page
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).one().message == "Refugees at the bridge"
+
+
+def test_a_file_with_old_mac_line_endings_is_read(exercise, make_user, client, db):
+    from trainer.exercises.models import Inject
+
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    text = (HEADER + "1,D+0,2030-06-01 09:00,SIM,nation,NPL,radio,Crowd at the gate,,1,no\n").replace("\n", "\r")
+    assert _import(client, exercise, text).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Inject).filter_by(exercise_id=exercise.id).one().message == "Crowd at the gate"

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 
 from tests.conftest import login
 from trainer.exercises.conflicts import count_conflicts, exercise_conflicts
-from trainer.exercises.services import count_visible_participants, visible_participants
+from trainer.exercises.participants import count_visible_participants, visible_participants
 
 UTC = dt.timezone.utc
 START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)

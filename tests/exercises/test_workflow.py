@@ -111,3 +111,12 @@ def test_a_stale_form_is_answered_with_a_conflict(exercise, db, client, make_use
     response = client.post(f"/exercises/{exercise.id}/status", data={"target": "planning", "version": "0"})
     assert response.status_code == 409
     assert _status(db, exercise) == "draft"
+
+
+def test_an_administrator_plans_but_does_not_approve(make_exercise, db, client, make_user):
+    ex = make_exercise(lead="NPL", status="planning", objectives=1)
+    login(client, make_user("admin").username)
+    page = client.get(f"/exercises/{ex.id}").get_data(as_text=True)
+    assert "Back to draft" in page and ">Approve<" not in page
+    assert _move(client, ex, "approved").status_code == 403
+    assert _status(db, ex) == "planning"

@@ -122,6 +122,11 @@ def test_overdue_and_expiring_lists(app, db, client, curricula_loaded, make_unit
     make_user("training_officer", "nation", nation="NPL", username="o.late")
     login(client, "o.late")
     page = client.get(f"/learning/attention?unit_id={unit.id}").get_data(as_text=True)
-    overdue, expiring = page.split("<h2 class=\"h5\">Expiring within")
-    assert "Given" in overdue and late.full_name_latin in overdue and soon.full_name_latin not in overdue
-    assert soon.full_name_latin in expiring and late.full_name_latin not in expiring
+    rows = {name: row for row in page.split("<tr>")[2:] for name in (late.full_name_latin, soon.full_name_latin)
+            if name in row}
+    overdue_cell = lambda row: row.split('data-label="Overdue"')[1].split("</td>")[0]  # noqa: E731
+    expiring_cell = lambda row: row.split('data-label="Expiring"')[1].split("</td>")[0]  # noqa: E731
+    assert "TS-02" in overdue_cell(rows[late.full_name_latin]) and "5 days late" in rows[late.full_name_latin]
+    assert "TS-02" not in expiring_cell(rows[late.full_name_latin])
+    assert "TS-02" in expiring_cell(rows[soon.full_name_latin])
+    assert "TS-02" not in overdue_cell(rows[soon.full_name_latin])

@@ -49,7 +49,7 @@ def test_valid_multi_script_file_imports_every_row(db, world):
     db.session.commit()
     assert report.ok and report.counts == {"create": 6, "update": 0, "unchanged": 0}
     chinese = db.session.scalar(select(Person).where(Person.service_number == "CN 0042"))
-    assert (chinese.family_name, chinese.given_names, chinese.full_name_latin) == ("王", "小明", "Xiaoming Wang")
+    assert (chinese.family_name, chinese.given_names, chinese.full_name_latin) == ("王", "小明", "Wang Xiaoming")  # family name first, as Chinese names are written
     french = db.session.scalar(select(Person).where(Person.service_number == "F-5"))
     assert french.family_name_latin == "Lefèvre" and french.screening == "pending" and french.category == "police"
     arabic = db.session.scalar(select(Person).where(Person.nation_code == "SAU"))

@@ -34,7 +34,7 @@ def test_dashboard_shows_percentages_with_words_and_tree(client, login_as, force
     assert "NPBATT-1" in page and "NPBATT-2" in page and "FRBATT" not in page
     assert "<svg" in page and "style=" not in page
     # The bars say the share that is ready, then the level: never "100% not ready" for a ready unit's neighbour.
-    assert "✔ 100% · ready</text>" in page and "✖ 0% · not ready</text>" in page and "% not ready" not in page
+    assert "✔ 100% · ready</span>" in page and "✖ 0% · not ready</span>" in page and "% not ready" not in page
     assert "HR-01 Human rights — <strong>missing</strong>: 1 person" in page
 
 

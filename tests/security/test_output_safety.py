@@ -11,7 +11,7 @@ import pytest
 
 from trainer.certificates.bulk import skipped_csv
 from trainer.curricula.markdown import render_markdown
-from trainer.exercises.msel import neutralise as msel_neutralise
+from trainer.exercises.msel_csv import neutralise as msel_neutralise
 from trainer.learning.rules import neutralise_cell as learning_neutralise
 from trainer.readiness.exports import neutralise as readiness_neutralise
 from trainer.security import content_disposition, neutralise_cell

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from tests.exercises.conftest import add_participant, make_exercise  # noqa: F401  (fixtures)
 from tests.readiness.conftest import make_module, make_profile  # noqa: F401  (fixtures)
 
 JUNK = ["abc", "-1", "0", "99999999999999999999999", "1e3", "\x01", ""]

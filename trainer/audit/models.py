@@ -31,10 +31,14 @@ class AuditEvent(db.Model):
 
 
 class AuditHead(db.Model):
-    """The chain's head (one row): its row lock serialises writers, and it exposes a truncated tail."""
+    """The chain's head (one row, created by the migrations): its row lock serialises writers, and it
+    exposes a truncated tail. `keyed_from` is the first event hashed with the HMAC key (earlier events
+    predate the key); `mac` is the head's own HMAC, empty until the first keyed event is written."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    keyed_from: Mapped[int] = mapped_column(default=1)
+    mac: Mapped[str | None] = mapped_column(String(64))

@@ -1,36 +1,90 @@
-"""Writing and verifying the audit chain."""
+"""Writing and reading the audit chain.
+
+Every event is hashed with the HMAC key kept outside the database (trainer.audit.keys), linked to the
+event before it, and moves the head row, whose own HMAC is renewed. The head row is created by the
+migrations: a writer that finds none refuses, as it does when the head does not match its HMAC (the
+database was edited), so that new events are never chained onto a tampered head.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import insert, select
 
-from trainer.audit.chain import GENESIS, canonical_json, event_content, link_hash
+from trainer.audit.chain import (GENESIS, canonical_json, event_content, event_hash, head_mac, key_id,
+                                 same)
+from trainer.audit.keys import AuditKeys
 from trainer.audit.models import AuditEvent, AuditHead
 from trainer.db import utcnow
 from trainer.extensions import db
 from trainer.pagination import paginate
 
 EVENTS_PER_PAGE = 100
+log = logging.getLogger("trainer.audit")
 
-def _lock_head() -> AuditHead:
-    """Take the chain head under a database lock so that concurrent writers never fork it.
+
+class AuditUnavailable(RuntimeError):
+    """The chain cannot take another event (no head row, a tampered head, a missing key)."""
+
+
+# --- where the keys and checkpoints live -----------------------------------------------------------
+
+def key_folder() -> Path:
+    return Path(current_app.config.get("AUDIT_KEY_DIR") or Path(current_app.instance_path) / "audit-keys")
+
+
+def checkpoint_path() -> Path:
+    from trainer.audit.checkpoints import FILE_NAME
+
+    folder = current_app.config.get("AUDIT_CHECKPOINT_DIR") or Path(current_app.instance_path) / "audit-checkpoints"
+    return Path(folder) / FILE_NAME
+
+
+def audit_keys() -> AuditKeys:
+    return AuditKeys(key_folder())
+
+
+# --- the head --------------------------------------------------------------------------------------
+
+def head_problem(head, key: bytes | None) -> str | None:
+    """Why the head row cannot be trusted, or None. Before the first keyed event the head has no HMAC
+    yet (a migration cannot compute one); from then on it must carry the right one."""
+    if head.mac is None:
+        if head.seq + 1 == head.keyed_from:
+            return None
+        return (f"the head records event {head.seq} without an HMAC, though it says events from {head.keyed_from} "
+                "on are keyed: it was edited in the database")
+    if key is None:
+        return f"the audit key is missing from {key_folder()}, so the head cannot be checked"
+    if not same(head.mac, head_mac(key, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from)):
+        return (f"the head (event {head.seq}) does not match its HMAC: it was moved or edited in the database, "
+                f"or {key_folder()} holds another key than the one the log was written with")
+    return None
+
+
+def _lock_head() -> tuple[AuditHead, bytes]:
+    """Take the chain head under a database lock so that concurrent writers never fork it, and the key.
 
     On SQLite every writing transaction already began with BEGIN IMMEDIATE (see trainer.db), which
-    holds the database's single write lock until commit. On PostgreSQL the head row is locked with
-    SELECT ... FOR UPDATE until the transaction ends.
+    holds the database's single write lock until commit. On PostgreSQL the head row (created by the
+    migrations, so it always exists to be locked) is locked with SELECT ... FOR UPDATE.
     """
-    head = db.session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
+    head = db.session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-    return head
+        raise AuditUnavailable("The audit log's head row is missing: the database was not migrated "
+                               "(`flask --app wsgi db upgrade`) or the row was deleted (`flask --app wsgi audit verify`).")
+    keys = audit_keys()
+    key = keys.chain_key(create=head.seq < head.keyed_from)
+    problem = head_problem(head, key)
+    if problem is not None:
+        log.critical("audit event refused: %s", problem)
+        raise AuditUnavailable(f"The audit log refuses new events: {problem}. Run `flask --app wsgi audit verify`.")
+    return head, key
 
 
-def _next_event(head: AuditHead, actor, action: str, obj=None, *, object_type: str | None = None,
+def _next_event(head: AuditHead, key: bytes, actor, action: str, obj=None, *, object_type: str | None = None,
                 object_id=None, before=None, after=None, **context) -> dict:
     """The column values of the next event of the chain after `head`; moves the head onto it."""
     seq = head.seq + 1
@@ -48,18 +102,31 @@ def _next_event(head: AuditHead, actor, action: str, obj=None, *, object_type: s
                             details=details)
     values = {"seq": seq, "at": at, "actor_id": actor_id, "actor_name": actor_name, "action": action,
               "object_type": object_type or "", "object_id": str(object_id or ""), "details": details,
-              "prev_hash": prev, "hash": link_hash(prev, content)}
+              "prev_hash": prev, "hash": event_hash(key, head.keyed_from, prev, content)}
     head.seq, head.hash = seq, values["hash"]
+    head.mac = head_mac(key, seq=seq, hash=head.hash, keyed_from=head.keyed_from)
+    if seq == head.keyed_from:
+        _checkpoint_after_commit("first keyed event")  # records the boundary outside the database
     return values
 
 
-def record_event(actor, action: str, obj=None, *, object_type: str | None = None,
-                 object_id=None, before=None, after=None, **context) -> AuditEvent:
-    """Append one event to the chain. `actor` is a User or None (system)."""
-    event = AuditEvent(**_next_event(_lock_head(), actor, action, obj, object_type=object_type,
+def _checkpoint_after_commit(reason: str) -> None:
+    from trainer.audit.anchoring import checkpoint_after_commit
+
+    checkpoint_after_commit(reason)
+
+
+def record_event(actor, action: str, obj=None, *, object_type: str | None = None, object_id=None,
+                 before=None, after=None, checkpoint: bool = False, **context) -> AuditEvent:
+    """Append one event to the chain. `actor` is a User or None (system). `checkpoint=True` (bulk
+    operations) also signs the head into the checkpoint file once the transaction has committed."""
+    head, key = _lock_head()
+    event = AuditEvent(**_next_event(head, key, actor, action, obj, object_type=object_type,
                                      object_id=object_id, before=before, after=after, **context))
     db.session.add(event)
     db.session.flush()
+    if checkpoint:
+        _checkpoint_after_commit(action)
     return event
 
 
@@ -69,50 +136,33 @@ def record_events(actor, action: str, entries: list[tuple[object, dict]]) -> int
     INSERT (a bulk operation writes hundreds). Returns how many were written."""
     if not entries:
         return 0
-    head = _lock_head()
-    rows = [_next_event(head, actor, action, obj, **details) for obj, details in entries]
+    head, key = _lock_head()
+    rows = [_next_event(head, key, actor, action, obj, **details) for obj, details in entries]
     db.session.execute(insert(AuditEvent), rows)
     db.session.flush()
     return len(rows)
 
 
-@dataclass
-class ChainReport:
-    ok: bool
-    checked: int
-    problem: str = ""
-    seq: int | None = None
+def restart_chain() -> None:
+    """Start a new, empty chain after every row was deleted on purpose (`demo seed --reset`): a new head
+    row, and the old checkpoint file set aside once this transaction commits."""
+    from trainer.audit.anchoring import retire_checkpoints_after_commit
+
+    db.session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS, keyed_from=1, mac=None))
+    retire_checkpoints_after_commit()
 
 
-def verify_chain(batch: int = 5000) -> ChainReport:
-    """Walk the chain in order and report the first broken link (edited, deleted or reordered events)."""
-    prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    while True:
-        rows = db.session.execute(
-            select(AuditEvent).where(AuditEvent.seq >= expected_seq).order_by(AuditEvent.seq).limit(batch)
-        ).scalars().all()
-        if not rows:
-            break
-        for ev in rows:
-            if ev.seq != expected_seq:
-                return ChainReport(False, checked, f"event {expected_seq} is missing (next is {ev.seq})", expected_seq)
-            if ev.prev_hash != prev:
-                return ChainReport(False, checked, f"event {ev.seq} does not link to the event before it", ev.seq)
-            content = event_content(seq=ev.seq, at=ev.at.isoformat(), actor_id=ev.actor_id,
-                                    actor_name=ev.actor_name, action=ev.action, object_type=ev.object_type,
-                                    object_id=ev.object_id, details=ev.details)
-            if link_hash(prev, content) != ev.hash:
-                return ChainReport(False, checked, f"event {ev.seq} was altered (its hash does not match its content)", ev.seq)
-            prev = ev.hash
-            expected_seq += 1
-            checked += 1
-        db.session.expunge_all()
-    head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(False, checked, f"the chain ends at event {checked} but its head records event {head.seq}: events were removed from the end", checked + 1)
-    return ChainReport(True, checked)
+def chain_key_id() -> str | None:
+    key = audit_keys().chain_key()
+    return key_id(key) if key is not None else None
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def verify_chain(copies=(), *, since_checkpoint: bool = False):
+    from trainer.audit.verify import verify
+
+    return verify(copies=copies, since_checkpoint=since_checkpoint)
 
 
 def list_events(*, action: str | None = None, actor: str | None = None, object_type: str | None = None,

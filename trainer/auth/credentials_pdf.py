@@ -1,27 +1,17 @@
 """The sheet of one-time sign-in credentials for new trainee accounts, as a PDF. Pure: no Flask, no database.
 
 ReportLab has no font fallback, so every name is split into runs by script and each run gets the
-vendored font that has its glyphs; runs are laid out through Paragraph with shaping on, so that
-Devanagari, Bengali and Arabic come out joined and reordered (uharfbuzz does the shaping).
+vendored font that has its glyphs (trainer/pdf/text.py, as on certificates); runs are laid out through
+Paragraph with shaping on, so that Devanagari, Bengali and Arabic come out joined and reordered
+(uharfbuzz does the shaping).
 """
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts"
-FONTS = {
-    "latin": ("CredLatin", "NotoSans-Regular.ttf"),
-    "latin-bold": ("CredLatinBold", "NotoSans-Bold.ttf"),
-    "devanagari": ("CredDevanagari", "NotoSansDevanagari-Regular.ttf"),
-    "bengali": ("CredBengali", "NotoSansBengali-Regular.ttf"),
-    "arabic": ("CredArabic", "NotoNaskhArabic-Regular.ttf"),
-    "han": ("CredHan", "DroidSansFallbackFull.ttf"),
-}
-_registered = False
+from trainer.pdf.text import font_name, font_runs, register_fonts
 
 
 @dataclass
@@ -34,72 +24,23 @@ class CredentialLine:
     password: str
 
 
-def _register() -> None:
-    global _registered
-    if _registered:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for name, filename in FONTS.values():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
-    _registered = True
-
-
-def script_of(char: str) -> str | None:
-    """The font family a character needs; None for spaces, digits and punctuation (any font has them)."""
-    cp = ord(char)
-    if 0x0600 <= cp <= 0x08FF or 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:
-        return "arabic"
-    if 0x0900 <= cp <= 0x097F or 0xA8E0 <= cp <= 0xA8FF:
-        return "devanagari"
-    if 0x0980 <= cp <= 0x09FF:
-        return "bengali"
-    if 0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x2FFFF:
-        return "han"
-    if cp in (0x200C, 0x200D):
-        return None
-    return "latin" if unicodedata.category(char)[0] in "LM" else None
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """Split text into (script, text) runs; neutral characters stay with the run before them."""
-    out: list[list[str]] = []
-    leading = ""
-    for char in text:
-        script = script_of(char)
-        if script is None:
-            if out:
-                out[-1][1] += char
-            else:
-                leading += char
-        elif out and out[-1][0] == script:
-            out[-1][1] += char
-        else:
-            out.append([script, leading + char])
-            leading = ""
-    if not out:
-        return [("latin", leading)] if leading else []
-    return [(s, t) for s, t in out]
-
-
 def name_markup(text: str) -> str:
     """Paragraph markup giving every run of the text the font for its script."""
-    return "".join(f'<font face="{FONTS[script][0]}">{escape(part)}</font>' for script, part in runs(text))
+    return "".join(f'<font face="{font_name(script)}">{escape(part)}</font>' for script, part in font_runs(text))
 
 
 def render_credentials(lines: list[CredentialLine], *, title: str, issued: str, sign_in_url: str) -> bytes:
     """A4 sheet: one row per account with the native and Latin name, account name and one-time password."""
-    _register()
+    register_fonts()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    body = ParagraphStyle("body", fontName=FONTS["latin"][0], fontSize=9, leading=12, shaping=1)
+    body = ParagraphStyle("body", fontName=font_name("latin"), fontSize=9, leading=12, shaping=1)
     name_style = ParagraphStyle("name", parent=body, fontSize=10, leading=14)
-    heading = ParagraphStyle("heading", parent=body, fontName=FONTS["latin-bold"][0], fontSize=14, leading=18)
+    heading = ParagraphStyle("heading", parent=body, fontName=font_name("latin", bold=True), fontSize=14, leading=18)
     mono = ParagraphStyle("mono", parent=body, fontName="Courier-Bold", fontSize=10, leading=13)
 
     buffer = io.BytesIO()

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import zoneinfo
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from trainer.enums import Role, ScopeKind
+from trainer.org.forms import PersonField
 
 
 class LoginForm(FlaskForm):
@@ -52,8 +54,8 @@ class UserForm(FlaskForm):
     username = StringField("Account name", validators=[DataRequired(), Length(max=80)])
     display_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("E-mail", validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
-    person_id = StringField("Linked person (id)", validators=[Optional()],
-                            description="For trainees and evaluators: the personnel record this account belongs to.")
+    person_id = PersonField(lazy_gettext("Linked person"), ability="org.read", description=lazy_gettext(
+        "For trainees and evaluators: the personnel record this account belongs to."))
     submit = SubmitField("Create account")
 
 

@@ -1,7 +1,7 @@
 """In-app notifications: what a user is told (reminders, nominations, certificates), read and marked read."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from trainer.auth.models import Notification
 from trainer.db import utcnow
@@ -24,8 +24,10 @@ def count_unread(actor) -> int:
 
 
 def page_of_notifications(actor, page: int | None):
+    """The actor's notifications, unread ones first, newest first within each."""
     return paginate(select(Notification).where(Notification.user_id == actor.id)
-                    .order_by(Notification.created_at.desc(), Notification.id.desc()), page=page, per_page=PER_PAGE)
+                    .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
+                              Notification.id.desc()), page=page, per_page=PER_PAGE)
 
 
 def mark_read(actor, notification_id: int) -> Notification:
@@ -37,6 +39,17 @@ def mark_read(actor, notification_id: int) -> Notification:
         note.read_at = utcnow()
         db.session.flush()
     return note
+
+
+def mark_all_read(actor) -> int:
+    """Mark every unread notification of the actor read; returns how many were."""
+    from sqlalchemy import update
+
+    result = db.session.execute(update(Notification).where(Notification.user_id == actor.id,
+                                                           Notification.read_at.is_(None))
+                                .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.flush()
+    return result.rowcount or 0
 
 
 def notify_people(person_ids, kind: str, dedupe_key: str, message, link: str | None = None) -> int:
@@ -57,15 +70,18 @@ def notify_people(person_ids, kind: str, dedupe_key: str, message, link: str | N
         return 0
     already = set(db.session.scalars(select(Notification.user_id).where(
         Notification.user_id.in_([u.id for u in users]), Notification.dedupe_key == dedupe_key)))
-    added = 0
+    rows, texts = [], {}
+    now = utcnow()
     for user in users:
         if user.id in already:
             continue
-        with force_locale(user.language or "en"):
-            subject, body = message(gettext)
-        db.session.add(Notification(user_id=user.id, kind=kind, dedupe_key=dedupe_key[:200], subject=str(subject)[:300],
-                                    body=str(body), link=link))
-        added += 1
-    if added:
-        db.session.flush()
-    return added
+        language = user.language or "en"
+        if language not in texts:   # one rendering per language, however many recipients
+            with force_locale(language):
+                texts[language] = tuple(str(part) for part in message(gettext))
+        subject, body = texts[language]
+        rows.append({"user_id": user.id, "kind": kind, "dedupe_key": dedupe_key[:200], "subject": subject[:300],
+                     "body": body, "link": link, "created_at": now})
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    return len(rows)

@@ -55,6 +55,7 @@ POLICY: dict[str, Rule] = {
     "core.language": public(),
     "core.notifications": signed_in(),
     "core.notification_read": signed_in(),
+    "core.notifications_read_all": signed_in(),
     # --- auth ---------------------------------------------------------------------------------
     "auth.login": public(),
     "auth.sso_start": public(),
@@ -84,6 +85,11 @@ POLICY: dict[str, Rule] = {
     "org.unit": roles(A, TO, CO, obj="unit"),
     "org.unit_edit": roles(A, TO, obj="unit"),
     "org.people": roles(A, TO, CO),
+    "org.person_lookup": roles(A, TO, CO),  # the person picker's search; the results follow the scope
+    "org.people_export": roles(A, TO, CO),
+    "org.bulk_assign": roles(A, TO),
+    "org.bulk_accounts": roles(A, TO),
+    "org.bulk_transfer": roles(A, TO),
     "org.person_new": roles(A, TO),
     "org.person": roles(A, TO, CO, TR, obj="person"),
     "org.person_edit": roles(A, TO, obj="person"),
@@ -114,6 +120,8 @@ POLICY: dict[str, Rule] = {
     "learning.matrix": roles(A, TO, CO),
     "learning.matrix_export": roles(A, TO, CO),
     "learning.attention": roles(A, TO, CO),
+    "learning.attention_export": roles(A, TO, CO),
+    "learning.remind": roles(A, TO, CO, obj="person"),
     # --- exercises ----------------------------------------------------------------------------
     "exercises.index": signed_in(),
     "exercises.feed": public(),  # the secret token in the URL is the credential; revocable
@@ -189,6 +197,11 @@ POLICY: dict[str, Rule] = {
     "certificates.verify_form": public(),
     "certificates.verify": public(),
     "certificates.keys": public(),
+    "certificates.open_badge": roles(A, CO, TO, TR, obj="certificate"),
+    "certificates.open_badge_name": roles(TR, obj="certificate"),  # the holder's own choice
+    "certificates.openbadges_issuer": public(),
+    "certificates.openbadges_key": public(),
+    "certificates.openbadges_status": public(),
     # --- the JSON API (/api/v1/): the same roles as the pages; a bearer token, never the session ---------
     "api_docs.openapi_json": public(),
     "api_docs.reference": public(),
@@ -250,7 +263,8 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "training.view_person": frozenset({A, TO, CO, TR}),
     # exercises and assessments
     "exercise.plan": frozenset({A, TO}),
-    "exercise.approve": frozenset({A, CO}),
+    # approval is a commander's act: an administrator plans any exercise but does not approve it
+    "exercise.approve": frozenset({CO}),
     "exercise.record": frozenset({A, TO, CO}),
     "assessment.manage": frozenset({A, TO, CO}),
     # readiness

@@ -354,10 +354,32 @@ def create_trainee_accounts(settings: AuthSettings, actor, unit, *, include_subu
     The caller checks that `unit` is in the actor's scope. The passwords are returned once, for the
     printed sheet, and stored only as hashes; each account must set its own password at first sign-in.
     """
+    people = db.session.scalars(people_without_account(unit, include_subunits)).unique().all()
+    created = _trainee_accounts(settings, people)
+    if created:
+        record_event(actor, "user.bulk_create", unit, object_type="units", object_id=unit.id,
+                     after={"count": len(created), "usernames": [a.username for a in created]})
+        db.session.flush()
+    return created
+
+
+def create_trainee_accounts_for(settings: AuthSettings, actor, people: list) -> list[NewAccount]:
+    """An account with a one-time password for each of these people (chosen one by one, e.g. on the
+    personnel list). The caller reached them through the scoping helper and left out anyone who has an
+    account or left service."""
+    created = _trainee_accounts(settings, people)
+    if created:
+        record_event(actor, "user.bulk_create", None, object_type="people",
+                     after={"count": len(created), "usernames": [a.username for a in created],
+                            "people": [a.person.id for a in created]})
+        db.session.flush()
+    return created
+
+
+def _trainee_accounts(settings: AuthSettings, people: list) -> list[NewAccount]:
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    people = db.session.scalars(people_without_account(unit, include_subunits)).unique().all()
     if not people:
         return []
     taken = set(db.session.scalars(select(User.username).where(
@@ -374,8 +396,5 @@ def create_trainee_accounts(settings: AuthSettings, actor, unit, *, include_subu
         user.grants.append(Grant(role=policy.SELF_ROLE.value, scope_kind=ScopeKind.SELF.value))
         db.session.add(user)
         created.append(NewAccount(person, username, password))
-    db.session.flush()
-    record_event(actor, "user.bulk_create", unit, object_type="units", object_id=unit.id,
-                 after={"count": len(created), "usernames": [a.username for a in created]})
     db.session.flush()
     return created

@@ -12,15 +12,18 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
-from trainer.auth.scoping import get_scoped
-from trainer.certificates import services
+from trainer.auth.scoping import get_scoped, scope_condition
 from trainer.certificates.merge import merge_stream
-from trainer.certificates.models import Certificate, CertificateBatch, CertificateStatus
+from trainer.certificates.models import Certificate, CertificateBatch
+from trainer.certificates.services import documents, issuing
+from trainer.certificates.services.reads import profile_title
+from trainer.certificates.services.status import computed_status, live_condition, today
 from trainer.db import write_intent
 from trainer.enums import Screening
-from trainer.errors import Invalid, NotFound
+from trainer.errors import Invalid
 from trainer.extensions import db
-from trainer.org.models import Person
+from trainer.org.models import Person, Unit
+from trainer.readiness import engine
 from trainer.security import neutralise_cell
 
 CHUNK = 25
@@ -28,18 +31,12 @@ CHUNK = 25
 
 def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) -> CertificateBatch:
     """Issue a certificate to every ready person of the unit (and its sub-units) in one transaction."""
-    on = on or services.today()
+    on = on or today()
     unit = get_scoped(actor, "unit", unit_id, "certificate.issue")
     if not profile_code:
         raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
-    engine = services._engine()
-    members = engine.member_ids_as_of(on, unit=unit)
-    try:
-        results = engine.evaluate(members, profile_code, on)
-    except NotFound as exc:
-        raise Invalid(f"There is no readiness profile {profile_code!r}.",
-                      errors=[("profile", "Choose a readiness profile from the list.")]) from exc
-    title = services.profile_title(profile_code)
+    results = issuing.evaluate(engine.member_ids_as_of(on, unit=unit), profile_code, on)
+    title = profile_title(profile_code)
     batch = CertificateBatch(unit_id=unit.id, profile_code=profile_code, as_of=on, created_by_id=actor.id,
                              total=0, rendered=0, skipped=[])
     db.session.add(batch)
@@ -48,8 +45,7 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
         select(Person).where(Person.id.in_(list(results)))).unique().scalars()} if results else {}
     live = {c.person_id: c for c in db.session.execute(
         select(Certificate).where(Certificate.person_id.in_(list(results)), Certificate.profile_code == profile_code,
-                                  Certificate.revoked_at.is_(None),
-                                  Certificate.recorded_status != CertificateStatus.SUPERSEDED.value)).unique().scalars()}
+                                  live_condition())).unique().scalars()}
     skipped, wanted = [], []
     for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
         person, readiness = people[person_id], results[person_id]
@@ -59,21 +55,26 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
         if person.screening != Screening.CLEARED and not any(r.startswith("screening") for r in reasons):
             reasons.append(f"screening: {person.screening}")
         existing = live.get(person_id)
-        if not reasons and existing is not None and \
-                services.computed_status(existing, on) in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
+        if not reasons and existing is not None and computed_status(existing, on) in issuing.HELD:
             reasons.append(f"already holds certificate {existing.serial}")
         if reasons:
             skipped.append({"person_id": person_id, "name": person.full_name_latin,
                             "service_number": person.service_number, "reasons": reasons})
             continue
         wanted.append((person, readiness, existing))
-    issued = services.create_many(actor, wanted, batch=batch, on=on, title=title)
+    issued = issuing.create_many(actor, wanted, batch=batch, on=on, title=title)
     batch.total = issued
     batch.skipped = skipped
     record_event(actor, "certificate.bulk_issue", batch, after={"unit": unit.code, "profile": profile_code,
-                 "issued": issued, "skipped": len(skipped)})
+                 "issued": issued, "skipped": len(skipped)}, checkpoint=True)
     db.session.flush()
     return batch
+
+
+def list_units_for_bulk_issue(actor, limit: int = 2000) -> list[Unit]:
+    """The units the actor may issue certificates for, by nation and place in the tree."""
+    return list(db.session.execute(select(Unit).where(scope_condition(actor, "unit", "certificate.issue"))
+                                   .order_by(Unit.nation_code, Unit.path).limit(limit)).unique().scalars())
 
 
 def get_batch(actor, batch_id) -> CertificateBatch:
@@ -135,7 +136,7 @@ def _pdfs(batch_id: int) -> Iterator[tuple[Certificate, bytes]]:
     _rendered(batch_id, 0)
     for cert in _batch_certificates(batch_id):
         with _intent(False):
-            pdf = services.render_pdf(cert)  # no transaction is open here: other writers go ahead
+            pdf = documents.render_pdf(cert)  # no transaction is open here: other writers go ahead
         count += 1
         yield cert, pdf
         if count % 5 == 0:
@@ -185,7 +186,7 @@ def stream_zip(batch_id: int) -> Iterator[bytes]:
         archive.writestr("skipped.csv", skipped)
         yield sink.take()
         for cert, pdf in _pdfs(batch_id):
-            archive.writestr(services.pdf_filename(cert), pdf)
+            archive.writestr(documents.pdf_filename(cert), pdf)
             yield sink.take()
     yield sink.take()
 

@@ -1,4 +1,5 @@
-"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]` and `certificates rotate-key`."""
+"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]`, `certificates rotate-key`,
+`certificates record-status` and `certificates export-ob3 SERIAL`."""
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ def verify_command(pdf_file, keys_file):
             click.echo(f"NOT VERIFIED: the key set {keys_file} cannot be read: {exc}", err=True)
             sys.exit(2)
     else:
-        from trainer.certificates.services import key_store
+        from trainer.certificates.services.keys import key_store
 
         keys = key_store().public_keys()
     if not keys:
@@ -56,13 +57,41 @@ def verify_command(pdf_file, keys_file):
 def rotate_key_command():
     """Start signing with a new key; older public keys stay published for verification."""
     from trainer.audit.services import record_event
-    from trainer.certificates.services import key_store
+    from trainer.certificates.services.keys import key_store
+
     store = key_store()
     old = store.current_kid()
     new = store.rotate()
     record_event(None, "certificate.rotate_key", object_type="signing_key", object_id=new,
                  before={"kid": old}, after={"kid": new})
     click.echo(f"New signing key {new} is current" + (f"; {old} stays published for verification." if old else "."))
+
+
+@group.command("record-status")
+@commits
+def record_status_command():
+    """Record in each certificate's history the suspensions a screening hold brings and the reinstatements
+    once it is lifted (the status shown is always computed; run this daily so that the history and the
+    audit log follow); running it again adds nothing."""
+    from trainer.certificates.services.status import record_status_changes
+
+    changes = record_status_changes()
+    click.echo(f"Recorded {len(changes.suspended)} suspension(s) and {len(changes.reinstated)} reinstatement(s).")
+
+
+@group.command("export-ob3")
+@click.argument("serial")
+def export_ob3_command(serial):
+    """Print a certificate as a signed Open Badges 3.0 credential (JSON) on standard output."""
+    from trainer.certificates.services.openbadges import open_badge_by_serial
+    from trainer.errors import DomainError
+
+    try:
+        badge = open_badge_by_serial(serial)
+    except DomainError as exc:
+        click.echo(f"Cannot export {serial}: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(badge.credential, ensure_ascii=False, indent=2))
 
 
 def register(app) -> None:

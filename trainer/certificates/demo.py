@@ -14,12 +14,12 @@ def seed(ctx) -> None:
         from trainer.readiness import engine
     except ImportError:
         return
-    from trainer.certificates import services
+    from trainer.certificates.services import issuing, reads, status
 
     issuer = ctx.users.get("commander") or ctx.users.get("admin")
     if issuer is None:
         return
-    profiles = [code for code, _ in services.profile_choices()]
+    profiles = [code for code, _ in reads.profile_choices()]
     if not profiles:
         return
     limit = 8 if ctx.scale == "small" else 40
@@ -38,19 +38,19 @@ def seed(ctx) -> None:
                 if len(issued) >= limit or not readiness.ready:
                     continue
                 person = db.session.get(Person, person_id)
-                if person.screening != "cleared" or services.current_certificate(person_id, profile) is not None:
+                if person.screening != "cleared" or issuing.current_certificate(person_id, profile) is not None:
                     continue
                 try:
-                    issued.append(services._create(issuer, person, readiness, on=ctx.today,
-                                                   title=services.profile_title(profile)))
+                    issued.append(issuing.create_certificate(issuer, person, readiness, on=ctx.today,
+                                                             title=reads.profile_title(profile)))
                 except DomainError:
                     continue
     db.session.flush()
     if len(issued) >= 3:
-        services.revoke_certificate(issuer, issued[-1].id, "Issued against a completion record later found to be "
-                                                           "entered for the wrong person.")
+        status.revoke_certificate(issuer, issued[-1].id, "Issued against a completion record later found to be "
+                                                         "entered for the wrong person.")
         try:
-            services.recertify(issuer, issued[-2].id, on=ctx.today)
+            issuing.recertify(issuer, issued[-2].id, on=ctx.today)
         except DomainError:
             pass
     if issued:

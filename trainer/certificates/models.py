@@ -1,4 +1,5 @@
-"""Certificates (append-only signed snapshots), their status history, and bulk-issue batches."""
+"""Certificates (append-only signed snapshots), their status history, bulk-issue batches, and what each
+holder chose to show of themselves in their Open Badges."""
 from __future__ import annotations
 
 import datetime as dt
@@ -49,6 +50,12 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The last status recorded in the history (expiry is computed from the date, never recorded).
     recorded_status: Mapped[str] = mapped_column(String(16), default=CertificateStatus.VALID.value)
+    # The certificate's entry in the published Open Badges status lists (list status_index // 131072 + 1,
+    # entry status_index % 131072), drawn at random at issue so that a position tells nothing of the order
+    # or the number of certificates issued. Every certificate has one (the migration that added the column
+    # gave existing certificates theirs); the column stays nullable because SQLite can make an existing
+    # column NOT NULL only by rebuilding the table, which the rows that refer to certificates forbid.
+    status_index: Mapped[int | None] = mapped_column(unique=True, index=True)
 
     person = relationship("Person", lazy="joined")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
@@ -95,3 +102,14 @@ class CertificateBatch(db.Model):
 
     unit = relationship("Unit", lazy="joined")
     created_by = relationship("User")
+
+
+class OpenBadgeChoice(db.Model):
+    """Whether a person's Open Badges (the OB 3.0 exports of their certificates) carry their printed name.
+    Without a row they do; only the person themselves changes it, for all their certificates at once."""
+
+    __tablename__ = "open_badge_choices"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    include_name: Mapped[bool] = mapped_column(default=True)
+    chosen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

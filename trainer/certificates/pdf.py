@@ -1,11 +1,12 @@
 """The certificate as an A4 landscape PDF, drawn on a ReportLab canvas into a buffer.
 
-Text is split into runs by script, each run in the font that has its glyphs: Devanagari, Bengali
-and Arabic runs shaped by HarfBuzz (through a Paragraph with shaping on), Latin, Cyrillic and Chinese
-runs drawn as plain canvas text (they need no shaping, and a Paragraph costs several times more).
-Each drawn line is wrapped in a marked-content span whose ActualText is the text itself, so text
-extraction (copy and paste, `pdftotext`, screen readers) returns the exact name even though shaped
-glyphs no longer map one-to-one onto characters.
+Text is split into runs by script, each run in the font that has its glyphs (trainer/pdf/text.py):
+Devanagari, Bengali and Arabic runs shaped by HarfBuzz (through a Paragraph with shaping on), Latin,
+Cyrillic and Chinese runs drawn as plain canvas text (they need no shaping, and a Paragraph costs
+several times more). Right-to-left runs are laid out right to left. Each drawn line is wrapped in a
+marked-content span whose ActualText is the line's text in logical (reading) order, as the PDF
+specification defines it, so that copy and paste, screen readers and text extraction get the exact
+name even though shaped glyphs no longer map one-to-one onto characters.
 
 The signed envelope (payload + key id + signature) is embedded as a file attachment
 (`certificate.json`, uncompressed) and its fingerprint is printed, so a verifier can check the PDF
@@ -23,12 +24,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from trainer.certificates.fonts import RTL_SCRIPTS, font_name, register_fonts, split_runs
 from trainer.certificates.qr import qr_matrix
+from trainer.pdf.reportlab_adapter import attach_file
+from trainer.pdf.text import RTL_SCRIPTS, font_name, register_fonts, split_runs
 
 PAGE = landscape(A4)
 EMBEDDED_NAME = "certificate.json"
@@ -57,26 +58,24 @@ def _pdf_text_string(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
-def _visual_runs(text: str) -> list[tuple[str, str, str]]:
-    """(script, text to draw, text to extract) in left-to-right drawing order.
+def _visual_runs(text: str) -> list[tuple[str, str]]:
+    """(script, text to draw) in left-to-right drawing order.
 
-    Arabic words are shaped one by one by the paragraph layout and laid out left to right, so an
-    Arabic run gets its words reversed here; a name whose first strong run is Arabic reads right to
-    left as a whole, so its runs are reversed too. The extraction text of an RTL run is given in
-    visual order (characters reversed) because text extractors such as poppler's `pdftotext` treat
-    page text as visual order and reverse right-to-left sections back into logical order."""
+    The paragraph layout shapes an Arabic run word by word and lays the words out left to right, so an
+    Arabic run gets its words reversed here; a line whose first strong run is Arabic reads right to
+    left as a whole, so its runs are reversed too."""
     if text.isascii():  # most lines of a page: a single Latin run, found without a look at each character
         plain = text.strip()
-        return [("latin", plain, plain)] if plain else []
+        return [("latin", plain)] if plain else []
     runs = split_runs(text)
     out = []
     for script, chunk in runs:
         if script == "gap":
-            out.append((script, chunk, chunk))
+            out.append((script, chunk))
         elif script in RTL_SCRIPTS:
-            out.append((script, " ".join(reversed(chunk.split())), chunk.strip()[::-1]))
+            out.append((script, " ".join(reversed(chunk.split()))))
         else:
-            out.append((script, chunk.strip(), chunk.strip()))
+            out.append((script, chunk.strip()))
     strong = [s for s, _ in runs if s != "gap"]
     if strong and strong[0] in RTL_SCRIPTS:
         out.reverse()
@@ -104,23 +103,20 @@ class TextDrawer:
         widths = para.getActualLineWidths0()
         return para, (max(widths) if widths else 0.0)
 
-    def measure(self, text: str, size: float, bold: bool = False) -> float:
-        return sum(part[-1] for part in self._layout(text, size, bold, INK))
-
     def _layout(self, text: str, size: float, bold: bool, color):
-        """[(kind, drawable, extract text, width)]: kind None (a gap), "plain" (drawable = (font, text))
-        or "shaped" (drawable = a Paragraph)."""
+        """[(kind, drawable, width)] from left to right: kind None (a gap), "plain" (drawable = (font,
+        text)) or "shaped" (drawable = a Paragraph)."""
         parts = []
-        for script, chunk, extract in _visual_runs(text):
+        for script, chunk in _visual_runs(text):
             if script == "gap":
-                parts.append((None, None, extract, size * 0.28 * len(chunk)))
+                parts.append((None, None, size * 0.28 * len(chunk)))
             elif script in PLAIN_SCRIPTS:
                 font = font_name(script, bold)
                 plain = " ".join(chunk.split())  # as a paragraph would lay it out
-                parts.append(("plain", (font, plain), extract, stringWidth(plain, font, size)))
+                parts.append(("plain", (font, plain), stringWidth(plain, font, size)))
             else:
                 para, width = self._paragraph(script, chunk, size, bold, color)
-                parts.append(("shaped", para, extract, width))
+                parts.append(("shaped", para, width))
         return parts
 
     def draw(self, x: float, y: float, text: str, size: float, *, bold: bool = False, color=INK,
@@ -138,8 +134,8 @@ class TextDrawer:
         elif align == "right":
             x -= width
         canvas = self.canvas
-        canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(''.join(p[2] for p in parts))}>> BDC")
-        for kind, drawable, _extract, w in parts:
+        canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(text.strip())}>> BDC")
+        for kind, drawable, w in parts:
             if kind == "plain":
                 font, plain = drawable
                 label = canvas.beginText(x, y)
@@ -193,136 +189,152 @@ def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None
     canvas.restoreState()
 
 
-def _embed_file(canvas: Canvas, name: str, data: bytes, description: str) -> None:
-    """Attach `data` as an embedded file (listed by PDF viewers as an attachment), uncompressed."""
-    doc = canvas._doc
-    stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": PDFName("application#2Fjson"),
-                                      "Params": PDFDictionary({"Size": len(data)})}),
-                       content=data, filters=[])
-    stream_ref = doc.Reference(stream)
-    filespec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name),
-                              "Desc": PDFString(description), "AFRelationship": PDFName("Data"),
-                              "EF": PDFDictionary({"F": stream_ref, "UF": stream_ref})})
-    filespec_ref = doc.Reference(filespec)
-    names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(name), filespec_ref])})})
-    doc.Catalog.Names = doc.Reference(names)
-    doc.Catalog.AF = PDFArray([filespec_ref])
-    if "AF" not in doc.Catalog.__NoDefault__:
-        doc.Catalog.__NoDefault__ = list(doc.Catalog.__NoDefault__) + ["AF"]
-
-
 def render_certificate(payload: dict, *, envelope: bytes, qr_text: str, fingerprint: str,
                        verify_url: str, key_id: str = "", title: str = "Certificate of readiness") -> bytes:
-    """The certificate PDF as bytes. `payload` holds the certified facts (see services.build_payload)."""
+    """The certificate PDF as bytes. `payload` holds the certified facts (see services/facts.py)."""
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, invariant=1, pageCompression=1)
+    _describe_document(canvas, payload, title=title, fingerprint=fingerprint)
+    attach_file(canvas, EMBEDDED_NAME, envelope, description="Signed certificate data (Ed25519)",
+                subtype="application/json")
+    text = TextDrawer(canvas)
+    _draw_frame(canvas)
+    y = _draw_heading(text, payload, title)
+    y = _draw_person(text, payload["person"], y)
+    _draw_evidence(canvas, text, payload, y)
+    _draw_footer(canvas, text, payload, qr_text=qr_text, fingerprint=fingerprint, verify_url=verify_url,
+                 key_id=key_id)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+# --- the page, from top to bottom -------------------------------------------------------------------
+
+WIDTH, HEIGHT = PAGE
+MARGIN = 14 * mm
+LEFT = MARGIN + 6 * mm
+RIGHT = WIDTH - MARGIN - 6 * mm
+QR_SIZE = 42 * mm
+QR_X, QR_Y = RIGHT - QR_SIZE, MARGIN + 6 * mm
+TABLE_RIGHT = RIGHT - QR_SIZE - 8 * mm  # the evidence tables end left of the QR code
+
+
+def _describe_document(canvas: Canvas, payload: dict, *, title: str, fingerprint: str) -> None:
+    """The document information a PDF viewer or a search shows: title, issuer, person, serial."""
     person = payload["person"]
     canvas.setTitle(f"{title} {payload['serial']}")
     canvas.setAuthor(payload.get("issuer", {}).get("name", ""))
     canvas.setSubject(f"{person['given_names_latin']} {person['family_name_latin']} — {payload['profile']['code']}")
     canvas.setKeywords(f"serial={payload['serial']} fingerprint={fingerprint.replace(' ', '')}")
     canvas.setCreator("trainer")
-    _embed_file(canvas, EMBEDDED_NAME, envelope, "Signed certificate data (Ed25519)")
-    text = TextDrawer(canvas)
-    width, height = PAGE
-    margin = 14 * mm
 
-    # Frame
+
+def _draw_frame(canvas: Canvas) -> None:
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(2.2)
-    canvas.rect(margin / 2, margin / 2, width - margin, height - margin, stroke=1, fill=0)
+    canvas.rect(MARGIN / 2, MARGIN / 2, WIDTH - MARGIN, HEIGHT - MARGIN, stroke=1, fill=0)
     canvas.setLineWidth(0.6)
-    canvas.rect(margin / 2 + 4, margin / 2 + 4, width - margin - 8, height - margin - 8, stroke=1, fill=0)
+    canvas.rect(MARGIN / 2 + 4, MARGIN / 2 + 4, WIDTH - MARGIN - 8, HEIGHT - MARGIN - 8, stroke=1, fill=0)
 
-    left = margin + 6 * mm
-    right = width - margin - 6 * mm
-    y = height - margin - 12 * mm
-    text.draw(width / 2, y, title.upper(), 20, bold=True, color=ACCENT, align="center")
+
+def _draw_heading(text: TextDrawer, payload: dict, title: str) -> float:
+    """The title and the profile; returns the baseline they end on."""
+    y = HEIGHT - MARGIN - 12 * mm
+    text.draw(WIDTH / 2, y, title.upper(), 20, bold=True, color=ACCENT, align="center")
     y -= 16
-    text.draw(width / 2, y, f"Readiness profile: {payload['profile']['code']}"
-              + (f" — {payload['profile']['title']}" if payload['profile'].get('title') else ""),
-              11, color=MUTED, align="center", max_width=right - left)
+    profile = payload["profile"]
+    text.draw(WIDTH / 2, y, f"Readiness profile: {profile['code']}"
+              + (f" — {profile['title']}" if profile.get("title") else ""),
+              11, color=MUTED, align="center", max_width=RIGHT - LEFT)
+    return y
 
-    # Names: native script large, Latin transliteration beside/below it.
+
+def _draw_person(text: TextDrawer, person: dict, y: float) -> float:
+    """The name in its own script (large) with its Latin transliteration below, then rank, nation, unit
+    and service number in four columns; returns where the evidence starts."""
     native = f"{person['given_names']} {person['family_name']}".strip()
     latin = f"{person['given_names_latin']} {person['family_name_latin']}".strip()
     y -= 40
-    text.draw(width / 2, y, native, 26, bold=True, align="center", max_width=right - left)
+    text.draw(WIDTH / 2, y, native, 26, bold=True, align="center", max_width=RIGHT - LEFT)
     if latin and latin != native:
         y -= 22
-        text.draw(width / 2, y, latin, 15, color=MUTED, align="center", max_width=right - left)
+        text.draw(WIDTH / 2, y, latin, 15, color=MUTED, align="center", max_width=RIGHT - LEFT)
     y -= 22
     rank = " · ".join(p for p in (person.get("national_rank"), person.get("rank_code")) if p)
     facts = [("Rank", rank), ("Nation", f"{person.get('nation_name') or ''} ({person['nation_code']})"),
              ("Unit", f"{person.get('unit_name') or ''} ({person.get('unit_code') or ''})"),
              ("Service number", person.get("service_number") or "")]
-    column = (right - left) / len(facts)
+    column = (RIGHT - LEFT) / len(facts)
     for i, (label, value) in enumerate(facts):
-        cx = left + column * i + column / 2
+        cx = LEFT + column * i + column / 2
         text.draw(cx, y, label, 8, color=MUTED, align="center")
         text.draw(cx, y - 13, value, 10.5, align="center", max_width=column - 8)
-    y -= 34
+    return y - 34
 
-    # Evidence: modules (left) and exercises (right)
+
+def _draw_evidence(canvas: Canvas, text: TextDrawer, payload: dict, y: float) -> None:
+    """A rule, then the modules (left) and the exercises (right) the certificate rests on."""
     canvas.setStrokeColor(colors.HexColor("#c9d3de"))
     canvas.setLineWidth(0.5)
-    canvas.line(left, y + 8, right, y + 8)
-    qr_size = 42 * mm
-    table_right = right - qr_size - 8 * mm
-    mid = left + (table_right - left) * 0.58
-    y_top = y - 6
-    text.draw(left, y_top, "Modules", 10, bold=True, color=ACCENT)
-    headers = [("Module", left), ("Version", left + 0.44 * (mid - left)), ("Completed", left + 0.58 * (mid - left)),
-               ("Valid until", left + 0.79 * (mid - left))]
-    row_y = y_top - 14
-    for label, x in headers:
+    canvas.line(LEFT, y + 8, RIGHT, y + 8)
+    mid = LEFT + (TABLE_RIGHT - LEFT) * 0.58
+    _draw_modules(text, payload.get("modules", []), y - 6, mid)
+    _draw_exercises(text, payload.get("exercises", []), y - 6, mid + 6 * mm)
+
+
+def _draw_modules(text: TextDrawer, modules: list[dict], top: float, right: float) -> None:
+    text.draw(LEFT, top, "Modules", 10, bold=True, color=ACCENT)
+    columns = [("Module", LEFT), ("Version", LEFT + 0.44 * (right - LEFT)),
+               ("Completed", LEFT + 0.58 * (right - LEFT)), ("Valid until", LEFT + 0.79 * (right - LEFT))]
+    row_y = top - 14
+    for label, x in columns:
         text.draw(x, row_y, label, 7.5, color=MUTED)
-    modules = payload.get("modules", [])
-    line = 11.5 if len(modules) <= 14 else 9
-    size = 8.5 if len(modules) <= 14 else 7
+    line, size = (11.5, 8.5) if len(modules) <= 14 else (9, 7)  # a long list in smaller rows
+    x = [position for _, position in columns]
     for module in modules:
         row_y -= line
         code = module["code"] + (" (waived)" if module.get("state") == "waived" else "")
-        text.draw(headers[0][1], row_y, code, size, max_width=headers[1][1] - headers[0][1] - 4)
-        text.draw(headers[1][1], row_y, module.get("version") or "—", size)
-        text.draw(headers[2][1], row_y, _fmt_date(module.get("completed_on")), size)
-        text.draw(headers[3][1], row_y, _fmt_date(module.get("valid_until")), size)
+        text.draw(x[0], row_y, code, size, max_width=x[1] - x[0] - 4)
+        text.draw(x[1], row_y, module.get("version") or "—", size)
+        text.draw(x[2], row_y, _fmt_date(module.get("completed_on")), size)
+        text.draw(x[3], row_y, _fmt_date(module.get("valid_until")), size)
 
-    ex_left = mid + 6 * mm
-    text.draw(ex_left, y_top, "Exercises", 10, bold=True, color=ACCENT)
-    row_y = y_top - 14
-    exercises = payload.get("exercises", [])
+
+def _draw_exercises(text: TextDrawer, exercises: list[dict], top: float, left: float) -> None:
+    text.draw(left, top, "Exercises", 10, bold=True, color=ACCENT)
+    row_y = top - 14
+    width = TABLE_RIGHT - left
     if not exercises:
-        text.draw(ex_left, row_y, "No exercise required by this profile.", 8, color=MUTED)
+        text.draw(left, row_y, "No exercise required by this profile.", 8, color=MUTED)
     for exercise in exercises:
         label = " ".join(p for p in (exercise.get("code"), exercise.get("title")) if p)
-        text.draw(ex_left, row_y, label, 8.5, max_width=table_right - ex_left)
+        text.draw(left, row_y, label, 8.5, max_width=width)
         row_y -= 10.5
-        outcome = f"Outcome {exercise.get('rating') or '—'} · {(exercise.get('type') or '').replace('_', '-')} · ended {_fmt_date(exercise.get('ended_on'))}"
-        text.draw(ex_left, row_y, outcome, 7.5, color=MUTED, max_width=table_right - ex_left)
+        kind = (exercise.get("type") or "").replace("_", "-")
+        outcome = f"Outcome {exercise.get('rating') or '—'} · {kind} · ended {_fmt_date(exercise.get('ended_on'))}"
+        text.draw(left, row_y, outcome, 7.5, color=MUTED, max_width=width)
         row_y -= 13
 
-    # Footer: dates, issuer, serial, fingerprint; QR at the right
-    qr_x = right - qr_size
-    qr_y = margin + 6 * mm
-    _draw_qr(canvas, qr_text, qr_x, qr_y, qr_size)
-    text.draw(qr_x + qr_size / 2, qr_y - 9, "Scan to verify", 7, color=MUTED, align="center")
-    fy = margin + 30 * mm
+
+def _draw_footer(canvas: Canvas, text: TextDrawer, payload: dict, *, qr_text: str, fingerprint: str,
+                 verify_url: str, key_id: str) -> None:
+    """Dates, issuer and serial in four columns, where to verify, the fingerprint, and the QR code."""
+    _draw_qr(canvas, qr_text, QR_X, QR_Y, QR_SIZE)
+    text.draw(QR_X + QR_SIZE / 2, QR_Y - 9, "Scan to verify", 7, color=MUTED, align="center")
+    fy = MARGIN + 30 * mm
     issuer = payload.get("issuer", {})
     footer = [("Issued", _fmt_date(payload["issued_on"])), ("Valid until", _fmt_date(payload.get("valid_until"))),
               ("Issued by", issuer.get("name") or ""), ("Serial", payload["serial"])]
-    column = (qr_x - 8 * mm - left) / len(footer)
+    column = (QR_X - 8 * mm - LEFT) / len(footer)
     for i, (label, value) in enumerate(footer):
-        x = left + column * i
+        x = LEFT + column * i
         text.draw(x, fy, label, 8, color=MUTED)
         text.draw(x, fy - 14, value, 11 if label != "Issued by" else 10, bold=label in ("Serial", "Valid until"),
                   max_width=column - 6)
     if payload.get("supersedes"):
-        text.draw(left, fy - 30, f"Replaces certificate {payload['supersedes']}", 8, color=MUTED)
-    text.draw(left, margin + 12 * mm, f"Verify at {verify_url}", 8.5, color=INK, max_width=qr_x - left - 8 * mm)
-    text.draw(left, margin + 7 * mm, f"Signed data fingerprint (SHA-256): {fingerprint} · key {key_id}",
-              7, color=MUTED, max_width=qr_x - left - 8 * mm)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        text.draw(LEFT, fy - 30, f"Replaces certificate {payload['supersedes']}", 8, color=MUTED)
+    text.draw(LEFT, MARGIN + 12 * mm, f"Verify at {verify_url}", 8.5, color=INK, max_width=QR_X - LEFT - 8 * mm)
+    text.draw(LEFT, MARGIN + 7 * mm, f"Signed data fingerprint (SHA-256): {fingerprint} · key {key_id}",
+              7, color=MUTED, max_width=QR_X - LEFT - 8 * mm)

@@ -10,7 +10,8 @@ table-driven Reed-Solomon division per block and a gather of the bits into place
 The result is exactly the matrix `segno.make(text, error="m", micro=False, mask=mask)` gives (the
 tests compare them): byte mode, no ECI, the error level raised while the data still fits the same
 version. Text that segno would encode in another mode (digits or upper-case only, non-ASCII) is
-left to segno. Pure module: imports neither Flask nor the database.
+left to segno. segno's tables and pattern functions are reached through trainer/pdf/segno_adapter.py only.
+Pure module: imports neither Flask nor the database.
 """
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ from functools import lru_cache
 from itertools import chain, zip_longest
 from operator import itemgetter
 
-from segno import consts, encoder
+from trainer.pdf import segno_adapter
 
-_LEVELS = (consts.ERROR_LEVEL_L, consts.ERROR_LEVEL_M, consts.ERROR_LEVEL_Q, consts.ERROR_LEVEL_H)
-_ALPHANUMERIC = re.compile(b"[" + re.escape(consts.ALPHANUMERIC_CHARS) + b"]*")
+_ALPHANUMERIC = re.compile(b"[" + re.escape(segno_adapter.ALPHANUMERIC_CHARS) + b"]*")
 _BITS_TO_MODULES = bytes.maketrans(b"01", b"\x00\x01")
 _PAD = b"\xec\x11"
 
@@ -31,9 +31,7 @@ def qr_matrix(text: str, mask: int) -> tuple[bytes, ...]:
     """Rows of modules (1 dark, 0 light) without the quiet zone, for error level M or better."""
     data = text.encode("ascii") if text.isascii() else None
     if not data or _ALPHANUMERIC.fullmatch(data):
-        import segno
-
-        return tuple(bytes(row) for row in segno.make(text, error="m", micro=False, mask=mask).matrix)
+        return segno_adapter.make_matrix(text, mask=mask)
     version, error = _version_and_level(len(data))
     layout = _layout(version, error, mask)
     codewords = _data_codewords(data, version, layout.data_length)
@@ -56,14 +54,15 @@ def qr_matrix(text: str, mask: int) -> tuple[bytes, ...]:
 def _version_and_level(length: int) -> tuple[int, int]:
     """The smallest version that holds `length` bytes at level M, and the best level that still fits."""
     for version in range(1, 41):
-        needed = 4 + consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)] + 8 * length
-        if consts.SYMBOL_CAPACITY[version][consts.ERROR_LEVEL_M] >= needed:
+        needed = 4 + segno_adapter.byte_count_bits(version) + 8 * length
+        if segno_adapter.capacity_bits(version, segno_adapter.ERROR_LEVEL_M) >= needed:
             break
     else:
         raise ValueError("The text is too long for a QR code.")
-    error = consts.ERROR_LEVEL_M
-    for level in _LEVELS[_LEVELS.index(error) + 1:]:
-        if consts.SYMBOL_CAPACITY[version][level] < needed:
+    error = segno_adapter.ERROR_LEVEL_M
+    levels = segno_adapter.ERROR_LEVELS
+    for level in levels[levels.index(error) + 1:]:
+        if segno_adapter.capacity_bits(version, level) < needed:
             break
         error = level
     return version, error
@@ -71,7 +70,7 @@ def _version_and_level(length: int) -> tuple[int, int]:
 
 def _data_codewords(data: bytes, version: int, capacity: int) -> bytes:
     """Mode, character count, the bytes, the terminator, then padding, as segno writes them."""
-    count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)]
+    count_bits = segno_adapter.byte_count_bits(version)
     # 4 bits of mode + the count + the data + 4 bits of terminator always end on a byte boundary, where
     # segno adds one more zero byte before the pad codewords.
     value = (((0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")) << 4)
@@ -84,21 +83,17 @@ class _Layout:
     """What a symbol of one version, error level and mask looks like before any data is placed."""
 
     def __init__(self, version: int, error: int, mask: int):
-        width = encoder.calc_matrix_size(version)
-        matrix = encoder.make_matrix(width, width)
-        encoder.add_finder_patterns(matrix, width, width)
-        encoder.add_alignment_patterns(matrix, width, width)
+        matrix, width = segno_adapter.function_patterns(version)
         positions = _placement_order(matrix, width)
-        flips = encoder.get_data_mask_functions(False)[mask]
-        encoder.add_format_info(matrix, version, error, mask)
-        encoder.add_version_info(matrix, version)
+        flips = segno_adapter.data_mask(mask)
+        segno_adapter.add_format_and_version(matrix, version, error, mask)
         self.width = width
         self.data_modules = len(positions)
         self.mask_bits = int("".join("1" if flips(i // width, i % width) else "0" for i in positions), 2)
         self.fixed = "".join("1" if module == 1 else "0" for row in matrix for module in row)
         where = {cell: bit for bit, cell in enumerate(positions)}
         self.gather = itemgetter(*(where.get(cell, self.data_modules + cell) for cell in range(width * width)))
-        infos = consts.ECC[version][error]
+        infos = segno_adapter.error_blocks(version, error)
         self.blocks = [(info.num_data, _divider(info.num_total - info.num_data))
                        for info in infos for _ in range(info.num_blocks)]
         self.data_length = sum(size for size, _ in self.blocks)
@@ -120,7 +115,7 @@ def _placement_order(matrix, width: int) -> list[int]:
                 j = right - z
                 upwards = ((right & 2) == 0) ^ (j < 6)
                 i = (width - 1 - vertical) if upwards else vertical
-                if matrix[i][j] == 0x2:
+                if matrix[i][j] == segno_adapter.DATA_MODULE:
                     order.append(i * width + j)
     return order
 
@@ -134,7 +129,7 @@ def _layout(version: int, error: int, mask: int) -> _Layout:
 def _divider(ec_length: int):
     """The Reed-Solomon remainder of a block for `ec_length` error correction codewords, computed a byte
     at a time with a table of what each leading byte contributes (the register is one integer)."""
-    gen, exp, log = consts.GEN_POLY[ec_length], consts.GALIOS_EXP, consts.GALIOS_LOG
+    gen, exp, log = segno_adapter.generator_polynomial(ec_length), segno_adapter.GF_EXP, segno_adapter.GF_LOG
     table = [0] + [int.from_bytes(bytes(exp[log[factor] + g] for g in gen[:ec_length]), "big")
                    for factor in range(1, 256)]
     shift = 8 * (ec_length - 1)

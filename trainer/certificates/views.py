@@ -1,127 +1,151 @@
-"""Certificates: lists, the person page, issue, revoke, re-certify, downloads, bulk issue, and the
-public verification pages (no sign-in) with the published public keys."""
+"""Certificates: lists, the person page, issue, revoke, re-certify, downloads, bulk issue, the public
+verification pages (no sign-in) with the published public keys, and the Open Badges exports with their
+public issuer profile, keys and status lists."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from trainer.auth.policy import has_ability
-from trainer.auth.scoping import get_scoped, scope_condition
-from trainer.certificates import bulk, services
+from trainer.certificates import bulk
 from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
+from trainer.certificates.services import documents, issuing, keys, openbadges, public, reads, status, status_list
 from trainer.db import write_intent
 from trainer.errors import Invalid
-from trainer.extensions import db
-from trainer.org.models import Unit
+from trainer.forms import apply_errors
 
 bp = Blueprint("certificates", __name__)
 
 
-def _flash_errors(error: Invalid) -> None:
-    flash(error.message, "danger")
-    for field, message in error.errors:
-        flash(f"{field}: {message}", "warning")
-
-
 @bp.route("/certificates/")
 def index():
-    status = request.args.get("status") or None
-    if status and status not in {s.value for s in CertificateStatus}:
-        status = None
-    query = services.list_certificates(current_user, status=status, profile=request.args.get("profile") or None,
-                                       q=request.args.get("q") or None)
-    page = db.paginate(query, per_page=25, error_out=False)
-    return render_template("certificates/index.html", page=page, status=status, statuses=list(CertificateStatus),
-                           profiles=services.profile_choices(), computed_status=services.computed_status,
+    page, chosen = reads.page_of_certificates(current_user, status=request.args.get("status") or None,
+                                              profile=request.args.get("profile") or None,
+                                              q=request.args.get("q") or None,
+                                              page=request.args.get("page", 1, type=int))
+    return render_template("certificates/index.html", page=page, status=chosen, statuses=list(CertificateStatus),
+                           profiles=reads.profile_choices(), computed_status=status.computed_status,
                            can_issue=has_ability(current_user, "certificate.issue"))
 
 
 @bp.route("/certificates/<int:certificate_id>")
 def detail(certificate_id):
-    cert = services.get_certificate(current_user, certificate_id)
-    status = services.sync_status(cert)
-    db.session.commit()
-    return render_template("certificates/detail.html", cert=cert, payload=services.payload_of(cert), status=status,
-                           fingerprint=services.payload_fingerprint(cert), verify_url=services.verify_url(cert),
-                           can_manage=has_ability(current_user, "certificate.issue")
-                           and _in_scope_for_issuers(cert))
-
-
-def _in_scope_for_issuers(cert) -> bool:
-    from trainer.auth.scoping import in_scope
-
-    return in_scope(current_user, "certificate", cert, "certificate.issue")
+    found = reads.get_certificate_page(current_user, certificate_id)
+    return render_template("certificates/detail.html", cert=found.cert, payload=found.payload, status=found.status,
+                           fingerprint=found.fingerprint, verify_url=found.verify_url, can_manage=found.can_manage,
+                           badge_name=openbadges.holder_choice(current_user, found.cert))
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
 def download(certificate_id):
-    cert = services.get_certificate(current_user, certificate_id)
-    pdf = services.render_pdf(cert)
+    cert = reads.get_certificate(current_user, certificate_id)
+    pdf = documents.render_pdf(cert)
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{services.pdf_filename(cert)}"',
+        "Content-Disposition": f'attachment; filename="{documents.pdf_filename(cert)}"',
         "Cache-Control": "private, no-store"})
 
 
 @bp.route("/certificates/person/<int:person_id>")
 def person(person_id):
-    target = get_scoped(current_user, "person", person_id, "certificate.read")
-    certificates = db.session.execute(services.list_certificates(current_user, person_id=target.id)).unique().scalars().all()
-    return render_template("certificates/person.html", person=target, certificates=certificates,
-                           computed_status=services.computed_status,
+    found = reads.get_person_certificates(current_user, person_id)
+    return render_template("certificates/person.html", person=found.person, certificates=found.certificates,
+                           computed_status=status.computed_status,
                            can_issue=has_ability(current_user, "certificate.issue"))
 
 
 @bp.route("/certificates/person/<int:person_id>/issue", methods=["GET", "POST"])
 def issue(person_id):
-    target = get_scoped(current_user, "person", person_id, "certificate.issue")
+    target = reads.get_person_to_certify(current_user, person_id)
     form = IssueForm()
-    form.profile.choices = [("", "Choose…")] + services.profile_choices()
+    form.profile.choices = [("", "Choose…")] + reads.profile_choices()
     if request.method == "GET" and request.args.get("profile") in {code for code, _ in form.profile.choices[1:]}:
         form.profile.data = request.args["profile"]  # arriving from the person's readiness page
-    reasons = None
-    status = 200
     if form.validate_on_submit():
         try:
-            cert = services.issue_certificate(current_user, target.id, form.profile.data)
-        except Invalid as error:
-            db.session.rollback()
-            reasons, status = error, 422
-        else:
-            db.session.commit()
-            flash(f"Certificate {cert.serial} issued.", "success")
-            return redirect(url_for("certificates.detail", certificate_id=cert.id))
-    elif request.method == "POST":
-        status = 422
-    return render_template("certificates/issue.html", person=target, form=form, reasons=reasons), status
+            cert = issuing.issue_certificate(current_user, target.id, form.profile.data)
+        except Invalid as refusal:
+            # Not ready: the page lists every reason. The refusal comes before anything is written.
+            return render_template("certificates/issue.html", person=target, form=form, reasons=refusal), 422
+        flash(f"Certificate {cert.serial} issued.", "success")
+        return redirect(url_for("certificates.detail", certificate_id=cert.id))
+    return (render_template("certificates/issue.html", person=target, form=form, reasons=None),
+            422 if request.method == "POST" else 200)
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 def revoke(certificate_id):
-    cert = get_scoped(current_user, "certificate", certificate_id, "certificate.issue")
+    cert = reads.get_certificate(current_user, certificate_id, "certificate.issue")
     form = RevokeForm()
     if form.validate_on_submit():
-        services.revoke_certificate(current_user, cert.id, form.reason.data)
-        db.session.commit()
-        flash(f"Certificate {cert.serial} revoked.", "success")
-        return redirect(url_for("certificates.detail", certificate_id=cert.id))
+        try:
+            status.revoke_certificate(current_user, cert.id, form.reason.data)
+        except Invalid as error:
+            apply_errors(form, error)
+            cert = reads.get_certificate(current_user, certificate_id, "certificate.issue")
+        else:
+            flash(f"Certificate {cert.serial} revoked.", "success")
+            return redirect(url_for("certificates.detail", certificate_id=cert.id))
     return render_template("certificates/revoke.html", cert=cert, form=form), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/certificates/<int:certificate_id>/recertify", methods=["POST"])
 def recertify(certificate_id):
-    cert = get_scoped(current_user, "certificate", certificate_id, "certificate.issue")
+    old_serial = reads.get_certificate(current_user, certificate_id, "certificate.issue").serial
     try:
-        new = services.recertify(current_user, cert.id)
+        new = issuing.recertify(current_user, certificate_id)
     except Invalid as error:
-        db.session.rollback()
-        _flash_errors(error)
+        apply_errors(None, error)
         return redirect(url_for("certificates.detail", certificate_id=certificate_id))
-    db.session.commit()
-    flash(f"Certificate {new.serial} issued; {cert.serial} is now marked as replaced.", "success")
+    flash(f"Certificate {new.serial} issued; {old_serial} is now marked as replaced.", "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
+
+
+# --- Open Badges ---------------------------------------------------------------------------------
+
+def _json_ld(document: dict, *, filename: str | None = None, public_cache: bool = False) -> Response:
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2) + "\n", mimetype="application/ld+json")
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if public_cache:
+        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers in a browser fetch these too
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge.json")
+def open_badge(certificate_id):
+    badge = openbadges.get_open_badge(current_user, certificate_id)
+    return _json_ld(badge.credential, filename=badge.filename)
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge-name", methods=["POST"])
+def open_badge_name(certificate_id):
+    include = request.form.get("include_name") == "yes"
+    openbadges.choose_name_in_badges(current_user, certificate_id, include)
+    flash(_("Your Open Badges now show your name.") if include
+          else _("Your Open Badges no longer show your name."), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate_id))
+
+
+@bp.route("/openbadges/issuer")
+def openbadges_issuer():
+    return _json_ld(openbadges.issuer_profile(), public_cache=True)
+
+
+@bp.route("/openbadges/keys/<kid>")
+def openbadges_key(kid):
+    return _json_ld(openbadges.key_document(kid), public_cache=True)
+
+
+@bp.route("/openbadges/status/<list_number>")
+def openbadges_status(list_number):
+    return _json_ld(status_list.status_list_credential(list_number), public_cache=True)
 
 
 # --- bulk ----------------------------------------------------------------------------------------
@@ -129,15 +153,17 @@ def recertify(certificate_id):
 @bp.route("/certificates/bulk", methods=["GET", "POST"])
 def bulk_issue():
     form = BulkForm()
-    units = db.session.execute(select(Unit).where(scope_condition(current_user, "unit", "certificate.issue"))
-                               .order_by(Unit.nation_code, Unit.path).limit(2000)).unique().scalars().all()
-    form.unit.choices = [(u.id, f"{u.nation_code} · {u.code} — {u.name}") for u in units]
-    form.profile.choices = [("", "Choose…")] + services.profile_choices()
+    form.unit.choices = [(u.id, f"{u.nation_code} · {u.code} — {u.name}")
+                         for u in bulk.list_units_for_bulk_issue(current_user)]
+    form.profile.choices = [("", "Choose…")] + reads.profile_choices()
     if form.validate_on_submit():
-        batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data)
-        db.session.commit()
-        flash(f"{batch.total} certificates issued; {len(batch.skipped)} people skipped.", "success")
-        return redirect(url_for("certificates.batch", batch_id=batch.id))
+        try:
+            batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(f"{batch.total} certificates issued; {len(batch.skipped)} people skipped.", "success")
+            return redirect(url_for("certificates.batch", batch_id=batch.id))
     return render_template("certificates/bulk.html", form=form), (422 if request.method == "POST" else 200)
 
 
@@ -154,8 +180,9 @@ def batch_status(batch_id):
 
 
 def _stream(batch_id: int, generator, mimetype: str, filename: str) -> Response:
-    """A streamed download. The generator runs after the view has returned, in application contexts
-    of its own, so that it never depends on the request's context."""
+    """A streamed download. The generator runs after the view has returned (and the request's
+    transaction has ended), in application contexts of its own, so that it never depends on the
+    request's context."""
     app = current_app._get_current_object()
 
     def run():
@@ -181,7 +208,6 @@ def _stream(batch_id: int, generator, mimetype: str, filename: str) -> Response:
 def batch_zip(batch_id):
     found = bulk.get_batch(current_user, batch_id)
     name = f"certificates-{found.unit.code}-{found.profile_code}-{found.as_of.isoformat()}.zip"
-    db.session.commit()
     return _stream(found.id, bulk.stream_zip, "application/zip", name)
 
 
@@ -189,18 +215,14 @@ def batch_zip(batch_id):
 def batch_pdf(batch_id):
     found = bulk.get_batch(current_user, batch_id)
     name = f"certificates-{found.unit.code}-{found.profile_code}-{found.as_of.isoformat()}.pdf"
-    db.session.commit()
     return _stream(found.id, bulk.stream_merged, "application/pdf", name)
 
 
 # --- public verification -------------------------------------------------------------------------
 
 def _rate_limited() -> bool:
-    write_intent.set(True)
     limit = int(current_app.config.get("VERIFY_RATE_LIMIT_PER_MINUTE", 30))
-    allowed = services.allow_request(f"verify:{request.remote_addr or 'unknown'}", limit)
-    db.session.commit()
-    return not allowed
+    return not public.allow_verify_request(request.remote_addr or "unknown", limit)
 
 
 @bp.route("/verify")
@@ -210,7 +232,7 @@ def verify_form():
         if _rate_limited():
             abort(429)
         try:
-            cert = services.find_by_serial(request.args["serial"])
+            cert = public.find_by_serial(request.args["serial"])
         except Invalid as error:
             form.serial.errors = [error.message]
             return render_template("certificates/verify_form.html", form=form), 422
@@ -223,23 +245,22 @@ def verify(serial):
     if _rate_limited():
         abort(429)
     try:
-        cert = services.find_by_serial(serial)
+        cert = public.find_by_serial(serial)
     except Invalid as error:
         form = VerifyForm(data={"serial": serial})
         form.serial.errors = [error.message]
         return render_template("certificates/verify_form.html", form=form), 404
-    view = services.public_view(current_user, cert)
-    db.session.commit()
     if cert.serial != serial:
         return redirect(url_for("certificates.verify", serial=cert.serial))
+    view = public.public_view(current_user, cert)
     response = current_app.make_response(render_template("certificates/verify.html", view=view))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
 
-@bp.route("/verify/keys.json")
-def keys():
-    response = jsonify(services.public_keyset())
+@bp.route("/verify/keys.json", endpoint="keys")
+def published_keys():
+    response = jsonify(keys.public_keyset())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -1,8 +1,9 @@
-"""The few figures each role's start page shows: counts only, one or two cheap queries per card."""
+"""The few figures each role's start page shows, and each role's next action: counts only, one or two
+cheap queries per card."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -26,12 +27,15 @@ def _today() -> dt.date:
 @dataclass
 class TraineeCard:
     linked: bool
+    person_id: int | None = None
     required: int = 0
     done: int = 0
     overdue: int = 0
     next_code: str = ""
     next_title: str = ""
+    next_title_language: str = "en"  # the language the title is in: English when the module has no translation
     next_due: dt.date | None = None
+    readiness: list = field(default_factory=list)   # trainer.learning.standing.Standing, one per profile
 
 
 def cards_for(user, language: str) -> dict:
@@ -48,6 +52,7 @@ def cards_for(user, language: str) -> dict:
 def trainee_card(user, language: str = "en") -> TraineeCard:
     from trainer.learning import reports
     from trainer.learning.rules import Status
+    from trainer.learning.standing import own_standing
 
     person = db.session.get(Person, user.person_id) if user.person_id else None
     if person is None:
@@ -55,11 +60,13 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
     required, _ = reports.my_training(person, _today())
     open_rows = [r for r in required if r.status not in (Status.PASSED, Status.EXPIRING)]
     card = TraineeCard(linked=True, required=len(required), done=len(required) - len(open_rows),
-                       overdue=sum(1 for r in open_rows if r.overdue))
+                       overdue=sum(1 for r in open_rows if r.overdue), person_id=person.id,
+                       readiness=own_standing(person, _today(), language))
     if open_rows:
         first = open_rows[0]  # sorted by due date
         card.next_code = first.module.code
         card.next_title = first.module.title.get(language) or first.module.title.get("en", "")
+        card.next_title_language = language if first.module.title.get(language) else "en"
         card.next_due = first.requirement.due_on if first.requirement else None
     return card
 
@@ -74,7 +81,15 @@ def officer_card(user) -> dict:
     expiring = _count(select(Completion.id).join(Person, Person.id == Completion.person_id).where(
         in_scope, Person.status == "active", not_superseded(),
         Completion.valid_until.between(today, today + dt.timedelta(days=EXPIRY_WINDOW_DAYS))))
-    return {"people": people, "expiring": expiring, "window": EXPIRY_WINDOW_DAYS}
+    without_account = _count(select(Person.id).where(in_scope, Person.status == "active",
+                                                     Person.id.not_in(_linked_people())))
+    return {"people": people, "expiring": expiring, "window": EXPIRY_WINDOW_DAYS, "without_account": without_account}
+
+
+def _linked_people():
+    from trainer.auth.models import User
+
+    return select(User.person_id).where(User.person_id.is_not(None))
 
 
 def commander_card(user) -> dict:
@@ -103,7 +118,11 @@ def admin_card() -> dict:
     from trainer.audit.models import AuditEvent
     from trainer.auth.models import User
 
+    from trainer.auth.models import Grant
+
     users = db.session.execute(select(func.count(), func.count().filter(User.disabled.is_(True)))
                                .select_from(User)).one()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    return {"users": users[0], "disabled": users[1], "events": events}
+    without_role = _count(select(User.id).where(User.disabled.is_(False),
+                                                User.id.not_in(select(Grant.user_id).distinct())))
+    return {"users": users[0], "disabled": users[1], "events": events, "without_role": without_role}

@@ -1,21 +1,23 @@
 """Landing pages per role, health check and in-app notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from trainer.auth import notifications as notification_service
 from trainer.auth.forms import ConfirmForm
 from trainer.core import health, landing
+from trainer.i18n import language as interface_language
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def index():
-    language = current_user.language if current_user.language in ("en", "fr") else "en"
     return render_template("core/index.html", notifications=notification_service.list_unread(current_user),
-                           cards=landing.cards_for(current_user, language))
+                           cards=landing.cards_for(current_user, interface_language()))
 
 
 @bp.route("/healthz")
@@ -53,4 +55,15 @@ def notifications():
 def notification_read(notification_id: int):
     if ConfirmForm().validate_on_submit():
         notification_service.mark_read(current_user, notification_id)
+    else:
+        flash(_("The form expired. Nothing was marked read; please try again."), "warning")
+    return redirect(url_for("core.notifications"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+def notifications_read_all():
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form expired. Nothing was marked read; please try again."), "warning")
+    elif count := notification_service.mark_all_read(current_user):
+        flash(ngettext("%(num)d notification marked read.", "%(num)d notifications marked read.", count), "success")
     return redirect(url_for("core.notifications"))

@@ -5,6 +5,8 @@ import os
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from trainer import ROOT
@@ -39,15 +41,16 @@ def validate_command(paths):
         db.session.rollback()
         curriculum = load_curricula(paths)
     for warning in curriculum.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: %(warning)s", warning=warning), err=True)
     if curriculum.problems:
         _print_problems(curriculum.problems)
-        click.echo(f"{len(curriculum.problems)} problem(s) found.", err=True)
+        click.echo(ngettext("%(num)d problem found.", "%(num)d problems found.", len(curriculum.problems)), err=True)
         raise SystemExit(1)
-    click.echo(f"OK: {len(curriculum.packs)} pack(s), {len(curriculum.modules)} module(s), "
-               f"{sum(len(m.lessons) for m in curriculum.modules)} lesson(s), "
-               f"{sum(len(m.questions) for m in curriculum.modules)} question(s), "
-               f"{len(curriculum.profiles)} profile(s); {len(curriculum.warnings)} warning(s).")
+    click.echo(_("OK: %(packs)d pack(s), %(modules)d module(s), %(lessons)d lesson(s), %(questions)d question(s), "
+                 "%(profiles)d profile(s); %(warnings)d warning(s).", packs=len(curriculum.packs),
+                 modules=len(curriculum.modules), lessons=sum(len(m.lessons) for m in curriculum.modules),
+                 questions=sum(len(m.questions) for m in curriculum.modules), profiles=len(curriculum.profiles),
+                 warnings=len(curriculum.warnings)))
 
 
 @curricula.command("import")
@@ -61,10 +64,12 @@ def import_command(paths):
         click.echo(report.summary(), err=True)
         raise SystemExit(1)
     for added in report.modules_added:
-        click.echo(f"  added module {added}")
+        click.echo("  " + _("added module %(module)s", module=added))
     for code in report.profiles_added + report.profiles_changed:
-        click.echo(f"  {'added' if code in report.profiles_added else 'updated'} profile {code}")
-    click.echo(("Imported: " if report.changed else "Nothing to import (everything is up to date): ") + report.summary())
+        click.echo("  " + (_("added profile %(code)s", code=code) if code in report.profiles_added
+                           else _("updated profile %(code)s", code=code)))
+    click.echo(_("Imported: %(summary)s", summary=report.summary()) if report.changed
+               else _("Nothing to import (everything is up to date): %(summary)s", summary=report.summary()))
 
 
 def register(app) -> None:

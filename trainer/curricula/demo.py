@@ -2,6 +2,7 @@
 the demo shows completions that a new major version has made stop counting."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer import ROOT
@@ -17,7 +18,8 @@ OLD_VERSION = "1.0"
 def seed(ctx) -> None:
     report = services.import_paths(None, [str(ROOT / "curricula")])
     if not report.ok:
-        raise Invalid("The curricula folder does not validate; fix it first:\n" + "\n".join(map(str, report.problems)))
+        raise Invalid("\n".join([_("The curricula folder does not validate; fix it first:"),
+                                  *map(str, report.problems)]))
     add_older_major_version(OLD_MAJOR_MODULE, OLD_VERSION)
 
 

@@ -15,6 +15,9 @@ from trainer.curricula.specs import (  # noqa: F401 - the loader's vocabulary, u
     VERSION, Curriculum, LessonSpec, ModuleSpec, PackSpec, Problem, ProfileSpec, QuestionSpec,
 )
 from trainer.curricula.trees import FolderTree, Tree, ZipTree
+
+# The longest source reference a question may give (a register id with its pinpoints).
+MAX_SOURCE_LENGTH = 300
 from trainer.curricula.yamldoc import Fields, check_text, load_yaml, parse_yaml, read_text  # noqa: F401 - parse_yaml for callers
 from trainer.enums import Category, ExerciseType
 
@@ -251,6 +254,9 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
         source = qf.string("source")
         if source is not None and source.split()[0] not in pack.sources:
             qf.error("source", f"source {source.split()[0]!r} is not in the pack's source register ({pack.file})")
+        elif source is not None and len(source) > MAX_SOURCE_LENGTH:
+            qf.error("source", f"the source reference is {len(source)} characters long; at most {MAX_SOURCE_LENGTH} "
+                               "(keep the pinpoint short and put the full citation in the pack's register)")
         must_pass = qf.boolean("must_pass", required=False, default=False)
         recall = qf.boolean("recall", required=False, default=False)
         objective_numbers = qf.values.get("objectives", [])

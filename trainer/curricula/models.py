@@ -105,7 +105,7 @@ class Question(db.Model):
     options: Mapped[list] = mapped_column(JSON)  # four text mappings, in the order written
     correct: Mapped[int] = mapped_column()       # 0..3 in that order
     explanation: Mapped[dict] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(300))
     must_pass: Mapped[bool] = mapped_column(default=False)
 
     module: Mapped[Module] = relationship(back_populates="questions")

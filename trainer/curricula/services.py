@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select, update
 
 from trainer.audit.services import record_event
 from trainer.curricula.loader import Curriculum, ModuleSpec, Problem, load_curricula, load_zip
 from trainer.curricula.models import Lesson, Module, Pack, Question, ReadinessProfile
+from trainer.curricula.reading import Languages, languages_of
 from trainer.errors import NotFound
 from trainer.extensions import db
 
@@ -32,10 +36,13 @@ class ImportReport:
 
     def summary(self) -> str:
         if not self.ok:
-            return f"{len(self.problems)} problem(s); nothing was imported."
-        return (f"{len(self.modules_added)} module version(s) added, {len(self.modules_unchanged)} unchanged; "
-                f"{len(self.profiles_added)} profile(s) added, {len(self.profiles_changed)} changed, "
-                f"{len(self.profiles_unchanged)} unchanged; {len(self.packs_changed)} pack(s) added or changed.")
+            return ngettext("%(num)d problem; nothing was imported.", "%(num)d problems; nothing was imported.",
+                            len(self.problems))
+        return _("%(added)d module version(s) added, %(unchanged)d unchanged; %(p_added)d profile(s) added, "
+                 "%(p_changed)d changed, %(p_unchanged)d unchanged; %(packs)d pack(s) added or changed.",
+                 added=len(self.modules_added), unchanged=len(self.modules_unchanged),
+                 p_added=len(self.profiles_added), p_changed=len(self.profiles_changed),
+                 p_unchanged=len(self.profiles_unchanged), packs=len(self.packs_changed))
 
 
 def known_module_codes() -> set[str]:
@@ -53,8 +60,9 @@ def check_against_database(curriculum: Curriculum) -> list[Problem]:
         row = existing.get((spec.code, spec.version))
         if row is not None and row.content_hash != spec.content_hash:
             problems.append(Problem(spec.file, spec.version_line,
-                                    f"{spec.code} version {spec.version} is already imported with different content; "
-                                    "raise the version (MINOR for corrections, MAJOR when people must retrain)"))
+                                    _("%(code)s version %(version)s is already imported with different content; "
+                                      "raise the version (MINOR for corrections, MAJOR when people must retrain)",
+                                      code=spec.code, version=spec.version)))
     return problems
 
 
@@ -114,7 +122,7 @@ def import_curriculum(actor, curriculum: Curriculum) -> ImportReport:
     if report.changed:
         record_event(actor, "curricula.import", object_type="curricula", object_id="import",
                      after={"modules_added": report.modules_added, "profiles_added": report.profiles_added,
-                            "profiles_changed": report.profiles_changed, "packs_changed": report.packs_changed})
+                            "profiles_changed": report.profiles_changed, "packs_changed": report.packs_changed}, checkpoint=True)
     db.session.flush()
     return report
 
@@ -179,8 +187,36 @@ def get_module(code: str, version: str | None = None) -> Module:
     query = query.where(Module.version == version) if version else query.where(Module.is_current.is_(True))
     module = db.session.scalar(query)
     if module is None:
-        raise NotFound(f"There is no module {code}{' version ' + version if version else ''}.")
+        raise NotFound(_("There is no module %(code)s version %(version)s.", code=code, version=version) if version
+                       else _("There is no module %(code)s.", code=code))
     return module
+
+
+@dataclass
+class CatalogueEntry:
+    module: Module
+    lessons: int
+    minutes: int
+    languages: Languages
+
+
+def list_catalogue() -> list[CatalogueEntry]:
+    """The current modules with their lesson count, reading time and languages, in three queries (lesson bodies
+    are not loaded)."""
+    modules = list_current_modules()
+    ids = [m.id for m in modules]
+    lessons: dict[int, list] = {i: [] for i in ids}
+    questions: dict[int, list] = {i: [] for i in ids}
+    if ids:
+        has_french = func.coalesce(func.length(Lesson.body_fr), 0) > 0
+        for module_id, title, minutes, french in db.session.execute(
+                select(Lesson.module_id, Lesson.title, Lesson.minutes, has_french).where(Lesson.module_id.in_(ids))):
+            lessons[module_id].append(SimpleNamespace(title=title, minutes=minutes, body_fr=french))
+        for module_id, stem, options in db.session.execute(
+                select(Question.module_id, Question.stem, Question.options).where(Question.module_id.in_(ids))):
+            questions[module_id].append(SimpleNamespace(stem=stem, options=options))
+    return [CatalogueEntry(m, len(lessons[m.id]), sum(lesson.minutes for lesson in lessons[m.id]),
+                           languages_of(m, lessons=lessons[m.id], questions=questions[m.id])) for m in modules]
 
 
 def list_packs() -> list[Pack]:
@@ -194,5 +230,5 @@ def list_profiles() -> list[ReadinessProfile]:
 def get_profile(code: str) -> ReadinessProfile:
     profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == code))
     if profile is None:
-        raise NotFound(f"There is no readiness profile {code}.")
+        raise NotFound(_("There is no readiness profile %(code)s.", code=code))
     return profile

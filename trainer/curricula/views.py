@@ -2,30 +2,37 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import SubmitField
 
-from trainer.curricula import services
+from trainer.curricula import reading, services
 from trainer.curricula.loader import MAX_ZIP_BYTES
 from trainer.curricula.markdown import render_markdown
-from trainer.curricula.models import pick
 from trainer.enums import ExerciseType, Rating
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
 
-def reader_language() -> str:
-    language = getattr(current_user, "language", None) if current_user.is_authenticated else None
-    return language if language in ("en", "fr") else "en"
-
-
 @bp.app_template_filter("tr")
-def translate(value) -> str:
-    """A pack text field in the reader's language (English when there is no translation)."""
-    return pick(value, reader_language())
+def translate(value) -> Markup:
+    """A pack text field in the reader's language for the body of a page; when it has no translation, the
+    English wrapped in an element that says so (lang="en"). The text is escaped."""
+    language = reading.reader_language()
+    shown = reading.shown_language(value, language)
+    if shown != language:
+        return Markup('<span lang="{}">{}</span>').format(shown, reading.text(value, language))
+    return escape(reading.text(value, language))
+
+
+@bp.app_template_filter("tr_text")
+def translate_text(value) -> str:
+    """The same as plain text, for attributes and page titles."""
+    return reading.text(value)
 
 
 @bp.app_template_filter("lesson_html")
@@ -33,19 +40,24 @@ def lesson_html(text: str) -> Markup:
     return Markup(render_markdown(text))
 
 
+@bp.app_template_filter("audience")
+def audience(codes) -> str:
+    """Who a module is for (military, police, civilian), in the reader's language."""
+    return ", ".join(str(reading.AUDIENCE.get(code, code)) for code in codes or [])
+
+
 class UploadForm(FlaskForm):
-    archive = FileField("Pack as a zip file",
-                        description="A zip of one pack folder (pack.yaml, module folders) or of a whole curricula "
-                                    "folder (packs/ and profiles/). At most 5 MiB.")
-    submit = SubmitField("Validate and import")
+    archive = FileField(_l("Pack as a zip file"),
+                        description=_l("A zip of one pack folder (pack.yaml, module folders) or of a whole curricula "
+                                       "folder (packs/ and profiles/). At most 5 MiB."))
+    submit = SubmitField(_l("Validate and import"))
 
 
 @bp.route("/")
 def index():
-    modules = services.list_current_modules()
-    versions = services.version_numbers()
-    return render_template("curricula/index.html", packs=services.list_packs(), modules=modules, versions=versions,
-                           profiles=services.list_profiles(), title="Curricula")
+    return render_template("curricula/index.html", packs=services.list_packs(), entries=services.list_catalogue(),
+                           versions=services.version_numbers(), profiles=services.list_profiles(),
+                           language=reading.reader_language(), title=_("Curricula"))
 
 
 @bp.route("/modules/<module_code>")
@@ -63,7 +75,8 @@ def _module_page(module):
 
     read = lessons_read(current_user.person_id, module)
     return render_template("curricula/module.html", module=module, versions=services.list_versions(module.code),
-                           read=read, title=f"{module.code} {pick(module.title, reader_language())}")
+                           read=read, module_languages=reading.languages_of(module), language=reading.reader_language(),
+                           title=f"{module.code} {reading.text(module.title)}")
 
 
 @bp.route("/profiles/<profile_code>")
@@ -83,15 +96,15 @@ def upload():
     if form.validate_on_submit():
         upload = form.archive.data
         if not upload or not getattr(upload, "filename", ""):
-            flash("Choose a zip file to upload.", "danger")
+            flash(_("Choose a zip file to upload."), "danger")
         elif not upload.filename.lower().endswith(".zip"):
-            flash("The pack must be a .zip file.", "danger")
+            flash(_("The pack must be a .zip file."), "danger")
         else:
             data = upload.stream.read(MAX_ZIP_BYTES + 1)
             report = services.import_zip(current_user, data, upload.filename.rsplit("/", 1)[-1][:100])
             if report.ok:
-                flash("Imported. " + report.summary(), "success")
+                flash(_("Imported. %(summary)s", summary=report.summary()), "success")
             else:
                 current_app.logger.info("pack upload refused with %d problems", len(report.problems))
     status = 422 if report is not None and not report.ok else 200
-    return render_template("curricula/upload.html", form=form, report=report, title="Upload a pack"), status
+    return render_template("curricula/upload.html", form=form, report=report, title=_("Upload a pack")), status

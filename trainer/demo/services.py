@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pycountry
 from sqlalchemy import func, insert, select
 
-from trainer.audit.services import record_event
+from trainer.audit.services import record_event, restart_chain
 from trainer.auth.models import User
 from trainer.auth.services import AuthSettings, create_user
 from trainer.demo.data import LARGE_EXTRA, MILITARY_RANKS, NATIONS, POLICE_RANKS, SYLLABLES
@@ -62,6 +62,7 @@ def reset_database() -> None:
             db.session.execute(text(f'DELETE FROM "{table.name}"'))
         for _, sql in triggers:
             db.session.execute(text(sql))
+    restart_chain()  # the head row was deleted too: a new chain, and its old checkpoints set aside
     db.session.flush()
 
 

@@ -1,37 +1,24 @@
 """Who the actor is to one exercise: planner, approver, director, MSEL reader, nominator.
 
-Roles come from the actor's grants; "director", "player" and MSEL roles from the actor's linked
-person's place among the exercise's participants.
+What an account may do comes from its grants, through the abilities of the policy (auth.policy)
+and the scoping helper; "director", "player" and the MSEL parts come from the actor's linked
+person's place among the exercise's participants (the policy's parts).
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from trainer.auth.policy import parts_with
-from trainer.enums import Role, ScopeKind
+from trainer.auth.policy import parts_with, roles_with
+from trainer.auth.scoping import reaches_whole_nation
+from trainer.enums import ScopeKind
 from trainer.exercises import workflow
-from trainer.exercises.models import ACTIVE_PARTICIPANT_STATUSES, Exercise, Participant, ParticipantRole
+from trainer.exercises.models import ACTIVE_PARTICIPANT_STATUSES, Exercise, Participant, ParticipantStatus
 from trainer.extensions import db
-
-
-
-def is_admin(actor) -> bool:
-    return any(Role(g.role) is Role.ADMIN for g in actor.grants)
-
-
-def _role_reaches_nation(actor, role: Role, nation_code: str) -> bool:
-    for grant in actor.grants:
-        if Role(grant.role) is not role:
-            continue
-        kind = ScopeKind(grant.scope_kind)
-        if kind is ScopeKind.MISSION or (kind is ScopeKind.NATION and grant.nation_code == nation_code):
-            return True
-    return False
 
 
 def can_plan_for_nation(actor, nation_code: str) -> bool:
     """An administrator, or a training officer of this nation or of the whole mission."""
-    return is_admin(actor) or _role_reaches_nation(actor, Role.TRAINING_OFFICER, nation_code)
+    return reaches_whole_nation(actor, nation_code, "exercise.plan")
 
 
 def is_planner(actor, exercise: Exercise) -> bool:
@@ -39,7 +26,8 @@ def is_planner(actor, exercise: Exercise) -> bool:
 
 
 def is_approver(actor, exercise: Exercise) -> bool:
-    return _role_reaches_nation(actor, Role.COMMANDER, exercise.lead_nation_code)
+    """A commander of the lead nation or of the whole mission."""
+    return reaches_whole_nation(actor, exercise.lead_nation_code, "exercise.approve")
 
 
 def own_participation(actor, exercise: Exercise) -> Participant | None:
@@ -49,15 +37,15 @@ def own_participation(actor, exercise: Exercise) -> Participant | None:
         Participant.exercise_id == exercise.id, Participant.person_id == actor.person_id))
 
 
-def _confirmed_role(actor, exercise: Exercise) -> str | None:
+def _confirmed_part(actor, exercise: Exercise) -> str | None:
     mine = own_participation(actor, exercise)
-    if mine is None or mine.status != "confirmed":
+    if mine is None or mine.status != ParticipantStatus.CONFIRMED.value:
         return None
     return mine.role
 
 
 def is_director(actor, exercise: Exercise) -> bool:
-    return _confirmed_role(actor, exercise) == ParticipantRole.EXERCISE_DIRECTOR.value
+    return _confirmed_part(actor, exercise) in parts_with("exercise.direct")
 
 
 def actor_kinds(actor, exercise: Exercise) -> set[str]:
@@ -73,7 +61,7 @@ def actor_kinds(actor, exercise: Exercise) -> set[str]:
 
 def is_player(actor, exercise: Exercise) -> bool:
     mine = own_participation(actor, exercise)
-    return mine is not None and mine.role == ParticipantRole.PLAYER.value and mine.status in ACTIVE_PARTICIPANT_STATUSES
+    return mine is not None and mine.role in parts_with("exercise.play") and mine.status in ACTIVE_PARTICIPANT_STATUSES
 
 
 def can_see_msel(actor, exercise: Exercise) -> bool:
@@ -82,36 +70,30 @@ def can_see_msel(actor, exercise: Exercise) -> bool:
         return False
     if is_planner(actor, exercise):
         return True
-    return _confirmed_role(actor, exercise) in parts_with("exercise.see_msel")
+    return _confirmed_part(actor, exercise) in parts_with("exercise.see_msel")
 
 
 def can_edit_msel(actor, exercise: Exercise) -> bool:
+    """Planners, and the confirmed controllers and director. Players never."""
     if is_player(actor, exercise):
         return False
     if is_planner(actor, exercise):
         return True
-    return _confirmed_role(actor, exercise) in (ParticipantRole.CONTROLLER.value, ParticipantRole.EXERCISE_DIRECTOR.value)
+    return _confirmed_part(actor, exercise) in parts_with("exercise.control")
 
 
-def nation_codes_of(actor, *roles: Role) -> set[str]:
-    """Nations the actor holds a nation-wide grant for (through any of `roles`)."""
-    wanted = set(roles) or set(Role)
-    return {g.nation_code for g in actor.grants if Role(g.role) in wanted and ScopeKind(g.scope_kind) is ScopeKind.NATION}
+def nations_granted(actor, ability: str) -> set[str]:
+    """Nations the actor holds a nation-wide grant for, through grants carrying `ability`."""
+    roles = roles_with(ability)
+    return {g.nation_code for g in getattr(actor, "grants", ())
+            if g.role in roles and g.scope_kind == ScopeKind.NATION.value}
 
 
 def nominating_nations(actor, exercise: Exercise) -> set[str]:
-    """The participating nations whose personnel the actor may nominate (their own)."""
+    """The participating nations whose personnel the actor may nominate (their own): the nations the
+    actor plans for as a whole, and the nations of the units the actor plans for."""
     codes = set(exercise.nation_codes)
-    if is_admin(actor) or any(Role(g.role) is Role.TRAINING_OFFICER and ScopeKind(g.scope_kind) is ScopeKind.MISSION
-                              for g in actor.grants):
-        return codes
-    mine = set()
-    for grant in actor.grants:
-        if Role(grant.role) is not Role.TRAINING_OFFICER:
-            continue
-        kind = ScopeKind(grant.scope_kind)
-        if kind is ScopeKind.NATION:
-            mine.add(grant.nation_code)
-        elif kind is ScopeKind.UNIT and grant.unit is not None:
-            mine.add(grant.unit.nation_code)
-    return codes & mine
+    roles = roles_with("exercise.plan")
+    of_units = {g.unit.nation_code for g in getattr(actor, "grants", ())
+                if g.role in roles and g.scope_kind == ScopeKind.UNIT.value and g.unit is not None}
+    return {code for code in codes if code in of_units or reaches_whole_nation(actor, code, "exercise.plan")}

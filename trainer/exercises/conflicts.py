@@ -15,9 +15,10 @@ from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from trainer.auth import scoping
+from trainer.auth.policy import parts_with
 from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, EvaluatorAssignment, Exercise, ExerciseStatus, ExerciseUnit, Objective, Participant,
-    ParticipantRole, ParticipantStatus,
+    ParticipantStatus,
 )
 from trainer.exercises.timeutil import get_zone
 from trainer.extensions import db
@@ -187,7 +188,7 @@ def _modules_held_query(table):
                                    table.c.module_code.in_(bindparam("codes", expanding=True)),
                                    or_(table.c.valid_until.is_(None), table.c.valid_until >= bindparam("start_day")),
                                    ~exists().where(newer.c.supersedes_id == table.c.id)))
-            .where(Participant.exercise_id == _Checked.id, Participant.role == ParticipantRole.PLAYER.value,
+            .where(Participant.exercise_id == _Checked.id, Participant.role.in_(parts_with("exercise.play")),
                    Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
             .order_by(Participant.id))
 

@@ -62,139 +62,182 @@ def _people(nation: str, count: int, exclude: set[int]) -> list[Person]:
     return list(rows)
 
 
+def _seed_exercise(ctx, scenario: tuple, members: list[str], modules: set[str], planner) -> tuple[Exercise, list[Objective]]:
+    """One scenario's exercise, with its nations, a battalion of each and its objectives."""
+    code, title, type_, military, lead, _, zone, location, offset, days, status = scenario
+    ex = Exercise(code=code, title=title, type=type_, military_name=military, lead_nation_code=lead,
+                  timezone=zone, location_name=location, start_at=_start(ctx, offset, zone),
+                  end_at=_start(ctx, offset + days - 1, zone, hour=17), status=status,
+                  scenario_summary=("Armed groups threaten displaced civilians near a river crossing; the force must "
+                                    "protect civilians, share information within the rules and report violations."),
+                  prerequisite_modules=",".join(c for c in ("HR-01", "PKI-02") if c in modules),
+                  created_by_id=planner.id if planner else None)
+    ex.nations = [ExerciseNation(nation_code=n) for n in members]
+    units = db.session.scalars(select(Unit).where(Unit.nation_code.in_(members), Unit.kind != "contingent",
+                                                  Unit.parent_id.is_not(None)).order_by(Unit.id)).all()
+    battalions = [u for u in units if u.kind in ("battalion", "formed_police_unit")]
+    ex.units = [ExerciseUnit(unit_id=u.id) for u in battalions[: len(members)]]
+    db.session.add(ex)
+    db.session.flush()
+    objectives = []
+    for number, (text, capability, module) in enumerate(OBJECTIVES[: 3 + (len(code) % 3)], start=1):
+        objective = Objective(exercise_id=ex.id, number=number, description=text, capability=capability,
+                              module_code=module if module in modules else None)
+        db.session.add(objective)
+        objectives.append(objective)
+    db.session.flush()
+    return ex, objectives
+
+
+def _demo_part(nation: str, lead: str, i: int) -> str:
+    """The part of the i-th person of a nation: staff from the lead nation, evaluators from elsewhere."""
+    if nation == lead and i == 0:
+        return "exercise_director"
+    if nation == lead and i in (1, 2):
+        return "controller"
+    if nation == lead and i == 3:
+        return "trusted_agent"
+    if nation != lead and i == 0:
+        return "evaluator"
+    if i == 9:
+        return "observer"
+    return "player"
+
+
+def _seed_participants(ctx, ex: Exercise, members: list[str], planner, avoid: set[int],
+                       double_booked_from: Exercise | None) -> list[Participant]:
+    """Players from each nation, staff from the lead nation, evaluators from elsewhere; the demo users'
+    own people in the first exercises; one person double-booked from `double_booked_from`."""
+    evaluator_person_id = ctx.users["evaluator"].person_id if "evaluator" in ctx.users else None
+    trainee_person_id = ctx.users["trainee"].person_id if "trainee" in ctx.users else None
+    taken, rows = set(), []
+
+    def add(person_id, nation, unit_id, role, state):
+        if person_id in taken:
+            return None
+        taken.add(person_id)
+        p = Participant(exercise_id=ex.id, person_id=person_id, nation_code=nation, unit_id=unit_id, role=role,
+                        status=state, nominated_by_id=planner.id if planner else None,
+                        decided_by_id=planner.id if planner and state != "nominated" else None,
+                        decided_at=utcnow() if state != "nominated" else None)
+        db.session.add(p)
+        rows.append(p)
+        return p
+
+    future_open = ex.status in ("planning", "draft")
+    if evaluator_person_id and ex.code in ("SHIELD-KIGALI", "HIMALAYAN-RESOLVE", "BLUE-HELMET"):
+        ev = db.session.get(Person, evaluator_person_id)
+        add(ev.id, ev.nation_code, ev.unit_id, "lead_evaluator", "confirmed")
+    if trainee_person_id and ex.code in ("HIMALAYAN-RESOLVE", "BLUE-HELMET", "RIVER-CROSSING"):
+        tr = db.session.get(Person, trainee_person_id)
+        add(tr.id, tr.nation_code, tr.unit_id, "player", "confirmed")
+    for nation in members:
+        for i, person in enumerate(_people(nation, 10, exclude=taken | avoid)):
+            role = _demo_part(nation, ex.lead_nation_code, i)
+            state = "nominated" if future_open and i % 3 == 0 and role == "player" else "confirmed"
+            add(person.id, nation, person.unit_id, role, state)
+    if double_booked_from is not None:
+        # One NPL player of the other exercise is nominated here too: a double booking to resolve.
+        clash = db.session.scalar(select(Participant).where(
+            Participant.exercise_id == double_booked_from.id, Participant.nation_code == "NPL",
+            Participant.role == "player", Participant.status == "confirmed",
+            Participant.person_id != (trainee_person_id or 0)).order_by(Participant.id))
+        if clash is not None:
+            add(clash.person_id, clash.nation_code, clash.unit_id, "player", "nominated")
+    db.session.flush()
+    return rows
+
+
+def _seed_assignments(ex: Exercise, rows: list[Participant], objectives: list[Objective]) -> None:
+    """Each confirmed evaluator evaluates players of other nations on every objective, and a unit on the first."""
+    evaluators = [p for p in rows if p.role in ("evaluator", "lead_evaluator") and p.status == "confirmed"]
+    players = [p for p in rows if p.role == "player" and p.status == "confirmed"]
+    for k, evaluator in enumerate(evaluators):
+        for objective in objectives:
+            targets = [p for p in players if p.nation_code != evaluator.nation_code][k::max(len(evaluators), 1)][:2]
+            for target in targets:
+                db.session.add(EvaluatorAssignment(participant_id=evaluator.id, objective_id=objective.id,
+                                                   target_participant_id=target.id))
+        unit = next((u for u in ex.units if u.unit.nation_code != evaluator.nation_code), None)
+        if unit is not None:
+            db.session.add(EvaluatorAssignment(participant_id=evaluator.id, objective_id=objectives[0].id,
+                                               target_unit_id=unit.unit_id))
+
+
+def _seed_milestones(ctx, ex: Exercise, offset: int) -> None:
+    """Planning milestones, in HSEEP order, before the start (held when their day has passed)."""
+    local_start = (ctx.today + dt.timedelta(days=offset))
+    for kind, before in (("concept_objectives", 90), ("initial_planning", 60), ("midterm_planning", 30),
+                         ("final_planning", 7)):
+        if ex.status == "draft" and kind != "concept_objectives":
+            continue
+        db.session.add(Milestone(exercise_id=ex.id, kind=kind, due_on=local_start - dt.timedelta(days=before),
+                                 done=offset - before < 0))
+
+
+INJECT_MESSAGES = ["Displaced families gather at the bridge; armed men seen nearby.",
+                   "A local leader reports a child recruited by an armed group.",
+                   "A partner force asks for the patrol's source reports.",
+                   "A convoy reports a suspicious object on the route.",
+                   "Casualties at the market; host-nation ambulances delayed.",
+                   "Media ask about an alleged abuse by peacekeepers."]
+
+
+def _seed_injects(ex: Exercise, members: list[str], objectives: list[Objective]) -> None:
+    """Six injects through the first day; released already when the exercise is over or under way."""
+    if ex.status == "draft":
+        return
+    for number in range(1, 7):
+        planned = ex.start_at + dt.timedelta(hours=number)
+        released = ex.status in ("aar_published", "closed") or (ex.status == "in_conduct" and planned < utcnow())
+        inject = Inject(exercise_id=ex.id, number=number, scenario_time=f"D+0 {8 + number:02d}:00",
+                        planned_at=planned, from_text="SIMCELL — UN OCHA liaison" if number % 2 else "EXCON",
+                        to_type="nation", to_nation_code=members[number % len(members)],
+                        method=["radio", "phone", "e-mail", "role player"][number % 4],
+                        message=INJECT_MESSAGES[number - 1],
+                        expected_action="Report through the chain of command and act within the mandate.",
+                        contingency=number == 6, status="released" if released else "planned",
+                        released_at=planned + dt.timedelta(minutes=3) if released else None)
+        db.session.add(inject)
+        db.session.flush()
+        db.session.add(InjectObjective(inject_id=inject.id, objective_id=objectives[number % len(objectives)].id))
+
+
 def seed(ctx) -> None:
     nations = set(ctx.nations)
     modules = set(_module_codes())
     planner = ctx.users.get("officer")
-    evaluator_person_id = ctx.users["evaluator"].person_id if "evaluator" in ctx.users else None
-    trainee_person_id = ctx.users["trainee"].person_id if "trainee" in ctx.users else None
     used_in: dict[str, set[int]] = {}
     created: dict[str, Exercise] = {}
-    for (code, title, type_, military, lead, members, zone, location, offset, days, status) in SCENARIOS:
-        members = [n for n in members if n in nations]
-        start = _start(ctx, offset, zone)
-        ex = Exercise(code=code, title=title, type=type_, military_name=military, lead_nation_code=lead,
-                      timezone=zone, location_name=location, start_at=start,
-                      end_at=_start(ctx, offset + days - 1, zone, hour=17), status=status,
-                      scenario_summary=("Armed groups threaten displaced civilians near a river crossing; the force must "
-                                        "protect civilians, share information within the rules and report violations."),
-                      prerequisite_modules=",".join(c for c in ("HR-01", "PKI-02") if c in modules),
-                      created_by_id=planner.id if planner else None)
-        ex.nations = [ExerciseNation(nation_code=n) for n in members]
-        units = db.session.scalars(select(Unit).where(Unit.nation_code.in_(members), Unit.kind != "contingent",
-                                                      Unit.parent_id.is_not(None)).order_by(Unit.id)).all()
-        battalions = [u for u in units if u.kind in ("battalion", "formed_police_unit")]
-        ex.units = [ExerciseUnit(unit_id=u.id) for u in battalions[: len(members)]]
-        db.session.add(ex)
-        db.session.flush()
-        objectives = []
-        for number, (text, capability, module) in enumerate(OBJECTIVES[: 3 + (len(code) % 3)], start=1):
-            objective = Objective(exercise_id=ex.id, number=number, description=text, capability=capability,
-                                  module_code=module if module in modules else None)
-            db.session.add(objective)
-            objectives.append(objective)
-        db.session.flush()
-
-        # Participants: players from each nation, staff from the lead nation, evaluators from elsewhere.
-        taken = set()
-        # Night Watch overlaps River Crossing: keep its people apart but for the one double booking below.
-        avoid = used_in.get("RIVER-CROSSING", set()) if code == "NIGHT-WATCH" else set()
-        rows = []
-
-        def add(person_id, nation, unit_id, role, state):
-            if person_id in taken:
-                return None
-            taken.add(person_id)
-            p = Participant(exercise_id=ex.id, person_id=person_id, nation_code=nation, unit_id=unit_id, role=role,
-                            status=state, nominated_by_id=planner.id if planner else None,
-                            decided_by_id=planner.id if planner and state != "nominated" else None,
-                            decided_at=utcnow() if state != "nominated" else None)
-            db.session.add(p)
-            rows.append(p)
-            return p
-
-        future_open = status in ("planning", "draft")
-        if evaluator_person_id and code in ("SHIELD-KIGALI", "HIMALAYAN-RESOLVE", "BLUE-HELMET"):
-            ev = db.session.get(Person, evaluator_person_id)
-            add(ev.id, ev.nation_code, ev.unit_id, "lead_evaluator", "confirmed")
-        if trainee_person_id and code in ("HIMALAYAN-RESOLVE", "BLUE-HELMET", "RIVER-CROSSING"):
-            tr = db.session.get(Person, trainee_person_id)
-            add(tr.id, tr.nation_code, tr.unit_id, "player", "confirmed")
-        for n_index, nation in enumerate(members):
-            people = _people(nation, 10, exclude=taken | avoid)
-            for i, person in enumerate(people):
-                if nation == lead and i == 0:
-                    role = "exercise_director"
-                elif nation == lead and i in (1, 2):
-                    role = "controller"
-                elif nation == lead and i == 3:
-                    role = "trusted_agent"
-                elif nation != lead and i == 0:
-                    role = "evaluator"
-                elif i == 9:
-                    role = "observer"
-                else:
-                    role = "player"
-                state = "nominated" if future_open and i % 3 == 0 and role == "player" else "confirmed"
-                add(person.id, nation, person.unit_id, role, state)
-        if code == "NIGHT-WATCH" and "RIVER-CROSSING" in created:
-            # One NPL player of River Crossing is nominated here too: a double booking to resolve.
-            clash = db.session.scalar(select(Participant).where(
-                Participant.exercise_id == created["RIVER-CROSSING"].id, Participant.nation_code == "NPL",
-                Participant.role == "player", Participant.status == "confirmed",
-                Participant.person_id != (trainee_person_id or 0)).order_by(Participant.id))
-            if clash is not None:
-                add(clash.person_id, clash.nation_code, clash.unit_id, "player", "nominated")
-        db.session.flush()
+    for scenario in SCENARIOS:
+        code, offset, members = scenario[0], scenario[8], [n for n in scenario[5] if n in nations]
+        ex, objectives = _seed_exercise(ctx, scenario, members, modules, planner)
+        # Night Watch overlaps River Crossing: keep its people apart but for the one double booking.
+        night_watch = code == "NIGHT-WATCH"
+        rows = _seed_participants(ctx, ex, members, planner,
+                                  avoid=used_in.get("RIVER-CROSSING", set()) if night_watch else set(),
+                                  double_booked_from=created.get("RIVER-CROSSING") if night_watch else None)
         used_in[code] = {p.person_id for p in rows}
-
-        evaluators = [p for p in rows if p.role in ("evaluator", "lead_evaluator") and p.status == "confirmed"]
-        players = [p for p in rows if p.role == "player" and p.status == "confirmed"]
-        for k, evaluator in enumerate(evaluators):
-            for objective in objectives:
-                targets = [p for p in players if p.nation_code != evaluator.nation_code][k::max(len(evaluators), 1)][:2]
-                for target in targets:
-                    db.session.add(EvaluatorAssignment(participant_id=evaluator.id, objective_id=objective.id,
-                                                       target_participant_id=target.id))
-            unit = next((u for u in ex.units if u.unit.nation_code != evaluator.nation_code), None)
-            if unit is not None:
-                db.session.add(EvaluatorAssignment(participant_id=evaluator.id, objective_id=objectives[0].id,
-                                                   target_unit_id=unit.unit_id))
-
-        # Planning milestones, in HSEEP order, before the start.
-        local_start = (ctx.today + dt.timedelta(days=offset))
-        for kind, before in (("concept_objectives", 90), ("initial_planning", 60), ("midterm_planning", 30),
-                             ("final_planning", 7)):
-            if status == "draft" and kind != "concept_objectives":
-                continue
-            db.session.add(Milestone(exercise_id=ex.id, kind=kind, due_on=local_start - dt.timedelta(days=before),
-                                     done=offset - before < 0))
-
-        # Injects through the first day.
-        if status != "draft":
-            for number in range(1, 7):
-                planned = start + dt.timedelta(hours=number)
-                released = status in ("aar_published", "closed") or (status == "in_conduct" and planned < utcnow())
-                inject = Inject(exercise_id=ex.id, number=number, scenario_time=f"D+0 {8 + number:02d}:00",
-                                planned_at=planned, from_text="SIMCELL — UN OCHA liaison" if number % 2 else "EXCON",
-                                to_type="nation", to_nation_code=members[number % len(members)],
-                                method=["radio", "phone", "e-mail", "role player"][number % 4],
-                                message=["Displaced families gather at the bridge; armed men seen nearby.",
-                                         "A local leader reports a child recruited by an armed group.",
-                                         "A partner force asks for the patrol's source reports.",
-                                         "A convoy reports a suspicious object on the route.",
-                                         "Casualties at the market; host-nation ambulances delayed.",
-                                         "Media ask about an alleged abuse by peacekeepers."][number - 1],
-                                expected_action="Report through the chain of command and act within the mandate.",
-                                contingency=number == 6, status="released" if released else "planned",
-                                released_at=planned + dt.timedelta(minutes=3) if released else None)
-                db.session.add(inject)
-                db.session.flush()
-                db.session.add(InjectObjective(inject_id=inject.id, objective_id=objectives[number % len(objectives)].id))
+        _seed_assignments(ex, rows, objectives)
+        _seed_milestones(ctx, ex, offset)
+        _seed_injects(ex, members, objectives)
         created[code] = ex
     db.session.flush()
     if ctx.scale == "large":
         _seed_bulk(ctx, sorted(modules))
+
+
+def _bulk_status(rng, offset: int, days: int) -> str:
+    """A likely status for an exercise starting `offset` days from today and lasting `days`."""
+    if offset + days < -14:
+        return rng.choice(["closed", "closed", "aar_published", "cancelled"])
+    if offset + days < 0:
+        return rng.choice(["endex", "aar_draft"])
+    if offset <= 0:
+        return "in_conduct"
+    if offset < 60:
+        return rng.choice(["approved", "approved", "planning", "postponed"])
+    return rng.choice(["planning", "draft"])
 
 
 def _seed_bulk(ctx, modules: list[str]) -> None:
@@ -222,16 +265,7 @@ def _seed_bulk(ctx, modules: list[str]) -> None:
         zone = rng.choice(zones)
         members = rng.sample(nations, rng.randint(2, 4))
         lead = members[0]
-        if offset + days < -14:
-            status = rng.choice(["closed", "closed", "aar_published", "cancelled"])
-        elif offset + days < 0:
-            status = rng.choice(["endex", "aar_draft"])
-        elif offset <= 0:
-            status = "in_conduct"
-        elif offset < 60:
-            status = rng.choice(["approved", "approved", "planning", "postponed"])
-        else:
-            status = rng.choice(["planning", "draft"])
+        status = _bulk_status(rng, offset, days)
         type_ = rng.choice(types)
         start = _start(ctx, offset, zone)
         ex_id = next_ex + i

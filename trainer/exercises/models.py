@@ -14,25 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
 from trainer.enums import ExerciseType, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
+from trainer.exercises.statuses import ExerciseStatus
 from trainer.extensions import db
-
-
-class ExerciseStatus(StrEnum):
-    DRAFT = "draft"
-    PLANNING = "planning"
-    APPROVED = "approved"
-    IN_CONDUCT = "in_conduct"
-    ENDEX = "endex"
-    AAR_DRAFT = "aar_draft"
-    AAR_PUBLISHED = "aar_published"
-    CLOSED = "closed"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return {"in_conduct": "In conduct", "endex": "ENDEX", "aar_draft": "AAR draft",
-                "aar_published": "AAR published"}.get(self.value, self.value.capitalize())
 
 
 class ParticipantStatus(StrEnum):

@@ -1,15 +1,15 @@
-"""The Master Scenario Events List: injects, CSV import (all or nothing) and export, release.
+"""The Master Scenario Events List: its injects, written one by one and released during conduct (the
+CSV import and export are in msel_csv.py).
 
 Only planners, controllers, evaluators, trusted agents and the exercise director see the MSEL;
 players never do. To everyone else it does not exist (404).
 """
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from trainer.audit.services import record_event
 from trainer.db import utcnow
@@ -22,14 +22,11 @@ from trainer.exercises.timeutil import LocalTimeError, local_to_utc, parse_local
 from trainer.extensions import db
 from trainer.org.models import Unit
 
-CSV_COLUMNS = ("number", "scenario_time", "planned_release", "from", "to_type", "to", "method", "message",
-               "expected_action", "objectives", "contingency")
 TO_TYPES = ("nation", "unit", "person")
-MAX_ROWS = 2000
-MAX_BYTES = 2 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
+
+Errors = list[tuple[str, str]]
 
 
 def require_msel(actor, ex: Exercise) -> None:
@@ -50,6 +47,20 @@ def list_injects(actor, ex: Exercise) -> list[Inject]:
                                    .order_by(Inject.planned_at, Inject.number)))
 
 
+def injects_by_local_day(actor, ex: Exercise) -> dict[dt.date, list[Inject]]:
+    """The injects grouped by the day of their planned release in the exercise's zone (the timeline)."""
+    days: dict[dt.date, list[Inject]] = {}
+    for inject in list_injects(actor, ex):
+        days.setdefault(utc_to_local(inject.planned_at, ex.timezone).date(), []).append(inject)
+    return days
+
+
+def next_inject_number(actor, ex: Exercise) -> int:
+    """The number a new inject gets unless its author chooses another: one after the highest."""
+    require_msel(actor, ex)
+    return (db.session.scalar(select(func.max(Inject.number)).where(Inject.exercise_id == ex.id)) or 0) + 1
+
+
 def get_inject(actor, ex: Exercise, inject_id) -> Inject:
     require_msel(actor, ex)
     try:
@@ -62,7 +73,7 @@ def get_inject(actor, ex: Exercise, inject_id) -> Inject:
     return inject
 
 
-class _Resolver:
+class Resolver:
     """Looks up 'to' references and objective numbers for one exercise, with a few queries in all."""
 
     def __init__(self, ex: Exercise):
@@ -111,9 +122,7 @@ class _Resolver:
         return found, None
 
 
-def _validate(resolver: _Resolver, ex: Exercise, values: dict) -> tuple[dict, list[tuple[str, str]]]:
-    errors: list[tuple[str, str]] = []
-    clean: dict = {}
+def _number(values: dict, clean: dict, errors: Errors) -> None:
     try:
         number = int(str(values.get("number") or "").strip())
         if number < 1 or number > 99999:
@@ -121,6 +130,9 @@ def _validate(resolver: _Resolver, ex: Exercise, values: dict) -> tuple[dict, li
         clean["number"] = number
     except ValueError:
         errors.append(("number", "A whole number from 1 is required."))
+
+
+def _texts(values: dict, clean: dict, errors: Errors) -> None:
     for key, column, limit in (("scenario_time", "scenario_time", 60), ("from", "from_text", 200), ("method", "method", 40)):
         text = (values.get(key) or "").strip()
         if len(text) > limit:
@@ -134,6 +146,10 @@ def _validate(resolver: _Resolver, ex: Exercise, values: dict) -> tuple[dict, li
     if len(expected) > 5000:
         errors.append(("expected_action", "At most 5,000 characters."))
     clean["expected_action"] = expected
+
+
+def _planned_at(ex: Exercise, values: dict, clean: dict, errors: Errors) -> None:
+    """The planned release, typed in the exercise's local time, within the exercise."""
     try:
         fold = values.get("fold")
         planned = local_to_utc(parse_local(values.get("planned_release") or ""), ex.timezone,
@@ -143,15 +159,9 @@ def _validate(resolver: _Resolver, ex: Exercise, values: dict) -> tuple[dict, li
         clean["planned_at"] = planned
     except LocalTimeError as exc:
         errors.append(("planned_release", str(exc)))
-    to_fields, problem = resolver.to((values.get("to_type") or "").strip().lower(), values.get("to") or "")
-    if problem:
-        errors.append(("to", problem))
-    clean.update(to_fields)
-    clean["to_type"] = (values.get("to_type") or "").strip().lower()
-    objectives, problem = resolver.objective_list(values.get("objectives") or "")
-    if problem:
-        errors.append(("objectives", problem))
-    clean["objectives"] = objectives
+
+
+def _contingency(values: dict, clean: dict, errors: Errors) -> None:
     contingency = values.get("contingency")
     if isinstance(contingency, bool):
         clean["contingency"] = contingency
@@ -161,18 +171,37 @@ def _validate(resolver: _Resolver, ex: Exercise, values: dict) -> tuple[dict, li
         clean["contingency"] = False
     else:
         errors.append(("contingency", "Write yes or no."))
+
+
+def validate_inject(resolver: Resolver, ex: Exercise, values: dict) -> tuple[dict, Errors]:
+    """An inject's checked columns (and its objectives), with every problem found as (field, message)."""
+    errors: Errors = []
+    clean: dict = {}
+    _number(values, clean, errors)
+    _texts(values, clean, errors)
+    _planned_at(ex, values, clean, errors)
+    to_fields, problem = resolver.to((values.get("to_type") or "").strip().lower(), values.get("to") or "")
+    if problem:
+        errors.append(("to", problem))
+    clean.update(to_fields)
+    clean["to_type"] = (values.get("to_type") or "").strip().lower()
+    objectives, problem = resolver.objective_list(values.get("objectives") or "")
+    if problem:
+        errors.append(("objectives", problem))
+    clean["objectives"] = objectives
+    _contingency(values, clean, errors)
     return clean, errors
 
 
-def _editable(ex: Exercise) -> None:
+def require_editable(ex: Exercise) -> None:
     if ex.status_enum in (ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED, ExerciseStatus.AAR_PUBLISHED):
         raise Invalid(f"The MSEL of an exercise that is {ex.status_enum.label} can no longer change.")
 
 
 def create_inject(actor, ex: Exercise, values: dict) -> Inject:
     require_msel_editor(actor, ex)
-    _editable(ex)
-    clean, errors = _validate(_Resolver(ex), ex, values)
+    require_editable(ex)
+    clean, errors = validate_inject(Resolver(ex), ex, values)
     if "number" in clean and db.session.scalar(select(Inject.id).where(Inject.exercise_id == ex.id,
                                                                        Inject.number == clean["number"])):
         errors.append(("number", f"Inject {clean['number']} already exists."))
@@ -190,8 +219,8 @@ def create_inject(actor, ex: Exercise, values: dict) -> Inject:
 
 def update_inject(actor, ex: Exercise, inject: Inject, values: dict) -> Inject:
     require_msel_editor(actor, ex)
-    _editable(ex)
-    clean, errors = _validate(_Resolver(ex), ex, values)
+    require_editable(ex)
+    clean, errors = validate_inject(Resolver(ex), ex, values)
     if clean.get("number") not in (None, inject.number) and db.session.scalar(
             select(Inject.id).where(Inject.exercise_id == ex.id, Inject.number == clean["number"])):
         errors.append(("number", f"Inject {clean['number']} already exists."))
@@ -234,113 +263,3 @@ def skip_inject(actor, ex: Exercise, inject_id) -> Inject:
     return inject
 
 
-# --- CSV ------------------------------------------------------------------------------------
-
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise Invalid(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid("The file is not text (save it as CSV, UTF-8).")
-
-
-def _strip_neutraliser(value: str) -> str:
-    # Our own export prefixes formula-like cells with an apostrophe; take it off again on import.
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
-        return value[1:]
-    return value
-
-
-def import_csv(actor, ex: Exercise, data: bytes) -> list[Inject]:
-    """Validate every row first; write all of them, or none, and report every error with its row."""
-    require_msel_editor(actor, ex)
-    _editable(ex)
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    header_at = next((i for i, row in enumerate(rows) if row and row[0].strip().lower() == "number"), None)
-    if header_at is None:
-        raise Invalid("No header row found: the first column of the header must be 'number'. Columns: "
-                      + ", ".join(CSV_COLUMNS) + ".")
-    header = [h.strip().lower() for h in rows[header_at]]
-    missing = [c for c in ("number", "planned_release", "to_type", "to", "message") if c not in header]
-    if missing:
-        raise Invalid("Missing columns: " + ", ".join(missing) + ".")
-    resolver = _Resolver(ex)
-    existing = set(db.session.scalars(select(Inject.number).where(Inject.exercise_id == ex.id)))
-    seen: dict[int, int] = {}
-    errors, cleaned = [], []
-    body = rows[header_at + 1:]
-    if len(body) > MAX_ROWS:
-        raise Invalid(f"At most {MAX_ROWS} rows can be imported at once.")
-    for offset, row in enumerate(body):
-        line = header_at + offset + 2
-        if not any(cell.strip() for cell in row):
-            continue
-        if sum(1 for cell in row if cell.strip()) == 1 and len(row) < len(header) // 2:
-            continue  # a marking line at the end of our own export
-        values = {name: _strip_neutraliser(row[i]) if i < len(row) else "" for i, name in enumerate(header)}
-        values["planned_release"] = values.get("planned_release", "")
-        clean, row_errors = _validate(resolver, ex, values)
-        number = clean.get("number")
-        if number is not None:
-            if number in existing:
-                row_errors.append(("number", f"Inject {number} already exists in the MSEL."))
-            elif number in seen:
-                row_errors.append(("number", f"Inject {number} appears twice (also row {seen[number]})."))
-            else:
-                seen[number] = line
-        errors.extend((f"row {line}: {field}", message) for field, message in row_errors)
-        cleaned.append(clean)
-    if errors:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) found.", errors=errors)
-    if not cleaned:
-        raise Invalid("The file has no injects.")
-    created = []
-    for clean in cleaned:
-        objectives = clean.pop("objectives")
-        inject = Inject(exercise_id=ex.id, **clean)
-        inject.objectives = objectives
-        db.session.add(inject)
-        created.append(inject)
-    db.session.flush()
-    record_event(actor, "msel.import", ex, exercise=ex.code, after={"injects": [i.number for i in created]})
-    db.session.flush()
-    return created
-
-
-def neutralise(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def marking_line(classification: str, releasability: str) -> str:
-    return " // ".join(part for part in (classification, releasability) if part)
-
-
-def export_csv(actor, ex: Exercise, *, classification: str, releasability: str) -> str:
-    injects = list_injects(actor, ex)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    marking = marking_line(classification, releasability)
-    writer.writerow([neutralise(marking)])
-    writer.writerow(CSV_COLUMNS + ("status", "released_at"))
-    for i in injects:
-        writer.writerow([neutralise(v) for v in (
-            i.number, i.scenario_time, utc_to_local(i.planned_at, ex.timezone).strftime("%Y-%m-%d %H:%M"),
-            i.from_text, i.to_type, i.to_ref, i.method, i.message, i.expected_action,
-            ";".join(str(o.number) for o in i.objectives), "yes" if i.contingency else "no", i.status,
-            i.released_at.isoformat() if i.released_at else "")])
-    writer.writerow([neutralise(marking)])
-    record_event(actor, "msel.export", ex, exercise=ex.code, after={"injects": len(injects)})
-    db.session.flush()
-    return out.getvalue()

@@ -12,7 +12,6 @@ from trainer.exercises.models import (
 from trainer.org.models import Unit
 
 CONFIRMED = ParticipantStatus.CONFIRMED.value
-# Roles whose holder reaches the exercise through an evaluator grant ('exercises' scope).
 
 
 def _exercise_condition(grant, actor):

@@ -91,3 +91,8 @@ def format_local_input(value: dt.datetime | None, zone_name: str) -> str:
     if value is None:
         return ""
     return utc_to_local(value, zone_name).strftime("%Y-%m-%dT%H:%M")
+
+
+def utc_offset_at(value: dt.datetime, zone_name: str) -> str:
+    """The zone's offset from UTC at that moment, e.g. UTC+05:45."""
+    return offset_label(utc_to_local(value, zone_name).utcoffset())

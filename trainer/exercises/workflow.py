@@ -1,6 +1,7 @@
 """The exercise status workflow: which transition exists, and which kind of actor may make it.
 
-Pure module. Actor kinds are decided by the services (trainer.exercises.access):
+Pure module: it imports neither Flask nor the database, and works on status values and sets of actor
+kinds. The actor kinds are decided by trainer.exercises.access:
 - "planner": a training officer of the lead nation (or of the whole mission), or an administrator;
 - "approver": a commander of the lead nation or of the whole mission;
 - "director": the exercise director (a confirmed participant with that role).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.exercises.models import ExerciseStatus as S
+from trainer.exercises.statuses import ExerciseStatus as S
 
 PLANNER, APPROVER, DIRECTOR = "planner", "approver", "director"
 

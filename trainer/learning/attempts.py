@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from trainer.audit.services import record_event
@@ -24,10 +26,16 @@ class TooManyAttempts(DomainError):
     status = 429
 
 
+def _moment(value: dt.datetime) -> str:
+    from trainer.templating import format_datetime
+
+    return format_datetime(value, "UTC")
+
+
 def own_person(actor) -> Person:
     if actor is None or not getattr(actor, "person_id", None):
-        raise Invalid("Your account is not linked to a personnel record, so no training can be recorded for it. "
-                      "Ask a training officer to link it.")
+        raise Invalid(_("Your account is not linked to a personnel record, so no training can be recorded for it. "
+                        "Ask a training officer to link it."))
     return db.session.get(Person, actor.person_id)
 
 
@@ -36,7 +44,7 @@ def own_person(actor) -> Person:
 def get_lesson(module: Module, slug: str) -> Lesson:
     lesson = next((item for item in module.lessons if item.slug == slug), None)
     if lesson is None:
-        raise NotFound(f"Module {module.code} has no lesson {slug!r}.")
+        raise NotFound(_("Module %(code)s has no lesson %(slug)s.", code=module.code, slug=repr(slug)))
     return lesson
 
 
@@ -101,13 +109,18 @@ def start_attempt(actor, module_code: str, *, per_day: int, now: dt.datetime | N
         return open_attempt
     missing = missing_prerequisites(person.id, module, now.date())
     if missing:
-        raise Invalid(f"Pass {', '.join(missing)} first: {module.code} requires it.")
+        raise Invalid(ngettext("Pass %(missing)s first: %(code)s requires it.",
+                               "Pass %(missing)s first: %(code)s requires them.", len(missing),
+                               missing=", ".join(missing), code=module.code))
     recent = attempts_in_window(person.id, module.code, now)
     if len(recent) >= per_day:
         retry_at = recent[-per_day].started_at + dt.timedelta(hours=24)
-        raise TooManyAttempts(
-            f"You have used all {per_day} attempts at the {module.code} knowledge check allowed in 24 hours. "
-            f"You can try again from {retry_at:%d %b %Y %H:%M} UTC. Use the time to review the lessons.")
+        raise TooManyAttempts(ngettext(
+            "You have used the %(num)d attempt at the %(code)s knowledge check allowed in 24 hours. You can try again "
+            "from %(when)s. Use the time to review the lessons.",
+            "You have used all %(num)d attempts at the %(code)s knowledge check allowed in 24 hours. You can try "
+            "again from %(when)s. Use the time to review the lessons.", per_day, code=module.code,
+            when=_moment(retry_at)))
     questions = list(module.questions)
     must = [q for q in questions if q.must_pass]
     others = [q for q in questions if not q.must_pass]
@@ -161,27 +174,29 @@ def parse_answers(form: dict, attempt: Attempt) -> dict[int, int]:
             question_id = int(key[2:])
             position = int(value)
         except (TypeError, ValueError):
-            raise Invalid("The answers could not be read. Nothing was recorded; please answer again.")
+            raise Invalid(_("The answers could not be read. Nothing was recorded; please answer again."))
         if question_id not in drawn_ids:
             foreign.append(question_id)
             continue
         if not 0 <= position <= 3:
-            raise Invalid("An answer is not one of the four options. Nothing was recorded; please answer again.")
+            raise Invalid(_("An answer is not one of the four options. Nothing was recorded; please answer again."))
         answers[question_id] = position
     if foreign:
-        raise Invalid("These answers include questions that are not part of this knowledge check. Nothing was "
-                      "recorded and the attempt is still open; reload it and answer the questions shown.")
+        raise Invalid(_("These answers include questions that are not part of this knowledge check. Nothing was "
+                        "recorded and the attempt is still open; reload it and answer the questions shown."))
     missing = drawn_ids - set(answers)
     if missing:
-        raise Invalid(f"Answer every question before you submit ({len(missing)} unanswered). Nothing was recorded.")
+        raise Invalid(ngettext("Answer every question before you submit (%(num)d unanswered). Nothing was recorded.",
+                               "Answer every question before you submit (%(num)d unanswered). Nothing was recorded.",
+                               len(missing)))
     return answers
 
 
 def submit_attempt(actor, attempt_id, form: dict, *, now: dt.datetime | None = None) -> Attempt:
     attempt = get_own_attempt(actor, attempt_id)
     if attempt.finished:
-        raise Conflict(f"This knowledge check was already submitted on {attempt.submitted_at:%d %b %Y %H:%M} UTC. "
-                       "Your first submission stands; nothing was changed.")
+        raise Conflict(_("This knowledge check was already submitted on %(when)s. Your first submission stands; "
+                         "nothing was changed.", when=_moment(attempt.submitted_at)))
     answers = parse_answers(form, attempt)
     now = now or utcnow()
     correct = must_ok = 0
@@ -200,7 +215,8 @@ def submit_attempt(actor, attempt_id, form: dict, *, now: dt.datetime | None = N
         .values(submitted_at=now, answers={str(k): v for k, v in answers.items()}, score=score, passed=passed)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        raise Conflict("This knowledge check was already submitted. Your first submission stands; nothing was changed.")
+        raise Conflict(_("This knowledge check was already submitted. Your first submission stands; nothing was "
+                         "changed."))
     db.session.refresh(attempt)
     if passed:
         completion = record_completion(actor, attempt.person, attempt.module, method=Method.ONLINE,
@@ -216,6 +232,7 @@ def submit_attempt(actor, attempt_id, form: dict, *, now: dt.datetime | None = N
 def attempt_review(attempt: Attempt, language: str) -> list[dict]:
     """For a finished attempt: each question, the answer given, whether it was right, and why."""
     from trainer.curricula.models import pick
+    from trainer.curricula.reading import shown_language
 
     review = []
     answers = {int(k): v for k, v in (attempt.answers or {}).items()}
@@ -229,6 +246,7 @@ def attempt_review(attempt: Attempt, language: str) -> list[dict]:
             "must_pass": question.must_pass,
             "explanation": None if right else pick(question.explanation, language),
             "source": question.source,
+            "lang": shown_language(question.stem, language),
         })
     return review
 

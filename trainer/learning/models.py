@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -19,7 +20,9 @@ class Method:
     CLASSROOM = "classroom"
     RECOGNISED = "recognised"
     ALL = ("online", "classroom", "recognised")
-    LABELS = {"online": "Online knowledge check", "classroom": "Classroom session", "recognised": "Recognised prior learning"}
+    # Lazy: each reader sees them in their own language.
+    LABELS = {"online": _l("Online knowledge check"), "classroom": _l("Classroom session"),
+              "recognised": _l("Recognised prior learning")}
 
 
 class Completion(db.Model):

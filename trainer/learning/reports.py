@@ -3,9 +3,7 @@ matrix of a unit, overdue and expiring lists, and their CSV/XLSX exports. Set-ba
 number of queries whatever the number of people."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,7 +12,7 @@ from sqlalchemy import select
 from trainer.auth import scoping
 from trainer.curricula.models import Lesson, Module, ReadinessProfile
 from trainer.extensions import db
-from trainer.learning import rules
+from trainer.learning import rules, wording
 from trainer.learning.models import Attempt, Completion, LessonProgress, ModuleAssignment, ProfileAssignment
 from trainer.learning.services import not_superseded
 from trainer.org.models import Person, Unit
@@ -57,10 +55,9 @@ class ModuleRow:
     overdue: bool
 
     @property
-    def progress(self) -> int:
-        if self.status in (rules.Status.PASSED, rules.Status.EXPIRING):
-            return 100
-        return (100 * self.lessons_read) // self.lessons_total if self.lessons_total else 0
+    def done(self) -> bool:
+        """Passed and still valid today (expiring soon included)."""
+        return self.status in (rules.Status.PASSED, rules.Status.EXPIRING)
 
 
 def _ancestor_ids(unit_path: str) -> list[int]:
@@ -95,17 +92,18 @@ def requirements_for(people: list[Person]) -> dict[int, dict[str, Requirement]]:
         ancestors = _ancestor_ids(unit_paths[person.unit_id])
         module_assignments = by_person_module[person.id] + [r for u in ancestors for r in by_unit_module[u]]
         for row in module_assignments:
-            why = "assigned to you" if row.person_id else f"assigned to unit {unit_codes.get(row.unit_id, row.unit_id)}"
+            why = (wording.assigned_to_person() if row.person_id
+                   else wording.assigned_to_unit(unit_codes.get(row.unit_id, row.unit_id)))
             needs.setdefault(row.module_code, Requirement(row.module_code)).add(why, row.due_on)
         profile_assignments = by_person_profile[person.id] + [r for u in ancestors for r in by_unit_profile[u]]
         for row in profile_assignments:
             profile = profiles.get(row.profile_code)
             if profile is None:
                 continue
-            where = "you" if row.person_id else f"unit {unit_codes.get(row.unit_id, row.unit_id)}"
+            why = wording.required_by_profile(profile.code, None if row.person_id
+                                              else unit_codes.get(row.unit_id, row.unit_id))
             for code in profile.required_modules:
-                needs.setdefault(code, Requirement(code)).add(
-                    f"required by profile {profile.code}, assigned to {where}", row.due_on, profile.warning_days)
+                needs.setdefault(code, Requirement(code)).add(why, row.due_on, profile.warning_days)
         result[person.id] = needs
     return result
 
@@ -129,11 +127,13 @@ def current_modules() -> dict[str, Module]:
 
 def status_of(module: Module, completion: Completion | None, started: bool, warning_days: int,
               today: dt.date) -> tuple[rules.Status, str]:
-    return rules.module_status(
+    """The status and, in the reader's language, why."""
+    status, reason = rules.module_status(
         today=today, completed_on=completion.completed_on if completion else None,
         until=completion.valid_until if completion else None,
         completion_major=completion.module_major if completion else None, current_major=module.major,
         retrain_on_major=module.retrain_on_major, started=started, warning_days=warning_days)
+    return status, wording.reason_text(reason)
 
 
 def own_training(actor, today: dt.date) -> tuple[Person | None, list[ModuleRow], list[ModuleRow]]:
@@ -321,23 +321,3 @@ def matrix_table(columns, rows) -> list[list]:
             line.append(text if cell.required or cell.valid_until else "")
         table.append(line)
     return table
-
-
-def to_csv(table: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in table:
-        writer.writerow([rules.neutralise_cell(value) for value in line])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(table: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for line in table:
-        sheet.append([rules.neutralise_cell(value) for value in line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

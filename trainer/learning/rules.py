@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import NamedTuple
 
 from trainer.calendar_months import add_months
 
@@ -29,20 +30,15 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        """The status in the reader's language (the words live with the other wording of the domain)."""
+        from trainer.learning.wording import status_label
+
+        return status_label(self)
 
     @property
     def badge(self) -> str:
         return STATUS_BADGES[self]
 
-
-STATUS_LABELS = {
-    Status.NOT_STARTED: "Not started",
-    Status.IN_PROGRESS: "In progress",
-    Status.PASSED: "Passed",
-    Status.EXPIRING: "Expiring",
-    Status.EXPIRED: "Expired",
-}
 
 STATUS_BADGES = {
     Status.NOT_STARTED: "text-bg-secondary",
@@ -53,24 +49,32 @@ STATUS_BADGES = {
 }
 
 
+class Reason(NamedTuple):
+    """Why a module has its status, as facts; trainer.learning.wording puts them into words."""
+    kind: str                       # retrain | future | expired | expiring | valid | started | not_started
+    until: dt.date | None = None
+    days_left: int | None = None
+    completion_major: int | None = None
+    current_major: int | None = None
+
+
 def module_status(*, today: dt.date, completed_on: dt.date | None, until: dt.date | None,
                   completion_major: int | None, current_major: int, retrain_on_major: bool,
-                  started: bool, warning_days: int) -> tuple[Status, str]:
-    """One module's status for one person on `today`, with the reason in words."""
+                  started: bool, warning_days: int) -> tuple[Status, Reason]:
+    """One module's status for one person on `today`, with the reason."""
     if completed_on is not None and until is not None:
         if retrain_on_major and completion_major is not None and completion_major < current_major:
-            return Status.EXPIRED, (f"passed version {completion_major}.x; version {current_major} requires "
-                                    "retraining")
+            return Status.EXPIRED, Reason("retrain", completion_major=completion_major, current_major=current_major)
         if today < completed_on:
-            return (Status.IN_PROGRESS if started else Status.NOT_STARTED), "completion dated in the future"
+            return (Status.IN_PROGRESS if started else Status.NOT_STARTED), Reason("future")
         if today > until:
-            return Status.EXPIRED, f"expired on {until:%d %b %Y}"
+            return Status.EXPIRED, Reason("expired", until)
         if (until - today).days <= warning_days:
-            return Status.EXPIRING, f"valid through {until:%d %b %Y} ({(until - today).days} days left)"
-        return Status.PASSED, f"valid through {until:%d %b %Y}"
+            return Status.EXPIRING, Reason("expiring", until, (until - today).days)
+        return Status.PASSED, Reason("valid", until)
     if started:
-        return Status.IN_PROGRESS, "started"
-    return Status.NOT_STARTED, "not started"
+        return Status.IN_PROGRESS, Reason("started")
+    return Status.NOT_STARTED, Reason("not_started")
 
 
 def score_percent(correct: int, total: int) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -22,6 +23,11 @@ from trainer.learning.models import (ClassroomSession, Completion, Method, Modul
                                      SessionAttendance)
 from trainer.org.models import Person, Unit
 
+
+def _moment(value: dt.datetime) -> str:
+    from trainer.templating import format_datetime
+
+    return format_datetime(value, "UTC")
 
 
 def today_utc() -> dt.date:
@@ -45,7 +51,7 @@ def record_completion(actor, person: Person, module: Module, *, method: str, com
                       score: int | None = None, evidence: str = "", session_id: int | None = None) -> Completion:
     """Append a completion; it supersedes the person's current completion of the same module."""
     if method not in Method.ALL:
-        raise Invalid("Unknown completion method.")
+        raise Invalid(_("Unknown completion method."))
     previous = current_completion(person.id, module.code)
     completion = Completion(
         person_id=person.id, module_id=module.id, module_code=module.code, module_version=module.version,
@@ -58,8 +64,8 @@ def record_completion(actor, person: Person, module: Module, *, method: str, com
             db.session.add(completion)
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"Another completion of {module.code} for this person was recorded at the same moment. "
-                       "Reload the page to see it; nothing else was changed.")
+        raise Conflict(_("Another completion of %(code)s for this person was recorded at the same moment. "
+                         "Reload the page to see it; nothing else was changed.", code=module.code))
     record_event(actor, "completion.record", completion, after={
         "person_id": person.id, "module": f"{module.code} {module.version}", "method": method, "score": score,
         "completed_on": completed_on.isoformat(), "valid_until": completion.valid_until.isoformat(),
@@ -74,12 +80,12 @@ def recognise_prior_learning(actor, *, person_id, module_code: str, completed_on
     justification = (justification or "").strip()
     errors = []
     if len(justification) < 20:
-        errors.append(("justification", "Explain in at least 20 characters what prior learning is recognised and "
-                                        "what evidence was seen."))
+        errors.append(("justification", _("Explain in at least 20 characters what prior learning is recognised "
+                                          "and what evidence was seen.")))
     if completed_on is None or completed_on > (today or today_utc()):
-        errors.append(("completed_on", "The date of the prior learning cannot be in the future."))
+        errors.append(("completed_on", _("The date of the prior learning cannot be in the future.")))
     if errors:
-        raise Invalid("The recognised prior learning was not recorded.", errors=errors)
+        raise Invalid(_("The recognised prior learning was not recorded."), errors=errors)
     return record_completion(actor, person, module, method=Method.RECOGNISED, completed_on=completed_on,
                              evidence=justification)
 
@@ -92,24 +98,24 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
     errors = []
     if kind == "module":
         if not db.session.scalar(select(Module.id).where(Module.code == code).limit(1)):
-            errors.append(("code", f"There is no module {code}."))
+            errors.append(("code", _("There is no module %(code)s.", code=code)))
     elif kind == "profile":
         if not db.session.scalar(select(ReadinessProfile.id).where(ReadinessProfile.code == code)):
-            errors.append(("code", f"There is no readiness profile {code}."))
+            errors.append(("code", _("There is no readiness profile %(code)s.", code=code)))
     else:
-        errors.append(("kind", "Choose a module or a readiness profile."))
+        errors.append(("kind", _("Choose a module or a readiness profile.")))
     if bool(person_id) == bool(unit_id):
-        errors.append(("person_id", "Choose either one person or one unit."))
+        errors.append(("person_id", _("Choose either one person or one unit.")))
     if due_on is not None and due_on < (today or today_utc()):
-        errors.append(("due_on", "The due date cannot be in the past."))
+        errors.append(("due_on", _("The due date cannot be in the past.")))
     if errors:
-        raise Invalid("The assignment was not saved.", errors=errors)
+        raise Invalid(_("The assignment was not saved."), errors=errors)
     try:
         target = (scoping.get_scoped(actor, "person", person_id, "training.record") if person_id
                   else scoping.get_scoped(actor, "unit", unit_id, "training.record"))
     except NotFound:
         field = "person_id" if person_id else "unit_id"
-        raise NotFound("The assignment was not saved.", errors=[(field, "No such person or unit in your scope.")])
+        raise NotFound(_("The assignment was not saved."), errors=[(field, _("No such person or unit in your scope."))])
     model = ModuleAssignment if kind == "module" else ProfileAssignment
     values = {"module_code" if kind == "module" else "profile_code": code, "due_on": due_on,
               "assigned_by_id": getattr(actor, "id", None)}
@@ -123,6 +129,9 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
     record_event(actor, f"{kind}_assignment.create", row, after={
         "code": code, "person_id": values.get("person_id"), "unit_id": values.get("unit_id"),
         "due_on": due_on.isoformat() if due_on else None})
+    from trainer.learning.notices import notify_assignment
+
+    notify_assignment(row)
     return row
 
 
@@ -134,11 +143,11 @@ def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleA
     row = scoping.get_scoped(actor, f"{kind}_assignment", assignment_id, "training.record")
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise Invalid("The assignment was not withdrawn: give a reason (at least 5 characters).",
-                      errors=[("reason", "Say why the assignment is withdrawn.")])
+        raise Invalid(_("The assignment was not withdrawn: give a reason (at least 5 characters)."),
+                      errors=[("reason", _("Say why the assignment is withdrawn."))])
     if len(reason) > 1000:
-        raise Invalid("The assignment was not withdrawn: keep the reason under 1000 characters.",
-                      errors=[("reason", "At most 1000 characters.")])
+        raise Invalid(_("The assignment was not withdrawn: keep the reason under 1000 characters."),
+                      errors=[("reason", _("At most 1000 characters."))])
     now = utcnow()
     # Only the first withdrawal lands, even when two arrive at the same moment.
     claimed = db.session.execute(
@@ -147,8 +156,8 @@ def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleA
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         db.session.refresh(row)
-        raise Conflict(f"This assignment was already withdrawn on {row.withdrawn_at:%d %b %Y %H:%M} UTC; "
-                       "nothing was changed.")
+        raise Conflict(_("This assignment was already withdrawn on %(when)s; nothing was changed.",
+                         when=_moment(row.withdrawn_at)))
     db.session.refresh(row)
     record_event(actor, f"{kind}_assignment.withdraw", row,
                  before={"code": row.code, "person_id": row.person_id, "unit_id": row.unit_id,
@@ -177,17 +186,18 @@ def create_session(actor, *, module_code: str, unit_id, held_on: dt.date | None,
     try:
         unit = scoping.get_scoped(actor, "unit", unit_id, "training.record")
     except NotFound:
-        raise NotFound("The session was not recorded.", errors=[("unit_id", "No such unit in your scope.")])
+        raise NotFound(_("The session was not recorded."), errors=[("unit_id", _("No such unit in your scope."))])
     module = get_module(module_code)
     errors = []
     if held_on is None or held_on > (today or today_utc()):
-        errors.append(("held_on", "Record a session on or after the day it was held (the date cannot be in the future)."))
+        errors.append(("held_on", _("Record a session on or after the day it was held (the date cannot be in the "
+                                    "future).")))
     if not (instructor or "").strip():
-        errors.append(("instructor", "Name the instructor."))
+        errors.append(("instructor", _("Name the instructor.")))
     if not (location or "").strip():
-        errors.append(("location", "Give the location."))
+        errors.append(("location", _("Give the location.")))
     if errors:
-        raise Invalid("The session was not recorded.", errors=errors)
+        raise Invalid(_("The session was not recorded."), errors=errors)
     session = ClassroomSession(module_id=module.id, unit_id=unit.id, held_on=held_on, instructor=instructor.strip(),
                                location=location.strip(), notes=(notes or "").strip(),
                                recorded_by_id=getattr(actor, "id", None))
@@ -215,19 +225,20 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
         try:
             person_id = int(row.get("person_id"))
         except (TypeError, ValueError):
-            errors.append(("rows", "A row names no valid person."))
+            errors.append(("rows", _("A row names no valid person.")))
             continue
         person = people_ok.get(person_id)
         if person is None:
-            errors.append(("rows", f"Person {person_id} is not in {session.unit.code} or not in your scope."))
+            errors.append(("rows", _("Person %(id)s is not in %(unit)s or not in your scope.", id=person_id,
+                                      unit=session.unit.code)))
             continue
         result = row.get("result")
         if result not in RESULTS:
-            errors.append(("rows", f"{person.full_name_latin}: choose passed, failed or absent."))
+            errors.append(("rows", _("%(name)s: choose passed, failed or absent.", name=person.full_name_latin)))
             continue
         if person_id in already:
-            errors.append(("rows", f"{person.full_name_latin} is already recorded for this session; records are "
-                                   "never changed."))
+            errors.append(("rows", _("%(name)s is already recorded for this session; records are never changed.",
+                                     name=person.full_name_latin)))
             continue
         score = row.get("score")
         if score not in (None, ""):
@@ -236,21 +247,22 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
                 if not 0 <= score <= 100:
                     raise ValueError
             except (TypeError, ValueError):
-                errors.append(("rows", f"{person.full_name_latin}: a score is a whole number from 0 to 100."))
+                errors.append(("rows", _("%(name)s: a score is a whole number from 0 to 100.",
+                                         name=person.full_name_latin)))
                 continue
         else:
             score = None
         evidence = (row.get("evidence") or "").strip() or (common_evidence or "").strip()
         if result == "passed" and not evidence:
-            errors.append(("rows", f"{person.full_name_latin}: a pass needs an evidence note (e.g. the attendance "
-                                   "sheet reference or the practical test result)."))
+            errors.append(("rows", _("%(name)s: a pass needs an evidence note (e.g. the attendance sheet reference "
+                                     "or the practical test result).", name=person.full_name_latin)))
             continue
         already.add(person_id)
         clean.append((person, result, score, evidence))
     if not clean and not errors:
-        errors.append(("rows", "Select at least one person."))
+        errors.append(("rows", _("Select at least one person.")))
     if errors:
-        raise Invalid("Nothing was recorded. Correct these rows and submit again.", errors=errors)
+        raise Invalid(_("Nothing was recorded. Correct these rows and submit again."), errors=errors)
     recorded = []
     for person, result, score, evidence in clean:
         completion = None
@@ -265,7 +277,7 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
         recorded.append(entry)
     db.session.flush()
     record_event(actor, "session.attendance", session, after={
-        "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]})
+        "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]}, checkpoint=True)
     return recorded
 
 
@@ -308,4 +320,4 @@ def get_person_or_404(actor, person_id, roles="training.record") -> Person:
     try:
         return scoping.get_scoped(actor, "person", person_id, roles)
     except NotFound:
-        raise NotFound("There is no such person in your scope.")
+        raise NotFound(_("There is no such person in your scope."))

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -29,26 +31,28 @@ def import_command(path: Path, dry_run: bool, username: str | None):
     if username:
         actor = db.session.scalar(select(User).where(User.username == username.strip().lower()))
         if actor is None or actor.disabled:
-            raise click.ClickException(f"No active account named {username!r}.")
+            raise click.ClickException(_("No active account named “%(name)s”.", name=username))
     limits = RosterLimits.from_config(current_app.config)
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise click.ClickException(f"{path.name} is {size / 1048576:,.1f} MiB; at most "
-                                   f"{limits.max_bytes / 1048576:,.0f} MiB are accepted.")
+        raise click.ClickException(_("%(file)s is %(size).1f MiB; at most %(limit).0f MiB are accepted.",
+                                     file=path.name, size=size / 1048576, limit=limits.max_bytes / 1048576))
     report = import_roster(actor, path.read_bytes(), path.name, limits=limits, dry_run=dry_run)
     if not report.ok:
         for error in report.errors:
-            where = f"row {error.row}" if error.row else "file"
-            column = f", column {error.column}" if error.column else ""
+            where = _("row %(row)d", row=error.row) if error.row else _("file")
+            column = _(", column %(column)s", column=error.column) if error.column else ""
             click.echo(f"{where}{column}: {error.message}", err=True)
-        raise click.ClickException(f"{len(report.errors)} problem(s) found; nothing was imported.")
+        raise click.ClickException(ngettext("%(num)d problem found; nothing was imported.",
+                                            "%(num)d problems found; nothing was imported.", len(report.errors)))
     if dry_run:
         for row in report.rows:
             if row.action != "unchanged":
                 changed = ", ".join(sorted(row.changes)) if row.changes else ""
-                click.echo(f"row {row.row}: {row.action} {row.nation} {row.service_number} {row.name}"
+                action = _("new") if row.action == "create" else _("update")
+                click.echo(_("row %(row)d", row=row.row) + f": {action} {row.nation} {row.service_number} {row.name}"
                            + (f" ({changed})" if changed else ""))
-        click.echo("Dry run: " + report.summary())
+        click.echo(_("Dry run: %(summary)s", summary=report.summary()))
         return
     click.echo(report.summary())
 

@@ -20,10 +20,19 @@ def is_valid_grade(code: str | None) -> bool:
     return bool(code) and code in grade_codes()
 
 
-def grade_label(code: str) -> str:
+def _label(entry: dict, language: str | None) -> str:
+    if language is None:
+        from trainer.i18n import language as current_language
+
+        language = current_language()
+    return entry.get(f"label_{language}") or entry["label"]
+
+
+def grade_label(code: str, language: str | None = None) -> str:
+    """The grade's label in the interface language (English when the file has none in it)."""
     entry = grade_codes().get(code)
-    return entry["label"] if entry else code
+    return _label(entry, language) if entry else code
 
 
-def grade_choices() -> list[tuple[str, str]]:
-    return [(code, e["label"]) for code, e in grade_codes().items()]
+def grade_choices(language: str | None = None) -> list[tuple[str, str]]:
+    return [(code, _label(e, language)) for code, e in grade_codes().items()]

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select, update
 
 from trainer.audit.services import record_event
@@ -72,9 +73,13 @@ class ImportReport:
 
     def summary(self) -> str:
         c = self.counts
-        verb = "would be" if self.dry_run or not self.applied else "were"
-        return (f"{c['create']} new, {c['update']} updated ({self.transfers} transferred), "
-                f"{c['unchanged']} unchanged — {verb} imported from {self.filename or 'the file'}.")
+        values = {"new": c["create"], "updated": c["update"], "transfers": self.transfers,
+                  "unchanged": c["unchanged"], "file": self.filename or _("the file")}
+        if self.dry_run or not self.applied:
+            return _("%(new)d new, %(updated)d updated (%(transfers)d transferred), %(unchanged)d unchanged — would be "
+                     "imported from %(file)s.", **values)
+        return _("%(new)d new, %(updated)d updated (%(transfers)d transferred), %(unchanged)d unchanged — were "
+                 "imported from %(file)s.", **values)
 
 
 def _row_values(cells: dict[str, str]) -> dict[str, str]:
@@ -87,20 +92,23 @@ def _field_errors(number: int, v: dict[str, str], has: set[str]) -> list[RosterE
     errors = []
     for name in ("nation", "service_number", "family_name", "given_names", "rank_code", "category", "unit"):
         if not v[name]:
-            errors.append(RosterError(number, name, "Required; the cell is empty."))
+            errors.append(RosterError(number, name, _("Required; the cell is empty.")))
     for name, limit in LIMITS.items():
         if len(v[name]) > limit:
-            errors.append(RosterError(number, name, f"At most {limit} characters (this cell has {len(v[name])})."))
+            errors.append(RosterError(number, name, _("At most %(limit)d characters (this cell has %(length)d).",
+                                                      limit=limit, length=len(v[name]))))
     if v["rank_code"] and v["rank_code"].upper() not in grade_codes():
-        errors.append(RosterError(number, "rank_code", f"{v['rank_code']!r} is not a known grade code "
-                                                       "(e.g. OF-3, OR-6, WO-2, POL-3, CIV-2)."))
+        errors.append(RosterError(number, "rank_code", _("“%(code)s” is not a known grade code (e.g. OF-3, OR-6, "
+                                                         "WO-2, POL-3, CIV-2).", code=v["rank_code"])))
     if v["category"] and v["category"].lower() not in CATEGORIES:
-        errors.append(RosterError(number, "category", f"{v['category']!r}: must be military, police or civilian."))
+        errors.append(RosterError(number, "category", _("“%(value)s”: must be military, police or civilian.",
+                                                        value=v["category"])))
     if v["screening"] and v["screening"].lower() not in SCREENINGS:
-        errors.append(RosterError(number, "screening", f"{v['screening']!r}: must be pending, cleared or hold."))
+        errors.append(RosterError(number, "screening", _("“%(value)s”: must be pending, cleared or hold.",
+                                                         value=v["screening"])))
     email = v["email"]
     if email and (email.count("@") != 1 or " " in email or email.startswith("@") or email.endswith("@")):
-        errors.append(RosterError(number, "email", f"{email!r} is not a valid e-mail address."))
+        errors.append(RosterError(number, "email", _("“%(value)s” is not a valid e-mail address.", value=email)))
     return errors
 
 
@@ -135,33 +143,35 @@ def validate_roster(actor, parsed: ParsedRoster, report: ImportReport, today: dt
         unit_ref = None
         if v["nation"]:
             if nation not in nations:
-                row_errors.append(RosterError(number, "nation", f"{v['nation']!r} is not a nation known here "
-                                                                "(ISO 3166-1 alpha-3 code, e.g. NPL)."))
+                row_errors.append(RosterError(number, "nation", _("“%(value)s” is not a nation known here "
+                                                                  "(ISO 3166-1 alpha-3 code, e.g. NPL).",
+                                                                  value=v["nation"])))
             elif not nations[nation].active:
-                row_errors.append(RosterError(number, "nation", f"{nation} is deactivated."))
+                row_errors.append(RosterError(number, "nation", _("%(nation)s is deactivated.", nation=nation)))
             elif not nation_reach[nation]:
-                row_errors.append(RosterError(number, "nation", f"{nation} is outside your scope."))
+                row_errors.append(RosterError(number, "nation", _("%(nation)s is outside your scope.", nation=nation)))
             elif v["unit"]:
                 unit_ref = units.get((nation, v["unit"].upper()))
                 if unit_ref is None or (reachable is not None and unit_ref[0] not in reachable):
-                    row_errors.append(RosterError(number, "unit", f"No unit with code {v['unit']!r} in {nation} "
-                                                                  "within your scope."))
+                    row_errors.append(RosterError(number, "unit", _("No unit with code “%(code)s” in %(nation)s "
+                                                                    "within your scope.", code=v["unit"],
+                                                                    nation=nation)))
                     unit_ref = None
         key = (nation, v["service_number"])
         current = existing.get(key)
         if v["service_number"]:
             if key in seen:
                 row_errors.append(RosterError(number, "service_number",
-                                              f"The same service number appears in row {seen[key]}."))
+                                              _("The same service number appears in row %(row)d.", row=seen[key])))
             else:
                 seen[key] = number
             if current is not None:
                 if reachable is not None and current.unit_id not in reachable:
-                    row_errors.append(RosterError(number, "service_number", "This service number belongs to a "
-                                                                            "person outside your scope."))
+                    row_errors.append(RosterError(number, "service_number", _("This service number belongs to a "
+                                                                              "person outside your scope.")))
                 elif current.status == PersonStatus.LEFT_SERVICE.value:
-                    row_errors.append(RosterError(number, "service_number", "This person has left service; an "
-                                                                            "import cannot change their record."))
+                    row_errors.append(RosterError(number, "service_number", _("This person has left service; an "
+                                                                              "import cannot change their record.")))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -236,7 +246,7 @@ def _write(actor, report: ImportReport, today: dt.date) -> None:
     per_person = len(changed) <= PER_PERSON_AUDIT_LIMIT
     record_event(actor, "roster.import", None, object_type="roster", object_id=report.sha256[:16],
                  after={"file": report.filename, "sha256": report.sha256, **report.counts, "transfers": report.transfers,
-                        "per_person_events": per_person})
+                        "per_person_events": per_person}, checkpoint=True)
     if per_person:
         for r in changed:
             if r.action == "create":

@@ -63,6 +63,8 @@ class Person(db.Model):
     given_names: Mapped[str] = mapped_column(String(200))
     family_name_latin: Mapped[str] = mapped_column(String(120))
     given_names_latin: Mapped[str] = mapped_column(String(200))
+    # given_first or family_first; empty: from the script of the native name (family first for CJK names).
+    name_order: Mapped[str | None] = mapped_column(String(16))
     # Lower-case, accent-free text of every name form, for accent- and case-insensitive search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     rank_code: Mapped[str] = mapped_column(String(10))
@@ -83,12 +85,23 @@ class Person(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def order(self) -> str:
+        """The order this person's names are written in (theirs, or the default of their script)."""
+        from trainer.org.names import default_name_order
+
+        return self.name_order or default_name_order(self.family_name, self.given_names)
+
+    @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        from trainer.org.names import format_name
+
+        return format_name(self.given_names, self.family_name, self.order)
 
     @property
     def full_name_latin(self) -> str:
-        return f"{self.given_names_latin} {self.family_name_latin}".strip()
+        from trainer.org.names import format_name
+
+        return format_name(self.given_names_latin, self.family_name_latin, self.order)
 
     @property
     def display_name(self) -> str:

@@ -15,3 +15,33 @@ def fold(text: str | None) -> str:
 
 def search_key(*names: str | None) -> str:
     return " | ".join(fold(n) for n in names if n)
+
+
+# The order a person's names are written in. Chinese, Japanese and Korean names (and Hungarian, among
+# others) put the family name first; the default follows the script of the native name, and a person's
+# record may say otherwise.
+GIVEN_FIRST = "given_first"
+FAMILY_FIRST = "family_first"
+NAME_ORDERS = (GIVEN_FIRST, FAMILY_FIRST)
+
+_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F), (0x3040, 0x30FF),
+               (0x1100, 0x11FF))
+
+
+def is_cjk(text: str | None) -> bool:
+    """Whether the text is written in Chinese, Japanese or Korean characters."""
+    return any(lo <= ord(ch) <= hi for ch in (text or "") if not ch.isspace() for lo, hi in _CJK_RANGES)
+
+
+def default_name_order(family_name: str | None, given_names: str | None = None) -> str:
+    return FAMILY_FIRST if is_cjk(family_name) or is_cjk(given_names) else GIVEN_FIRST
+
+
+def format_name(given: str | None, family: str | None, order: str | None = None) -> str:
+    """A full name in the person's order: 'Aung San Suu', 'Ouyang Minghua', '欧阳明华' (CJK without a space)."""
+    given, family = (given or "").strip(), (family or "").strip()
+    order = order if order in NAME_ORDERS else default_name_order(family, given)
+    if order == FAMILY_FIRST:
+        separator = "" if is_cjk(family) and is_cjk(given) else " "
+        return f"{family}{separator}{given}".strip()
+    return f"{given} {family}".strip()

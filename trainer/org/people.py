@@ -4,22 +4,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.enums import Category, PersonStatus, Screening
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
+from trainer.auth.policy import has_ability
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Person, Unit, UnitAssignment
-from trainer.org.names import fold, search_key
+from trainer.org.names import NAME_ORDERS, fold, search_key
 from trainer.org.services import ensure_nation, find_unit_in_scope, unit_subtree_ids
-from trainer.pagination import paginate
+from trainer.templating import format_date
 from trainer.transactions import flush_versioned
 
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
-                 "rank_code", "national_rank", "category", "email", "screening")
+                 "name_order", "rank_code", "national_rank", "category", "email", "screening")
 
 
 def validate_person_fields(values: dict) -> list[tuple[str, str]]:
@@ -28,18 +30,19 @@ def validate_person_fields(values: dict) -> list[tuple[str, str]]:
     for field, limit in (("service_number", 40), ("family_name", 120), ("given_names", 200)):
         value = (values.get(field) or "").strip()
         if not value:
-            errors.append((field, "Required."))
+            errors.append((field, _("Required.")))
         elif len(value) > limit:
-            errors.append((field, f"At most {limit} characters."))
+            errors.append((field, _("At most %(limit)d characters.", limit=limit)))
     if not is_valid_grade(values.get("rank_code")):
-        errors.append(("rank_code", f"{values.get('rank_code')!r} is not a known grade code (e.g. OF-3, OR-6, WO-2, POL-3, CIV-2)."))
+        errors.append(("rank_code", _("“%(code)s” is not a known grade code (e.g. OF-3, OR-6, WO-2, POL-3, CIV-2).",
+                                      code=values.get("rank_code") or "")))
     if values.get("category") not in {c.value for c in Category}:
-        errors.append(("category", "Must be military, police or civilian."))
+        errors.append(("category", _("Must be military, police or civilian.")))
     if (values.get("screening") or "pending") not in {s.value for s in Screening}:
-        errors.append(("screening", "Must be pending, cleared or hold."))
+        errors.append(("screening", _("Must be pending, cleared or hold.")))
     email = (values.get("email") or "").strip()
     if email and ("@" not in email or len(email) > 254 or " " in email):
-        errors.append(("email", "Not a valid e-mail address."))
+        errors.append(("email", _("Not a valid e-mail address.")))
     return errors
 
 
@@ -52,6 +55,7 @@ def _apply_person_fields(person: Person, values: dict) -> None:
     person.service_number = values["service_number"].strip()
     person.family_name = values["family_name"].strip()
     person.given_names = values["given_names"].strip()
+    person.name_order = values.get("name_order") if values.get("name_order") in NAME_ORDERS else None
     person.family_name_latin = _latin_or_native(values.get("family_name_latin"), person.family_name)
     person.given_names_latin = _latin_or_native(values.get("given_names_latin"), person.given_names)
     person.rank_code = values["rank_code"]
@@ -72,15 +76,15 @@ def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit
     errors = validate_person_fields(values)
     unit = db.session.get(Unit, values.get("unit_id")) if values.get("unit_id") else None
     if unit is None or unit.nation_code != nation.code:
-        errors.append(("unit_id", "Choose a unit of the person's nation."))
+        errors.append(("unit_id", _("Choose a unit of the person's nation.")))
     elif actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
-        errors.append(("unit_id", "Choose a unit in your scope."))
+        errors.append(("unit_id", _("Choose a unit in your scope.")))
     if errors:
-        raise Invalid("The personnel record could not be saved.", errors=errors)
+        raise Invalid(_("The personnel record could not be saved."), errors=errors)
     if db.session.scalar(select(func.count()).select_from(Person).where(
             Person.nation_code == nation.code, Person.service_number == values["service_number"].strip())):
-        raise Conflict("A person with this service number already exists in this nation.",
-                       errors=[("service_number", "Already used in this nation.")])
+        raise Conflict(_("A person with this service number already exists in this nation."),
+                       errors=[("service_number", _("Already used in this nation."))])
     person = Person(nation_code=nation.code, unit_id=unit.id, status=PersonStatus.ACTIVE.value)
     _apply_person_fields(person, values)
     db.session.add(person)
@@ -96,29 +100,29 @@ def create_person_in_unit(actor, values: dict, unit_id, *, start_on: dt.date | N
     """A new person posted to a unit the actor reaches; the nation is the unit's."""
     unit = find_unit_in_scope(actor, unit_id)
     if unit is None:
-        raise Invalid("Choose a unit.", errors=[("unit_id", "Choose a unit.")])
+        raise Invalid(_("Choose a unit."), errors=[("unit_id", _("Choose a unit."))])
     return create_person(actor, values | {"unit_id": unit.id, "nation": unit.nation_code}, start_on=start_on)
 
 
 def update_person(actor, person: Person, values: dict, *, expected_version: int | None = None) -> Person:
     if expected_version is not None and person.version != expected_version:
-        raise Conflict("Someone else changed this record since you opened it. Reload it and apply your change again.")
+        raise Conflict(_("Someone else changed this record since you opened it. Reload it and apply your change again."))
     values = {**person_snapshot(person), **values}
     errors = validate_person_fields(values)
     if errors:
-        raise Invalid("The personnel record could not be saved.", errors=errors)
+        raise Invalid(_("The personnel record could not be saved."), errors=errors)
     if values["service_number"].strip() != person.service_number and db.session.scalar(
             select(func.count()).select_from(Person).where(Person.nation_code == person.nation_code,
                                                           Person.service_number == values["service_number"].strip())):
-        raise Conflict("A person with this service number already exists in this nation.",
-                       errors=[("service_number", "Already used in this nation.")])
+        raise Conflict(_("A person with this service number already exists in this nation."),
+                       errors=[("service_number", _("Already used in this nation."))])
     before = person_snapshot(person)
     _apply_person_fields(person, values)
     after = person_snapshot(person)
     if before != after:
         record_event(actor, "person.update", person, before={k: v for k, v in before.items() if before[k] != after[k]},
                      after={k: v for k, v in after.items() if before[k] != after[k]})
-    flush_versioned("Someone else changed this record at the same time.")
+    flush_versioned(_("Someone else changed this record at the same time."))
     return person
 
 
@@ -126,25 +130,26 @@ def transfer_person_to(actor, person: Person, unit_id, on: dt.date, note: str = 
     """Transfer to a unit chosen by id; a unit out of the actor's reach is refused like a missing one."""
     unit = find_unit_in_scope(actor, unit_id)
     if unit is None:
-        raise Invalid("Choose a unit.", errors=[("unit_id", "Choose a unit.")])
+        raise Invalid(_("Choose a unit."), errors=[("unit_id", _("Choose a unit."))])
     return transfer_person(actor, person, unit, on, note)
 
 
 def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = "") -> UnitAssignment:
     if unit.nation_code != person.nation_code:
-        raise Invalid("A person can only move to a unit of their own nation.", errors=[("unit_id", "Other nation.")])
+        raise Invalid(_("A person can only move to a unit of their own nation."),
+                      errors=[("unit_id", _("Other nation."))])
     if unit.id == person.unit_id:
-        raise Invalid("The person is already in that unit.", errors=[("unit_id", "Same unit.")])
+        raise Invalid(_("The person is already in that unit."), errors=[("unit_id", _("Same unit."))])
     if person.status == PersonStatus.LEFT_SERVICE.value:
-        raise Invalid("This person has left service and cannot be transferred.")
+        raise Invalid(_("This person has left service and cannot be transferred."))
     if actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
-        raise Invalid("The transfer could not be saved.", errors=[("unit_id", "Choose a unit in your scope.")])
+        raise Invalid(_("The transfer could not be saved."), errors=[("unit_id", _("Choose a unit in your scope."))])
     current = db.session.scalar(select(UnitAssignment).where(
         UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
     if current is not None:
         if on <= current.start_on:
-            raise Invalid(f"The transfer date must be after {current.start_on.isoformat()}, when the current posting began.",
-                          errors=[("on", "Too early.")])
+            raise Invalid(_("The transfer date must be after %(date)s, when the current posting began.",
+                            date=format_date(current.start_on)), errors=[("on", _("Too early."))])
         current.end_on = on
     assignment = UnitAssignment(person_id=person.id, unit_id=unit.id, start_on=on, note=note[:300])
     db.session.add(assignment)
@@ -157,12 +162,12 @@ def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = 
 
 def mark_left_service(actor, person: Person, on: dt.date) -> None:
     if person.status == PersonStatus.LEFT_SERVICE.value:
-        raise Invalid("This person has already left service.")
+        raise Invalid(_("This person has already left service."))
     current = db.session.scalar(select(UnitAssignment).where(
         UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
     if current is not None:
         if on < current.start_on:
-            raise Invalid("The date is before the current posting began.")
+            raise Invalid(_("The date is before the current posting began."))
         current.end_on = on
     person.status = PersonStatus.LEFT_SERVICE.value
     record_event(actor, "person.left_service", person, after={"on": on.isoformat()})
@@ -174,36 +179,54 @@ def get_person(actor, person_id, roles="person.read") -> Person:
 
 
 @dataclass
+class PersonActions:
+    """What the actor may do for this person from their page, each shown only when allowed."""
+    assign_training: bool = False
+    record_completion: bool = False
+    issue_certificate: bool = False
+    create_account: bool = False
+
+    def __bool__(self) -> bool:
+        return any((self.assign_training, self.record_completion, self.issue_certificate, self.create_account))
+
+
+@dataclass
 class PersonPage:
     person: Person
     can_edit: bool
     account: object | None
+    actions: PersonActions
 
 
 def get_person_page(actor, person_id) -> PersonPage:
-    """A person's record, whether the actor may change it, and (for those who may) their account."""
+    """A person's record, whether the actor may change it, (for those who may) their account, and the
+    training, completion and certificate actions the actor may take for them."""
     from trainer.auth.models import User
 
     person = get_person(actor, person_id)
     can_edit = scoping.in_scope(actor, "person", person, "org.write")
     account = db.session.scalar(select(User).where(User.person_id == person.id)) if can_edit else None
-    return PersonPage(person, can_edit, account)
+    actions = PersonActions()
+    if person.status == PersonStatus.ACTIVE.value:
+        records = has_ability(actor, "training.record") and scoping.in_scope(actor, "person", person, "training.record")
+        actions = PersonActions(
+            assign_training=records, record_completion=records,
+            issue_certificate=has_ability(actor, "certificate.issue")
+            and scoping.in_scope(actor, "person", person, "certificate.issue"),
+            create_account=can_edit and account is None)
+    return PersonPage(person, can_edit, account, actions)
 
 
-PEOPLE_PER_PAGE = 50
-
-
-def page_of_people(actor, filters: dict, *, page: int | None):
-    """One page of the people in reach matching the filters; a unit filter out of reach is dropped."""
-    if filters.get("unit_id") is not None and find_unit_in_scope(actor, filters["unit_id"], "org.read") is None:
-        filters = filters | {"unit_id": None}
-    return paginate(search_people(actor, **filters), page=page, per_page=PEOPLE_PER_PAGE), filters
+ACCOUNT_FILTERS = ("none", "linked")
 
 
 def search_people(actor, *, q: str | None = None, nation: str | None = None, unit_id: int | None = None,
                   category: str | None = None, status: str | None = "active", screening: str | None = None,
-                  roles="org.read"):
-    """A query for people in the actor's scope matching the filters (accent- and case-insensitive search)."""
+                  account: str | None = None, roles="org.read", order=None):
+    """A query for people in the actor's scope matching the filters (accent- and case-insensitive search),
+    by name unless `order` (a sequence of ORDER BY terms) says otherwise; the id always breaks ties."""
+    from trainer.auth.models import User
+
     query = select(Person).where(scoping.scope_condition(actor, "person", roles))
     if q:
         for token in fold(q).split():
@@ -221,4 +244,15 @@ def search_people(actor, *, q: str | None = None, nation: str | None = None, uni
         query = query.where(Person.status == status)
     if screening:
         query = query.where(Person.screening == screening)
-    return query.order_by(Person.family_name_latin, Person.given_names_latin, Person.id)
+    if account in ACCOUNT_FILTERS:
+        linked = Person.id.in_(select(User.person_id).where(User.person_id.is_not(None)))
+        query = query.where(linked if account == "linked" else ~linked)
+    if order is None:
+        order = (Person.family_name_latin, Person.given_names_latin)
+    return query.order_by(*order, Person.id)
+
+
+def screening_rank():
+    """Screening in the order a reader acts on it: holds first, then pending, then cleared."""
+    return case({Screening.HOLD.value: 0, Screening.PENDING.value: 1, Screening.CLEARED.value: 2},
+                value=Person.screening, else_=3)

@@ -1,4 +1,5 @@
-"""Reading roster files (CSV or XLSX) into rows of text, safely. Pure: no Flask, no database.
+"""Reading roster files (CSV or XLSX) into rows of text, safely. No database and no request: the messages
+are only marked for translation (outside a request they read in English).
 
 A roster has a header row naming its columns (see DESIGN.md, "Roster files"); data rows are numbered
 as a spreadsheet shows them, the header being row 1. Every cell comes back as the text typed in it:
@@ -11,6 +12,9 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 REQUIRED_COLUMNS = ("nation", "service_number", "family_name", "given_names", "rank_code", "national_rank",
                     "category", "unit", "email")
@@ -76,14 +80,15 @@ def _check_header(names: list[str], result: ParsedRoster) -> list[str] | None:
         if not name:
             continue
         if name not in ALL_COLUMNS:
-            result.errors.append(RosterError(1, name, f"Unknown column {name!r} (column {position}). "
-                                                      f"The columns are: {', '.join(ALL_COLUMNS)}."))
+            result.errors.append(RosterError(1, name, _("Unknown column “%(name)s” (column %(position)d). The "
+                                                        "columns are: %(columns)s.", name=name, position=position,
+                                                        columns=", ".join(ALL_COLUMNS))))
         elif name in seen:
-            result.errors.append(RosterError(1, name, f"The column {name!r} appears twice."))
+            result.errors.append(RosterError(1, name, _("The column “%(name)s” appears twice.", name=name)))
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in seen:
-            result.errors.append(RosterError(1, name, f"The required column {name!r} is missing."))
+            result.errors.append(RosterError(1, name, _("The required column “%(name)s” is missing.", name=name)))
     if result.errors:
         return None
     result.columns = [n for n in names if n]
@@ -98,13 +103,14 @@ def _add_rows(result: ParsedRoster, header: list[str], records, limits: RosterLi
         if not any(texts):
             continue  # blank lines are not rows
         if len(result.rows) >= limits.max_rows:
-            result.errors.append(RosterError(0, "", f"The file has more than {limits.max_rows:,} rows, the most "
-                                                    "one import accepts. Split it into smaller files."))
+            result.errors.append(RosterError(0, "", _("The file has more than %(limit)s rows, the most one import "
+                                                      "accepts. Split it into smaller files.",
+                                                      limit=format_decimal(limits.max_rows))))
             result.rows.clear()
             return
         if len(texts) > width and any(texts[width:]):
-            result.errors.append(RosterError(number, "", f"This row has {len(texts)} cells but the header names "
-                                                         f"only {width} columns."))
+            result.errors.append(RosterError(number, "", _("This row has %(cells)d cells but the header names only "
+                                                           "%(columns)d columns.", cells=len(texts), columns=width)))
             continue
         texts += [""] * (width - len(texts))
         result.rows.append((number, {name: texts[i] for i, name in enumerate(header) if name}))
@@ -116,11 +122,11 @@ def _parse_csv(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        result.errors.append(RosterError(line, "", "The file is not UTF-8 text. Save it as \"CSV UTF-8\" and "
-                                                   "upload it again."))
+        result.errors.append(RosterError(line, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and "
+                                                     "upload it again.")))
         return
     if "\x00" in text:
-        result.errors.append(RosterError(0, "", "The file is not a CSV text file."))
+        result.errors.append(RosterError(0, "", _("The file is not a CSV text file.")))
         return
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -128,7 +134,7 @@ def _parse_csv(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None:
     try:
         header_cells = next(reader, None)
         if header_cells is None:
-            result.errors.append(RosterError(0, "", "The file is empty."))
+            result.errors.append(RosterError(0, "", _("The file is empty.")))
             return
         header = _check_header([_header_name(c) for c in header_cells], result)
         if header is None:
@@ -140,7 +146,8 @@ def _parse_csv(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None:
 
         _add_rows(result, header, records(), limits)
     except csv.Error as exc:
-        result.errors.append(RosterError(reader.line_num, "", f"The CSV text is malformed ({exc})."))
+        result.errors.append(RosterError(reader.line_num, "", _("The CSV text is malformed (%(reason)s).",
+                                                                reason=exc)))
         result.rows.clear()
 
 
@@ -149,15 +156,16 @@ def check_xlsx_container(data: bytes, limits: RosterLimits) -> str | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "The file is not a valid XLSX workbook."
+        return _("The file is not a valid XLSX workbook.")
     with archive:
         entries = archive.infolist()
         if len(entries) > XLSX_MAX_ENTRIES:
-            return f"The workbook holds more than {XLSX_MAX_ENTRIES} parts; it is refused."
+            return _("The workbook holds more than %(limit)d parts; it is refused.", limit=XLSX_MAX_ENTRIES)
         total = sum(max(info.file_size, 0) for info in entries)
         if total > limits.max_uncompressed:
-            return (f"The workbook would unpack to {total / 1048576:,.0f} MiB, more than the "
-                    f"{limits.max_uncompressed / 1048576:,.0f} MiB allowed; it is refused.")
+            return _("The workbook would unpack to %(size)s MiB, more than the %(limit)s MiB allowed; it is refused.",
+                     size=format_decimal(round(total / 1048576)),
+                     limit=format_decimal(round(limits.max_uncompressed / 1048576)))
         for info in entries:
             if info.is_dir():
                 continue
@@ -169,10 +177,11 @@ def check_xlsx_container(data: bytes, limits: RosterLimits) -> str | None:
                     while chunk := part.read(1 << 20):
                         window = (tail + chunk).upper()
                         if any(marker in window for marker in FORBIDDEN_XML):
-                            return "The workbook contains XML declarations (DTD or entities) that are not allowed."
+                            return _("The workbook contains XML declarations (DTD or entities) that are not "
+                                     "allowed.")
                         tail = chunk[-16:]
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-                return "The workbook is damaged or encrypted."
+                return _("The workbook is damaged or encrypted.")
     return None
 
 
@@ -187,24 +196,25 @@ def _parse_xlsx(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - any failure to open means "not a workbook we can read"
-        result.errors.append(RosterError(0, "", "The workbook could not be read. Save it again as .xlsx and retry."))
+        result.errors.append(RosterError(0, "", _("The workbook could not be read. Save it again as .xlsx and "
+                                                  "retry.")))
         return
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            result.errors.append(RosterError(0, "", "The workbook has no sheet."))
+            result.errors.append(RosterError(0, "", _("The workbook has no sheet.")))
             return
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
-            result.errors.append(RosterError(0, "", "The first sheet is empty."))
+            result.errors.append(RosterError(0, "", _("The first sheet is empty.")))
             return
         header = _check_header([_header_name(c) for c in header_cells], result)
         if header is None:
             return
         _add_rows(result, header, ((number, list(cells)) for number, cells in enumerate(rows, start=2)), limits)
     except Exception:  # noqa: BLE001 - malformed sheet XML
-        result.errors.append(RosterError(0, "", "The workbook is damaged and could not be read."))
+        result.errors.append(RosterError(0, "", _("The workbook is damaged and could not be read.")))
         result.rows.clear()
     finally:
         workbook.close()
@@ -214,20 +224,22 @@ def parse_roster(data: bytes, filename: str = "", limits: RosterLimits = RosterL
     """Read a roster file. Problems with the file itself come back as errors, never as exceptions."""
     result = ParsedRoster()
     if len(data) > limits.max_bytes:
-        result.errors.append(RosterError(0, "", f"The file is {len(data) / 1048576:,.1f} MiB; at most "
-                                                f"{limits.max_bytes / 1048576:,.0f} MiB are accepted."))
+        result.errors.append(RosterError(0, "", _("The file is %(size)s MiB; at most %(limit)s MiB are accepted.",
+                                                  size=format_decimal(round(len(data) / 1048576, 1)),
+                                                  limit=format_decimal(round(limits.max_bytes / 1048576)))))
         return result
     if not data.strip():
-        result.errors.append(RosterError(0, "", "The file is empty."))
+        result.errors.append(RosterError(0, "", _("The file is empty.")))
         return result
     if data.startswith(XLSX_MAGIC):
         _parse_xlsx(data, limits, result)
     elif filename.lower().endswith((".xlsx", ".xlsm")):
-        result.errors.append(RosterError(0, "", "The file is named .xlsx but is not an XLSX workbook."))
+        result.errors.append(RosterError(0, "", _("The file is named .xlsx but is not an XLSX workbook.")))
     elif filename.lower().endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        result.errors.append(RosterError(0, "", "Old Excel (.xls) files are not read. Save the sheet as .xlsx or CSV UTF-8."))
+        result.errors.append(RosterError(0, "", _("Old Excel (.xls) files are not read. Save the sheet as .xlsx or "
+                                                  "CSV UTF-8.")))
     else:
         _parse_csv(data, limits, result)
     if not result.errors and not result.rows:
-        result.errors.append(RosterError(0, "", "The file has a header but no rows."))
+        result.errors.append(RosterError(0, "", _("The file has a header but no rows.")))
     return result

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 import pycountry
+from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
 from trainer.audit.services import record_event
@@ -25,26 +26,31 @@ def ensure_nation(code: str) -> Nation:
         return nation
     country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
     if country is None:
-        raise Invalid(f"{code!r} is not an ISO 3166-1 alpha-3 country code.")
+        raise Invalid(_("“%(code)s” is not an ISO 3166-1 alpha-3 country code.", code=code))
     nation = Nation(code=code, name=getattr(country, "common_name", None) or country.name)
     db.session.add(nation)
     db.session.flush()
     return nation
 
 
-def list_nation_rows(actor, search: str = "") -> list[dict]:
+def list_nation_rows(actor, search: str = "", language: str = "en") -> list[dict]:
     """Every ISO 3166 country with whether it takes part (is active), active ones first, for the
-    administrator's nations page; `search` matches the name or the alpha-3 code."""
-    search = (search or "").lower()
+    administrator's nations page, named in the reader's language; `search` matches that name or the English
+    one (accents and capitals aside) or the alpha-3 code."""
+    from trainer.org.labels import nation_name
+    from trainer.org.names import fold
+
+    search = fold(search)
     known = {n.code: n for n in db.session.scalars(select(Nation))}
     rows = []
     for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        if search and search not in name.lower() and search != country.alpha_3.lower():
+        english = getattr(country, "common_name", None) or country.name
+        name = nation_name(country.alpha_3, language)
+        if search and search not in fold(name) and search not in fold(english) and search != country.alpha_3.lower():
             continue
         nation = known.get(country.alpha_3)
         rows.append({"code": country.alpha_3, "name": name, "active": bool(nation and nation.active)})
-    rows.sort(key=lambda r: (not r["active"], r["name"]))
+    rows.sort(key=lambda r: (not r["active"], fold(r["name"])))
     return rows
 
 
@@ -85,29 +91,31 @@ def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, par
         if parent_id:
             candidate = db.session.get(Unit, parent_id)
             if candidate is None or not scoping.in_scope(actor, "unit", candidate, "org.write"):
-                raise Invalid("The unit could not be saved.", errors=[("parent_id", "Choose a parent unit in your scope.")])
+                raise Invalid(_("The unit could not be saved."),
+                              errors=[("parent_id", _("Choose a parent unit in your scope."))])
         elif not reaches_whole_nation(actor, nation.code):
-            raise Invalid("The unit could not be saved.",
-                          errors=[("parent_id", "Choose a parent unit: you may add units only inside your own.")])
+            raise Invalid(_("The unit could not be saved."),
+                          errors=[("parent_id", _("Choose a parent unit: you may add units only inside your own."))])
         if not nation.active:
-            raise Invalid("The unit could not be saved.", errors=[("nation_code", "This nation is not active.")])
+            raise Invalid(_("The unit could not be saved."), errors=[("nation_code", _("This nation is not active."))])
     code = (code or "").strip().upper()
     errors = []
     if not code or len(code) > 40:
-        errors.append(("code", "A code of 1 to 40 characters is required."))
+        errors.append(("code", _("A code of 1 to 40 characters is required.")))
     if not (name or "").strip():
-        errors.append(("name", "A name is required."))
+        errors.append(("name", _("A name is required.")))
     if kind not in {k.value for k in UnitKind}:
-        errors.append(("kind", "Choose a kind of unit from the list."))
+        errors.append(("kind", _("Choose a kind of unit from the list.")))
     parent = None
     if parent_id:
         parent = db.session.get(Unit, parent_id)
         if parent is None or parent.nation_code != nation.code:
-            errors.append(("parent_id", "The parent unit must belong to the same nation."))
+            errors.append(("parent_id", _("The parent unit must belong to the same nation.")))
     if errors:
-        raise Invalid("The unit could not be saved.", errors=errors)
+        raise Invalid(_("The unit could not be saved."), errors=errors)
     if db.session.scalar(select(func.count()).select_from(Unit).where(Unit.nation_code == nation.code, Unit.code == code)):
-        raise Conflict(f"A unit with code {code} already exists in {nation.code}.", errors=[("code", "Already used in this nation.")])
+        raise Conflict(_("A unit with code %(code)s already exists in %(nation)s.", code=code, nation=nation.code),
+                       errors=[("code", _("Already used in this nation."))])
     unit = Unit(nation_code=nation.code, code=code, name=name.strip(), kind=kind, parent_id=parent.id if parent else None)
     db.session.add(unit)
     db.session.flush()
@@ -122,33 +130,33 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
                 expected_version: int | None = None) -> Unit:
     """Rename, re-code or move a unit inside its nation; the materialised paths of its subtree follow."""
     if expected_version is not None and unit.version != expected_version:
-        raise Conflict("Someone else changed this unit since you opened it. Your entries are kept below: "
-                       "check the current values and save again.")
+        raise Conflict(_("Someone else changed this unit since you opened it. Your entries are kept below: "
+                         "check the current values and save again."))
     code = (code or "").strip().upper()
     errors = []
     if not code or len(code) > 40:
-        errors.append(("code", "A code of 1 to 40 characters is required."))
+        errors.append(("code", _("A code of 1 to 40 characters is required.")))
     if not (name or "").strip():
-        errors.append(("name", "A name is required."))
+        errors.append(("name", _("A name is required.")))
     if kind not in {k.value for k in UnitKind}:
-        errors.append(("kind", "Choose a kind of unit from the list."))
+        errors.append(("kind", _("Choose a kind of unit from the list.")))
     parent = None
     if parent_id:
         parent = db.session.get(Unit, parent_id)
         if parent is None or parent.nation_code != unit.nation_code:
-            errors.append(("parent_id", "The parent unit must belong to the same nation."))
+            errors.append(("parent_id", _("The parent unit must belong to the same nation.")))
         elif parent.path.startswith(unit.path):
-            errors.append(("parent_id", "A unit cannot be moved under itself or one of its sub-units."))
+            errors.append(("parent_id", _("A unit cannot be moved under itself or one of its sub-units.")))
         elif actor is not None and not scoping.in_scope(actor, "unit", parent, "org.write"):
-            errors.append(("parent_id", "Choose a parent unit in your scope."))
+            errors.append(("parent_id", _("Choose a parent unit in your scope.")))
     elif unit.parent_id is not None and actor is not None and not reaches_whole_nation(actor, unit.nation_code):
-        errors.append(("parent_id", "Only a training officer of the whole nation can make a top-level unit."))
+        errors.append(("parent_id", _("Only a training officer of the whole nation can make a top-level unit.")))
     if errors:
-        raise Invalid("The unit could not be saved.", errors=errors)
+        raise Invalid(_("The unit could not be saved."), errors=errors)
     if code != unit.code and db.session.scalar(select(func.count()).select_from(Unit).where(
             Unit.nation_code == unit.nation_code, Unit.code == code)):
-        raise Conflict(f"A unit with code {code} already exists in {unit.nation_code}.",
-                       errors=[("code", "Already used in this nation.")])
+        raise Conflict(_("A unit with code %(code)s already exists in %(nation)s.", code=code, nation=unit.nation_code),
+                       errors=[("code", _("Already used in this nation."))])
     before = {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": unit.parent_id}
     old_path = unit.path
     new_path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -167,7 +175,7 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
     if before != after:
         record_event(actor, "unit.update", unit, before={k: v for k, v in before.items() if before[k] != after[k]},
                      after={k: v for k, v in after.items() if before[k] != after[k]})
-    flush_versioned("Someone else changed this unit at the same time. Check and save again.")
+    flush_versioned(_("Someone else changed this unit at the same time. Check and save again."))
     return unit
 
 

@@ -20,6 +20,7 @@ from trainer.readiness import engine, states
 from trainer.readiness.rules import PersonReadiness, State
 from trainer.readiness.models import DEFAULT_THRESHOLDS, Level, Thresholds
 from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition, requirement_label
+from trainer.readiness.wording import state_label
 
 EXPIRY_WINDOWS = (30, 60, 90)
 
@@ -90,14 +91,14 @@ def _in_subtree(unit: Unit):
 
 
 def _in_nation(nation: str):
-    """Condition on UnitAssignment: in a unit of this nation."""
+    """Condition on UnitAssignment: in one of the nation's units."""
     return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.nation_code == nation).scalar_subquery())
 
 
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
                    roles="readiness.view", profile_condition=False, nation: str | None = None):
-    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s
-    units) on `as_of`."""
+    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s units)
+    on `as_of`."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
                     .where(UnitAssignment.start_on <= as_of,
                            or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
@@ -298,8 +299,8 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     """Figures of the actor's scope on `as_of` (and on `forecast_on`, and totals at the last `trend_count`
     month-ends) from set-based queries; with_people also runs the per-person engine (for lists of people and
     exports), which the figures never depend on. `condition` is the profile's reach (profiles.profile_condition)
-    when the caller already built it for another query of the same page. `nation` limits the figures to that
-    nation's units in the actor's scope."""
+    when the caller already built it for another query of the same page. `nation` narrows the scope to the units
+    of one nation."""
     spec = engine.load_profile(profile) if isinstance(profile, str) else profile
     if condition is PROFILE_CONDITION_UNKNOWN:
         condition = profile_condition(spec.code)
@@ -359,7 +360,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     keys = list(spec.required_modules) + ["exercise", "screening"]
     ranked = sorted(gaps_found.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
                                                           item[0][1]))
-    gaps = [(requirement_label(spec, key), State.LABELS[state], n) for (key, state), n in ranked[:8]]
+    gaps = [(requirement_label(spec, key), state_label(state), n) for (key, state), n in ranked[:8]]
     return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, gaps,
                           profile_assigned=condition is not None, trend=trend_points, thresholds=thresholds)
 

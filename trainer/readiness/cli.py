@@ -5,6 +5,7 @@ import datetime as dt
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _, ngettext
 
 from trainer.extensions import db
 from trainer.transactions import ExitKeepingWork, commits
@@ -22,12 +23,14 @@ def remind_command(day: str | None):
     try:
         when = dt.date.fromisoformat(day) if day else dt.datetime.now(dt.timezone.utc).date()
     except ValueError:
-        raise click.BadParameter("Give the date as YYYY-MM-DD.", param_hint="--date")
+        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
     run = run_reminders(when)
-    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(run.created.items())) or "none new"
-    click.echo(f"Reminders for {when.isoformat()}: {parts}; {run.emailed} e-mailed.")
+    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(run.created.items())) or _("none new")
+    click.echo(_("Reminders for %(date)s: %(created)s; %(emailed)d e-mailed.", date=when.isoformat(), created=parts,
+                 emailed=run.emailed))
     if run.email_failures:
-        click.echo(f"{run.email_failures} e-mail(s) could not be sent; they stay in the app.", err=True)
+        click.echo(ngettext("%(num)d e-mail could not be sent; it stays in the app.",
+                            "%(num)d e-mails could not be sent; they stay in the app.", run.email_failures), err=True)
         raise ExitKeepingWork(1)
 
 
@@ -43,7 +46,8 @@ def rebuild_command():
 
     written = intervals.rebuild_all()
     stretches = db.session.scalar(select(func.count()).select_from(ReadinessState))
-    click.echo(f"Rebuilt {written} validity intervals and {stretches} readiness stretches.")
+    click.echo(_("Rebuilt %(intervals)d validity intervals and %(stretches)d readiness stretches.", intervals=written,
+                 stretches=stretches))
 
 
 def register(app) -> None:

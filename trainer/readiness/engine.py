@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 
 from trainer.errors import NotFound
@@ -40,8 +41,11 @@ class ProfileSpec:
 
 
 def _text(value) -> str:
+    """A title in the reader's language where the pack has it, else English."""
+    from trainer.readiness.wording import reader_language
+
     if isinstance(value, dict):
-        return value.get("en") or next(iter(value.values()), "")
+        return value.get(reader_language()) or value.get("en") or next(iter(value.values()), "")
     return value or ""
 
 
@@ -50,7 +54,7 @@ def load_profile(code: str) -> ProfileSpec:
 
     profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == code))
     if profile is None:
-        raise NotFound(f"No readiness profile {code!r}.")
+        raise NotFound(_("No readiness profile %(code)s.", code=code))
     required = tuple(profile.required_modules or ())
     titles = {}
     if required:

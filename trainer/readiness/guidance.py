@@ -1,12 +1,14 @@
 """What a person's readiness page says about each requirement: its evidence and what to do next."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.readiness.rules import PersonReadiness, RequirementStatus, State
+from trainer.readiness.wording import day, exercise_types
 
 
 def profiles_for_person(person: Person) -> list[str]:
@@ -42,33 +44,36 @@ def evidence_details(result: PersonReadiness) -> dict[str, dict]:
 
 
 def next_step(status: RequirementStatus, spec) -> str:
-    """One sentence: what the person (or their training officer) should do about this requirement."""
+    """One sentence, in the reader's language: what the person (or their training officer) should do about this
+    requirement."""
     state = status.state
     if status.kind == "screening":
         if state == State.MET:
-            return "Nothing to do."
+            return _("Nothing to do.")
         if state == State.ON_HOLD:
-            return "Resolve the screening hold with the national screening authority; no deployment or certificate until cleared."
-        return "Complete the screening with the national authority; the training officer records the result."
+            return _("Resolve the screening hold with the national screening authority; no deployment or certificate "
+                     "until cleared.")
+        return _("Complete the screening with the national authority; the training officer records the result.")
+    until = day(status.valid_until)
     if status.kind == "exercise":
-        types = ", ".join(t.replace("_", "-") for t in spec.exercise_types)
+        types = exercise_types(spec.exercise_types)
         if state == State.MET:
-            return "Nothing to do now."
+            return _("Nothing to do now.")
         if state == State.EXPIRING:
-            return f"Take part as a player in another {types} exercise before {status.valid_until:%d %b %Y}."
+            return _("Take part as a player in another %(types)s exercise before %(date)s.", types=types, date=until)
         if state == State.WAIVED:
-            return f"Waived until {status.valid_until:%d %b %Y}; take part in a {types} exercise before then."
-        return (f"Take part as a player in a {types} exercise and obtain an adjudicated {spec.exercise_min_outcome} "
-                f"or better; ask the training officer for a nomination.")
+            return _("Waived until %(date)s; take part in a %(types)s exercise before then.", types=types, date=until)
+        return _("Take part as a player in a %(types)s exercise and obtain an adjudicated %(outcome)s or better; ask "
+                 "the training officer for a nomination.", types=types, outcome=spec.exercise_min_outcome)
     code = status.key
     if state == State.MET:
-        return f"Nothing to do until {status.valid_until:%d %b %Y}." if status.valid_until else "Nothing to do."
+        return _("Nothing to do until %(date)s.", date=until) if status.valid_until else _("Nothing to do.")
     if state == State.EXPIRING:
-        return f"Complete {code} again before {status.valid_until:%d %b %Y} to stay ready."
+        return _("Complete %(code)s again before %(date)s to stay ready.", code=code, date=until)
     if state == State.WAIVED:
-        return f"Waived until {status.valid_until:%d %b %Y}; complete {code} before then."
+        return _("Waived until %(date)s; complete %(code)s before then.", code=code, date=until)
     if state == State.SUPERSEDED:
-        return f"Complete the current version of {code}: the earlier version no longer counts."
+        return _("Complete the current version of %(code)s: the earlier version no longer counts.", code=code)
     if state == State.EXPIRED:
-        return f"Complete {code} again (online knowledge check or a classroom session)."
-    return f"Complete {code} (online knowledge check or a classroom session)."
+        return _("Complete %(code)s again (online knowledge check or a classroom session).", code=code)
+    return _("Complete %(code)s (online knowledge check or a classroom session).", code=code)

@@ -17,20 +17,56 @@ from trainer.readiness.rules import RequirementStatus, State
 
 
 MEMBERS_PER_PAGE = 50
+# The columns a unit's list of people can be sorted by; "ready" (not ready first, then by name) is the default.
+SORTS = ("name", "rank", "unit", "ready", "valid_until")
+
+
+def _rank_seniority():
+    """A SQL value that orders grade codes from the most senior down: officers, warrant officers, other ranks
+    (NATO STANAG 2116), then police and civilian categories, each from the highest number."""
+    from sqlalchemy import case
+
+    from trainer.org.grades import grade_codes
+
+    groups = {"OF": 0, "WO": 1, "OR": 2, "POL": 3, "CIV": 4}
+    order = {}
+    for code in grade_codes():
+        prefix, _, number = code.partition("-")
+        order[code] = groups.get(prefix, 5) * 100 + (99 - int(number) if number.isdigit() else 99)
+    return case(order, value=Person.rank_code, else_=999)
+
+
+def _order(sort: str, descending: bool, ready_when, members, st) -> list:
+    """ORDER BY of a unit's list of people: the chosen column (SORTS), then by name, then by id (so that pages
+    never overlap). "Valid until" lists the not ready, who have no such date, last either way."""
+    from sqlalchemy import case
+
+    name = [Person.family_name_latin, Person.given_names_latin]
+    if sort == "valid_until":
+        until = case((ready_when, st.valid_until), else_=None)
+        keys = [case((until.is_(None), 1), else_=0), until.desc() if descending else until]
+    else:
+        columns = {"name": name, "rank": [_rank_seniority()],
+                   "unit": [select(Unit.code).where(Unit.id == members.c.unit_id).scalar_subquery()],
+                   "ready": [case((ready_when, 1), else_=0)]}[sort]
+        keys = [c.desc() for c in columns] if descending else list(columns)
+    return keys + (name if sort != "name" else []) + [Person.id]
 
 
 def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, page: int,
-                per_page: int = MEMBERS_PER_PAGE, roles="readiness.view", condition=PROFILE_CONDITION_UNKNOWN):
-    """One page of the people of `unit`'s subtree on `as_of`, not ready first, then by name: ordered and counted
-    in SQL (readiness as a set-based condition), and each person's standing read from their readiness stretch.
+                per_page: int = MEMBERS_PER_PAGE, roles="readiness.view", condition=PROFILE_CONDITION_UNKNOWN,
+                sort: str = "ready", descending: bool = False):
+    """One page of the people of `unit`'s subtree on `as_of`, by default not ready first, then by name (or by
+    `sort`, one of SORTS): ordered and counted in SQL (readiness as a set-based condition), and each person's
+    standing read from their readiness stretch.
     Returns (page, [Standing], {person id: Person}, {person id: unit id})."""
-    from sqlalchemy import case, func
+    from sqlalchemy import func
 
     if condition is PROFILE_CONDITION_UNKNOWN:
         condition = profile_condition(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition).subquery("m")
-    ready = case((engine.ready_condition(spec, as_of), 1), else_=0)
     st = states.stretch_alias()
+    order = _order(sort if sort in SORTS else "ready", descending, engine.ready_condition(spec, as_of), members, st)
     # The page's people with their unit, their stretch on the date and the number of people in all, in one
     # statement; a page past the end shows the last one.
     rows = []
@@ -38,7 +74,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         query = (select(Person, members.c.unit_id, func.count().over().label("total"), st.valid_until, st.gaps)
                  .join(members, members.c.person_id == Person.id)
                  .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
-                 .order_by(ready, Person.family_name_latin, Person.given_names_latin, Person.id)
+                 .order_by(*order)
                  .limit(per_page).offset((max(1, page) - 1) * per_page))
         rows = db.session.execute(query).all()
         if rows or page <= 1:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,14 +121,14 @@ class Level(StrEnum):
 
     @property
     def label(self) -> str:
-        return LEVEL_LABELS[self]
+        return str(LEVEL_LABELS[self])
 
     @property
     def symbol(self) -> str:
         return {"green": "✔", "amber": "▲", "red": "✖"}[self.value]
 
 
-LEVEL_LABELS = {Level.GREEN: "Ready (green)", Level.AMBER: "Partly ready (amber)", Level.RED: "Not ready (red)"}
+LEVEL_LABELS = {Level.GREEN: _l("Ready (green)"), Level.AMBER: _l("Partly ready (amber)"), Level.RED: _l("Not ready (red)")}
 
 
 @dataclass(frozen=True)

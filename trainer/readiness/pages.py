@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from trainer.auth import scoping
-from trainer.org.models import Person, Unit
+from trainer.errors import NotFound
 from trainer.extensions import db
+from trainer.org.models import Nation, Person, Unit
 from trainer.readiness import aggregate, engine, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 from trainer.readiness.models import Thresholds
@@ -33,6 +34,10 @@ class ScopePage:
     members: list = field(default_factory=list)
     people: dict = field(default_factory=dict)
     unit_of: dict = field(default_factory=dict)
+    nation: tuple[str, str] | None = None     # (code, name) when the dashboard shows one nation
+    without_profile: int = 0                  # people posted in the unit on the date whom the profile does not reach
+    sort: str = "ready"
+    descending: bool = False
 
     @property
     def rows(self) -> list[aggregate.UnitNode]:
@@ -55,47 +60,44 @@ def _forecast_total(summary: aggregate.ScopeReadiness) -> aggregate.Tally | None
 
 
 def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date | None, thresholds: Thresholds,
-               unit_id=None, page_number: int = 1) -> ScopePage:
-    """The dashboard of the actor's scope, or (with unit_id) one unit's page with a page of its people."""
+               unit_id=None, page_number: int = 1, nation: str | None = None, sort: str | None = None,
+               descending: bool = False) -> ScopePage:
+    """The dashboard of the actor's scope (or of one nation in it), or (with unit_id) one unit's page with a page
+    of its people sorted by `sort` (listing.SORTS)."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id is not None else None
+    chosen = get_nation(actor, nation) if nation and unit is None else None
     profiles = list_profiles()
     profile_code = default_profile_code(profile, actor, profiles=profiles)
     spec = engine.load_profile(profile_code)
     condition = profile_condition(profile_code)
     summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
-                                        with_people=False, thresholds=thresholds, condition=condition)
-    result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit)
+                                        with_people=False, thresholds=thresholds, condition=condition,
+                                        nation=chosen[0] if chosen else None)
+    result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit,
+                       nation=chosen)
     if unit is None:
         result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
     else:
+        result.sort = sort if sort in listing.SORTS else "ready"
+        result.descending = descending
         result.page, result.members, result.people, result.unit_of = listing.member_page(
-            actor, spec, as_of, unit, page_number, condition=condition)
+            actor, spec, as_of, unit, page_number, condition=condition, sort=result.sort, descending=descending)
         result.history = services.assessed_history(unit.id, profile_code)
+        if condition is not None:  # people posted here whom the profile does not reach are not counted: say so
+            posted = db.session.scalar(select(func.count()).select_from(
+                aggregate.members_select(actor, as_of, unit=unit).subquery())) or 0
+            result.without_profile = max(0, posted - summary.total.total)
     return result
 
 
-def nation_page(actor, nation_code: str, *, profile: str | None, as_of: dt.date, forecast: dt.date | None,
-                thresholds: Thresholds) -> ScopePage:
-    """The dashboard's figures for one nation: its units in the actor's reach (the nation's row of the
-    dashboard, with its own expiries, gaps, trend and units). A nation none of whose units the actor
-    reaches is not found."""
-    from trainer.errors import NotFound
-    from trainer.org.models import Nation
-
-    nation = db.session.get(Nation, (nation_code or "").upper()[:3])
-    if nation is None or not (scoping.reaches_whole_nation(actor, nation.code, "readiness.view") or db.session.scalar(
-            select(Unit.id).where(Unit.nation_code == nation.code,
-                                  scoping.scope_condition(actor, "unit", "readiness.view")).limit(1))):
+def get_nation(actor, code: str | None) -> tuple[str, str]:
+    """(code, name) of a nation with units in the actor's readiness scope; any other is not found."""
+    found = db.session.execute(
+        select(Nation.code, Nation.name).where(Nation.code == (code or "").strip().upper(), exists().where(
+            Unit.nation_code == Nation.code, scoping.scope_condition(actor, "unit", "readiness.view")))).first()
+    if found is None:
         raise NotFound()
-    profiles = list_profiles()
-    profile_code = default_profile_code(profile, actor, profiles=profiles)
-    spec = engine.load_profile(profile_code)
-    condition = profile_condition(profile_code)
-    summary = aggregate.scope_readiness(actor, spec, as_of, forecast_on=forecast, trend_count=6, with_people=False,
-                                        thresholds=thresholds, condition=condition, nation=nation.code)
-    result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary))
-    result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
-    return result
+    return found.code, found.name
 
 
 @dataclass
@@ -133,15 +135,19 @@ class ExportData:
     people: dict
     unit: Unit | None
     profile_code: str
+    nation: tuple[str, str] | None = None
 
 
-def export_data(actor, *, profile: str | None, as_of: dt.date, unit_id, thresholds: Thresholds) -> ExportData:
-    """Everything a readiness report holds for the actor's scope (or one unit's subtree): figures and
-    every person's standing."""
+def export_data(actor, *, profile: str | None, as_of: dt.date, unit_id, thresholds: Thresholds,
+                nation: str | None = None) -> ExportData:
+    """Everything a readiness report holds for the actor's scope (or one unit's subtree, or one nation's units):
+    figures and every person's standing."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id else None
+    chosen = get_nation(actor, nation) if nation and unit is None else None
     profile_code = default_profile_code(profile, actor)
-    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, thresholds=thresholds)
-    return ExportData(summary, listing.people_rows(summary.people.keys()), unit, profile_code)
+    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, thresholds=thresholds,
+                                        nation=chosen[0] if chosen else None)
+    return ExportData(summary, listing.people_rows(summary.people.keys()), unit, profile_code, chosen)
 
 
 def deployment_units(actor) -> list:

@@ -18,6 +18,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from trainer.pdf.reportlab_adapter import show_text_operator, text_operators
+
 FONT, BOLD, SIZE, LEADING = "Helvetica", "Helvetica-Bold", 8, 10
 PAD_X, PAD_Y = 6, 3
 HEADING_SIZE, HEADING_LEADING, HEADING_BEFORE, HEADING_AFTER = 11, 13, 8, 4
@@ -173,13 +175,13 @@ def _draw_cells(text, x_starts, row, top, shown: dict[str, str]):
     per distinct line by ReportLab's own encoder (with its fallback fonts for characters Helvetica lacks).
     textOut would measure every string to advance a cursor nobody uses and encode it again each time, and
     a report repeats the same wordings (gaps, ranks, units, dates) tens of thousands of times."""
-    code = text._code
+    code = text_operators(text)
     for x, lines in zip(x_starts, row):
         line_y = top - PAD_Y - SIZE
         for line in lines:
             if line:
                 operator = shown.get(line)
                 if operator is None:
-                    operator = shown[line] = text._formatText(line)
+                    operator = shown[line] = show_text_operator(text, line)
                 code.append(f"1 0 0 1 {x + PAD_X:.2f} {line_y:.2f} Tm {operator}")
             line_y -= LEADING

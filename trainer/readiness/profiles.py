@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -19,10 +20,12 @@ PROFILE_CONDITION_UNKNOWN = object()
 
 
 def list_profiles() -> list[tuple[str, str]]:
-    """(code, title) of every readiness profile."""
+    """(code, title) of every readiness profile, titles in the reader's language where the profile has it."""
     from trainer.curricula.models import ReadinessProfile, pick
+    from trainer.readiness.wording import reader_language
 
-    return [(code, pick(title)) for code, title in
+    language = reader_language()
+    return [(code, pick(title, language)) for code, title in
             db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
 
 
@@ -61,22 +64,22 @@ def profile_condition(profile_code: str):
 
 def requirement_label(spec: engine.ProfileSpec, key: str) -> str:
     if key == "exercise":
-        return "Exercise requirement"
+        return _("Exercise requirement")
     if key == "screening":
-        return "Screening"
+        return _("Screening")
     return spec.module_titles.get(key, key)
 
 
 def default_profile_code(requested: str | None, actor=None, *, profiles: list[tuple[str, str]] | None = None) -> str:
     """The profile a page shows: the one asked for, else the one assigned to the most units in view."""
     profiles = list_profiles() if profiles is None else profiles
-    codes = [code for code, _ in profiles]
+    codes = [code for code, _title in profiles]
     if requested and requested in codes:
         return requested
     if requested:
-        raise NotFound(f"No readiness profile {requested!r}.")
+        raise NotFound(_("No readiness profile %(code)s.", code=requested))
     if not codes:
-        raise NotFound("No readiness profile has been imported yet.")
+        raise NotFound(_("No readiness profile has been imported yet."))
     return _most_assigned(codes, actor)
 
 
@@ -106,10 +109,10 @@ def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "
     try:
         day = dt.date.fromisoformat(raw.strip())
     except ValueError:
-        raise Invalid("Enter the date as YYYY-MM-DD.", errors=[(field, "Enter the date as YYYY-MM-DD.")])
+        raise Invalid(_("Enter the date as YYYY-MM-DD."), errors=[(field, _("Enter the date as YYYY-MM-DD."))])
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
-        message = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+        message = _("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
         raise Invalid(message, errors=[(field, message)])
     return day
 

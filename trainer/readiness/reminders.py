@@ -3,7 +3,8 @@ requirement (to the person and their training officers), nominations waiting for
 confirmation, and overdue improvement items.
 
 Each reminder is an in-app notification with a dedupe key, so running the same day twice adds
-nothing; new notifications are also e-mailed when SMTP_HOST is configured.
+nothing; new notifications are also e-mailed when SMTP_HOST is configured. Each is written in its recipient's
+language (notifications are stored text, so they are worded when created).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from trainer.db import utcnow
 from trainer.enums import Role, ScopeKind
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
+from trainer.readiness import reminder_words as words
 from trainer.readiness.models import ReadinessInterval
 
 EXPIRY_DAYS = (90, 30, 7)
@@ -76,7 +78,8 @@ def _expiries(day: dt.date) -> list[dict]:
 
 
 def _notify(rows: list[dict], run: ReminderRun, kind: str) -> None:
-    """Insert the notifications whose (user, dedupe_key) is new."""
+    """Insert the notifications whose (user, dedupe_key) is new, each worded in its recipient's language: a row's
+    "words" gives (subject, body) in the current language."""
     if not rows:
         return
     unique = {(r["user_id"], r["dedupe_key"]): r for r in rows}
@@ -89,6 +92,7 @@ def _notify(rows: list[dict], run: ReminderRun, kind: str) -> None:
     fresh = [r for k, r in unique.items() if k not in existing]
     if not fresh:
         return
+    words.word_rows(fresh)
     now = utcnow()
     payload = [{"user_id": r["user_id"], "kind": kind, "dedupe_key": r["dedupe_key"], "subject": r["subject"][:300],
                 "body": r["body"], "link": r.get("link"), "created_at": now} for r in fresh]
@@ -113,21 +117,15 @@ def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
     for e in expiries:
         days = (e["end_on"] - day).days
         person = people[e["person_id"]]
-        name = f"{person.given_names_latin} {person.family_name_latin}"
-        what = titles.get(e["requirement"], e["requirement"])
-        why = "a new major version requires retraining" if e["cut"] == "superseded" else "it expires"
         key = f"expiry:{days}:{e['person_id']}:{e['requirement']}:{e['end_on'].isoformat()}"
-        body = (f"{what} (version {e['module_version']}) stops counting after {e['end_on']:%d %b %Y}: {why}. "
-                f"Complete it again before then to stay ready.")
         link = f"/readiness/people/{e['person_id']}"
         if e["person_id"] in own:
-            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link, "body": body,
-                         "subject": f"Your {e['requirement']} expires in {days} days"})
+            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link,
+                         "words": words.module_words(e, days, titles, None)})
         for uid in officers.get(e["person_id"], ()):
             if uid == own.get(e["person_id"]):
                 continue
-            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "body": body,
-                         "subject": f"{name} ({person.nation_code} {person.service_number}): {e['requirement']} expires in {days} days"})
+            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "words": words.module_words(e, days, titles, person)})
     _notify(rows, run, "expiry")
 
 
@@ -163,14 +161,13 @@ def _exercise_expiries(day: dt.date) -> list[dict]:
                    ExerciseCredit.exercise_type.in_(types), ExerciseCredit.ended_on <= day,
                    ExerciseCredit.rating.in_(order[:order.index(min_outcome) + 1]))
             .group_by(ExerciseCredit.person_id)).all()
-        label = title.get("en") or next(iter(title.values()), code) if isinstance(title, dict) else (title or code)
         for person_id, ended_on in rows:
             if isinstance(ended_on, str):  # SQLite hands back MAX(date) as text
                 ended_on = dt.date.fromisoformat(ended_on)
             until = add_months(ended_on, months)
             if (until - day).days in EXPIRY_DAYS:
                 found.setdefault((person_id, until), {"person_id": person_id, "requirement": "exercise", "end_on": until,
-                                                      "ended_on": ended_on, "profiles": []})["profiles"].append(label)
+                                                      "ended_on": ended_on, "profiles": []})["profiles"].append((title, code))
     return list(found.values())
 
 
@@ -191,28 +188,24 @@ def _exercise_expiry_reminders(day: dt.date, run: ReminderRun) -> None:
         days = (e["end_on"] - day).days
         person = people[e["person_id"]]
         key = f"expiry:{days}:{e['person_id']}:exercise:{e['end_on'].isoformat()}"
-        body = (f"The exercise requirement ({', '.join(e['profiles'])}) stops being met after {e['end_on']:%d %b %Y}: "
-                f"the last qualifying exercise ended {e['ended_on']:%d %b %Y}. Take part in an exercise with an "
-                f"adjudicated outcome that counts before then to stay ready.")
         link = f"/readiness/people/{e['person_id']}"
         if e["person_id"] in own:
-            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link, "body": body,
-                         "subject": f"Your exercise requirement expires in {days} days"})
+            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link,
+                         "words": words.exercise_words(e, days, None)})
         for uid in officers.get(e["person_id"], ()):
             if uid == own.get(e["person_id"]):
                 continue
-            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "body": body,
-                         "subject": f"{person.given_names_latin} {person.family_name_latin} ({person.nation_code} "
-                                    f"{person.service_number}): exercise requirement expires in {days} days"})
+            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "words": words.exercise_words(e, days, person)})
     _notify(rows, run, "expiry")
 
 
-def _module_titles(codes: set[str]) -> dict[str, str]:
+def _module_titles(codes: set[str]) -> dict[str, dict]:
+    """Each module's title by language (of its latest major version)."""
     try:
-        from trainer.curricula.models import Module, pick
+        from trainer.curricula.models import Module
     except ImportError:
         return {}
-    return {code: f"{code} {pick(title)}" for code, title in
+    return {code: title for code, title in
             db.session.execute(select(Module.code, Module.title).where(Module.code.in_(codes)).order_by(Module.major))}
 
 
@@ -243,9 +236,7 @@ def _nomination_reminders(day: dt.date, run: ReminderRun) -> None:
         first = items[0]
         for uid in officers.get(first.lead_nation_code, ()):
             rows.append({"user_id": uid, "dedupe_key": f"nominations:{exercise_id}:{week.year}-W{week.week:02d}",
-                         "subject": f"{first.code}: {len(items)} nomination(s) waiting for confirmation",
-                         "body": f"{first.title}: {len(items)} nominated participant(s) wait for the lead nation to confirm or decline them.",
-                         "link": f"/exercises/{exercise_id}"})
+                         "words": words.nomination_words(first, len(items)), "link": f"/exercises/{exercise_id}"})
     _notify(rows, run, "nomination")
 
 
@@ -283,9 +274,7 @@ def _improvement_reminders(day: dt.date, run: ReminderRun) -> None:
                 users.add(g.user_id)
         for uid in users:
             rows.append({"user_id": uid, "dedupe_key": f"improvement:{item.id}:{week.year}-W{week.week:02d}",
-                         "subject": f"Overdue improvement item ({item.exercise_code}), due {item.due_on:%d %b %Y}",
-                         "body": f"Finding: {item.finding}\nCorrective action: {item.corrective_action}",
-                         "link": f"/exercises/{item.exercise_id}"})
+                         "words": words.improvement_words(item), "link": f"/exercises/{item.exercise_id}"})
     _notify(rows, run, "improvement")
 
 

@@ -1,11 +1,14 @@
 """Pure readiness rules: how one requirement's state on a date follows from its intervals.
 
-No Flask and no database here: the engine feeds these functions plain values.
+No Flask and no database here: the engine feeds these functions plain values. Each state comes with why, as a
+reason code and its facts (dates, versions, codes); trainer.readiness.wording puts them into words when they are
+read, in the reader's language.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from trainer.calendar_months import add_months
 
@@ -21,8 +24,12 @@ class State:
 
     COUNTS_AS_MET = frozenset({MET, WAIVED, EXPIRING})
     ALL = (MET, WAIVED, EXPIRING, EXPIRED, MISSING, SUPERSEDED, ON_HOLD)
-    LABELS = {MET: "met", WAIVED: "waived", EXPIRING: "expiring", EXPIRED: "expired", MISSING: "missing",
-              SUPERSEDED: "superseded", ON_HOLD: "on hold"}
+
+
+class Why(NamedTuple):
+    """Why a requirement is in its state: a reason code (wording.REASONS) and its facts, worded when read."""
+    code: str
+    facts: dict
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class RequirementStatus:
     kind: str                       # module | exercise | screening
     key: str                        # module code, "exercise" or "screening"
     state: str
-    reason: str
+    why: Why | str | None           # a reason to word, or one already in words
     valid_until: dt.date | None = None
     evidence: dict | None = None
 
@@ -53,8 +60,20 @@ class RequirementStatus:
         return self.state in State.COUNTS_AS_MET
 
     @property
+    def reason(self) -> str:
+        """Why, in the reader's language (worded where the language is known, outside this pure module)."""
+        if self.why is None or isinstance(self.why, str):
+            return self.why or ""
+        from trainer.readiness.wording import word_reason
+
+        return word_reason(self.why)
+
+    @property
     def label(self) -> str:
-        return State.LABELS[self.state]
+        """The state in a word, in the reader's language."""
+        from trainer.readiness.wording import state_label
+
+        return state_label(self.state)
 
 
 @dataclass
@@ -110,37 +129,32 @@ def module_status(code: str, title: str, spans: list[Span], as_of: dt.date, warn
     if completion is not None:
         evidence = _evidence(code, completion)
         days_left = (completion.end_on - as_of).days
+        facts = {"title": title, "completed": completion.completed_on, "version": completion.module_version,
+                 "until": completion.end_on}
         if days_left < warning_days:
-            why = "a new version requires retraining" if completion.cut == "superseded" else "it expires"
-            return RequirementStatus("module", code, State.EXPIRING,
-                                     f"{title}: completed {completion.completed_on:%d %b %Y} (version {completion.module_version}); "
-                                     f"valid until {completion.end_on:%d %b %Y} — {why} in {days_left} days.",
+            why = "module.retrain_soon" if completion.cut == "superseded" else "module.expiring"
+            return RequirementStatus("module", code, State.EXPIRING, Why(why, {**facts, "days": days_left}),
                                      completion.end_on, evidence)
-        return RequirementStatus("module", code, State.MET,
-                                 f"{title}: completed {completion.completed_on:%d %b %Y} (version {completion.module_version}), "
-                                 f"valid until {completion.end_on:%d %b %Y}.", completion.end_on, evidence)
+        return RequirementStatus("module", code, State.MET, Why("module.met", facts), completion.end_on, evidence)
     if waiver is not None:
-        return RequirementStatus("module", code, State.WAIVED,
-                                 f"{title}: waived until {waiver.end_on:%d %b %Y}.", waiver.end_on,
-                                 {"waiver_id": waiver.source_id, "expires_on": waiver.end_on.isoformat()})
+        return RequirementStatus("module", code, State.WAIVED, Why("module.waived", {"title": title, "until": waiver.end_on}),
+                                 waiver.end_on, {"waiver_id": waiver.source_id, "expires_on": waiver.end_on.isoformat()})
     if state in (State.SUPERSEDED, State.EXPIRED):
         last = span
         if state == State.SUPERSEDED:
-            return RequirementStatus("module", code, State.SUPERSEDED,
-                                     f"{title}: the completion of version {last.module_version} no longer counts since "
-                                     f"{last.end_on + dt.timedelta(days=1):%d %b %Y}; a new major version must be completed.",
-                                     None, _evidence(code, last))
-        return RequirementStatus("module", code, State.EXPIRED,
-                                 f"{title}: expired on {last.end_on:%d %b %Y}; complete it again.", None, _evidence(code, last))
+            return RequirementStatus("module", code, State.SUPERSEDED, Why("module.superseded", {
+                "title": title, "version": last.module_version, "since": last.end_on + dt.timedelta(days=1)}),
+                None, _evidence(code, last))
+        return RequirementStatus("module", code, State.EXPIRED, Why("module.expired", {"title": title, "ended": last.end_on}),
+                                 None, _evidence(code, last))
     future = [s for s in spans if s.basis == "completion" and s.start_on > as_of]
     if future:
-        return RequirementStatus("module", code, State.MISSING,
-                                 f"{title}: not completed by {as_of:%d %b %Y} (completed later, on {min(s.start_on for s in future):%d %b %Y}).")
+        return RequirementStatus("module", code, State.MISSING, Why("module.completed_later", {
+            "title": title, "date": as_of, "later": min(s.start_on for s in future)}))
     ended = max((s.end_on for s in spans if s.basis == "waiver" and s.end_on < as_of), default=None)
     if ended is not None:
-        return RequirementStatus("module", code, State.MISSING,
-                                 f"{title}: not completed; its waiver ended on {ended:%d %b %Y}.")
-    return RequirementStatus("module", code, State.MISSING, f"{title}: not completed.")
+        return RequirementStatus("module", code, State.MISSING, Why("module.waiver_ended", {"title": title, "ended": ended}))
+    return RequirementStatus("module", code, State.MISSING, Why("module.missing", {"title": title}))
 
 
 def _evidence(code: str, span: Span) -> dict:
@@ -151,12 +165,10 @@ def _evidence(code: str, span: Span) -> dict:
 
 def screening_status(screening: str) -> RequirementStatus:
     if screening == "cleared":
-        return RequirementStatus("screening", "screening", State.MET, "Screening cleared.")
+        return RequirementStatus("screening", "screening", State.MET, Why("screening.cleared", {}))
     if screening == "hold":
-        return RequirementStatus("screening", "screening", State.ON_HOLD, "Screening on hold: the person cannot deploy or be certified until it is cleared.")
-    return RequirementStatus("screening", "screening", State.MISSING, "Screening not yet completed (pending).")
-
-
+        return RequirementStatus("screening", "screening", State.ON_HOLD, Why("screening.hold", {}))
+    return RequirementStatus("screening", "screening", State.MISSING, Why("screening.pending", {}))
 
 
 def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], within_months: int,
@@ -168,27 +180,29 @@ def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], wi
     order = [r.value for r in Rating]
     eligible = [c for c in credits if c["exercise_type"] in types
                 and order.index(c["rating"]) <= order.index(min_outcome) and c["ended_on"] <= as_of]
-    type_words = ", ".join(t.replace("_", "-") for t in types)
     state, best, until = exercise_state([c["ended_on"] for c in eligible], as_of, within_months=within_months,
                                         waiver_until=waiver["expires_on"] if waiver is not None else None)
     if state == State.MET:
         best = next(c for c in eligible if c["ended_on"] == best)
         evidence = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in best.items()}
-        text = f"Exercise {best['exercise_code']} ({best['exercise_type'].replace('_', '-')}) rated {best['rating']} on {best['ended_on']:%d %b %Y}; counts until {until:%d %b %Y}."
+        facts = {"code": best["exercise_code"], "type": best["exercise_type"], "rating": best["rating"],
+                 "ended": best["ended_on"], "until": until}
         if (until - as_of).days < warning_days:
-            return RequirementStatus("exercise", "exercise", State.EXPIRING, text + f" Expires in {(until - as_of).days} days.", until, evidence)
-        return RequirementStatus("exercise", "exercise", State.MET, text, until, evidence)
+            return RequirementStatus("exercise", "exercise", State.EXPIRING,
+                                     Why("exercise.expiring", {**facts, "days": (until - as_of).days}), until, evidence)
+        return RequirementStatus("exercise", "exercise", State.MET, Why("exercise.met", facts), until, evidence)
     if state == State.WAIVED:
-        return RequirementStatus("exercise", "exercise", State.WAIVED, f"Exercise requirement waived until {waiver['expires_on']:%d %b %Y}.",
+        return RequirementStatus("exercise", "exercise", State.WAIVED, Why("exercise.waived", {"until": waiver["expires_on"]}),
                                  waiver["expires_on"], {"waiver_id": waiver["id"]})
     if state == State.EXPIRED:
         last = max(eligible, key=lambda c: c["ended_on"])
-        return RequirementStatus("exercise", "exercise", State.EXPIRED,
-                                 f"Last qualifying exercise {last['exercise_code']} ended {last['ended_on']:%d %b %Y}, more than "
-                                 f"{within_months} months before {as_of:%d %b %Y}.", None)
-    ended = f"; its waiver ended on {waiver_ended_on:%d %b %Y}" if waiver_ended_on else ""
-    return RequirementStatus("exercise", "exercise", State.MISSING,
-                             f"No {type_words} exercise with an adjudicated {min_outcome} or better in the {within_months} months before {as_of:%d %b %Y}{ended}.")
+        return RequirementStatus("exercise", "exercise", State.EXPIRED, Why("exercise.expired", {
+            "code": last["exercise_code"], "ended": last["ended_on"], "months": within_months, "date": as_of}), None)
+    facts = {"types": tuple(types), "outcome": min_outcome, "months": within_months, "date": as_of}
+    if waiver_ended_on:
+        return RequirementStatus("exercise", "exercise", State.MISSING,
+                                 Why("exercise.waiver_ended", {**facts, "ended": waiver_ended_on}))
+    return RequirementStatus("exercise", "exercise", State.MISSING, Why("exercise.missing", facts))
 
 
 def exercise_state(ended: list[dt.date], as_of: dt.date, *, within_months: int, waiver_until: dt.date | None):

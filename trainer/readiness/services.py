@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -20,12 +21,13 @@ from trainer.readiness.profiles import list_profiles
 
 
 
-def _text(value, field: str, label: str, errors: list, *, limit: int | None = None) -> str:
+def _text(value, field: str, missing: str, errors: list, *, limit: int | None = None) -> str:
+    """The stripped text, or `missing` (the message for an empty field) and a length error in `errors`."""
     value = (value or "").strip()
     if not value:
-        errors.append((field, f"Enter the {label}."))
+        errors.append((field, missing))
     elif limit and len(value) > limit:
-        errors.append((field, f"At most {limit} characters."))
+        errors.append((field, _("At most %(limit)d characters.", limit=limit)))
     return value
 
 
@@ -35,7 +37,7 @@ def _date(value, field: str, errors: list) -> dt.date | None:
     try:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
-        errors.append((field, "Enter the date as YYYY-MM-DD."))
+        errors.append((field, _("Enter the date as YYYY-MM-DD.")))
         return None
 
 
@@ -45,13 +47,15 @@ def _date(value, field: str, errors: list) -> dt.date | None:
 def known_requirements() -> list[tuple[str, str]]:
     """Every requirement a waiver may name: module codes of any profile, and the exercise requirement."""
     from trainer.curricula.models import Module, ReadinessProfile, pick
+    from trainer.readiness.wording import reader_language
 
+    language = reader_language()
     codes: set[str] = set()
     for (required,) in db.session.execute(select(ReadinessProfile.required_modules)):
         codes.update(required or ())
-    titles = {code: pick(title) for code, title in
+    titles = {code: pick(title, language) for code, title in
               db.session.execute(select(Module.code, Module.title).where(Module.code.in_(codes)).order_by(Module.major))}
-    return [(code, f"{code} {titles.get(code, '')}".strip()) for code in sorted(codes)] + [("exercise", "Exercise requirement")]
+    return [(code, f"{code} {titles.get(code, '')}".strip()) for code in sorted(codes)] + [("exercise", _("Exercise requirement"))]
 
 
 def grant_waiver(actor, person: Person, *, requirement: str, authority: str, reason: str, expires_on,
@@ -59,24 +63,24 @@ def grant_waiver(actor, person: Person, *, requirement: str, authority: str, rea
     person = scoping.get_scoped(actor, "person", person.id, "waiver.grant")
     errors: list = []
     requirement = (requirement or "").strip()
-    if requirement not in {code for code, _ in known_requirements()}:
-        errors.append(("requirement", "Choose a requirement of a readiness profile."))
-    authority = _text(authority, "authority", "authority under which it is waived", errors, limit=300)
-    reason = _text(reason, "reason", "reason", errors, limit=4000)
+    if requirement not in {code for code, _label in known_requirements()}:
+        errors.append(("requirement", _("Choose a requirement of a readiness profile.")))
+    authority = _text(authority, "authority", _("Enter the authority under which it is waived."), errors, limit=300)
+    reason = _text(reason, "reason", _("Enter the reason."), errors, limit=4000)
     granted_on = granted_on or dt.date.today()
     expires = _date(expires_on, "expires_on", errors)
     if expires is not None and expires < granted_on:
-        errors.append(("expires_on", "The expiry must be on or after the day it is granted."))
+        errors.append(("expires_on", _("The expiry must be on or after the day it is granted.")))
     if expires is not None and expires > granted_on + dt.timedelta(days=731):
-        errors.append(("expires_on", "A waiver may last at most two years."))
+        errors.append(("expires_on", _("A waiver may last at most two years.")))
     if errors:
-        raise Invalid("The waiver was not recorded.", errors=errors)
+        raise Invalid(_("The waiver was not recorded."), errors=errors)
     active = db.session.scalar(select(Waiver.id).where(
         Waiver.person_id == person.id, Waiver.requirement == requirement, Waiver.revoked_at.is_(None),
         Waiver.expires_on >= granted_on))
     if active is not None:
-        raise Conflict("This requirement is already waived for this person. Revoke that waiver first.",
-                       errors=[("requirement", "Already waived.")])
+        raise Conflict(_("This requirement is already waived for this person. Revoke that waiver first."),
+                       errors=[("requirement", _("Already waived."))])
     waiver = Waiver(person_id=person.id, requirement=requirement, authority=authority, reason=reason,
                     granted_on=granted_on, expires_on=expires, granted_by_id=getattr(actor, "id", None))
     db.session.add(waiver)
@@ -92,11 +96,11 @@ def grant_waiver(actor, person: Person, *, requirement: str, authority: str, rea
 def revoke_waiver(actor, waiver_id, *, reason: str) -> Waiver:
     waiver = scoping.get_scoped(actor, "waiver", waiver_id, "waiver.grant")
     errors: list = []
-    reason = _text(reason, "reason", "reason for revoking", errors, limit=4000)
+    reason = _text(reason, "reason", _("Enter the reason for revoking."), errors, limit=4000)
     if errors:
-        raise Invalid("The waiver was not revoked.", errors=errors)
+        raise Invalid(_("The waiver was not revoked."), errors=errors)
     if waiver.revoked_at is not None:
-        raise Conflict("This waiver has already been revoked.")
+        raise Conflict(_("This waiver has already been revoked."))
     waiver.revoked_at = utcnow()
     waiver.revoked_by_id = getattr(actor, "id", None)
     waiver.revoke_reason = reason
@@ -106,6 +110,10 @@ def revoke_waiver(actor, waiver_id, *, reason: str) -> Waiver:
     intervals.refresh_people([waiver.person_id])
     db.session.flush()
     return waiver
+
+
+def get_waiver(actor, waiver_id) -> Waiver:
+    return scoping.get_scoped(actor, "waiver", waiver_id, "waiver.grant")
 
 
 def list_waivers(actor, person_id: int) -> list[Waiver]:
@@ -120,13 +128,13 @@ def list_waivers(actor, person_id: int) -> list[Waiver]:
 def create_deployment(actor, *, mission: str, departure_on, return_on, profile_code: str, unit_ids,
                       notes: str = "") -> Deployment:
     errors: list = []
-    mission = _text(mission, "mission", "mission", errors, limit=200)
+    mission = _text(mission, "mission", _("Enter the mission."), errors, limit=200)
     departure = _date(departure_on, "departure_on", errors)
     returning = _date(return_on, "return_on", errors)
     if departure and returning and returning <= departure:
-        errors.append(("return_on", "The return must be after the departure."))
-    if profile_code not in {code for code, _ in list_profiles()}:
-        errors.append(("profile_code", "Choose a readiness profile."))
+        errors.append(("return_on", _("The return must be after the departure.")))
+    if profile_code not in {code for code, _title in list_profiles()}:
+        errors.append(("profile_code", _("Choose a readiness profile.")))
     try:
         ids = sorted({int(u) for u in unit_ids or ()})
     except (TypeError, ValueError):
@@ -134,11 +142,11 @@ def create_deployment(actor, *, mission: str, departure_on, return_on, profile_c
     units = list(db.session.scalars(select(Unit).where(
         Unit.id.in_(ids), scoping.scope_condition(actor, "unit", "deployment.manage")))) if ids else []
     if not ids or len(units) != len(ids):
-        errors.append(("unit_ids", "Choose one or more units in your scope."))
+        errors.append(("unit_ids", _("Choose one or more units in your scope.")))
     elif len({u.nation_code for u in units}) > 1:
-        errors.append(("unit_ids", "The units of one deployment must belong to one nation."))
+        errors.append(("unit_ids", _("The units of one deployment must belong to one nation.")))
     if errors:
-        raise Invalid("The deployment was not created.", errors=errors)
+        raise Invalid(_("The deployment was not created."), errors=errors)
     deployment = Deployment(mission=mission, nation_code=units[0].nation_code, profile_code=profile_code,
                             departure_on=departure, return_on=returning, notes=(notes or "").strip()[:4000],
                             created_by_id=getattr(actor, "id", None))
@@ -230,13 +238,13 @@ def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: 
     try:
         level = Level(assessed_level)
     except ValueError:
-        errors.append(("assessed_level", "Choose green, amber or red."))
+        errors.append(("assessed_level", _("Choose green, amber or red.")))
         level = None
-    reason = _text(reason, "reason", "reason for the assessed level", errors, limit=4000)
-    if profile_code not in {code for code, _ in list_profiles()}:
-        errors.append(("profile_code", "Choose a readiness profile."))
+    reason = _text(reason, "reason", _("Enter the reason for the assessed level."), errors, limit=4000)
+    if profile_code not in {code for code, _title in list_profiles()}:
+        errors.append(("profile_code", _("Choose a readiness profile.")))
     if errors:
-        raise Invalid("The assessed level was not recorded.", errors=errors)
+        raise Invalid(_("The assessed level was not recorded."), errors=errors)
     as_of = as_of or dt.date.today()
     summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles="unit.assess",
                                         thresholds=thresholds)

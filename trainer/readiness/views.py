@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
 from trainer.auth.policy import has_ability, roles_with
 from trainer.db import utcnow
-from trainer.errors import Invalid, NotFound
+from trainer.errors import Conflict, Invalid, NotFound
 from trainer.forms import apply_errors
-from trainer.readiness import charts, exports, pages, services
+from trainer.readiness import charts, exports, pages, report_pdf, services, wording
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
 from trainer.readiness.models import Thresholds
 from trainer.readiness.profiles import list_profiles, parse_day, requirement_label
@@ -37,30 +38,29 @@ def level_badge_html(tally) -> Markup:
     dashboard draws it for every unit of a mission, several hundred times per page."""
     percent = tally.percent if tally is not None else None
     if percent is None:
-        return Markup('<span class="level level-none">– no personnel</span>')
+        return Markup('<span class="level level-none">– {}</span>').format(_("no personnel"))
     level = _thresholds().level(percent)
-    # Every part is the app's own text (a level's value, symbol and label) or a number: nothing to escape.
-    return Markup(f'<span class="level level-{level.value}"><span aria-hidden="true">{level.symbol}</span> '
-                  f'{percent:.0f}% · {level.label}</span>')
+    return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {} · {}</span>').format(
+        level.value, level.symbol, wording.percent(percent), level.label)
 
 
 STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
-                 "on_hold": "⏸"}
+                 "on_hold": "‖"}
 
 
 @bp.app_template_global("state_badge_html")
 def state_badge_html(status) -> Markup:
     """A requirement's state with its symbol and words; a unit page shows several for each of fifty people."""
-    # A state, its symbol and its label are the app's own words: nothing to escape.
-    return Markup(f'<span class="req-state req-{status.state}">{STATE_SYMBOLS[status.state]} {status.label}</span>')
+    return Markup('<span class="req-state req-{}">{} {}</span>').format(status.state, STATE_SYMBOLS[status.state],
+                                                                        status.label)
 
 
 @bp.app_template_global("gaps_html")
 def gaps_html(gaps) -> Markup:
-    """A person's unmet requirements as badges with their codes, comma-separated, in one call per row."""
-    from markupsafe import escape
-
-    return Markup(", ").join(Markup(f"{state_badge_html(g)} {escape(g.key)}") for g in gaps)
+    """A person's unmet requirements as badges with their module codes (the exercise and screening requirements
+    in words), comma-separated, in one call per row."""
+    words = {"exercise": _("Exercise requirement"), "screening": _("Screening")}
+    return Markup(", ").join(Markup("{} {}").format(state_badge_html(g), words.get(g.key, g.key)) for g in gaps)
 
 
 def _dates():
@@ -73,26 +73,43 @@ def _thresholds() -> Thresholds:
     return Thresholds.from_config(current_app.config)
 
 
+BARS_SHOWN = 20
+
+
 def _charts(page: pages.ScopePage):
+    """The bar chart (the least ready units first, each linking to its page) and the trend chart."""
     thresholds = _thresholds()
     summary, forecast = page.summary, page.forecast
-    bars = [(f"{n.code}", n.tally.percent) for n in page.rows if n.depth <= 1 and n.tally.total][:20]
-    bar_svg = charts.bar_chart(bars, green=thresholds.green, amber=thresholds.amber,
-                               title=f"Percentage ready by unit as of {summary.as_of:%d %b %Y}")
-    trend_svg = charts.trend_chart([(d.strftime("%b %Y"), t.percent) for d, t in summary.trend],
+    shown, left_out = charts.worst_first([n for n in page.rows if n.depth <= 1 and n.tally.total], BARS_SHOWN)
+    query = {"profile": page.profile_code, "as_of": page.as_of.isoformat(),
+             "forecast": forecast.isoformat() if forecast else None}
+    note = ngettext("%(num)d more unit is not shown; every unit is in the table below.",
+                    "%(num)d more units are not shown; every unit is in the table below.",
+                    len(left_out)) if left_out else ""
+    bar_html = charts.bar_chart(
+        [(f"{n.nation_code} {n.code}", n.tally.percent, url_for("readiness.unit", unit_id=n.id, **query))
+         for n in shown], green=thresholds.green, amber=thresholds.amber, note=note,
+        title=_("Percentage ready by unit as of %(date)s, least ready first", date=wording.day(summary.as_of)))
+    trend_svg = charts.trend_chart([(_month_label(d), t.percent) for d, t in summary.trend],
                                    green=thresholds.green, amber=thresholds.amber,
-                                   title="Percentage ready at the last six month-ends",
-                                   forecast=(forecast.strftime("%d %b %Y"), page.forecast_total.percent)
+                                   title=_("Percentage ready at the last six month-ends"),
+                                   forecast=(_month_label(forecast, with_day=True), page.forecast_total.percent)
                                    if forecast else None)
-    return Markup(bar_svg), Markup(trend_svg)
+    # Every label and value in them is escaped as it is drawn (charts.py).
+    return Markup(bar_html), Markup(trend_svg)
+
+
+def _month_label(day: dt.date, with_day: bool = False) -> str:
+    """Two short lines under a point of the trend: "Mar" and "2026" (or "15 Mar" for a forecast day)."""
+    return format_date(day, "dd MMM" if with_day else "MMM") + "\n" + format_date(day, "y")
 
 
 def _scope_page(template: str, scope: pages.ScopePage, **extra):
-    bar_svg, trend_svg = _charts(scope)
+    bar_html, trend_svg = _charts(scope)
     thresholds = _thresholds()
     return render_template(template, summary=scope.summary, profiles=scope.profiles, profile_code=scope.profile_code,
                            as_of=scope.as_of, forecast=scope.forecast, forecast_total=scope.forecast_total,
-                           rows=scope.rows, bar_svg=bar_svg, trend_svg=trend_svg, points=scope.summary.trend,
+                           rows=scope.rows, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
                            thresholds=(thresholds.green, thresholds.amber), **extra)
 
 
@@ -101,21 +118,29 @@ def _scope_page(template: str, scope: pages.ScopePage, **extra):
 def index():
     as_of, forecast = _dates()
     page = pages.scope_page(current_user, profile=request.args.get("profile") or None, as_of=as_of,
-                            forecast=forecast, thresholds=_thresholds())
-    return _scope_page("readiness/index.html", page, assessed=page.assessed)
+                            forecast=forecast, thresholds=_thresholds(), nation=request.args.get("nation") or None)
+    return _scope_page("readiness/index.html", page, assessed=page.assessed, nation=page.nation)
 
 
 @bp.route("/units/<int:unit_id>")
 @needs_profiles
 def unit(unit_id: int):
+    return _unit_view(unit_id, request.args.get("profile") or None)
+
+
+def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int = 200):
     as_of, forecast = _dates()
     number = request.args.get("page", "1")
-    page = pages.scope_page(current_user, profile=request.args.get("profile") or None, as_of=as_of,
+    page = pages.scope_page(current_user, profile=profile, as_of=as_of,
                             forecast=forecast, thresholds=_thresholds(), unit_id=unit_id,
-                            page_number=int(number) if number.isdigit() else 1)
+                            page_number=int(number) if number.isdigit() else 1, sort=request.args.get("sort"),
+                            descending=request.args.get("dir") == "desc")
+    if assess_form is None and has_ability(current_user, "unit.assess"):
+        assess_form = AssessForm(formdata=None)
     return _scope_page("readiness/unit.html", page, unit=page.unit, node=page.node, members=page.members,
                        people=page.people, page=page.page, unit_of=page.unit_of, history=page.history,
-                       assess_form=AssessForm() if has_ability(current_user, "unit.assess") else None)
+                       without_profile=page.without_profile, sort=page.sort, descending=page.descending,
+                       assess_form=assess_form), status
 
 
 @bp.route("/units/<int:unit_id>/assess", methods=["POST"])
@@ -123,22 +148,32 @@ def unit_assess(unit_id: int):
     form = AssessForm()
     profile_code = request.args.get("profile") or ""
     as_of = parse_day(request.args.get("as_of"), dt.date.today())
-    services.record_assessed_level(current_user, unit_id, profile_code=profile_code,
-                                   assessed_level=form.assessed_level.data or "", reason=form.reason.data or "",
-                                   as_of=as_of, thresholds=_thresholds())
-    flash("Assessed level recorded beside the computed one.", "success")
+    try:
+        services.record_assessed_level(current_user, unit_id, profile_code=profile_code,
+                                       assessed_level=form.assessed_level.data or "", reason=form.reason.data or "",
+                                       as_of=as_of, thresholds=_thresholds())
+    except (Invalid, Conflict) as error:
+        apply_errors(form, error)
+        return _unit_view(unit_id, profile_code or None, assess_form=form, status=error.status)
+    flash(_("Assessed level recorded beside the computed one."), "success")
     return redirect(url_for("readiness.unit", unit_id=unit_id, profile=profile_code, as_of=as_of.isoformat()))
 
 
 @bp.route("/people/<int:person_id>")
 @needs_profiles
 def person(person_id: int):
+    return _person_view(person_id, request.args.get("profile") or None)
+
+
+def _person_view(person_id: int, profile: str | None, waiver_form=None, status: int = 200):
+    """The person page; after a refused waiver or revocation, with the form as it was sent and its errors."""
     as_of = parse_day(request.args.get("as_of"), dt.date.today())
-    page = pages.person_page(current_user, person_id, profile=request.args.get("profile") or None, as_of=as_of)
-    waiver_form = None
+    page = pages.person_page(current_user, person_id, profile=profile, as_of=as_of)
     if page.can_waive:
-        waiver_form = WaiverForm(formdata=None)
+        waiver_form = waiver_form or WaiverForm(formdata=None)
         waiver_form.requirement.choices = services.known_requirements()
+    else:
+        waiver_form = None
     spec = page.spec
     return render_template("readiness/person.html", person=page.person, result=page.result, spec=spec, as_of=as_of,
                            profiles=page.profiles, assigned=page.assigned, profile_code=page.profile_code,
@@ -146,23 +181,32 @@ def person(person_id: int):
                            revoke_form=RevokeWaiverForm(formdata=None), can_waive=page.can_waive,
                            # commanders in scope may certify: the same roles and scope as waivers
                            can_certify=page.can_waive, is_today=as_of == dt.date.today(),
-                           label=lambda key: requirement_label(spec, key))
+                           label=lambda key: requirement_label(spec, key)), status
 
 
 @bp.route("/people/<int:person_id>/waivers", methods=["POST"])
 def waiver_new(person_id: int):
     person = pages.get_person_for_waiver(current_user, person_id)
-    services.grant_waiver(current_user, person, requirement=request.form.get("requirement", ""),
-                          authority=request.form.get("authority", ""), reason=request.form.get("reason", ""),
-                          expires_on=request.form.get("expires_on", ""))
-    flash("Requirement waived. It shows as waived until the expiry or until revoked.", "success")
+    form = WaiverForm()
+    try:
+        services.grant_waiver(current_user, person, requirement=request.form.get("requirement", ""),
+                              authority=request.form.get("authority", ""), reason=request.form.get("reason", ""),
+                              expires_on=request.form.get("expires_on", ""))
+    except (Invalid, Conflict) as error:
+        apply_errors(form, error)
+        return _person_view(person_id, request.args.get("profile") or None, waiver_form=form, status=error.status)
+    flash(_("Requirement waived. It shows as waived until the expiry or until revoked."), "success")
     return redirect(url_for("readiness.person", person_id=person.id, profile=request.args.get("profile") or None))
 
 
 @bp.route("/waivers/<int:waiver_id>/revoke", methods=["POST"])
 def waiver_revoke(waiver_id: int):
-    waiver = services.revoke_waiver(current_user, waiver_id, reason=request.form.get("reason", ""))
-    flash("Waiver revoked.", "success")
+    try:
+        waiver = services.revoke_waiver(current_user, waiver_id, reason=request.form.get("reason", ""))
+    except (Invalid, Conflict) as error:
+        apply_errors(None, error)
+        return _person_view(services.get_waiver(current_user, waiver_id).person_id, None, status=error.status)
+    flash(_("Waiver revoked."), "success")
     return redirect(url_for("readiness.person", person_id=waiver.person_id))
 
 
@@ -186,7 +230,7 @@ def deployment_new():
         except Invalid as error:
             apply_errors(form, Invalid("", errors=error.errors))
             return render_template("readiness/deployment_new.html", form=form, error=error.message), 422
-        flash("Deployment created.", "success")
+        flash(_("Deployment created."), "success")
         return redirect(url_for("readiness.deployment", deployment_id=deployment.id))
     return render_template("readiness/deployment_new.html", form=form, error=None)
 
@@ -203,7 +247,7 @@ def deployment(deployment_id: int):
 @bp.route("/deployments/<int:deployment_id>/people/<int:person_id>/remove", methods=["POST"])
 def deployment_member_remove(deployment_id: int, person_id: int):
     services.remove_deployment_member(current_user, deployment_id, person_id)
-    flash("Removed from the deployment.", "success")
+    flash(_("Removed from the deployment."), "success")
     return redirect(url_for("readiness.deployment", deployment_id=deployment_id))
 
 
@@ -216,22 +260,47 @@ EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
 def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()
-    as_of, _ = _dates()
+    as_of, _forecast = _dates()
     data = pages.export_data(current_user, profile=request.args.get("profile") or None, as_of=as_of,
-                             unit_id=request.args.get("unit") or None, thresholds=_thresholds())
+                             unit_id=request.args.get("unit") or None, thresholds=_thresholds(),
+                             nation=request.args.get("nation") or None)
     summary, people, unit, profile_code = data.summary, data.people, data.unit, data.profile_code
-    classification = current_app.config.get("CLASSIFICATION_MARKING", "")
-    name = f"readiness-{profile_code}-{as_of.isoformat()}" + (f"-{unit.nation_code}-{unit.code}" if unit else "")
+    markings = exports.Markings(current_app.config.get("CLASSIFICATION_MARKING", ""),
+                                current_app.config.get("RELEASABILITY_MARKING", ""))
+    name = f"readiness-{profile_code}-{as_of.isoformat()}" + (f"-{unit.nation_code}-{unit.code}" if unit else "") + \
+        (f"-{data.nation[0]}" if data.nation else "")
     if fmt == "csv":
         body = exports.to_csv(summary, people)
     elif fmt == "xlsx":
-        body = exports.to_xlsx(summary, people, classification=classification)
+        body = exports.to_xlsx(summary, people, markings=markings)
     else:
         thresholds = _thresholds()
-        scope_text = (f"{unit.nation_code} {unit.code} — {unit.name} and its sub-units" if unit else
-                      "; ".join(g.describe() for g in current_user.grants_for(*roles_with("readiness.view"))))
-        body = exports.to_pdf(summary, people, scope_text=scope_text, classification=classification,
+        body = report_pdf.to_pdf(summary, people, scope_text=_scope_text(unit, data.nation), markings=markings,
                               generated_at=utcnow(), green=thresholds.green, amber=thresholds.amber)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     return Response(body, content_type=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{safe}.{fmt}"'})
+
+
+def _scope_text(unit, nation) -> str:
+    """What a report covers, in words: one unit's subtree, one nation, or the reader's grants."""
+    if unit is not None:
+        return _("%(nation)s %(code)s — %(name)s and its sub-units", nation=unit.nation_code, code=unit.code,
+                 name=unit.name)
+    if nation is not None:
+        return _("%(name)s (%(code)s): every unit in your scope", name=nation[1], code=nation[0])
+    return "; ".join(_grant_words(g) for g in current_user.grants_for(*roles_with("readiness.view")))
+
+
+def _grant_words(grant) -> str:
+    from trainer.enums import Role, ScopeKind
+
+    role, kind = Role(grant.role).label, ScopeKind(grant.scope_kind)
+    if kind is ScopeKind.MISSION:
+        return _("%(role)s — whole mission", role=role)
+    if kind is ScopeKind.NATION:
+        return _("%(role)s — nation %(code)s", role=role, code=grant.nation_code)
+    if kind is ScopeKind.UNIT and grant.unit is not None:
+        return _("%(role)s — unit %(nation)s %(code)s and its sub-units", role=role, nation=grant.unit.nation_code,
+                 code=grant.unit.code)
+    return grant.describe()

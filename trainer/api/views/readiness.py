@@ -90,9 +90,9 @@ def nation_readiness(args, nation_code: str):
 
     The nation's units in the token's reach, with the dashboard's figures (see the unit readiness).
     """
-    page = pages.nation_page(actor(), nation_code, profile=args.get("profile"),
-                             as_of=_day(args.get("as_of"), _today(), "as_of"),
-                             forecast=_day(args.get("forecast"), None, "forecast"), thresholds=_thresholds())
+    page = pages.scope_page(actor(), profile=args.get("profile"), as_of=_day(args.get("as_of"), _today(), "as_of"),
+                            forecast=_day(args.get("forecast"), None, "forecast"), thresholds=_thresholds(),
+                            nation=nation_code or "-")
     return _figures(page, page.summary.roots, page.assessed)
 
 

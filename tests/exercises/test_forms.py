@@ -1,0 +1,71 @@
+"""A refused change comes back on its form with what was typed and the reason beside the field; a
+refusal to reach the exercise at all is the error page, and nothing is written either way."""
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import login
+
+UTC = dt.timezone.utc
+START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)
+
+
+def _edit_form(ex, **changes):
+    data = {"code": ex.code, "title": ex.title, "type": ex.type, "lead_nation_code": ex.lead_nation_code,
+            "nation_codes": ex.nation_codes, "timezone": ex.timezone, "start_local": "2030-06-01T08:00",
+            "end_local": "2030-06-02T08:00", "version": str(ex.version)}
+    data.update(changes)
+    return data
+
+
+def test_handing_the_lead_to_a_nation_one_does_not_plan_for_is_shown_on_the_form(make_exercise, make_user, client, db):
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/edit", data=_edit_form(ex, title="Typed title", lead_nation_code="FRA"))
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "You may not hand the lead to FRA." in page and "Not yours to give." in page
+    assert 'value="Typed title"' in page
+    db.session.expire_all()
+    assert db.session.get(type(ex), ex.id).lead_nation_code == "NPL"
+
+
+def test_an_objective_without_a_description_is_refused_on_its_form(make_exercise, make_user, client, db):
+    from trainer.exercises.models import Objective
+
+    ex = make_exercise(lead="NPL", start=START)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/objectives", data={"description": "", "capability": "Protection"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The objective could not be saved." in page and "A description of 1 to 2,000 characters is required." in page
+    assert db.session.query(Objective).filter_by(exercise_id=ex.id).count() == 0
+
+
+def test_another_nations_officer_gets_the_error_page_not_the_form(make_exercise, make_user, client, db):
+    from trainer.exercises.models import Objective
+
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START)
+    login(client, make_user("training_officer", "nation", nation="FRA").username)
+    response = client.post(f"/exercises/{ex.id}/objectives", data={"description": "Planted", "capability": "X"})
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Only a training officer of the lead nation (NPL) may change the objectives." in page
+    assert 'name="description"' not in page
+    assert db.session.query(Objective).filter_by(exercise_id=ex.id).count() == 0
+
+
+def test_an_inject_outside_the_exercise_is_refused_on_its_form_keeping_the_message(make_exercise, make_user, client,
+                                                                                    db):
+    from trainer.exercises.models import Inject
+
+    ex = make_exercise(lead="NPL", start=START, objectives=1)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    assert 'value="1"' in client.get(f"/exercises/{ex.id}/msel/new").get_data(as_text=True)  # the next number
+    response = client.post(f"/exercises/{ex.id}/msel/new", data={
+        "number": "1", "planned_release": "2031-01-01T08:00", "to_type": "nation", "to": "NPL",
+        "message": "Crowd at the gate", "objectives": "1"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "must fall between the start and the end of the exercise" in page and "Crowd at the gate" in page
+    assert db.session.query(Inject).filter_by(exercise_id=ex.id).count() == 0

@@ -1,0 +1,65 @@
+"""Text in any script for PDFs: one definition of which font draws which characters, shared by the
+certificate and the sheet of sign-in credentials."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from trainer.pdf.text import FONT_DIR, FONT_FILES, font_runs, script_of, split_runs
+
+ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
+
+
+def test_every_letter_the_arabic_font_draws_in_the_arabic_blocks_is_arabic_and_neighbouring_scripts_are_not():
+    import unicodedata
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    drawn = TTFontFile(str(FONT_DIR / FONT_FILES["arabic"][0])).charToGlyph
+    letters = [cp for cp in drawn if any(a <= cp <= b for a, b in ARABIC_BLOCKS)
+               and unicodedata.category(chr(cp))[0] in "LM"]
+    assert len(letters) > 300
+    assert [hex(cp) for cp in letters if script_of(chr(cp)) != "arabic"] == []
+    # Syriac, Thaana and N'Ko lie between the Arabic blocks but are scripts of their own.
+    for other in ("ܐ", "ހ", "ߊ"):
+        assert script_of(other) != "arabic", hex(ord(other))
+
+
+def test_names_are_split_into_runs_of_one_script_with_the_spaces_between_scripts_apart():
+    assert split_runs("राम (Ram) 王小明") == [("devanagari", "राम ("), ("latin", "Ram)"), ("gap", " "), ("han", "王小明")]
+    assert split_runs("Ali علي") == [("latin", "Ali"), ("gap", " "), ("arabic", "علي")]
+    assert split_runs("  ") == [("latin", "  ")]
+    # for markup that spaces text itself, every part keeps a font
+    assert font_runs("Ali علي") == [("latin", "Ali "), ("arabic", "علي")]
+
+
+def _fonts(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def _certificate(name: str) -> bytes:
+    from tests.certificates.fakes import certified_facts
+    from trainer.certificates.pdf import render_certificate
+
+    return render_certificate(certified_facts(name, "", "Latin", "Name"), envelope=b"{}", qr_text="https://x/v",
+                              fingerprint="ab", verify_url="https://x/v")
+
+
+def _credentials(name: str) -> bytes:
+    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
+
+    return render_credentials([CredentialLine(name, "Latin Name", "SN-1", "NPBATT-1", "npl-sn-1", "secret-123")],
+                              title="Sign-in credentials", issued="1 Mar 2026", sign_in_url="https://x/login")
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("render", [_certificate, _credentials], ids=["certificate", "credentials"])
+def test_both_documents_give_a_name_the_same_font_for_its_script(render, tmp_path):
+    """An Arabic Supplement name (Khowar, Hausa ajami) prints in the Arabic font on the certificate and on
+    the credentials sheet alike; a Syriac name, which the Arabic font cannot draw, gets it on neither."""
+    assert "NotoNaskhArabic" in _fonts(render("ݐݔݘ عمر"), tmp_path)
+    assert "NotoNaskhArabic" not in _fonts(render("ܐܒܓ"), tmp_path)

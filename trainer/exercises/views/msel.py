@@ -1,0 +1,119 @@
+"""The MSEL pages: the list and the timeline, writing and releasing injects, the CSV import and export."""
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+
+from trainer.db import utcnow
+from trainer.errors import DomainError
+from trainer.exercises import access, msel, msel_csv, services
+from trainer.exercises.forms import ImportForm, InjectForm
+from trainer.exercises.timeutil import format_local_input
+from trainer.exercises.views.rendering import exercise_page, form_refused
+
+
+def _markings() -> tuple[str, str]:
+    return (current_app.config.get("CLASSIFICATION_MARKING", ""), current_app.config.get("RELEASABILITY_MARKING", ""))
+
+
+def msel_list(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    injects = msel.list_injects(current_user, ex)
+    return exercise_page(ex, "exercises/msel.html", injects=injects, marking=msel_csv.marking_line(*_markings()),
+                         can_edit=access.can_edit_msel(current_user, ex))
+
+
+def msel_timeline(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    days = msel.injects_by_local_day(current_user, ex)
+    return exercise_page(ex, "exercises/msel_timeline.html", days=days, marking=msel_csv.marking_line(*_markings()),
+                         can_edit=access.can_edit_msel(current_user, ex), now=utcnow())
+
+
+def _inject_values(form: InjectForm) -> dict:
+    return {"number": form.number.data, "scenario_time": form.scenario_time.data,
+            "planned_release": form.planned_release.data, "fold": form.fold.data, "from": form.from_.data,
+            "to_type": form.to_type.data, "to": form.to.data, "method": form.method.data, "message": form.message.data,
+            "expected_action": form.expected_action.data, "objectives": form.objectives.data,
+            "contingency": bool(form.contingency.data)}
+
+
+def _inject_page(exercise_id: int, ex, form: InjectForm, inject, save, saved: str):
+    """The inject form, or (on POST) the inject saved by `save(values)` and the MSEL shown again."""
+    if request.method == "POST":
+        try:
+            inject = save(_inject_values(form))
+        except DomainError as exc:
+            return form_refused(form, exc, exercise_id, "exercises/inject_edit.html", inject=inject)
+        flash(f"Inject {inject.number} {saved}.", "success")
+        return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
+    return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=inject)
+
+
+def msel_new(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    msel.require_msel_editor(current_user, ex)
+    form = InjectForm()
+    if request.method == "GET":
+        form.number.data = msel.next_inject_number(current_user, ex)
+        form.planned_release.data = format_local_input(ex.start_at, ex.timezone)
+        form.to.data = ex.lead_nation_code
+    return _inject_page(exercise_id, ex, form, None, lambda values: msel.create_inject(current_user, ex, values),
+                        "added")
+
+
+def msel_edit(exercise_id: int, inject_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    inject = msel.get_inject(current_user, ex, inject_id)
+    msel.require_msel_editor(current_user, ex)
+    form = InjectForm(obj=inject) if request.method == "GET" else InjectForm()
+    if request.method == "GET":
+        form.planned_release.data = format_local_input(inject.planned_at, ex.timezone)
+        form.from_.data = inject.from_text
+        form.to.data = inject.to_ref
+        form.objectives.data = ";".join(str(o.number) for o in inject.objectives)
+    return _inject_page(exercise_id, ex, form, inject,
+                        lambda values: msel.update_inject(current_user, ex, inject, values), "saved")
+
+
+def msel_release(exercise_id: int, inject_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    inject = msel.release_inject(current_user, ex, inject_id)
+    flash(f"Inject {inject.number} released.", "success")
+    return redirect(request.form.get("back") == "timeline" and url_for("exercises.msel_timeline", exercise_id=ex.id)
+                    or url_for("exercises.msel_list", exercise_id=ex.id))
+
+
+def msel_skip(exercise_id: int, inject_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    inject = msel.skip_inject(current_user, ex, inject_id)
+    flash(f"Inject {inject.number} skipped.", "info")
+    return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
+
+
+def msel_import(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    msel.require_msel_editor(current_user, ex)
+    form = ImportForm()
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(msel_csv.MAX_BYTES + 1) if upload is not None and upload.filename else None
+        try:
+            report = msel_csv.import_csv(current_user, ex, data)
+        except DomainError as exc:
+            return form_refused(form, exc, exercise_id, "exercises/msel_import.html", errors_listed=True,
+                                problems=exc.errors, columns=msel_csv.CSV_COLUMNS)
+        notes = " ".join(f"{where}: {what}" for where, what in report.notes)
+        flash(f"{len(report.injects)} injects imported." + (f" {notes}" if notes else ""), "success")
+        return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
+    return exercise_page(ex, "exercises/msel_import.html", form=form, problems=[], columns=msel_csv.CSV_COLUMNS)
+
+
+def msel_export(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    classification, releasability = _markings()
+    export = msel_csv.export_csv(current_user, ex, classification=classification, releasability=releasability,
+                                 client_address=request.remote_addr)
+    return Response("\ufeff" + export.body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{export.filename}"',
+                             "Cache-Control": "no-store"})

@@ -1,0 +1,92 @@
+"""The exercise record: creating, showing and changing one, moving it through its statuses, its conflicts."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer.errors import DomainError
+from trainer.exercises import conflicts as conflict_service, pages, services, transitions
+from trainer.exercises.forms import ExerciseForm
+from trainer.exercises.timeutil import format_local_input
+from trainer.exercises.views.rendering import exercise_page, form_refused
+from trainer.forms import apply_errors
+
+
+def _exercise_form(obj=None) -> tuple[ExerciseForm, pages.FormOptions]:
+    form = ExerciseForm(obj=obj) if obj is not None and request.method == "GET" else ExerciseForm()
+    options = pages.get_exercise_form_options(current_user)
+    form.set_choices(options.nations, options.units)
+    return form, options
+
+
+def _exercise_values(form: ExerciseForm) -> dict:
+    return {"code": form.code.data, "title": form.title.data, "type": form.type.data,
+            "military_name": form.military_name.data, "scenario_summary": form.scenario_summary.data,
+            "lead_nation_code": form.lead_nation_code.data, "nation_codes": form.nation_codes.data or [],
+            "unit_ids": form.unit_ids.data or [], "location_name": form.location_name.data,
+            "timezone": form.timezone.data, "start_local": form.start_local.data, "end_local": form.end_local.data,
+            "fold": form.fold.data, "prerequisite_modules": form.prerequisite_modules.data}
+
+
+def new():
+    form, options = _exercise_form()
+    if request.method == "GET":
+        if len(options.own_nations) == 1:
+            form.lead_nation_code.data = next(iter(options.own_nations))
+            form.nation_codes.data = [form.lead_nation_code.data]
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit():
+        try:
+            ex = services.create_exercise(current_user, _exercise_values(form))
+        except DomainError as exc:
+            apply_errors(form, exc)
+            return render_template("exercises/edit.html", form=form, ex=None), exc.status
+        flash(f"Exercise {ex.code} created as a draft.", "success")
+        return redirect(url_for("exercises.show", exercise_id=ex.id))
+    return render_template("exercises/edit.html", form=form, ex=None)
+
+
+def show(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    overview = pages.get_overview_page(current_user, ex)
+    return exercise_page(ex, "exercises/show.html", transitions=overview.transitions, report=overview.report,
+                         counts=overview.counts, mine=overview.mine)
+
+
+def _fill_from(form: ExerciseForm, ex) -> None:
+    form.nation_codes.data = ex.nation_codes
+    form.unit_ids.data = [str(u.unit_id) for u in ex.units]
+    form.start_local.data = format_local_input(ex.start_at, ex.timezone)
+    form.end_local.data = format_local_input(ex.end_at, ex.timezone)
+    form.prerequisite_modules.data = ", ".join(ex.prerequisite_codes)
+    form.military_name.data = ex.military_name or ""
+    form.version.data = str(ex.version)
+
+
+def edit(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    services.require_planner(current_user, ex, "change this exercise")
+    form, _ = _exercise_form(ex)
+    if request.method == "GET":
+        _fill_from(form, ex)
+    if form.validate_on_submit():
+        try:
+            services.update_exercise(current_user, ex, _exercise_values(form), expected_version=form.version.data)
+        except DomainError as exc:
+            return form_refused(form, exc, exercise_id, "exercises/edit.html", forbidden_on_form=True)
+        flash("Saved.", "success")
+        return redirect(url_for("exercises.show", exercise_id=ex.id))
+    return exercise_page(ex, "exercises/edit.html", form=form)
+
+
+def transition(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    transitions.transition_exercise(current_user, ex, request.form.get("target", ""),
+                                    expected_version=request.form.get("version"))
+    flash(f"{ex.code} is now {ex.status_enum.label}.", "success")
+    return redirect(url_for("exercises.show", exercise_id=ex.id))
+
+
+def conflicts(exercise_id: int):
+    ex = services.get_exercise(current_user, exercise_id)
+    return exercise_page(ex, "exercises/conflicts.html", report=conflict_service.exercise_conflicts(current_user, ex))

@@ -46,7 +46,7 @@ def test_the_document_is_served_without_a_token_and_the_reference_page_is_self_c
 def _world_parameters(world) -> dict:
     """Path parameters naming the test world's objects (in the role's scope where it has one)."""
     values = {"nation_code": world.nation_in, "module_code": "TS-01", "version": "1.0", "profile_code": "TST-PROFILE"}
-    for kind in ("unit", "person", "session", "module_assignment", "profile_assignment", "exercise"):
+    for kind in ("unit", "person", "session", "module_assignment", "profile_assignment", "exercise", "certificate"):
         values.update(objects_for(world, kind).inside)
     return values
 

@@ -27,3 +27,30 @@ def assignment(actor, kind: str, assignment_id):
     from trainer.auth import scoping
 
     return scoping.get_scoped(actor, f"{kind}_assignment", assignment_id, "training.record")
+
+
+def exercises_after(actor, filters: dict, *, cursor: str | None, limit: int):
+    """A page of the exercises the actor reaches, matching the filters, by start."""
+    from trainer.exercises import services
+    from trainer.exercises.models import Exercise
+
+    query = services.exercises_query(actor, **filters)
+    return keyset_page(query, (Exercise.start_at, Exercise.id), lambda ex: (ex.start_at, ex.id),
+                       cursor=cursor, limit=limit)
+
+
+def visible(rows: dict, row_id: int):
+    """The row with this id among those a service let the actor see; NotFound for any other."""
+    if row_id not in rows:
+        raise NotFound()
+    return rows[row_id]
+
+
+def certificates_after(actor, filters: dict, *, cursor: str | None, limit: int):
+    """A page of the actor's certificates matching the filters, newest first (as the certificates page)."""
+    from trainer.certificates.models import Certificate
+    from trainer.certificates.services import reads
+
+    query = reads.certificate_query(actor, **filters)
+    return keyset_page(query, (Certificate.issued_at, Certificate.id), lambda c: (c.issued_at, c.id),
+                       cursor=cursor, limit=limit, descending=True)

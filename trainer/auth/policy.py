@@ -236,6 +236,16 @@ POLICY: dict[str, Rule] = {
     "api_curricula.get_profile": signed_in(),
     # Results follow the report's rule (any part in the exercise may open them; the service checks it).
     "api_assessments.get_exercise_results": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "api_exercises.list_exercises": signed_in(),
+    "api_exercises.get_exercise": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "api_exercises.list_participants": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "api_exercises.get_participant": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "api_exercises.nominate": roles(A, TO, obj="exercise"),
+    "api_exercises.decide_participant": roles(A, TO, obj="exercise"),
+    "api_exercises.withdraw_participant": roles(A, TO, obj="exercise"),
+    "api_certificates.list_certificates": roles(A, CO, TO, TR),
+    "api_certificates.get_certificate": roles(A, CO, TO, TR, obj="certificate"),
+    "api_certificates.list_person_certificates": roles(A, CO, TO, TR, obj="person"),
 }
 
 

@@ -9,7 +9,7 @@ from trainer.api.views.account import bp
 __all__ = ["bp", "register_api", "OPERATION_BLUEPRINTS"]
 
 # One module per domain, each with a flask-smorest blueprint `blp`.
-OPERATION_BLUEPRINTS = ("org", "learning", "readiness", "curricula", "assessments")
+OPERATION_BLUEPRINTS = ("org", "learning", "readiness", "curricula", "exercises", "assessments", "certificates")
 
 
 def register_api(app) -> None:

@@ -43,13 +43,15 @@ absent. Dates are ISO 8601 (`2026-12-31`); times are UTC with their offset (`202
 **Rate limit.** Each token may make a limited number of requests per minute; past it the answer is 429
 with `Retry-After`.
 
-<a id="problem-validation-error"></a>`validation-error`: the request's fields are wrong (see `errors`).
-<a id="problem-idempotency-key-reused"></a>`idempotency-key-reused`: the key was used for another request.
-<a id="problem-precondition-failed"></a>`precondition-failed`: If-Match is missing or names an older version.
-<a id="problem-rate-limited"></a>`rate-limited`: wait `Retry-After` seconds.
-<a id="problem-invalid-token"></a>`invalid-token`: the token is unknown, revoked, expired or of a disabled account.
-<a id="problem-token-required"></a>`token-required`: no bearer token was sent.
-<a id="problem-read-only-token"></a>`read-only-token`: a read-only token cannot write.
+Problem types (the `type` of a problem other than `about:blank`, each a link to this list):
+
+- `…#problem-validation-error`: the request's fields are wrong (see `errors`);
+- `…#problem-idempotency-key-reused`: the key was used for another request;
+- `…#problem-precondition-failed`: If-Match is missing or names an older version;
+- `…#problem-rate-limited`: wait `Retry-After` seconds;
+- `…#problem-invalid-token`: the token is unknown, revoked, expired or of a disabled account;
+- `…#problem-token-required`: no bearer token was sent;
+- `…#problem-read-only-token`: a read-only token cannot write.
 """
 
 
@@ -100,6 +102,12 @@ IF_MATCH_HEADER = {
 CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
+# The blueprints' names (their endpoints' prefix in the access policy) and the headings they show under.
+TAGS = {"api_org": "Organisation", "api_learning": "Training", "api_readiness": "Readiness",
+        "api_curricula": "Curricula", "api_exercises": "Exercises", "api_assessments": "Assessments",
+        "api_certificates": "Certificates"}
+
+
 def _problem(status: int) -> dict:
     return {"$ref": f"#/components/responses/{http.HTTPStatus(status).name}"}
 
@@ -117,18 +125,22 @@ def document(app, api: TrainerApi) -> dict:
         responses.setdefault(name, {"description": http.HTTPStatus(status).phrase, "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
     spec["security"] = [{"bearerToken": []}]
+    spec["tags"] = [{**tag, "name": TAGS.get(tag["name"], tag["name"])} for tag in spec.get("tags", [])]
     marks = _marks(app)
     for path, operations in spec.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            operation["tags"] = [TAGS.get(tag, tag) for tag in operation.get("tags", [])]
             answers = operation.setdefault("responses", {})
             codes = set(ALWAYS)
             if method != "get":
                 codes |= set(WRITES)
             if operation.get("parameters") or operations.get("parameters"):
                 codes.add(422)
-            idempotent, if_match = marks.get((path, method), (False, False))
+            endpoint, idempotent, if_match = marks.get((path, method), (None, False, False))
+            if endpoint:  # e.g. org_list_people: stable names for generated clients and the reference page
+                operation.setdefault("operationId", endpoint.removeprefix("api_").replace(".", "_"))
             parameters = operation.setdefault("parameters", [])
             if idempotent:
                 parameters.append(dict(IDEMPOTENCY_HEADER))
@@ -142,8 +154,8 @@ def document(app, api: TrainerApi) -> dict:
     return spec
 
 
-def _marks(app) -> dict[tuple[str, str], tuple[bool, bool]]:
-    """(OpenAPI path, method) -> whether the view is idempotent and whether it needs If-Match."""
+def _marks(app) -> dict[tuple[str, str], tuple[str, bool, bool]]:
+    """(OpenAPI path, method) -> the endpoint, whether the view is idempotent and whether it needs If-Match."""
     marks = {}
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
@@ -151,5 +163,6 @@ def _marks(app) -> dict[tuple[str, str], tuple[bool, bool]]:
         view = app.view_functions[rule.endpoint]
         path = CONVERTER.sub(r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            marks[(path, method.lower())] = (getattr(view, "_idempotent", False), getattr(view, "_if_match", False))
+            marks[(path, method.lower())] = (rule.endpoint, getattr(view, "_idempotent", False),
+                                             getattr(view, "_if_match", False))
     return marks

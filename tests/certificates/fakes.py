@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from trainer.certificates.services.facts import build_payload
+from trainer.org.names import default_name_order
 from trainer.readiness.rules import PersonReadiness, RequirementStatus
 
 MODULE_VALID_UNTIL = dt.date(2031, 1, 31)
@@ -33,7 +34,7 @@ def fake_readiness(person_id: int = 1, profile_code: str = "UN-PDT-MIL") -> Pers
 def certified_facts(given_names: str, family_name: str, given_names_latin: str | None = None,
                     family_name_latin: str | None = None, *, serial: str = "K7QD-3M9X-V2H0-7") -> dict:
     """The payload of a certificate for a person with these names, as issuing builds it."""
-    person = SimpleNamespace(
+    person = SimpleNamespace(order=default_name_order(family_name, given_names),
         given_names=given_names, family_name=family_name, given_names_latin=given_names_latin or given_names,
         family_name_latin=family_name_latin or family_name, rank_code="OF-2", national_rank="Captain",
         category="military", nation_code="NPL", nation=SimpleNamespace(name="Nepal"),

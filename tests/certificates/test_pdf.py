@@ -15,6 +15,7 @@ from tests.certificates import raster
 from tests.certificates.fakes import certified_facts
 from trainer.certificates.pdf import render_certificate
 from trainer.certificates.services.documents import render_pdf
+from trainer.org.names import format_name
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 NAMES = [
@@ -64,13 +65,15 @@ def test_names_in_every_script_read_back_exactly(given, family, given_latin, fam
     facts = certified_facts(given, family, given_latin, family_latin)
     pdf = _render(facts)
     spans = _actual_texts(pdf)
-    assert f"{given} {family}" in spans
-    assert f"{given_latin} {family_latin}" in spans
+    order = facts["person"]["name_order"]
+    native, latin = format_name(given, family, order), format_name(given_latin, family_latin, order)
+    assert native in spans
+    assert latin in spans
     assert facts["serial"] in spans
     if not RIGHT_TO_LEFT.search(given + family):
         lines = [line.strip() for line in _text(pdf, tmp_path).splitlines()]
-        assert f"{given} {family}" in lines
-        assert f"{given_latin} {family_latin}" in lines
+        assert native in lines
+        assert latin in lines
         assert facts["serial"] in lines
 
 
@@ -131,3 +134,21 @@ def test_names_in_complex_scripts_are_drawn_shaped(script, given, family, tmp_pa
     as_unshaped = raster.similarity(drawn, raster.unshaped(name, script, NAME_SIZE))
     assert as_shaped >= 0.7, as_shaped
     assert as_shaped >= as_unshaped + 0.25, (as_shaped, as_unshaped)
+
+
+def test_a_chinese_name_is_printed_family_name_first_and_older_certificates_as_they_were(make_person, ready, issue,
+                                                                                         tmp_path):
+    """欧阳明华, not 明华 欧阳: the certificate prints a name in the person's order, which its signed data
+    carries; a certificate signed before names carried their order keeps printing given names first."""
+    person = make_person(given_names="明华", family_name="欧阳", given_names_latin="Minghua",
+                         family_name_latin="Ouyang", service_number="CN-2026-88")
+    ready(person)
+    cert = issue(person)
+    names = _actual_texts(render_pdf(cert))
+    assert "欧阳明华" in names and "明华 欧阳" not in names
+    assert "Ouyang Minghua" in _text(render_pdf(cert), tmp_path)
+
+    from trainer.certificates.printed import latin_name, native_name
+
+    older = {"given_names": "明华", "family_name": "欧阳", "given_names_latin": "Minghua", "family_name_latin": "Ouyang"}
+    assert (native_name(older), latin_name(older)) == ("明华 欧阳", "Minghua Ouyang")

@@ -202,6 +202,9 @@ POLICY: dict[str, Rule] = {
     "certificates.openbadges_issuer": public(),
     "certificates.openbadges_key": public(),
     "certificates.openbadges_status": public(),
+    "certificates.public_keys": public(),
+    "certificates.offline_verifier": public(),
+    "certificates.status_json": public(),
     # --- the JSON API (/api/v1/): the same roles as the pages; a bearer token, never the session ---------
     "api_docs.openapi_json": public(),
     "api_docs.reference": public(),
@@ -293,6 +296,8 @@ ABILITIES: dict[str, frozenset[Role]] = {
     # certificates
     "certificate.issue": frozenset({A, CO}),
     "certificate.read": frozenset({A, CO, TO, TR}),
+    # staff who check certificates as their work: the public verify pages do not rate-limit them
+    "certificate.verify_unlimited": frozenset({A, CO, TO}),
 }
 
 # Parts a person may hold in an exercise, by what the part lets them do there.

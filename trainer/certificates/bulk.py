@@ -131,12 +131,13 @@ def _rendered(batch_id: int, count: int) -> None:
         db.session.commit()
 
 
-def _pdfs(batch_id: int) -> Iterator[tuple[Certificate, bytes]]:
+def _pdfs(batch_id: int, *, signed: bool = True) -> Iterator[tuple[Certificate, bytes]]:
     count = 0
     _rendered(batch_id, 0)
     for cert in _batch_certificates(batch_id):
         with _intent(False):
-            pdf = documents.render_pdf(cert)  # no transaction is open here: other writers go ahead
+            # no transaction is open here: other writers go ahead
+            pdf = documents.render_pdf(cert) if signed else documents.render_unsigned_pdf(cert)
         count += 1
         yield cert, pdf
         if count % 5 == 0:
@@ -192,4 +193,6 @@ def stream_zip(batch_id: int) -> Iterator[bytes]:
 
 
 def stream_merged(batch_id: int) -> Iterator[bytes]:
-    yield from merge_stream(pdf for _, pdf in _pdfs(batch_id))
+    """One PDF of every certificate of the batch, for printing: the pages are those of the signed files,
+    without their signatures (a signature covers one whole file; the ZIP holds the signed ones)."""
+    yield from merge_stream(pdf for _, pdf in _pdfs(batch_id, signed=False))

@@ -1,70 +1,175 @@
-"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE]`, `certificates rotate-key`,
-`certificates record-status` and `certificates export-ob3 SERIAL`."""
+"""`flask --app wsgi certificates verify FILE.pdf [--keys FILE] [--status FILE_OR_URL]`, `certificates
+rotate-key`, `certificates export-status`, `certificates record-status` and `certificates export-ob3 SERIAL`."""
 from __future__ import annotations
 
 import json
 import sys
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
-from trainer.certificates.offline import describe, verify_pdf
-from trainer.certificates.signing import keys_from_keyset
+from trainer.certificates.file_checks import N_
+from trainer.certificates.verification import StatusUnavailable, Trust, verify_document
 from trainer.transactions import commits
 
 group = AppGroup("certificates", help="Verify certificate PDFs offline and manage signing keys.")
+STATUS_LIMIT = 4 * 1024 * 1024
+
+
+def _labels() -> dict[str, str]:
+    return {"pdf_signature": _("PDF signature"), "payload": _("Signed data"), "printed": _("Printed facts"),
+            "qr": _("QR code"), "status": _("Status")}
+
+
+def _trust(keys_file: str | None) -> Trust:
+    from trainer.certificates.pdf_signing import certificates_from_keyset
+    from trainer.certificates.signing import keys_from_keyset
+
+    if keys_file:
+        try:
+            with open(keys_file, encoding="utf-8") as handle:
+                keyset = json.load(handle)
+            return Trust(keys_from_keyset(keyset), certificates_from_keyset(keyset))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            click.echo(_("NOT VERIFIED: the key set %(file)s cannot be read: %(error)s", file=keys_file, error=exc),
+                       err=True)
+            sys.exit(2)
+    from trainer.certificates.services.keys import key_store
+
+    store = key_store()
+    return Trust(store.public_keys(), [c.certificate for c in store.issuing_certificates()])
+
+
+def _status_loader(source: str):
+    """Reads the status document for a serial from a file, or from a URL: a .json address as given,
+    any other address as this application's public address (its /verify/<serial>/status.json)."""
+    def load(serial: str):
+        if urlsplit(source).scheme in ("http", "https"):
+            url = source if urlsplit(source).path.endswith(".json") \
+                else f"{source.rstrip('/')}/verify/{serial}/status.json"
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"}),
+                                            timeout=20) as response:
+                    raw = response.read(STATUS_LIMIT + 1)
+            except urllib.error.HTTPError as exc:
+                raise StatusUnavailable(N_("%(source)s answered %(code)d: no status for this certificate"),
+                                        source=url, code=exc.code) from exc
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                raise StatusUnavailable(N_("the status cannot be fetched from %(source)s (%(error)s)"),
+                                        source=url, error=str(getattr(exc, "reason", exc))) from exc
+            where = url
+        else:
+            try:
+                with open(source, "rb") as handle:
+                    raw = handle.read(STATUS_LIMIT + 1)
+            except OSError as exc:
+                raise StatusUnavailable(N_("the status file %(source)s cannot be read (%(error)s)"),
+                                        source=source, error=exc.strerror) from exc
+            where = source
+        try:
+            if len(raw) > STATUS_LIMIT:
+                raise ValueError("too large")
+            return json.loads(raw), where
+        except ValueError as exc:
+            raise StatusUnavailable(N_("the status document %(source)s is not JSON"), source=where) from exc
+    return load
 
 
 @group.command("verify")
 @click.argument("pdf_file", type=click.Path(dir_okay=False))
 @click.option("--keys", "keys_file", type=click.Path(exists=True, dir_okay=False),
               help="A public key set (the JSON published at /verify/keys.json). Default: this installation's keys.")
-def verify_command(pdf_file, keys_file):
-    """Check a certificate PDF with public keys alone; exit 0 only if it is authentic and unaltered."""
+@click.option("--status", "status_source",
+              help="A signed status document (a file saved from /verify/<serial>/status.json or made by "
+                   "`certificates export-status`), or a URL: this application's public address or a status.json "
+                   "address. Without it the status (revoked, suspended, replaced, expired) is not checked.")
+def verify_command(pdf_file, keys_file, status_source):
+    """Check a certificate PDF with public keys alone; exit 0 only when every check holds: the PDF signature
+    covers the whole file, the embedded data is authentic, the page prints every certified fact as signed,
+    the QR code carries the same signed token, and (with --status) the certificate is valid."""
     try:
         with open(pdf_file, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        click.echo(f"NOT VERIFIED: cannot read {pdf_file}: {exc.strerror}", err=True)
+        click.echo(_("NOT VERIFIED: cannot read %(file)s: %(error)s", file=pdf_file, error=exc.strerror), err=True)
         sys.exit(2)
-    if keys_file:
-        try:
-            with open(keys_file, encoding="utf-8") as handle:
-                keys = keys_from_keyset(json.load(handle))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            click.echo(f"NOT VERIFIED: the key set {keys_file} cannot be read: {exc}", err=True)
-            sys.exit(2)
-    else:
-        from trainer.certificates.services.keys import key_store
-
-        keys = key_store().public_keys()
-    if not keys:
-        click.echo("NOT VERIFIED: no public keys to check against (use --keys FILE).", err=True)
+    trust = _trust(keys_file)
+    if not trust.ed25519:
+        click.echo(_("NOT VERIFIED: no public keys to check against (use --keys FILE)."), err=True)
         sys.exit(2)
-    result = verify_pdf(data, keys)
-    if not result.authentic:
-        click.echo(f"NOT VERIFIED: {result.problem}.", err=True)
+    report = verify_document(data, trust, status_loader=_status_loader(status_source) if status_source else None)
+    labels = _labels()
+    click.echo(_("Checking %(file)s", file=pdf_file))
+    for finding in report.findings:
+        mark = _("ok") if finding.ok else _("FAILED")
+        click.echo(f"  [{mark}] {labels[finding.check]}: {_(finding.message, **finding.params)}")
+    if not report.ok:
+        failed = ", ".join(labels[c] for c in report.failed_checks)
+        click.echo(_("NOT VERIFIED: %(count)d check(s) failed: %(checks)s.", count=len(report.failed_checks),
+                     checks=failed), err=True)
         sys.exit(1)
-    click.echo(f"AUTHENTIC: the certified data is signed with key {result.kid} and unaltered.")
-    for line in describe(result.payload):
+    click.echo(_("AUTHENTIC: the file is signed and unaltered, and its page shows the signed facts."))
+    for line in describe(report.payload):
         click.echo(line)
-    click.echo("The printed page can be edited without touching the signed data: compare it with the lines above.")
-    click.echo("For the current status (revoked, suspended, replaced) open the verify page online.")
+    if not status_source:
+        click.echo(_("The status (revoked, suspended, replaced) was not checked: give --status FILE_OR_URL."))
+
+
+def describe(payload: dict) -> list[str]:
+    """What a payload certifies, as lines of text."""
+    from trainer.certificates import printed
+
+    person = payload.get("person", {})
+    native, latin = printed.native_name(person), printed.latin_name(person)
+    lines = [_("Serial: %(value)s", value=payload.get("serial")),
+             _("Name: %(value)s", value=native + (f" ({latin})" if latin and latin != native else "")),
+             _("Rank: %(value)s", value=" ".join(p for p in (person.get("national_rank"), person.get("rank_code"))
+                                                   if p)),
+             _("Nation: %(value)s", value=f"{person.get('nation_name', '')} ({person.get('nation_code', '')})"),
+             _("Profile: %(value)s", value=printed.profile_line(payload).split(": ", 1)[-1]),
+             _("Issued: %(value)s", value=payload.get("issued_on")),
+             _("Valid until: %(value)s", value=payload.get("valid_until") or "—")]
+    for module in payload.get("modules", []):
+        lines.append(_("Module: %(code)s v%(version)s completed %(completed)s valid until %(until)s",
+                       code=module.get("code"), version=module.get("version") or "-",
+                       completed=module.get("completed_on") or "-", until=module.get("valid_until") or "-"))
+    return lines
+
+
+@group.command("export-status")
+@click.option("--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the signed list (JSON).")
+def export_status_command(output):
+    """Write the signed list of every certificate that is revoked, suspended or replaced, for checkpoints
+    without a connection (`certificates verify FILE.pdf --status LIST.json`)."""
+    from trainer.certificates.services.statements import status_list_document
+
+    document = status_list_document()
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1, sort_keys=True)
+    click.echo(_("Wrote the status of %(count)d certificate(s) that are not valid to %(file)s.",
+                 count=len(document["statuses"]), file=output))
 
 
 @group.command("rotate-key")
 @commits
 def rotate_key_command():
-    """Start signing with a new key; older public keys stay published for verification."""
+    """Start signing with a new Ed25519 key and a new PDF issuing key and certificate; the older public keys
+    and certificates stay published for verification."""
     from trainer.audit.services import record_event
-    from trainer.certificates.services.keys import key_store
+    from trainer.certificates.services.keys import rotate_keys
 
-    store = key_store()
-    old = store.current_kid()
-    new = store.rotate()
+    old, new = rotate_keys()
     record_event(None, "certificate.rotate_key", object_type="signing_key", object_id=new,
                  before={"kid": old}, after={"kid": new})
-    click.echo(f"New signing key {new} is current" + (f"; {old} stays published for verification." if old else "."))
+    if old:
+        click.echo(_("New signing key %(new)s is current; %(old)s stays published for verification.", new=new, old=old))
+    else:
+        click.echo(_("New signing key %(new)s is current.", new=new))
 
 
 @group.command("record-status")
@@ -76,7 +181,8 @@ def record_status_command():
     from trainer.certificates.services.status import record_status_changes
 
     changes = record_status_changes()
-    click.echo(f"Recorded {len(changes.suspended)} suspension(s) and {len(changes.reinstated)} reinstatement(s).")
+    click.echo(_("Recorded %(suspended)d suspension(s) and %(reinstated)d reinstatement(s).",
+                 suspended=len(changes.suspended), reinstated=len(changes.reinstated)))
 
 
 @group.command("export-ob3")

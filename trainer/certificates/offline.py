@@ -8,9 +8,15 @@ import zlib
 from dataclasses import dataclass, field
 
 from trainer.certificates.signing import Envelope, verify_signature
+from trainer.certificates.printed import latin_name, native_name
 
 _EMBEDDED = re.compile(rb"/Type\s*/EmbeddedFile\b")
 _OBJ_START = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation; it is translated where it is shown."""
+    return message
 
 
 class NoEnvelope(ValueError):
@@ -20,7 +26,7 @@ class NoEnvelope(ValueError):
 def extract_envelope(pdf: bytes) -> Envelope:
     """The first embedded certificate envelope in a PDF written by this application."""
     if not pdf.startswith(b"%PDF-"):
-        raise NoEnvelope("the file is not a PDF")
+        raise NoEnvelope(N_("the file is not a PDF"))
     for match in _EMBEDDED.finditer(pdf):
         starts = list(_OBJ_START.finditer(pdf, max(0, match.start() - 2000), match.start()))
         if not starts:
@@ -43,12 +49,12 @@ def extract_envelope(pdf: bytes) -> Envelope:
             try:
                 data = zlib.decompress(data)
             except zlib.error as exc:
-                raise NoEnvelope("the embedded certificate data is damaged") from exc
+                raise NoEnvelope(N_("the embedded certificate data is damaged")) from exc
         try:
             return Envelope.from_bytes(data)
         except (ValueError, KeyError) as exc:
             raise NoEnvelope(f"the embedded certificate data cannot be read: {exc}") from exc
-    raise NoEnvelope("the PDF carries no signed certificate data")
+    raise NoEnvelope(N_("the PDF carries no signed certificate data"))
 
 
 @dataclass
@@ -80,8 +86,7 @@ def verify_pdf(pdf: bytes, keys: dict) -> OfflineResult:
 def describe(payload: dict) -> list[str]:
     """What a payload certifies, as lines of text."""
     person = payload.get("person", {})
-    native = f"{person.get('given_names', '')} {person.get('family_name', '')}".strip()
-    latin = f"{person.get('given_names_latin', '')} {person.get('family_name_latin', '')}".strip()
+    native, latin = native_name(person), latin_name(person)
     lines = [
         f"Serial:          {payload.get('serial')}",
         f"Name:            {native}" + (f" ({latin})" if latin and latin != native else ""),

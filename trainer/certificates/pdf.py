@@ -10,11 +10,12 @@ name even though shaped glyphs no longer map one-to-one onto characters.
 
 The signed envelope (payload + key id + signature) is embedded as a file attachment
 (`certificate.json`, uncompressed) and its fingerprint is printed, so a verifier can check the PDF
-offline with the public keys alone. Pure module: imports neither Flask nor the database.
+offline with the public keys alone; the file as a whole is then signed (pdf_signing.py). What each line
+says comes from printed.py, which the checker reads the page against. Pure module: imports neither
+Flask nor the database.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from xml.sax.saxutils import escape
@@ -27,6 +28,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from trainer.certificates import printed
 from trainer.certificates.qr import qr_matrix
 from trainer.pdf.reportlab_adapter import attach_file
 from trainer.pdf.text import RTL_SCRIPTS, font_name, register_fonts, split_runs
@@ -151,14 +153,6 @@ class TextDrawer:
         return width
 
 
-def _fmt_date(value) -> str:
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return value.strftime("%d %b %Y")
-
-
 def _dark_runs(matrix) -> str:
     """PDF path operators for the dark modules, one rectangle per horizontal run, in module units
     with the first row at the top: integer coordinates are short to write and cheap to format."""
@@ -226,7 +220,7 @@ def _describe_document(canvas: Canvas, payload: dict, *, title: str, fingerprint
     person = payload["person"]
     canvas.setTitle(f"{title} {payload['serial']}")
     canvas.setAuthor(payload.get("issuer", {}).get("name", ""))
-    canvas.setSubject(f"{person['given_names_latin']} {person['family_name_latin']} — {payload['profile']['code']}")
+    canvas.setSubject(f"{printed.latin_name(person)} — {payload['profile']['code']}")
     canvas.setKeywords(f"serial={payload['serial']} fingerprint={fingerprint.replace(' ', '')}")
     canvas.setCreator("trainer")
 
@@ -244,28 +238,21 @@ def _draw_heading(text: TextDrawer, payload: dict, title: str) -> float:
     y = HEIGHT - MARGIN - 12 * mm
     text.draw(WIDTH / 2, y, title.upper(), 20, bold=True, color=ACCENT, align="center")
     y -= 16
-    profile = payload["profile"]
-    text.draw(WIDTH / 2, y, f"Readiness profile: {profile['code']}"
-              + (f" — {profile['title']}" if profile.get("title") else ""),
-              11, color=MUTED, align="center", max_width=RIGHT - LEFT)
+    text.draw(WIDTH / 2, y, printed.profile_line(payload), 11, color=MUTED, align="center", max_width=RIGHT - LEFT)
     return y
 
 
 def _draw_person(text: TextDrawer, person: dict, y: float) -> float:
     """The name in its own script (large) with its Latin transliteration below, then rank, nation, unit
     and service number in four columns; returns where the evidence starts."""
-    native = f"{person['given_names']} {person['family_name']}".strip()
-    latin = f"{person['given_names_latin']} {person['family_name_latin']}".strip()
+    native, latin = printed.native_name(person), printed.latin_name(person)
     y -= 40
     text.draw(WIDTH / 2, y, native, 26, bold=True, align="center", max_width=RIGHT - LEFT)
     if latin and latin != native:
         y -= 22
         text.draw(WIDTH / 2, y, latin, 15, color=MUTED, align="center", max_width=RIGHT - LEFT)
     y -= 22
-    rank = " · ".join(p for p in (person.get("national_rank"), person.get("rank_code")) if p)
-    facts = [("Rank", rank), ("Nation", f"{person.get('nation_name') or ''} ({person['nation_code']})"),
-             ("Unit", f"{person.get('unit_name') or ''} ({person.get('unit_code') or ''})"),
-             ("Service number", person.get("service_number") or "")]
+    facts = printed.person_facts(person)
     column = (RIGHT - LEFT) / len(facts)
     for i, (label, value) in enumerate(facts):
         cx = LEFT + column * i + column / 2
@@ -295,11 +282,11 @@ def _draw_modules(text: TextDrawer, modules: list[dict], top: float, right: floa
     x = [position for _, position in columns]
     for module in modules:
         row_y -= line
-        code = module["code"] + (" (waived)" if module.get("state") == "waived" else "")
+        code, version, completed, until = printed.module_cells(module)
         text.draw(x[0], row_y, code, size, max_width=x[1] - x[0] - 4)
-        text.draw(x[1], row_y, module.get("version") or "—", size)
-        text.draw(x[2], row_y, _fmt_date(module.get("completed_on")), size)
-        text.draw(x[3], row_y, _fmt_date(module.get("valid_until")), size)
+        text.draw(x[1], row_y, version, size)
+        text.draw(x[2], row_y, completed, size)
+        text.draw(x[3], row_y, until, size)
 
 
 def _draw_exercises(text: TextDrawer, exercises: list[dict], top: float, left: float) -> None:
@@ -309,11 +296,9 @@ def _draw_exercises(text: TextDrawer, exercises: list[dict], top: float, left: f
     if not exercises:
         text.draw(left, row_y, "No exercise required by this profile.", 8, color=MUTED)
     for exercise in exercises:
-        label = " ".join(p for p in (exercise.get("code"), exercise.get("title")) if p)
+        label, outcome = printed.exercise_lines(exercise)
         text.draw(left, row_y, label, 8.5, max_width=width)
         row_y -= 10.5
-        kind = (exercise.get("type") or "").replace("_", "-")
-        outcome = f"Outcome {exercise.get('rating') or '—'} · {kind} · ended {_fmt_date(exercise.get('ended_on'))}"
         text.draw(left, row_y, outcome, 7.5, color=MUTED, max_width=width)
         row_y -= 13
 
@@ -324,9 +309,7 @@ def _draw_footer(canvas: Canvas, text: TextDrawer, payload: dict, *, qr_text: st
     _draw_qr(canvas, qr_text, QR_X, QR_Y, QR_SIZE)
     text.draw(QR_X + QR_SIZE / 2, QR_Y - 9, "Scan to verify", 7, color=MUTED, align="center")
     fy = MARGIN + 30 * mm
-    issuer = payload.get("issuer", {})
-    footer = [("Issued", _fmt_date(payload["issued_on"])), ("Valid until", _fmt_date(payload.get("valid_until"))),
-              ("Issued by", issuer.get("name") or ""), ("Serial", payload["serial"])]
+    footer = printed.footer_facts(payload)
     column = (QR_X - 8 * mm - LEFT) / len(footer)
     for i, (label, value) in enumerate(footer):
         x = LEFT + column * i
@@ -335,6 +318,6 @@ def _draw_footer(canvas: Canvas, text: TextDrawer, payload: dict, *, qr_text: st
                   max_width=column - 6)
     if payload.get("supersedes"):
         text.draw(LEFT, fy - 30, f"Replaces certificate {payload['supersedes']}", 8, color=MUTED)
-    text.draw(LEFT, MARGIN + 12 * mm, f"Verify at {verify_url}", 8.5, color=INK, max_width=QR_X - LEFT - 8 * mm)
+    text.draw(LEFT, MARGIN + 12 * mm, printed.verify_line(verify_url), 8.5, color=INK, max_width=QR_X - LEFT - 8 * mm)
     text.draw(LEFT, MARGIN + 7 * mm, f"Signed data fingerprint (SHA-256): {fingerprint} · key {key_id}",
               7, color=MUTED, max_width=QR_X - LEFT - 8 * mm)

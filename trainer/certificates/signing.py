@@ -5,6 +5,8 @@ Layout of the key folder (default <instance>/signing-keys/):
     <kid>.key    the private key (PKCS#8 PEM, file mode 0600); only the current key is needed to sign
     <kid>.pub    the raw 32-byte public key, base64url; every key ever used stays for verification
     current      the key id used for new signatures
+    <kid>.pdf.key, <kid>.pdf.crt   the ECDSA key and X.509 certificate that sign whole PDF files while
+                 <kid> is current (see pdf_signing.py); every certificate stays published
 
 The key id is the first 16 hex digits of the SHA-256 of the raw public key, so anyone can recompute
 it from a published key. Pure module: imports neither Flask nor the database.
@@ -22,6 +24,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from trainer.certificates import pdf_signing
 
 ENVELOPE_FORMAT = "trainer-certificate/1"
 TOKEN_PREFIX = "TC1"
@@ -95,14 +99,30 @@ class KeyStore:
             return self.current_kid()
         return new
 
-    def rotate(self) -> str:
-        """Make a new key current. Older public keys stay, so older certificates still verify."""
+    def rotate(self, subject: str | None = None) -> str:
+        """Make a new key current, with a new PDF issuing key and certificate when `subject` is given.
+        Older public keys and certificates stay, so older certificates still verify."""
         self.ensure_current()
         new = self._generate()
+        if subject:
+            pdf_signing.ensure_issuing_key(self.folder, new, subject)
         tmp = self.folder / f"current.{os.getpid()}.tmp"
         tmp.write_text(new + "\n")
         os.replace(tmp, self.folder / "current")
         return new
+
+    def ensure_issuing(self, subject: str) -> str:
+        """The current key id, its PDF issuing key and certificate created on first use."""
+        kid = self.ensure_current()
+        pdf_signing.ensure_issuing_key(self.folder, kid, subject)
+        return kid
+
+    def sign_pdf(self, pdf: bytes, subject: str) -> bytes:
+        """`pdf` signed as a whole file with the current PDF issuing key."""
+        return pdf_signing.sign_pdf(pdf, self.folder, self.ensure_current(), subject)
+
+    def issuing_certificates(self) -> list[pdf_signing.IssuingCertificate]:
+        return pdf_signing.issuing_certificates(self.folder)
 
     def private_key(self, kid: str) -> Ed25519PrivateKey:
         path = self.folder / f"{kid}.key"
@@ -135,7 +155,13 @@ class KeyStore:
                          "x": b64u(raw_public(public)), "current": kid == current,
                          "created": created.replace(microsecond=0).isoformat().replace("+00:00", "Z")})
         keys.sort(key=lambda k: (not k["current"], k["created"]), reverse=False)
-        return {"keys": keys}
+        # The X.509 certificates of the PDF signatures (not JWKs: they certify other keys than the above).
+        certificates = [{"id": c.id, "kid": c.kid, "subject": c.subject, "current": c.kid == current,
+                         "sha256": pdf_signing.fingerprint_sha256(c.certificate),
+                         "created": c.created.isoformat().replace("+00:00", "Z"), "pem": c.pem}
+                        for c in self.issuing_certificates()]
+        certificates.sort(key=lambda c: (not c["current"], c["created"]))
+        return {"keys": keys, "x509": certificates}
 
     def sign(self, data: bytes) -> tuple[str, bytes]:
         kid = self.ensure_current()
@@ -212,3 +238,28 @@ def read_token(token: str, keys: dict[str, Ed25519PublicKey]) -> dict | None:
         return json.loads(body_bytes)
     except (ValueError, TypeError):
         return None
+
+
+# --- signed statements (a certificate's status, a list of statuses) ----------------------------------
+
+def make_statement(kid: str, private_key: Ed25519PrivateKey, body: dict) -> dict:
+    """`body` with the key id and an Ed25519 signature over its canonical JSON, so that a copy carried
+    to a checkpoint without a connection can still be trusted."""
+    from trainer.certificates.canonical import canonical_bytes
+
+    return {**body, "kid": kid, "signature": b64u(private_key.sign(canonical_bytes(body)))}
+
+
+def read_statement(document: dict, keys: dict[str, Ed25519PublicKey]) -> dict | None:
+    """The body of an authentic signed statement, or None."""
+    from trainer.certificates.canonical import canonical_bytes
+
+    if not isinstance(document, dict):
+        return None
+    body = {k: v for k, v in document.items() if k not in ("kid", "signature")}
+    try:
+        data = canonical_bytes(body)
+        signature = unb64u(str(document.get("signature", "")))
+    except (TypeError, ValueError):
+        return None
+    return body if verify_signature(keys, str(document.get("kid", "")), data, signature) else None

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.policy import has_ability
-from trainer.certificates import bulk
+from trainer.certificates import bulk, offline_page
 from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
-from trainer.certificates.services import documents, issuing, keys, openbadges, public, reads, status, status_list
+from trainer.certificates.services import (
+    documents, issuing, keys, openbadges, public, reads, statements, status, status_list,
+)
 from trainer.db import write_intent
 from trainer.errors import Invalid
 from trainer.forms import apply_errors
@@ -221,6 +223,10 @@ def batch_pdf(batch_id):
 # --- public verification -------------------------------------------------------------------------
 
 def _rate_limited() -> bool:
+    """The public pages count hits per client address, so that serials cannot be tried in bulk; signed-in
+    staff who check certificates as their work are not counted (nor slowed down by a shared address)."""
+    if has_ability(current_user, "certificate.verify_unlimited"):
+        return False
     limit = int(current_app.config.get("VERIFY_RATE_LIMIT_PER_MINUTE", 30))
     return not public.allow_verify_request(request.remote_addr or "unknown", limit)
 
@@ -259,8 +265,38 @@ def verify(serial):
     return response
 
 
+@bp.route("/verify/<serial>/status.json")
+def status_json(serial):
+    """The certificate's status now, signed: for `certificates verify --status` and other programs."""
+    if _rate_limited():
+        abort(429)
+    try:
+        cert = public.find_by_serial(serial)
+    except Invalid as error:
+        return jsonify(error=error.message), 404
+    response = jsonify(statements.status_document(cert))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/verify/keys.json", endpoint="keys")
 def published_keys():
     response = jsonify(keys.public_keyset())
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/verify/keys")
+def public_keys():
+    return render_template("certificates/keys.html", keyset=keys.public_keyset())
+
+
+@bp.route("/verify/offline.html")
+def offline_verifier():
+    """One HTML file that checks a QR token against the published keys in the browser, with no network,
+    in the visitor's language: for a checkpoint without a connection."""
+    response = current_app.make_response(offline_page.render_offline_verifier(keys.public_keyset()))
+    response.mimetype = "text/html"
+    response.headers["Content-Disposition"] = 'attachment; filename="trainer-offline-verifier.html"'
+    response.headers["Cache-Control"] = "no-store"
     return response

@@ -56,6 +56,7 @@ def build_payload(person, readiness, *, serial: str, issued_at: dt.datetime, iss
         "person": {
             "given_names": person.given_names, "family_name": person.family_name,
             "given_names_latin": person.given_names_latin, "family_name_latin": person.family_name_latin,
+            "name_order": person.order,
             "rank_code": person.rank_code, "national_rank": person.national_rank or "",
             "category": person.category, "nation_code": person.nation_code,
             "nation_name": person.nation.name if person.nation else person.nation_code,

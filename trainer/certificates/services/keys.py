@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -14,10 +15,23 @@ def key_store() -> KeyStore:
     return KeyStore(folder)
 
 
+def issuer_subject() -> str:
+    """The name in the X.509 certificate of the PDF signatures: what a PDF reader shows as the signer."""
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+    return f"trainer certificates, {host}"
+
+
 def public_keyset() -> dict:
     store = key_store()
-    store.ensure_current()
+    store.ensure_issuing(issuer_subject())
     return store.keyset()
+
+
+def rotate_keys() -> tuple[str | None, str]:
+    """(the key id that was current, the new one): a new Ed25519 key and a new PDF issuing key."""
+    store = key_store()
+    old = store.current_kid()
+    return old, store.rotate(issuer_subject())
 
 
 def signature_ok(cert: Certificate) -> bool:

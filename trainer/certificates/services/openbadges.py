@@ -35,6 +35,7 @@ from trainer.curricula.models import Module, ReadinessProfile
 from trainer.db import utcnow
 from trainer.errors import Forbidden, NotFound
 from trainer.extensions import db
+from trainer.certificates.printed import latin_name, native_name
 
 SALT_FILE = "openbadges-identity-salt"
 
@@ -178,8 +179,7 @@ def _achievement(payload: dict) -> ob3.Achievement:
 def printed_names(payload: dict) -> tuple[str, ...]:
     """The name as the certificate prints it: in Latin letters, and in its own script when that differs."""
     person = payload["person"]
-    latin = f"{person.get('given_names_latin') or ''} {person.get('family_name_latin') or ''}".strip()
-    native = f"{person.get('given_names') or ''} {person.get('family_name') or ''}".strip()
+    latin, native = latin_name(person), native_name(person)
     return tuple(dict.fromkeys(name for name in (latin, native) if name))
 
 

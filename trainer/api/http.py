@@ -108,7 +108,7 @@ def idempotent(view):
             return problem(400, _("An Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID."),
                            [("header.Idempotency-Key", _("Not a valid key."))])
         fingerprint = idempotency.fingerprint(request.method, request.path, request.query_string,
-                                              request.content_type or "", request.get_data(cache=True))
+                                              request.mimetype or "", _canonical_body())
         stored = idempotency.find(token.token_id, key)
         if stored is not None:
             if stored.fingerprint != fingerprint:
@@ -127,6 +127,28 @@ def idempotent(view):
 
     wrapper._idempotent = True
     return wrapper
+
+
+def _canonical_body() -> bytes:
+    """The request's body as its meaning, so that a client's retry is recognised: JSON with its keys sorted
+    and no spacing, and an upload as its fields and files (each new multipart request has a new boundary)."""
+    if request.mimetype == "multipart/form-data":
+        digest = hashlib.sha256()
+        for name, value in sorted(request.form.items(multi=True)):
+            digest.update(b"field\0" + name.encode() + b"\0" + value.encode() + b"\0")
+        for name, upload in sorted(request.files.items(multi=True), key=lambda item: (item[0], item[1].filename or "")):
+            content = upload.stream.read()
+            upload.stream.seek(0)
+            digest.update(b"file\0" + name.encode() + b"\0" + (upload.filename or "").encode() + b"\0")
+            digest.update(hashlib.sha256(content).digest())
+        return digest.hexdigest().encode()
+    raw = request.get_data(cache=True)
+    if request.is_json:
+        try:
+            return json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        except ValueError:
+            return raw  # not JSON: refused by the operation, and never kept
+    return raw
 
 
 # --- cursor pagination -----------------------------------------------------------------------------

@@ -247,3 +247,43 @@ def test_a_nation_out_of_reach_is_not_found(app, db, api_as, make_unit, curricul
     assert officer.get("/api/v1/nations/FRA/readiness").status_code == 404
     assert officer.get("/api/v1/nations/XYZ/readiness").status_code == 404
     assert officer.get("/api/v1/nations/NPL/readiness?as_of=1800-01-01").status_code == 422
+
+
+def test_unit_readiness_has_the_figures_of_the_dashboards_spreadsheet(app, db, api_as, make_user, make_unit,
+                                                                      make_person, curricula):
+    """Unit by unit, the API's people, ready and percent as of a date are the dashboard export's."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import login
+
+    _profile(db)
+    admin, _ = api_as("admin")
+    battalion = make_unit(nation="NPL", code="NP-BN")
+    company = make_unit(nation="NPL", code="NP-COY", parent=battalion, kind="company")
+    people = [make_person(unit=battalion), make_person(unit=company), make_person(unit=company), make_person(unit=company)]
+    on = (TODAY - dt.timedelta(days=20)).isoformat()
+    body = {"items": [{"person_id": p.id, "module_code": "TS-01", "completed_on": on, "justification": JUSTIFICATION}
+                      for p in people[1:3]]}
+    assert admin.post("/api/v1/completions/recognised", json=body).status_code == 201
+    as_of = (TODAY - dt.timedelta(days=5)).isoformat()
+
+    def flatten(nodes):
+        for node in nodes:
+            yield node
+            yield from flatten(node["children"])
+
+    figures = admin.get(f"/api/v1/units/{battalion.id}/readiness?profile=API-PDT&as_of={as_of}").get_json()
+    from_api = [(n["code"], n["figures"]["people"], n["figures"]["ready"], n["figures"]["percent"])
+                for n in flatten(figures["units"])]
+    assert from_api == [("NP-BN", 4, 2, 50.0), ("NP-COY", 3, 2, 66.7)]
+
+    client = app.test_client()
+    login(client, make_user("admin", username="sheet.admin").username)
+    sheet = client.get(f"/readiness/export.xlsx?profile=API-PDT&unit={battalion.id}&as_of={as_of}")
+    assert sheet.status_code == 200
+    units = load_workbook(io.BytesIO(sheet.data)).worksheets[1]
+    rows = [row for row in units.iter_rows(values_only=True) if row[1] in ("NP-BN", "NP-COY")]
+    from_dashboard = [(code, people_, ready, round(percent * 100, 1)) for _n, code, _name, people_, ready, percent, *_ in rows]
+    assert from_api == from_dashboard

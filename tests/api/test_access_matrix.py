@@ -122,8 +122,9 @@ def test_the_walk_covers_every_operation_of_the_document(app):
     assert all(cell.endpoint in POLICY for cell in api_cells(app))
 
 
-def test_an_api_operation_missing_from_the_policy_is_refused(app, db, make_user):
-    """Fail closed: an operation nobody listed answers 403 even to an administrator's token."""
+def test_an_api_operation_missing_from_the_policy_is_refused(app, db, make_unit, make_person, make_user):
+    """Fail closed: an operation nobody listed answers 403 even to an administrator's token, and the walk
+    reports it."""
     from flask_smorest import Blueprint
 
     from trainer.api.tokens import create_token
@@ -143,6 +144,8 @@ def test_an_api_operation_missing_from_the_policy_is_refused(app, db, make_user)
     assert response.status_code == 403
     assert response.content_type == "application/problem+json"
     assert "api_matrix_extra.unlisted" not in POLICY
+    assert walk(Role.ADMIN, app, db, make_unit, make_person, make_user, only={"api_matrix_extra.unlisted"}) == \
+        ["api_matrix_extra.unlisted: not in POLICY"]
 
 
 def test_the_matrix_notices_an_operation_that_ignores_scope(app, db, make_unit, make_person, make_user, monkeypatch):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login
 from tests.api.conftest import Api
+
+TOKEN_IN_OUTPUT = re.compile(r"trn_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")
 
 
 def _token_row(db, secret):
@@ -195,8 +198,6 @@ def test_a_user_makes_a_token_on_the_account_page_and_sees_it_once(app, db, clie
     response = client.post("/account/tokens", data={"name": "National database", "expires": "90", "read_only": "y"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    import re
-
     secret = re.search(r'value="(trn_[0-9a-f]{12}_[A-Za-z0-9_-]{43})"', body).group(1)
     assert "Set-Cookie" not in response.headers or secret not in response.headers.get("Set-Cookie", "")
     assert secret not in client.get("/account/tokens").get_data(as_text=True)
@@ -236,3 +237,19 @@ def test_an_administrator_issues_a_token_from_the_command_line(app, db, runner, 
     assert Api(app, secret).get("/api/v1/units").status_code == 200
     missing = runner.invoke(args=["api", "token", "create", "nobody"])
     assert missing.exit_code != 0 and "nobody" in missing.output
+
+
+def test_the_command_refuses_a_token_longer_than_allowed_and_makes_nothing(app, db, runner, make_user):
+    from trainer.api.models import ApiToken
+
+    app.config["API_TOKEN_MAX_DAYS"] = 90
+    make_user("admin", username="long.lived")
+    result = runner.invoke(args=["api", "token", "create", "long.lived", "--expires-days", "91"])
+    assert result.exit_code != 0 and "90" in result.output
+    assert not TOKEN_IN_OUTPUT.search(result.output)
+    assert db.session.scalars(select(ApiToken)).all() == []
+    made = runner.invoke(args=["api", "token", "create", "long.lived", "--expires-days", "90"])
+    lines = made.output.strip().splitlines()
+    assert made.exit_code == 0 and TOKEN_IN_OUTPUT.fullmatch(lines[-1])
+    assert not any(TOKEN_IN_OUTPUT.search(line) for line in lines[:-1])
+

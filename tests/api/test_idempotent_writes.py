@@ -238,3 +238,21 @@ def test_a_key_is_kept_for_a_day(app, db, api_as, make_person, curricula):
     again = api.post("/api/v1/completions/recognised", json=body, headers={"Idempotency-Key": "day"})
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
     assert len(db.session.scalars(select(Completion)).all()) == 2
+
+
+def test_a_retry_after_the_object_left_the_tokens_scope_is_not_found(app, db, api_as, make_person, make_user,
+                                                                     make_nation):
+    """Grants changed between a write and its retry: the retry meets the new grants, not the kept answer."""
+    from trainer.auth.services import add_grant, remove_grant
+
+    make_nation("FRA")
+    api, officer = api_as("training_officer", "nation", nation="NPL")
+    admin = make_user("admin", username="scope.admin")
+    person = make_person(nation="NPL")
+    etag = api.get(f"/api/v1/people/{person.id}").headers["ETag"]
+    request = {"json": {"national_rank": "Major"}, "headers": {"If-Match": etag, "Idempotency-Key": "moved"}}
+    assert api.patch(f"/api/v1/people/{person.id}", **request).status_code == 200
+    add_grant(admin, officer, "training_officer", "nation", "FRA")
+    remove_grant(admin, officer, officer.grants[0].id)
+    db.session.commit()
+    assert api.patch(f"/api/v1/people/{person.id}", **request).status_code == 404

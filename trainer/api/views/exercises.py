@@ -66,8 +66,8 @@ def list_participants(exercise_id: int):
 
 
 @blp.route("/exercises/<int:exercise_id>/nominations", methods=["POST"])
-@idempotent
 @finds(lambda who, exercise_id: services.get_exercise(who, exercise_id))
+@idempotent
 @blp.arguments(schemas.NominationSchema)
 @blp.response(201, schemas.ParticipantSchema, headers={"Location": {"schema": {"type": "string"}}})
 def nominate(data, exercise_id: int):
@@ -97,9 +97,9 @@ def get_participant(exercise_id: int, participant_id: int):
 
 
 @blp.route("/exercises/<int:exercise_id>/participants/<int:participant_id>/decision", methods=["POST"])
+@finds(lambda who, exercise_id, participant_id: _one(who, exercise_id, participant_id))
 @idempotent
 @checks_if_match
-@finds(lambda who, exercise_id, participant_id: _one(who, exercise_id, participant_id))
 @blp.arguments(schemas.DecisionSchema)
 @blp.response(200, schemas.ParticipantSchema, headers=ETAG_HEADER)
 def decide_participant(data, exercise_id: int, participant_id: int):
@@ -111,9 +111,9 @@ def decide_participant(data, exercise_id: int, participant_id: int):
 
 
 @blp.route("/exercises/<int:exercise_id>/participants/<int:participant_id>/withdrawal", methods=["POST"])
+@finds(lambda who, exercise_id, participant_id: _one(who, exercise_id, participant_id))
 @idempotent
 @checks_if_match
-@finds(lambda who, exercise_id, participant_id: _one(who, exercise_id, participant_id))
 @blp.response(200, schemas.ParticipantSchema, headers=ETAG_HEADER)
 def withdraw_participant(exercise_id: int, participant_id: int):
     """Withdraw a participant: the lead nation anyone, a nation its own"""

@@ -112,8 +112,8 @@ def get_session(session_id: int):
 
 
 @blp.route("/classroom-sessions/<int:session_id>/attendance", methods=["POST"])
-@idempotent
 @finds(lambda who, session_id: services.get_session(who, session_id))
+@idempotent
 @blp.arguments(schemas.AttendanceSchema)
 @blp.response(201, schemas.SessionSchema)
 def record_attendance(data, session_id: int):
@@ -166,9 +166,9 @@ def _withdraw(kind: str, assignment_id: int, reason: str):
 
 
 @blp.route("/module-assignments/<int:module_assignment_id>/withdrawal", methods=["POST"])
+@finds(lambda who, module_assignment_id: reads.assignment(who, "module", module_assignment_id))
 @idempotent
 @checks_if_match
-@finds(lambda who, module_assignment_id: reads.assignment(who, "module", module_assignment_id))
 @blp.arguments(schemas.WithdrawalSchema)
 @blp.response(200, schemas.AssignmentSchema, headers=ETAG_HEADER)
 def withdraw_module_assignment(data, module_assignment_id: int):
@@ -177,9 +177,9 @@ def withdraw_module_assignment(data, module_assignment_id: int):
 
 
 @blp.route("/profile-assignments/<int:profile_assignment_id>/withdrawal", methods=["POST"])
+@finds(lambda who, profile_assignment_id: reads.assignment(who, "profile", profile_assignment_id))
 @idempotent
 @checks_if_match
-@finds(lambda who, profile_assignment_id: reads.assignment(who, "profile", profile_assignment_id))
 @blp.arguments(schemas.WithdrawalSchema)
 @blp.response(200, schemas.AssignmentSchema, headers=ETAG_HEADER)
 def withdraw_profile_assignment(data, profile_assignment_id: int):

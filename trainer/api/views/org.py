@@ -81,9 +81,9 @@ def get_person(person_id: int):
 
 
 @blp.route("/people/<int:person_id>", methods=["PATCH"])
+@finds(lambda who, person_id: people.get_person(who, person_id, "org.write"))
 @idempotent
 @checks_if_match
-@finds(lambda who, person_id: people.get_person(who, person_id, "org.write"))
 @blp.arguments(schemas.PersonUpdateSchema)
 @blp.response(200, schemas.PersonSchema, headers={"ETag": {"schema": {"type": "string"}}})
 def update_person(values, person_id: int):

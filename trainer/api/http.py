@@ -33,8 +33,7 @@ def finds(loader):
     """Find the object the URL names before the body is read: an object out of reach answers 404 whatever
     the body holds (a malformed body would otherwise be told apart from a missing object), and before a
     kept answer is replayed (a retry meets the token's grants as they are now). Put it above `idempotent`.
-    `loader` takes
-    the actor and the URL's parameters, and raises NotFound through the scoping helper."""
+    `loader` takes the actor and the URL's parameters, and raises NotFound through the scoping helper."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):

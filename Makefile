@@ -26,7 +26,7 @@ translations-extract: install
 		--no-wrap -o translations/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 translations: install
 	$(BIN)/pybabel -q compile --statistics -d translations

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class ParticipantRole(StrEnum):
     """The part a person holds in one exercise (not an account's role)."""
@@ -19,7 +21,18 @@ class ParticipantRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(PARTICIPANT_ROLE_LABELS[self])
+
+
+PARTICIPANT_ROLE_LABELS = {
+    ParticipantRole.PLAYER: _l("Player"),
+    ParticipantRole.CONTROLLER: _l("Controller"),
+    ParticipantRole.EVALUATOR: _l("Evaluator"),
+    ParticipantRole.LEAD_EVALUATOR: _l("Lead evaluator"),
+    ParticipantRole.OBSERVER: _l("Observer"),
+    ParticipantRole.TRUSTED_AGENT: _l("Trusted agent"),
+    ParticipantRole.EXERCISE_DIRECTOR: _l("Exercise director"),
+}
 
 
 class Role(StrEnum):
@@ -31,7 +44,9 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        from trainer.auth.labels import role_label
+
+        return role_label(self)
 
 
 class ScopeKind(StrEnum):
@@ -82,7 +97,7 @@ class ExerciseType(StrEnum):
 
     @property
     def label(self) -> str:
-        return EXERCISE_TYPE_LABELS[self]
+        return str(EXERCISE_TYPE_LABELS[self])
 
     @property
     def discussion_based(self) -> bool:
@@ -90,13 +105,13 @@ class ExerciseType(StrEnum):
 
 
 EXERCISE_TYPE_LABELS = {
-    ExerciseType.SEMINAR: "Seminar",
-    ExerciseType.WORKSHOP: "Workshop",
-    ExerciseType.TABLETOP: "Tabletop exercise (TTX)",
-    ExerciseType.GAME: "Game",
-    ExerciseType.DRILL: "Drill",
-    ExerciseType.FUNCTIONAL: "Functional exercise (FE) / CPX",
-    ExerciseType.FULL_SCALE: "Full-scale exercise (FSE) / FTX, LIVEX",
+    ExerciseType.SEMINAR: _l("Seminar"),
+    ExerciseType.WORKSHOP: _l("Workshop"),
+    ExerciseType.TABLETOP: _l("Tabletop exercise (TTX)"),
+    ExerciseType.GAME: _l("Game"),
+    ExerciseType.DRILL: _l("Drill"),
+    ExerciseType.FUNCTIONAL: _l("Functional exercise (FE) / CPX"),
+    ExerciseType.FULL_SCALE: _l("Full-scale exercise (FSE) / FTX, LIVEX"),
 }
 
 # Military exercise names and the HSEEP type each maps to.
@@ -117,11 +132,11 @@ class Rating(StrEnum):
 
     @property
     def label(self) -> str:
-        return RATING_LABELS[self]
+        return str(RATING_LABELS[self])
 
     @property
     def definition(self) -> str:
-        return RATING_DEFINITIONS[self]
+        return str(RATING_DEFINITIONS[self])
 
     @property
     def needs_narrative(self) -> bool:
@@ -137,32 +152,33 @@ class Rating(StrEnum):
 
 
 RATING_LABELS = {
-    Rating.P: "Performed without challenges",
-    Rating.S: "Performed with some challenges",
-    Rating.M: "Performed with major challenges",
-    Rating.U: "Unable to be performed",
+    Rating.P: _l("Performed without challenges"),
+    Rating.S: _l("Performed with some challenges"),
+    Rating.M: _l("Performed with major challenges"),
+    Rating.U: _l("Unable to be performed"),
 }
 
 RATING_DEFINITIONS = {
-    Rating.P: (
+    Rating.P: _l(
         "The targets and critical tasks associated with the capability were completed in a manner that "
         "achieved the objective(s) and did not negatively impact the performance of other activities. "
         "Performance did not contribute to additional health and/or safety risks, and was conducted in "
         "accordance with applicable plans, policies, procedures, regulations and laws."
     ),
-    Rating.S: (
+    Rating.S: _l(
         "The targets and critical tasks were completed in a manner that achieved the objective(s) and did "
         "not negatively impact other activities or add health and/or safety risks, and were conducted in "
         "accordance with applicable plans, policies, procedures, regulations and laws. However, opportunities "
         "to enhance effectiveness and/or efficiency were identified."
     ),
-    Rating.M: (
+    Rating.M: _l(
         "The targets and critical tasks were completed in a manner that achieved the objective(s), but some "
         "or all of the following were observed: a negative impact on other activities, added health and/or "
         "safety risks, or conduct not in accordance with applicable plans, policies, procedures, regulations "
         "and laws."
     ),
-    Rating.U: "The targets and critical tasks associated with the capability were not performed in a manner that achieved the objective(s).",
+    Rating.U: _l("The targets and critical tasks associated with the capability were not performed in a manner "
+                 "that achieved the objective(s)."),
 }
 
 # Ratings that count towards readiness when adjudicated.

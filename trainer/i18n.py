@@ -13,6 +13,7 @@ from flask import current_app, has_app_context, has_request_context, request, se
 from flask_babel import Babel, get_locale
 from flask_babel import format_decimal, format_percent
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 # Every language trainer knows how to show: its own name and its writing direction.
 KNOWN = {"en": ("English", "ltr"), "fr": ("Français", "ltr"), "ar": ("العربية", "rtl")}
@@ -53,8 +54,53 @@ def language() -> str:
     return locale.language if locale is not None else DEFAULT
 
 
+def operator_language() -> str:
+    """The language of the person at the command line, from the environment as gettext reads it (LANGUAGE,
+    LC_ALL, LC_MESSAGES, then LANG: the first one set decides), when trainer offers it; English otherwise."""
+    import os
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = part.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in KNOWN and (not has_app_context() or code in enabled_languages()):
+                return code
+        return DEFAULT
+    return DEFAULT
+
+
+def speaks_operator_language(command):
+    """Run a CLI command with its messages in the operator's language (see operator_language)."""
+    import functools
+
+    from flask_babel import force_locale
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with force_locale(operator_language()):
+            return command(*args, **kwargs)
+    return run
+
+
 def direction(code: str | None = None) -> str:
     return KNOWN.get(code or language(), KNOWN[DEFAULT])[1]
+
+
+def dir_attribute(code: str, page: str | None = None) -> Markup:
+    """` dir="ltr"` (or rtl) for an element in language `code` whose writing direction differs from the page's
+    (English inside an Arabic page); nothing when they agree."""
+    wanted = direction(code)
+    return Markup(' dir="{}"').format(wanted) if wanted != direction(page) else Markup("")
+
+
+def in_language(text: str, code: str, page: str | None = None) -> Markup:
+    """`text` (escaped) marked as written in language `code` inside a page in another language: lang, and dir
+    when the two are written in opposite directions (an English title inside an Arabic sentence)."""
+    if code == (page or language()):
+        return escape(text)
+    return Markup('<span lang="{}"{}>{}</span>').format(code, dir_attribute(code, page), text)
 
 
 def init_app(app) -> None:
@@ -70,5 +116,6 @@ def init_app(app) -> None:
     @app.context_processor
     def _language_globals():
         code = language()
-        return {"page_language": code, "page_direction": direction(code),
+        return {"page_language": code, "page_direction": direction(code), "language_direction": direction,
+                "dir_for": lambda other: dir_attribute(other, code),
                 "languages": [(c, KNOWN[c][0]) for c in enabled_languages()]}

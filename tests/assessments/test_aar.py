@@ -147,3 +147,52 @@ def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, 
     login(officer, make_user("training_officer", "nation", nation="NPL", username="npl.officer").username)
     listing = officer.get("/assessments/improvements").get_data(as_text=True)
     assert "EX-BRAVO" in listing and "Validated" in listing
+
+
+def _strings(node, out, transform=(1, 0, 0, 1, 0, 0)):
+    """Every String the chart draws as (string, x, y) on the page's axes, walking groups (with their
+    transforms) and drawing widgets as the renderer does."""
+    from reportlab.graphics.shapes import Group, String, mmult
+    from reportlab.graphics.widgetbase import Widget
+
+    if isinstance(node, String):
+        a, b, c, d, e, f = transform
+        out.append((node, a * node.x + c * node.y + e, b * node.x + d * node.y + f))
+    elif isinstance(node, Widget):
+        _strings(node.draw(), out, transform)
+    elif isinstance(node, Group):
+        inner = mmult(transform, node.transform) if getattr(node, "transform", None) else transform
+        for child in node.contents:
+            _strings(child, out, inner)
+    return out
+
+
+FRENCH = {"P": "Exécutée sans difficulté", "S": "Exécutée avec quelques difficultés",
+          "M": "Exécutée avec des difficultés majeures", "U": "N'a pas pu être exécutée"}
+
+
+def test_the_chart_axis_labels_never_overlap_in_english_or_french():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from trainer.assessments.pdf import LABEL_SIZE, ratings_chart
+    from trainer.enums import Rating
+
+    english = {r.value: r.label for r in Rating}
+    for labels in (english, FRENCH):
+        drawing = ratings_chart({"P": 3, "S": 12, "M": 1, "U": 0}, labels)
+        strings = [(s, x, y) for s, x, y in _strings(drawing, []) if y < drawing.contents[0].y]
+        words = " ".join(s.text for s, _, _ in strings)
+        for letter, label in labels.items():  # every word of every label is drawn
+            assert all(word in words for word in label.split()), label
+        boxes = []
+        for s, x, y in strings:
+            width = stringWidth(s.text, s.fontName, s.fontSize)
+            left = x - width / 2 if s.textAnchor == "middle" else x - width if s.textAnchor == "end" else x
+            boxes.append((left, left + width, y, s.text))
+        for i, (l1, r1, y1, t1) in enumerate(boxes):
+            for l2, r2, y2, t2 in boxes[i + 1:]:
+                if abs(y1 - y2) < LABEL_SIZE:  # on the same line: their extents must not meet
+                    assert r1 <= l2 or r2 <= l1, (t1, t2)
+        # and they stay inside the drawing
+        assert min(b[0] for b in boxes) >= 0 and max(b[1] for b in boxes) <= drawing.width
+        assert min(b[2] for b in boxes) >= 0

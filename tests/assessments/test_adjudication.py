@@ -78,3 +78,79 @@ def test_player_adjudication_credits_that_player(world, client, sign_in, db):
     credit = db.session.execute(select(ExerciseCredit)).scalar_one()
     assert credit.person_id == world.players["cy"].person_id and credit.rating == "S"
     assert credit.ended_on == world.exercise.end_at.date() and credit.exercise_code == "EX-ALPHA"
+
+
+# --- the adjudication page: the undecided first, filters, definitions once -----------------------
+
+def _sections(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'id="adj-([pu]\d+)" aria-labelledby', page)
+
+
+def test_the_sheet_lists_the_rated_undecided_first_and_gathers_those_nobody_rated(world, app, client, sign_in):
+    from tests.conftest import login
+
+    sign_in("eva")
+    unit_a, unit_b, cy = f"u{world.unit_a.id}", f"u{world.unit_b.id}", f"p{world.players['cy'].id}"
+    _rate(client, world, unit_a, "P", "Unit A kept a complete radio log.")
+    _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
+    _rate(client, world, unit_b, "M", "Unit B lost forty minutes at the checkpoint.")
+    lead = app.test_client()
+    login(lead, "lead")
+    assert lead.post(_adj_url(world), data={"target": unit_a, "rating": "P", "rationale": "Agreed.",
+                                             "supersedes_id": "", "submission_key": key()}).status_code == 302
+
+    page = lead.get(_adj_url(world)).get_data(as_text=True)
+    # the rated ones only, those waiting for a decision before the one already adjudicated
+    assert _sections(page) == [cy, unit_b, unit_a]
+    # the four definitions once, not once per form
+    assert page.count("were completed in a manner that achieved the objective(s) and did not negatively impact the performance") == 1
+    assert page.count('aria-describedby="hseep-def-P"') == 4  # the three rows' forms and the short one point at it
+    # anna and bo (nobody rated them) have no form each: one short form lists them
+    unrated = page[page.index('id="adj-unrated"'):]
+    for name in ("anna", "bo"):
+        assert f'value="p{world.players[name].id}"' in unrated
+    assert 'id="adj-p%d"' % world.players["anna"].id not in page
+    assert "To adjudicate" in page and ">2</span>" in page  # the pending filter's count
+
+
+def test_the_filters_show_pending_adjudicated_or_all_rated(world, app, client, sign_in):
+    from tests.conftest import login
+
+    sign_in("eva")
+    unit_a, cy = f"u{world.unit_a.id}", f"p{world.players['cy'].id}"
+    _rate(client, world, unit_a, "P", "Unit A kept a complete radio log.")
+    _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
+    lead = app.test_client()
+    login(lead, "lead")
+    lead.post(_adj_url(world), data={"target": unit_a, "rating": "P", "rationale": "Agreed.", "supersedes_id": "",
+                                      "submission_key": key()})
+    assert _sections(lead.get(_adj_url(world) + "?show=pending").get_data(as_text=True)) == [cy]
+    assert _sections(lead.get(_adj_url(world) + "?show=adjudicated").get_data(as_text=True)) == [unit_a]
+    assert _sections(lead.get(_adj_url(world) + "?show=rated").get_data(as_text=True)) == [cy, unit_a]
+    assert _sections(lead.get(_adj_url(world) + "?show=nonsense").get_data(as_text=True)) == [cy, unit_a]
+    nothing = lead.get(_adj_url(world, 1) + "?show=pending").get_data(as_text=True)
+    assert _sections(nothing) == [] and "Nothing waits for a decision" in nothing
+
+
+def test_a_refused_adjudication_stays_on_the_page_with_what_was_typed_whatever_the_filter(world, app, client, sign_in):
+    from tests.conftest import login
+
+    sign_in("eva")
+    cy = f"p{world.players['cy'].id}"
+    _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
+    lead = app.test_client()
+    login(lead, "lead")
+    refused = lead.post(_adj_url(world), data={"target": cy, "rating": "", "rationale": "My typed rationale stays.",
+                                                "supersedes_id": "", "submission_key": key(), "show": "adjudicated"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert _sections(page) == [cy] and "My typed rationale stays." in page and "Choose a rating" in page
+    # a refused form for someone nobody rated keeps its values in the short form
+    anna = f"p{world.players['anna'].id}"
+    refused = lead.post(_adj_url(world), data={"target": anna, "rating": "U", "rationale": "",
+                                                "supersedes_id": "", "submission_key": key()})
+    page = refused.get_data(as_text=True)
+    unrated = page[page.index('id="adj-unrated"'):]
+    assert f'value="{anna}" selected' in unrated and 'id="adj-unrated-U" value="U" checked' in unrated

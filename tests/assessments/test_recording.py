@@ -102,3 +102,53 @@ def test_an_amendment_to_m_or_u_without_a_narrative_is_refused_and_changes_nothi
     assert client.post(f"/assessments/ratings/{original.id}", data=explained).status_code == 302
     db.session.expire_all()
     assert [r.rating for r in db.session.execute(select(RatingRecord).order_by(RatingRecord.id)).scalars()] == ["P", rating]
+
+
+def test_the_exercise_screen_summarises_the_training_audience_instead_of_listing_it(world, client, sign_in, db,
+                                                                                   add_participant):
+    for _ in range(8):
+        add_participant(world.exercise, role="player", unit=world.unit_b)
+    sign_in("lead")
+    page = client.get(f"/assessments/exercises/{world.exercise.id}").get_data(as_text=True)
+    # 11 confirmed players and 2 units, summed up once per objective; no name repeated under each objective
+    assert page.count("Training audience: the whole exercise, 11 players and 2 units.") == 2
+    anna = world.players["anna"].person
+    assert anna.full_name_latin not in page
+    # the lead sees how far adjudication has got on each objective
+    assert "To adjudicate: 0 · adjudicated: 0" in page
+
+
+def test_an_evaluator_assigned_a_few_sees_their_names_and_the_adjudication_progress_counts(world, app, client,
+                                                                                         sign_in, db):
+    from tests.conftest import login
+    from trainer.exercises.models import EvaluatorAssignment
+
+    db.session.query(EvaluatorAssignment).filter_by(participant_id=world.staff["evan"][0].id).delete()
+    db.session.add(EvaluatorAssignment(participant_id=world.staff["evan"][0].id, objective_id=world.objectives[0].id,
+                                       target_participant_id=world.players["cy"].id))
+    db.session.commit()
+    sign_in("evan")
+    page = client.get(f"/assessments/exercises/{world.exercise.id}").get_data(as_text=True)
+    assert "Training audience: 1 player and 0 units assigned to you." in page
+    assert world.players["cy"].person.full_name_latin in page
+    client.post(_url(world), data=observation_form(world, f"p{world.players['cy'].id}", rating="S"))
+    lead = app.test_client()
+    login(lead, "lead")
+    assert "To adjudicate: 1 · adjudicated: 0" in lead.get(f"/assessments/exercises/{world.exercise.id}").get_data(
+        as_text=True)
+
+
+def test_amending_a_rating_is_an_action_named_on_the_objective_screen(world, client, sign_in, db):
+    sign_in("eva")
+    client.post(_url(world), data=observation_form(world, f"p{world.players['bo'].id}", rating="P"))
+    rating = db.session.execute(select(RatingRecord)).scalar_one()
+    screen = client.get(_url(world)).get_data(as_text=True)
+    link = f'href="/assessments/ratings/{rating.id}">Amend this rating'
+    assert link in screen and "rating history" not in screen
+    page = client.get(f"/assessments/ratings/{rating.id}").get_data(as_text=True)
+    assert page.index("Amend this rating") < page.index("History")
+    # once the record is closed, the same place reads the history instead
+    world.exercise.status = "aar_published"
+    db.session.commit()
+    closed = client.get(_url(world)).get_data(as_text=True)
+    assert "Amend this rating" not in closed and "Rating and its history" in closed

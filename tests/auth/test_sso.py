@@ -398,3 +398,14 @@ def test_signing_out_of_a_local_sign_in_offers_nothing_at_the_provider(client, m
 def test_the_sign_in_page_shows_the_providers_button(client):
     page = client.get("/login").get_data(as_text=True)
     assert "Sign in with the mission account" in page and 'href="/login/sso"' in page
+
+
+def test_a_francophone_browser_is_told_why_in_french(client, oidc_provider):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9,en;q=0.5"
+    unknown = sign_in(client, oidc_provider, "bruno.m")
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 403 and '<html lang="fr"' in page
+    assert "Aucun compte trainer n’est lié à cette identité ; adressez-vous à un administrateur." in page
+    assert NOT_LINKED not in page and "Non connecté" in page
+    cancelled = client.get(path_of(Person(oidc_provider).cancel(start(client)))).get_data(as_text=True)
+    assert "Le fournisseur de connexion ne vous a pas connecté. Recommencez la connexion." in cancelled

@@ -3,6 +3,7 @@ the lead evaluator adjudicates, and the after-action report PDF downloads."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
@@ -93,7 +94,7 @@ def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live
     page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}/adjudication")
     section = page.locator(f"#adj-u{unit_id}")
     expect(section.get_by_text("The battalion kept a complete radio log.")).to_be_visible()
-    section.locator(f"#adj-u{unit_id}-P").check()
+    section.locator(f"label[for=adj-u{unit_id}-P]").click()  # the four choices are toggle buttons
     section.get_by_label("Rationale").fill("Evaluator's P confirmed by the controller log.")
     section.get_by_role("button", name="Adjudicate").click()
     expect(page.get_by_text("Adjudication saved.")).to_be_visible()
@@ -111,3 +112,66 @@ def test_evaluator_records_lead_adjudicates_and_the_aar_pdf_downloads(page, live
 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(target)).pages).split())
     assert "Evaluator's P confirmed by the controller log." in text and "UNCLASSIFIED" in text
+
+
+def test_the_adjudication_page_shows_the_undecided_first_and_filters(page, live_server, e2e_user):
+    """The lead evaluator finds what waits for a decision first, filters to it and to what is decided, reads
+    the definitions once, and adjudicates someone nobody rated from the short form; then the assessment
+    pages at phone size."""
+    exercise_id, objective_id, _, _, unit_id = _seed(live_server, e2e_user)
+    e2e_login(page, live_server, "evaluator.rwa")
+    page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}")
+    for who, rating, narrative in (("Gurung", "S", "Passed the threat report within ten minutes."),
+                                   ("NPBATT-A", "P", "The battalion kept a complete radio log.")):
+        option = page.locator("#target option", has_text=who).first
+        page.get_by_label("Player or unit observed").select_option(value=option.get_attribute("value"))
+        page.get_by_label("Narrative", exact=True).fill(narrative)
+        page.locator(f"#rating-{rating}").check()
+        page.get_by_role("button", name="Save observation").click()
+        expect(page.get_by_text("Observation saved.")).to_be_visible()
+    # amending is an action named on the screen
+    expect(page.get_by_role("link", name=re.compile("^Amend this rating")).first).to_be_visible()
+    e2e_sign_out(page)
+
+    e2e_login(page, live_server, "lead.rwa")
+    page.goto(f"{live_server.url}/assessments/exercises/{exercise_id}")
+    expect(page.get_by_test_id("progress-1")).to_have_text("To adjudicate: 2 · adjudicated: 0")
+    expect(page.get_by_test_id("audience-1")).to_contain_text("the whole exercise, 3 players and 1 unit")
+    page.get_by_role("link", name="Adjudicate objective 1").click()
+    rows = page.locator("section.adjudication-row")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_text("The targets and critical tasks were completed in a manner that achieved the objective(s), "
+                            "but some")).to_have_count(1)  # the M definition, once
+    unit_row = page.locator(f"#adj-u{unit_id}")
+    unit_row.locator(f"label[for=adj-u{unit_id}-P]").click()
+    unit_row.get_by_label("Rationale").fill("The radio log is complete.")
+    unit_row.get_by_role("button", name="Adjudicate").click()
+    expect(page.get_by_text("Adjudication saved.")).to_be_visible()
+    # the one still waiting comes first; the filters show each kind alone
+    expect(rows.first).to_have_attribute("data-state", "pending")
+    expect(rows.first).to_contain_text("Gurung")
+    page.get_by_role("navigation", name="Show").get_by_role("link", name=re.compile("^To adjudicate")).click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Gurung")
+    page.get_by_role("navigation", name="Show").get_by_role("link", name=re.compile("^Adjudicated")).click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("NPBATT-A")
+    expect(rows.first.get_by_text("The radio log is complete.")).to_be_visible()
+    # Rai and Tamang, whom nobody rated, are one short form rather than a form each
+    short = page.locator("#adj-unrated")
+    expect(short.locator("option", has_text="Rai")).to_have_count(1)
+    short.get_by_label("Player or unit").select_option(label=short.locator("option", has_text="Tamang")
+                                                       .first.inner_text())
+    short.locator("label[for=adj-unrated-U]").click()
+    short.get_by_label("Rationale").fill("Did not take part in the information-sharing serial.")
+    short.get_by_role("button", name="Adjudicate").click()
+    expect(page.get_by_text("Adjudication saved.")).to_be_visible()
+    expect(page.locator("section.adjudication-row", has_text="Tamang")).to_have_count(1)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/assessments/", f"/assessments/exercises/{exercise_id}",
+                 f"/assessments/exercises/{exercise_id}/objectives/{objective_id}",
+                 f"/assessments/exercises/{exercise_id}/objectives/{objective_id}/adjudication",
+                 f"/assessments/exercises/{exercise_id}/aar"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path

@@ -220,7 +220,7 @@ def test_nul_bytes_are_removed_and_the_import_says_where(exercise, make_user, cl
     response = _import(client, exercise, text)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 injects imported." in page and "row 2: message: A NUL byte" in page
+    assert "1 inject imported." in page and "row 2: message: A NUL byte" in page
     db.session.expire_all()
     assert db.session.query(Inject).filter_by(exercise_id=exercise.id).one().message == "Refugees at the bridge"
 

@@ -98,7 +98,7 @@ def test_conflict_counts_match_the_conflicts_page(make_exercise, make_unit, make
     assert count_conflicts(ex).blocking == report.blocking == 1
     login(client, viewer.username)
     page = client.get(f"/exercises/{ex.id}").get_data(as_text=True)
-    assert _conflicts_line(page) == "7 conflict(s), 1 blocking."
+    assert _conflicts_line(page) == "7 conflicts, 1 blocking."
 
 
 def _fill(db, ex, unit, clash, size, code):
@@ -161,5 +161,5 @@ def test_overview_takes_the_same_queries_for_3_and_30_of_everything(make_exercis
         assert f"{30} confirmed" in pages[30, viewer.username]
         assert "Objective 30 " in pages[30, viewer.username]
         # 30 double bookings, the unit, 24 players without HR-01, 30 evaluations of their own nation's players
-        assert _conflicts_line(pages[30, viewer.username]) == "85 conflict(s)."
+        assert _conflicts_line(pages[30, viewer.username]) == "85 conflicts."
     assert max(counts.values()) <= 15, counts

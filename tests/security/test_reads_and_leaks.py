@@ -22,6 +22,7 @@ INT_PARAM_TABLES = {
     "user_id": "users", "notification_id": "notifications", "waiver_id": "waivers", "grant_id": "grants",
     "module_assignment_id": "module_assignments", "profile_assignment_id": "profile_assignments",
     "api_token_id": "api_tokens",
+    "link_id": "identity_links",
 }
 # GET endpoints that are skipped: none. (Add an endpoint here only with a reason.)
 WRITING_READS: set[str] = set()

@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from babel.dates import format_date, format_datetime
+from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import select
 
 from trainer.assessments.access import Capacity, capacity_for
@@ -16,7 +18,7 @@ from trainer.assessments.records import current
 from trainer.assessments.rules import check_version, raise_invalid
 from trainer.audit.services import record_event
 from trainer.db import utcnow
-from trainer.enums import Rating
+from trainer.enums import ParticipantRole, Rating
 from trainer.errors import Conflict, Forbidden, NotFound
 from trainer.exercises.models import Exercise, Objective, Participant, ParticipantStatus
 from trainer.extensions import db
@@ -44,6 +46,11 @@ class Report:
     sections: list[ObjectiveSection]
     items: list[ImprovementItem]
     generated_at: dt.datetime
+
+    @property
+    def roles(self) -> list[tuple[str, int]]:
+        """How many confirmed participants hold each part, the part named in the reader's language."""
+        return [(ParticipantRole(role).label.lower(), n) for role, n in sorted(self.participants.items())]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -97,17 +104,17 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
     if not cap.can_see_report:
         raise NotFound()
     if not cap.can_edit_report:
-        raise Forbidden("Only the lead evaluator, the exercise director or a training officer may edit the report.")
+        raise Forbidden(_("Only the lead evaluator, the exercise director or a training officer may edit the report."))
     if cap.exercise.status == "closed":
-        raise Conflict("The exercise is closed: its after-action report can no longer be changed.")
+        raise Conflict(_("The exercise is closed: its after-action report can no longer be changed."))
     text = (summary or "").strip()
     if len(text) > 20000:
-        raise_invalid("executive_summary", "The executive summary is too long (at most 20,000 characters).")
+        raise_invalid("executive_summary", _("The executive summary is too long (at most 20,000 characters)."))
     version = check_version(version)
     row = _aar_row(cap.exercise)
     if row.version != version:
-        raise Conflict("Someone else saved the executive summary while you were editing it. Nothing of yours was "
-                       "lost: your text is still in the form. Compare it with the current summary and save again.")
+        raise Conflict(_("Someone else saved the executive summary while you were editing it. Nothing of yours was "
+                         "lost: your text is still in the form. Compare it with the current summary and save again."))
     before = row.executive_summary
     if row.id is None:
         db.session.add(row)
@@ -121,8 +128,26 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
     return row
 
 
+def _texts():
+    from trainer.assessments.pdf import AarTexts
+
+    return AarTexts(
+        heading=_("After-action report and improvement plan"),
+        generated=_("Generated from the assessment record on %(when)s."),
+        overview=_("Exercise overview"), executive_summary=_("Executive summary"),
+        no_summary=_("No executive summary has been written yet."), ratings=_("Ratings"),
+        chart_title=_("Adjudicated ratings (count per rating)"), analysis=_("Analysis of objectives"),
+        objective=_("Objective %(number)s: %(description)s"), capability=_("Capability: %(capability)s"),
+        audience=_("Training audience"), rating=_("Rating"), rationale=_("Rationale"),
+        not_adjudicated=_("Not adjudicated."), strengths=_("Strengths"), improvements=_("Areas for improvement"),
+        plan=_("Improvement plan"),
+        plan_columns=(_("Finding"), _("Corrective action"), _("Objective"), _("Owner"), _("Point of contact"),
+                      _("Due"), _("Status")),
+        no_items=_("No improvement items."), page=_("Page %(number)s"), entry=_("%(where)s: %(message)s"))
+
+
 def report_document(report: Report, *, classification: str, releasability: str):
-    """The plain data the PDF layout draws (see trainer.assessments.pdf)."""
+    """The plain data the PDF layout draws (see trainer.assessments.pdf), worded in the reader's language."""
     import zoneinfo
 
     from trainer.assessments.pdf import AarDocument, AarItem, AarObjective
@@ -131,19 +156,21 @@ def report_document(report: Report, *, classification: str, releasability: str):
     zone = zoneinfo.ZoneInfo(ex.timezone or "UTC")
 
     def when(value: dt.datetime) -> str:
-        local = value.astimezone(zone)
-        return f"{local:%d %b %Y %H:%M} {local.tzname()} ({value.astimezone(dt.timezone.utc):%H:%M} UTC)"
+        return _("%(local)s %(zone)s (%(utc)s UTC)", local=format_datetime(value, "d MMM y HH:mm", tzinfo=zone,
+                                                                          locale=_locale()),
+                 zone=value.astimezone(zone).tzname(), utc=value.astimezone(dt.timezone.utc).strftime("%H:%M"))
 
+    roles = ", ".join(ngettext("%(num)d %(role)s", "%(num)d %(role)s", n, role=role) for role, n in report.roles)
     overview = [
-        ("Exercise", f"{ex.code} — {ex.title}"),
-        ("Type", ex.type_label),
-        ("Dates", f"{when(ex.start_at)} to {when(ex.end_at)}"),
-        ("Location", f"{ex.location_name or '—'} ({ex.timezone})"),
-        ("Lead nation", ex.lead_nation_code),
-        ("Participating nations", ", ".join(report.nations)),
-        ("Participants", ", ".join(f"{n} {role.replace('_', ' ')}" for role, n in sorted(report.participants.items())) or "—"),
-        ("Scenario", ex.scenario_summary or "—"),
-        ("Objectives", "; ".join(f"{s.objective.number}. {s.objective.description}" for s in report.sections) or "—"),
+        (_("Exercise"), f"{ex.code} — {ex.title}"),
+        (_("Type"), ex.type_label),
+        (_("Dates"), _("%(start)s to %(end)s", start=when(ex.start_at), end=when(ex.end_at))),
+        (_("Location"), f"{ex.location_name or '—'} ({ex.timezone})"),
+        (_("Lead nation"), ex.lead_nation_code),
+        (_("Participating nations"), ", ".join(report.nations)),
+        (_("Participants"), roles or "—"),
+        (_("Scenario"), ex.scenario_summary or "—"),
+        (_("Objectives"), "; ".join(f"{s.objective.number}. {s.objective.description}" for s in report.sections) or "—"),
     ]
     objectives = [AarObjective(
         number=s.objective.number, description=s.objective.description, capability=s.objective.capability or "",
@@ -151,10 +178,18 @@ def report_document(report: Report, *, classification: str, releasability: str):
         strengths=[(o.audience_label, o.narrative) for o in s.strengths],
         improvements=[(o.audience_label, o.narrative) for o in s.improvements]) for s in report.sections]
     items = [AarItem(finding=i.finding, corrective_action=i.corrective_action,
-                     objective=f"Objective {i.objective.number}" if i.objective else "—", owner=i.owner_label,
-                     point_of_contact=i.point_of_contact or "—", due_on=f"{i.due_on:%d %b %Y}",
-                     status=i.status_enum.label) for i in report.items]
+                     objective=_("Objective %(number)s", number=i.objective.number) if i.objective else "—",
+                     owner=i.owner_label, point_of_contact=i.point_of_contact or "—",
+                     due_on=format_date(i.due_on, "d MMM y", locale=_locale()), status=i.status_enum.label)
+             for i in report.items]
     return AarDocument(title=f"{ex.code} — {ex.title}", classification=classification, releasability=releasability,
                        overview=overview, executive_summary=report.aar.executive_summary,
                        rating_labels={r.value: r.label for r in Rating}, counts=report.counts,
-                       objectives=objectives, items=items, generated=f"{report.generated_at:%d %b %Y %H:%M} UTC")
+                       objectives=objectives, items=items,
+                       generated=_("%(when)s UTC", when=format_datetime(report.generated_at, "d MMM y HH:mm",
+                                                                         tzinfo=dt.timezone.utc, locale=_locale())),
+                       texts=_texts())
+
+
+def _locale():
+    return get_locale() or "en"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.assessments.rules import raise_invalid, row_id
@@ -59,8 +60,8 @@ class NotStaff(NotFound):
     """The actor reaches the exercise but evaluates nothing in it (shown as a redirect with a message)."""
 
     def __init__(self, exercise_id: int):
-        super().__init__("Only the exercise's evaluators, its lead evaluator and its exercise director use the "
-                         "evaluation screens.")
+        super().__init__(_("Only the exercise's evaluators, its lead evaluator and its exercise director use the "
+                           "evaluation screens."))
         self.exercise_id = exercise_id
 
 
@@ -102,7 +103,7 @@ def require_adjudicator(cap: Capacity) -> Participant:
     if not cap.adjudicator and not cap.evaluator:
         raise NotStaff(cap.exercise.id)
     if not cap.adjudicator:
-        raise Forbidden("Only the lead evaluator or the exercise director may adjudicate ratings.")
+        raise Forbidden(_("Only the lead evaluator or the exercise director may adjudicate ratings."))
     return cap.me
 
 
@@ -111,7 +112,7 @@ def get_objective(exercise: Exercise, objective_id) -> Objective:
     objective_id = row_id(objective_id)
     objective = db.session.get(Objective, objective_id) if objective_id is not None else None
     if objective is None or objective.exercise_id != exercise.id:
-        raise NotFound(f"Exercise {exercise.code} has no such objective.")
+        raise NotFound(_("Exercise %(code)s has no such objective.", code=exercise.code))
     return objective
 
 
@@ -145,12 +146,14 @@ def _player(p: Participant) -> Audience:
 
 
 def _unit(u: Unit) -> Audience:
-    return Audience(f"u{u.id}", f"Unit {u.code} — {u.name} ({u.nation_code})", unit_id=u.id)
+    return Audience(f"u{u.id}", _("Unit %(code)s — %(name)s (%(nation)s)", code=u.code, name=u.name,
+                                  nation=u.nation_code), unit_id=u.id)
 
 
-def audiences_for(cap: Capacity, objective: Objective) -> list[Audience]:
-    """The players and units this actor evaluates for the objective (all of them for the lead)."""
-    everyone = all_audiences(cap.exercise)
+def audiences_for(cap: Capacity, objective: Objective, everyone: list[Audience] | None = None) -> list[Audience]:
+    """The players and units this actor evaluates for the objective (all of them for the lead); `everyone`
+    is the exercise's whole training audience when the caller has read it already."""
+    everyone = all_audiences(cap.exercise) if everyone is None else everyone
     if cap.adjudicator:
         return everyone
     assignments = db.session.execute(select(EvaluatorAssignment).where(
@@ -176,4 +179,4 @@ def resolve_audience(cap: Capacity, objective: Objective, key: str | None) -> Au
     for audience in audiences_for(cap, objective):
         if audience.key == key:
             return audience
-    raise_invalid("target", "Choose the player or unit you observed.")
+    raise_invalid("target", _("Choose the player or unit you observed."))

@@ -3,14 +3,12 @@ each player or unit (never an average), and the exercise credits are derived fro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 
-from trainer.assessments.access import (
-    CONFIRMED, Capacity, audiences_for, capacity_for, get_objective, require_adjudicator, resolve_audience,
-)
-from trainer.assessments.models import Adjudication, RatingRecord
+from trainer.assessments.access import CONFIRMED, capacity_for, get_objective, require_adjudicator, resolve_audience
+from trainer.assessments.models import Adjudication
 from trainer.assessments.records import CLOSED_MESSAGE, current, insert_once
 from trainer.assessments.rules import check_key, check_rating, check_text, collect, row_id
 from trainer.audit.services import record_event
@@ -21,35 +19,7 @@ from trainer.errors import Conflict, Invalid
 from trainer.exercises.models import Objective, Participant
 from trainer.extensions import db
 
-DAMAGED = "The form is damaged. Reload the page and try again."
-
-
-@dataclass
-class AdjudicationRow:
-    audience: object
-    ratings: list = field(default_factory=list)     # every evaluator's current rating, side by side
-    current: Adjudication | None = None
-    history: list = field(default_factory=list)
-
-
-def adjudication_sheet(actor, exercise_id, objective_id) -> tuple[Capacity, Objective, list[AdjudicationRow]]:
-    cap = capacity_for(actor, exercise_id)
-    require_adjudicator(cap)
-    objective = get_objective(cap.exercise, objective_id)
-    ratings = db.session.execute(current(RatingRecord).where(RatingRecord.objective_id == objective.id)
-                                 .order_by(RatingRecord.rated_at)).scalars().all()
-    adjudications = db.session.execute(select(Adjudication).where(Adjudication.objective_id == objective.id)
-                                       .order_by(Adjudication.id)).scalars().all()
-    superseded = {a.supersedes_id for a in adjudications if a.supersedes_id}
-    rows = []
-    for audience in audiences_for(cap, objective):
-        row = AdjudicationRow(audience)
-        row.ratings = [r for r in ratings if r.audience_key == audience.key]
-        row.history = [a for a in adjudications if a.audience == audience.key]
-        heads = [a for a in row.history if a.id not in superseded]
-        row.current = heads[-1] if heads else None
-        rows.append(row)
-    return cap, objective, rows
+DAMAGED = _l("The form is damaged. Reload the page and try again.")
 
 
 def _expected_head(supersedes_id, objective: Objective, audience_key: str) -> int | None:
@@ -60,7 +30,7 @@ def _expected_head(supersedes_id, objective: Objective, audience_key: str) -> in
     expected = row_id(supersedes_id)
     shown = db.session.get(Adjudication, expected) if expected is not None else None
     if shown is None or shown.objective_id != objective.id or shown.audience != audience_key:
-        raise Invalid(DAMAGED)
+        raise Invalid(str(DAMAGED))
     return expected
 
 
@@ -77,25 +47,25 @@ def adjudicate(actor, exercise_id, objective_id, *, target, rating, rationale, s
     if previous is not None:
         return previous
     if not cap.recording_open:
-        raise Conflict(CLOSED_MESSAGE)
+        raise Conflict(str(CLOSED_MESSAGE))
     audience = resolve_audience(cap, objective, target)
     errors = collect(lambda: check_rating(rating, required=True),
-                     lambda: check_text(rationale, "rationale", "The rationale", required=True))
-    value = None if any(f == "rating" for f, _ in errors) else check_rating(rating, required=True)
+                     lambda: check_text(rationale, "rationale", "rationale", required=True))
+    value = None if any(f == "rating" for f, _message in errors) else check_rating(rating, required=True)
     expected = _expected_head(supersedes_id, objective, audience.key)
     if expected is not None:
-        errors += collect(lambda: check_text(reason, "reason", "The reason for changing the adjudication",
-                                             required=True))
+        errors += collect(lambda: check_text(reason, "reason", "adjudication_reason", required=True))
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     heads = db.session.execute(current(Adjudication).where(
         Adjudication.objective_id == objective.id, Adjudication.audience == audience.key)).scalars().all()
     head = heads[-1] if heads else None
     if (head.id if head else None) != expected:
-        who = head.adjudicated_by.display_name if head is not None and head.adjudicated_by else "someone"
-        raise Conflict(f"{who} adjudicated this rating at the same moment and that decision landed first "
-                       f"({head.rating if head else 'none'}). Nothing of yours was saved or lost: your rationale "
-                       "is still in the form. Review the current decision and submit again if still needed.")
+        who = head.adjudicated_by.display_name if head is not None and head.adjudicated_by else _("Someone")
+        raise Conflict(_("%(who)s adjudicated this rating at the same moment and that decision landed first "
+                         "(%(rating)s). Nothing of yours was saved or lost: your rationale is still in the form. Review "
+                         "the current decision and submit again if still needed.", who=who,
+                         rating=head.rating if head else _("none")))
     row = Adjudication(
         exercise_id=cap.exercise.id, objective_id=objective.id, audience=audience.key,
         target_participant_id=audience.participant_id, target_unit_id=audience.unit_id, rating=value.value,

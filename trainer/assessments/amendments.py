@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from trainer.assessments.access import Capacity, NotStaff, capacity_for
 from trainer.assessments.forms import parse_local
 from trainer.assessments.models import Observation, ObservationKind, RatingRecord
@@ -19,6 +21,14 @@ from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 
 KINDS = {"observation": Observation, "rating": RatingRecord}
+ALREADY_AMENDED = {
+    "observation": _l("This observation was already amended by %(who)s; their version landed first. Nothing of yours "
+                      "was saved or lost: your text is still in the form. Review the current version and submit again "
+                      "if your change is still needed."),
+    "rating": _l("This rating was already amended by %(who)s; their version landed first. Nothing of yours was saved "
+                 "or lost: your text is still in the form. Review the current version and submit again if your change "
+                 "is still needed."),
+}
 
 
 def _may_amend(cap: Capacity, row) -> None:
@@ -42,10 +52,8 @@ def _load_record(actor, model, record_id):
 def _conflict_if_superseded(model, row, label: str):
     newer = superseded_by(model, row.id)
     if newer is not None:
-        who = newer.recorded_by.display_name if newer.recorded_by else "someone"
-        raise Conflict(f"This {label} was already amended by {who}; their version landed first. "
-                       "Nothing of yours was saved or lost: your text is still in the form. Review the current "
-                       "version and submit again if your change is still needed.")
+        who = newer.recorded_by.display_name if newer.recorded_by else _("someone")
+        raise Conflict(str(ALREADY_AMENDED[label]) % {"who": who})
 
 
 def _amendable(actor, model, record_id, submission_key):
@@ -56,7 +64,7 @@ def _amendable(actor, model, record_id, submission_key):
     key = check_key(submission_key)
     previous = submitted(model, key, actor)
     if previous is None and not cap.recording_open:
-        raise Conflict(CLOSED_MESSAGE)
+        raise Conflict(str(CLOSED_MESSAGE))
     return cap, old, key, previous
 
 
@@ -68,10 +76,10 @@ def amend_observation(actor, observation_id, *, observed_at, kind, narrative, re
     if isinstance(observed_at, str):
         observed_at = parse_local(observed_at, cap.exercise.timezone)
     errors = collect(lambda: check_observed_at(observed_at, cap.exercise), lambda: check_kind(kind),
-                     lambda: check_text(narrative, "narrative", "The narrative", required=True),
-                     lambda: check_text(reason, "reason", "The reason for the amendment", required=True))
+                     lambda: check_text(narrative, "narrative", "narrative", required=True),
+                     lambda: check_text(reason, "reason", "amendment_reason", required=True))
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     _conflict_if_superseded(Observation, old, "observation")
     new = Observation(
         exercise_id=old.exercise_id, objective_id=old.objective_id, evaluator_id=old.evaluator_id,
@@ -95,10 +103,10 @@ def amend_rating(actor, rating_id, *, rating, narrative, reason, submission_key)
     value = None if errors else check_rating(rating, required=True)
     text = (narrative or "").strip()
     errors += collect(lambda: check_explained(value, text),
-                      lambda: check_text(reason, "reason", "The reason for the amendment", required=True),
-                      lambda: check_text(narrative, "narrative", "The narrative", required=False))
+                      lambda: check_text(reason, "reason", "amendment_reason", required=True),
+                      lambda: check_text(narrative, "narrative", "narrative", required=False))
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     _conflict_if_superseded(RatingRecord, old, "rating")
     new = RatingRecord(
         exercise_id=old.exercise_id, objective_id=old.objective_id, evaluator_id=old.evaluator_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from trainer.assessments.access import Capacity, all_audiences, capacity_for, get_objective
@@ -24,7 +25,12 @@ from trainer.pagination import paginate
 PER_PAGE = 50
 # What an objective field holds when the item names no objective.
 NO_OBJECTIVE = (None, "", "0", 0)
-EDITORS_ONLY = "Only the lead evaluator, the exercise director or a training officer may change the improvement plan."
+EDITORS_ONLY = _l("Only the lead evaluator, the exercise director or a training officer may change the improvement "
+                  "plan.")
+ITEM_TEXTS = {
+    "finding": (_l("The finding is required."), _l("The finding is too long.")),
+    "corrective_action": (_l("The corrective action is required."), _l("The corrective action is too long.")),
+}
 
 
 # --- reading and checking an item's fields -------------------------------------------------------
@@ -39,7 +45,7 @@ def _clean_objective(exercise: Exercise, value, errors: list) -> int | None:
     try:
         return _objective_id(exercise, value)
     except NotFound:
-        errors.append(("objective_id", "Choose an objective of this exercise."))
+        errors.append(("objective_id", _("Choose an objective of this exercise.")))
         return None
 
 
@@ -47,7 +53,7 @@ def _clean_owner(exercise: Exercise, value, item: ImprovementItem | None, errors
     """(nation code, unit id) of the owner: only a nation or unit taking part in this exercise (or the
     item's current owner) may own the corrective action."""
     owner = (value or "").strip()
-    allowed = {key for key, _ in owner_choices(exercise)}
+    allowed = {key for key, _label in owner_choices(exercise)}
     if item is not None:
         allowed.add(f"u{item.owner_unit_id}" if item.owner_unit_id else f"n{item.owner_nation_code}")
     if owner in allowed and owner.startswith("u") and owner[1:].isdigit():
@@ -55,7 +61,7 @@ def _clean_owner(exercise: Exercise, value, item: ImprovementItem | None, errors
         return unit.nation_code, unit.id
     if owner in allowed and owner.startswith("n") and db.session.get(Nation, owner[1:]) is not None:
         return owner[1:], None
-    errors.append(("owner", "Choose the nation or unit that owns the corrective action."))
+    errors.append(("owner", _("Choose the nation or unit that owns the corrective action.")))
     return None, None
 
 
@@ -66,7 +72,7 @@ def _clean_due(value, errors: list) -> dt.date | None:
         except ValueError:
             value = None
     if not isinstance(value, dt.date):
-        errors.append(("due_on", "Give a due date."))
+        errors.append(("due_on", _("Give a due date.")))
         return None
     return value
 
@@ -76,20 +82,20 @@ def _clean_validation(exercise: Exercise, objective_id: int | None, value, error
     chosen = row_id(value)
     if chosen not in candidates:
         errors.append(("validated_by_adjudication_id",
-                       "A validated item must point to a later exercise in which the objective's capability "
-                       "or module was rated P or S."))
+                       _("A validated item must point to a later exercise in which the objective's capability "
+                         "or module was rated P or S.")))
     return chosen
 
 
 def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) -> dict:
     errors = []
     out = {}
-    for name, label in (("finding", "The finding"), ("corrective_action", "The corrective action")):
+    for name, (missing, too_long) in ITEM_TEXTS.items():
         value = (data.get(name) or "").strip()
         if not value:
-            errors.append((name, f"{label} is required."))
+            errors.append((name, str(missing)))
         elif len(value) > 5000:
-            errors.append((name, f"{label} is too long."))
+            errors.append((name, str(too_long)))
         out[name] = value
     out["point_of_contact"] = (data.get("point_of_contact") or "").strip()[:200]
     out["objective_id"] = _clean_objective(exercise, data.get("objective_id"), errors)
@@ -98,7 +104,7 @@ def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) ->
     try:
         status = ImprovementStatus(data.get("status") or ImprovementStatus.OPEN.value)
     except ValueError:
-        errors.append(("status", "Choose a status."))
+        errors.append(("status", _("Choose a status.")))
         status = ImprovementStatus.OPEN
     out["status"] = status.value
     out["validated_by_adjudication_id"] = None
@@ -106,7 +112,7 @@ def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) ->
         out["validated_by_adjudication_id"] = _clean_validation(
             exercise, out["objective_id"], data.get("validated_by_adjudication_id"), errors)
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     return out
 
 
@@ -133,7 +139,7 @@ def validation_candidates(exercise: Exercise, objective_id) -> list[Adjudication
 
 
 def owner_choices(exercise: Exercise) -> list[tuple[str, str]]:
-    choices = [(f"n{code}", f"Nation {code}") for code in (exercise.nation_codes or [exercise.lead_nation_code])]
+    choices = [(f"n{code}", _("Nation %(code)s", code=code)) for code in (exercise.nation_codes or [exercise.lead_nation_code])]
     choices += [(a.key, a.label) for a in all_audiences(exercise) if a.unit_id]
     return choices
 
@@ -152,7 +158,7 @@ def _planner_cap(actor, exercise_id) -> Capacity:
 def create_improvement_item(actor, exercise_id, data: dict) -> ImprovementItem:
     cap = _planner_cap(actor, exercise_id)
     if cap.exercise.status not in ("endex", "aar_draft", "aar_published", "closed"):
-        raise Conflict("Improvement items are added after ENDEX.")
+        raise Conflict(_("Improvement items are added after ENDEX."))
     values = _clean_item(cap.exercise, data, None)
     item = ImprovementItem(exercise_id=cap.exercise.id, created_by_id=actor.id, **values)
     db.session.add(item)
@@ -175,12 +181,12 @@ def get_improvement_item(actor, item_id) -> tuple[Capacity, ImprovementItem]:
 def update_improvement_item(actor, item_id, data: dict, *, version) -> ImprovementItem:
     cap, item = get_improvement_item(actor, item_id)
     if not cap.can_edit_report:
-        raise Forbidden(EDITORS_ONLY)
+        raise Forbidden(str(EDITORS_ONLY))
     version = check_version(version)
     values = _clean_item(cap.exercise, data, item)
     if item.version != version:
-        raise Conflict("Someone else changed this improvement item while you were editing it. Nothing of yours was "
-                       "lost: your entries are still in the form. Compare with the current item and save again.")
+        raise Conflict(_("Someone else changed this improvement item while you were editing it. Nothing of yours was "
+                         "lost: your entries are still in the form. Compare with the current item and save again."))
     before = _item_state(item)
     for name, value in values.items():
         setattr(item, name, value)

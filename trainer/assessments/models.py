@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,7 +27,7 @@ class ObservationKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Strength" if self is ObservationKind.STRENGTH else "Area for improvement"
+        return str(_l("Strength") if self is ObservationKind.STRENGTH else _l("Area for improvement"))
 
 
 class ImprovementStatus(StrEnum):
@@ -37,7 +38,15 @@ class ImprovementStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return str(IMPROVEMENT_STATUS_LABELS[self])
+
+
+IMPROVEMENT_STATUS_LABELS = {
+    ImprovementStatus.OPEN: _l("Open"),
+    ImprovementStatus.IN_PROGRESS: _l("In progress"),
+    ImprovementStatus.COMPLETED: _l("Completed"),
+    ImprovementStatus.VALIDATED: _l("Validated"),
+}
 
 
 class _Audience:

@@ -1,4 +1,5 @@
-"""The AAR/IP as a PDF: pure layout (no Flask, no database) from plain data.
+"""The AAR/IP as a PDF: pure layout (no Flask, no database) from plain data, its words included (the
+service gives them in the reader's language; AarTexts holds the English ones).
 
 Every page carries the classification marking at the top and bottom and the releasability marking
 under it, as exports of marked material must.
@@ -14,6 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
@@ -45,6 +48,33 @@ class AarItem:
 
 
 @dataclass
+class AarTexts:
+    """Every word the layout draws itself; `page` and `generated` hold %(number)s and %(when)s."""
+    heading: str = "After-action report and improvement plan"
+    generated: str = "Generated from the assessment record on %(when)s."
+    overview: str = "Exercise overview"
+    executive_summary: str = "Executive summary"
+    no_summary: str = "No executive summary has been written yet."
+    ratings: str = "Ratings"
+    chart_title: str = "Adjudicated ratings (count per rating)"
+    analysis: str = "Analysis of objectives"
+    objective: str = "Objective %(number)s: %(description)s"
+    capability: str = "Capability: %(capability)s"
+    audience: str = "Training audience"
+    rating: str = "Rating"
+    rationale: str = "Rationale"
+    not_adjudicated: str = "Not adjudicated."
+    strengths: str = "Strengths"
+    improvements: str = "Areas for improvement"
+    plan: str = "Improvement plan"
+    plan_columns: tuple[str, ...] = ("Finding", "Corrective action", "Objective", "Owner", "Point of contact", "Due",
+                                     "Status")
+    no_items: str = "No improvement items."
+    page: str = "Page %(number)s"
+    entry: str = "%(where)s: %(message)s"
+
+
+@dataclass
 class AarDocument:
     title: str
     classification: str
@@ -56,22 +86,43 @@ class AarDocument:
     objectives: list[AarObjective] = field(default_factory=list)
     items: list[AarItem] = field(default_factory=list)
     generated: str = ""
+    texts: AarTexts = field(default_factory=AarTexts)
 
 
 def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
-def ratings_chart(counts: dict[str, int], labels: dict[str, str]) -> Drawing:
+CHART_WIDTH, CHART_HEIGHT = 135 * mm, 38 * mm
+LABEL_FONT, LABEL_SIZE, LABEL_LEADING = "Helvetica", 7, 8.5
+LABEL_GAP = 4  # points kept free between two neighbouring categories' labels
+
+
+def category_labels(labels: dict[str, str], slot: float, font: str = LABEL_FONT, size: float = LABEL_SIZE) -> list[str]:
+    """Each rating's axis label ("P" and its words), wrapped into lines no wider than its slot minus a gap,
+    so that neighbouring labels never run into each other whatever the language."""
+    width = slot - LABEL_GAP
+    return ["\n".join([letter] + simpleSplit(words, font, size, width)) for letter, words in labels.items()]
+
+
+def ratings_chart(counts: dict[str, int], labels: dict[str, str], title: str = AarTexts.chart_title) -> Drawing:
     """A bar chart of the adjudicated ratings (how many P, S, M and U), never an average."""
     letters = list(labels)
-    drawing = Drawing(160 * mm, 60 * mm)
+    wrapped = category_labels(labels, CHART_WIDTH / max(len(letters), 1))
+    lines = max((text.count("\n") + 1 for text in wrapped), default=1)
+    below = lines * LABEL_LEADING + 6  # room for the wrapped labels under the axis
+    drawing = Drawing(160 * mm, CHART_HEIGHT + below + 10 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y = 15 * mm, 10 * mm
-    chart.width, chart.height = 135 * mm, 42 * mm
+    chart.x, chart.y = 15 * mm, below
+    chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
     chart.data = [[counts.get(letter, 0) for letter in letters]]
-    chart.categoryAxis.categoryNames = [f"{letter} — {labels[letter]}" for letter in letters]
-    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.categoryNames = wrapped
+    chart.categoryAxis.labels.fontName = LABEL_FONT
+    chart.categoryAxis.labels.fontSize = LABEL_SIZE
+    chart.categoryAxis.labels.leading = LABEL_LEADING
+    chart.categoryAxis.labels.textAnchor = "middle"
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.dy = -3
     chart.valueAxis.valueMin = 0
     top = max([counts.get(letter, 0) for letter in letters] + [1])
     chart.valueAxis.valueMax = top + max(1, top // 5)
@@ -84,8 +135,12 @@ def ratings_chart(counts: dict[str, int], labels: dict[str, str]) -> Drawing:
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 6
     drawing.add(chart)
-    drawing.add(String(15 * mm, 56 * mm, "Adjudicated ratings (count per rating)", fontSize=8))
+    drawing.add(String(15 * mm, below + CHART_HEIGHT + 6 * mm, title, fontSize=8, fontName="Helvetica"))
     return drawing
+
+
+def label_width(text: str, font: str = LABEL_FONT, size: float = LABEL_SIZE) -> float:
+    return max((stringWidth(line, font, size) for line in text.split("\n")), default=0)
 
 
 def render_aar(doc: AarDocument) -> bytes:
@@ -94,6 +149,7 @@ def render_aar(doc: AarDocument) -> bytes:
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9, leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
     h1, h2, h3 = styles["Title"], styles["Heading2"], styles["Heading3"]
+    t = doc.texts
 
     def on_page(canvas, document):
         canvas.saveState()
@@ -108,31 +164,31 @@ def render_aar(doc: AarDocument) -> bytes:
         canvas.setFont("Helvetica", 7.5)
         canvas.drawCentredString(width / 2, 6 * mm, doc.releasability)
         canvas.setFillColor(colors.black)
-        canvas.drawRightString(width - 15 * mm, 14 * mm, f"Page {document.page}")
+        canvas.drawRightString(width - 15 * mm, 14 * mm, t.page % {"number": document.page})
         canvas.drawString(15 * mm, 14 * mm, doc.title[:90])
         canvas.restoreState()
 
-    story = [_p("After-action report and improvement plan", h1), _p(doc.title, h2)]
+    story = [_p(t.heading, h1), _p(doc.title, h2)]
     if doc.generated:
-        story.append(_p(f"Generated from the assessment record on {doc.generated}.", small))
-    story += [Spacer(1, 4 * mm), _p("Exercise overview", h2)]
+        story.append(_p(t.generated % {"when": doc.generated}, small))
+    story += [Spacer(1, 4 * mm), _p(t.overview, h2)]
     overview = Table([[_p(k, small), _p(v, small)] for k, v in doc.overview], colWidths=[40 * mm, 135 * mm])
     overview.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                                   ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5")),
                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [overview, Spacer(1, 4 * mm), _p("Executive summary", h2),
-              _p(doc.executive_summary or "No executive summary has been written yet.", body),
-              Spacer(1, 4 * mm), _p("Ratings", h2), ratings_chart(doc.counts, doc.rating_labels)]
+    story += [overview, Spacer(1, 4 * mm), _p(t.executive_summary, h2),
+              _p(doc.executive_summary or t.no_summary, body),
+              Spacer(1, 4 * mm), _p(t.ratings, h2), ratings_chart(doc.counts, doc.rating_labels, t.chart_title)]
     legend = [[_p(letter, small), _p(label, small)] for letter, label in doc.rating_labels.items()]
     story.append(Table(legend, colWidths=[10 * mm, 165 * mm]))
 
-    story.append(_p("Analysis of objectives", h2))
+    story.append(_p(t.analysis, h2))
     for obj in doc.objectives:
-        block = [_p(f"Objective {obj.number}: {obj.description}", h3)]
+        block = [_p(t.objective % {"number": obj.number, "description": obj.description}, h3)]
         if obj.capability:
-            block.append(_p(f"Capability: {obj.capability}", small))
+            block.append(_p(t.capability % {"capability": obj.capability}, small))
         if obj.ratings:
-            rows = [[_p("Training audience", small), _p("Rating", small), _p("Rationale", small)]]
+            rows = [[_p(t.audience, small), _p(t.rating, small), _p(t.rationale, small)]]
             rows += [[_p(a, small), _p(r, small), _p(why, small)] for a, r, why in obj.ratings]
             table = Table(rows, colWidths=[55 * mm, 15 * mm, 105 * mm], repeatRows=1)
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -140,19 +196,18 @@ def render_aar(doc: AarDocument) -> bytes:
                                        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
             block.append(table)
         else:
-            block.append(_p("Not adjudicated.", small))
+            block.append(_p(t.not_adjudicated, small))
         story.append(KeepTogether(block[:2]))
         story += block[2:]
-        for heading, entries in (("Strengths", obj.strengths), ("Areas for improvement", obj.improvements)):
+        for heading, entries in ((t.strengths, obj.strengths), (t.improvements, obj.improvements)):
             if entries:
                 story.append(_p(heading, styles["Heading4"]))
-                story += [_p(f"{who}: {text}", small) for who, text in entries]
+                story += [_p(t.entry % {"where": who, "message": text}, small) for who, text in entries]
         story.append(Spacer(1, 3 * mm))
 
-    story.append(_p("Improvement plan", h2))
+    story.append(_p(t.plan, h2))
     if doc.items:
-        rows = [[_p(h, small) for h in ("Finding", "Corrective action", "Objective", "Owner", "Point of contact",
-                                        "Due", "Status")]]
+        rows = [[_p(h, small) for h in t.plan_columns]]
         rows += [[_p(i.finding, small), _p(i.corrective_action, small), _p(i.objective, small), _p(i.owner, small),
                   _p(i.point_of_contact, small), _p(i.due_on, small), _p(i.status, small)] for i in doc.items]
         table = Table(rows, colWidths=[34 * mm, 40 * mm, 18 * mm, 24 * mm, 24 * mm, 18 * mm, 17 * mm], repeatRows=1)
@@ -161,7 +216,7 @@ def render_aar(doc: AarDocument) -> bytes:
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
     else:
-        story.append(_p("No improvement items.", body))
+        story.append(_p(t.no_items, body))
 
     template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=22 * mm,
                                  bottomMargin=22 * mm, title=f"AAR/IP {doc.title}", author="trainer",

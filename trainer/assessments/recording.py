@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.assessments.access import (
-    Audience, Capacity, assigned_objectives, audiences_for, capacity_for, get_objective, require_evaluator,
-    resolve_audience,
+    Audience, Capacity, all_audiences, assigned_objectives, audiences_for, capacity_for, get_objective,
+    require_evaluator, resolve_audience,
 )
+from trainer.assessments.adjudication_sheet import Progress, adjudication_progress
 from trainer.assessments.forms import parse_local
 from trainer.assessments.models import Observation, ObservationKind, RatingRecord
 from trainer.assessments.records import current, insert_once, rating_of, root_id, submitted
 from trainer.assessments.rules import (
-    MAX_TEXT, check_explained, check_key, check_kind, check_observed_at, check_rating, collect,
+    MAX_TEXT, check_explained, check_text, check_key, check_kind, check_observed_at, check_rating, collect,
 )
 from trainer.audit.services import record_event
 from trainer.db import utcnow
@@ -48,23 +50,23 @@ def record_observation(actor, exercise_id, objective_id, *, target: str | None, 
     if previous is not None:
         return Recorded(previous, rating_of(previous), False)
     if not cap.recording_open:
-        raise Conflict("Observations can be recorded only while the exercise is in conduct, after ENDEX or "
-                       "while the after-action report is a draft.")
+        raise Conflict(_("Observations can be recorded only while the exercise is in conduct, after ENDEX or "
+                         "while the after-action report is a draft."))
     audience = resolve_audience(cap, objective, target)
     if isinstance(observed_at, str):
         observed_at = parse_local(observed_at, cap.exercise.timezone)
     errors = collect(lambda: check_observed_at(observed_at, cap.exercise), lambda: check_kind(kind),
                      lambda: check_rating(rating, required=False))
-    value = check_rating(rating, required=False) if not any(f == "rating" for f, _ in errors) else None
+    value = check_rating(rating, required=False) if not any(f == "rating" for f, _message in errors) else None
     text = (narrative or "").strip()
     if not text:
-        errors.append(("narrative", "Describe what you observed."))
+        errors.append(("narrative", _("Describe what you observed.")))
     else:
         errors += collect(lambda: check_explained(value, text))
     if len(text) > MAX_TEXT:
-        errors.append(("narrative", f"The narrative is too long (at most {MAX_TEXT} characters)."))
+        errors += collect(lambda: check_text(text, "narrative", "narrative", required=False))
     if errors:
-        raise Invalid("Please correct the marked fields.", errors=errors)
+        raise Invalid(_("Please correct the marked fields."), errors=errors)
     observation = Observation(
         exercise_id=cap.exercise.id, objective_id=objective.id, evaluator_id=me.id,
         target_participant_id=audience.participant_id, target_unit_id=audience.unit_id,
@@ -92,16 +94,38 @@ def record_observation(actor, exercise_id, objective_id, *, target: str | None, 
 # --- what the evaluator's screens read ----------------------------------------------------------
 
 @dataclass
+class ObjectiveEntry:
+    """One objective of the evaluator's exercise screen: who they evaluate for it, in short (a list of fifty
+    names under every objective is read by nobody), and for an adjudicator how far adjudication has got."""
+    objective: Objective
+    audiences: list[Audience]
+    whole: bool                         # the whole training audience of the exercise
+    players: int
+    units: int
+    progress: Progress | None = None
+
+
+@dataclass
 class ExerciseScreen:
     """The evaluator's objectives of one exercise, each with the players and units they evaluate for it."""
     cap: Capacity
-    objectives: list[tuple[Objective, list[Audience]]]
+    objectives: list[ObjectiveEntry]
+    everyone: int
 
 
 def get_exercise_screen(actor, exercise_id) -> ExerciseScreen:
     cap = capacity_for(actor, exercise_id)
     require_evaluator(cap)
-    return ExerciseScreen(cap=cap, objectives=[(o, audiences_for(cap, o)) for o in assigned_objectives(cap)])
+    everyone = all_audiences(cap.exercise)
+    progress = adjudication_progress(cap.exercise.id) if cap.adjudicator else {}
+    entries = []
+    for objective in assigned_objectives(cap):
+        audiences = audiences_for(cap, objective, everyone)
+        entries.append(ObjectiveEntry(
+            objective=objective, audiences=audiences, whole=len(audiences) == len(everyone) and bool(everyone),
+            players=sum(1 for a in audiences if a.participant_id), units=sum(1 for a in audiences if a.unit_id),
+            progress=progress.get(objective.id, Progress(0, 0)) if cap.adjudicator else None))
+    return ExerciseScreen(cap=cap, objectives=entries, everyone=len(everyone))
 
 
 @dataclass

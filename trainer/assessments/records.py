@@ -2,6 +2,7 @@
 that supersedes the old one, and the current rows are those nothing supersedes."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -10,10 +11,10 @@ from trainer.assessments.models import Observation, RatingRecord
 from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 
-CONFLICT_MESSAGE = ("Someone amended this record at the same moment and their change landed first. "
-                    "Nothing of yours was saved or lost: your text is still in the form. Review the current "
-                    "version and submit again if your change is still needed.")
-CLOSED_MESSAGE = "The record of this exercise is closed: the after-action report is published."
+CONFLICT_MESSAGE = _l("Someone amended this record at the same moment and their change landed first. "
+                      "Nothing of yours was saved or lost: your text is still in the form. Review the current "
+                      "version and submit again if your change is still needed.")
+CLOSED_MESSAGE = _l("The record of this exercise is closed: the after-action report is published.")
 
 
 def insert_once(row, key: str, model):
@@ -29,14 +30,14 @@ def insert_once(row, key: str, model):
         existing = db.session.execute(select(model).where(model.submission_key == key)).scalar_one_or_none()
         if existing is not None:
             return existing, False
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(str(CONFLICT_MESSAGE))
 
 
 def submitted(model, key: str, actor):
     """The observation or rating already saved under this submission key (a retried POST), if any."""
     row = db.session.execute(select(model).where(model.submission_key == key)).scalar_one_or_none()
     if row is not None and row.recorded_by_id not in (None, actor.id):
-        raise Invalid("This submission key was used by another account. Reload the page and submit again.")
+        raise Invalid(_("This submission key was used by another account. Reload the page and submit again."))
     return row
 
 

@@ -8,6 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+
 from trainer.assessments.models import ObservationKind
 from trainer.db import utcnow
 from trainer.enums import Rating
@@ -45,48 +48,62 @@ def row_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+# The texts a form asks for, each with its two refusals as whole sentences.
+TEXTS = {
+    "rationale": (_l("The rationale is required."), _l("The rationale is too long (at most %(num)s characters).")),
+    "narrative": (_l("The narrative is required."), _l("The narrative is too long (at most %(num)s characters).")),
+    "amendment_reason": (_l("The reason for the amendment is required."),
+                         _l("The reason for the amendment is too long (at most %(num)s characters).")),
+    "adjudication_reason": (_l("The reason for changing the adjudication is required."),
+                            _l("The reason for changing the adjudication is too long (at most %(num)s characters).")),
+}
+
+
 def check_key(key: str | None) -> str:
     if not key or not SUBMISSION_KEY.match(key):
-        raise Invalid("The form is missing its submission key. Reload the page and submit again.")
+        raise Invalid(_("The form is missing its submission key. Reload the page and submit again."))
     return key
 
 
-def check_text(value: str | None, field_name: str, label: str, *, required: bool) -> str:
+def check_text(value: str | None, field_name: str, what: str, *, required: bool) -> str:
+    """The text of `field_name`, stripped; `what` names its refusals in TEXTS."""
     value = (value or "").strip()
+    missing, too_long = TEXTS[what]
     if required and not value:
-        raise_invalid(field_name, f"{label} is required.")
+        raise_invalid(field_name, str(missing))
     if len(value) > MAX_TEXT:
-        raise_invalid(field_name, f"{label} is too long (at most {MAX_TEXT} characters).")
+        raise_invalid(field_name, str(too_long) % {"num": format_decimal(MAX_TEXT, locale=get_locale() or "en")})
     return value
 
 
 def check_rating(value: str | None, *, required: bool) -> Rating | None:
     if not value:
         if required:
-            raise_invalid("rating", "Choose a rating: P, S, M or U.")
+            raise_invalid("rating", _("Choose a rating: P, S, M or U."))
         return None
     try:
         return Rating(value)
     except ValueError:
-        raise_invalid("rating", "A rating is P, S, M or U.")
+        raise_invalid("rating", _("A rating is P, S, M or U."))
 
 
 def check_explained(rating: Rating | None, narrative: str | None) -> None:
     """M and U need a narrative: a rating of M or U is refused unless its narrative explains it (at least
     MIN_EXPLANATION characters). P, S and no rating need none."""
     if rating is not None and rating.needs_narrative and len((narrative or "").strip()) < MIN_EXPLANATION:
-        raise_invalid("narrative", f"A rating of {rating} ({rating.label}) needs a narrative that explains it.")
+        raise_invalid("narrative", _("A rating of %(letter)s (%(label)s) needs a narrative that explains it.",
+                                     letter=rating.value, label=rating.label))
 
 
 def check_observed_at(value, exercise) -> dt.datetime:
     if not isinstance(value, dt.datetime):
-        raise_invalid("observed_at", "Give the date and time of the observation.")
+        raise_invalid("observed_at", _("Give the date and time of the observation."))
     if value.tzinfo is None:
-        raise_invalid("observed_at", "The time of the observation has no time zone.")
+        raise_invalid("observed_at", _("The time of the observation has no time zone."))
     if value > utcnow() + dt.timedelta(minutes=10):
-        raise_invalid("observed_at", "The observation cannot be in the future.")
+        raise_invalid("observed_at", _("The observation cannot be in the future."))
     if value < exercise.start_at - dt.timedelta(days=1):
-        raise_invalid("observed_at", "The observation is before the exercise started.")
+        raise_invalid("observed_at", _("The observation is before the exercise started."))
     return value
 
 
@@ -94,7 +111,7 @@ def check_kind(value) -> ObservationKind:
     try:
         return ObservationKind(value)
     except ValueError:
-        raise_invalid("kind", "Choose strength or area for improvement.")
+        raise_invalid("kind", _("Choose strength or area for improvement."))
 
 
 def check_version(value) -> int:
@@ -104,5 +121,5 @@ def check_version(value) -> int:
     except (TypeError, ValueError):
         version = -1
     if not 0 <= version <= MAX_ID:
-        raise Invalid("The form is damaged. Reload the page and try again.")
+        raise Invalid(_("The form is damaged. Reload the page and try again."))
     return version

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.assessments import aar as reports
-from trainer.assessments import adjudication, amendments, improvements, overview, recording
+from trainer.assessments import adjudication, adjudication_sheet, amendments, improvements, overview, recording
 from trainer.assessments.access import NotStaff
 from trainer.assessments.forms import TypedForm, local_value, new_submission_key
 from trainer.assessments.models import ImprovementStatus, ObservationKind
@@ -40,8 +41,7 @@ def not_staff(error: NotStaff):
 
 @bp.route("/")
 def index():
-    return render_template("assessments/index.html", title="Assessments",
-                           mine=overview.list_my_evaluations(current_user),
+    return render_template("assessments/index.html", mine=overview.list_my_evaluations(current_user),
                            results=overview.list_my_results(current_user),
                            reports=overview.list_reports(current_user))
 
@@ -51,7 +51,7 @@ def index():
 @bp.route("/exercises/<int:exercise_id>")
 def exercise(exercise_id: int):
     screen = recording.get_exercise_screen(current_user, exercise_id)
-    return render_template("assessments/exercise.html", title=screen.cap.exercise.code, cap=screen.cap,
+    return render_template("assessments/exercise.html", cap=screen.cap,
                            objectives=screen.objectives)
 
 
@@ -70,16 +70,15 @@ def objective(exercise_id: int, objective_id: int):
             apply_errors(form, error)
             status = error.status
         else:
-            flash("Observation saved." if recorded.created else "Observation already saved (nothing was duplicated).",
-                  "success")
+            flash(_("Observation saved.") if recorded.created
+                  else _("Observation already saved (nothing was duplicated)."), "success")
             return redirect(url_for(".objective", exercise_id=exercise_id, objective_id=objective_id,
                                     target=values["target"], saved=values["submission_key"]))
     screen = recording.get_objective_screen(current_user, exercise_id, objective_id)
     if request.method == "GET":
         form = TypedForm(OBSERVATION_FIELDS, observed_at=local_value(utcnow(), screen.cap.exercise.timezone),
                          kind="strength", submission_key=new_submission_key(), target=request.args.get("target", ""))
-    return render_template("assessments/objective.html", title=f"Objective {screen.objective.number}",
-                           cap=screen.cap, objective=screen.objective, audiences=screen.audiences,
+    return render_template("assessments/objective.html", cap=screen.cap, objective=screen.objective, audiences=screen.audiences,
                            values=form.values, errors=form.errors, records=screen.records,
                            kinds=list(ObservationKind), ratings=list(Rating),
                            confirmed_keys=screen.confirmed_keys), status
@@ -109,8 +108,8 @@ def _record_view(kind: str, record_id: int):
     status, form = 200, None
     if request.method == "POST":
         if not page.can_amend:
-            flash("This record cannot be amended by you: only its evaluator or an adjudicator may, and only "
-                  "while the exercise's record is open.", "warning")
+            flash(_("This record cannot be amended by you: only its evaluator or an adjudicator may, and only "
+                    "while the exercise's record is open."), "warning")
             return redirect(url_for(request.endpoint, **request.view_args))
         form = TypedForm(AMEND_FIELDS[kind], request.form)
         try:
@@ -120,10 +119,10 @@ def _record_view(kind: str, record_id: int):
             status = error.status
             page = amendments.get_record_page(current_user, kind, record_id)
         else:
-            flash("Amendment saved. The earlier version stays in the history.", "success")
+            flash(_("Amendment saved. The earlier version stays in the history."), "success")
             return redirect(url_for(request.endpoint, **{f"{kind}_id": new.id}, saved=form.values["submission_key"]))
     form = form or _initial(kind, page.head, page.cap.exercise)
-    return render_template(f"assessments/{kind}.html", title="Record history", cap=page.cap, row=page.row,
+    return render_template(f"assessments/{kind}.html", cap=page.cap, row=page.row,
                            chain=page.chain, head=page.head, can_amend=page.can_amend, values=form.values,
                            errors=form.errors, ratings=list(Rating), kinds=list(ObservationKind),
                            confirmed_keys=page.confirmed_keys), status
@@ -144,6 +143,7 @@ def rating(rating_id: int):
 @bp.route("/exercises/<int:exercise_id>/objectives/<int:objective_id>/adjudication", methods=["GET", "POST"])
 def adjudicate(exercise_id: int, objective_id: int):
     status, typed, errors = 200, {}, {}
+    shown = request.values.get("show")
     if request.method == "POST":
         form = TypedForm(ADJUDICATION_FIELDS, request.form)
         typed = form.values
@@ -156,20 +156,21 @@ def adjudicate(exercise_id: int, objective_id: int):
             apply_errors(form, error)
             status, errors = error.status, form.errors
         else:
-            flash("Adjudication saved.", "success")
+            flash(_("Adjudication saved."), "success")
             return redirect(url_for(".adjudicate", exercise_id=exercise_id, objective_id=objective_id,
-                                    saved=typed["submission_key"]) + f"#adj-{typed['target']}")
-    cap, obj, rows = adjudication.adjudication_sheet(current_user, exercise_id, objective_id)
-    return render_template("assessments/adjudicate.html", title=f"Adjudicate objective {obj.number}", cap=cap,
-                           objective=obj, rows=rows, ratings=list(Rating), typed=typed, errors=errors,
-                           new_key=new_submission_key), status
+                                    show=shown or None, saved=typed["submission_key"]) + f"#adj-{typed['target']}")
+    sheet = adjudication_sheet.adjudication_sheet(current_user, exercise_id, objective_id, shown=shown,
+                                                  keep=typed.get("target"))
+    return render_template("assessments/adjudicate.html", cap=sheet.cap, objective=sheet.objective, rows=sheet.rows,
+                           unrated=sheet.unrated, counts=sheet.counts, shown=sheet.shown, ratings=list(Rating),
+                           typed=typed, errors=errors, new_key=new_submission_key), status
 
 
 # --- after-action report --------------------------------------------------------------------
 
 def _aar_page(exercise_id: int, form: TypedForm | None = None, status: int = 200, conflict: bool = False):
     cap, report = reports.get_report(current_user, exercise_id)
-    return render_template("assessments/aar.html", title=f"After-action report {cap.exercise.code}", cap=cap,
+    return render_template("assessments/aar.html", cap=cap,
                            report=report, summary_value=form.values["executive_summary"] if form else
                            report.aar.executive_summary, summary_version=report.aar.version,
                            errors=form.errors if form else {}, conflict=conflict, today=utcnow().date()), status
@@ -189,7 +190,7 @@ def aar_summary(exercise_id: int):
     except (Invalid, Conflict) as error:
         apply_errors(form, error)
         return _aar_page(exercise_id, form, error.status, conflict=isinstance(error, Conflict))
-    flash("Executive summary saved.", "success")
+    flash(_("Executive summary saved."), "success")
     return redirect(url_for(".aar", exercise_id=exercise_id))
 
 
@@ -209,7 +210,7 @@ def aar_pdf(exercise_id: int):
 # --- improvement plan -----------------------------------------------------------------------
 
 def _item_page(page: improvements.ItemForm, form: TypedForm, status: int = 200, conflict: bool = False):
-    return render_template("assessments/improvement_form.html", title="Improvement item", cap=page.cap,
+    return render_template("assessments/improvement_form.html", cap=page.cap,
                            item=page.item, values=form.values, errors=form.errors, conflict=conflict,
                            owners=page.owners, statuses=page.statuses, candidates=page.candidates,
                            objectives=page.objectives), status
@@ -234,7 +235,7 @@ def improvement_new(exercise_id: int):
             page = improvements.get_new_item_form(current_user, exercise_id,
                                                   typed_objective_id=form.values["objective_id"])
             return _item_page(page, form, error.status, conflict=isinstance(error, Conflict))
-        flash("Improvement item added.", "success")
+        flash(_("Improvement item added."), "success")
         return redirect(url_for(".aar", exercise_id=exercise_id) + "#improvement-plan")
     objective_id = request.args.get("objective_id", "")
     page = improvements.get_new_item_form(current_user, exercise_id, objective_id=objective_id)
@@ -253,7 +254,7 @@ def improvement(item_id: int):
             apply_errors(form, error)
             page = improvements.get_item_form(current_user, item_id, typed_objective_id=form.values["objective_id"])
             return _item_page(page, form, error.status, conflict=isinstance(error, Conflict))
-        flash("Improvement item saved.", "success")
+        flash(_("Improvement item saved."), "success")
         return redirect(url_for(".improvement", item_id=item_id))
     page = improvements.get_item_form(current_user, item_id)
     return _item_page(page, _item_values(page.item))
@@ -265,5 +266,5 @@ def improvement_plan():
     overdue = request.args.get("overdue") == "1"
     page = improvements.page_of_improvement_items(current_user, status=status, overdue_only=overdue,
                                                   page=request.args.get("page", 1, type=int))
-    return render_template("assessments/improvements.html", title="Improvement plan", page=page,
+    return render_template("assessments/improvements.html", page=page,
                            statuses=list(ImprovementStatus), status=status, overdue=overdue, today=utcnow().date())

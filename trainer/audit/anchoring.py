@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import event, select
 
 from trainer.audit import checkpoints
@@ -87,7 +88,7 @@ def _write(session) -> None:
         if not pending.reasons:
             return
         if pending.head is None:
-            raise CheckpointRefused("the audit head row is missing")
+            raise CheckpointRefused(_("the audit head row is missing"))
         checkpoint = _append(pending.keys, pending.path, pending.head, by=by)
         log.info("audit %s written %s", checkpoint.describe(), by)
     except Exception:  # a checkpoint never fails the user's request: it is logged and made up by the next one

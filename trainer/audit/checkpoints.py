@@ -10,7 +10,8 @@ One JSON object a line (default <instance>/audit-checkpoints/checkpoints.jsonl):
 `n` numbers the lines from 1 and `prev` is the SHA-256 of the line before (64 zeros for the first),
 so a removed, inserted or reordered line breaks the file's own chain; the signature breaks with any
 edit. `keyed_from` is the first event hashed with the HMAC key: fixed once the first checkpoint is
-written, so the boundary cannot be moved in the database unnoticed. Pure module (no Flask, no database).
+written, so the boundary cannot be moved in the database unnoticed. No database here; the problems found
+are worded in the reader's language (gettext answers in English outside an application).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+from flask_babel import gettext as _
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from trainer.audit.chain import GENESIS, canonical_json
@@ -45,7 +47,21 @@ class Checkpoint:
     by: str
 
     def describe(self) -> str:
+        """For the server's log, in English."""
         return f"checkpoint {self.n} (event {self.seq}, signed {self.at})"
+
+    @property
+    def signed_at(self) -> dt.datetime | None:
+        """When it was signed, as a moment (None when the file holds something unreadable there)."""
+        try:
+            moment = dt.datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+        except (AttributeError, ValueError):
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+    def words(self) -> str:
+        """For people, in the reader's language."""
+        return _("checkpoint %(n)s (event %(seq)s, signed %(at)s)", n=self.n, seq=self.seq, at=self.at)
 
 
 @dataclass
@@ -149,18 +165,20 @@ def read(path: Path, public_keys: dict[str, Ed25519PublicKey]) -> CheckpointFile
         except ValueError:
             data = None
         if not _well_formed(data) or canonical_json(data) != line:
-            result.problems.append(f"line {number} of the checkpoint file is not a checkpoint as written "
-                                   "(the line was edited or cut)")
+            result.problems.append(_("line %(number)s of the checkpoint file is not a checkpoint as written (the "
+                                     "line was edited or cut)", number=number))
             continue
         if not _signature_holds(data, public_keys):
-            reason = ("is signed by an unknown key" if data["kid"] not in public_keys
-                      else "does not match its signature (the line was edited)")
-            result.problems.append(f"line {number} of the checkpoint file {reason}")
+            result.problems.append(
+                _("line %(number)s of the checkpoint file is signed by an unknown key", number=number)
+                if data["kid"] not in public_keys else
+                _("line %(number)s of the checkpoint file does not match its signature (the line was edited)",
+                  number=number))
             continue
         if data["n"] != number or data["prev"] != expected_prev:
-            result.problems.append(
-                f"line {number} of the checkpoint file holds checkpoint {data['n']}, which does not follow the line "
-                "before it (checkpoint lines were removed, inserted or reordered)")
+            result.problems.append(_(
+                "line %(number)s of the checkpoint file holds checkpoint %(n)s, which does not follow the line before "
+                "it (checkpoint lines were removed, inserted or reordered)", number=number, n=data["n"]))
         result.checkpoints.append(_checkpoint(data))
     return result
 
@@ -169,12 +187,14 @@ def compare_with_copy(local: CheckpointFile, copy_path: Path) -> list[str]:
     """A copy taken earlier (off the host) must be a beginning of the local file: the file only grows."""
     copy_path = Path(copy_path)
     if not copy_path.exists():
-        return [f"the checkpoint copy {copy_path} does not exist"]
+        return [_("the checkpoint copy %(path)s does not exist", path=copy_path)]
     copy = _lines(copy_path.read_bytes())
     for number, line in enumerate(copy, start=1):
         if number > len(local.lines):
-            return [f"the checkpoint file ends at line {len(local.lines)}, but the copy {copy_path} holds "
-                    f"{len(copy)} lines: checkpoints {number} to {len(copy)} were removed from the file"]
+            return [_("the checkpoint file ends at line %(end)s, but the copy %(path)s holds %(lines)s lines: "
+                      "checkpoints %(number)s to %(lines)s were removed from the file", end=len(local.lines),
+                      path=copy_path, lines=len(copy), number=number)]
         if local.lines[number - 1] != line:
-            return [f"line {number} of the checkpoint file differs from line {number} of the copy {copy_path}"]
+            return [_("line %(number)s of the checkpoint file differs from line %(number)s of the copy %(path)s",
+                      number=number, path=copy_path)]
     return []

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _, ngettext
 
 from trainer.audit.anchoring import CheckpointRefused, write_checkpoint
 from trainer.audit.services import checkpoint_path, verify_chain
 from trainer.db import write_intent
+from trainer.i18n import speaks_operator_language
 
 audit = AppGroup("audit", help="The tamper-evident audit log.")
 
@@ -16,6 +18,7 @@ audit = AppGroup("audit", help="The tamper-evident audit log.")
 @audit.command("verify")
 @click.option("--copy", "copies", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A copy of the checkpoint file kept off this host; the file must still begin with it. Repeatable.")
+@speaks_operator_language
 def verify_command(copies):
     """Check every link of the chain, its head and every checkpoint; exit non-zero on any problem."""
     token = write_intent.set(False)  # reads only: on SQLite, never hold the write lock while walking the chain
@@ -24,20 +27,25 @@ def verify_command(copies):
     finally:
         write_intent.reset(token)
     if report.ok:
-        latest = (f"; the latest, checkpoint {report.latest.n}, signed event {report.latest.seq} at {report.latest.at}"
-                  if report.latest else "")
-        agree = "1 checkpoint agrees" if report.checkpoints == 1 else f"{report.checkpoints} checkpoints agree"
-        click.echo(f"OK: {report.checked} events, chain intact; {agree} with it{latest}.")
+        agree = ngettext("%(num)d checkpoint agrees with it", "%(num)d checkpoints agree with it", report.checkpoints)
+        if report.latest:
+            click.echo(_("OK: %(checked)s events, chain intact; %(agree)s; the latest, checkpoint %(n)s, signed event "
+                         "%(seq)s at %(at)s.", checked=report.checked, agree=agree, n=report.latest.n,
+                         seq=report.latest.seq, at=report.latest.at))
+        else:
+            click.echo(_("OK: %(checked)s events, chain intact; %(agree)s.", checked=report.checked, agree=agree))
         return
-    click.echo(f"BROKEN: {report.problem}.", err=True)
+    click.echo(_("BROKEN: %(problem)s.", problem=report.problem), err=True)
     for problem in report.problems[1:]:
-        click.echo(f"  also: {problem.message}.", err=True)
-    click.echo(f"{report.checked} events verified before the first broken link; "
-               f"{report.checkpoints} signed checkpoints read from {checkpoint_path()}.", err=True)
+        click.echo(_("  also: %(problem)s.", problem=problem.message), err=True)
+    click.echo(_("%(checked)s events verified before the first broken link; %(checkpoints)s signed checkpoints read "
+                 "from %(path)s.", checked=report.checked, checkpoints=report.checkpoints, path=checkpoint_path()),
+               err=True)
     raise SystemExit(1)
 
 
 @audit.command("checkpoint")
+@speaks_operator_language
 def checkpoint_command():
     """Sign the chain's head (sequence, hash, time) into the checkpoint file, after checking the chain
     since the latest checkpoint. Run it from cron and copy the file off the host."""
@@ -45,12 +53,12 @@ def checkpoint_command():
     try:
         checkpoint = write_checkpoint()
     except CheckpointRefused as exc:
-        click.echo(f"No checkpoint written: {exc}.", err=True)
+        click.echo(_("No checkpoint written: %(problem)s.", problem=exc), err=True)
         raise SystemExit(1)
     finally:
         write_intent.reset(token)
-    click.echo(f"Checkpoint {checkpoint.n}: event {checkpoint.seq} ({checkpoint.hash[:16]}…) signed at "
-               f"{checkpoint.at}, appended to {checkpoint_path()}.")
+    click.echo(_("Checkpoint %(n)s: event %(seq)s (%(hash)s…) signed at %(at)s, appended to %(path)s.",
+                 n=checkpoint.n, seq=checkpoint.seq, hash=checkpoint.hash[:16], at=checkpoint.at, path=checkpoint_path()))
 
 
 def register(app) -> None:

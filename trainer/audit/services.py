@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from trainer.audit.chain import (GENESIS, canonical_json, event_content, event_hash, head_mac, key_id,
@@ -19,9 +20,7 @@ from trainer.audit.keys import AuditKeys
 from trainer.audit.models import AuditEvent, AuditHead
 from trainer.db import utcnow
 from trainer.extensions import db
-from trainer.pagination import paginate
 
-EVENTS_PER_PAGE = 100
 log = logging.getLogger("trainer.audit")
 
 
@@ -54,13 +53,14 @@ def head_problem(head, key: bytes | None) -> str | None:
     if head.mac is None:
         if head.seq + 1 == head.keyed_from:
             return None
-        return (f"the head records event {head.seq} without an HMAC, though it says events from {head.keyed_from} "
-                "on are keyed: it was edited in the database")
+        return _("the head records event %(seq)s without an HMAC, though it says events from %(first)s on are "
+                 "keyed: it was edited in the database", seq=head.seq, first=head.keyed_from)
     if key is None:
-        return f"the audit key is missing from {key_folder()}, so the head cannot be checked"
+        return _("the audit key is missing from %(folder)s, so the head cannot be checked", folder=key_folder())
     if not same(head.mac, head_mac(key, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from)):
-        return (f"the head (event {head.seq}) does not match its HMAC: it was moved or edited in the database, "
-                f"or {key_folder()} holds another key than the one the log was written with")
+        return _("the head (event %(seq)s) does not match its HMAC: it was moved or edited in the database, or "
+                 "%(folder)s holds another key than the one the log was written with", seq=head.seq,
+                 folder=key_folder())
     return None
 
 
@@ -163,21 +163,3 @@ def verify_chain(copies=(), *, since_checkpoint: bool = False):
     from trainer.audit.verify import verify
 
     return verify(copies=copies, since_checkpoint=since_checkpoint)
-
-
-def list_events(*, action: str | None = None, actor: str | None = None, object_type: str | None = None,
-                object_id: str | None = None):
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
-    if action:
-        query = query.where(AuditEvent.action.like(f"%{action}%"))
-    if actor:
-        query = query.where(AuditEvent.actor_name == actor)
-    if object_type:
-        query = query.where(AuditEvent.object_type == object_type)
-    if object_id:
-        query = query.where(AuditEvent.object_id == str(object_id))
-    return query
-
-
-def page_of_events(filters: dict, *, page: int | None):
-    return paginate(list_events(**filters), page=page, per_page=EVENTS_PER_PAGE)

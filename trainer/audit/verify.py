@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import func, select
 
 from trainer.audit import checkpoints
@@ -81,20 +82,22 @@ def _walk(key: bytes | None, keyed_from: int, *, start: int = 1, prev: str = GEN
         for ev in rows:
             expected = walk.last_seq + 1
             if ev.seq != expected:
-                walk.problem = Problem(f"event {expected} is missing (the next one is {ev.seq})", expected)
+                walk.problem = Problem(_("event %(seq)s is missing (the next one is %(next)s)", seq=expected, next=ev.seq),
+                                       expected)
                 return walk
             if ev.prev_hash != walk.last_hash:
-                walk.problem = Problem(f"event {ev.seq} does not link to the event before it", ev.seq)
+                walk.problem = Problem(_("event %(seq)s does not link to the event before it", seq=ev.seq), ev.seq)
                 return walk
             if ev.seq >= keyed_from and key is None:
-                walk.problem = Problem(f"the audit key is missing from {key_folder()}: event {ev.seq} and the "
-                                       "ones after it cannot be checked", ev.seq)
+                walk.problem = Problem(_("the audit key is missing from %(folder)s: event %(seq)s and the ones after "
+                                         "it cannot be checked", folder=key_folder(), seq=ev.seq), ev.seq)
                 return walk
             content = event_content(seq=ev.seq, at=ev.at.isoformat(), actor_id=ev.actor_id, actor_name=ev.actor_name,
                                     action=ev.action, object_type=ev.object_type, object_id=ev.object_id,
                                     details=ev.details)
             if not same(event_hash(key, keyed_from, walk.last_hash, content), ev.hash):
-                walk.problem = Problem(f"event {ev.seq} was altered (its hash does not match its content)", ev.seq)
+                walk.problem = Problem(_("event %(seq)s was altered (its hash does not match its content)", seq=ev.seq),
+                                       ev.seq)
                 return walk
             walk.last_seq, walk.last_hash = ev.seq, ev.hash
             walk.checked += 1
@@ -121,11 +124,13 @@ def _boundary(found: checkpoints.CheckpointFile, head, problems: list[Problem]) 
         first = ordered[0]
         others = sorted({c.keyed_from for c in ordered} - {first.keyed_from})
         if others:
-            problems.append(Problem(f"the checkpoints disagree on the first keyed event ({first.describe()} records "
-                                    f"{first.keyed_from}, later ones {', '.join(map(str, others))})"))
+            problems.append(Problem(_("the checkpoints disagree on the first keyed event (%(checkpoint)s records "
+                                      "%(first)s, later ones %(others)s)", checkpoint=first.words(),
+                                      first=first.keyed_from, others=", ".join(map(str, others)))))
         if head is not None and head.keyed_from != first.keyed_from:
-            problems.append(Problem(f"the database says events from {head.keyed_from} on are keyed, but "
-                                    f"{first.describe()} recorded {first.keyed_from}: the boundary was moved"))
+            problems.append(Problem(_("the database says events from %(seq)s on are keyed, but %(checkpoint)s "
+                                      "recorded %(first)s: the boundary was moved", seq=head.keyed_from,
+                                      checkpoint=first.words(), first=first.keyed_from)))
         return first.keyed_from
     return head.keyed_from if head is not None else 1
 
@@ -136,26 +141,27 @@ def _check_key(found: checkpoints.CheckpointFile, key: bytes | None, problems: l
     mine = key_id(key)
     other = next((c for c in sorted(found.checkpoints, key=lambda c: c.n) if c.chain_key not in (None, mine)), None)
     if other is not None:
-        problems.append(Problem(f"{other.describe()} was made with the audit key {other.chain_key}, but "
-                                f"{key_folder()} holds the key {mine}: the key was replaced"))
+        problems.append(Problem(_("%(checkpoint)s was made with the audit key %(key)s, but %(folder)s holds the "
+                                  "key %(mine)s: the key was replaced", checkpoint=other.words(),
+                                  key=other.chain_key, folder=key_folder(), mine=mine)))
 
 
 def _check_head(head, walk: _Walk, key: bytes | None, problems: list[Problem]) -> None:
     if head is None:
-        problems.append(Problem("the audit head row is missing: it was deleted from the database"))
+        problems.append(Problem(_("the audit head row is missing: it was deleted from the database")))
         return
     if walk.problem is None:
         if head.seq > walk.last_seq:
-            problems.append(Problem(f"the chain ends at event {walk.last_seq} but its head records event {head.seq}: "
-                                    "events were removed from the end (or the head was moved forward)",
-                                    walk.last_seq + 1))
+            problems.append(Problem(_("the chain ends at event %(last)s but its head records event %(seq)s: events "
+                                      "were removed from the end (or the head was moved forward)",
+                                      last=walk.last_seq, seq=head.seq), walk.last_seq + 1))
         elif head.hash != walk.last_hash:
-            problems.append(Problem(f"the head's hash is not the hash of event {head.seq}: the head was edited",
-                                    head.seq))
+            problems.append(Problem(_("the head's hash is not the hash of event %(seq)s: the head was edited",
+                                      seq=head.seq), head.seq))
         elif db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.seq > head.seq)) \
                 and tuple(_head() or ()) == tuple(head):
-            problems.append(Problem(f"events follow event {head.seq}, where the head stands: the head was moved back",
-                                    head.seq + 1))
+            problems.append(Problem(_("events follow event %(seq)s, where the head stands: the head was moved back",
+                                      seq=head.seq), head.seq + 1))
     problem = head_problem(head, key)
     if problem is not None:
         problems.append(Problem(problem, head.seq))
@@ -167,27 +173,34 @@ def _check_checkpoints(found: checkpoints.CheckpointFile, head, walk: _Walk, key
     ordered = sorted(found.checkpoints, key=lambda c: c.n)
     if not ordered:
         if end >= keyed_from or walk.last_seq >= keyed_from:
-            problems.append(Problem(
-                f"no checkpoint records the chain (the checkpoint file {found.path} is missing or empty), though "
-                f"events from {keyed_from} on were written with the key and the first of them writes one: "
-                "restore the file from its copy, or run `flask --app wsgi audit checkpoint` once the log is trusted"))
+            problems.append(Problem(_(
+                "no checkpoint records the chain (the checkpoint file %(path)s is missing or empty), though events "
+                "from %(seq)s on were written with the key and the first of them writes one: restore the file from "
+                "its copy, or run `flask --app wsgi audit checkpoint` once the log is trusted", path=found.path,
+                seq=keyed_from)))
         return
     hashes = _hashes_at(c.seq for c in ordered if 0 < c.seq <= end)
     disagreeing = []
     for c in ordered:
         if c.seq > end:
-            disagreeing.append(Problem(f"{c.describe()} is beyond the end of the chain (event {end}): "
-                                       "events were removed and the head moved back", end + 1))
+            disagreeing.append(Problem(_("%(checkpoint)s is beyond the end of the chain (event %(seq)s): events "
+                                         "were removed and the head moved back", checkpoint=c.words(), seq=end),
+                                       end + 1))
         elif c.seq == 0 and c.hash != GENESIS or c.seq > 0 and c.seq not in hashes:
-            disagreeing.append(Problem(f"{c.describe()} names event {c.seq}, which is missing", c.seq))
+            disagreeing.append(Problem(_("%(checkpoint)s names event %(seq)s, which is missing",
+                                         checkpoint=c.words(), seq=c.seq), c.seq))
         elif c.seq > 0 and hashes[c.seq] != c.hash:
-            disagreeing.append(Problem(f"{c.describe()} disagrees with event {c.seq}: the log was rewritten, "
-                                       "renumbered or reordered", c.seq))
+            disagreeing.append(Problem(_("%(checkpoint)s disagrees with event %(seq)s: the log was rewritten, "
+                                         "renumbered or reordered", checkpoint=c.words(), seq=c.seq), c.seq))
     if disagreeing:
         first = disagreeing[0]
         more = len(disagreeing) - 1
-        also = f" ({more} later checkpoints disagree too)" if more > 1 else " (1 later checkpoint disagrees too)"
-        problems.append(Problem(first.message + (also if more else ""), first.seq))
+        if more:
+            problems.append(Problem(ngettext("%(problem)s (%(num)d later checkpoint disagrees too)",
+                                             "%(problem)s (%(num)d later checkpoints disagree too)", more,
+                                             problem=first.message), first.seq))
+        else:
+            problems.append(first)
 
 
 def _anchor(found: checkpoints.CheckpointFile, head) -> checkpoints.Checkpoint | None:

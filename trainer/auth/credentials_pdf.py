@@ -1,4 +1,5 @@
-"""The sheet of one-time sign-in credentials for new trainee accounts, as a PDF. Pure: no Flask, no database.
+"""The sheet of one-time sign-in credentials for new trainee accounts, as a PDF, worded in the reader's
+language (gettext; English outside an application). No database, no request.
 
 ReportLab has no font fallback, so every name is split into runs by script and each run gets the
 vendored font that has its glyphs (trainer/pdf/text.py, as on certificates); runs are laid out through
@@ -10,6 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
 
 from trainer.pdf.text import font_name, font_runs, register_fonts
 
@@ -48,14 +51,15 @@ def render_credentials(lines: list[CredentialLine], *, title: str, issued: str, 
                             bottomMargin=15 * mm, title=title, author="trainer")
     story = [
         Paragraph(escape(title), heading),
-        Paragraph(escape(f"Issued {issued}. Sign in at {sign_in_url} with the account name and one-time password "
-                         "below. The password works once: at the first sign-in each person must choose their own "
-                         "password of 12 to 128 characters. Hand each line to its owner only; destroy this sheet "
-                         "afterwards. These passwords are shown nowhere else and cannot be displayed again."), body),
+        Paragraph(escape(_("Issued %(issued)s. Sign in at %(url)s with the account name and one-time password "
+                           "below. The password works once: at the first sign-in each person must choose their own "
+                           "password of 12 to 128 characters. Hand each line to its owner only; destroy this sheet "
+                           "afterwards. These passwords are shown nowhere else and cannot be displayed again.",
+                           issued=issued, url=sign_in_url)), body),
         Spacer(1, 5 * mm),
     ]
-    data = [[Paragraph("<b>Name</b>", body), Paragraph("<b>Service no. / unit</b>", body),
-             Paragraph("<b>Account name</b>", body), Paragraph("<b>One-time password</b>", body)]]
+    data = [[Paragraph(f"<b>{escape(heading)}</b>", body) for heading in (
+        _("Name"), _("Service no. / unit"), _("Account name"), _("One-time password"))]]
     for line in lines:
         name = name_markup(line.name)
         if line.name_latin and line.name_latin != line.name:

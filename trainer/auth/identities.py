@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -64,37 +65,43 @@ def link_identity(actor, user: User, *, issuer: str, claim: str, subject: str | 
     value = normalise_claim_value(value) or None
     parts = urlsplit(issuer)
     if parts.scheme not in ("https", "http") or not parts.hostname or len(issuer) > 500:
-        raise Invalid("The issuer is the provider's address, e.g. https://sso.example.org/realms/mission.",
-                      errors=[("issuer", "Enter the provider's issuer URL.")])
+        raise Invalid(_("The issuer is the provider's address, e.g. https://sso.example.org/realms/mission."),
+                      errors=[("issuer", _("Enter the provider's issuer URL."))])
     if bool(subject) == bool(value):
-        raise Invalid(f"Give either the subject or the {claim} value, not both.",
-                      errors=[("subject", f"Give the subject or the {claim} value.")])
+        raise Invalid(_("Give either the subject or the %(claim)s value, not both.", claim=claim),
+                      errors=[("subject", _("Give the subject or the %(claim)s value.", claim=claim))])
     if (subject and len(subject) > 255) or (value and len(value) > 320):
-        raise Invalid("That value is too long.", errors=[("subject" if subject else "value", "Too long.")])
+        raise Invalid(_("That value is too long."), errors=[("subject" if subject else "value", _("Too long."))])
     if db.session.scalar(select(IdentityLink.id).where(IdentityLink.user_id == user.id, IdentityLink.issuer == issuer)):
-        raise Conflict("This account is already linked to an identity at this provider: remove that link first.")
+        raise Conflict(_("This account is already linked to an identity at this provider: remove that link first."))
     if subject:
         taken = _owner_of((IdentityLink.issuer == issuer) & (IdentityLink.subject == subject))
     else:
         taken = _owner_of((IdentityLink.issuer == issuer) & (IdentityLink.claim == claim)
                           & (IdentityLink.claim_value == value))
     if taken:
-        raise Conflict(f"That identity is already linked to the account {taken}.",
-                       errors=[("subject" if subject else "value", f"Linked to {taken}.")])
+        raise Conflict(_("That identity is already linked to the account %(name)s.", name=taken),
+                       errors=[("subject" if subject else "value", _("Linked to %(name)s.", name=taken))])
     link = IdentityLink(user_id=user.id, issuer=issuer, subject=subject,
                         claim=None if subject else claim, claim_value=value)
     db.session.add(link)
     db.session.flush()
-    record_event(actor, "user.sso_link", user, after=link.describe())
+    record_event(actor, "user.sso_link", user, after=link.record())
+    return link
+
+
+def get_identity_link(actor, user: User, link_id: int) -> IdentityLink:
+    """One of the account's links (for an administrator, who reaches every account)."""
+    link = db.session.scalar(select(IdentityLink).where(IdentityLink.id == link_id, IdentityLink.user_id == user.id))
+    if link is None:
+        raise NotFound()
     return link
 
 
 def unlink_identity(actor, user: User, link_id: int) -> None:
     """Remove one of the account's links; its sessions end, so a sign-in through the removed link stops too."""
-    link = db.session.scalar(select(IdentityLink).where(IdentityLink.id == link_id, IdentityLink.user_id == user.id))
-    if link is None:
-        raise NotFound()
-    described = link.describe()
+    link = get_identity_link(actor, user, link_id)
+    described = link.record()
     db.session.delete(link)
     end_all_sessions(user)
     record_event(actor, "user.sso_unlink", user, before=described)

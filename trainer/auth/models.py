@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -85,17 +86,30 @@ class Grant(db.Model):
         return ScopeKind(self.scope_kind)
 
     def describe(self) -> str:
+        """The grant in words, in the reader's language."""
         role = Role(self.role).label
         kind = ScopeKind(self.scope_kind)
         if kind is ScopeKind.MISSION:
-            return f"{role} — whole mission"
+            return _("%(role)s — whole mission", role=role)
         if kind is ScopeKind.NATION:
-            return f"{role} — nation {self.nation_code}"
+            return _("%(role)s — nation %(code)s", role=role, code=self.nation_code)
         if kind is ScopeKind.UNIT:
-            return f"{role} — unit {self.unit.code if self.unit else self.unit_id} ({self.unit.nation_code if self.unit else ''}) and sub-units"
+            return _("%(role)s — unit %(code)s (%(nation)s) and sub-units", role=role,
+                     code=self.unit.code if self.unit else self.unit_id, nation=self.unit.nation_code if self.unit else "")
         if kind is ScopeKind.SELF:
-            return f"{role} — own record"
-        return f"{role} — assigned exercises"
+            return _("%(role)s — own record", role=role)
+        return _("%(role)s — assigned exercises", role=role)
+
+    def record(self) -> dict:
+        """The grant as the audit log keeps it: stored values, in no particular language."""
+        values = {"role": self.role, "scope": self.scope_kind}
+        if self.nation_code:
+            values["nation"] = self.nation_code
+        if self.unit_id:
+            values["unit"] = self.unit_id
+            if self.unit is not None:
+                values["unit_code"] = self.unit.code
+        return values
 
 
 class IdentityLink(db.Model):
@@ -124,9 +138,20 @@ class IdentityLink(db.Model):
     user: Mapped[User] = relationship()
 
     def describe(self) -> str:
+        """The link in words, in the reader's language."""
         if self.subject:
-            return f"subject {self.subject} at {self.issuer}"
-        return f"{self.claim} {self.claim_value} at {self.issuer} (the subject is recorded at the first sign-in)"
+            return _("subject %(subject)s at %(issuer)s", subject=self.subject, issuer=self.issuer)
+        return _("%(claim)s %(value)s at %(issuer)s (the subject is recorded at the first sign-in)",
+                 claim=self.claim, value=self.claim_value, issuer=self.issuer)
+
+    def record(self) -> dict:
+        """The link as the audit log keeps it."""
+        values = {"issuer": self.issuer}
+        if self.subject:
+            values["subject"] = self.subject
+        else:
+            values.update(claim=self.claim, value=self.claim_value)
+        return values
 
 
 class LoginAttempt(db.Model):

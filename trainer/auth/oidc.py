@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
+from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
 CLIENT_NAME = "trainer_sso"
@@ -74,12 +75,9 @@ class SignInFailed(Exception):
         self.reason, self.message, self.status, self.audit, self.detail = reason, message, status, audit, detail
 
 
-START_AGAIN = "Start the sign-in again."
-
-
 def _unreachable(detail: str) -> SignInFailed:
-    return SignInFailed("provider_unreachable", "The sign-in provider cannot be reached just now. "
-                        "Try again in a few minutes.", status=502, detail=detail)
+    return SignInFailed("provider_unreachable", _("The sign-in provider cannot be reached just now. Try again in a "
+                                                  "few minutes."), status=502, detail=detail)
 
 
 def provider_client(app, settings: OidcSettings):
@@ -107,8 +105,8 @@ def _metadata(client, settings: OidcSettings) -> dict:
         raise _unreachable(f"discovery failed: {exc}") from exc
     if metadata.get("issuer") != settings.issuer:
         # Discovery 1.0, section 4.3: the issuer in the document must be exactly the one asked for.
-        raise SignInFailed("provider_misconfigured", "The sign-in provider is not set up correctly. "
-                           "Tell an administrator.", status=502,
+        raise SignInFailed("provider_misconfigured", _("The sign-in provider is not set up correctly. Tell an "
+                                                       "administrator."), status=502,
                            detail=f"discovery names issuer {metadata.get('issuer')!r}, expected {settings.issuer!r}")
     return metadata
 
@@ -127,8 +125,8 @@ def begin_sign_in(client, settings: OidcSettings, redirect_uri: str, next_url: s
 
 def _check_flow(settings: OidcSettings, flow: dict | None, args: dict) -> None:
     """The answer belongs to the sign-in this browser started, and in time."""
-    stale = SignInFailed("state_invalid", "This sign-in was started too long ago, was already used, or was "
-                         "started in another browser. " + START_AGAIN)
+    stale = SignInFailed("state_invalid", _("This sign-in was started too long ago, was already used, or was "
+                                            "started in another browser. Start the sign-in again."))
     if not isinstance(flow, dict) or not flow.get("state"):
         raise stale
     if not hmac.compare_digest(str(args.get("state") or ""), str(flow["state"])):
@@ -142,13 +140,13 @@ def _check_answer(settings: OidcSettings, metadata: dict, args: dict) -> None:
     and carries a code."""
     if ("iss" in args or metadata.get("authorization_response_iss_parameter_supported")) \
             and args.get("iss") != settings.issuer:
-        raise SignInFailed("issuer_mismatch", "The answer did not come from the sign-in provider set up here. "
-                           + START_AGAIN, detail=f"iss {str(args.get('iss'))[:200]!r}")
+        raise SignInFailed("issuer_mismatch", _("The answer did not come from the sign-in provider set up here. "
+                                                "Start the sign-in again."), detail=f"iss {str(args.get('iss'))[:200]!r}")
     if args.get("error"):
-        raise SignInFailed("provider_error", "The sign-in provider did not sign you in. " + START_AGAIN,
+        raise SignInFailed("provider_error", _("The sign-in provider did not sign you in. Start the sign-in again."),
                            detail=f"{args['error']}: {args.get('error_description', '')}"[:300])
     if not args.get("code"):
-        raise SignInFailed("no_code", "The sign-in provider's answer is incomplete. " + START_AGAIN)
+        raise SignInFailed("no_code", _("The sign-in provider's answer is incomplete. Start the sign-in again."))
 
 
 def _exchange_code(client, flow: dict, code: str) -> dict:
@@ -157,23 +155,25 @@ def _exchange_code(client, flow: dict, code: str) -> dict:
                                          code_verifier=flow["code_verifier"])
     except OAuthError as exc:
         # Typically invalid_grant: the code was already used, has expired, or belongs to another sign-in.
-        raise SignInFailed("code_rejected", "The sign-in provider refused to complete this sign-in. " + START_AGAIN,
+        raise SignInFailed("code_rejected", _("The sign-in provider refused to complete this sign-in. Start the "
+                                              "sign-in again."),
                            detail=f"{exc.error}: {exc.description or ''}") from exc
     except (requests.RequestException, ValueError) as exc:
         raise _unreachable(f"token request failed: {exc}") from exc
 
 
 def _id_token_claims(client, settings: OidcSettings, token: dict, nonce: str) -> dict:
-    refused = "The sign-in provider's answer could not be verified, so you were not signed in. "
+    refused = _("The sign-in provider's answer could not be verified, so you were not signed in. Start the sign-in "
+                "again.")
     if not token.get("id_token"):
-        raise SignInFailed("id_token_invalid", refused + START_AGAIN, audit=True, detail="no ID token")
+        raise SignInFailed("id_token_invalid", refused, audit=True, detail="no ID token")
     options = {"iss": {"essential": True, "value": settings.issuer},
                "aud": {"essential": True, "value": settings.client_id},
                "sub": {"essential": True}}
     try:
         claims = client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=settings.leeway_seconds)
     except (JoseError, ValueError) as exc:
-        raise SignInFailed("id_token_invalid", refused + START_AGAIN, audit=True,
+        raise SignInFailed("id_token_invalid", refused, audit=True,
                            detail=f"{type(exc).__name__}: {exc}"[:300]) from exc
     except requests.RequestException as exc:
         raise _unreachable(f"key set request failed: {exc}") from exc
@@ -190,8 +190,9 @@ def _with_userinfo(client, settings: OidcSettings, token: dict, claims: dict) ->
         raise _unreachable(f"userinfo request failed: {exc}") from exc
     # OpenID Connect Core 1.0, 5.3.4: the UserInfo answer must be about the ID token's subject.
     if info.get("sub") != claims["sub"]:
-        raise SignInFailed("userinfo_mismatch", "The sign-in provider's answer could not be verified, so you were "
-                           "not signed in. " + START_AGAIN, audit=True, detail="UserInfo names another subject")
+        raise SignInFailed("userinfo_mismatch", _("The sign-in provider's answer could not be verified, so you were "
+                                                  "not signed in. Start the sign-in again."), audit=True,
+                           detail="UserInfo names another subject")
     return {**info, **claims}
 
 

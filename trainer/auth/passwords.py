@@ -7,6 +7,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import gettext as _
 
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
@@ -44,12 +45,12 @@ def password_problems(password: str, *, min_length: int = 12, max_length: int = 
     """What is wrong with a new password, in words; an empty list means it is acceptable."""
     problems = []
     if len(password) < min_length:
-        problems.append(f"Use at least {min_length} characters.")
+        problems.append(_("Use at least %(num)d characters.", num=min_length))
     if len(password) > max_length:
-        problems.append(f"Use at most {max_length} characters.")
+        problems.append(_("Use at most %(num)d characters.", num=max_length))
     lowered = password.strip().lower()
     if lowered in common_passwords():
-        problems.append("This password is on a list of commonly used passwords. Choose another.")
+        problems.append(_("This password is on a list of commonly used passwords. Choose another."))
     elif username and lowered == username.lower():
-        problems.append("The password must not be the account name.")
+        problems.append(_("The password must not be the account name."))
     return problems

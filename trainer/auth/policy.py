@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from trainer.enums import ParticipantRole, Role, ScopeKind
 
 A = Role.ADMIN
@@ -76,6 +78,7 @@ POLICY: dict[str, Rule] = {
     "auth.bulk_accounts": roles(A, TO, obj="unit"),
     # --- audit --------------------------------------------------------------------------------
     "audit.events": roles(A),
+    "audit.export": roles(A),
     "audit.verify": roles(A),
     # --- org ----------------------------------------------------------------------------------
     "org.nations": roles(A),
@@ -321,8 +324,8 @@ PARTS: dict[str, tuple[str, ...]] = {
 # The role of an account linked to its own personnel record, and the scopes each role's grants may take.
 SELF_ROLE = TR
 GRANT_SCOPES: dict[Role, tuple[frozenset[ScopeKind], str]] = {
-    TR: (frozenset({ScopeKind.SELF}), "A trainee's scope is their own record."),
-    EV: (frozenset({ScopeKind.EXERCISES}), "An evaluator's scope is the exercises they are assigned to."),
+    TR: (frozenset({ScopeKind.SELF}), _l("A trainee's scope is their own record.")),
+    EV: (frozenset({ScopeKind.EXERCISES}), _l("An evaluator's scope is the exercises they are assigned to.")),
 }
 
 

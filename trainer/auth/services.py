@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import delete, func, select
 
 from trainer.audit.services import record_event
@@ -60,7 +60,8 @@ class AuthSettings:
 
 class Throttled(Exception):
     def __init__(self, minutes: int):
-        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} minutes.")
+        super().__init__(ngettext("Too many failed sign-in attempts. Try again in %(num)d minute.",
+                                  "Too many failed sign-in attempts. Try again in %(num)d minutes.", minutes))
         self.minutes = minutes
 
 
@@ -119,10 +120,11 @@ def _check_password(settings: AuthSettings, password: str, username: str) -> Non
 
 def change_password(settings: AuthSettings, user: User, current: str, new: str) -> None:
     if not verify_password(settings.hasher, user.password_hash, current):
-        raise Invalid("The current password is not correct.", errors=[("current_password", "Not correct.")])
+        raise Invalid(_("The current password is not correct."), errors=[("current_password", _("Not correct."))])
     _check_password(settings, new, user.username)
     if verify_password(settings.hasher, user.password_hash, new):
-        raise Invalid("Choose a password different from the current one.", errors=[("password", "Same as before.")])
+        raise Invalid(_("Choose a password different from the current one."),
+                      errors=[("password", _("Same as before."))])
     user.password_hash = hash_password(settings.hasher, new)
     user.must_change_password = False
     end_all_sessions(user)
@@ -136,9 +138,11 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
     """Create an account. Without a password a one-time password is generated and returned."""
     username = normalise_username(username)
     if not username or any(c.isspace() for c in username):
-        raise Invalid("An account name is required and may not contain spaces.", errors=[("username", "Invalid.")])
+        raise Invalid(_("An account name is required and may not contain spaces."),
+                      errors=[("username", _("Give an account name without spaces."))])
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        raise Conflict(f"The account name {username!r} is taken.", errors=[("username", "Taken.")])
+        raise Conflict(_("The account name %(name)s is taken.", name=username),
+                       errors=[("username", _("Another account has this name: choose another."))])
     if person_id is not None:
         from trainer.org.models import Person
 
@@ -149,11 +153,11 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
         except (TypeError, ValueError):
             person_id = 0
         if not person_id or db.session.get(Person, person_id) is None:
-            raise Invalid("There is no personnel record with this number.",
-                          errors=[("person_id", "Enter the number of an existing personnel record.")])
+            raise Invalid(_("The account was not created: the linked person was not found."),
+                          errors=[("person_id", _("Choose a person from the search results."))])
         if db.session.scalar(select(func.count()).select_from(User).where(User.person_id == person_id)):
-            raise Conflict("This personnel record already has an account.",
-                           errors=[("person_id", "Already linked to another account.")])
+            raise Conflict(_("This person already has an account."),
+                           errors=[("person_id", _("Already linked to another account."))])
     one_time = None
     if password is None:
         one_time = generate_one_time_password()
@@ -169,7 +173,7 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
     for grant in grants:
         _add_grant(user, *grant)
     if audit:
-        record_event(actor, "user.create", user, after={"username": username, "grants": [g.describe() for g in user.grants]})
+        record_event(actor, "user.create", user, after={"username": username, "grants": [g.record() for g in user.grants]})
     db.session.flush()
     return user, one_time
 
@@ -184,20 +188,20 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
     try:
         role, kind = Role(role), ScopeKind(scope_kind)
     except ValueError:
-        raise Invalid("That grant is not valid: choose a role and a scope from the lists.")
+        raise Invalid(_("That grant is not valid: choose a role and a scope from the lists."))
     if kind is ScopeKind.NATION and not nation_code:
-        raise Invalid("A nation scope needs a nation.")
+        raise Invalid(_("A nation scope needs a nation."), errors=[("nation_code", _("Choose a nation."))])
     if kind is ScopeKind.UNIT and not unit_id:
-        raise Invalid("A unit scope needs a unit.")
+        raise Invalid(_("A unit scope needs a unit."), errors=[("unit_id", _("Choose a unit."))])
     if kind is ScopeKind.SELF and not user.person_id:
-        raise Invalid("An own-record scope needs the account to be linked to a person.")
+        raise Invalid(_("An own-record scope needs the account to be linked to a person."))
     problem = policy.grant_scope_problem(role, kind)
     if problem:
-        raise Invalid(problem)
+        raise Invalid(str(problem), errors=[("scope_kind", str(problem))])
     from trainer.org.models import Nation, Unit
 
     if kind is ScopeKind.NATION and db.session.scalar(select(Nation.code).where(Nation.code == str(nation_code))) is None:
-        raise Invalid("There is no such nation.", errors=[("nation_code", "Choose a nation from the list.")])
+        raise Invalid(_("There is no such nation."), errors=[("nation_code", _("Choose a nation from the list."))])
     if kind is ScopeKind.UNIT:
         try:
             unit_id = int(unit_id)
@@ -206,7 +210,7 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
         except (TypeError, ValueError):
             unit_id = None
         if unit_id is None or db.session.get(Unit, unit_id) is None:
-            raise Invalid("There is no such unit.", errors=[("unit_id", "Choose a unit from the list.")])
+            raise Invalid(_("There is no such unit."), errors=[("unit_id", _("Choose a unit from the list."))])
     grant = Grant(role=role.value, scope_kind=kind.value,
                   nation_code=nation_code if kind is ScopeKind.NATION else None,
                   unit_id=unit_id if kind is ScopeKind.UNIT else None)
@@ -218,16 +222,22 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
 def add_grant(actor, user: User, role, scope_kind, nation_code=None, unit_id=None) -> Grant:
     grant = _add_grant(user, role, scope_kind, nation_code, unit_id)
     end_all_sessions(user)
-    record_event(actor, "user.grant_add", user, after=grant.describe())
+    record_event(actor, "user.grant_add", user, after=grant.record())
     db.session.flush()
     return grant
 
 
-def remove_grant(actor, user: User, grant_id: int) -> None:
+def get_grant(actor, user: User, grant_id: int) -> Grant:
+    """One of the account's grants (for an administrator, who reaches every account)."""
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise NotFound()
-    described = grant.describe()
+    return grant
+
+
+def remove_grant(actor, user: User, grant_id: int) -> None:
+    grant = get_grant(actor, user, grant_id)
+    described = grant.record()
     user.grants.remove(grant)
     end_all_sessions(user)
     record_event(actor, "user.grant_remove", user, before=described)
@@ -236,7 +246,7 @@ def remove_grant(actor, user: User, grant_id: int) -> None:
 
 def set_disabled(actor, user: User, disabled: bool) -> None:
     if actor is not None and actor.id == user.id and disabled:
-        raise Invalid("You cannot disable your own account.")
+        raise Invalid(_("You cannot disable your own account: ask another administrator."))
     user.disabled = disabled
     end_all_sessions(user)
     record_event(actor, "user.disable" if disabled else "user.enable", user)
@@ -262,10 +272,12 @@ def set_language(actor: User, language: str) -> None:
 
 
 def update_profile(actor: User, *, timezone: str, language: str, display_name: str | None = None) -> None:
-    import zoneinfo
+    from trainer.auth.zones import zone_named
 
-    if timezone not in zoneinfo.available_timezones():
-        raise Invalid("Choose a time zone from the list.", errors=[("timezone", "Unknown time zone.")])
+    zone = zone_named(timezone)
+    if zone is None:
+        raise Invalid(_("Choose a time zone from the list."), errors=[("timezone", _("Unknown time zone."))])
+    timezone = zone
     from trainer.i18n import KNOWN
 
     if language not in KNOWN:
@@ -308,93 +320,3 @@ def grant_targets(actor) -> tuple[list, list]:
     nations = list(db.session.scalars(select(Nation).where(Nation.active).order_by(Nation.code)))
     units = list(db.session.scalars(select(Unit).order_by(Unit.nation_code, Unit.path)))
     return nations, units
-
-
-# --- bulk trainee accounts ------------------------------------------------------------------
-
-@dataclass
-class NewAccount:
-    person: object
-    username: str
-    one_time_password: str
-
-
-def list_people_without_account(actor, unit, include_subunits: bool = True) -> list:
-    """The people of a unit in the actor's reach (the caller got `unit` through the scoping helper)
-    who have no account yet."""
-    return list(db.session.scalars(people_without_account(unit, include_subunits)).unique())
-
-
-def people_without_account(unit, include_subunits: bool = True):
-    """Active people of a unit (and its sub-units) that no account is linked to."""
-    from trainer.org.models import Person, Unit
-
-    units = select(Unit.id).where(Unit.path.startswith(unit.path)) if include_subunits else select(Unit.id).where(
-        Unit.id == unit.id)
-    return (select(Person).where(Person.unit_id.in_(units), Person.status == "active",
-                                 ~Person.id.in_(select(User.person_id).where(User.person_id.is_not(None))))
-            .order_by(Person.family_name_latin, Person.given_names_latin, Person.id))
-
-
-def _username_for(person, taken: set[str]) -> str:
-    import re
-
-    base = re.sub(r"[^a-z0-9]+", "-", f"{person.nation_code}-{person.service_number}".lower()).strip("-")[:70]
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
-
-
-def create_trainee_accounts(settings: AuthSettings, actor, unit, *, include_subunits: bool = True) -> list[NewAccount]:
-    """An account with a one-time password for every active person of the unit without one.
-
-    The caller checks that `unit` is in the actor's scope. The passwords are returned once, for the
-    printed sheet, and stored only as hashes; each account must set its own password at first sign-in.
-    """
-    people = db.session.scalars(people_without_account(unit, include_subunits)).unique().all()
-    created = _trainee_accounts(settings, people)
-    if created:
-        record_event(actor, "user.bulk_create", unit, object_type="units", object_id=unit.id,
-                     after={"count": len(created), "usernames": [a.username for a in created]})
-        db.session.flush()
-    return created
-
-
-def create_trainee_accounts_for(settings: AuthSettings, actor, people: list) -> list[NewAccount]:
-    """An account with a one-time password for each of these people (chosen one by one, e.g. on the
-    personnel list). The caller reached them through the scoping helper and left out anyone who has an
-    account or left service."""
-    created = _trainee_accounts(settings, people)
-    if created:
-        record_event(actor, "user.bulk_create", None, object_type="people",
-                     after={"count": len(created), "usernames": [a.username for a in created],
-                            "people": [a.person.id for a in created]})
-        db.session.flush()
-    return created
-
-
-def _trainee_accounts(settings: AuthSettings, people: list) -> list[NewAccount]:
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    if not people:
-        return []
-    taken = set(db.session.scalars(select(User.username).where(
-        func.substr(User.username, 1, 3).in_({p.nation_code.lower() for p in people}))))
-    passwords = [generate_one_time_password() for _ in people]
-    # argon2 releases the GIL: hash on every core, a unit of a few hundred takes seconds, not minutes.
-    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        hashes = list(pool.map(lambda pw: hash_password(settings.hasher, pw), passwords))
-    created = []
-    for person, password, hashed in zip(people, passwords, hashes):
-        username = _username_for(person, taken)
-        user = User(username=username, display_name=person.full_name_latin or person.full_name, email=person.email,
-                    password_hash=hashed, person_id=person.id, must_change_password=True)
-        user.grants.append(Grant(role=policy.SELF_ROLE.value, scope_kind=ScopeKind.SELF.value))
-        db.session.add(user)
-        created.append(NewAccount(person, username, password))
-    db.session.flush()
-    return created

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -31,6 +32,8 @@ class VerifyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    serial = StringField("Serial", validators=[DataRequired(message="Enter the serial printed on the certificate.")],
-                         description="For example ABCD-EFGH-JKMN-P. Letters may be typed in lower case; "
-                                     "hyphens and spaces are optional.")
+    # A serial reads left to right in every language (dir="ltr" also in a right-to-left page).
+    serial = StringField(_l("Serial"), validators=[DataRequired(message=_l("Enter the serial printed on the certificate."))],
+                         description=_l("For example ABCD-EFGH-JKMN-P. Letters may be typed in lower case; "
+                                        "hyphens and spaces are optional."),
+                         render_kw={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,7 +22,12 @@ class CertificateStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(STATUS_LABELS[self.value])
+
+
+# What a person reads for each status, in the page's language.
+STATUS_LABELS = {"valid": _l("Valid"), "expired": _l("Expired"), "superseded": _l("Superseded"),
+                 "suspended": _l("Suspended"), "revoked": _l("Revoked")}
 
 
 class Certificate(db.Model):

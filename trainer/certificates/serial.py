@@ -22,7 +22,13 @@ GROUP = 4
 
 
 class InvalidSerial(ValueError):
-    pass
+    """`kind` says which mistake ("empty", "length", "characters", "check") so that a page can word it in the
+    reader's language; `found` holds the characters refused."""
+
+    def __init__(self, message: str, kind: str, found: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.found = found
 
 
 def check_symbol(body: str) -> str:
@@ -49,22 +55,22 @@ def normalise(typed: str | None) -> str:
 
     Raises InvalidSerial with a message a person can act on."""
     if not typed:
-        raise InvalidSerial("Enter the serial printed on the certificate.")
+        raise InvalidSerial("Enter the serial printed on the certificate.", "empty")
     cleaned = "".join(ch for ch in typed.upper() if ch not in " -\t\u00a0")
     cleaned = "".join(_ALIASES.get(ch, ch) for ch in cleaned[:BODY_LENGTH]) + cleaned[BODY_LENGTH:]
     if len(cleaned) != BODY_LENGTH + 1:
         raise InvalidSerial(f"A serial has {BODY_LENGTH} letters and digits and a check character "
-                            "(for example ABCD-EFGH-JKMN-P).")
+                            "(for example ABCD-EFGH-JKMN-P).", "length")
     bad = sorted({ch for ch in cleaned[:BODY_LENGTH] if ch not in _VALUE}
                  | ({cleaned[BODY_LENGTH]} - set(CHECK_ALPHABET) - set(_ALIASES)))
     if bad:
         raise InvalidSerial("A serial uses only the digits and the letters A-Z except I, L, O and U; its last "
-                            f"character may also be * ~ $ = or U (found {' '.join(bad)}).")
+                            f"character may also be * ~ $ = or U (found {' '.join(bad)}).", "characters", " ".join(bad))
     body, check = cleaned[:BODY_LENGTH], _ALIASES.get(cleaned[BODY_LENGTH], cleaned[BODY_LENGTH])
     cleaned = body + check
     if check_symbol(body) != check:
         raise InvalidSerial("This serial contains a typing mistake: its check character does not match. "
-                            "Compare it with the certificate again.")
+                            "Compare it with the certificate again.", "check")
     return format_serial(cleaned)
 
 

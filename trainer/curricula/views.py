@@ -22,11 +22,31 @@ bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 def translate(value) -> Markup:
     """A pack text field in the reader's language for the body of a page; when it has no translation, the
     English wrapped in an element that says so (lang="en"). The text is escaped."""
+    from trainer.i18n import direction
+
     language = reading.reader_language()
     shown = reading.shown_language(value, language)
     if shown != language:
+        if direction(shown) != direction(language):  # English inside a right-to-left page keeps its own order
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(shown, direction(shown),
+                                                                        reading.text(value, language))
         return Markup('<span lang="{}">{}</span>').format(shown, reading.text(value, language))
     return escape(reading.text(value, language))
+
+
+@bp.app_template_filter("tr_dir")
+def translate_direction(value) -> Markup:
+    """` dir="ltr"` for the element holding a pack text field (or a list of them) shown in a language written the
+    other way than the page (English content inside an Arabic page), so that the block reads in its own
+    direction; nothing otherwise."""
+    from trainer.i18n import dir_attribute
+
+    language = reading.reader_language()
+    values = value if isinstance(value, (list, tuple)) else [value]
+    shown = {reading.shown_language(v, language) for v in values}
+    if len(shown) != 1:
+        return Markup("")
+    return dir_attribute(shown.pop(), language)
 
 
 @bp.app_template_filter("tr_text")
@@ -42,8 +62,13 @@ def lesson_html(text: str) -> Markup:
 
 @bp.app_template_filter("audience")
 def audience(codes) -> str:
-    """Who a module is for (military, police, civilian), in the reader's language."""
-    return ", ".join(str(reading.AUDIENCE.get(code, code)) for code in codes or [])
+    """Who a module is for (military, police, civilian), in the reader's language and as its lists are written
+    ("military, police, and civilian"; « militaires, police et civils »; «العسكريين والشرطة والمدنيين»)."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    names = [str(reading.AUDIENCE.get(code, code)) for code in codes or []]
+    return format_list(names, locale=get_locale() or "en") if names else ""
 
 
 class UploadForm(FlaskForm):

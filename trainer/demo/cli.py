@@ -4,10 +4,12 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _, ngettext
 
 from trainer.auth.services import AuthSettings
 from trainer.demo import services
 from trainer.errors import DomainError
+from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 demo = AppGroup("demo", help="Demonstration data.")
@@ -21,37 +23,42 @@ DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 @click.option("--reset", is_flag=True, help="Delete all existing data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")
 @commits
+@speaks_operator_language
 def seed_command(scale, password, reset, if_empty):
     """Fill the database with demonstration data."""
     if not services.database_is_empty():
         if if_empty:
-            click.echo("The database already has data; demo seed skipped.")
+            click.echo(_("The database already has data; demo seed skipped."))
             return
         if not reset:
-            raise click.ClickException("The database is not empty. Use --reset to delete everything and reseed.")
+            raise click.ClickException(_("The database is not empty. Use --reset to delete everything and reseed."))
         services.reset_database()
     settings = AuthSettings.from_config(current_app.config)
     from trainer.auth.passwords import password_problems
 
     problems = password_problems(password)
     if problems:
-        raise click.ClickException("Demo password rejected: " + " ".join(problems))
+        raise click.ClickException(_("Demo password rejected: %(problems)s", problems=" ".join(problems)))
     try:
         ctx = services.seed(scale, password, settings)
     except DomainError as exc:
-        raise click.ClickException(exc.message)
-    click.echo(f"Seeded {scale} demo data: {len(ctx.nations)} nations, {len(ctx.units)} units.")
+        raise click.ClickException(str(exc.message))
+    words = {"small": _("small"), "large": _("large")}
+    click.echo(_("Seeded %(scale)s demo data: %(nations)s, %(units)s.", scale=words[scale],
+                 nations=ngettext("%(num)d nation", "%(num)d nations", len(ctx.nations)),
+                 units=ngettext("%(num)d unit", "%(num)d units", len(ctx.units))))
 
 
 @demo.command("logins")
+@speaks_operator_language
 def logins_command():
     """Print the demo accounts."""
     rows = services.demo_logins()
     if not rows:
-        click.echo("No accounts yet.")
+        click.echo(_("No accounts yet."))
         return
-    click.echo("Demo accounts (password: the one given to `demo seed`, by default "
-               f"{DEFAULT_PASSWORD!r}):")
+    click.echo(_("Demo accounts (password: the one given to `demo seed`, by default '%(password)s'):",
+                 password=DEFAULT_PASSWORD))
     for username, description in rows:
         click.echo(f"  {username:<20} {description}")
 

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 import pycountry
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from trainer.audit.services import record_event, restart_chain
@@ -68,7 +69,7 @@ def reset_database() -> None:
 
 def seed(scale: str, password: str, settings: AuthSettings, *, today: dt.date | None = None, seed_value: int = 2026) -> SeedContext:
     if scale not in ("small", "large"):
-        raise Invalid("Scale must be small or large.")
+        raise Invalid(_("Scale must be small or large."))
     ctx = SeedContext(scale=scale, rng=random.Random(seed_value), today=today or dt.date.today(),
                       settings=settings, password=password)
     _seed_org(ctx)
@@ -179,8 +180,8 @@ def _seed_users(ctx: SeedContext) -> None:
 
     def add(username, display, grants, description, person=None):
         # Every account gets its own salted hash, even with the shared demo password.
-        user, _ = create_user(settings, None, username=username, display_name=display, password=ctx.password,
-                              grants=grants, person_id=person.id if person else None, audit=False)
+        user, _none = create_user(settings, None, username=username, display_name=display, password=ctx.password,
+                                  grants=grants, person_id=person.id if person else None, audit=False)
         ctx.users[username] = user
         ctx.logins.append((username, description))
         return user

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import icalendar
+from flask_babel import gettext as _
 
 from trainer.db import utcnow
 from trainer.exercises.models import Exercise, ExerciseStatus
@@ -24,8 +25,9 @@ def _event(ex: Exercise, base_url: str, stamp: dt.datetime) -> icalendar.Event:
     event.add("dtend", ex.end_at.astimezone(zone))
     event.add("summary", f"{ex.code} — {ex.title}")
     event.add("location", ex.location_name or ex.timezone)
-    event.add("description", f"{ex.type_label}. Lead nation {ex.lead_nation_code}; nations "
-                             f"{', '.join(ex.nation_codes)}. Status: {ex.status_enum.label}.")
+    event.add("description", _("%(type)s. Lead nation %(lead)s; nations %(nations)s. Status: %(status)s.",
+                               type=ex.type_label, lead=ex.lead_nation_code, nations=", ".join(ex.nation_codes),
+                               status=ex.status_enum.label))
     event.add("status", "CANCELLED" if ex.status == ExerciseStatus.CANCELLED.value
               else ("CONFIRMED" if ex.status not in (ExerciseStatus.DRAFT.value, ExerciseStatus.PLANNING.value,
                                                      ExerciseStatus.POSTPONED.value) else "TENTATIVE"))

@@ -11,6 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 
@@ -59,6 +60,10 @@ class DoubleBooking:
     other_visible: bool
     other_status: str      # the person's status in the other exercise
     blocking: bool         # confirmed in the other exercise
+
+    @property
+    def other_status_label(self) -> str:
+        return ParticipantStatus(self.other_status).label.lower()
 
 
 @dataclass
@@ -144,7 +149,7 @@ def blocking_bookings(actor, ex: Exercise, person_id: int) -> list[str]:
         select(other.id, other.code, other.title).join(other_p, other_p.exercise_id == other.id)
         .where(other_p.person_id == person_id, other_p.status == CONFIRMED, *_overlapping(other, ex))).all()
     visible = _visible_ids(actor, {r[0] for r in rows})
-    return [f"{r.code} — {r.title}" if r[0] in visible else "an exercise led by another nation" for r in rows]
+    return [f"{r.code} — {r.title}" if r[0] in visible else _("an exercise led by another nation") for r in rows]
 
 
 def blocking_conflicts_count(ex: Exercise) -> int:
@@ -193,7 +198,7 @@ def _modules_held_query(table):
             .order_by(Participant.id))
 
 
-def _prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
+def prerequisite_gaps(ex: Exercise) -> dict[int, list[str]] | None:
     """The prerequisite modules each active player lacks (participant id -> codes, in participant order):
     a module counts when valid on the exercise's first local day and not superseded. Players lacking
     nothing are left out; None when learning records are not available."""
@@ -249,9 +254,11 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
         participant = participants[participant_id]
         booking = DoubleBooking(participant, code, title, other_id in visible, status, status == CONFIRMED)
         report.double_bookings.append(booking)
-        where = f"{code}" if booking.other_visible else "an exercise led by another nation"
+        where = code if booking.other_visible else _("an exercise led by another nation")
+        state = ParticipantStatus(status).label.lower()
         report.by_participant[participant_id].append(
-            f"Also {status} in overlapping {where}" + (" — confirmation blocked" if booking.blocking else ""))
+            _("Also %(status)s in overlapping %(where)s — confirmation blocked", status=state, where=where)
+            if booking.blocking else _("Also %(status)s in overlapping %(where)s", status=state, where=where))
 
     # 2. Units (or their parent/sub-units) committed to overlapping exercises.
     overlaps = _unit_overlaps(ex)
@@ -261,24 +268,26 @@ def exercise_conflicts(actor, ex: Exercise) -> ConflictReport:
                                                 other_id in visible_units))
 
     # 3. Players missing prerequisite modules.
-    gaps = _prerequisite_gaps(ex)
+    gaps = prerequisite_gaps(ex)
     if gaps is None:
         report.prerequisites_unchecked = True
     else:
         for pid, lacking in gaps.items():
             report.missing_prerequisites.append(MissingPrerequisites(participants[pid], lacking))
-            report.by_participant[pid].append("Missing prerequisite " + ", ".join(lacking))
+            report.by_participant[pid].append(_("Missing prerequisite %(modules)s", modules=", ".join(lacking)))
 
     # 4. Evaluators of the same nation as those they evaluate.
     for evaluator_id, number, target_id, unit_code, unit_nation in _same_nation_evaluations(ex):
         ev = participants[evaluator_id]
         if target_id is not None:
             t = participants[target_id]
-            target = f"player {t.person.rank_code} {t.person.full_name_latin} ({t.nation_code})"
+            target = _("player %(rank)s %(name)s (%(nation)s)", rank=t.person.rank_code, name=t.person.full_name_latin,
+                       nation=t.nation_code)
         else:
-            target = f"unit {unit_code} ({unit_nation})"
+            target = _("unit %(unit)s (%(nation)s)", unit=unit_code, nation=unit_nation)
         report.same_nation_evaluators.append(SameNationEvaluator(ev, number, target))
-        report.by_participant[evaluator_id].append(f"Evaluates own nation ({target}) on objective {number}")
+        report.by_participant[evaluator_id].append(_("Evaluates own nation (%(target)s) on objective %(number)s",
+                                                     target=target, number=number))
     return report
 
 
@@ -287,6 +296,6 @@ def count_conflicts(ex: Exercise) -> ConflictCounts:
     and their people, which only the full list names."""
     bookings = _person_bookings(ex)
     overlaps = _unit_overlaps(ex) if ex.units else []
-    gaps = _prerequisite_gaps(ex) or {}
+    gaps = prerequisite_gaps(ex) or {}
     total = len(bookings) + len(overlaps) + len(gaps) + len(_same_nation_evaluations(ex))
     return ConflictCounts(total=total, blocking=sum(1 for row in bookings if row[5] == CONFIRMED))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainer.audit.services import record_event
@@ -33,7 +34,7 @@ def assignment_choices(ex: Exercise, participants: list[Participant]) -> Assignm
     units committed, for the form that assigns an evaluator."""
     active = [p for p in participants if p.status in ACTIVE_PARTICIPANT_STATUSES]
     return AssignmentChoices(
-        evaluators=[(str(p.id), f"{p.person.full_name_latin} ({p.nation_code}, {p.role_enum.label})")
+        evaluators=[(str(p.id), f"{p.person.full_name_latin} ({p.nation_code}, {p.role_enum.label.lower()})")
                     for p in active if p.role in parts_with("exercise.evaluate")],
         objectives=[(str(o.id), f"{o.number}. {o.description[:60]}") for o in ex.objectives],
         players=[(str(p.id), f"{p.person.full_name_latin} ({p.nation_code})")
@@ -53,7 +54,7 @@ def _evaluator(ex: Exercise, evaluator_id, errors: Errors) -> Participant | None
                                                             Participant.exercise_id == ex.id))
     if (evaluator is None or evaluator.role not in parts_with("exercise.evaluate")
             or evaluator.status not in ACTIVE_PARTICIPANT_STATUSES):
-        errors.append(("evaluator_id", "Choose a nominated or confirmed evaluator of this exercise."))
+        errors.append(("evaluator_id", _("Choose a nominated or confirmed evaluator of this exercise.")))
     return evaluator
 
 
@@ -61,7 +62,7 @@ def _objective(ex: Exercise, objective_id, errors: Errors) -> Objective | None:
     objective = db.session.scalar(select(Objective).where(Objective.id == id_or_none(objective_id),
                                                           Objective.exercise_id == ex.id))
     if objective is None:
-        errors.append(("objective_id", "Choose an objective of this exercise."))
+        errors.append(("objective_id", _("Choose an objective of this exercise.")))
     return objective
 
 
@@ -69,7 +70,7 @@ def _target_player(ex: Exercise, participant_id, errors: Errors) -> Participant 
     player = db.session.scalar(select(Participant).where(Participant.id == id_or_none(participant_id),
                                                          Participant.exercise_id == ex.id))
     if player is None or player.role not in parts_with("exercise.play"):
-        errors.append(("target_participant_id", "Choose a player of this exercise."))
+        errors.append(("target_participant_id", _("Choose a player of this exercise.")))
     return player
 
 
@@ -79,7 +80,7 @@ def _target_unit(ex: Exercise, unit_id, errors: Errors) -> Unit | None:
     allowed = {u.unit_id for u in ex.units} | set(db.session.scalars(select(Participant.unit_id).where(
         Participant.exercise_id == ex.id, Participant.role.in_(parts_with("exercise.play")))))
     if unit is None or unit.id not in allowed:
-        errors.append(("target_unit_id", "Choose a unit taking part in this exercise."))
+        errors.append(("target_unit_id", _("Choose a unit taking part in this exercise.")))
     return unit
 
 
@@ -92,21 +93,21 @@ def _check_not_assigned_yet(evaluator: Participant, objective: Objective, player
         EvaluatorAssignment.target_unit_id.is_(None) if unit is None
         else EvaluatorAssignment.target_unit_id == unit.id))
     if duplicate:
-        raise Conflict("This evaluator already has exactly this assignment.")
+        raise Conflict(_("This evaluator already has exactly this assignment."))
 
 
 def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_participant_id=None,
                      target_unit_id=None) -> EvaluatorAssignment:
-    require_planner(actor, ex, "assign evaluators")
+    require_planner(actor, ex, "evaluators")
     errors: Errors = []
     evaluator = _evaluator(ex, evaluator_id, errors)
     objective = _objective(ex, objective_id, errors)
     if target_participant_id and target_unit_id:
-        errors.append(("target", "Choose a player or a unit, not both."))
+        errors.append(("target", _("Choose a player or a unit, not both.")))
     player = _target_player(ex, target_participant_id, errors) if target_participant_id else None
     unit = _target_unit(ex, target_unit_id, errors) if target_unit_id else None
     if errors:
-        raise Invalid("The evaluator could not be assigned.", errors=errors)
+        raise Invalid(_("The evaluator could not be assigned."), errors=errors)
     _check_not_assigned_yet(evaluator, objective, player, unit)
     assignment = EvaluatorAssignment(participant_id=evaluator.id, objective_id=objective.id,
                                      target_participant_id=player.id if player else None,
@@ -121,7 +122,7 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
 
 
 def remove_assignment(actor, ex: Exercise, assignment_id) -> None:
-    require_planner(actor, ex, "assign evaluators")
+    require_planner(actor, ex, "evaluators")
     assignment = db.session.scalar(select(EvaluatorAssignment).join(
         Participant, Participant.id == EvaluatorAssignment.participant_id).where(
         EvaluatorAssignment.id == id_or_not_found(assignment_id), Participant.exercise_id == ex.id))

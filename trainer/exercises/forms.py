@@ -1,5 +1,9 @@
+"""The exercise domain's forms. Lists a planner chooses from (nations, units, modules, an inject's
+recipients and objectives) are lists, not codes to type; the services still accept the codes, which the
+MSEL's CSV import and other callers send."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -8,87 +12,112 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from trainer.enums import ExerciseType
-from trainer.exercises.models import MilestoneKind, ParticipantRole
-from trainer.exercises.timeutil import zone_names
+from trainer.enums import EXERCISE_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, ExerciseType
+from trainer.exercises.models import MILESTONE_LABELS, MilestoneKind, ParticipantRole
 
-FOLD_CHOICES = [("", "— only if asked —"), ("0", "The first (still summer time)"), ("1", "The second (after the clocks go back)")]
+FOLD_CHOICES = [("", _l("— only if asked —")), ("0", _l("The first (still summer time)")),
+                ("1", _l("The second (after the clocks go back)"))]
 
 
 class ExerciseForm(FlaskForm):
-    code = StringField("Code", description="Short and unique, e.g. SHIELD-27.")
-    title = StringField("Title")
-    type = SelectField("Exercise type (HSEEP)", choices=[("", "— choose —")] + [(t.value, t.label) for t in ExerciseType],
+    code = StringField(_l("Code"), description=_l("Short and unique, e.g. SHIELD-27."))
+    title = StringField(_l("Title"))
+    type = SelectField(_l("Exercise type (HSEEP)"),
+                       choices=[("", _l("— choose —"))] + [(t.value, EXERCISE_TYPE_LABELS[t]) for t in ExerciseType],
                        validate_choice=False)
-    military_name = SelectField("Military name", choices=[("", "none"), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
-                                description="CPX is a functional exercise; FTX and LIVEX are full-scale.", validate_choice=False)
-    scenario_summary = TextAreaField("Scenario summary", render_kw={"rows": 4})
-    lead_nation_code = SelectField("Lead nation", choices=[], validate_choice=False)
-    nation_codes = SelectMultipleField("Participating nations", choices=[], validate_choice=False,
-                                       description="The lead nation always takes part.", render_kw={"size": 6})
-    unit_ids = SelectMultipleField("Units committed", choices=[], validate_choice=False, render_kw={"size": 6})
-    location_name = StringField("Location")
-    timezone = SelectField("Time zone of the location", choices=[], validate_choice=False)
-    start_local = StringField("Start (local time at the location)", render_kw={"type": "datetime-local"})
-    end_local = StringField("End (local time at the location)", render_kw={"type": "datetime-local"})
-    fold = SelectField("If a time happens twice (clocks going back)", choices=FOLD_CHOICES, validate_choice=False)
-    prerequisite_modules = StringField("Prerequisite modules for players", description="Module codes, comma-separated, e.g. HR-01, PKI-02.")
+    military_name = SelectField(_l("Military name"),
+                                choices=[("", _l("none")), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
+                                description=_l("CPX is a functional exercise; FTX and LIVEX are full-scale."),
+                                validate_choice=False)
+    scenario_summary = TextAreaField(_l("Scenario summary"), render_kw={"rows": 4})
+    lead_nation_code = SelectField(_l("Lead nation"), choices=[], validate_choice=False)
+    nation_codes = SelectMultipleField(_l("Participating nations"), choices=[], validate_choice=False,
+                                       description=_l("The lead nation always takes part."))
+    unit_ids = SelectMultipleField(_l("Units committed"), choices=[], validate_choice=False)
+    location_name = StringField(_l("Location"))
+    timezone = SelectField(_l("Time zone of the location"), choices=[], validate_choice=False,
+                           description=_l("The IANA zone of the location, e.g. Asia/Kathmandu or Europe/Oslo."))
+    start_local = StringField(_l("Start (local time at the location)"), render_kw={"type": "datetime-local"})
+    end_local = StringField(_l("End (local time at the location)"), render_kw={"type": "datetime-local"})
+    fold = SelectField(_l("If a time happens twice (clocks going back)"), choices=FOLD_CHOICES, validate_choice=False)
+    prerequisite_modules = SelectMultipleField(_l("Prerequisite modules for players"), choices=[],
+                                               validate_choice=False,
+                                               description=_l("Players should hold these modules on the first day."))
     version = HiddenField()
-    submit = SubmitField("Save exercise")
+    submit = SubmitField(_l("Save exercise"))
 
-    def set_choices(self, nations, units) -> None:
-        self.lead_nation_code.choices = [("", "— choose —")] + [(n.code, f"{n.code} — {n.name}") for n in nations]
+    def set_choices(self, nations, units, modules, zones) -> None:
+        self.lead_nation_code.choices = [("", _l("— choose —"))] + [(n.code, f"{n.code} — {n.name}") for n in nations]
         self.nation_codes.choices = [(n.code, f"{n.code} — {n.name}") for n in nations]
         self.unit_ids.choices = [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
-        self.timezone.choices = [("", "— choose —")] + [(z, z.replace("_", " ")) for z in zone_names()]
+        self.timezone.choices = [("", _l("— choose —"))] + list(zones)
+        self.prerequisite_modules.choices = list(modules)
 
 
 class ObjectiveForm(FlaskForm):
-    description = TextAreaField("Objective", render_kw={"rows": 2})
-    capability = StringField("Capability exercised")
-    module_code = StringField("Module exercised (code)", description="Optional, e.g. HR-03.")
-    submit = SubmitField("Add objective")
+    description = TextAreaField(_l("Objective"), render_kw={"rows": 2})
+    capability = StringField(_l("Capability exercised"))
+    module_code = SelectField(_l("Module exercised"), choices=[], validate_choice=False,
+                              description=_l("Optional: the module whose skills this objective exercises."))
+    submit = SubmitField(_l("Add objective"))
+
+    def set_choices(self, modules) -> None:
+        self.module_code.choices = [("", _l("— none —"))] + list(modules)
 
 
 class NominateForm(FlaskForm):
-    person_id = SelectField("Person", choices=[], validate_choice=False)
-    role = SelectField("Role", choices=[(r.value, r.label) for r in ParticipantRole], validate_choice=False)
-    submit = SubmitField("Nominate")
+    person_id = SelectField(_l("Person"), choices=[], validate_choice=False)
+    role = SelectField(_l("Role"), choices=[(r.value, PARTICIPANT_ROLE_LABELS[r]) for r in ParticipantRole],
+                       validate_choice=False)
+    submit = SubmitField(_l("Nominate"))
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for confirming without the prerequisites"), render_kw={"rows": 3},
+                           description=_l("Kept with the decision in the audit log."))
 
 
 class AssignmentForm(FlaskForm):
-    evaluator_id = SelectField("Evaluator", choices=[], validate_choice=False)
-    objective_id = SelectField("Objective", choices=[], validate_choice=False)
-    target_participant_id = SelectField("Player evaluated", choices=[], validate_choice=False)
-    target_unit_id = SelectField("or unit evaluated", choices=[], validate_choice=False)
-    submit = SubmitField("Assign evaluator")
+    evaluator_id = SelectField(_l("Evaluator"), choices=[], validate_choice=False)
+    objective_id = SelectField(_l("Objective"), choices=[], validate_choice=False)
+    target_participant_id = SelectField(_l("Player evaluated"), choices=[], validate_choice=False)
+    target_unit_id = SelectField(_l("or unit evaluated"), choices=[], validate_choice=False)
+    submit = SubmitField(_l("Assign evaluator"))
 
 
 class MilestonesForm(FlaskForm):
-    submit = SubmitField("Save milestones")
+    submit = SubmitField(_l("Save milestones"))
 
 
 for _kind in MilestoneKind:
-    setattr(MilestonesForm, _kind.value, DateField(_kind.label, validators=[Optional()]))
-MilestonesForm.submit = SubmitField("Save milestones")  # keep the button last
+    setattr(MilestonesForm, _kind.value, DateField(MILESTONE_LABELS[_kind], validators=[Optional()]))
+MilestonesForm.submit = SubmitField(_l("Save milestones"))  # keep the button last
 
 
 class InjectForm(FlaskForm):
-    number = IntegerField("Number", validators=[Optional()])
-    scenario_time = StringField("Scenario time", description="In-scenario clock, e.g. D+1 06:00.")
-    planned_release = StringField("Planned release (local time)", render_kw={"type": "datetime-local"})
-    fold = SelectField("If that time happens twice", choices=FOLD_CHOICES, validate_choice=False)
-    from_ = StringField("From", description="Who sends it (e.g. SIMCELL — UN OCHA).")
-    to_type = SelectField("To (kind)", choices=[("nation", "Nation"), ("unit", "Unit"), ("person", "Person")], validate_choice=False)
-    to = StringField("To", description="NPL, or NPL:UNIT-CODE, or NPL:service number of a participant.")
-    method = StringField("Method", description="e.g. radio, phone, e-mail, in person, role player.")
-    message = TextAreaField("Message", render_kw={"rows": 3})
-    expected_action = TextAreaField("Expected player action", render_kw={"rows": 2})
-    objectives = StringField("Objectives (numbers)", description="e.g. 1;3")
-    contingency = BooleanField("Contingency inject (used only if the objective is not reached otherwise)")
-    submit = SubmitField("Save inject")
+    number = IntegerField(_l("Number"), validators=[Optional()])
+    scenario_time = StringField(_l("Scenario time"), description=_l("In-scenario clock, e.g. D+1 06:00."))
+    planned_release = StringField(_l("Planned release (local time)"), render_kw={"type": "datetime-local"})
+    fold = SelectField(_l("If that time happens twice"), choices=FOLD_CHOICES, validate_choice=False)
+    from_ = StringField(_l("From"), description=_l("Who sends it (e.g. SIMCELL — UN OCHA)."))
+    recipient = SelectField(_l("To"), choices=[], validate_choice=False,
+                            description=_l("A nation taking part, one of its units, or a participant."))
+    method = StringField(_l("Method"), description=_l("e.g. radio, phone, e-mail, in person, role player."))
+    message = TextAreaField(_l("Message"), render_kw={"rows": 3})
+    expected_action = TextAreaField(_l("Expected player action"), render_kw={"rows": 2})
+    objectives = SelectMultipleField(_l("Objectives"), choices=[], validate_choice=False,
+                                     description=_l("The objectives this inject tests."))
+    contingency = BooleanField(_l("Contingency inject (used only if the objective is not reached otherwise)"))
+    submit = SubmitField(_l("Save inject"))
+
+    def set_choices(self, recipients: list[tuple[str, list[tuple[str, str]]]], objectives) -> None:
+        """`recipients` are (group label, [(value, label)]) pairs: the nations, each nation's units, the
+        participants; a value is "nation|NPL", "unit|NPL:CODE" or "person|NPL:SERVICE-NUMBER"."""
+        self.recipient_groups = recipients
+        self.recipient.choices = [("", _l("— choose —"))] + [choice for _, group in recipients for choice in group]
+        self.objectives.choices = list(objectives)
 
 
 class ImportForm(FlaskForm):
-    file = FileField("MSEL file (CSV)")
-    submit = SubmitField("Import")
+    file = FileField(_l("MSEL file (CSV)"))
+    submit = SubmitField(_l("Import"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,7 +27,15 @@ class ParticipantStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(PARTICIPANT_STATUS_LABELS[self])
+
+
+PARTICIPANT_STATUS_LABELS = {
+    ParticipantStatus.NOMINATED: _l("Nominated"),
+    ParticipantStatus.CONFIRMED: _l("Confirmed"),
+    ParticipantStatus.DECLINED: _l("Declined"),
+    ParticipantStatus.WITHDRAWN: _l("Withdrawn"),
+}
 
 
 # Participant statuses that hold a place in the exercise (and so can collide with another exercise).
@@ -41,7 +50,7 @@ class MilestoneKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return MILESTONE_LABELS[self]
+        return str(MILESTONE_LABELS[self])
 
     @property
     def order(self) -> int:
@@ -49,10 +58,10 @@ class MilestoneKind(StrEnum):
 
 
 MILESTONE_LABELS = {
-    MilestoneKind.CONCEPT_OBJECTIVES: "Concept and objectives meeting",
-    MilestoneKind.INITIAL_PLANNING: "Initial planning meeting (IPM)",
-    MilestoneKind.MIDTERM_PLANNING: "Midterm planning meeting (MPM)",
-    MilestoneKind.FINAL_PLANNING: "Final planning meeting (FPM)",
+    MilestoneKind.CONCEPT_OBJECTIVES: _l("Concept and objectives meeting"),
+    MilestoneKind.INITIAL_PLANNING: _l("Initial planning meeting (IPM)"),
+    MilestoneKind.MIDTERM_PLANNING: _l("Midterm planning meeting (MPM)"),
+    MilestoneKind.FINAL_PLANNING: _l("Final planning meeting (FPM)"),
 }
 
 
@@ -63,7 +72,14 @@ class InjectStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(INJECT_STATUS_LABELS[self])
+
+
+INJECT_STATUS_LABELS = {
+    InjectStatus.PLANNED: _l("Planned"),
+    InjectStatus.RELEASED: _l("Released"),
+    InjectStatus.SKIPPED: _l("Skipped"),
+}
 
 
 class Exercise(db.Model):
@@ -273,6 +289,10 @@ class Inject(db.Model):
     to_person = relationship("Person", lazy="joined")
     objectives: Mapped[list[Objective]] = relationship(secondary="msel_inject_objectives", order_by="Objective.number",
                                                       lazy="selectin")
+
+    @property
+    def status_enum(self) -> InjectStatus:
+        return InjectStatus(self.status)
 
     @property
     def to_label(self) -> str:

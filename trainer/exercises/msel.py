@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainer.audit.services import record_event
@@ -38,7 +39,7 @@ def require_msel_editor(actor, ex: Exercise) -> None:
     require_msel(actor, ex)
     if not access.can_edit_msel(actor, ex):
         # Readers of the MSEL (evaluators, trusted agents) are told why, not shown a bare refusal.
-        raise Invalid("Only planners, controllers and the exercise director may change the MSEL; you can read it.")
+        raise Invalid(_("Only planners, controllers and the exercise director may change the MSEL; you can read it."))
 
 
 def list_injects(actor, ex: Exercise) -> list[Inject]:
@@ -73,6 +74,37 @@ def get_inject(actor, ex: Exercise, inject_id) -> Inject:
     return inject
 
 
+def recipient_choices(actor, ex: Exercise) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Whom an inject can be sent to, as (group label, [(value, label)]): the nations taking part, each one's
+    units, and the active participants. A value is "nation|NPL", "unit|NPL:UNIT-CODE" or
+    "person|NPL:SERVICE-NUMBER", the references the CSV format uses after the kind."""
+    require_msel(actor, ex)
+    groups = [(_("Nations taking part"), [(f"nation|{n.nation_code}", f"{n.nation_code} — {n.nation.name}")
+                                          for n in ex.nations])]
+    units = db.session.execute(select(Unit.nation_code, Unit.code, Unit.name).where(
+        Unit.nation_code.in_(ex.nation_codes)).order_by(Unit.nation_code, Unit.path)).all()
+    for nation in ex.nation_codes:
+        mine = [(f"unit|{nation}:{code}", f"{code} — {name}") for unit_nation, code, name in units
+                if unit_nation == nation]
+        if mine:
+            groups.append((_("Units of %(nation)s", nation=nation), mine))
+    people = db.session.scalars(select(Participant).where(
+        Participant.exercise_id == ex.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES))
+        .order_by(Participant.nation_code, Participant.id)).all()
+    if people:
+        groups.append((_("Participants"), [
+            (f"person|{p.nation_code}:{p.person.service_number}",
+             f"{p.person.rank_code} {p.person.full_name_latin} ({p.nation_code}, {p.role_enum.label.lower()})")
+            for p in people]))
+    return groups
+
+
+def split_recipient(value: str | None) -> tuple[str, str] | None:
+    """("unit", "NPL:NPL-B1") from "unit|NPL:NPL-B1"; None for an empty or malformed value."""
+    kind, bar, ref = (value or "").partition("|")
+    return (kind, ref) if bar and kind in TO_TYPES and ref else None
+
+
 class Resolver:
     """Looks up 'to' references and objective numbers for one exercise, with a few queries in all."""
 
@@ -90,34 +122,39 @@ class Resolver:
     def to(self, to_type: str, ref: str) -> tuple[dict, str | None]:
         ref = (ref or "").strip()
         if to_type not in TO_TYPES:
-            return {}, "to_type must be nation, unit or person."
-        nation, _, rest = ref.partition(":")
+            return {}, _("to_type must be nation, unit or person.")
+        nation, _colon, rest = ref.partition(":")
         nation = nation.strip().upper()
         if nation not in self.nations:
-            return {}, f"{nation or '(empty)'} is not a nation taking part (write e.g. NPL, NPL:NPL-B1 or NPL:service number)."
+            return {}, _("%(nation)s is not a nation taking part (write e.g. NPL, NPL:NPL-B1 or NPL:service number).",
+                         nation=nation or _("(empty)"))
         if to_type == "nation":
             return {"to_nation_code": nation, "to_unit_id": None, "to_person_id": None}, None
         if to_type == "unit":
             unit_id = self.units.get((nation, rest.strip().upper()))
             if unit_id is None:
-                return {}, f"No unit {rest.strip() or '(empty)'} in {nation} (write NATION:UNIT-CODE)."
+                return {}, _("No unit %(unit)s in %(nation)s (write NATION:UNIT-CODE).",
+                             unit=rest.strip() or _("(empty)"), nation=nation)
             return {"to_nation_code": nation, "to_unit_id": unit_id, "to_person_id": None}, None
         person_id = self.people.get((nation, rest.strip()))
         if person_id is None:
-            return {}, f"No participant of {nation} with service number {rest.strip() or '(empty)'} (write NATION:SERVICE-NUMBER)."
+            return {}, _("No participant of %(nation)s with service number %(number)s (write NATION:SERVICE-NUMBER).",
+                         nation=nation, number=rest.strip() or _("(empty)"))
         return {"to_nation_code": nation, "to_unit_id": None, "to_person_id": person_id}, None
 
-    def objective_list(self, text: str) -> tuple[list[Objective], str | None]:
+    def objective_list(self, text: str | list[str]) -> tuple[list[Objective], str | None]:
+        """The objectives named by their numbers: chosen from the list, or typed as "1;3" (the CSV format)."""
+        parts = text if isinstance(text, (list, tuple)) else [text]
         found = []
-        for part in re.split(r"[;,\s]+", (text or "").strip()):
+        for part in (p for piece in parts for p in re.split(r"[;,\s]+", (piece or "").strip())):
             if not part:
                 continue
             try:
                 number = int(part)
             except ValueError:
-                return [], f"{part!r} is not an objective number."
+                return [], _("'%(text)s' is not an objective number.", text=part)
             if number not in self.objectives:
-                return [], f"There is no objective {number} in this exercise."
+                return [], _("There is no objective %(number)s in this exercise.", number=number)
             found.append(self.objectives[number])
         return found, None
 
@@ -129,22 +166,22 @@ def _number(values: dict, clean: dict, errors: Errors) -> None:
             raise ValueError
         clean["number"] = number
     except ValueError:
-        errors.append(("number", "A whole number from 1 is required."))
+        errors.append(("number", _("A whole number from 1 is required.")))
 
 
 def _texts(values: dict, clean: dict, errors: Errors) -> None:
     for key, column, limit in (("scenario_time", "scenario_time", 60), ("from", "from_text", 200), ("method", "method", 40)):
         text = (values.get(key) or "").strip()
         if len(text) > limit:
-            errors.append((key, f"At most {limit} characters."))
+            errors.append((key, _("At most %(num)s characters.", num=limit)))
         clean[column] = text
     message = (values.get("message") or "").strip()
     if not message or len(message) > 5000:
-        errors.append(("message", "A message of 1 to 5,000 characters is required."))
+        errors.append(("message", _("A message of 1 to 5,000 characters is required.")))
     clean["message"] = message
     expected = (values.get("expected_action") or "").strip()
     if len(expected) > 5000:
-        errors.append(("expected_action", "At most 5,000 characters."))
+        errors.append(("expected_action", _("At most %(num)s characters.", num="5,000")))
     clean["expected_action"] = expected
 
 
@@ -155,7 +192,8 @@ def _planned_at(ex: Exercise, values: dict, clean: dict, errors: Errors) -> None
         planned = local_to_utc(parse_local(values.get("planned_release") or ""), ex.timezone,
                                int(fold) if fold in ("0", "1", 0, 1) else None)
         if not (ex.start_at <= planned <= ex.end_at):
-            errors.append(("planned_release", "The planned release must fall between the start and the end of the exercise."))
+            errors.append(("planned_release",
+                           _("The planned release must fall between the start and the end of the exercise.")))
         clean["planned_at"] = planned
     except LocalTimeError as exc:
         errors.append(("planned_release", str(exc)))
@@ -170,7 +208,7 @@ def _contingency(values: dict, clean: dict, errors: Errors) -> None:
     elif str(contingency or "").strip().lower() in FALSE_WORDS:
         clean["contingency"] = False
     else:
-        errors.append(("contingency", "Write yes or no."))
+        errors.append(("contingency", _("Write yes or no.")))
 
 
 def validate_inject(resolver: Resolver, ex: Exercise, values: dict) -> tuple[dict, Errors]:
@@ -195,7 +233,7 @@ def validate_inject(resolver: Resolver, ex: Exercise, values: dict) -> tuple[dic
 
 def require_editable(ex: Exercise) -> None:
     if ex.status_enum in (ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED, ExerciseStatus.AAR_PUBLISHED):
-        raise Invalid(f"The MSEL of an exercise that is {ex.status_enum.label} can no longer change.")
+        raise Invalid(_("The MSEL of an exercise that is %(status)s can no longer change.", status=ex.status_enum.label))
 
 
 def create_inject(actor, ex: Exercise, values: dict) -> Inject:
@@ -204,9 +242,9 @@ def create_inject(actor, ex: Exercise, values: dict) -> Inject:
     clean, errors = validate_inject(Resolver(ex), ex, values)
     if "number" in clean and db.session.scalar(select(Inject.id).where(Inject.exercise_id == ex.id,
                                                                        Inject.number == clean["number"])):
-        errors.append(("number", f"Inject {clean['number']} already exists."))
+        errors.append(("number", _("Inject %(number)s already exists.", number=clean["number"])))
     if errors:
-        raise Invalid("The inject could not be saved.", errors=errors)
+        raise Invalid(_("The inject could not be saved."), errors=errors)
     objectives = clean.pop("objectives")
     inject = Inject(exercise_id=ex.id, **clean)
     inject.objectives = objectives
@@ -223,9 +261,9 @@ def update_inject(actor, ex: Exercise, inject: Inject, values: dict) -> Inject:
     clean, errors = validate_inject(Resolver(ex), ex, values)
     if clean.get("number") not in (None, inject.number) and db.session.scalar(
             select(Inject.id).where(Inject.exercise_id == ex.id, Inject.number == clean["number"])):
-        errors.append(("number", f"Inject {clean['number']} already exists."))
+        errors.append(("number", _("Inject %(number)s already exists.", number=clean["number"])))
     if errors:
-        raise Invalid("The inject could not be saved.", errors=errors)
+        raise Invalid(_("The inject could not be saved."), errors=errors)
     objectives = clean.pop("objectives")
     for key, value in clean.items():
         setattr(inject, key, value)
@@ -240,9 +278,10 @@ def release_inject(actor, ex: Exercise, inject_id) -> Inject:
     inject = get_inject(actor, ex, inject_id)
     require_msel_editor(actor, ex)
     if ex.status != ExerciseStatus.IN_CONDUCT.value:
-        raise Invalid("Injects are released only while the exercise is in conduct.")
+        raise Invalid(_("Injects are released only while the exercise is in conduct."))
     if inject.status != InjectStatus.PLANNED.value:
-        raise Invalid(f"Inject {inject.number} was already {inject.status}.")
+        raise Invalid(_("Inject %(number)s was already %(status)s.", number=inject.number,
+                        status=inject.status_enum.label.lower()))
     inject.status = InjectStatus.RELEASED.value
     inject.released_at = utcnow()
     inject.released_by_id = getattr(actor, "id", None)
@@ -256,7 +295,7 @@ def skip_inject(actor, ex: Exercise, inject_id) -> Inject:
     inject = get_inject(actor, ex, inject_id)
     require_msel_editor(actor, ex)
     if ex.status != ExerciseStatus.IN_CONDUCT.value or inject.status != InjectStatus.PLANNED.value:
-        raise Invalid("Only a planned inject can be skipped, during conduct.")
+        raise Invalid(_("Only a planned inject can be skipped, during conduct."))
     inject.status = InjectStatus.SKIPPED.value
     record_event(actor, "msel.inject.skip", inject, exercise=ex.code, after={"number": inject.number})
     db.session.flush()

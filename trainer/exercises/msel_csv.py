@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from babel.numbers import format_decimal
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -17,6 +19,7 @@ from trainer.exercises.msel import (
 )
 from trainer.exercises.timeutil import utc_to_local
 from trainer.extensions import db
+from trainer.i18n import enabled_languages
 
 CSV_COLUMNS = ("number", "scenario_time", "planned_release", "from", "to_type", "to", "method", "message",
                "expected_action", "objectives", "contingency")
@@ -25,7 +28,15 @@ MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 NUL = "\x00"
-NUL_REMOVED = "A NUL byte (an invisible control character, not text) was removed from this cell."
+NUL_REMOVED = _l("A NUL byte (an invisible control character, not text) was removed from this cell.")
+# The export's headings: the format's column names in the reader's language (in English, the names
+# themselves). An import reads the names, or their headings in any language offered.
+CSV_HEADINGS = {
+    "number": _l("number"), "scenario_time": _l("scenario_time"), "planned_release": _l("planned_release"),
+    "from": _l("from"), "to_type": _l("to_type"), "to": _l("to"), "method": _l("method"), "message": _l("message"),
+    "expected_action": _l("expected_action"), "objectives": _l("objectives"), "contingency": _l("contingency"),
+    "status": _l("status"), "released_at": _l("released_at"),
+}
 
 
 @dataclass
@@ -42,24 +53,26 @@ class _Table:
     header_at: int | None = None
     header: list[str] = field(default_factory=list)
 
+    names: dict[str, str] = field(default_factory=dict)   # a heading as read -> the column it names
+
     def where(self, index: int, column: int) -> str:
         """'row N: column' for a cell, naming the column by the header when the cell is below it."""
         if self.header_at is not None and index > self.header_at and column < len(self.header):
-            return f"row {index + 1}: {self.header[column]}"
-        return f"row {index + 1}: column {column + 1}"
+            return _("row %(row)s: %(column)s", row=index + 1, column=self.header[column])
+        return _("row %(row)s: column %(number)s", row=index + 1, number=column + 1)
 
 
 # --- reading the file -----------------------------------------------------------------------
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise Invalid(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise Invalid(_("The file is larger than %(num)s MB.", num=MAX_BYTES // (1024 * 1024)))
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise Invalid("The file is not text (save it as CSV, UTF-8).")
+    raise Invalid(_("The file is not text (save it as CSV, UTF-8)."))
 
 
 def _sniff(text: str):
@@ -99,24 +112,28 @@ def _oversized_column(record: str, dialect, limit: int) -> int:
 def _unreadable(text: str, dialect, table: _Table, lines_read: int, error: csv.Error) -> Invalid:
     """The refusal of a file the CSV reader stopped in, naming the row (and the column of an oversized cell)."""
     index = len(table.rows)
-    table.header_at = next((i for i, row in enumerate(table.rows) if _is_header(row)), None)
+    table.header_at = next((i for i, row in enumerate(table.rows) if _is_header(row, table.names)), None)
     if table.header_at is not None:
-        table.header = [h.strip().lower() for h in table.rows[table.header_at]]
+        table.header = [table.names.get(h.strip().lower(), h.strip().lower()) for h in table.rows[table.header_at]]
     limit = csv.field_size_limit()
     if "field larger than field limit" in str(error):
         record = "".join(io.StringIO(text, newline="").readlines()[lines_read:])
         where = table.where(index, _oversized_column(record, dialect, limit))
-        return Invalid(f"Nothing was imported: {where} has a cell longer than {limit:,} characters.",
-                       errors=[(where, f"This cell is longer than {limit:,} characters; no column takes that much "
-                                       "(a message takes at most 5,000).")])
-    return Invalid(f"Nothing was imported: the CSV text cannot be read at row {index + 1} ({error}).",
-                   errors=[(f"row {index + 1}", f"The CSV text cannot be read here ({error}).")])
+        size = format_decimal(limit, locale=get_locale() or "en")
+        return Invalid(_("Nothing was imported: %(where)s has a cell longer than %(num)s characters.", where=where,
+                         num=size),
+                       errors=[(where, _("This cell is longer than %(num)s characters; no column takes that much (a "
+                                         "message takes at most 5,000).", num=size))])
+    return Invalid(_("Nothing was imported: the CSV text cannot be read at row %(row)s (%(error)s).", row=index + 1,
+                     error=error),
+                   errors=[(_("row %(row)s", row=index + 1), _("The CSV text cannot be read here (%(error)s).",
+                                                              error=error))])
 
 
 def _read_rows(text: str) -> _Table:
     dialect = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    table = _Table(rows=[])
+    table = _Table(rows=[], names=_heading_names())
     lines_read = 0
     try:
         for row in reader:
@@ -138,19 +155,29 @@ def _drop_nul_bytes(table: _Table) -> list[tuple[int, int]]:
     return found
 
 
-def _is_header(row: list[str]) -> bool:
-    return bool(row) and row[0].strip().lower() == "number"
+def _heading_names() -> dict[str, str]:
+    """Each column's name and its heading in every language offered (lower case) -> the column."""
+    names = {column: column for column in CSV_HEADINGS}
+    for code in enabled_languages():
+        with force_locale(code):
+            for column, heading in CSV_HEADINGS.items():
+                names.setdefault(str(heading).strip().lower(), column)
+    return names
+
+
+def _is_header(row: list[str], names: dict[str, str]) -> bool:
+    return bool(row) and names.get(row[0].strip().lower()) == "number"
 
 
 def _find_header(table: _Table) -> None:
-    table.header_at = next((i for i, row in enumerate(table.rows) if _is_header(row)), None)
+    table.header_at = next((i for i, row in enumerate(table.rows) if _is_header(row, table.names)), None)
     if table.header_at is None:
-        raise Invalid("No header row found: the first column of the header must be 'number'. Columns: "
-                      + ", ".join(CSV_COLUMNS) + ".")
-    table.header = [h.strip().lower() for h in table.rows[table.header_at]]
+        raise Invalid(_("No header row found: the first column of the header must be 'number'. Columns: %(columns)s.",
+                        columns=", ".join(CSV_COLUMNS)))
+    table.header = [table.names.get(h.strip().lower(), h.strip().lower()) for h in table.rows[table.header_at]]
     missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
     if missing:
-        raise Invalid("Missing columns: " + ", ".join(missing) + ".")
+        raise Invalid(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
 
 
 def _strip_neutraliser(value: str) -> str:
@@ -182,12 +209,14 @@ def _check_rows(ex: Exercise, table: _Table) -> tuple[list[dict], list[tuple[str
         number = clean.get("number")
         if number is not None:
             if number in existing:
-                row_errors.append(("number", f"Inject {number} already exists in the MSEL."))
+                row_errors.append(("number", _("Inject %(number)s already exists in the MSEL.", number=number)))
             elif number in seen:
-                row_errors.append(("number", f"Inject {number} appears twice (also row {seen[number]})."))
+                row_errors.append(("number", _("Inject %(number)s appears twice (also row %(row)s).", number=number,
+                                               row=seen[number])))
             else:
                 seen[number] = line
-        errors.extend((f"row {line}: {field_name}", message) for field_name, message in row_errors)
+        errors.extend((_("row %(row)s: %(column)s", row=line, column=field_name), message)
+                      for field_name, message in row_errors)
         cleaned.append(clean)
     return cleaned, errors
 
@@ -214,19 +243,20 @@ def import_csv(actor, ex: Exercise, data: bytes | None) -> ImportReport:
     and column."""
     require_msel_editor(actor, ex)
     if data is None:
-        raise Invalid("Choose a CSV file to import.")
+        raise Invalid(_("Choose a CSV file to import."))
     require_editable(ex)
     table = _read_rows(_decode(data))
     nul_cells = _drop_nul_bytes(table)
     _find_header(table)
     if len(table.rows) - table.header_at - 1 > MAX_ROWS:
-        raise Invalid(f"At most {MAX_ROWS} rows can be imported at once.")
-    notes = [(table.where(index, column), NUL_REMOVED) for index, column in nul_cells]
+        raise Invalid(_("At most %(num)s rows can be imported at once.", num=MAX_ROWS))
+    notes = [(table.where(index, column), str(NUL_REMOVED)) for index, column in nul_cells]
     cleaned, errors = _check_rows(ex, table)
     if errors:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) found.", errors=errors + notes)
+        raise Invalid(ngettext("Nothing was imported: %(num)d problem found.",
+                               "Nothing was imported: %(num)d problems found.", len(errors)), errors=errors + notes)
     if not cleaned:
-        raise Invalid("The file has no injects.")
+        raise Invalid(_("The file has no injects."))
     return ImportReport(_write_injects(actor, ex, cleaned), notes)
 
 
@@ -267,7 +297,7 @@ def export_csv(actor, ex: Exercise, *, classification: str, releasability: str,
     writer = csv.writer(out, lineterminator="\r\n")
     marking = marking_line(classification, releasability)
     writer.writerow([neutralise(marking)])
-    writer.writerow(CSV_COLUMNS + ("status", "released_at"))
+    writer.writerow([str(CSV_HEADINGS[column]) for column in CSV_COLUMNS + ("status", "released_at")])
     for inject in injects:
         writer.writerow([neutralise(v) for v in _inject_cells(inject, ex)])
     writer.writerow([neutralise(marking)])

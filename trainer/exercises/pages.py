@@ -11,7 +11,7 @@ from trainer.enums import ExerciseType
 from trainer.exercises import access, conflicts, evaluators, participants, services, transitions
 from trainer.exercises.calendar import Day, month_bounds, month_grid
 from trainer.exercises.models import Exercise, ExerciseStatus, EvaluatorAssignment, Participant
-from trainer.exercises.timeutil import utc_to_local
+from trainer.exercises.timeutil import utc_offset_at, utc_to_local, zone_names
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
 
@@ -43,7 +43,7 @@ class Filters:
 @dataclass
 class MonthPage:
     weeks: list[list[Day]]
-    month_label: str
+    first: dt.date                # the month's first day (the view words it in the reader's language)
     prev_month: str
     next_month: str
     today: dt.date
@@ -73,7 +73,7 @@ def get_month_page(actor, filters: Filters, *, month_text: str | None, viewer_zo
     exercises = services.list_exercises(actor, nation=filters.nation, type_=filters.type, status=filters.status,
                                         start=start, end=end)
     first = dt.date(year, month, 1)
-    return MonthPage(weeks=month_grid(year, month, exercises, viewer_zone), month_label=first.strftime("%B %Y"),
+    return MonthPage(weeks=month_grid(year, month, exercises, viewer_zone), first=first,
                      prev_month=(first - dt.timedelta(days=1)).strftime("%Y-%m"),
                      next_month=(first + dt.timedelta(days=32)).strftime("%Y-%m"), today=today)
 
@@ -102,6 +102,7 @@ class ParticipantsPage:
     assignments: list[EvaluatorAssignment]
     choices: evaluators.AssignmentChoices | None
     withdrawable: set[int] = field(default_factory=set)
+    missing: dict[int, list[str]] = field(default_factory=dict)   # prerequisite modules each player lacks
 
 
 def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
@@ -113,8 +114,10 @@ def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
         by_nation.setdefault(participant.nation_code, []).append((participant, detail))
     planner = access.is_planner(actor, ex)
     nominating = access.nominating_nations(actor, ex)
+    report = conflicts.exercise_conflicts(actor, ex)
     return ParticipantsPage(
-        by_nation=by_nation, report=conflicts.exercise_conflicts(actor, ex), nominating=nominating,
+        by_nation=by_nation, report=report, nominating=nominating,
+        missing={m.participant.id: m.modules for m in report.missing_prerequisites},
         assignments=evaluators.list_assignments(actor, ex) if rows else [],
         choices=evaluators.assignment_choices(ex, [p for p, _ in rows]) if planner else None,
         withdrawable={p.id for p, _ in rows if planner or p.nation_code in nominating})
@@ -127,12 +130,40 @@ class FormOptions:
     nations: list[Nation]
     units: list[Unit]
     own_nations: set[str]
+    modules: list[tuple[str, str]] = field(default_factory=list)
+    zones: list[tuple[str, str]] = field(default_factory=list)
 
 
-def get_exercise_form_options(actor) -> FormOptions:
-    """The nations and units the exercise form offers, and the nations the actor plans for as a whole
-    (the one lead nation to suggest when there is only one)."""
+def list_module_choices(language: str) -> list[tuple[str, str]]:
+    """The current modules of the curricula as (code, "code — title") in the reader's language (English when
+    the module has no title in it); none when there is no catalogue."""
+    table = db.metadata.tables.get("modules")
+    if table is None:
+        return []
+    rows = db.session.execute(select(table.c.code, table.c.title).where(table.c.is_current.is_(True))
+                              .order_by(table.c.code)).all()
+    choices, seen = [], set()
+    for code, title in rows:
+        if code in seen:
+            continue
+        seen.add(code)
+        title = title if isinstance(title, dict) else {}
+        text = title.get(language) or title.get("en") or ""
+        choices.append((code, f"{code} — {text}" if text else code))
+    return choices
+
+
+def list_zone_choices(now: dt.datetime) -> list[tuple[str, str]]:
+    """Every IANA zone with its offset from UTC now, e.g. ("Asia/Kathmandu", "Asia/Kathmandu (UTC+05:45)")."""
+    return [(zone, f"{zone.replace('_', ' ')} ({utc_offset_at(now, zone)})") for zone in zone_names()]
+
+
+def get_exercise_form_options(actor, *, language: str = "en", now: dt.datetime | None = None) -> FormOptions:
+    """The nations, units, modules and time zones the exercise form offers, and the nations the actor plans
+    for as a whole (the one lead nation to suggest when there is only one)."""
     nations = list_active_nations(actor)
     units = list(db.session.scalars(select(Unit).where(Unit.kind.in_(COMMITTABLE_UNIT_KINDS))
                                     .order_by(Unit.nation_code, Unit.path).limit(MAX_FORM_UNITS)))
-    return FormOptions(nations, units, access.nations_granted(actor, "exercise.plan"))
+    return FormOptions(nations, units, access.nations_granted(actor, "exercise.plan"),
+                       modules=list_module_choices(language),
+                       zones=list_zone_choices(now or dt.datetime.now(dt.timezone.utc)))

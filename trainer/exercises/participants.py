@@ -2,14 +2,18 @@
 participants each actor may see."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.db import utcnow
 from trainer.errors import Conflict, Forbidden, Invalid, NotFound
-from trainer.exercises import access
-from trainer.exercises.conflicts import blocking_bookings
+from trainer.auth.policy import parts_with
+from trainer.exercises import access, notices
+from trainer.exercises.conflicts import blocking_bookings, prerequisite_gaps
 from trainer.exercises.ids import id_or_not_found
 from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseStatus, Participant, ParticipantRole, ParticipantStatus,
@@ -19,6 +23,7 @@ from trainer.extensions import db
 from trainer.org.models import Person
 from trainer.org.names import fold
 
+MAX_REASON = 500
 NOMINATION_STATUSES = {ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseStatus.APPROVED, ExerciseStatus.POSTPONED}
 
 
@@ -43,26 +48,29 @@ def _nominee(actor, ex: Exercise, person_id) -> Person:
     # Each nation nominates its own: the person must be in the actor's own personnel scope.
     person = scoping.get_scoped(actor, "person", person_id, "training.record")
     if person.nation_code not in ex.nation_codes:
-        raise Invalid(f"{person.nation_code} does not take part in {ex.code}.", errors=[("person_id", "Nation not taking part.")])
+        raise Invalid(_("%(nation)s does not take part in %(code)s.", nation=person.nation_code, code=ex.code),
+                      errors=[("person_id", _("Nation not taking part."))])
     if person.nation_code not in access.nominating_nations(actor, ex):
-        raise Forbidden(f"Only a training officer of {person.nation_code} may nominate its personnel.")
+        raise Forbidden(_("Only a training officer of %(nation)s may nominate its personnel.", nation=person.nation_code))
     if person.status != "active":
-        raise Invalid("This person has left service and cannot be nominated.", errors=[("person_id", "Left service.")])
+        raise Invalid(_("This person has left service and cannot be nominated."),
+                      errors=[("person_id", _("Left service."))])
     return person
 
 
 def nominate_participant(actor, ex: Exercise, *, person_id, role: str) -> Participant:
     if not person_id:
-        raise Invalid("Choose the person to nominate.", errors=[("person_id", "Choose a person.")])
+        raise Invalid(_("Choose the person to nominate."), errors=[("person_id", _("Choose a person."))])
     if ex.status_enum not in NOMINATION_STATUSES:
-        raise Invalid(f"Nominations are closed: the exercise is {ex.status_enum.label}.")
+        raise Invalid(_("Nominations are closed: the exercise is %(status)s.", status=ex.status_enum.label))
     if role not in {r.value for r in ParticipantRole}:
-        raise Invalid("Choose a role from the list.", errors=[("role", "Unknown role.")])
+        raise Invalid(_("Choose a role from the list."), errors=[("role", _("Unknown role."))])
     person = _nominee(actor, ex, person_id)
     participant = _participant_of_person(ex, person.id)
     if participant is not None and participant.status in ACTIVE_PARTICIPANT_STATUSES:
-        raise Conflict(f"{person.full_name_latin} is already {participant.status_enum.label.lower()} "
-                       f"as {participant.role_enum.label.lower()} in {ex.code}.")
+        raise Conflict(_("%(name)s is already taking part in %(code)s (%(role)s, %(status)s).",
+                         name=person.full_name_latin, code=ex.code, role=participant.role_enum.label.lower(),
+                         status=participant.status_enum.label.lower()))
     if participant is None:  # a declined or withdrawn participant is nominated again in the same row
         participant = Participant(exercise_id=ex.id, person_id=person.id, nation_code=person.nation_code)
         db.session.add(participant)
@@ -77,36 +85,82 @@ def nominate_participant(actor, ex: Exercise, *, person_id, role: str) -> Partic
     record_event(actor, "exercise.participant.nominate", participant, exercise=ex.code,
                  after={"person": person.id, "nation": person.nation_code, "role": role})
     db.session.flush()
+    notices.tell_nominated(ex, participant)
     return participant
 
 
 def _check_no_double_booking(actor, ex: Exercise, participant: Participant) -> None:
     clashes = blocking_bookings(actor, ex, participant.person_id)
     if clashes:
-        raise Conflict(f"{participant.person.full_name_latin} cannot be confirmed: already confirmed in an "
-                       f"overlapping exercise ({'; '.join(clashes)}).")
+        raise Conflict(_("%(name)s cannot be confirmed: already confirmed in an overlapping exercise (%(where)s).",
+                         name=participant.person.full_name_latin, where="; ".join(clashes)))
 
 
-def decide_participant(actor, ex: Exercise, participant_id, decision: str) -> Participant:
-    """The lead nation confirms or declines a nomination. A double booking blocks confirmation."""
-    require_planner(actor, ex, "confirm or decline nominations")
+def missing_prerequisites(ex: Exercise, participant: Participant) -> list[str]:
+    """The prerequisite modules a player lacks on the exercise's first day (nothing for other parts)."""
+    if participant.role not in parts_with("exercise.play"):
+        return []
+    return (prerequisite_gaps(ex) or {}).get(participant.id, [])
+
+
+@dataclass
+class Decision:
+    """What the lead nation sees before deciding on a nomination: who, what they lack, what blocks them."""
+    participant: Participant
+    missing: list[str]            # prerequisite modules the player lacks: confirming needs a reason
+    blocking: list[str]           # overlapping exercises they are confirmed in: confirming is refused
+
+
+def get_decision(actor, ex: Exercise, participant_id) -> Decision:
+    require_planner(actor, ex, "nominations")
+    participant = _participant(ex, participant_id)
+    return Decision(participant, missing_prerequisites(ex, participant),
+                    blocking_bookings(actor, ex, participant.person_id))
+
+
+def _override_reason(participant: Participant, missing: list[str], reason: str | None) -> str:
+    """The reason for confirming a player who lacks prerequisites: required, and kept in the audit log."""
+    reason = (reason or "").strip()
+    if missing and not reason:
+        raise Invalid(_("%(name)s lacks %(modules)s. Say why you confirm them anyway, or decline the nomination.",
+                        name=participant.person.full_name_latin, modules=", ".join(missing)),
+                      errors=[("reason", _("Give the reason for confirming without the prerequisites."))])
+    if len(reason) > MAX_REASON:
+        raise Invalid(_("The reason is too long."),
+                      errors=[("reason", _("At most %(num)d characters.", num=MAX_REASON))])
+    return reason
+
+
+def decide_participant(actor, ex: Exercise, participant_id, decision: str, *, reason: str | None = None) -> Participant:
+    """The lead nation confirms or declines a nomination. A double booking blocks confirmation; a player
+    lacking prerequisite modules is confirmed only with a reason, recorded with the decision."""
+    require_planner(actor, ex, "nominations")
     participant = _participant(ex, participant_id)
     if decision not in ("confirm", "decline"):
-        raise Invalid("Choose confirm or decline.")
+        raise Invalid(_("Choose confirm or decline."))
     if participant.status != ParticipantStatus.NOMINATED.value:
-        raise Invalid(f"Only a nomination can be confirmed or declined; this one is {participant.status_enum.label.lower()}.")
+        raise Invalid(_("Only a nomination can be confirmed or declined; this one is %(status)s.",
+                        status=participant.status_enum.label.lower()))
     if ex.status_enum not in NOMINATION_STATUSES and decision == "confirm":
-        raise Invalid(f"Nominations are closed: the exercise is {ex.status_enum.label}.")
+        raise Invalid(_("Nominations are closed: the exercise is %(status)s.", status=ex.status_enum.label))
+    context = {}
     if decision == "confirm":
         _check_no_double_booking(actor, ex, participant)
+        missing = missing_prerequisites(ex, participant)
+        reason = _override_reason(participant, missing, reason)
+        if missing:
+            context = {"missing_prerequisites": missing, "reason": reason}
+    elif (reason or "").strip():
+        context = {"reason": (reason or "").strip()[:MAX_REASON]}
     before = participant.status
     participant.status = ParticipantStatus.CONFIRMED.value if decision == "confirm" else ParticipantStatus.DECLINED.value
     participant.decided_by_id = getattr(actor, "id", None)
     participant.decided_at = utcnow()
     db.session.flush()
     record_event(actor, f"exercise.participant.{decision}", participant, exercise=ex.code,
-                 before={"status": before}, after={"status": participant.status})
+                 before={"status": before}, after={"status": participant.status}, **context)
     db.session.flush()
+    (notices.tell_confirmed if decision == "confirm" else notices.tell_declined)(ex, participant)
     return participant
 
 
@@ -120,7 +174,7 @@ def withdraw_participant(actor, ex: Exercise, participant_id) -> Participant:
     if not may_withdraw(actor, ex, participant):
         raise NotFound()
     if participant.status not in ACTIVE_PARTICIPANT_STATUSES:
-        raise Invalid("Only a nominated or confirmed participant can be withdrawn.")
+        raise Invalid(_("Only a nominated or confirmed participant can be withdrawn."))
     before = participant.status
     participant.status = ParticipantStatus.WITHDRAWN.value
     participant.decided_by_id = getattr(actor, "id", None)
@@ -129,6 +183,7 @@ def withdraw_participant(actor, ex: Exercise, participant_id) -> Participant:
     record_event(actor, "exercise.participant.withdraw", participant, exercise=ex.code,
                  before={"status": before}, after={"status": participant.status})
     db.session.flush()
+    notices.tell_withdrawn(ex, participant)
     return participant
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import format_date, gettext as _
 from sqlalchemy import func, select
 
 from trainer.audit.services import record_event
@@ -17,30 +18,35 @@ from trainer.extensions import db
 HELD_WORDS = ("1", "true", "yes", "on")
 
 
+def _day(value: dt.date) -> str:
+    """A date as the pages write it, in the reader's language: 01 Jun 2030, 01 juin 2030."""
+    return format_date(value, "dd MMM y")
+
+
 # --- objectives -----------------------------------------------------------------------------
 
 def _clean_objective(description: str, capability: str, module_code: str | None) -> tuple[str, str, str | None]:
     errors = []
     description = (description or "").strip()
     if not description or len(description) > 2000:
-        errors.append(("description", "A description of 1 to 2,000 characters is required."))
+        errors.append(("description", _("A description of 1 to 2,000 characters is required.")))
     capability = (capability or "").strip()
     if len(capability) > 200:
-        errors.append(("capability", "At most 200 characters."))
+        errors.append(("capability", _("At most %(num)s characters.", num=200)))
     module_code = (module_code or "").strip().upper() or None
     if module_code:
         check_module_codes([module_code], "module_code", errors)
     if not capability and not module_code:
-        errors.append(("capability", "Name the capability or the module this objective exercises."))
+        errors.append(("capability", _("Name the capability or the module this objective exercises.")))
     if errors:
-        raise Invalid("The objective could not be saved.", errors=errors)
+        raise Invalid(_("The objective could not be saved."), errors=errors)
     return description, capability, module_code
 
 
 def add_objective(actor, ex: Exercise, *, description: str, capability: str = "", module_code: str | None = None) -> Objective:
-    require_planner(actor, ex, "change the objectives")
+    require_planner(actor, ex, "objectives")
     if ex.status_enum not in EDITABLE_STATUSES:
-        raise Invalid(f"Objectives cannot change once the exercise is {ex.status_enum.label}.")
+        raise Invalid(_("Objectives cannot change once the exercise is %(status)s.", status=ex.status_enum.label))
     description, capability, module_code = _clean_objective(description, capability, module_code)
     number = (db.session.scalar(select(func.max(Objective.number)).where(Objective.exercise_id == ex.id)) or 0) + 1
     objective = Objective(exercise_id=ex.id, number=number, description=description, capability=capability,
@@ -54,9 +60,9 @@ def add_objective(actor, ex: Exercise, *, description: str, capability: str = ""
 
 
 def remove_objective(actor, ex: Exercise, objective_id) -> None:
-    require_planner(actor, ex, "change the objectives")
+    require_planner(actor, ex, "objectives")
     if ex.status_enum not in (ExerciseStatus.DRAFT, ExerciseStatus.PLANNING):
-        raise Invalid("Objectives can be removed only while the exercise is in draft or planning.")
+        raise Invalid(_("Objectives can be removed only while the exercise is in draft or planning."))
     objective = db.session.scalar(select(Objective).where(Objective.id == id_or_not_found(objective_id),
                                                           Objective.exercise_id == ex.id))
     if objective is None:
@@ -93,19 +99,20 @@ def _check_order(ex: Exercise, dates: dict[str, dt.date | None]) -> None:
         if when is None:
             continue
         if previous and when < previous[1]:
-            errors.append((kind.value, f"{kind.label} must not come before the {previous[0].label.lower()} "
-                                       f"({previous[1].strftime('%d %b %Y')})."))
+            errors.append((kind.value, _("%(meeting)s must not come before the %(earlier)s (%(date)s).",
+                                         meeting=kind.label, earlier=previous[0].label.lower(),
+                                         date=_day(previous[1]))))
         if when > start_local:
-            errors.append((kind.value, f"{kind.label} must be held before the exercise starts "
-                                       f"({start_local.strftime('%d %b %Y')})."))
+            errors.append((kind.value, _("%(meeting)s must be held before the exercise starts (%(date)s).",
+                                         meeting=kind.label, date=_day(start_local))))
         previous = (kind, when)
     if errors:
-        raise Invalid("The planning milestones are not in order.", errors=errors)
+        raise Invalid(_("The planning milestones are not in order."), errors=errors)
 
 
 def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> list[Milestone]:
     """Set the planning meetings' dates; they must come in HSEEP order and before the exercise starts."""
-    require_planner(actor, ex, "plan the meetings")
+    require_planner(actor, ex, "milestones")
     _check_order(ex, dates)
     existing = {m.kind: m for m in ex.milestones}
     before = {k: m.due_on.isoformat() for k, m in existing.items()}
@@ -128,18 +135,18 @@ def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> lis
 
 def mark_milestone(actor, ex: Exercise, kind, done) -> Milestone:
     """Record that a planning meeting was held (or was not, after all)."""
-    require_planner(actor, ex, "record the planning meetings")
+    require_planner(actor, ex, "meetings_held")
     try:
         kind_enum = MilestoneKind(kind)
     except ValueError:
-        raise Invalid("Choose one of the planning milestones.", errors=[("kind", "Unknown planning milestone.")])
+        raise Invalid(_("Choose one of the planning milestones."), errors=[("kind", _("Unknown planning milestone."))])
     row = next((m for m in ex.milestones if m.kind == kind_enum.value), None)
     if row is None:
-        raise Invalid(f"{kind_enum.label} has no date yet: schedule it before marking it held.")
+        raise Invalid(_("%(meeting)s has no date yet: schedule it before marking it held.", meeting=kind_enum.label))
     done = str(done).lower() in HELD_WORDS
     if done and row.due_on > _local_today(ex):
-        raise Invalid(f"{kind_enum.label} is scheduled for {row.due_on.strftime('%d %b %Y')}: it cannot have been "
-                      "held yet. If it was held earlier, change its date first.")
+        raise Invalid(_("%(meeting)s is scheduled for %(date)s: it cannot have been held yet. If it was held earlier, "
+                        "change its date first.", meeting=kind_enum.label, date=_day(row.due_on)))
     if row.done == done:
         return row
     before = {"kind": row.kind, "done": row.done}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -26,7 +27,16 @@ from trainer.transactions import flush_versioned
 EDITABLE_STATUSES = {ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseStatus.APPROVED, ExerciseStatus.POSTPONED}
 EXERCISE_FIELDS = ("code", "title", "type", "military_name", "scenario_summary", "lead_nation_code", "location_name",
                    "timezone", "start_at", "end_at", "prerequisite_modules")
-CONCURRENT_CHANGE = "Someone else changed this exercise at the same time. Reload it and apply your change again."
+CONCURRENT_CHANGE = _l("Someone else changed this exercise at the same time. Reload it and apply your change again.")
+# What only the lead nation's training officers may do, each refusal a whole sentence naming the lead nation.
+PLANNER_ONLY = {
+    "exercise": _l("Only a training officer of the lead nation (%(nation)s) may change this exercise."),
+    "objectives": _l("Only a training officer of the lead nation (%(nation)s) may change the objectives."),
+    "nominations": _l("Only a training officer of the lead nation (%(nation)s) may confirm or decline nominations."),
+    "evaluators": _l("Only a training officer of the lead nation (%(nation)s) may assign evaluators."),
+    "milestones": _l("Only a training officer of the lead nation (%(nation)s) may plan the meetings."),
+    "meetings_held": _l("Only a training officer of the lead nation (%(nation)s) may record the planning meetings."),
+}
 PER_PAGE = 25
 
 
@@ -71,22 +81,34 @@ def list_exercises(actor, *, nation: str | None = None, type_: str | None = None
     return list(db.session.scalars(query))
 
 
+SORTS = {"code": (Exercise.code,), "title": (Exercise.title,), "type": (Exercise.type,),
+         "lead": (Exercise.lead_nation_code,), "start": (Exercise.start_at,), "status": (Exercise.status,)}
+
+
 def page_of_exercises(actor, *, nation: str | None = None, type_: str | None = None, status: str | None = None,
-                      when: str = "upcoming", now: dt.datetime, page: int = 1):
+                      when: str = "upcoming", now: dt.datetime, page: int = 1, sort: str | None = None,
+                      descending: bool | None = None):
     """One page of the exercises the actor reaches: current and upcoming ones by start, past ones (ended
-    by `now`) latest first, or all of them."""
+    by `now`) latest first, or all of them; or sorted by another column (code, title, type, lead, start,
+    status), ties by start."""
     query = _exercises_query(actor, nation=nation, type_=type_, status=status,
                              start=now if when == "upcoming" else None)
     if when == "past":
-        query = query.where(Exercise.end_at <= now).order_by(None).order_by(Exercise.start_at.desc())
+        query = query.where(Exercise.end_at <= now)
+    if sort in SORTS or when == "past":
+        columns = SORTS.get(sort, SORTS["start"])
+        down = (when == "past" and sort in (None, "start")) if descending is None else descending
+        query = query.order_by(None).order_by(*[c.desc() if down else c.asc() for c in columns],
+                                              Exercise.start_at.desc() if down else Exercise.start_at, Exercise.id)
     return paginate(query, page=page, per_page=PER_PAGE)
 
 
 # --- writes ---------------------------------------------------------------------------------
 
 def require_planner(actor, ex: Exercise, what: str) -> None:
+    """Forbidden unless the actor plans for the lead nation; `what` names the refusal (PLANNER_ONLY)."""
     if not access.is_planner(actor, ex):
-        raise Forbidden(f"Only a training officer of the lead nation ({ex.lead_nation_code}) may {what}.")
+        raise Forbidden(str(PLANNER_ONLY[what]) % {"nation": ex.lead_nation_code})
 
 
 def delete_recorded(actor, ex: Exercise, obj, action: str, before: dict) -> None:
@@ -129,16 +151,18 @@ def check_version(ex: Exercise, expected_version) -> None:
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise Invalid("The form is out of date. Reload the page and try again.")
+        raise Invalid(_("The form is out of date. Reload the page and try again."))
     if ex.version != expected:
-        raise Conflict("Someone else changed this exercise since you opened it. Reload it and apply your change again.")
+        raise Conflict(_("Someone else changed this exercise since you opened it. Reload it and apply your change "
+                         "again."))
 
 
 def create_exercise(actor, values: dict) -> Exercise:
     lead = (values.get("lead_nation_code") or "").strip().upper()
     if lead and not access.can_plan_for_nation(actor, lead):
-        raise Forbidden(f"Only a training officer of {lead} (the lead nation) or of the mission may plan this exercise.",
-                        errors=[("lead_nation_code", "You do not plan for this nation.")])
+        raise Forbidden(_("Only a training officer of %(nation)s (the lead nation) or of the mission may plan this "
+                          "exercise.", nation=lead),
+                        errors=[("lead_nation_code", _("You do not plan for this nation."))])
     clean = clean_exercise_values(values, existing=None)
     ex = Exercise(**clean.columns, status=ExerciseStatus.DRAFT.value, created_by_id=getattr(actor, "id", None))
     _apply_membership(ex, clean.nation_codes, clean.unit_ids)
@@ -156,23 +180,25 @@ def _nations_with_participants(ex: Exercise) -> set[str]:
 
 def update_exercise(actor, ex: Exercise, values: dict, *, expected_version=None) -> Exercise:
     if not access.is_planner(actor, ex):
-        raise Forbidden("Only a training officer of the lead nation may change this exercise.")
+        raise Forbidden(_("Only a training officer of the lead nation may change this exercise."))
     if ex.status_enum not in EDITABLE_STATUSES:
-        raise Invalid(f"An exercise that is {ex.status_enum.label} can no longer be changed.")
+        raise Invalid(_("An exercise that is %(status)s can no longer be changed.", status=ex.status_enum.label))
     check_version(ex, expected_version)
     new_lead = (values.get("lead_nation_code") or "").strip().upper()
     if new_lead and new_lead != ex.lead_nation_code and not access.can_plan_for_nation(actor, new_lead):
-        raise Forbidden(f"You may not hand the lead to {new_lead}.", errors=[("lead_nation_code", "Not yours to give.")])
+        raise Forbidden(_("You may not hand the lead to %(nation)s.", nation=new_lead),
+                        errors=[("lead_nation_code", _("Not yours to give."))])
     clean = clean_exercise_values(values, existing=ex)
     dropped = sorted(_nations_with_participants(ex) - set(clean.nation_codes))
     if dropped:
-        raise Invalid("The exercise could not be saved.", errors=[(
-            "nation_codes", f"{', '.join(dropped)} still have nominated or confirmed participants; withdraw them first.")])
+        raise Invalid(_("The exercise could not be saved."), errors=[(
+            "nation_codes", _("%(nations)s still have nominated or confirmed participants; withdraw them first.",
+                              nations=", ".join(dropped)))])
     before = _snapshot(ex)
     for key, value in clean.columns.items():
         setattr(ex, key, value)
     _apply_membership(ex, clean.nation_codes, clean.unit_ids)
-    flush_versioned(CONCURRENT_CHANGE)
+    flush_versioned(str(CONCURRENT_CHANGE))
     after = _snapshot(ex)
     changed = {k for k in after if before.get(k) != after.get(k)}
     if changed:

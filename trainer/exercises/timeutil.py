@@ -1,12 +1,15 @@
 """Local wall-clock times in an IANA zone <-> UTC, with daylight-saving gaps and folds named in words.
 
-Pure module: no Flask, no database.
+Pure module: no Flask, no database (its messages are gettext strings: English outside an application).
 """
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 from functools import lru_cache
+
+from babel.dates import format_datetime
+from flask_babel import get_locale, gettext as _
 
 UTC = dt.timezone.utc
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
@@ -28,22 +31,37 @@ def _known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.lower().replace("_", " "): zone for zone in _known_zones()}
+
+
+def resolve_zone_name(typed: str | None) -> str:
+    """The IANA name a person typed, forgiving case and spaces for underscores ("asia/kathmandu",
+    "America/New York"); what was typed when it names no zone."""
+    text = " ".join((typed or "").split())
+    if text in _known_zones():
+        return text
+    return _zones_by_folded_name().get(text.lower().replace("_", " "), text)
+
+
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
     if not name or name not in _known_zones():
-        raise LocalTimeError(f"{name!r} is not a known IANA time zone (for example Europe/Oslo or Asia/Kathmandu).")
+        raise LocalTimeError(_("'%(name)s' is not a known IANA time zone (for example Europe/Oslo or Asia/Kathmandu).",
+                               name=name))
     return zoneinfo.ZoneInfo(name)
 
 
 def parse_local(text: str) -> dt.datetime:
     text = (text or "").strip()
     if not text:
-        raise LocalTimeError("A date and time is required (YYYY-MM-DD HH:MM, local time).")
+        raise LocalTimeError(_("A date and time is required (YYYY-MM-DD HH:MM, local time)."))
     for fmt in LOCAL_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise LocalTimeError(f"{text!r} is not a date and time (use YYYY-MM-DD HH:MM).")
+    raise LocalTimeError(_("'%(text)s' is not a date and time (use YYYY-MM-DD HH:MM).", text=text))
 
 
 def offset_label(offset: dt.timedelta | None) -> str:
@@ -64,20 +82,22 @@ def local_to_utc(naive: dt.datetime, zone_name: str, fold: int | None = None) ->
     naive = naive.replace(tzinfo=None, second=0, microsecond=0)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
-    when = naive.strftime("%d %b %Y %H:%M")
+    when = format_datetime(naive, "dd MMM y HH:mm", locale=get_locale() or "en")  # the wall time as typed
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
         before = (first.astimezone(UTC) - dt.timedelta(hours=3)).astimezone(zone)
         after = second.astimezone(UTC).astimezone(zone)
-        raise LocalTimeError(
-            f"{when} does not exist in {zone_name}: the clocks jump forward that night "
-            f"(from {offset_label(before.utcoffset())} to {offset_label(after.utcoffset())}). Choose a time outside the jump.")
+        raise LocalTimeError(_(
+            "%(when)s does not exist in %(zone)s: the clocks jump forward that night (from %(before)s to %(after)s). "
+            "Choose a time outside the jump.", when=when, zone=zone_name, before=offset_label(before.utcoffset()),
+            after=offset_label(after.utcoffset())))
     if first.utcoffset() != second.utcoffset():
         if fold not in (0, 1):
-            raise LocalTimeError(
-                f"{when} happens twice in {zone_name}: the clocks go back that night. Say which one you mean: "
-                f"the first ({first.tzname()}, {offset_label(first.utcoffset())}) or the second "
-                f"({second.tzname()}, {offset_label(second.utcoffset())}).")
+            raise LocalTimeError(_(
+                "%(when)s happens twice in %(zone)s: the clocks go back that night. Say which one you mean: the first "
+                "(%(first)s, %(first_offset)s) or the second (%(second)s, %(second_offset)s).", when=when,
+                zone=zone_name, first=first.tzname(), first_offset=offset_label(first.utcoffset()),
+                second=second.tzname(), second_offset=offset_label(second.utcoffset())))
         return (second if fold else first).astimezone(UTC)
     return first.astimezone(UTC)
 

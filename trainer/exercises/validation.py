@@ -7,12 +7,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainer.enums import MILITARY_ALIASES, ExerciseType
 from trainer.errors import Conflict, Invalid
 from trainer.exercises.models import Exercise
-from trainer.exercises.timeutil import LocalTimeError, get_zone, local_to_utc, parse_local
+from trainer.exercises.timeutil import LocalTimeError, get_zone, local_to_utc, parse_local, resolve_zone_name
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
 
@@ -46,9 +47,9 @@ def check_module_codes(codes: list[str], field: str, errors: Errors) -> None:
     known = known_module_codes()
     for code in codes:
         if not MODULE_CODE_RE.match(code):
-            errors.append((field, f"{code!r} is not a module code (for example HR-01)."))
+            errors.append((field, _("'%(code)s' is not a module code (for example HR-01).", code=code)))
         elif known is not None and code not in known:
-            errors.append((field, f"There is no module {code} in the curricula."))
+            errors.append((field, _("There is no module %(code)s in the curricula.", code=code)))
 
 
 # --- the parts of an exercise ----------------------------------------------------------------
@@ -56,10 +57,10 @@ def check_module_codes(codes: list[str], field: str, errors: Errors) -> None:
 def _code_and_title(values: dict, errors: Errors) -> tuple[str, str]:
     code = (values.get("code") or "").strip().upper()
     if not CODE_RE.match(code):
-        errors.append(("code", "A code of 2 to 40 letters, digits, '-' or '_' is required (for example SHIELD-27)."))
+        errors.append(("code", _("A code of 2 to 40 letters, digits, '-' or '_' is required (for example SHIELD-27).")))
     title = (values.get("title") or "").strip()
     if not title or len(title) > 200:
-        errors.append(("title", "A title of 1 to 200 characters is required."))
+        errors.append(("title", _("A title of 1 to 200 characters is required.")))
     return code, title
 
 
@@ -68,15 +69,16 @@ def _type_and_military_name(values: dict, errors: Errors) -> tuple[str, str | No
     military = (values.get("military_name") or "").strip().upper() or None
     type_ = values.get("type") or ""
     if military and military not in MILITARY_ALIASES:
-        errors.append(("military_name", "Choose CPX, FTX or LIVEX, or leave empty."))
+        errors.append(("military_name", _("Choose CPX, FTX or LIVEX, or leave empty.")))
         military = None
     if military and not type_:
         type_ = MILITARY_ALIASES[military].value
     if type_ not in {t.value for t in ExerciseType}:
-        errors.append(("type", "Choose an exercise type from the list."))
+        errors.append(("type", _("Choose an exercise type from the list.")))
     elif military and MILITARY_ALIASES[military].value != type_:
-        errors.append(("military_name", f"{military} is a {MILITARY_ALIASES[military].label}; "
-                                        f"it does not fit a {ExerciseType(type_).label}."))
+        errors.append(("military_name", _("%(name)s is a kind of %(alias)s; it does not fit the type %(type)s.",
+                                          name=military, alias=MILITARY_ALIASES[military].label,
+                                          type=ExerciseType(type_).label)))
     return type_, military
 
 
@@ -88,10 +90,10 @@ def _nations(values: dict, errors: Errors) -> tuple[str, set[str]]:
         nations.add(lead)
     found = set(db.session.scalars(select(Nation.code).where(Nation.code.in_(nations)))) if nations else set()
     if not lead or lead not in found:
-        errors.append(("lead_nation_code", "Choose the lead nation."))
+        errors.append(("lead_nation_code", _("Choose the lead nation.")))
     unknown = sorted(nations - found - {lead})
     if unknown:
-        errors.append(("nation_codes", f"Unknown nation codes: {', '.join(unknown)}."))
+        errors.append(("nation_codes", _("Unknown nation codes: %(codes)s.", codes=", ".join(unknown))))
     return lead, nations
 
 
@@ -102,20 +104,21 @@ def _units(values: dict, nations: set[str], errors: Errors) -> list[int]:
         try:
             unit_ids.append(int(raw))
         except (TypeError, ValueError):
-            errors.append(("unit_ids", "Choose units from the list."))
+            errors.append(("unit_ids", _("Choose units from the list.")))
     if unit_ids:
         units = db.session.execute(select(Unit.id, Unit.code, Unit.nation_code).where(Unit.id.in_(unit_ids))).all()
         if len(units) != len(set(unit_ids)):
-            errors.append(("unit_ids", "Choose units from the list."))
+            errors.append(("unit_ids", _("Choose units from the list.")))
         for unit in units:
             if unit.nation_code not in nations:
-                errors.append(("unit_ids", f"Unit {unit.code} belongs to {unit.nation_code}, which does not take part."))
+                errors.append(("unit_ids", _("Unit %(unit)s belongs to %(nation)s, which does not take part.",
+                                             unit=unit.code, nation=unit.nation_code)))
     return unit_ids
 
 
 def _zone_and_times(values: dict, errors: Errors) -> tuple[str | None, dt.datetime | None, dt.datetime | None]:
     """The location's zone and the start and end, typed in that zone's local time, in UTC."""
-    zone = (values.get("timezone") or "").strip()
+    zone = resolve_zone_name(values.get("timezone"))
     try:
         get_zone(zone)
     except LocalTimeError as exc:
@@ -135,14 +138,18 @@ def _zone_and_times(values: dict, errors: Errors) -> tuple[str | None, dt.dateti
     start_at, end_at = times.get("start"), times.get("end")
     if start_at and end_at:
         if end_at <= start_at:
-            errors.append(("end_local", "The end must be after the start."))
+            errors.append(("end_local", _("The end must be after the start.")))
         elif end_at - start_at > MAX_DURATION:
-            errors.append(("end_local", "An exercise may last at most 120 days."))
+            errors.append(("end_local", _("An exercise may last at most %(num)s days.", num=MAX_DURATION.days)))
     return zone, start_at, end_at
 
 
 def _prerequisites(values: dict, errors: Errors) -> list[str]:
-    codes = [c.strip().upper() for c in re.split(r"[,\s;]+", values.get("prerequisite_modules") or "") if c.strip()]
+    """The module codes chosen from the list, or typed (comma- or semicolon-separated) by other callers."""
+    raw = values.get("prerequisite_modules") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    codes = [c.strip().upper() for part in raw for c in re.split(r"[,\s;]+", part or "") if c.strip()]
     codes = list(dict.fromkeys(codes))
     check_module_codes(codes, "prerequisite_modules", errors)
     return codes
@@ -151,10 +158,10 @@ def _prerequisites(values: dict, errors: Errors) -> list[str]:
 def _texts(values: dict, errors: Errors) -> tuple[str, str]:
     summary = (values.get("scenario_summary") or "").strip()
     if len(summary) > 10000:
-        errors.append(("scenario_summary", "At most 10,000 characters."))
+        errors.append(("scenario_summary", _("At most %(num)s characters.", num="10,000")))
     location = (values.get("location_name") or "").strip()
     if len(location) > 200:
-        errors.append(("location_name", "At most 200 characters."))
+        errors.append(("location_name", _("At most %(num)s characters.", num=200)))
     return summary, location
 
 
@@ -162,7 +169,7 @@ def _check_code_is_free(code: str, existing: Exercise | None) -> None:
     if existing is not None and existing.code == code:
         return
     if db.session.scalar(select(func.count()).select_from(Exercise).where(Exercise.code == code)):
-        raise Conflict(f"An exercise with code {code} already exists.", errors=[("code", "Already used.")])
+        raise Conflict(_("An exercise with code %(code)s already exists.", code=code), errors=[("code", _("Already used."))])
 
 
 def clean_exercise_values(values: dict, *, existing: Exercise | None) -> ExerciseValues:
@@ -177,7 +184,7 @@ def clean_exercise_values(values: dict, *, existing: Exercise | None) -> Exercis
     prerequisites = _prerequisites(values, errors)
     summary, location = _texts(values, errors)
     if errors:
-        raise Invalid("The exercise could not be saved.", errors=errors)
+        raise Invalid(_("The exercise could not be saved."), errors=errors)
     _check_code_is_free(code, existing)
     columns = {"code": code, "title": title, "type": type_, "military_name": military, "scenario_summary": summary,
                "lead_nation_code": lead, "location_name": location, "timezone": zone, "start_at": start_at,

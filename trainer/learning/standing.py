@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from trainer.curricula.models import Module, ReadinessProfile, pick
@@ -17,7 +18,7 @@ MET = ("met", "waived", "expiring")
 
 @dataclass
 class Step:
-    text: str
+    text: str                           # Markup where it holds a module title (marked when shown in English)
     module_code: str | None = None      # the module to open, when the step is a module
 
 
@@ -38,9 +39,16 @@ def _day(value: dt.date) -> str:
     return format_date(value)
 
 
-def _titles(language: str) -> dict[str, str]:
-    return {code: pick(title, language) for code, title in
-            db.session.execute(select(Module.code, Module.title).where(Module.is_current.is_(True)))}
+def _titles(language: str) -> dict[str, Markup]:
+    """Each current module's title in the reader's language; one shown in English because it has no translation
+    is marked so (lang="en", and its own writing direction inside a right-to-left page)."""
+    from trainer.i18n import in_language
+
+    titles = {}
+    for code, title in db.session.execute(select(Module.code, Module.title).where(Module.is_current.is_(True))):
+        shown = language if isinstance(title, dict) and title.get(language) else "en"
+        titles[code] = in_language(pick(title, language), shown, language)
+    return titles
 
 
 def own_standing(person: Person | None, today: dt.date, language: str = "en") -> list[Standing]:
@@ -83,11 +91,12 @@ def _next_step(requirement, profile: ReadinessProfile, titles: dict[str, str]) -
                       "training officer for a nomination.", outcome=profile.exercise_min_outcome or "S"))
     title = titles.get(key, "")
     if state == "superseded":
-        return Step(_("Complete the new version of %(code)s %(title)s: your earlier completion no longer counts.",
-                      code=key, title=title), key)
+        return Step(escape(_("Complete the new version of %(code)s %(title)s: your earlier completion no longer "
+                             "counts.")) % {"code": key, "title": title}, key)
     if state == "expired":
-        return Step(_("Complete %(code)s %(title)s again: your completion has expired.", code=key, title=title), key)
-    return Step(_("Complete %(code)s %(title)s.", code=key, title=title), key)
+        return Step(escape(_("Complete %(code)s %(title)s again: your completion has expired."))
+                    % {"code": key, "title": title}, key)
+    return Step(escape(_("Complete %(code)s %(title)s.")) % {"code": key, "title": title}, key)
 
 
 def _keep_ready(readiness, until: dt.date | None, titles: dict[str, str]) -> Step:
@@ -95,6 +104,6 @@ def _keep_ready(readiness, until: dt.date | None, titles: dict[str, str]) -> Ste
         return Step(_("Nothing to do."))
     first = next((r for r in readiness.requirements if r.valid_until == until), None)
     if first is not None and first.kind == "module":
-        return Step(_("Complete %(code)s %(title)s again before %(date)s to stay ready.", code=first.key,
-                      title=titles.get(first.key, ""), date=_day(until)), first.key)
+        return Step(escape(_("Complete %(code)s %(title)s again before %(date)s to stay ready."))
+                    % {"code": first.key, "title": titles.get(first.key, ""), "date": _day(until)}, first.key)
     return Step(_("Take part in another qualifying exercise before %(date)s to stay ready.", date=_day(until)))

@@ -108,7 +108,7 @@ def plan_accounts(actor, values) -> AccountsPlan:
 
 def create_accounts(settings, actor, values):
     """A trainee account with a one-time password for each selected person in service without one."""
-    from trainer.auth.services import create_trainee_accounts_for
+    from trainer.auth.trainee_accounts import create_trainee_accounts_for
 
     plan = plan_accounts(actor, values)
     if not plan.people:

@@ -1,23 +1,23 @@
-"""Account administration: accounts, their grants, disabling, one-time passwords and single sign-on links."""
+"""Account administration: accounts, their grants, disabling, one-time passwords and single sign-on links.
+
+What cannot be undone from the account page without consequences (disabling, removing a grant or a
+single sign-on link, replacing the password) asks first: its link opens a page that says what will happen
+and posts the change only when confirmed (no JavaScript needed)."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth import identities, services
 from trainer.auth.forms import ConfirmForm, GrantForm, LinkIdentityForm, UserForm
-from trainer.auth.models import User
 from trainer.auth.views.common import auth_settings
 from trainer.errors import DomainError
 from trainer.forms import apply_errors
 
 
-def _user_or_404(user_id: int) -> User:
-    return services.get_user(current_user, user_id)
-
-
 def admin_users():
-    q = request.args.get("q", "")
+    q = request.args.get("q", "").strip()[:100]
     page = services.page_of_users(current_user, q, page=request.args.get("page", 1, type=int))
     return render_template("auth/admin_users.html", page=page, q=q)
 
@@ -25,30 +25,26 @@ def admin_users():
 def admin_user_new():
     form = UserForm()
     if form.validate_on_submit():
-        person_id = None
-        if form.person_id.data:
-            try:
-                person_id = int(form.person_id.data)
-            except ValueError:
-                form.person_id.errors.append("Enter the number of a personnel record.")
-        if not form.errors:
-            try:
-                user, one_time = services.create_user(
-                    auth_settings(), current_user, username=form.username.data,
-                    display_name=form.display_name.data, email=form.email.data, person_id=person_id)
-            except DomainError as exc:
-                apply_errors(form, exc)
-            else:
-                flash(f"Account created. One-time password: {one_time} — give it to the user; "
-                      "they must choose their own at first sign-in.", "success")
-                return redirect(url_for("auth.admin_user", user_id=user.id))
+        try:
+            user, one_time = services.create_user(
+                auth_settings(), current_user, username=form.username.data, display_name=form.display_name.data,
+                email=form.email.data, person_id=form.person_id.data)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Account created. One-time password: %(password)s — give it to the user; they must choose their "
+                    "own at first sign-in.", password=one_time), "success")
+            return redirect(url_for("auth.admin_user", user_id=user.id))
     return render_template("auth/admin_user_new.html", form=form), 422 if request.method == "POST" else 200
 
 
 def _grant_form() -> GrantForm:
+    from trainer.org.labels import nation_name
+
     form = GrantForm()
     nations, units = services.grant_targets(current_user)
-    form.nation_code.choices = [("", "—")] + [(n.code, f"{n.code} {n.name}") for n in nations]
+    form.nation_code.choices = [("", "—")] + [(n.code, f"{n.code} — {nation_name(n.code, fallback=n.name)}")
+                                              for n in nations]
     form.unit_id.choices = [("", "—")] + [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
     return form
 
@@ -56,87 +52,151 @@ def _grant_form() -> GrantForm:
 def _link_form() -> LinkIdentityForm:
     form = LinkIdentityForm()
     claim = current_app.config["OIDC_MATCH_CLAIM"]
-    form.value.label.text = f"…or their {claim}"
+    form.value.label.text = _("…or their %(claim)s", claim=claim)
     if request.method == "GET":
         form.issuer.data = current_app.config["OIDC_ISSUER"]
     return form
 
 
+def _user_page(user_id: int, *, grant_form=None, link_form=None, status: int = 200):
+    user = services.get_user(current_user, user_id)
+    return render_template("auth/admin_user.html", user=user, grant_form=grant_form or _grant_form(),
+                           confirm=ConfirmForm(), links=identities.list_identity_links(current_user, user),
+                           link_form=link_form or _link_form(), sso_configured=bool(current_app.config["OIDC_ISSUER"]),
+                           is_self=user.id == current_user.id), status
+
+
 def admin_user(user_id: int):
-    user = _user_or_404(user_id)
-    return render_template("auth/admin_user.html", user=user, grant_form=_grant_form(), confirm=ConfirmForm(),
-                           links=identities.list_identity_links(current_user, user), link_form=_link_form(),
-                           sso_configured=bool(current_app.config["OIDC_ISSUER"]))
+    return _user_page(user_id)
 
 
 def admin_user_grant_add(user_id: int):
-    user = _user_or_404(user_id)
+    user = services.get_user(current_user, user_id)
     form = _grant_form()
-    if form.validate_on_submit():
-        try:
-            services.add_grant(current_user, user, form.role.data, form.scope_kind.data,
-                               form.nation_code.data or None, form.unit_id.data or None)
-        except DomainError as exc:
-            apply_errors(None, exc)
-        else:
-            flash("Grant added. The user's sessions were ended so the change takes effect at once.", "success")
-    else:
-        flash("That grant is not valid.", "danger")
+    if not form.validate_on_submit():
+        return _user_page(user_id, grant_form=form, status=422)
+    try:
+        services.add_grant(current_user, user, form.role.data, form.scope_kind.data,
+                           form.nation_code.data or None, form.unit_id.data or None)
+    except DomainError as exc:
+        apply_errors(form, exc)
+        return _user_page(user_id, grant_form=form, status=422)
+    flash(_("Grant added. The user's sessions were ended so the change takes effect at once."), "success")
+    return redirect(url_for("auth.admin_user", user_id=user.id))
+
+
+def _confirm_page(user, *, title: str, lead: str, consequences: list[str], action: str, button: str,
+                  danger: bool = True):
+    return render_template("auth/confirm.html", user=user, title=title, lead=lead, consequences=consequences,
+                           action=action, button=button, danger=danger, form=ConfirmForm())
+
+
+def _expired(user):
+    flash(_("The form expired. Please try again."), "warning")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_grant_remove(user_id: int, grant_id: int):
-    user = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        services.remove_grant(current_user, user, grant_id)
-        flash("Grant removed.", "success")
+    user = services.get_user(current_user, user_id)
+    grant = services.get_grant(current_user, user, grant_id)
+    if request.method == "GET":
+        return _confirm_page(
+            user, title=_("Remove a grant"),
+            lead=_("Remove the grant “%(grant)s” from %(name)s?", grant=grant.describe(), name=user.display_name),
+            consequences=[_("They lose what this grant let them see and do at once: their sessions end, and they "
+                            "sign in again with their remaining grants."),
+                          _("The removal is recorded in the audit log. To undo it, add the grant again.")],
+            action=url_for("auth.admin_user_grant_remove", user_id=user.id, grant_id=grant.id),
+            button=_("Remove the grant"))
+    if not ConfirmForm().validate_on_submit():
+        return _expired(user)
+    services.remove_grant(current_user, user, grant_id)
+    flash(_("Grant removed."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_disable(user_id: int):
-    user = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
+    user = services.get_user(current_user, user_id)
+    if request.method == "GET":
+        if user.id == current_user.id:
+            flash(_("You cannot disable your own account: ask another administrator."), "danger")
+            return redirect(url_for("auth.admin_user", user_id=user.id))
+        return _confirm_page(
+            user, title=_("Disable an account"),
+            lead=_("Disable the account %(username)s of %(name)s?", username=user.username, name=user.display_name),
+            consequences=[_("Every session of the account ends now, on every device."),
+                          _("Nobody can sign in with it, with its password or through single sign-on, until an "
+                            "administrator enables it again."),
+                          _("Its grants, its records and its history are kept.")],
+            action=url_for("auth.admin_user_disable", user_id=user.id), button=_("Disable the account"))
+    if not ConfirmForm().validate_on_submit():
+        return _expired(user)
+    try:
         services.set_disabled(current_user, user, True)
-        flash("Account disabled; all of its sessions have ended.", "success")
+    except DomainError as exc:
+        apply_errors(None, exc)
+    else:
+        flash(_("Account disabled; all of its sessions have ended."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_enable(user_id: int):
-    user = _user_or_404(user_id)
+    user = services.get_user(current_user, user_id)
     if ConfirmForm().validate_on_submit():
         services.set_disabled(current_user, user, False)
-        flash("Account enabled.", "success")
+        flash(_("Account enabled."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_reset(user_id: int):
-    user = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        one_time = services.reset_password(auth_settings(), current_user, user)
-        flash(f"One-time password for {user.username}: {one_time} — they must change it at next sign-in.", "success")
+    user = services.get_user(current_user, user_id)
+    if request.method == "GET":
+        return _confirm_page(
+            user, title=_("Reset a password"),
+            lead=_("Replace the password of %(name)s (%(username)s) with a one-time password?", name=user.display_name,
+                   username=user.username),
+            consequences=[_("Their current password stops working now, and every session of theirs ends."),
+                          _("The one-time password is shown to you once, on the next page: give it to them in "
+                            "person. They must choose their own password when they first sign in with it.")],
+            action=url_for("auth.admin_user_reset", user_id=user.id), button=_("Reset the password"))
+    if not ConfirmForm().validate_on_submit():
+        return _expired(user)
+    one_time = services.reset_password(auth_settings(), current_user, user)
+    flash(_("One-time password for %(username)s: %(password)s — they must change it at next sign-in.",
+            username=user.username, password=one_time), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_sso_link(user_id: int):
-    user = _user_or_404(user_id)
+    user = services.get_user(current_user, user_id)
     form = _link_form()
-    if form.validate_on_submit():
-        try:
-            identities.link_identity(current_user, user, issuer=form.issuer.data,
-                                     claim=current_app.config["OIDC_MATCH_CLAIM"],
-                                     subject=form.subject.data, value=form.value.data)
-        except DomainError as exc:
-            apply_errors(None, exc)
-        else:
-            flash("Identity linked: this account can now sign in through single sign-on.", "success")
-    else:
-        flash("That link is not valid: give the issuer and the subject or the claim's value.", "danger")
+    if not form.validate_on_submit():
+        return _user_page(user_id, link_form=form, status=422)
+    try:
+        identities.link_identity(current_user, user, issuer=form.issuer.data,
+                                 claim=current_app.config["OIDC_MATCH_CLAIM"],
+                                 subject=form.subject.data, value=form.value.data)
+    except DomainError as exc:
+        apply_errors(form, exc)
+        return _user_page(user_id, link_form=form, status=422)
+    flash(_("Identity linked: this account can now sign in through single sign-on."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
 def admin_user_sso_unlink(user_id: int, link_id: int):
-    user = _user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        identities.unlink_identity(current_user, user, link_id)
-        flash("Link removed; the account's sessions have ended.", "success")
+    user = services.get_user(current_user, user_id)
+    link = identities.get_identity_link(current_user, user, link_id)
+    if request.method == "GET":
+        return _confirm_page(
+            user, title=_("Remove a single sign-on link"),
+            lead=_("Remove the link of %(name)s to the identity %(identity)s?", name=user.display_name,
+                   identity=link.describe()),
+            consequences=[_("They can no longer sign in through single sign-on with this identity, and every "
+                            "session of theirs ends now."),
+                          _("To undo it, link the identity again.")],
+            action=url_for("auth.admin_user_sso_unlink", user_id=user.id, link_id=link.id), button=_("Remove the link"))
+    if not ConfirmForm().validate_on_submit():
+        return _expired(user)
+    identities.unlink_identity(current_user, user, link_id)
+    flash(_("Link removed; the account's sessions have ended."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))

@@ -20,12 +20,13 @@ _RULES = [
     ("/admin/users/new", admin.admin_user_new, ["GET", "POST"]),
     ("/admin/users/<int:user_id>", admin.admin_user, ["GET"]),
     ("/admin/users/<int:user_id>/grants", admin.admin_user_grant_add, ["POST"]),
-    ("/admin/users/<int:user_id>/grants/<int:grant_id>/remove", admin.admin_user_grant_remove, ["POST"]),
-    ("/admin/users/<int:user_id>/disable", admin.admin_user_disable, ["POST"]),
+    # the destructive ones ask first: a GET shows what will happen, the POST from that page does it
+    ("/admin/users/<int:user_id>/grants/<int:grant_id>/remove", admin.admin_user_grant_remove, ["GET", "POST"]),
+    ("/admin/users/<int:user_id>/disable", admin.admin_user_disable, ["GET", "POST"]),
     ("/admin/users/<int:user_id>/enable", admin.admin_user_enable, ["POST"]),
-    ("/admin/users/<int:user_id>/reset-password", admin.admin_user_reset, ["POST"]),
+    ("/admin/users/<int:user_id>/reset-password", admin.admin_user_reset, ["GET", "POST"]),
     ("/admin/users/<int:user_id>/sso-links", admin.admin_user_sso_link, ["POST"]),
-    ("/admin/users/<int:user_id>/sso-links/<int:link_id>/remove", admin.admin_user_sso_unlink, ["POST"]),
+    ("/admin/users/<int:user_id>/sso-links/<int:link_id>/remove", admin.admin_user_sso_unlink, ["GET", "POST"]),
     # trainee accounts for a whole unit
     ("/units/<int:unit_id>/accounts", bulk.bulk_accounts, ["GET", "POST"]),
 ]

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.auth import services
+from trainer.auth import trainee_accounts
 from trainer.auth.views.common import auth_settings
 
 
@@ -19,9 +20,10 @@ def bulk_accounts(unit_id: int):
         form.include_subunits.data = True
     include = bool(form.include_subunits.data)
     if form.validate_on_submit():
-        created = services.create_trainee_accounts(auth_settings(), current_user, unit, include_subunits=include)
+        created = trainee_accounts.create_trainee_accounts(auth_settings(), current_user, unit,
+                                                           include_subunits=include)
         if not created:
-            flash("Everyone in this unit already has an account; nothing was created.", "info")
+            flash(_("Everyone in this unit already has an account; nothing was created."), "info")
             return redirect(url_for("auth.bulk_accounts", unit_id=unit.id))
         lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
                                 service_number=a.person.service_number, unit=f"{a.person.unit.code} — {a.person.unit.name}",
@@ -29,12 +31,13 @@ def bulk_accounts(unit_id: int):
         from trainer.templating import format_datetime
         from trainer.db import utcnow
 
-        pdf = render_credentials(lines, title=f"Sign-in credentials — {unit.nation_code} {unit.code}",
+        pdf = render_credentials(lines, title=_("Sign-in credentials — %(nation)s %(unit)s", nation=unit.nation_code,
+                                                unit=unit.code),
                                  issued=format_datetime(utcnow()),
                                  sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
         response = current_app.response_class(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="credentials-{unit.id}.pdf"'
         response.headers["Cache-Control"] = "no-store"
         return response
-    waiting = services.list_people_without_account(current_user, unit, include)
+    waiting = trainee_accounts.list_people_without_account(current_user, unit, include)
     return render_template("auth/bulk_accounts.html", unit=unit, form=form, waiting=waiting)

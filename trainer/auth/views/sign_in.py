@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from trainer.auth import oidc, services
@@ -14,11 +15,18 @@ PROVIDER_LOGOUT_KEY = "sso_logout_url"
 ID_TOKEN_KEY = "sso_id_token"
 
 
+def sso_button_label(sso) -> str:
+    """The single sign-on button's words: the site's own when it set them, else ours in the reader's language."""
+    from trainer.config import DEFAULTS
+
+    return _("Sign in with single sign-on") if sso.button_label == DEFAULTS["OIDC_BUTTON_LABEL"] else sso.button_label
+
+
 def _login_page(form, status: int = 200):
     sso = sso_settings()
     offer = session.pop(PROVIDER_LOGOUT_KEY, None) if request.method == "GET" else None
-    return render_template("auth/login.html", form=form, sso=sso, provider_logout=offer,
-                           admins_only=current_app.config["LOCAL_LOGIN"] == "admins"), status
+    return render_template("auth/login.html", form=form, sso=sso, sso_label=sso_button_label(sso) if sso else "",
+                           provider_logout=offer, admins_only=current_app.config["LOCAL_LOGIN"] == "admins"), status
 
 
 def login():
@@ -26,7 +34,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         if request.args.get("expired"):
-            flash("Your session ended. Please sign in again.", "info")
+            flash(_("Your session ended. Please sign in again."), "info")
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("core.index"))
     if form.validate_on_submit():
@@ -38,13 +46,13 @@ def login():
             flash(str(exc), "danger")
             return _login_page(form, 429)
         if user is None:
-            flash("The account name or password is not correct." if settings.local_login != "admins" else
-                  "The account name or password is not correct, or this account signs in through single sign-on.",
+            flash(_("The account name or password is not correct.") if settings.local_login != "admins" else
+                  _("The account name or password is not correct, or this account signs in through single sign-on."),
                   "danger")
             return _login_page(form)
         start_session(user)
         if user.must_change_password:
-            flash("Set your own password before you continue.", "info")
+            flash(_("Set your own password before you continue."), "info")
             return redirect(url_for("auth.change_password"))
         target = form.next.data
         return redirect(target if is_safe_next(target) else url_for("core.index"))
@@ -56,7 +64,7 @@ def logout():
     services.logout_user_everywhere(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     sso = sso_settings()
     if id_token and sso is not None:
         after = current_app.config["PUBLIC_URL"] + url_for("auth.login")

@@ -6,6 +6,7 @@ so it writes like the sign-in form's POST does.
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth import identities, oidc
@@ -49,7 +50,7 @@ def sso_callback():
     flow = session.pop(FLOW_KEY, None)  # used once, whatever the outcome
     sso = sso_settings()
     if sso is None:
-        return render_template("auth/sso_refused.html", message="Single sign-on is not set up here."), 400
+        return render_template("auth/sso_refused.html", message=_("Single sign-on is not set up here.")), 400
     try:
         identity = oidc.finish_sign_in(oidc.provider_client(current_app, sso), sso, flow, request.args.to_dict())
     except oidc.SignInFailed as failure:

@@ -12,11 +12,22 @@ from trainer.audit.services import record_event, record_events
 from trainer.auth.scoping import get_scoped
 from trainer.certificates import serial as serials
 from trainer.certificates.canonical import canonical_bytes
-from trainer.certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateStatusEvent
+from trainer.certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateStatus,
+    CertificateStatusEvent,
+)
+from trainer.certificates.notices import notify_batch_issued, notify_issued
 from trainer.certificates.services.facts import build_payload
 from trainer.certificates.services.keys import key_store
 from trainer.certificates.services.reads import profile_title
-from trainer.certificates.services.status import add_event, computed_status, live_condition, today
+from trainer.certificates.services.status import (
+    add_event,
+    computed_status,
+    live_condition,
+    today,
+)
 from trainer.certificates.services.status_list import new_status_indexes
 from trainer.certificates.signing import KeyStore, b64u
 from trainer.db import utcnow
@@ -127,6 +138,7 @@ def create_certificate(actor, person: Person, readiness, *, supersedes: Certific
     add_event(cert, CertificateStatus.VALID, _issue_reason(supersedes), actor)
     _written(db.session.flush)
     record_event(actor, "certificate.issue", cert, after=details)
+    notify_issued(cert)
     return cert
 
 
@@ -156,6 +168,7 @@ def create_many(actor, wanted: list[tuple[Person, object, Certificate | None]], 
     record_events(actor, "certificate.issue", [(None, {"object_type": Certificate.__tablename__,
                                                        "object_id": ids[row["serial"]], "after": details})
                                                for row, details in zip(rows, audits)])
+    notify_batch_issued([person.id for person, _, _ in wanted], batch.profile_code, batch.id)
     return len(rows)
 
 

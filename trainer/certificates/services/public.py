@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -23,14 +24,29 @@ from trainer.extensions import db
 log = logging.getLogger(__name__)
 
 
+def serial_mistake(exc: serials.InvalidSerial) -> str:
+    """What is wrong with a typed serial, in the reader's language."""
+    if exc.kind == "length":
+        return _("A serial has %(count)s letters and digits and a check character (for example ABCD-EFGH-JKMN-P).",
+                 count=serials.BODY_LENGTH)
+    if exc.kind == "characters":
+        return _("A serial uses only the digits and the letters A-Z except I, L, O and U; its last character may "
+                 "also be * ~ $ = or U (found %(found)s).", found=exc.found)
+    if exc.kind == "check":
+        return _("This serial contains a typing mistake: its check character does not match. Compare it with the "
+                 "certificate again.")
+    return _("Enter the serial printed on the certificate.")
+
+
 def find_by_serial(typed: str) -> Certificate:
     try:
         serial = serials.normalise(typed)
     except serials.InvalidSerial as exc:
-        raise Invalid(str(exc), errors=[("serial", str(exc))]) from exc
+        message = serial_mistake(exc)
+        raise Invalid(message, errors=[("serial", message)]) from exc
     cert = db.session.execute(select(Certificate).where(Certificate.serial == serial)).unique().scalar_one_or_none()
     if cert is None:
-        raise NotFound("No certificate has this serial. Check it against the certificate and try again.")
+        raise NotFound(_("No certificate has this serial. Check it against the certificate and try again."))
     return cert
 
 

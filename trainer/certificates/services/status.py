@@ -19,7 +19,12 @@ from sqlalchemy import and_, not_, or_, select, update
 
 from trainer.audit.services import record_event, record_events
 from trainer.auth.scoping import get_scoped
-from trainer.certificates.models import Certificate, CertificateStatus, CertificateStatusEvent
+from trainer.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateStatusEvent,
+)
+from trainer.certificates.notices import notify_revoked
 from trainer.db import utcnow
 from trainer.enums import Screening
 from trainer.errors import Conflict, Invalid
@@ -94,6 +99,7 @@ def revoke_certificate(actor, certificate_id, reason: str) -> Certificate:
     record_event(actor, "certificate.revoke", cert, before={"status": before}, after={"status": "revoked"},
                  reason=reason[:2000], serial=cert.serial)
     db.session.flush()
+    notify_revoked(cert)
     return cert
 
 

@@ -2,36 +2,48 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.errors import DomainError, Invalid
-from trainer.exercises import planning, services
+from trainer.exercises import pages, planning, services
 from trainer.exercises.forms import MilestonesForm, ObjectiveForm
 from trainer.exercises.models import MilestoneKind
 from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
+from trainer.i18n import language
 
 
-def objectives(exercise_id: int):
+def _objective_form() -> ObjectiveForm:
+    form = ObjectiveForm()
+    form.set_choices(pages.list_module_choices(language()))
+    return form
+
+
+def objectives(exercise_id: int, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
-    return exercise_page(ex, "exercises/objectives.html", form=ObjectiveForm())
+    return exercise_page(ex, "exercises/objectives.html", form=_objective_form()), status
 
 
 def objective_add(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    form = ObjectiveForm()
+    form = _objective_form()
     try:
         planning.add_objective(current_user, ex, description=form.description.data or "",
                                capability=form.capability.data or "", module_code=form.module_code.data)
     except DomainError as exc:
         return form_refused(form, exc, exercise_id, "exercises/objectives.html")
-    flash("Objective added.", "success")
+    flash(_("Objective added."), "success")
     return redirect(url_for("exercises.objectives", exercise_id=ex.id))
 
 
 def objective_remove(exercise_id: int, objective_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    planning.remove_objective(current_user, ex, objective_id)
-    flash("Objective removed.", "success")
+    try:
+        planning.remove_objective(current_user, ex, objective_id)
+    except DomainError as exc:
+        show_refusal(None, exc)
+        return objectives(exercise_id, exc.status)
+    flash(_("Objective removed."), "success")
     return redirect(url_for("exercises.objectives", exercise_id=ex.id))
 
 
@@ -51,11 +63,11 @@ def milestones_save(exercise_id: int):
     unreadable = [kind.label for kind in MilestoneKind if getattr(form, kind.value).errors]
     try:
         if unreadable:
-            raise Invalid("Not a date: " + ", ".join(unreadable) + ".")
+            raise Invalid(_("Not a date: %(meetings)s.", meetings=", ".join(unreadable)))
         planning.set_milestones(current_user, ex, dates)
     except DomainError as exc:
         return form_refused(form, exc, exercise_id, "exercises/milestones.html", kinds=list(MilestoneKind))
-    flash("Planning milestones saved.", "success")
+    flash(_("Planning milestones saved."), "success")
     return redirect(url_for("exercises.milestones", exercise_id=ex.id))
 
 
@@ -66,6 +78,7 @@ def milestone_held(exercise_id: int):
     except DomainError as exc:
         show_refusal(None, exc)
         return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
-    flash(f"{row.kind_enum.label}: " + ("marked as held." if row.done else "marked as not held."), "success")
+    flash(_("%(meeting)s: marked as held.", meeting=row.kind_enum.label) if row.done
+          else _("%(meeting)s: marked as not held.", meeting=row.kind_enum.label), "success")
     return redirect(url_for("exercises.milestones", exercise_id=exercise_id))
 

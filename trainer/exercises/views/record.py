@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.errors import DomainError
@@ -10,12 +11,13 @@ from trainer.exercises.forms import ExerciseForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import exercise_page, form_refused
 from trainer.forms import apply_errors
+from trainer.i18n import language
 
 
 def _exercise_form(obj=None) -> tuple[ExerciseForm, pages.FormOptions]:
     form = ExerciseForm(obj=obj) if obj is not None and request.method == "GET" else ExerciseForm()
-    options = pages.get_exercise_form_options(current_user)
-    form.set_choices(options.nations, options.units)
+    options = pages.get_exercise_form_options(current_user, language=language())
+    form.set_choices(options.nations, options.units, options.modules, options.zones)
     return form, options
 
 
@@ -41,16 +43,20 @@ def new():
         except DomainError as exc:
             apply_errors(form, exc)
             return render_template("exercises/edit.html", form=form, ex=None), exc.status
-        flash(f"Exercise {ex.code} created as a draft.", "success")
+        flash(_("Exercise %(code)s created as a draft.", code=ex.code), "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return render_template("exercises/edit.html", form=form, ex=None)
 
 
-def show(exercise_id: int):
+def _show_page(exercise_id: int, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
     overview = pages.get_overview_page(current_user, ex)
     return exercise_page(ex, "exercises/show.html", transitions=overview.transitions, report=overview.report,
-                         counts=overview.counts, mine=overview.mine)
+                         counts=overview.counts, mine=overview.mine), status
+
+
+def show(exercise_id: int):
+    return _show_page(exercise_id)
 
 
 def _fill_from(form: ExerciseForm, ex) -> None:
@@ -58,15 +64,15 @@ def _fill_from(form: ExerciseForm, ex) -> None:
     form.unit_ids.data = [str(u.unit_id) for u in ex.units]
     form.start_local.data = format_local_input(ex.start_at, ex.timezone)
     form.end_local.data = format_local_input(ex.end_at, ex.timezone)
-    form.prerequisite_modules.data = ", ".join(ex.prerequisite_codes)
+    form.prerequisite_modules.data = list(ex.prerequisite_codes)
     form.military_name.data = ex.military_name or ""
     form.version.data = str(ex.version)
 
 
 def edit(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
-    services.require_planner(current_user, ex, "change this exercise")
-    form, _ = _exercise_form(ex)
+    services.require_planner(current_user, ex, "exercise")
+    form, _options = _exercise_form(ex)
     if request.method == "GET":
         _fill_from(form, ex)
     if form.validate_on_submit():
@@ -74,16 +80,36 @@ def edit(exercise_id: int):
             services.update_exercise(current_user, ex, _exercise_values(form), expected_version=form.version.data)
         except DomainError as exc:
             return form_refused(form, exc, exercise_id, "exercises/edit.html", forbidden_on_form=True)
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return exercise_page(ex, "exercises/edit.html", form=form)
 
 
-def transition(exercise_id: int):
+def _status_page(exercise_id: int, target: str, status: int = 200):
     ex = services.get_exercise(current_user, exercise_id)
-    transitions.transition_exercise(current_user, ex, request.form.get("target", ""),
-                                    expected_version=request.form.get("version"))
-    flash(f"{ex.code} is now {ex.status_enum.label}.", "success")
+    change = transitions.get_status_change(current_user, ex, target)
+    return exercise_page(ex, "exercises/status.html", change=change, target=target), status
+
+
+def transition(exercise_id: int):
+    """GET: the move asked for, with what it would meet, to confirm (an approval lists the open
+    conflicts). POST: the move; a refusal is shown on the page it was asked from, read afresh."""
+    if request.method == "GET":
+        target = request.args.get("target", "")
+        if not target:  # nothing asked: the exercise's page (once it is known to be within reach)
+            ex = services.get_exercise(current_user, exercise_id)
+            return redirect(url_for("exercises.show", exercise_id=ex.id))
+        return _status_page(exercise_id, target)
+    ex = services.get_exercise(current_user, exercise_id)
+    target = request.form.get("target", "")
+    try:
+        transitions.transition_exercise(current_user, ex, target, expected_version=request.form.get("version"))
+    except DomainError as exc:
+        apply_errors(None, exc)
+        if request.form.get("asked"):
+            return _status_page(exercise_id, target, exc.status)
+        return _show_page(exercise_id, exc.status)
+    flash(_("%(code)s is now %(status)s.", code=ex.code, status=ex.status_enum.label), "success")
     return redirect(url_for("exercises.show", exercise_id=ex.id))
 
 

@@ -9,30 +9,40 @@ from enum import StrEnum
 from flask_babel import lazy_gettext as _l
 
 
-class ParticipantRole(StrEnum):
-    """The part a person holds in one exercise (not an account's role)."""
-    PLAYER = "player"
-    CONTROLLER = "controller"
-    EVALUATOR = "evaluator"
-    LEAD_EVALUATOR = "lead_evaluator"
-    OBSERVER = "observer"
-    TRUSTED_AGENT = "trusted_agent"
-    EXERCISE_DIRECTOR = "exercise_director"
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry their label: `DRAFT = "draft", _l("Draft")`. The label is a lazy string,
+    read in the reader's language when shown; the stored value is the first item alone."""
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.lazy_label = label
+        return member
 
     @property
     def label(self) -> str:
-        return str(PARTICIPANT_ROLE_LABELS[self])
+        return str(self.lazy_label)
+
+    @property
+    def position(self) -> int:
+        """The member's place in the order the members are declared, from 0."""
+        return list(type(self)).index(self)
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, object]]:
+        """(value, lazy label) pairs, for form choices built at import."""
+        return [(member.value, member.lazy_label) for member in cls]
 
 
-PARTICIPANT_ROLE_LABELS = {
-    ParticipantRole.PLAYER: _l("Player"),
-    ParticipantRole.CONTROLLER: _l("Controller"),
-    ParticipantRole.EVALUATOR: _l("Evaluator"),
-    ParticipantRole.LEAD_EVALUATOR: _l("Lead evaluator"),
-    ParticipantRole.OBSERVER: _l("Observer"),
-    ParticipantRole.TRUSTED_AGENT: _l("Trusted agent"),
-    ParticipantRole.EXERCISE_DIRECTOR: _l("Exercise director"),
-}
+class ParticipantRole(LabelledEnum):
+    """The part a person holds in one exercise (not an account's role)."""
+    PLAYER = "player", _l("Player")
+    CONTROLLER = "controller", _l("Controller")
+    EVALUATOR = "evaluator", _l("Evaluator")
+    LEAD_EVALUATOR = "lead_evaluator", _l("Lead evaluator")
+    OBSERVER = "observer", _l("Observer")
+    TRUSTED_AGENT = "trusted_agent", _l("Trusted agent")
+    EXERCISE_DIRECTOR = "exercise_director", _l("Exercise director")
 
 
 class Role(StrEnum):
@@ -84,35 +94,20 @@ class UnitKind(StrEnum):
     TRAINING_CENTRE = "training_centre"
 
 
-class ExerciseType(StrEnum):
+class ExerciseType(LabelledEnum):
     """HSEEP exercise types. Military names map onto them (see MILITARY_ALIASES)."""
 
-    SEMINAR = "seminar"
-    WORKSHOP = "workshop"
-    TABLETOP = "tabletop"
-    GAME = "game"
-    DRILL = "drill"
-    FUNCTIONAL = "functional"
-    FULL_SCALE = "full_scale"
-
-    @property
-    def label(self) -> str:
-        return str(EXERCISE_TYPE_LABELS[self])
+    SEMINAR = "seminar", _l("Seminar")
+    WORKSHOP = "workshop", _l("Workshop")
+    TABLETOP = "tabletop", _l("Tabletop exercise (TTX)")
+    GAME = "game", _l("Game")
+    DRILL = "drill", _l("Drill")
+    FUNCTIONAL = "functional", _l("Functional exercise (FE) / CPX")
+    FULL_SCALE = "full_scale", _l("Full-scale exercise (FSE) / FTX, LIVEX")
 
     @property
     def discussion_based(self) -> bool:
         return self in {ExerciseType.SEMINAR, ExerciseType.WORKSHOP, ExerciseType.TABLETOP, ExerciseType.GAME}
-
-
-EXERCISE_TYPE_LABELS = {
-    ExerciseType.SEMINAR: _l("Seminar"),
-    ExerciseType.WORKSHOP: _l("Workshop"),
-    ExerciseType.TABLETOP: _l("Tabletop exercise (TTX)"),
-    ExerciseType.GAME: _l("Game"),
-    ExerciseType.DRILL: _l("Drill"),
-    ExerciseType.FUNCTIONAL: _l("Functional exercise (FE) / CPX"),
-    ExerciseType.FULL_SCALE: _l("Full-scale exercise (FSE) / FTX, LIVEX"),
-}
 
 # Military exercise names and the HSEEP type each maps to.
 MILITARY_ALIASES = {
@@ -122,17 +117,13 @@ MILITARY_ALIASES = {
 }
 
 
-class Rating(StrEnum):
+class Rating(LabelledEnum):
     """HSEEP performance ratings for exercise objectives, best first."""
 
-    P = "P"
-    S = "S"
-    M = "M"
-    U = "U"
-
-    @property
-    def label(self) -> str:
-        return str(RATING_LABELS[self])
+    P = "P", _l("Performed without challenges")
+    S = "S", _l("Performed with some challenges")
+    M = "M", _l("Performed with major challenges")
+    U = "U", _l("Unable to be performed")
 
     @property
     def definition(self) -> str:
@@ -145,18 +136,11 @@ class Rating(StrEnum):
     @property
     def rank(self) -> int:
         """0 for P (best) to 3 for U (worst)."""
-        return list(Rating).index(self)
+        return self.position
 
     def at_least(self, minimum: "Rating") -> bool:
         return self.rank <= minimum.rank
 
-
-RATING_LABELS = {
-    Rating.P: _l("Performed without challenges"),
-    Rating.S: _l("Performed with some challenges"),
-    Rating.M: _l("Performed with major challenges"),
-    Rating.U: _l("Unable to be performed"),
-}
 
 RATING_DEFINITIONS = {
     Rating.P: _l(

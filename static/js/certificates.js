@@ -7,6 +7,11 @@
   var text = document.getElementById("batch-progress-text");
   var url = box.getAttribute("data-status-url");
   var timer = null;
+  // The page's words for "N of M" (and "… — done"), in its language.
+  function progress(done, total) {
+    var words = box.getAttribute(done >= total ? "data-text-done" : "data-text-progress") || "{done} of {total}";
+    return words.replace("{done}", done).replace("{total}", total);
+  }
 
   function poll() {
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
@@ -15,7 +20,7 @@
         if (!data) { return; }
         bar.max = data.total;
         bar.value = data.rendered;
-        text.textContent = data.rendered + " of " + data.total + (data.rendered >= data.total ? " — done" : "");
+        text.textContent = progress(data.rendered, data.total);
         if (data.rendered >= data.total && timer) { clearInterval(timer); timer = null; }
       })
       .catch(function () {});
@@ -25,7 +30,7 @@
     link.addEventListener("click", function () {
       box.hidden = false;
       bar.value = 0;
-      text.textContent = "0 of " + box.getAttribute("data-total");
+      text.textContent = progress(0, box.getAttribute("data-total"));
       if (timer) { clearInterval(timer); }
       setTimeout(function () { timer = setInterval(poll, 1000); poll(); }, 800);
     });

@@ -13,6 +13,15 @@ def _rate(client, w, target, rating, narrative):
     assert client.post(url, data=observation_form(w, target, rating=rating, narrative=narrative)).status_code == 302
 
 
+def _signed_in(app, username):
+    """Another browser, signed in as `username`."""
+    from tests.conftest import login
+
+    browser = app.test_client()
+    login(browser, username)
+    return browser
+
+
 def _credits(db):
     db.session.rollback()
     return sorted((c.person_id, c.rating) for c in db.session.execute(select(ExerciseCredit)).scalars())
@@ -28,19 +37,15 @@ def test_only_the_lead_or_director_adjudicates(world, client, sign_in, db):
 
 
 def test_ratings_side_by_side_never_averaged_and_hidden_from_other_evaluators(world, app, client, sign_in):
-    from tests.conftest import login
-
     sign_in("eva")
     target = f"u{world.unit_a.id}"
     _rate(client, world, target, "P", "Eva saw a textbook handover to the protection desk.")
-    other = app.test_client()
-    login(other, "evan")
+    other = _signed_in(app, "evan")
     _rate(other, world, target, "M", "Evan saw the handover skip the protection desk entirely.")
     # an evaluator sees only their own ratings outside adjudication
     evan_page = other.get(f"/assessments/exercises/{world.exercise.id}/objectives/{world.objectives[0].id}").get_data(as_text=True)
     assert "Evan saw" in evan_page and "Eva saw" not in evan_page
-    lead = app.test_client()
-    login(lead, "lead")
+    lead = _signed_in(app, "lead")
     sheet = lead.get(_adj_url(world)).get_data(as_text=True)
     assert "Eva saw" in sheet and "Evan saw" in sheet
     assert ">P</span>" in sheet and ">M</span>" in sheet
@@ -89,15 +94,12 @@ def _sections(page: str) -> list[str]:
 
 
 def test_the_sheet_lists_the_rated_undecided_first_and_gathers_those_nobody_rated(world, app, client, sign_in):
-    from tests.conftest import login
-
     sign_in("eva")
     unit_a, unit_b, cy = f"u{world.unit_a.id}", f"u{world.unit_b.id}", f"p{world.players['cy'].id}"
     _rate(client, world, unit_a, "P", "Unit A kept a complete radio log.")
     _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
     _rate(client, world, unit_b, "M", "Unit B lost forty minutes at the checkpoint.")
-    lead = app.test_client()
-    login(lead, "lead")
+    lead = _signed_in(app, "lead")
     assert lead.post(_adj_url(world), data={"target": unit_a, "rating": "P", "rationale": "Agreed.",
                                              "supersedes_id": "", "submission_key": key()}).status_code == 302
 
@@ -116,14 +118,11 @@ def test_the_sheet_lists_the_rated_undecided_first_and_gathers_those_nobody_rate
 
 
 def test_the_filters_show_pending_adjudicated_or_all_rated(world, app, client, sign_in):
-    from tests.conftest import login
-
     sign_in("eva")
     unit_a, cy = f"u{world.unit_a.id}", f"p{world.players['cy'].id}"
     _rate(client, world, unit_a, "P", "Unit A kept a complete radio log.")
     _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
-    lead = app.test_client()
-    login(lead, "lead")
+    lead = _signed_in(app, "lead")
     lead.post(_adj_url(world), data={"target": unit_a, "rating": "P", "rationale": "Agreed.", "supersedes_id": "",
                                       "submission_key": key()})
     assert _sections(lead.get(_adj_url(world) + "?show=pending").get_data(as_text=True)) == [cy]
@@ -135,13 +134,10 @@ def test_the_filters_show_pending_adjudicated_or_all_rated(world, app, client, s
 
 
 def test_a_refused_adjudication_stays_on_the_page_with_what_was_typed_whatever_the_filter(world, app, client, sign_in):
-    from tests.conftest import login
-
     sign_in("eva")
     cy = f"p{world.players['cy'].id}"
     _rate(client, world, cy, "S", "Cy passed the report with a short delay.")
-    lead = app.test_client()
-    login(lead, "lead")
+    lead = _signed_in(app, "lead")
     refused = lead.post(_adj_url(world), data={"target": cy, "rating": "", "rationale": "My typed rationale stays.",
                                                 "supersedes_id": "", "submission_key": key(), "show": "adjudicated"})
     assert refused.status_code == 422

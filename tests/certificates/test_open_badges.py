@@ -219,7 +219,7 @@ def test_revoking_and_suspending_flip_the_entry_in_the_published_status_list(cli
     revoked_badge, suspended_badge = badge(client, to_revoke), badge(client, to_suspend)
     assert status_of(client, revoked_badge) == status_of(client, suspended_badge) == "valid"
 
-    response = client.post(f"/certificates/{to_revoke.id}/revoke", data={"reason": "Misconduct established"})
+    response = client.post(f"/certificates/{to_revoke.id}/revoke", data={"reason": "Misconduct established", "confirm": "y"})
     assert response.status_code == 302
     assert status_of(client, revoked_badge) == "revoked"
     assert status_of(client, suspended_badge) == "valid"  # only its own entry changed
@@ -250,7 +250,7 @@ def test_recertification_issues_a_new_credential_and_the_old_ones_status_follows
     same_subject = [c["credentialSubject"]["identifier"][0]["identityHash"] for c in (old_badge, new_badge)]
     assert same_subject[0] == same_subject[1]  # the same person, the same identifier
 
-    client.post(f"/certificates/{old.id}/revoke", data={"reason": "Issued on forged records"})
+    client.post(f"/certificates/{old.id}/revoke", data={"reason": "Issued on forged records", "confirm": "y"})
     assert status_of(client, old_badge) == "revoked"
     assert status_of(client, new_badge) == "valid"
 

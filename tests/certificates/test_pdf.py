@@ -82,12 +82,25 @@ def test_certificate_carries_every_certified_fact(make_person, ready, issue, tmp
     evidence = ready(person)
     cert = issue(person)
     text = _text(render_pdf(cert), tmp_path)
-    day = "{:%d %b %Y}".format
+    day = "{:%Y-%m-%d}".format  # ISO 8601: the same in English and French
     for expected in ("NA-445566", "HR-01", "2.1", day(evidence.completed_on["HR-01"]), day(evidence.valid_until["HR-01"]),
-                     "PKI-01", "1.0", day(evidence.completed_on["PKI-01"]), "SHANTI-26", "Outcome S",
+                     "PKI-01", "1.0", day(evidence.completed_on["PKI-01"]), "SHANTI-26", "Outcome / Résultat S",
                      day(evidence.exercise_ended_on), day(evidence.exercise_valid_until), "Colonel Issuer",
                      "UN-PDT-MIL", cert.serial, "OF-2", f"https://trainer.example.org/verify/{cert.serial}"):
         assert expected in text, expected
+    # In English and French: the title, and a label in both languages beside each certified fact.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for heading in ("READINESS CERTIFICATE", "CERTIFICAT DE PRÉPARATION"):
+        assert heading in lines, heading
+    for label in ("Readiness profile / Profil de préparation: UN-PDT-MIL", "Rank / Grade", "Nation / Pays",
+                  "Unit / Unité", "Service number / Matricule", "Completed / Achevé le",
+                  "Valid until / Valable jusqu'au", "Issued / Délivré le", "Issued by / Délivré par",
+                  "Serial / N° de série", "Exercises / Exercices",
+                  f"Verify at / Vérifier sur https://trainer.example.org/verify/{cert.serial}"):
+        assert any(line.startswith(label) for line in lines), label
+    # Dates as ISO 8601, which read alike in both languages: no month name of either language.
+    assert not re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|janv|févr|mars|avr|mai|juin|juil|"
+                         r"août|sept|oct|nov|déc)", text)
     # valid until = the earliest valid-until of the evidence (the exercise window here)
     assert cert.valid_until == evidence.certificate_valid_until == evidence.exercise_valid_until
 

@@ -180,3 +180,25 @@ def test_qr_codes_are_module_for_module_the_codes_segno_makes():
             assert qr_matrix(text, mask) == expected, (len(text), mask)
     with pytest.raises(ValueError):
         qr_matrix("x" * 2332, 2)
+
+
+def test_a_page_printed_in_english_before_certificates_were_bilingual_still_checks_and_an_edit_still_fails():
+    """Certificates printed before the page was bilingual (English labels, dates as 05 Mar 2026) are still
+    read against their signed data; a bilingual page with one date changed is exposed by its own layout."""
+    from tests.certificates.fakes import certified_facts
+    from trainer.certificates import printed
+    from trainer.certificates.file_checks import Page, check_printed
+
+    facts = certified_facts("Ngoné Éclair", "Diagne", "Ngone Eclair", "Diagne")
+
+    def page(layout, change=lambda text: text):
+        return Page(1, [(change(t), change(t)) for _, _, texts in printed.expected_runs(facts, layout) for t in texts])
+
+    for layout in (printed.ENGLISH, printed.BILINGUAL):
+        findings = check_printed(page(layout), facts)
+        assert [f.ok for f in findings] == [True], (layout, findings)
+    assert "Valid until" in [t for _, t in page(printed.ENGLISH).spans]
+    issued = printed.fmt_date(facts["issued_on"])
+    assert issued == facts["issued_on"]  # ISO 8601 on the bilingual page
+    edited = check_printed(page(printed.BILINGUAL, lambda t: t.replace(issued, "2020-01-01")), facts)
+    assert [f.params.get("fact") for f in edited if not f.ok] == ["issue date"]

@@ -54,7 +54,7 @@ def test_the_authentic_file_passes_every_check(runner, client, signed, tmp_path)
 
 
 def _format(day) -> str:
-    return f"{day:%d %b %Y}"
+    return day.isoformat()
 
 
 TAMPERINGS = {}
@@ -170,7 +170,7 @@ def test_a_revoked_certificate_fails_with_its_status_file(runner, client, login_
     make, keys = signed
     cert, pdf = make()
     login_as("admin")
-    assert client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Obtained by fraud"}).status_code == 302
+    assert client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Obtained by fraud", "confirm": "y"}).status_code == 302
     client.post("/logout")
     status = tmp_path / "status.json"
     status.write_text(client.get(f"/verify/{cert.serial}/status.json").get_data(as_text=True))
@@ -192,7 +192,7 @@ def test_the_exported_status_list_names_a_revoked_certificate_for_checkpoints(ru
     cert, pdf = make()
     fine, fine_pdf = make("माया", "राई", "Maya", "Rai")
     login_as("admin")
-    client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Obtained by fraud"})
+    client.post(f"/certificates/{cert.id}/revoke", data={"reason": "Obtained by fraud", "confirm": "y"})
     listing = tmp_path / "statuses.json"
     result = runner.invoke(args=["certificates", "export-status", "--output", str(listing)])
     assert result.exit_code == 0, result.output

@@ -14,6 +14,7 @@ it fails them.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -160,19 +161,25 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  timezone_id="UTC", service_workers="block")
+# Nothing may be loaded from another host: any such request is aborted, so that the test notices.
+ONLY_THIS_HOST = re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*")
+
+
+@contextlib.contextmanager
+def browsing(browser, request=None, *, navigation_timeout: int | None = None, **options):
+    """One page in a new browser context kept to this host, in British English and UTC, without service workers
+    (`options` add to the context's). With the test's `request`, a failed test leaves its screenshot and HTML
+    in test-artifacts."""
+    context = browser.new_context(locale="en-GB", timezone_id="UTC", service_workers="block", **options)
     context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
-    # Nothing may be loaded from another host: abort any such request so that the test notices.
-    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"), lambda route: route.abort())
+    if navigation_timeout is not None:
+        context.set_default_navigation_timeout(navigation_timeout)
+    context.route(ONLY_THIS_HOST, lambda route: route.abort())
     pg = context.new_page()
     try:
         yield pg
     finally:
-        failed = getattr(request.node, "rep_call", None)
+        failed = getattr(request.node, "rep_call", None) if request is not None else None
         if failed is not None and failed.failed:
             try:
                 ARTIFACTS.mkdir(exist_ok=True)
@@ -182,6 +189,12 @@ def page(browser, request):
             except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's failure
                 pass
         context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    with browsing(browser, request, viewport={"width": 1280, "height": 900}, navigation_timeout=15_000) as pg:
+        yield pg
 
 
 def e2e_login(page, live_server, username: str, password: str = PASSWORD) -> None:

@@ -12,7 +12,7 @@ import yaml
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, e2e_login
+from tests.e2e.conftest import ROOT, browsing, e2e_login
 
 PHONE = {"width": 390, "height": 844}
 HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
@@ -23,16 +23,9 @@ PROFILE = {"code": "TST-HR", "title": {"en": "Human rights basics", "fr": "Bases
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="UTC", service_workers="block",
-                                  is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
-    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"), lambda route: route.abort())
-    page = context.new_page()
-    try:
+def phone(browser, request):
+    with browsing(browser, request, viewport=PHONE, is_mobile=True, has_touch=True) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _seed(live_server, e2e_user, tmp_path: Path, language: str) -> int:

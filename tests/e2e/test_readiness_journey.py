@@ -4,12 +4,11 @@ French: dashboard, a nation, a unit, a person, with nothing scrolling sideways a
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import e2e_login
+from tests.e2e.conftest import browsing, e2e_login
 
 TODAY = dt.date.today()
 PHONE = {"width": 390, "height": 844}
@@ -159,21 +158,8 @@ def _smallest_text(page, selector: str) -> float:
 
 @pytest.fixture
 def phone(browser, request):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="en-GB", timezone_id="UTC", service_workers="block")
-    context.set_default_timeout(10_000)
-    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"), lambda route: route.abort())
-    page = context.new_page()
-    try:
+    with browsing(browser, request, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True) as page:
         yield page
-    finally:
-        failed = getattr(request.node, "rep_call", None)
-        if failed is not None and failed.failed:
-            from tests.e2e.conftest import ARTIFACTS
-
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"readiness-phone-{request.node.callspec.id}.png"), full_page=True)
-        context.close()
 
 
 WORDS = {

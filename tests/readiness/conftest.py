@@ -12,6 +12,12 @@ D = dt.date
 _seq = itertools.count(1)
 
 
+def _stored(db, row):
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 @pytest.fixture
 def make_module(db):
     def make(code="HR-01", version="1.0", validity_months=12, retrain_on_major=False, imported_at=None, title="Human rights"):
@@ -40,9 +46,19 @@ def make_profile(db):
                                    exercise_types=list(exercise_types), exercise_within_months=within_months,
                                    exercise_min_outcome=min_outcome, screening_required=screening,
                                    warning_days=warning_days, content_hash=code.ljust(64, "0"))
-        db.session.add(profile)
-        db.session.commit()
-        return profile
+        return _stored(db, profile)
+    return make
+
+
+@pytest.fixture
+def contingent(make_unit, make_module, make_profile):
+    """contingent(sub_codes, validity_months=, warning_days=) -> (module, top, sub-units): module HR-01, all that
+    profile UN-PDT requires, and a Nepalese contingent with a sub-unit for each code."""
+    def make(sub_codes, *, validity_months: int, warning_days: int):
+        module = make_module("HR-01", validity_months=validity_months)
+        make_profile("UN-PDT", modules=("HR-01",), warning_days=warning_days)
+        top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
+        return module, top, [make_unit(nation="NPL", code=code, parent=top) for code in sub_codes]
     return make
 
 
@@ -65,6 +81,25 @@ def complete(db):
 
 
 @pytest.fixture
+def bulk_complete(db):
+    """bulk_complete(module, person_ids, completed_on, valid_until): an online completion for each person, inserted
+    set-based, then the readiness intervals rebuilt."""
+    def make(module, person_ids, completed_on: dt.date, valid_until: dt.date):
+        from sqlalchemy import insert
+
+        from trainer.learning.models import Completion
+        from trainer.readiness import intervals
+
+        db.session.execute(insert(Completion), [
+            {"person_id": pid, "module_id": module.id, "module_code": module.code, "module_version": module.version,
+             "module_major": module.major, "method": "online", "completed_on": completed_on,
+             "valid_until": valid_until, "evidence": ""} for pid in person_ids])
+        intervals.rebuild_all()
+        db.session.commit()
+    return make
+
+
+@pytest.fixture
 def credit(db):
     def make(person, ended_on: dt.date, *, rating="P", exercise_type="functional", code=None):
         from trainer.readiness.models import ExerciseCredit
@@ -72,9 +107,7 @@ def credit(db):
         n = next(_seq)
         row = ExerciseCredit(person_id=person.id, exercise_id=1000 + n, objective_id=n, exercise_code=code or f"EX-{n}",
                              exercise_title="Exercise", exercise_type=exercise_type, rating=rating, ended_on=ended_on)
-        db.session.add(row)
-        db.session.commit()
-        return row
+        return _stored(db, row)
     return make
 
 

@@ -53,24 +53,14 @@ def test_a_nation_outside_the_scope_is_not_found(client, login_as, mission):
 
 
 def test_the_dashboard_chart_shows_the_least_ready_units_first_and_says_how_many_it_leaves_out(
-        client, db, login_as, make_unit, make_module, make_profile, bulk_people):
-    from sqlalchemy import insert
-
-    from trainer.learning.models import Completion
-    from trainer.readiness import intervals
-
+        client, db, login_as, make_unit, make_module, make_profile, bulk_people, bulk_complete):
     module = make_module("HR-01", validity_months=24)
     make_profile("UN-PDT", modules=("HR-01",))
     trained = []
     for n in range(23):  # unit A00 is ready at 0%, A01 at 1 in 23 ... A22 at 22 in 23
         unit = make_unit(nation="NPL", code=f"A{n:02d}")
         trained += bulk_people(unit, 23)[:n]
-    db.session.execute(insert(Completion), [
-        {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
-         "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
-         "evidence": ""} for pid in trained])
-    intervals.rebuild_all()
-    db.session.commit()
+    bulk_complete(module, trained, TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=700))
     login_as("commander", "nation", nation="NPL")
     page = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
     chart = page.split('class="bar-chart"', 1)[1].split("</figure>", 1)[0]
@@ -81,12 +71,9 @@ def test_the_dashboard_chart_shows_the_least_ready_units_first_and_says_how_many
 
 
 def test_pdf_chart_lists_the_least_ready_units_first_and_says_how_many_it_leaves_out(
-        client, db, login_as, make_unit, make_module, make_profile, bulk_people):
+        client, db, login_as, make_unit, make_module, make_profile, bulk_people, bulk_complete):
     from pypdf import PdfReader
-    from sqlalchemy import insert
 
-    from trainer.learning.models import Completion
-    from trainer.readiness import intervals
 
     module = make_module("HR-01", validity_months=24)
     make_profile("UN-PDT", modules=("HR-01",))
@@ -95,12 +82,7 @@ def test_pdf_chart_lists_the_least_ready_units_first_and_says_how_many_it_leaves
     for n in range(30):
         unit = make_unit(nation="NPL", code=f"U{29 - n:02d}")
         trained += bulk_people(unit, 29)[:n]
-    db.session.execute(insert(Completion), [
-        {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
-         "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
-         "evidence": ""} for pid in trained])
-    intervals.rebuild_all()
-    db.session.commit()
+    bulk_complete(module, trained, TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=700))
     login_as("commander", "nation", nation="NPL")
     response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
     assert response.status_code == 200
@@ -187,12 +169,8 @@ def _person_id(db, family_name):
 
 
 @pytest.fixture
-def crowd(db, make_unit, make_person, make_module, make_profile, complete):
-    module = make_module("HR-01", validity_months=12)
-    make_profile("UN-PDT", modules=("HR-01",), warning_days=0)
-    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
-    alpha = make_unit(nation="NPL", code="ALPHA", parent=top)
-    bravo = make_unit(nation="NPL", code="BRAVO", parent=top)
+def crowd(db, contingent, make_person, complete):
+    module, top, (alpha, bravo) = contingent(("ALPHA", "BRAVO"), validity_months=12, warning_days=0)
     people = {
         "Adhikari": (bravo, "OR-4", TODAY - dt.timedelta(days=300)),
         "Basnet": (alpha, "OF-3", None),

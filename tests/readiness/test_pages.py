@@ -10,13 +10,9 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def force(db, make_unit, make_person, make_module, make_profile, complete):
+def force(db, contingent, make_unit, make_person, complete):
     """Nepal: a contingent with two battalions, one trained person and one untrained; France: one unit."""
-    module = make_module("HR-01", validity_months=24)
-    make_profile("UN-PDT", modules=("HR-01",), warning_days=30)
-    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
-    b1 = make_unit(nation="NPL", code="NPBATT-1", parent=top)
-    b2 = make_unit(nation="NPL", code="NPBATT-2", parent=top)
+    module, top, (b1, b2) = contingent(("NPBATT-1", "NPBATT-2"), validity_months=24, warning_days=30)
     ready = make_person(unit=b1, family_name="Gurung", given_names="Asha")
     complete(ready, module, TODAY - dt.timedelta(days=100))
     not_ready = make_person(unit=b2, family_name="=HYPERLINK(1)", given_names="Bishnu", family_name_latin="=HYPERLINK(1)")
@@ -157,11 +153,10 @@ def test_pdf_report_has_cover_marking_pages_and_gaps(client, login_as, force, ap
 
 
 def test_query_counts_are_the_same_for_100_and_10000_people(client, login_as, db, make_unit, make_module, make_profile,
-                                                         bulk_people, count_queries):
-    from sqlalchemy import insert, select
+                                                         bulk_people, bulk_complete, count_queries):
+    from sqlalchemy import select
 
     from trainer.learning.models import Completion
-    from trainer.readiness import intervals
 
     module = make_module("HR-01", validity_months=24)
     make_profile("UN-PDT", modules=("HR-01",))
@@ -170,12 +165,7 @@ def test_query_counts_are_the_same_for_100_and_10000_people(client, login_as, db
 
     def load(n):
         ids = bulk_people(unit, n)
-        db.session.execute(insert(Completion), [
-            {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
-             "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
-             "evidence": ""} for pid in ids[::2]])
-        intervals.rebuild_all()
-        db.session.commit()
+        bulk_complete(module, ids[::2], TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=700))
 
     def measure():
         counts = []
@@ -300,24 +290,14 @@ def test_long_pdf_lists_keep_everyone_once_and_repeat_their_headings_on_every_pa
 
 
 def test_unit_personnel_list_is_paginated_not_ready_first(client, db, login_as, make_unit, make_module, make_profile,
-                                                          bulk_people, complete, count_queries):
+                                                          bulk_people, bulk_complete, complete, count_queries):
     """120 people: pages of 50, the not-ready before the ready, each page evaluated on its own."""
-    from sqlalchemy import insert
-
-    from trainer.learning.models import Completion
-    from trainer.readiness import intervals
-
     module = make_module("HR-01", validity_months=24)
     make_profile("UN-PDT", modules=("HR-01",))
     unit = make_unit(nation="NPL", code="NPBATT-P")
     ids = bulk_people(unit, 120)
     trained = set(ids[:70])
-    db.session.execute(insert(Completion), [
-        {"person_id": pid, "module_id": module.id, "module_code": "HR-01", "module_version": "1.0", "module_major": 1,
-         "method": "online", "completed_on": TODAY - dt.timedelta(days=10), "valid_until": TODAY + dt.timedelta(days=700),
-         "evidence": ""} for pid in trained])
-    intervals.rebuild_all()
-    db.session.commit()
+    bulk_complete(module, trained, TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=700))
     login_as("commander", "nation", nation="NPL")
     pages = [client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
     rows = [(p.count("✖ not ready"), p.count("✔ ready</span>")) for p in pages]

@@ -68,6 +68,16 @@ def _amendable(actor, model, record_id, submission_key):
     return cap, old, key, previous
 
 
+def _amendment_of(old, actor, key: str, reason: str, **changes):
+    """The row that supersedes an observation or a rating: the same objective, evaluator and audience, with
+    the changes and the reason, recorded now by the actor."""
+    return type(old)(
+        exercise_id=old.exercise_id, objective_id=old.objective_id, evaluator_id=old.evaluator_id,
+        target_participant_id=old.target_participant_id, target_unit_id=old.target_unit_id,
+        supersedes_id=old.id, amendment_reason=reason.strip(), submission_key=key,
+        recorded_by_id=actor.id, recorded_at=utcnow(), **changes)
+
+
 def amend_observation(actor, observation_id, *, observed_at, kind, narrative, reason, submission_key) -> Observation:
     """`observed_at` is an aware datetime or the form's local value in the exercise's time zone."""
     cap, old, key, previous = _amendable(actor, Observation, observation_id, submission_key)
@@ -81,12 +91,8 @@ def amend_observation(actor, observation_id, *, observed_at, kind, narrative, re
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     _conflict_if_superseded(Observation, old, "observation")
-    new = Observation(
-        exercise_id=old.exercise_id, objective_id=old.objective_id, evaluator_id=old.evaluator_id,
-        target_participant_id=old.target_participant_id, target_unit_id=old.target_unit_id,
-        observed_at=observed_at, kind=ObservationKind(kind).value, narrative=narrative.strip(),
-        supersedes_id=old.id, amendment_reason=reason.strip(), submission_key=key,
-        recorded_by_id=actor.id, recorded_at=utcnow())
+    new = _amendment_of(old, actor, key, reason, observed_at=observed_at, kind=ObservationKind(kind).value,
+                        narrative=narrative.strip())
     new, created = insert_once(new, key, Observation)
     if created:
         record_event(actor, "assessment.observation.amend", new, supersedes=old.id, reason=reason.strip(),
@@ -108,12 +114,8 @@ def amend_rating(actor, rating_id, *, rating, narrative, reason, submission_key)
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     _conflict_if_superseded(RatingRecord, old, "rating")
-    new = RatingRecord(
-        exercise_id=old.exercise_id, objective_id=old.objective_id, evaluator_id=old.evaluator_id,
-        target_participant_id=old.target_participant_id, target_unit_id=old.target_unit_id,
-        observation_id=old.observation_id, rating=value.value, narrative=text, rated_at=old.rated_at,
-        supersedes_id=old.id, amendment_reason=reason.strip(), submission_key=key,
-        recorded_by_id=actor.id, recorded_at=utcnow())
+    new = _amendment_of(old, actor, key, reason, observation_id=old.observation_id, rating=value.value, narrative=text,
+                        rated_at=old.rated_at)
     new, created = insert_once(new, key, RatingRecord)
     if created:
         record_event(actor, "assessment.rating.amend", new, supersedes=old.id, reason=reason.strip(),

@@ -10,47 +10,56 @@ retried POST land once.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
-from trainer.enums import Rating
+from trainer.enums import LabelledEnum, Rating
 from trainer.extensions import db
 
 
-class ObservationKind(StrEnum):
-    STRENGTH = "strength"
-    IMPROVEMENT = "improvement"
-
-    @property
-    def label(self) -> str:
-        return str(_l("Strength") if self is ObservationKind.STRENGTH else _l("Area for improvement"))
+class ObservationKind(LabelledEnum):
+    STRENGTH = "strength", _l("Strength")
+    IMPROVEMENT = "improvement", _l("Area for improvement")
 
 
-class ImprovementStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    VALIDATED = "validated"
-
-    @property
-    def label(self) -> str:
-        return str(IMPROVEMENT_STATUS_LABELS[self])
+class ImprovementStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    COMPLETED = "completed", _l("Completed")
+    VALIDATED = "validated", _l("Validated")
 
 
-IMPROVEMENT_STATUS_LABELS = {
-    ImprovementStatus.OPEN: _l("Open"),
-    ImprovementStatus.IN_PROGRESS: _l("In progress"),
-    ImprovementStatus.COMPLETED: _l("Completed"),
-    ImprovementStatus.VALIDATED: _l("Validated"),
-}
+class _Record:
+    """What observations, ratings and adjudications share: the objective of an exercise they are about, their
+    training audience (one player, a participant, or one unit), the row an amendment supersedes with its
+    reason, and the key that makes a retried submission land once."""
 
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
+    objective_id: Mapped[int] = mapped_column(ForeignKey("exercise_objectives.id"))
+    target_participant_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_participants.id"))
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    amendment_reason: Mapped[str | None] = mapped_column(Text)
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
 
-class _Audience:
-    """The training audience of a record: one player (a participant) or one unit."""
+    @declared_attr
+    def supersedes_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey(f"{cls.__tablename__}.id"), nullable=True, unique=True)
+
+    @declared_attr
+    def target_participant(cls):
+        return relationship("Participant", foreign_keys=[cls.target_participant_id], lazy="joined")
+
+    @declared_attr
+    def target_unit(cls):
+        return relationship("Unit", lazy="joined")
+
+    @declared_attr
+    def objective(cls):
+        return relationship("Objective")
 
     @property
     def audience_key(self) -> str:
@@ -66,71 +75,55 @@ class _Audience:
         return ""
 
 
-class Observation(_Audience, db.Model):
-    __tablename__ = "observations"
-    __table_args__ = (Index("ix_observations_exercise_objective", "exercise_id", "objective_id"),)
+class _EvaluatorRecord(_Record):
+    """An observation or a rating: made by one evaluator, recorded by a user (the evaluator or someone on their
+    behalf)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
-    objective_id: Mapped[int] = mapped_column(ForeignKey("exercise_objectives.id"))
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("exercise_participants.id"), index=True)
-    target_participant_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_participants.id"))
-    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(16))
-    narrative: Mapped[str] = mapped_column(Text)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"), unique=True)
-    amendment_reason: Mapped[str | None] = mapped_column(Text)
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    evaluator = relationship("Participant", foreign_keys=[evaluator_id], lazy="joined")
-    target_participant = relationship("Participant", foreign_keys=[target_participant_id], lazy="joined")
-    target_unit = relationship("Unit", lazy="joined")
-    objective = relationship("Objective")
-    recorded_by = relationship("User")
+    @declared_attr
+    def evaluator(cls):
+        return relationship("Participant", foreign_keys=[cls.evaluator_id], lazy="joined")
+
+    @declared_attr
+    def recorded_by(cls):
+        return relationship("User")
+
+
+class Observation(_EvaluatorRecord, db.Model):
+    __tablename__ = "observations"
+    __table_args__ = (Index("ix_observations_exercise_objective", "exercise_id", "objective_id"),)
+
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    narrative: Mapped[str] = mapped_column(Text)
 
     @property
     def kind_enum(self) -> ObservationKind:
         return ObservationKind(self.kind)
 
 
-class RatingRecord(_Audience, db.Model):
+class RatingRecord(_EvaluatorRecord, db.Model):
     """One evaluator's P/S/M/U rating of one objective for one player or unit."""
 
     __tablename__ = "ratings"
     __table_args__ = (Index("ix_ratings_exercise_objective", "exercise_id", "objective_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
-    objective_id: Mapped[int] = mapped_column(ForeignKey("exercise_objectives.id"))
-    evaluator_id: Mapped[int] = mapped_column(ForeignKey("exercise_participants.id"), index=True)
-    target_participant_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_participants.id"))
-    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
     rating: Mapped[str] = mapped_column(String(1))
     narrative: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("ratings.id"), unique=True)
-    amendment_reason: Mapped[str | None] = mapped_column(Text)
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    evaluator = relationship("Participant", foreign_keys=[evaluator_id], lazy="joined")
-    target_participant = relationship("Participant", foreign_keys=[target_participant_id], lazy="joined")
-    target_unit = relationship("Unit", lazy="joined")
-    objective = relationship("Objective")
     observation = relationship("Observation")
-    recorded_by = relationship("User")
 
     @property
     def rating_enum(self) -> Rating:
         return Rating(self.rating)
 
 
-class Adjudication(_Audience, db.Model):
+class Adjudication(_Record, db.Model):
     """The final rating of one objective for one player or unit, chosen (never averaged) with a rationale.
 
     `audience` is "p<participant id>" or "u<unit id>"; only one first adjudication (one that
@@ -145,23 +138,12 @@ class Adjudication(_Audience, db.Model):
               sqlite_where=text("supersedes_id IS NULL"), postgresql_where=text("supersedes_id IS NULL")),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"))
-    objective_id: Mapped[int] = mapped_column(ForeignKey("exercise_objectives.id"))
     audience: Mapped[str] = mapped_column(String(24))
-    target_participant_id: Mapped[int | None] = mapped_column(ForeignKey("exercise_participants.id"))
-    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     rating: Mapped[str] = mapped_column(String(1))
     rationale: Mapped[str] = mapped_column(Text)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("adjudications.id"), unique=True)
-    amendment_reason: Mapped[str | None] = mapped_column(Text)
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     adjudicated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     adjudicated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    target_participant = relationship("Participant", foreign_keys=[target_participant_id], lazy="joined")
-    target_unit = relationship("Unit", lazy="joined")
-    objective = relationship("Objective")
     adjudicated_by = relationship("User")
 
     @property

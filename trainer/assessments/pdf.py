@@ -93,6 +93,16 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
+def _grid(rows: list, widths: list, *, headings_in_first_column: bool = False) -> Table:
+    """A ruled table with its headings shaded: the first row (repeated on each page), or the first column."""
+    shaded_to = (0, -1) if headings_in_first_column else (-1, 0)
+    table = Table(rows, colWidths=widths, repeatRows=0 if headings_in_first_column else 1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                               ("BACKGROUND", (0, 0), shaded_to, colors.HexColor("#eef1f5")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
 CHART_WIDTH, CHART_HEIGHT = 135 * mm, 38 * mm
 LABEL_FONT, LABEL_SIZE, LABEL_LEADING = "Helvetica", 7, 8.5
 LABEL_GAP = 4  # points kept free between two neighbouring categories' labels
@@ -172,10 +182,8 @@ def render_aar(doc: AarDocument) -> bytes:
     if doc.generated:
         story.append(_p(t.generated % {"when": doc.generated}, small))
     story += [Spacer(1, 4 * mm), _p(t.overview, h2)]
-    overview = Table([[_p(k, small), _p(v, small)] for k, v in doc.overview], colWidths=[40 * mm, 135 * mm])
-    overview.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                                  ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5")),
-                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    overview = _grid([[_p(k, small), _p(v, small)] for k, v in doc.overview], [40 * mm, 135 * mm],
+                     headings_in_first_column=True)
     story += [overview, Spacer(1, 4 * mm), _p(t.executive_summary, h2),
               _p(doc.executive_summary or t.no_summary, body),
               Spacer(1, 4 * mm), _p(t.ratings, h2), ratings_chart(doc.counts, doc.rating_labels, t.chart_title)]
@@ -190,11 +198,7 @@ def render_aar(doc: AarDocument) -> bytes:
         if obj.ratings:
             rows = [[_p(t.audience, small), _p(t.rating, small), _p(t.rationale, small)]]
             rows += [[_p(a, small), _p(r, small), _p(why, small)] for a, r, why in obj.ratings]
-            table = Table(rows, colWidths=[55 * mm, 15 * mm, 105 * mm], repeatRows=1)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            block.append(table)
+            block.append(_grid(rows, [55 * mm, 15 * mm, 105 * mm]))
         else:
             block.append(_p(t.not_adjudicated, small))
         story.append(KeepTogether(block[:2]))
@@ -210,11 +214,7 @@ def render_aar(doc: AarDocument) -> bytes:
         rows = [[_p(h, small) for h in t.plan_columns]]
         rows += [[_p(i.finding, small), _p(i.corrective_action, small), _p(i.objective, small), _p(i.owner, small),
                   _p(i.point_of_contact, small), _p(i.due_on, small), _p(i.status, small)] for i in doc.items]
-        table = Table(rows, colWidths=[34 * mm, 40 * mm, 18 * mm, 24 * mm, 24 * mm, 18 * mm, 17 * mm], repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story.append(table)
+        story.append(_grid(rows, [34 * mm, 40 * mm, 18 * mm, 24 * mm, 24 * mm, 18 * mm, 17 * mm]))
     else:
         story.append(_p(t.no_items, body))
 

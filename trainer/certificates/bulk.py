@@ -9,6 +9,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -16,12 +17,13 @@ from trainer.auth.scoping import get_scoped, scope_condition
 from trainer.certificates.merge import merge_stream
 from trainer.certificates.models import Certificate, CertificateBatch
 from trainer.certificates.services import documents, issuing
-from trainer.certificates.services.reads import profile_title
+from trainer.certificates.services.reads import profile_title, requirement_label
 from trainer.certificates.services.status import computed_status, live_condition, today
 from trainer.db import write_intent
 from trainer.enums import Screening
 from trainer.errors import Invalid
 from trainer.extensions import db
+from trainer.org.labels import SCREENING_LABELS, label
 from trainer.org.models import Person, Unit
 from trainer.readiness import engine
 from trainer.security import neutralise_cell
@@ -34,7 +36,7 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
     on = on or today()
     unit = get_scoped(actor, "unit", unit_id, "certificate.issue")
     if not profile_code:
-        raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
+        raise Invalid(_("Choose a readiness profile."), errors=[("profile", _("Choose a readiness profile."))])
     results = issuing.evaluate(engine.member_ids_as_of(on, unit=unit), profile_code, on)
     title = profile_title(profile_code)
     batch = CertificateBatch(unit_id=unit.id, profile_code=profile_code, as_of=on, created_by_id=actor.id,
@@ -49,14 +51,16 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
     skipped, wanted = [], []
     for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
         person, readiness = people[person_id], results[person_id]
-        reasons = [f"{r.key}: {r.reason}" for r in readiness.requirements if not r.met]
+        # The reasons are kept with the batch, written in the language of the officer who issued it.
+        unmet = [r for r in readiness.requirements if not r.met]
+        reasons = [f"{requirement_label(r.key)}: {r.reason}" for r in unmet]
         if person.status != "active":
-            reasons.append("has left service")
-        if person.screening != Screening.CLEARED and not any(r.startswith("screening") for r in reasons):
-            reasons.append(f"screening: {person.screening}")
+            reasons.append(_("has left service"))
+        if person.screening != Screening.CLEARED and not any(r.key == "screening" for r in unmet):
+            reasons.append(f"{requirement_label('screening')}: {label(SCREENING_LABELS, person.screening)}")
         existing = live.get(person_id)
         if not reasons and existing is not None and computed_status(existing, on) in issuing.HELD:
-            reasons.append(f"already holds certificate {existing.serial}")
+            reasons.append(_("already holds certificate %(serial)s", serial=existing.serial))
         if reasons:
             skipped.append({"person_id": person_id, "name": person.full_name_latin,
                             "service_number": person.service_number, "reasons": reasons})
@@ -148,7 +152,7 @@ def _pdfs(batch_id: int, *, signed: bool = True) -> Iterator[tuple[Certificate, 
 def skipped_csv(batch: CertificateBatch) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "service_number", "reasons"])
+    writer.writerow([_("Name"), _("Service number"), _("Why skipped")])
     for row in batch.skipped or []:
         writer.writerow([neutralise_cell(v) for v in (row["name"], row["service_number"], "; ".join(row["reasons"]))])
     return out.getvalue().encode("utf-8-sig")

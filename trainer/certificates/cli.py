@@ -195,7 +195,7 @@ def export_ob3_command(serial):
     try:
         badge = open_badge_by_serial(serial)
     except DomainError as exc:
-        click.echo(f"Cannot export {serial}: {exc.message}", err=True)
+        click.echo(_("Cannot export %(serial)s: %(message)s", serial=serial, message=exc.message), err=True)
         sys.exit(1)
     click.echo(json.dumps(badge.credential, ensure_ascii=False, indent=2))
 

@@ -181,13 +181,18 @@ def check_printed(page: Page, payload: dict) -> list[Finding]:
         if _plain(actual) and "".join(text.split()) != "".join(actual.split()):
             problems.append(_fail(check, N_("the page draws \"%(drawn)s\" where its text says \"%(text)s\""),
                                   drawn=" ".join(text.split()), text=actual))
-    lines = page.lines
-    for fact, said, texts in printed.expected_runs(payload):
-        if not any(lines[i:i + len(texts)] == texts for i in range(len(lines) - len(texts) + 1)):
-            problems.append(_fail(check, N_("the %(fact)s is not printed as signed: the signed data says \"%(said)s\""),
-                                  fact=fact, said=said))
+    missing = min((_missing_facts(page.lines, payload, layout) for layout in printed.LAYOUTS), key=len)
+    problems += [_fail(check, N_("the %(fact)s is not printed as signed: the signed data says \"%(said)s\""),
+                       fact=fact, said=said) for fact, said in missing]
     return problems or [Finding(check, True, N_("every certified fact is printed as signed (%(count)d facts)"),
                                 {"count": len(printed.expected_runs(payload))})]
+
+
+def _missing_facts(lines: list[str], payload: dict, layout: str) -> list[tuple[str, str]]:
+    """(fact, what the signed data says) of each fact not printed as signed on a page of this layout (the
+    bilingual page, or the English one of certificates printed before)."""
+    return [(fact, said) for fact, said, texts in printed.expected_runs(payload, layout)
+            if not any(lines[i:i + len(texts)] == texts for i in range(len(lines) - len(texts) + 1))]
 
 
 # --- the QR code ------------------------------------------------------------------------------------
@@ -244,7 +249,8 @@ def check_qr(data: bytes, payload_bytes: bytes, payload: dict, keys: dict, page:
                                    "data says \"%(said)s\""), field=names[claim], found=claims.get(claim), said=value)
     if not url.endswith(f"/verify/{payload.get('serial')}"):
         return _fail(check, N_("the QR code points at %(url)s, not at this certificate's verify page"), url=url)
-    if page is not None and printed.normalise(printed.verify_line(url)) not in page.lines:
+    if page is not None and not any(printed.normalise(printed.verify_line(url, layout)) in page.lines
+                                    for layout in printed.LAYOUTS):
         return _fail(check, N_("the address printed on the page is not the QR code's (%(url)s)"), url=url)
     return Finding(check, True, N_("the QR code carries this certificate's signed token (key %(kid)s)"),
                    {"kid": token.split(".")[1] if token.count(".") == 3 else "?"})

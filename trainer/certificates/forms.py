@@ -2,30 +2,35 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
 class IssueForm(FlaskForm):
-    profile = SelectField("Readiness profile", validators=[DataRequired(message="Choose a readiness profile.")],
+    profile = SelectField(_l("Readiness profile"), validators=[DataRequired(message=_l("Choose a readiness profile."))],
                           choices=[])
-    submit = SubmitField("Issue certificate")
+    # The profile the warnings shown were about: ticking "issue anyway" confirms those warnings only.
+    warned_profile = HiddenField()
+    confirm = BooleanField(_l("I have read these warnings and issue the certificate anyway"))
+    submit = SubmitField(_l("Issue certificate"))
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason for revoking."),
-                                                 Length(min=5, max=2000)],
-                           description="Recorded in the certificate's history and the audit log. "
-                                       "The public verification page says only that the certificate is revoked.")
-    submit = SubmitField("Revoke certificate")
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason for revoking.")),
+                                                     Length(min=5, max=2000)],
+                           description=_l("Recorded in the certificate's history and the audit log. "
+                                          "The public verification page says only that the certificate is revoked."))
+    confirm = BooleanField(_l("I understand that revocation cannot be undone"),
+                           validators=[DataRequired(message=_l("Tick this box to confirm the revocation."))])
+    submit = SubmitField(_l("Revoke certificate"))
 
 
 class BulkForm(FlaskForm):
-    unit = SelectField("Unit (with its sub-units)", coerce=int, validators=[DataRequired(message="Choose a unit.")],
-                       choices=[])
-    profile = SelectField("Readiness profile", validators=[DataRequired(message="Choose a readiness profile.")],
+    unit = SelectField(_l("Unit (with its sub-units)"), coerce=int,
+                       validators=[DataRequired(message=_l("Choose a unit."))], choices=[])
+    profile = SelectField(_l("Readiness profile"), validators=[DataRequired(message=_l("Choose a readiness profile."))],
                           choices=[])
-    submit = SubmitField("Issue to everyone ready")
+    submit = SubmitField(_l("Issue to everyone ready"))
 
 
 class VerifyForm(FlaskForm):

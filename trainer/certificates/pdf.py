@@ -184,13 +184,15 @@ def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None
 
 
 def render_certificate(payload: dict, *, envelope: bytes, qr_text: str, fingerprint: str,
-                       verify_url: str, key_id: str = "", title: str = "Certificate of readiness") -> bytes:
+                       verify_url: str, key_id: str = "", title: str | None = None) -> bytes:
     """The certificate PDF as bytes. `payload` holds the certified facts (see services/facts.py)."""
     register_fonts()
+    title = title or printed.word("title")
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, invariant=1, pageCompression=1)
     _describe_document(canvas, payload, title=title, fingerprint=fingerprint)
-    attach_file(canvas, EMBEDDED_NAME, envelope, description="Signed certificate data (Ed25519)",
+    attach_file(canvas, EMBEDDED_NAME, envelope,
+                description="Signed certificate data (Ed25519) / Données signées du certificat (Ed25519)",
                 subtype="application/json")
     text = TextDrawer(canvas)
     _draw_frame(canvas)
@@ -234,9 +236,13 @@ def _draw_frame(canvas: Canvas) -> None:
 
 
 def _draw_heading(text: TextDrawer, payload: dict, title: str) -> float:
-    """The title and the profile; returns the baseline they end on."""
+    """The title (English above French when it has both) and the profile; returns the baseline they end on."""
     y = HEIGHT - MARGIN - 12 * mm
-    text.draw(WIDTH / 2, y, title.upper(), 20, bold=True, color=ACCENT, align="center")
+    english, _, french = title.partition(" / ")
+    text.draw(WIDTH / 2, y, english.upper(), 20, bold=True, color=ACCENT, align="center")
+    if french:
+        y -= 17
+        text.draw(WIDTH / 2, y, french.upper(), 14, bold=True, color=ACCENT, align="center")
     y -= 16
     text.draw(WIDTH / 2, y, printed.profile_line(payload), 11, color=MUTED, align="center", max_width=RIGHT - LEFT)
     return y
@@ -246,7 +252,7 @@ def _draw_person(text: TextDrawer, person: dict, y: float) -> float:
     """The name in its own script (large) with its Latin transliteration below, then rank, nation, unit
     and service number in four columns; returns where the evidence starts."""
     native, latin = printed.native_name(person), printed.latin_name(person)
-    y -= 40
+    y -= 36
     text.draw(WIDTH / 2, y, native, 26, bold=True, align="center", max_width=RIGHT - LEFT)
     if latin and latin != native:
         y -= 22
@@ -272,29 +278,30 @@ def _draw_evidence(canvas: Canvas, text: TextDrawer, payload: dict, y: float) ->
 
 
 def _draw_modules(text: TextDrawer, modules: list[dict], top: float, right: float) -> None:
-    text.draw(LEFT, top, "Modules", 10, bold=True, color=ACCENT)
-    columns = [("Module", LEFT), ("Version", LEFT + 0.44 * (right - LEFT)),
-               ("Completed", LEFT + 0.58 * (right - LEFT)), ("Valid until", LEFT + 0.79 * (right - LEFT))]
+    text.draw(LEFT, top, printed.word("modules"), 10, bold=True, color=ACCENT)
+    starts = (0, 0.30, 0.43, 0.71)
+    columns = [(label, LEFT + start * (right - LEFT)) for label, start in zip(printed.module_headings(), starts)]
     row_y = top - 14
-    for label, x in columns:
-        text.draw(x, row_y, label, 7.5, color=MUTED)
+    for i, (label, x) in enumerate(columns):
+        end = columns[i + 1][1] if i + 1 < len(columns) else right
+        text.draw(x, row_y, label, 7.5, color=MUTED, max_width=end - x - 3)
     line, size = (11.5, 8.5) if len(modules) <= 14 else (9, 7)  # a long list in smaller rows
     x = [position for _, position in columns]
     for module in modules:
         row_y -= line
         code, version, completed, until = printed.module_cells(module)
         text.draw(x[0], row_y, code, size, max_width=x[1] - x[0] - 4)
-        text.draw(x[1], row_y, version, size)
-        text.draw(x[2], row_y, completed, size)
-        text.draw(x[3], row_y, until, size)
+        text.draw(x[1], row_y, version, size, max_width=x[2] - x[1] - 3)
+        text.draw(x[2], row_y, completed, size, max_width=x[3] - x[2] - 3)
+        text.draw(x[3], row_y, until, size, max_width=right - x[3])
 
 
 def _draw_exercises(text: TextDrawer, exercises: list[dict], top: float, left: float) -> None:
-    text.draw(left, top, "Exercises", 10, bold=True, color=ACCENT)
+    text.draw(left, top, printed.word("exercises"), 10, bold=True, color=ACCENT)
     row_y = top - 14
     width = TABLE_RIGHT - left
     if not exercises:
-        text.draw(left, row_y, "No exercise required by this profile.", 8, color=MUTED)
+        text.draw(left, row_y, printed.word("no_exercise"), 8, color=MUTED, max_width=width)
     for exercise in exercises:
         label, outcome = printed.exercise_lines(exercise)
         text.draw(left, row_y, label, 8.5, max_width=width)
@@ -307,17 +314,17 @@ def _draw_footer(canvas: Canvas, text: TextDrawer, payload: dict, *, qr_text: st
                  verify_url: str, key_id: str) -> None:
     """Dates, issuer and serial in four columns, where to verify, the fingerprint, and the QR code."""
     _draw_qr(canvas, qr_text, QR_X, QR_Y, QR_SIZE)
-    text.draw(QR_X + QR_SIZE / 2, QR_Y - 9, "Scan to verify", 7, color=MUTED, align="center")
+    text.draw(QR_X + QR_SIZE / 2, QR_Y - 9, printed.word("scan"), 7, color=MUTED, align="center", max_width=QR_SIZE + 8)
     fy = MARGIN + 30 * mm
     footer = printed.footer_facts(payload)
     column = (QR_X - 8 * mm - LEFT) / len(footer)
-    for i, (label, value) in enumerate(footer):
+    for i, (key, (label, value)) in enumerate(zip(printed.FOOTER, footer)):
         x = LEFT + column * i
-        text.draw(x, fy, label, 8, color=MUTED)
-        text.draw(x, fy - 14, value, 11 if label != "Issued by" else 10, bold=label in ("Serial", "Valid until"),
+        text.draw(x, fy, label, 8, color=MUTED, max_width=column - 6)
+        text.draw(x, fy - 14, value, 11 if key != "issued_by" else 10, bold=key in ("serial", "valid_until"),
                   max_width=column - 6)
     if payload.get("supersedes"):
-        text.draw(LEFT, fy - 30, f"Replaces certificate {payload['supersedes']}", 8, color=MUTED)
+        text.draw(LEFT, fy - 30, f"{printed.word('replaces')} {payload['supersedes']}", 8, color=MUTED)
     text.draw(LEFT, MARGIN + 12 * mm, printed.verify_line(verify_url), 8.5, color=INK, max_width=QR_X - LEFT - 8 * mm)
-    text.draw(LEFT, MARGIN + 7 * mm, f"Signed data fingerprint (SHA-256): {fingerprint} · key {key_id}",
+    text.draw(LEFT, MARGIN + 7 * mm, f"{printed.word('fingerprint')}: {fingerprint} · {printed.word('key')} {key_id}",
               7, color=MUTED, max_width=QR_X - LEFT - 8 * mm)

@@ -157,7 +157,8 @@ class _Signer:
         self._meta = signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD, md_algorithm="sha256", certify=True,
             subfilter=fields.SigSeedSubFilter.PADES, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
-            reason="Certificate of readiness issued and signed by this installation")
+            reason="Readiness certificate issued and signed by this installation / "
+                   "Certificat de préparation délivré et signé par cette installation")
 
     def sign(self, pdf: bytes) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

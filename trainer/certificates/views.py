@@ -6,32 +6,57 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from trainer.auth.policy import has_ability
-from trainer.certificates import bulk, offline_page
+from trainer.certificates import bulk, offline_page, printed
 from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
 from trainer.certificates.services import (
     documents, issuing, keys, openbadges, public, reads, statements, status, status_list,
 )
 from trainer.db import write_intent
-from trainer.errors import Invalid
+from trainer.errors import Conflict, Invalid
 from trainer.forms import apply_errors
 
 bp = Blueprint("certificates", __name__)
+# Certified names as the certificate prints them, in the person's own order (欧阳明华, not 明华 欧阳).
+bp.add_app_template_global(printed.native_name, "cert_native_name")
+bp.add_app_template_global(printed.latin_name, "cert_latin_name")
+
+
+bp.add_app_template_global(reads.requirement_label, "requirement_label")
+
+
+@bp.app_template_global("status_label")
+def status_label(value) -> str:
+    """A recorded status in the reader's words (the history records the value)."""
+    try:
+        return CertificateStatus(value).label
+    except ValueError:
+        return str(value)
+
+
+@bp.app_template_global("cert_screening")
+def screening_label(value) -> str:
+    from trainer.org.labels import SCREENING_LABELS, label
+
+    return label(SCREENING_LABELS, value)
 
 
 @bp.route("/certificates/")
 def index():
+    sort = request.args.get("sort") if request.args.get("sort") in reads.SORTS else None
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
     page, chosen = reads.page_of_certificates(current_user, status=request.args.get("status") or None,
                                               profile=request.args.get("profile") or None,
                                               q=request.args.get("q") or None,
-                                              page=request.args.get("page", 1, type=int))
+                                              page=request.args.get("page", 1, type=int),
+                                              sort=sort, descending=direction == "desc")
     return render_template("certificates/index.html", page=page, status=chosen, statuses=list(CertificateStatus),
                            profiles=reads.profile_choices(), computed_status=status.computed_status,
-                           can_issue=has_ability(current_user, "certificate.issue"))
+                           can_issue=has_ability(current_user, "certificate.issue"), sort=sort, direction=direction)
 
 
 @bp.route("/certificates/<int:certificate_id>")
@@ -39,7 +64,8 @@ def detail(certificate_id):
     found = reads.get_certificate_page(current_user, certificate_id)
     return render_template("certificates/detail.html", cert=found.cert, payload=found.payload, status=found.status,
                            fingerprint=found.fingerprint, verify_url=found.verify_url, can_manage=found.can_manage,
-                           badge_name=openbadges.holder_choice(current_user, found.cert))
+                           badge_name=openbadges.holder_choice(current_user, found.cert),
+                           event_reason=status.event_reason)
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
@@ -63,19 +89,27 @@ def person(person_id):
 def issue(person_id):
     target = reads.get_person_to_certify(current_user, person_id)
     form = IssueForm()
-    form.profile.choices = [("", "Choose…")] + reads.profile_choices()
-    if request.method == "GET" and request.args.get("profile") in {code for code, _ in form.profile.choices[1:]}:
+    form.profile.choices = [("", _("Choose…"))] + reads.profile_choices()
+    if request.method == "GET" and request.args.get("profile") in {code for code, _label in form.profile.choices[1:]}:
         form.profile.data = request.args["profile"]  # arriving from the person's readiness page
-    if form.validate_on_submit():
-        try:
-            cert = issuing.issue_certificate(current_user, target.id, form.profile.data)
-        except Invalid as refusal:
-            # Not ready: the page lists every reason. The refusal comes before anything is written.
-            return render_template("certificates/issue.html", person=target, form=form, reasons=refusal), 422
-        flash(f"Certificate {cert.serial} issued.", "success")
-        return redirect(url_for("certificates.detail", certificate_id=cert.id))
-    return (render_template("certificates/issue.html", person=target, form=form, reasons=None),
-            422 if request.method == "POST" else 200)
+    if not form.validate_on_submit():
+        return (render_template("certificates/issue.html", person=target, form=form, refusal=None, warnings=None),
+                422 if request.method == "POST" else 200)
+    # The warnings confirmed are those shown for this profile; a profile changed since asks again.
+    confirmed = bool(form.confirm.data) and form.warned_profile.data == form.profile.data
+    try:
+        cert = issuing.issue_certificate(current_user, target.id, form.profile.data, confirmed=confirmed)
+    except issuing.Unconfirmed as unconfirmed:
+        form.warned_profile.data = form.profile.data
+        form.confirm.data = False
+        return render_template("certificates/issue.html", person=target, form=form, refusal=None,
+                               warnings=unconfirmed), 200
+    except (Invalid, Conflict) as refusal:
+        # Not ready, or already certified: the page says why, with the form as it was. Nothing was written.
+        return render_template("certificates/issue.html", person=target, form=form, refusal=refusal,
+                               warnings=None), refusal.status
+    flash(_("Certificate %(serial)s issued.", serial=cert.serial), "success")
+    return redirect(url_for("certificates.detail", certificate_id=cert.id))
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
@@ -85,11 +119,11 @@ def revoke(certificate_id):
     if form.validate_on_submit():
         try:
             status.revoke_certificate(current_user, cert.id, form.reason.data)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             apply_errors(form, error)
             cert = reads.get_certificate(current_user, certificate_id, "certificate.issue")
         else:
-            flash(f"Certificate {cert.serial} revoked.", "success")
+            flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
             return redirect(url_for("certificates.detail", certificate_id=cert.id))
     return render_template("certificates/revoke.html", cert=cert, form=form), (422 if request.method == "POST" else 200)
 
@@ -99,10 +133,13 @@ def recertify(certificate_id):
     old_serial = reads.get_certificate(current_user, certificate_id, "certificate.issue").serial
     try:
         new = issuing.recertify(current_user, certificate_id)
-    except Invalid as error:
-        apply_errors(None, error)
+    except (Invalid, Conflict) as error:
+        # Shown on the certificate's page, each reason under the name of its requirement.
+        apply_errors(None, type(error)(error.message, errors=[(reads.requirement_label(key), message)
+                                                              for key, message in error.errors]))
         return redirect(url_for("certificates.detail", certificate_id=certificate_id))
-    flash(f"Certificate {new.serial} issued; {old_serial} is now marked as replaced.", "success")
+    flash(_("Certificate %(serial)s issued; %(old)s is now marked as replaced.", serial=new.serial, old=old_serial),
+          "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id))
 
 
@@ -157,14 +194,16 @@ def bulk_issue():
     form = BulkForm()
     form.unit.choices = [(u.id, f"{u.nation_code} · {u.code} — {u.name}")
                          for u in bulk.list_units_for_bulk_issue(current_user)]
-    form.profile.choices = [("", "Choose…")] + reads.profile_choices()
+    form.profile.choices = [("", _("Choose…"))] + reads.profile_choices()
     if form.validate_on_submit():
         try:
             batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data)
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             apply_errors(form, error)
         else:
-            flash(f"{batch.total} certificates issued; {len(batch.skipped)} people skipped.", "success")
+            flash(ngettext("%(num)d certificate issued; %(skipped)s skipped.",
+                           "%(num)d certificates issued; %(skipped)s skipped.", batch.total,
+                           skipped=ngettext("%(num)d person", "%(num)d people", len(batch.skipped))), "success")
             return redirect(url_for("certificates.batch", batch_id=batch.id))
     return render_template("certificates/bulk.html", form=form), (422 if request.method == "POST" else 200)
 
@@ -172,7 +211,8 @@ def bulk_issue():
 @bp.route("/certificates/batches/<int:batch_id>")
 def batch(batch_id):
     found = bulk.get_batch(current_user, batch_id)
-    return render_template("certificates/batch.html", batch=found, issued=bulk.list_issued(found))
+    return render_template("certificates/batch.html", batch=found, issued=bulk.list_issued(found),
+                           warning_days=reads.profile_warning_days(found.profile_code))
 
 
 @bp.route("/certificates/batches/<int:batch_id>/status.json")

@@ -39,15 +39,22 @@ def _safe_relative(value: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "\\" not in value and not value.startswith("~")
 
 
+def _document_fields(tree: Tree, rel: str, problems: list, keys, what: str):
+    """The top-level fields of a YAML document, or None when it cannot be read or its keys are refused."""
+    doc = load_yaml(tree, rel, problems)
+    if doc is None:
+        return None
+    f = Fields(doc, (), problems, keys, what)
+    return f if f.ok else None
+
+
 def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
     problems = result.problems
     pack_rel = f"{base}/pack.yaml" if base else "pack.yaml"
-    doc = load_yaml(tree, pack_rel, problems)
-    if doc is None:
+    f = _document_fields(tree, pack_rel, problems, PACK_KEYS, "the pack")
+    if f is None:
         return
-    f = Fields(doc, (), problems, PACK_KEYS, "the pack")
-    if not f.ok:
-        return
+    doc = f.doc
     code = f.string("code", PACK_CODE, "capital letters, digits and dashes")
     title = f.text("title")
     summary = f.text("summary", required=False)
@@ -86,12 +93,10 @@ def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
 
 
 def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]) -> ModuleSpec | None:
-    doc = load_yaml(tree, f"{folder}/module.yaml", problems)
-    if doc is None:
+    f = _document_fields(tree, f"{folder}/module.yaml", problems, MODULE_KEYS, "the module")
+    if f is None:
         return None
-    f = Fields(doc, (), problems, MODULE_KEYS, "the module")
-    if not f.ok:
-        return None
+    doc = f.doc
     before = len(problems)
     code = f.string("code", MODULE_CODE, "2 to 5 capital letters, a dash and two digits, e.g. HR-01")
     folder_name = PurePosixPath(folder).name
@@ -276,12 +281,10 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
 
 def load_profile(tree: Tree, rel: str, result: Curriculum) -> None:
     problems = result.problems
-    doc = load_yaml(tree, rel, problems)
-    if doc is None:
+    f = _document_fields(tree, rel, problems, PROFILE_KEYS, "the profile")
+    if f is None:
         return
-    f = Fields(doc, (), problems, PROFILE_KEYS, "the profile")
-    if not f.ok:
-        return
+    doc = f.doc
     before = len(problems)
     code = f.string("code", PROFILE_CODE, "capital letters, digits and dashes")
     title = f.text("title")

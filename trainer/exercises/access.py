@@ -64,22 +64,21 @@ def is_player(actor, exercise: Exercise) -> bool:
     return mine is not None and mine.role in parts_with("exercise.play") and mine.status in ACTIVE_PARTICIPANT_STATUSES
 
 
-def can_see_msel(actor, exercise: Exercise) -> bool:
-    """Planners and confirmed controllers, evaluators, trusted agents and the director. Players never."""
+def _msel_right(actor, exercise: Exercise, part_ability: str) -> bool:
+    """Players never; planners always; otherwise a confirmed part with the ability."""
     if is_player(actor, exercise):
         return False
-    if is_planner(actor, exercise):
-        return True
-    return _confirmed_part(actor, exercise) in parts_with("exercise.see_msel")
+    return is_planner(actor, exercise) or _confirmed_part(actor, exercise) in parts_with(part_ability)
+
+
+def can_see_msel(actor, exercise: Exercise) -> bool:
+    """Planners and confirmed controllers, evaluators, trusted agents and the director. Players never."""
+    return _msel_right(actor, exercise, "exercise.see_msel")
 
 
 def can_edit_msel(actor, exercise: Exercise) -> bool:
     """Planners, and the confirmed controllers and director. Players never."""
-    if is_player(actor, exercise):
-        return False
-    if is_planner(actor, exercise):
-        return True
-    return _confirmed_part(actor, exercise) in parts_with("exercise.control")
+    return _msel_right(actor, exercise, "exercise.control")
 
 
 def nations_granted(actor, ability: str) -> set[str]:

@@ -12,8 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from trainer.enums import EXERCISE_TYPE_LABELS, PARTICIPANT_ROLE_LABELS, ExerciseType
-from trainer.exercises.models import MILESTONE_LABELS, MilestoneKind, ParticipantRole
+from trainer.enums import ExerciseType
+from trainer.exercises.models import MilestoneKind, ParticipantRole
 
 FOLD_CHOICES = [("", _l("— only if asked —")), ("0", _l("The first (still summer time)")),
                 ("1", _l("The second (after the clocks go back)"))]
@@ -23,7 +23,7 @@ class ExerciseForm(FlaskForm):
     code = StringField(_l("Code"), description=_l("Short and unique, e.g. SHIELD-27."))
     title = StringField(_l("Title"))
     type = SelectField(_l("Exercise type (HSEEP)"),
-                       choices=[("", _l("— choose —"))] + [(t.value, EXERCISE_TYPE_LABELS[t]) for t in ExerciseType],
+                       choices=[("", _l("— choose —"))] + ExerciseType.choices(),
                        validate_choice=False)
     military_name = SelectField(_l("Military name"),
                                 choices=[("", _l("none")), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
@@ -67,7 +67,7 @@ class ObjectiveForm(FlaskForm):
 
 class NominateForm(FlaskForm):
     person_id = SelectField(_l("Person"), choices=[], validate_choice=False)
-    role = SelectField(_l("Role"), choices=[(r.value, PARTICIPANT_ROLE_LABELS[r]) for r in ParticipantRole],
+    role = SelectField(_l("Role"), choices=ParticipantRole.choices(),
                        validate_choice=False)
     submit = SubmitField(_l("Nominate"))
 
@@ -90,7 +90,7 @@ class MilestonesForm(FlaskForm):
 
 
 for _kind in MilestoneKind:
-    setattr(MilestonesForm, _kind.value, DateField(MILESTONE_LABELS[_kind], validators=[Optional()]))
+    setattr(MilestonesForm, _kind.value, DateField(_kind.lazy_label, validators=[Optional()]))
 MilestonesForm.submit = SubmitField(_l("Save milestones"))  # keep the button last
 
 

@@ -7,79 +7,39 @@ can change versions without touching exercises.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import UTCDateTime, utcnow
-from trainer.enums import ExerciseType, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
+from trainer.enums import ExerciseType, LabelledEnum, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
 from trainer.exercises.statuses import ExerciseStatus
 from trainer.extensions import db
 
 
-class ParticipantStatus(StrEnum):
-    NOMINATED = "nominated"
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(PARTICIPANT_STATUS_LABELS[self])
-
-
-PARTICIPANT_STATUS_LABELS = {
-    ParticipantStatus.NOMINATED: _l("Nominated"),
-    ParticipantStatus.CONFIRMED: _l("Confirmed"),
-    ParticipantStatus.DECLINED: _l("Declined"),
-    ParticipantStatus.WITHDRAWN: _l("Withdrawn"),
-}
+class ParticipantStatus(LabelledEnum):
+    NOMINATED = "nominated", _l("Nominated")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
 # Participant statuses that hold a place in the exercise (and so can collide with another exercise).
 ACTIVE_PARTICIPANT_STATUSES = (ParticipantStatus.NOMINATED.value, ParticipantStatus.CONFIRMED.value)
 
 
-class MilestoneKind(StrEnum):
-    CONCEPT_OBJECTIVES = "concept_objectives"
-    INITIAL_PLANNING = "initial_planning"
-    MIDTERM_PLANNING = "midterm_planning"
-    FINAL_PLANNING = "final_planning"
-
-    @property
-    def label(self) -> str:
-        return str(MILESTONE_LABELS[self])
-
-    @property
-    def order(self) -> int:
-        return list(MilestoneKind).index(self)
+class MilestoneKind(LabelledEnum):
+    CONCEPT_OBJECTIVES = "concept_objectives", _l("Concept and objectives meeting")
+    INITIAL_PLANNING = "initial_planning", _l("Initial planning meeting (IPM)")
+    MIDTERM_PLANNING = "midterm_planning", _l("Midterm planning meeting (MPM)")
+    FINAL_PLANNING = "final_planning", _l("Final planning meeting (FPM)")
 
 
-MILESTONE_LABELS = {
-    MilestoneKind.CONCEPT_OBJECTIVES: _l("Concept and objectives meeting"),
-    MilestoneKind.INITIAL_PLANNING: _l("Initial planning meeting (IPM)"),
-    MilestoneKind.MIDTERM_PLANNING: _l("Midterm planning meeting (MPM)"),
-    MilestoneKind.FINAL_PLANNING: _l("Final planning meeting (FPM)"),
-}
-
-
-class InjectStatus(StrEnum):
-    PLANNED = "planned"
-    RELEASED = "released"
-    SKIPPED = "skipped"
-
-    @property
-    def label(self) -> str:
-        return str(INJECT_STATUS_LABELS[self])
-
-
-INJECT_STATUS_LABELS = {
-    InjectStatus.PLANNED: _l("Planned"),
-    InjectStatus.RELEASED: _l("Released"),
-    InjectStatus.SKIPPED: _l("Skipped"),
-}
+class InjectStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    RELEASED = "released", _l("Released")
+    SKIPPED = "skipped", _l("Skipped")
 
 
 class Exercise(db.Model):

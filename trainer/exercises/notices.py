@@ -37,40 +37,37 @@ def _key(ex: Exercise, participant: Participant, what: str) -> str:
         f"exercise:{ex.id}:participant:{participant.id}:{what}"
 
 
+def _tell(ex: Exercise, participant: Participant, what: str, words, link: str | None = None) -> int:
+    """Tell the participant's person about a step of their part: `words(gettext, facts)` gives the subject and
+    the text, in the recipient's language."""
+    return notify_people([participant.person_id], f"exercise.{what}", _key(ex, participant, what),
+                         lambda gettext: words(gettext, _facts(ex, participant)), link=link)
+
+
 def tell_nominated(ex: Exercise, participant: Participant) -> int:
-    def message(gettext):
-        facts = _facts(ex, participant)
-        return (gettext("Nominated for exercise %(code)s", **facts),
-                gettext("You were nominated as %(role)s for %(code)s — %(title)s, from %(start)s to %(end)s "
-                        "(%(zone)s time), %(place)s. The lead nation (%(lead)s) confirms or declines the "
-                        "nomination; you will be told.", **facts))
-    return notify_people([participant.person_id], "exercise.nominated", _key(ex, participant, "nominated"), message)
+    return _tell(ex, participant, "nominated", lambda gettext, facts: (
+        gettext("Nominated for exercise %(code)s", **facts),
+        gettext("You were nominated as %(role)s for %(code)s — %(title)s, from %(start)s to %(end)s "
+                "(%(zone)s time), %(place)s. The lead nation (%(lead)s) confirms or declines the "
+                "nomination; you will be told.", **facts)))
 
 
 def tell_confirmed(ex: Exercise, participant: Participant) -> int:
-    def message(gettext):
-        facts = _facts(ex, participant)
-        return (gettext("Confirmed for exercise %(code)s", **facts),
-                gettext("Your part as %(role)s in %(code)s — %(title)s is confirmed: from %(start)s to %(end)s "
-                        "(%(zone)s time), %(place)s.", **facts))
-    return notify_people([participant.person_id], "exercise.confirmed", _key(ex, participant, "confirmed"), message,
-                         link=f"/exercises/{ex.id}")
+    return _tell(ex, participant, "confirmed", lambda gettext, facts: (
+        gettext("Confirmed for exercise %(code)s", **facts),
+        gettext("Your part as %(role)s in %(code)s — %(title)s is confirmed: from %(start)s to %(end)s "
+                "(%(zone)s time), %(place)s.", **facts)), link=f"/exercises/{ex.id}")
 
 
 def tell_declined(ex: Exercise, participant: Participant) -> int:
-    def message(gettext):
-        facts = _facts(ex, participant)
-        return (gettext("Nomination for exercise %(code)s declined", **facts),
-                gettext("The lead nation (%(lead)s) declined your nomination as %(role)s for %(code)s — %(title)s "
-                        "(from %(start)s to %(end)s, %(zone)s time). Your training officer can tell you more.",
-                        **facts))
-    return notify_people([participant.person_id], "exercise.declined", _key(ex, participant, "declined"), message)
+    return _tell(ex, participant, "declined", lambda gettext, facts: (
+        gettext("Nomination for exercise %(code)s declined", **facts),
+        gettext("The lead nation (%(lead)s) declined your nomination as %(role)s for %(code)s — %(title)s "
+                "(from %(start)s to %(end)s, %(zone)s time). Your training officer can tell you more.", **facts)))
 
 
 def tell_withdrawn(ex: Exercise, participant: Participant) -> int:
-    def message(gettext):
-        facts = _facts(ex, participant)
-        return (gettext("Withdrawn from exercise %(code)s", **facts),
-                gettext("You no longer take part as %(role)s in %(code)s — %(title)s (from %(start)s to %(end)s, "
-                        "%(zone)s time): you were withdrawn. Your training officer can tell you more.", **facts))
-    return notify_people([participant.person_id], "exercise.withdrawn", _key(ex, participant, "withdrawn"), message)
+    return _tell(ex, participant, "withdrawn", lambda gettext, facts: (
+        gettext("Withdrawn from exercise %(code)s", **facts),
+        gettext("You no longer take part as %(role)s in %(code)s — %(title)s (from %(start)s to %(end)s, "
+                "%(zone)s time): you were withdrawn. Your training officer can tell you more.", **facts)))

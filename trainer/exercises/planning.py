@@ -130,7 +130,7 @@ def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> lis
     if before != after:
         record_event(actor, "exercise.milestones", ex, before=before, after=after)
     db.session.flush()
-    return sorted(ex.milestones, key=lambda m: m.kind_enum.order)
+    return sorted(ex.milestones, key=lambda m: m.kind_enum.position)
 
 
 def mark_milestone(actor, ex: Exercise, kind, done) -> Milestone:

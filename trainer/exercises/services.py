@@ -128,20 +128,19 @@ def _snapshot(ex: Exercise) -> dict:
 
 
 def _apply_membership(ex: Exercise, nations: list[str], unit_ids: list[int]) -> None:
-    current = {n.nation_code: n for n in ex.nations}
-    for code, row in current.items():
-        if code not in nations:
-            ex.nations.remove(row)
-    for code in nations:
-        if code not in current:
-            ex.nations.append(ExerciseNation(nation_code=code))
-    current_units = {u.unit_id: u for u in ex.units}
-    for unit_id, row in current_units.items():
-        if unit_id not in unit_ids:
-            ex.units.remove(row)
-    for unit_id in unit_ids:
-        if unit_id not in current_units:
-            ex.units.append(ExerciseUnit(unit_id=unit_id))
+    _keep_only(ex.nations, "nation_code", nations, lambda code: ExerciseNation(nation_code=code))
+    _keep_only(ex.units, "unit_id", unit_ids, lambda unit_id: ExerciseUnit(unit_id=unit_id))
+
+
+def _keep_only(rows: list, key: str, wanted: list, make) -> None:
+    """Leave one row per wanted key in a collection: rows no longer wanted go, missing ones are made."""
+    current = {getattr(row, key): row for row in rows}
+    for value, row in current.items():
+        if value not in wanted:
+            rows.remove(row)
+    for value in wanted:
+        if value not in current:
+            rows.append(make(value))
 
 
 def check_version(ex: Exercise, expected_version) -> None:

@@ -60,25 +60,18 @@ TRANSITIONS: tuple[Transition, ...] = (
           "(%(source)s to %(target)s)."), PLANNER, DIRECTOR),
     _t(S.DRAFT, S.POSTPONED, _l("Postpone"),
        _l("Only a training officer of the lead nation may postpone the exercise (%(source)s to %(target)s)."), PLANNER),
-    _t(S.PLANNING, S.POSTPONED, _l("Postpone"),
-       _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
-          "postpone the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER),
-    _t(S.APPROVED, S.POSTPONED, _l("Postpone"),
-       _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
-          "postpone the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER),
+    *(_t(source, S.POSTPONED, _l("Postpone"),
+         _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
+            "postpone the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER)
+      for source in (S.PLANNING, S.APPROVED)),
     _t(S.POSTPONED, S.PLANNING, _l("Resume planning"),
        _l("Only a training officer of the lead nation may resume planning (%(source)s to %(target)s)."), PLANNER),
     _t(S.DRAFT, S.CANCELLED, _l("Cancel"),
        _l("Only a training officer of the lead nation may cancel the exercise (%(source)s to %(target)s)."), PLANNER),
-    _t(S.PLANNING, S.CANCELLED, _l("Cancel"),
-       _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
-          "cancel the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER),
-    _t(S.APPROVED, S.CANCELLED, _l("Cancel"),
-       _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
-          "cancel the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER),
-    _t(S.POSTPONED, S.CANCELLED, _l("Cancel"),
-       _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
-          "cancel the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER),
+    *(_t(source, S.CANCELLED, _l("Cancel"),
+         _l("Only a training officer of the lead nation or a commander of the lead nation or of the mission may "
+            "cancel the exercise (%(source)s to %(target)s)."), PLANNER, APPROVER)
+      for source in (S.PLANNING, S.APPROVED, S.POSTPONED)),
     _t(S.IN_CONDUCT, S.CANCELLED, _l("Stop and cancel"),
        _l("Only a commander of the lead nation or of the mission or the exercise director may stop and cancel the "
           "exercise (%(source)s to %(target)s)."), APPROVER, DIRECTOR),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,6 +19,23 @@ from trainer.learning import rules
 from trainer.learning.models import Attempt, LessonProgress, Method
 from trainer.learning.services import current_completion, record_completion
 from trainer.org.models import Person
+
+# The evidence a passed online check writes on its completion, stored in English like all recorded data and
+# shown in the reader's language by `evidence_text`.
+ONLINE_EVIDENCE = "Online knowledge check, attempt {}"
+_ONLINE_EVIDENCE = re.compile(r"^Online knowledge check(?:, attempt (\d+))?$")
+
+
+def evidence_text(evidence: str | None) -> str:
+    """A completion's evidence for display: the words the system wrote for an online check in the reader's
+    language; what a person typed, as typed."""
+    found = _ONLINE_EVIDENCE.match(evidence or "")
+    if found is None:
+        return evidence or ""
+    if found.group(1):
+        return _("Online knowledge check, attempt %(number)s", number=found.group(1))
+    return _("Online knowledge check")
+
 
 _random = random.SystemRandom()
 
@@ -221,7 +239,7 @@ def submit_attempt(actor, attempt_id, form: dict, *, now: dt.datetime | None = N
     if passed:
         completion = record_completion(actor, attempt.person, attempt.module, method=Method.ONLINE,
                                        completed_on=now.date(), score=score,
-                                       evidence=f"Online knowledge check, attempt {attempt.id}")
+                                       evidence=ONLINE_EVIDENCE.format(attempt.id))
         attempt.completion_id = completion.id
     record_event(actor, "attempt.submit", attempt, after={"module": attempt.module_code, "score": score,
                                                           "passed": passed})

@@ -60,7 +60,8 @@ class Completion(db.Model):
 
 class _Assignment:
     """What module and profile assignments share: a target (a person or a unit), a due date, who
-    assigned it, and its withdrawal (withdrawn assignments are kept but no longer apply)."""
+    assigned it, and its withdrawal (withdrawn assignments are kept but no longer apply). Each kind names
+    its `kind`, and holds the code assigned in `<kind>_code`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
@@ -88,37 +89,29 @@ class _Assignment:
     def withdrawn_by(cls):
         return relationship("User", foreign_keys=[cls.withdrawn_by_id])
 
-
-class ModuleAssignment(_Assignment, db.Model):
-    __tablename__ = "module_assignments"
-    __table_args__ = (
-        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_target"),
-        Index("ix_module_assignments_code", "module_code"),
-    )
-
-    module_code: Mapped[str] = mapped_column(String(10))
-
-    kind = "module"
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_target"),
+                Index(f"ix_{cls.__tablename__}_code", f"{cls.kind}_code"))
 
     @property
     def code(self) -> str:
-        return self.module_code
+        """The module or profile code assigned."""
+        return getattr(self, f"{self.kind}_code")
+
+
+class ModuleAssignment(_Assignment, db.Model):
+    __tablename__ = "module_assignments"
+    kind = "module"
+
+    module_code: Mapped[str] = mapped_column(String(10))
 
 
 class ProfileAssignment(_Assignment, db.Model):
     __tablename__ = "profile_assignments"
-    __table_args__ = (
-        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_target"),
-        Index("ix_profile_assignments_code", "profile_code"),
-    )
-
-    profile_code: Mapped[str] = mapped_column(String(40))
-
     kind = "profile"
 
-    @property
-    def code(self) -> str:
-        return self.profile_code
+    profile_code: Mapped[str] = mapped_column(String(40))
 
 
 class LessonProgress(db.Model):

@@ -96,12 +96,8 @@ class BulkAssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class BulkTransferForm(FlaskForm):
-    unit_id = SelectField(_l("New unit"), choices=[], validate_choice=False, validators=[DataRequired()])
-    on = DateField(_l("Effective date"), validators=[DataRequired()], default=dt.date.today,
-                   description=_l("The first day in the new unit."))
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
-    submit = SubmitField(_l("Transfer"))
+class BulkTransferForm(TransferForm):
+    """A transfer of everyone selected: the same fields as one person's."""
 
 
 class BulkAccountsForm(FlaskForm):

@@ -74,6 +74,16 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def _read_header(rows, result: ParsedRoster, empty: str) -> list[str] | None:
+    """The column names from the first row, or None when there is no first row (saying `empty`) or the
+    names are refused."""
+    header_cells = next(rows, None)
+    if header_cells is None:
+        result.errors.append(RosterError(0, "", empty))
+        return None
+    return _check_header([_header_name(c) for c in header_cells], result)
+
+
 def _check_header(names: list[str], result: ParsedRoster) -> list[str] | None:
     seen = set()
     for position, name in enumerate(names, start=1):
@@ -132,11 +142,7 @@ def _parse_csv(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header_cells = next(reader, None)
-        if header_cells is None:
-            result.errors.append(RosterError(0, "", _("The file is empty.")))
-            return
-        header = _check_header([_header_name(c) for c in header_cells], result)
+        header = _read_header(reader, result, _("The file is empty."))
         if header is None:
             return
 
@@ -205,11 +211,7 @@ def _parse_xlsx(data: bytes, limits: RosterLimits, result: ParsedRoster) -> None
             result.errors.append(RosterError(0, "", _("The workbook has no sheet.")))
             return
         rows = sheet.iter_rows(values_only=True)
-        header_cells = next(rows, None)
-        if header_cells is None:
-            result.errors.append(RosterError(0, "", _("The first sheet is empty.")))
-            return
-        header = _check_header([_header_name(c) for c in header_cells], result)
+        header = _read_header(rows, result, _("The first sheet is empty."))
         if header is None:
             return
         _add_rows(result, header, ((number, list(cells)) for number, cells in enumerate(rows, start=2)), limits)

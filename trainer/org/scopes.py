@@ -9,37 +9,32 @@ from trainer.enums import ScopeKind
 from trainer.org.models import Person, Unit
 
 
-def _unit_path_prefix(grant: Grant) -> str | None:
-    return grant.unit.path if grant.unit is not None else None
+def _nation_or_subtree(grant: Grant, nation_column, in_subtree):
+    """What a nation grant reaches (rows of its nation) or a unit grant (rows `in_subtree` of the unit's path);
+    None for any other grant, or a unit grant that has lost its unit."""
+    kind = ScopeKind(grant.scope_kind)
+    if kind is ScopeKind.NATION:
+        return nation_column == grant.nation_code
+    if kind is ScopeKind.UNIT and grant.unit is not None and grant.unit.path:
+        return in_subtree(grant.unit.path)
+    return None
 
 
 def _unit_condition(grant: Grant, actor):
-    kind = ScopeKind(grant.scope_kind)
-    if kind is ScopeKind.NATION:
-        return Unit.nation_code == grant.nation_code
-    if kind is ScopeKind.UNIT:
-        prefix = _unit_path_prefix(grant)
-        return Unit.path.startswith(prefix) if prefix else None
-    if kind is ScopeKind.SELF and actor.person_id:
+    if ScopeKind(grant.scope_kind) is ScopeKind.SELF and actor.person_id:
         return Unit.id == select(Person.unit_id).where(Person.id == actor.person_id).scalar_subquery()
-    return None
+    return _nation_or_subtree(grant, Unit.nation_code, Unit.path.startswith)
 
 
 def _person_condition(grant: Grant, actor):
     kind = ScopeKind(grant.scope_kind)
-    if kind is ScopeKind.NATION:
-        return Person.nation_code == grant.nation_code
-    if kind is ScopeKind.UNIT:
-        prefix = _unit_path_prefix(grant)
-        if not prefix:
-            return None
-        return Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(prefix)))
     if kind is ScopeKind.SELF:
         return Person.id == actor.person_id if actor.person_id else None
     if kind is ScopeKind.EXERCISES:
         reach = scoping.evaluator_person_ids(actor)
         return Person.id.in_(reach) if reach is not None else None
-    return None
+    return _nation_or_subtree(grant, Person.nation_code,
+                              lambda prefix: Person.unit_id.in_(select(Unit.id).where(Unit.path.startswith(prefix))))
 
 
 def _user_condition(grant: Grant, actor):

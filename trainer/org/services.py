@@ -98,24 +98,10 @@ def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, par
                           errors=[("parent_id", _("Choose a parent unit: you may add units only inside your own."))])
         if not nation.active:
             raise Invalid(_("The unit could not be saved."), errors=[("nation_code", _("This nation is not active."))])
-    code = (code or "").strip().upper()
-    errors = []
-    if not code or len(code) > 40:
-        errors.append(("code", _("A code of 1 to 40 characters is required.")))
-    if not (name or "").strip():
-        errors.append(("name", _("A name is required.")))
-    if kind not in {k.value for k in UnitKind}:
-        errors.append(("kind", _("Choose a kind of unit from the list.")))
-    parent = None
-    if parent_id:
-        parent = db.session.get(Unit, parent_id)
-        if parent is None or parent.nation_code != nation.code:
-            errors.append(("parent_id", _("The parent unit must belong to the same nation.")))
+    code, parent, errors = _unit_entries(code, name, kind, parent_id, nation.code)
     if errors:
         raise Invalid(_("The unit could not be saved."), errors=errors)
-    if db.session.scalar(select(func.count()).select_from(Unit).where(Unit.nation_code == nation.code, Unit.code == code)):
-        raise Conflict(_("A unit with code %(code)s already exists in %(nation)s.", code=code, nation=nation.code),
-                       errors=[("code", _("Already used in this nation."))])
+    _refuse_taken_code(nation.code, code)
     unit = Unit(nation_code=nation.code, code=code, name=name.strip(), kind=kind, parent_id=parent.id if parent else None)
     db.session.add(unit)
     db.session.flush()
@@ -126,12 +112,9 @@ def create_unit(actor, *, nation_code: str, code: str, name: str, kind: str, par
     return unit
 
 
-def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id: int | None,
-                expected_version: int | None = None) -> Unit:
-    """Rename, re-code or move a unit inside its nation; the materialised paths of its subtree follow."""
-    if expected_version is not None and unit.version != expected_version:
-        raise Conflict(_("Someone else changed this unit since you opened it. Your entries are kept below: "
-                         "check the current values and save again."))
+def _unit_entries(code: str, name: str, kind: str, parent_id: int | None, nation_code: str):
+    """A unit's code as stored, its parent unit (None when there is none or it is refused) and the errors in
+    what was entered."""
     code = (code or "").strip().upper()
     errors = []
     if not code or len(code) > 40:
@@ -143,20 +126,38 @@ def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id
     parent = None
     if parent_id:
         parent = db.session.get(Unit, parent_id)
-        if parent is None or parent.nation_code != unit.nation_code:
+        if parent is None or parent.nation_code != nation_code:
             errors.append(("parent_id", _("The parent unit must belong to the same nation.")))
-        elif parent.path.startswith(unit.path):
+            parent = None
+    return code, parent, errors
+
+
+def _refuse_taken_code(nation_code: str, code: str) -> None:
+    if db.session.scalar(select(func.count()).select_from(Unit).where(Unit.nation_code == nation_code,
+                                                                      Unit.code == code)):
+        raise Conflict(_("A unit with code %(code)s already exists in %(nation)s.", code=code, nation=nation_code),
+                       errors=[("code", _("Already used in this nation."))])
+
+
+def update_unit(actor, unit: Unit, *, code: str, name: str, kind: str, parent_id: int | None,
+                expected_version: int | None = None) -> Unit:
+    """Rename, re-code or move a unit inside its nation; the materialised paths of its subtree follow."""
+    if expected_version is not None and unit.version != expected_version:
+        raise Conflict(_("Someone else changed this unit since you opened it. Your entries are kept below: "
+                         "check the current values and save again."))
+    code, parent, errors = _unit_entries(code, name, kind, parent_id, unit.nation_code)
+    if parent is not None:
+        if parent.path.startswith(unit.path):
             errors.append(("parent_id", _("A unit cannot be moved under itself or one of its sub-units.")))
         elif actor is not None and not scoping.in_scope(actor, "unit", parent, "org.write"):
             errors.append(("parent_id", _("Choose a parent unit in your scope.")))
-    elif unit.parent_id is not None and actor is not None and not reaches_whole_nation(actor, unit.nation_code):
+    elif not parent_id and unit.parent_id is not None and actor is not None \
+            and not reaches_whole_nation(actor, unit.nation_code):
         errors.append(("parent_id", _("Only a training officer of the whole nation can make a top-level unit.")))
     if errors:
         raise Invalid(_("The unit could not be saved."), errors=errors)
-    if code != unit.code and db.session.scalar(select(func.count()).select_from(Unit).where(
-            Unit.nation_code == unit.nation_code, Unit.code == code)):
-        raise Conflict(_("A unit with code %(code)s already exists in %(nation)s.", code=code, nation=unit.nation_code),
-                       errors=[("code", _("Already used in this nation."))])
+    if code != unit.code:
+        _refuse_taken_code(unit.nation_code, code)
     before = {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": unit.parent_id}
     old_path = unit.path
     new_path = f"{parent.path if parent else '/'}{unit.id}/"

@@ -12,3 +12,12 @@ def check_library_versions() -> None:
 
     reportlab_adapter.check_version()
     segno_adapter.check_version()
+
+
+def refuse_other_release(library: str, installed: str, written_for: str, adapter: str) -> None:
+    """A RuntimeError, naming both versions, when `library` is not the release its adapter was written for."""
+    if installed != written_for:
+        raise RuntimeError(
+            f"{library} {installed} is installed, but trainer/pdf/{adapter}.py was written for "
+            f"{library} {written_for} (the version pinned in requirements.txt). Install {library}=={written_for}, "
+            "or check the adapter against the new release and change WRITTEN_FOR and the pin together.")

@@ -10,17 +10,15 @@ certificate PDF). Both depend on attributes whose names start with an underscore
 """
 from __future__ import annotations
 
+from trainer.pdf import refuse_other_release
+
 WRITTEN_FOR = "5.1.0"
 
 
 def check_version() -> None:
     import reportlab
 
-    if reportlab.Version != WRITTEN_FOR:
-        raise RuntimeError(
-            f"reportlab {reportlab.Version} is installed, but trainer/pdf/reportlab_adapter.py was written for "
-            f"reportlab {WRITTEN_FOR} (the version pinned in requirements.txt). Install reportlab=={WRITTEN_FOR}, "
-            "or check the adapter against the new release and change WRITTEN_FOR and the pin together.")
+    refuse_other_release("reportlab", reportlab.Version, WRITTEN_FOR, "reportlab_adapter")
 
 
 # --- text objects ---------------------------------------------------------------------------------

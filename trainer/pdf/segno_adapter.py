@@ -12,15 +12,13 @@ from __future__ import annotations
 import segno
 from segno import consts as _consts, encoder as _encoder
 
+from trainer.pdf import refuse_other_release
+
 WRITTEN_FOR = "1.6.6"
 
 
 def check_version() -> None:
-    if segno.__version__ != WRITTEN_FOR:
-        raise RuntimeError(
-            f"segno {segno.__version__} is installed, but trainer/pdf/segno_adapter.py was written for "
-            f"segno {WRITTEN_FOR} (the version pinned in requirements.txt). Install segno=={WRITTEN_FOR}, "
-            "or check the adapter against the new release and change WRITTEN_FOR and the pin together.")
+    refuse_other_release("segno", segno.__version__, WRITTEN_FOR, "segno_adapter")
 
 
 def make_matrix(text: str, *, mask: int) -> tuple[bytes, ...]:

@@ -40,11 +40,17 @@ def _evidence(readiness) -> tuple[list[dict], list[dict], list]:
     return modules, exercises, ends
 
 
+def valid_until_of(readiness) -> dt.date | None:
+    """The day a certificate issued on this readiness would end: the earliest end of its evidence."""
+    ends = _evidence(readiness)[2]
+    return min((d if isinstance(d, dt.date) else dt.date.fromisoformat(d)) for d in ends) if ends else None
+
+
 def build_payload(person, readiness, *, serial: str, issued_at: dt.datetime, issuer_name: str,
                   profile_title_text: str | None, supersedes: str | None) -> dict:
     """Every fact the certificate certifies; valid until the earliest end of its evidence."""
-    modules, exercises, ends = _evidence(readiness)
-    valid_until = min((d if isinstance(d, dt.date) else dt.date.fromisoformat(d)) for d in ends) if ends else None
+    modules, exercises, _ends = _evidence(readiness)
+    valid_until = valid_until_of(readiness)
     return {
         "format": "trainer-certificate/1",
         "serial": serial,

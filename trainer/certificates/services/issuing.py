@@ -4,7 +4,10 @@ new one linked to it (nothing is overwritten)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +22,7 @@ from trainer.certificates.models import (
     CertificateStatusEvent,
 )
 from trainer.certificates.notices import notify_batch_issued, notify_issued
-from trainer.certificates.services.facts import build_payload
+from trainer.certificates.services.facts import build_payload, valid_until_of
 from trainer.certificates.services.keys import key_store
 from trainer.certificates.services.reads import profile_title
 from trainer.certificates.services.status import (
@@ -30,10 +33,12 @@ from trainer.certificates.services.status import (
 )
 from trainer.certificates.services.status_list import new_status_indexes
 from trainer.certificates.signing import KeyStore, b64u
+from trainer.curricula.models import ReadinessProfile
 from trainer.db import utcnow
 from trainer.enums import Screening
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
+from trainer.org.labels import CATEGORY_LABELS, SCREENING_LABELS, label
 from trainer.org.models import Person
 from trainer.readiness import engine
 
@@ -46,17 +51,19 @@ def evaluate(people, profile_code: str, on: dt.date) -> dict:
     try:
         return engine.evaluate(people, profile_code, on)
     except NotFound as exc:
-        raise Invalid(f"There is no readiness profile {profile_code!r}.",
-                      errors=[("profile", "Choose a readiness profile from the list.")]) from exc
+        raise Invalid(_("There is no readiness profile %(code)s.", code=profile_code),
+                      errors=[("profile", _("Choose a readiness profile from the list."))]) from exc
 
 
 def refusals(person: Person, readiness) -> list[tuple[str, str]]:
-    """(requirement, reason) for every reason the person cannot be certified; empty when they can."""
-    reasons = [(r.key, r.reason) for r in readiness.requirements if not r.met]
-    if person.screening != Screening.CLEARED and not any(key == "screening" for key, _ in reasons):
-        reasons.append(("screening", f"Screening is {person.screening}: only a cleared person can be certified."))
+    """(requirement key, reason in the reader's words) for every reason the person cannot be certified;
+    empty when they can."""
+    reasons = [(r.key, str(r.reason)) for r in readiness.requirements if not r.met]
+    if person.screening != Screening.CLEARED and not any(key == "screening" for key, _reason in reasons):
+        reasons.append(("screening", _("Screening is %(state)s: only a cleared person can be certified.",
+                                       state=label(SCREENING_LABELS, person.screening).lower())))
     if not reasons and not readiness.ready:
-        reasons.append(("readiness", "Not ready."))
+        reasons.append(("readiness", _("Not ready.")))
     return reasons
 
 
@@ -66,8 +73,8 @@ def check_ready(person: Person, profile_code: str, on: dt.date, readiness=None):
         readiness = evaluate([person.id], profile_code, on)[person.id]
     reasons = refusals(person, readiness)
     if reasons:
-        raise Invalid(f"{person.full_name_latin} cannot be certified for {profile_code} as of {on.isoformat()}.",
-                      errors=reasons)
+        raise Invalid(_("%(name)s cannot be certified for %(profile)s as of %(date)s.", name=person.full_name_latin,
+                        profile=profile_code, date=format_date(on, "dd MMM y")), errors=reasons)
     return readiness
 
 
@@ -124,7 +131,7 @@ def _written(write):
         return write()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict("This certificate was re-certified by someone else at the same time.") from exc
+        raise Conflict(_("This certificate was re-certified by someone else at the same time.")) from exc
 
 
 def create_certificate(actor, person: Person, readiness, *, supersedes: Certificate | None = None,
@@ -187,18 +194,72 @@ def _record_many_events(actor, issued: list[tuple[int, str, Certificate | None]]
     db.session.execute(insert(CertificateStatusEvent), events)
 
 
-def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None = None) -> Certificate:
-    """A certificate for a person who is ready as of `on` (today). A refusal (Invalid, with every
-    reason) comes before anything is written."""
+class Unconfirmed(Invalid):
+    """The certificate can be issued, but the issuer has not yet confirmed the warnings about it."""
+
+
+@dataclass(frozen=True)
+class IssueWarning:
+    key: str        # "validity" or "audience"
+    message: str
+
+
+def issue_warnings(person: Person, profile_code: str, readiness, on: dt.date) -> list[IssueWarning]:
+    """What an issuer should know before certifying a ready person: a certificate that would lapse within
+    the profile's warning window, and a profile meant for another category of personnel."""
+    profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == profile_code))
+    if profile is None:
+        return []
+    warnings = []
+    until = valid_until_of(readiness)
+    if until is not None and (until - on).days < profile.warning_days:
+        days = (until - on).days
+        warnings.append(IssueWarning("validity", ngettext(
+            "The certificate would be valid for %(num)d day only, until %(date)s: less than the %(window)d days "
+            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
+            "The certificate would be valid for %(num)d days only, until %(date)s: less than the %(window)d days "
+            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
+            days, date=format_date(until, "dd MMM y"), window=profile.warning_days, profile=profile_code)))
+    if profile.audience and person.category and profile.audience != person.category:
+        warnings.append(IssueWarning("audience", _(
+            "%(profile)s is meant for personnel of the category %(audience)s, and %(name)s is in the category "
+            "%(category)s.", profile=profile_code, audience=label(CATEGORY_LABELS, profile.audience),
+            name=person.full_name_latin, category=label(CATEGORY_LABELS, person.category))))
+    return warnings
+
+
+def check_issue(actor, person_id, profile_code: str, *, on: dt.date | None = None) -> list[IssueWarning]:
+    """The warnings issuing would bring, or a refusal (Invalid: not ready; Conflict: already certified),
+    without writing anything."""
     on = on or today()
+    person, readiness, _existing = _issuable(actor, person_id, profile_code, on)
+    return issue_warnings(person, profile_code, readiness, on)
+
+
+def _issuable(actor, person_id, profile_code: str, on: dt.date):
     person = get_scoped(actor, "person", person_id, "certificate.issue")
     if not profile_code:
-        raise Invalid("Choose a readiness profile.", errors=[("profile", "Choose a readiness profile.")])
+        raise Invalid(_("Choose a readiness profile."), errors=[("profile", _("Choose a readiness profile."))])
     readiness = check_ready(person, profile_code, on)
     existing = current_certificate(person.id, profile_code)
     if existing is not None and computed_status(existing, on) in HELD:
-        raise Conflict(f"{person.full_name_latin} already holds certificate {existing.serial} for {profile_code}. "
-                       "Re-certify it instead, so that the old one is marked as replaced.")
+        raise Conflict(_("%(name)s already holds certificate %(serial)s for %(profile)s. Re-certify it instead, so "
+                         "that the old one is marked as replaced.", name=person.full_name_latin,
+                         serial=existing.serial, profile=profile_code))
+    return person, readiness, existing
+
+
+def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None = None,
+                      confirmed: bool = False) -> Certificate:
+    """A certificate for a person who is ready as of `on` (today). A refusal (Invalid, with every
+    reason) comes before anything is written; so does Unconfirmed, listing the warnings (a short validity,
+    a profile meant for other personnel) when the issuer has not confirmed them."""
+    on = on or today()
+    person, readiness, existing = _issuable(actor, person_id, profile_code, on)
+    warnings = issue_warnings(person, profile_code, readiness, on)
+    if warnings and not confirmed:
+        raise Unconfirmed(_("Confirm that you issue this certificate despite the warnings."),
+                          errors=[(w.key, w.message) for w in warnings])
     if existing is not None:  # an expired certificate is replaced by the new one
         return recertify(actor, existing.id, on=on, readiness=readiness)
     return create_certificate(actor, person, readiness, on=on)
@@ -208,9 +269,9 @@ def recertify(actor, certificate_id, *, on: dt.date | None = None, readiness=Non
     on = on or today()
     old = get_scoped(actor, "certificate", certificate_id, "certificate.issue")
     if old.revoked_at is not None:
-        raise Invalid("A revoked certificate cannot be re-certified. Issue a new certificate instead.")
+        raise Invalid(_("A revoked certificate cannot be re-certified. Issue a new certificate instead."))
     if old.recorded_status == CertificateStatus.SUPERSEDED:
-        raise Conflict("This certificate has already been replaced by a newer one.")
+        raise Conflict(_("This certificate has already been replaced by a newer one."))
     readiness = check_ready(old.person, old.profile_code, on, readiness)
     new = create_certificate(actor, old.person, readiness, supersedes=old, on=on)
     add_event(old, CertificateStatus.SUPERSEDED, f"replaced by {new.serial}", actor)

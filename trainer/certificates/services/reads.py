@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from trainer.auth.policy import has_ability
@@ -22,15 +23,25 @@ PER_PAGE = 25
 
 
 def _text(value) -> str:
+    """A profile's title in English: the language certificates sign it in."""
     if isinstance(value, dict):
         return value.get("en") or next(iter(value.values()), "")
     return value or ""
 
 
 def profile_choices() -> list[tuple[str, str]]:
-    """(code, "code — title") of every readiness profile, for the forms that choose one."""
+    """(code, "code — title") of every readiness profile, the title in the reader's language, for the forms
+    and filters that choose one."""
+    from trainer.curricula.reading import text
+
     rows = db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code)).all()
-    return [(code, f"{code} — {_text(title)}" if _text(title) else code) for code, title in rows]
+    return [(code, f"{code} — {text(title)}" if _text(title) else code) for code, title in rows]
+
+
+def requirement_label(key: str) -> str:
+    """What a readiness requirement is called on screen: a module by its code, the others in words."""
+    words = {"exercise": _("Exercise requirement"), "screening": _("Screening"), "readiness": _("Readiness")}
+    return words.get(key, key)
 
 
 def profile_title(code: str) -> str | None:
@@ -39,17 +50,32 @@ def profile_title(code: str) -> str | None:
     return None if row is None else (_text(row[0]) or code)
 
 
+def profile_warning_days(code: str) -> int | None:
+    """How many days before expiry the profile warns (None when there is no such profile)."""
+    return db.session.scalar(select(ReadinessProfile.warning_days).where(ReadinessProfile.code == code))
+
+
 def get_certificate(actor, certificate_id, roles="certificate.read") -> Certificate:
     return get_scoped(actor, "certificate", certificate_id, roles)
 
 
+# The columns the certificates list sorts by; ties newest first.
+SORTS = {"serial": (Certificate.serial,), "person": (Person.family_name_latin, Person.given_names_latin),
+         "nation": (Person.nation_code,), "profile": (Certificate.profile_code,), "issued": (Certificate.issued_at,),
+         "valid_until": (Certificate.valid_until,)}
+
+
 def certificate_query(actor, *, status: str | None = None, profile: str | None = None, q: str | None = None,
-                      person_id: int | None = None, on: dt.date | None = None):
-    """The actor's certificates matching the filters, newest first (status as computed on `on`)."""
+                      person_id: int | None = None, on: dt.date | None = None, sort: str | None = None,
+                      descending: bool = False):
+    """The actor's certificates matching the filters, newest first or by a column of SORTS (status as
+    computed on `on`)."""
     on = on or today()
     query = (select(Certificate).join(Person, Person.id == Certificate.person_id)
-             .where(scope_condition(actor, "certificate", "certificate.read"))
-             .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+             .where(scope_condition(actor, "certificate", "certificate.read")))
+    if sort in SORTS:
+        query = query.order_by(*[c.desc() if descending else c.asc() for c in SORTS[sort]])
+    query = query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if status:
         query = query.where(status_condition(status, on))
     if profile:
@@ -67,11 +93,14 @@ def certificate_query(actor, *, status: str | None = None, profile: str | None =
     return query
 
 
-def page_of_certificates(actor, *, status: str | None, profile: str | None, q: str | None, page: int | None):
-    """One page of the certificates list; a status that is not one of the statuses is ignored."""
+def page_of_certificates(actor, *, status: str | None, profile: str | None, q: str | None, page: int | None,
+                         sort: str | None = None, descending: bool = False):
+    """One page of the certificates list; a status or a sort that is not one of those offered is ignored."""
     if status not in {s.value for s in CertificateStatus}:
         status = None
-    return paginate(certificate_query(actor, status=status, profile=profile, q=q), page=page, per_page=PER_PAGE), status
+    query = certificate_query(actor, status=status, profile=profile, q=q,
+                              sort=sort if sort in SORTS else None, descending=descending)
+    return paginate(query, page=page, per_page=PER_PAGE), status
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, not_, or_, select, update
 
 from trainer.audit.services import record_event, record_events
@@ -68,12 +69,31 @@ def status_condition(status: str, on: dt.date):
         return and_(not_(revoked), not_(superseded), not_(hold), expired)
     if status == CertificateStatus.VALID:
         return and_(not_(revoked), not_(superseded), not_(hold), not_(expired))
-    raise Invalid("Unknown status.", errors=[("status", "Choose a status from the list.")])
+    raise Invalid(_("Unknown status."), errors=[("status", _("Choose a status from the list."))])
 
 
 def live_condition():
     """Certificates that are neither revoked nor replaced: the ones a status can still change for."""
     return and_(Certificate.revoked_at.is_(None), Certificate.recorded_status != CertificateStatus.SUPERSEDED.value)
+
+
+def event_reason(reason: str | None) -> str:
+    """A history entry's reason in the reader's words: the reasons this module records itself ("issued",
+    "replaced by …", a screening hold) are translated; a reason a person typed is shown as typed."""
+    if not reason:
+        return ""
+    if reason == "issued":
+        return _("issued")
+    if reason == SUSPENDED_BECAUSE:
+        return _("screening on hold")
+    if reason == REINSTATED_BECAUSE:
+        return _("screening no longer on hold")
+    for prefix, words in (("re-certification of ", _("re-certification of %(serial)s")),
+                          ("replaced by ", _("replaced by %(serial)s"))):
+        rest = reason[len(prefix):]
+        if reason.startswith(prefix) and rest and " " not in rest:
+            return words % {"serial": rest}
+    return reason
 
 
 def add_event(cert: Certificate, status: CertificateStatus, reason: str, actor) -> None:
@@ -87,10 +107,10 @@ def revoke_certificate(actor, certificate_id, reason: str) -> Certificate:
     cert = get_scoped(actor, "certificate", certificate_id, "certificate.issue")
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise Invalid("Give the reason for revoking this certificate.",
-                      errors=[("reason", "A reason of at least 5 characters is required.")])
+        raise Invalid(_("Give the reason for revoking this certificate."),
+                      errors=[("reason", _("A reason of at least 5 characters is required."))])
     if cert.revoked_at is not None:
-        raise Conflict("This certificate is already revoked.")
+        raise Conflict(_("This certificate is already revoked."))
     before = computed_status(cert).value
     cert.revoked_at = utcnow()
     cert.revoked_reason = reason[:2000]

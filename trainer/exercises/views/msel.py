@@ -10,7 +10,7 @@ from trainer.errors import DomainError
 from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
-from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
+from trainer.exercises.views.rendering import carry_out, exercise_page, form_refused, show_refusal
 
 
 def _headings() -> list[str]:
@@ -111,25 +111,23 @@ def msel_edit(exercise_id: int, inject_id: int):
                         lambda values: msel.update_inject(current_user, ex, inject, values), _("Inject %(number)s saved."))
 
 
-def msel_release(exercise_id: int, inject_id: int):
-    ex = services.get_exercise(current_user, exercise_id)
-    try:
-        inject = msel.release_inject(current_user, ex, inject_id)
-    except DomainError as exc:
-        return _refused_on_msel(exercise_id, exc)
-    flash(_("Inject %(number)s released.", number=inject.number), "success")
+def _back_to_msel(ex, message: str, category: str):
+    """After a release or skip: the message, and the list (or the timeline) it was asked from."""
+    flash(message, category)
     return redirect(request.form.get("back") == "timeline" and url_for("exercises.msel_timeline", exercise_id=ex.id)
                     or url_for("exercises.msel_list", exercise_id=ex.id))
 
 
+def msel_release(exercise_id: int, inject_id: int):
+    return carry_out(exercise_id, lambda ex: msel.release_inject(current_user, ex, inject_id), _refused_on_msel,
+                     lambda ex, inject: _back_to_msel(ex, _("Inject %(number)s released.", number=inject.number),
+                                                      "success"))
+
+
 def msel_skip(exercise_id: int, inject_id: int):
-    ex = services.get_exercise(current_user, exercise_id)
-    try:
-        inject = msel.skip_inject(current_user, ex, inject_id)
-    except DomainError as exc:
-        return _refused_on_msel(exercise_id, exc)
-    flash(_("Inject %(number)s skipped.", number=inject.number), "info")
-    return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
+    return carry_out(exercise_id, lambda ex: msel.skip_inject(current_user, ex, inject_id), _refused_on_msel,
+                     lambda ex, inject: _back_to_msel(ex, _("Inject %(number)s skipped.", number=inject.number),
+                                                      "info"))
 
 
 def msel_import(exercise_id: int):

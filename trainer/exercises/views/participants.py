@@ -9,7 +9,7 @@ from flask_login import current_user
 from trainer.errors import DomainError
 from trainer.exercises import evaluators, pages, participants as participant_service, services
 from trainer.exercises.forms import AssignmentForm, DecisionForm, NominateForm
-from trainer.exercises.views.rendering import exercise_page, form_refused, show_refusal
+from trainer.exercises.views.rendering import carry_out, exercise_page, form_refused, show_refusal
 
 
 def _assignment_form(choices: evaluators.AssignmentChoices) -> AssignmentForm:
@@ -101,14 +101,16 @@ def participant_decide(exercise_id: int, participant_id: int):
     return redirect(url_for("exercises.participants", exercise_id=ex.id))
 
 
+def _back_to_participants(ex, message: str, anchor: str = ""):
+    flash(message, "success")
+    return redirect(url_for("exercises.participants", exercise_id=ex.id) + anchor)
+
+
 def participant_withdraw(exercise_id: int, participant_id: int):
-    ex = services.get_exercise(current_user, exercise_id)
-    try:
-        participant = participant_service.withdraw_participant(current_user, ex, participant_id)
-    except DomainError as exc:
-        return _refused_on_participants(exercise_id, exc)
-    flash(_("%(name)s withdrawn.", name=participant.person.full_name_latin), "success")
-    return redirect(url_for("exercises.participants", exercise_id=ex.id))
+    return carry_out(exercise_id, lambda ex: participant_service.withdraw_participant(current_user, ex, participant_id),
+                     _refused_on_participants,
+                     lambda ex, participant: _back_to_participants(
+                         ex, _("%(name)s withdrawn.", name=participant.person.full_name_latin)))
 
 
 def assignment_add(exercise_id: int):
@@ -126,10 +128,6 @@ def assignment_add(exercise_id: int):
 
 
 def assignment_remove(exercise_id: int, assignment_id: int):
-    ex = services.get_exercise(current_user, exercise_id)
-    try:
-        evaluators.remove_assignment(current_user, ex, assignment_id)
-    except DomainError as exc:
-        return _refused_on_participants(exercise_id, exc)
-    flash(_("Assignment removed."), "success")
-    return redirect(url_for("exercises.participants", exercise_id=ex.id) + "#evaluators")
+    return carry_out(exercise_id, lambda ex: evaluators.remove_assignment(current_user, ex, assignment_id),
+                     _refused_on_participants,
+                     lambda ex, _removed: _back_to_participants(ex, _("Assignment removed."), "#evaluators"))

@@ -1,4 +1,5 @@
-"""What the exercise pages share: the tabs' common context, and how a refused change is shown."""
+"""What the exercise pages share: the tabs' common context, how a button's change is carried out, and how a
+refused change is shown."""
 from __future__ import annotations
 
 from flask import render_template
@@ -33,3 +34,14 @@ def form_refused(form, error: DomainError, exercise_id: int, template: str, *, e
     show_refusal(form, error, errors_listed=errors_listed, forbidden_on_form=forbidden_on_form)
     ex = services.get_exercise(current_user, exercise_id)
     return exercise_page(ex, template, form=form, **context), error.status
+
+
+def carry_out(exercise_id: int, change, refused, done):
+    """A change asked by a button (no form): `change(ex)` is carried out and `done(ex, its result)` answers
+    (a flash and a redirect); a refusal is answered by `refused(exercise_id, error)`, on the page asked from."""
+    ex = services.get_exercise(current_user, exercise_id)
+    try:
+        result = change(ex)
+    except DomainError as exc:
+        return refused(exercise_id, exc)
+    return done(ex, result)

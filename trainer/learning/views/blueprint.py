@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from trainer.learning.attempts import evidence_text
 from trainer.learning.views import lists, officer, trainee
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
+bp.add_app_template_filter(evidence_text, "evidence")
 
 RULES = [
     # a trainee's own training

@@ -17,7 +17,7 @@ from trainer.learning import reports, services
 from trainer.learning.forms import AssignForm, RecogniseForm, SessionForm
 from trainer.learning.models import Method
 from trainer.learning.wording import RESULT_LABELS
-from trainer.learning.views.common import module_choices, refused_status, unit_choices
+from trainer.learning.views.common import carried_out, module_choices, refused_status, unit_choices
 from trainer.templating import format_date
 
 
@@ -39,17 +39,12 @@ def assign():
             form.due_on.data = dt.date.fromisoformat(request.args.get("due_on", ""))
         except ValueError:
             pass
-    if form.validate_on_submit():
-        try:
-            services.assign(current_user, kind="profile" if form.code.data in profile_codes else "module",
-                            code=form.code.data,
-                            person_id=form.person_id.data, unit_id=form.unit_id.data or None,
-                            due_on=form.due_on.data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Assigned. The people it applies to are told in their notifications."), "success")
-            return redirect(url_for("learning.assignments"))
+    done, _assigned = carried_out(form, lambda: services.assign(
+        current_user, kind="profile" if form.code.data in profile_codes else "module", code=form.code.data,
+        person_id=form.person_id.data, unit_id=form.unit_id.data or None, due_on=form.due_on.data))
+    if done:
+        flash(_("Assigned. The people it applies to are told in their notifications."), "success")
+        return redirect(url_for("learning.assignments"))
     # a POST that reaches here was refused (success redirects)
     return render_template("learning/assign.html", form=form, title=_("Assign training")), refused_status()
 
@@ -92,17 +87,12 @@ def session_new():
     form = SessionForm()
     form.module_code.choices = module_choices()
     form.unit_id.choices = unit_choices()
-    if form.validate_on_submit():
-        try:
-            session = services.create_session(current_user, module_code=form.module_code.data,
-                                              unit_id=form.unit_id.data, held_on=form.held_on.data,
-                                              instructor=form.instructor.data, location=form.location.data,
-                                              notes=form.notes.data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Session recorded. Now mark attendance and results."), "success")
-            return redirect(url_for("learning.session", session_id=session.id))
+    done, session = carried_out(form, lambda: services.create_session(
+        current_user, module_code=form.module_code.data, unit_id=form.unit_id.data, held_on=form.held_on.data,
+        instructor=form.instructor.data, location=form.location.data, notes=form.notes.data))
+    if done:
+        flash(_("Session recorded. Now mark attendance and results."), "success")
+        return redirect(url_for("learning.session", session_id=session.id))
     return render_template("learning/session_new.html", form=form,
                            title=_("Record a classroom session")), refused_status()
 
@@ -153,15 +143,11 @@ def recognise(person_id: int):
     person = services.get_person_or_404(current_user, person_id)
     form = RecogniseForm()
     form.module_code.choices = module_choices()
-    if form.validate_on_submit():
-        try:
-            services.recognise_prior_learning(current_user, person_id=person.id, module_code=form.module_code.data,
-                                              completed_on=form.completed_on.data,
-                                              justification=form.justification.data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            flash(_("Prior learning recognised and recorded."), "success")
-            return redirect(url_for("learning.person", person_id=person.id))
+    done, _completion = carried_out(form, lambda: services.recognise_prior_learning(
+        current_user, person_id=person.id, module_code=form.module_code.data, completed_on=form.completed_on.data,
+        justification=form.justification.data))
+    if done:
+        flash(_("Prior learning recognised and recorded."), "success")
+        return redirect(url_for("learning.person", person_id=person.id))
     return render_template("learning/recognise.html", form=form, person=person,
                            title=_("Recognise prior learning")), refused_status()

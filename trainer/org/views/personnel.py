@@ -15,7 +15,7 @@ from trainer.forms import apply_errors
 from trainer.org import listing, lookup, people
 from trainer.org.forms import LeaveForm, PersonForm, TransferForm
 from trainer.org.models import Person
-from trainer.org.views.helpers import clean, int_or_none, unit_choices, unit_label
+from trainer.org.views.helpers import clean, create_from, int_or_none, unit_choices, unit_label
 from trainer.templating import format_date
 
 
@@ -87,16 +87,12 @@ def person_new():
     form = _person_form()
     if request.method == "GET" and request.args.get("unit"):
         form.unit_id.data = request.args.get("unit")
-    if form.validate_on_submit():
-        try:
-            person = people.create_person_in_unit(current_user, _form_values(form), int_or_none(form.unit_id.data),
-                                                  start_on=form.start_on.data)
-        except DomainError as exc:
-            apply_errors(form, exc)
-            return render_template("org/person_form.html", form=form, person=None), exc.status
+    person, status = create_from(form, lambda: people.create_person_in_unit(
+        current_user, _form_values(form), int_or_none(form.unit_id.data), start_on=form.start_on.data))
+    if person is not None:
         flash(_("%(name)s added.", name=person.display_name), "success")
         return redirect(url_for("org.person", person_id=person.id))
-    return render_template("org/person_form.html", form=form, person=None), 422 if form.errors else 200
+    return render_template("org/person_form.html", form=form, person=None), status
 
 
 def person(person_id: int):

@@ -13,7 +13,7 @@ from trainer.org import services
 from trainer.org.forms import UnitForm
 from trainer.org.labels import nation_name
 from trainer.org.models import Unit
-from trainer.org.views.helpers import clean, int_or_none, unit_label
+from trainer.org.views.helpers import clean, create_from, int_or_none, unit_label
 
 
 def nations():
@@ -55,17 +55,13 @@ def unit_new():
         parent = services.find_unit_in_scope(current_user, request.args.get("parent"))
         if parent is not None:
             form.nation_code.data = parent.nation_code
-    if form.validate_on_submit():
-        try:
-            unit = services.create_unit(current_user, nation_code=clean(form.nation_code.data), code=clean(form.code.data),
-                                        name=clean(form.name.data), kind=form.kind.data,
-                                        parent_id=int_or_none(form.parent_id.data))
-        except DomainError as exc:
-            apply_errors(form, exc)
-            return render_template("org/unit_form.html", form=form, unit=None), exc.status
+    unit, status = create_from(form, lambda: services.create_unit(
+        current_user, nation_code=clean(form.nation_code.data), code=clean(form.code.data), name=clean(form.name.data),
+        kind=form.kind.data, parent_id=int_or_none(form.parent_id.data)))
+    if unit is not None:
         flash(_("Unit %(code)s created.", code=unit.code), "success")
         return redirect(url_for("org.unit", unit_id=unit.id))
-    return render_template("org/unit_form.html", form=form, unit=None), 422 if form.errors else 200
+    return render_template("org/unit_form.html", form=form, unit=None), status
 
 
 def unit(unit_id: int):

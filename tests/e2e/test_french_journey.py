@@ -1,0 +1,263 @@
+"""French, in a real browser: a trainee whose account is in French reads a lesson of HR-01, passes its knowledge
+check, and downloads the readiness certificate a commander (also working in French) issues to them through the
+issue page, after confirming that a police profile is meant for this soldier; the certificate PDF is in English
+and French. Every page is `lang="fr"`, shows none of the English sentences of the French catalogue outside parts
+marked as English (`lang="en"`, which the page then says are in English), and scrolls no wider than a 390 px
+phone."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+
+from tests.e2e.conftest import PASSWORD, ROOT
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails in CI) with the reason
+    expect = None
+
+PARTS = sorted((ROOT / "translations" / "parts").glob("*.fr.po"))
+HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
+# A profile meant for police given to a military unit: issuing warns and asks to confirm.
+PROFILE = {"code": "TST-FR", "title": {"en": "Human rights, police individual",
+                                       "fr": "Droits de l'homme, policier individuel"},
+           "audience": "police", "required_modules": ["HR-01"], "screening_required": True, "warning_days": 30}
+
+# Visible text of a page, leaving out what is marked as another language (English content, names) and the
+# language switcher (each language names itself).
+VISIBLE_TEXT = """() => {
+  const root = document.body.cloneNode(true);
+  root.querySelectorAll('[lang]:not([lang="fr"]), script, style, .language-switcher').forEach(e => e.remove());
+  return root.innerText.replace(/\\s+/g, ' ');
+}"""
+# Blocks of content shown in English (a lesson or summary without French), as opposed to titles of English
+# sources and names, which are marked lang="en" too but need no notice.
+ENGLISH_BLOCKS = """() => [...document.body.querySelectorAll('div[lang="en"], p[lang="en"], section[lang="en"]')]
+  .filter(e => !e.closest('.language-switcher') && e.innerText.trim()).length"""
+PAGE_TEXT = """() => {
+  const root = document.body.cloneNode(true);
+  root.querySelectorAll('[lang]:not([lang="fr"]), script, style, .language-switcher').forEach(e => e.remove());
+  return root.innerText;
+}"""
+
+
+def _english_sentences() -> list[tuple[str, re.Pattern]]:
+    """The English messages of the French catalogue that are sentences or phrases (two words or more, and
+    translated differently), as patterns over visible text: placeholders match anything, markup is dropped."""
+    patterns = {}
+    for part in PARTS:
+        with part.open("rb") as fh:
+            catalogue = read_po(fh)
+        for message in catalogue:
+            if not message.id:
+                continue
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            strings = [message.string] if isinstance(message.string, str) else list(message.string)
+            for english in ids:
+                if english in strings:
+                    continue
+                text = " ".join(re.sub(r"<[^>]+>", "", english).split())
+                words = re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)[sd]", "", text))
+                if len(words) < 2:
+                    continue
+                body = r".{1,80}?".join(re.escape(piece) for piece in re.split(r"%\(\w+\)[sd]", text))
+                patterns[english] = re.compile(rf"(?<![\w]){body}(?![\w])")
+    return list(patterns.items())
+
+
+class Checker:
+    """Checks each page: French, no English sentence of the catalogue, English parts marked and announced, and
+    no sideways scrolling on a phone."""
+
+    def __init__(self, page):
+        self.page = page
+        self.sentences = _english_sentences()
+        assert len(self.sentences) > 500
+        self.english: dict[str, list[str]] = {}
+
+    def __call__(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.lang") == "fr", f"{name}: {page.url} is not lang=fr"
+        text = page.evaluate(VISIBLE_TEXT)
+        hits = [english for english, pattern in self.sentences if pattern.search(text)]
+        if hits:
+            self.english[name] = hits
+        if page.evaluate(ENGLISH_BLOCKS):
+            assert re.search(r"\ben anglais\b|\banglais\b", page.evaluate(PAGE_TEXT)), \
+                f"{name}: {page.url} shows a part in English without saying so"
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(100)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= 390, f"{name}: {page.url} is {scroll} px wide on a 390 px phone"
+        page.set_viewport_size(size)
+
+    def no_english(self) -> None:
+        assert not self.english, f"English sentences of the catalogue on French pages: {self.english}"
+
+
+def _seed(live_server, e2e_user, tmp_path: Path) -> int:
+    from trainer.auth.models import User
+    from trainer.curricula.services import import_paths
+    from trainer.extensions import db
+    from trainer.learning.models import ModuleAssignment, ProfileAssignment
+    from trainer.org.people import create_person
+    from trainer.org.services import create_unit, ensure_nation
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "tst-fr.yaml").write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
+    with live_server.app.app_context():
+        report = import_paths(None, [str(HUMAN_RIGHTS), str(profiles)])
+        assert report.ok, report.problems
+        ensure_nation("SEN")
+        unit = create_unit(None, nation_code="SEN", code="SEN-B1", name="1er bataillon sénégalais", kind="battalion")
+        person = create_person(None, {"nation": "SEN", "unit_id": unit.id, "service_number": "SN-40117",
+                                      "family_name": "Diagne", "given_names": "Awa", "family_name_latin": "Diagne",
+                                      "given_names_latin": "Awa", "rank_code": "OF-1", "national_rank": "Lieutenant",
+                                      "category": "military", "email": None, "screening": "cleared"},
+                               start_on=dt.date(2024, 1, 1))
+        db.session.add(ProfileAssignment(profile_code="TST-FR", unit_id=unit.id,
+                                         due_on=dt.date.today() + dt.timedelta(days=45)))
+        db.session.add(ModuleAssignment(module_code="HR-01", person_id=person.id,
+                                        due_on=dt.date.today() + dt.timedelta(days=20)))
+        db.session.commit()
+        person_id = person.id
+    e2e_user("trainee", "self", username="awa.diagne", person=person_id)
+    e2e_user("commander", "nation", nation="SEN", username="commandant.sen")
+    with live_server.app.app_context():
+        for user in db.session.query(User).filter(User.username.in_(["awa.diagne", "commandant.sen"])):
+            user.language = "fr"
+        db.session.commit()
+    return person_id
+
+
+def _sign_in(page, live_server, username: str) -> None:
+    """Sign in through the form, whichever language it is shown in."""
+    page.goto(f"{live_server.url}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form[action$='/login'] [type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "/login" not in page.url, f"sign-in as {username!r} failed"
+
+
+def _sign_out(page) -> None:
+    """Sign out through the user menu, in French."""
+    page.wait_for_load_state("load")
+    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
+    sign_out = page.get_by_role("button", name="Se déconnecter")
+    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
+        menu.click()
+        try:
+            expect(sign_out).to_be_visible(timeout=2000)
+            break
+        except AssertionError:
+            continue
+    sign_out.click()
+    expect(page.locator("#username")).to_be_visible()
+
+
+def _answer_correctly(page, live_server) -> None:
+    """Tick the right option of every drawn question (where the server's shuffle put it)."""
+    from trainer.curricula.models import Question
+    from trainer.extensions import db
+    from trainer.learning.models import Attempt
+
+    attempt_id = int(page.url.rstrip("/").split("/")[-1])
+    with live_server.app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        answers = []
+        for item in attempt.drawn:
+            question = db.session.get(Question, item["question_id"])
+            answers.append((question.id, item["order"].index(question.correct)))
+        db.session.remove()
+    for question_id, shown in answers:
+        page.locator(f"#q-{question_id}-{shown}").check()
+
+
+def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, live_server, e2e_user, tmp_path):
+    person_id = _seed(live_server, e2e_user, tmp_path)
+    check = Checker(page)
+
+    # The trainee reads a lesson and passes the knowledge check, in French.
+    _sign_in(page, live_server, "awa.diagne")
+    check("start")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ma formation",
+                                                                            exact=True).click()
+    expect(page.get_by_role("heading", name="Ma formation", exact=True)).to_be_visible()
+    check("my-training")
+    page.get_by_role("link", name=re.compile("HR-01")).first.click()
+    expect(page.locator("h1")).to_contain_text("HR-01")
+    check("module")
+    page.locator(".module-lessons a").first.click()
+    expect(page.locator("article.lesson-body h1")).to_be_visible()
+    expect(page.locator("article.lesson-body div[lang='en']")).to_have_count(0)  # HR-01 is written in French
+    check("lesson")
+    page.get_by_role("button", name="Marquer comme lue et passer à la leçon suivante").click()
+    page.get_by_role("navigation", name="Fil d'Ariane").get_by_role("link", name="HR-01").click()
+    page.get_by_role("button", name="Passer le contrôle des connaissances").click()
+    check("knowledge-check")
+    _answer_correctly(page, live_server)
+    page.get_by_role("button", name="Soumettre les réponses").click()
+    expect(page.get_by_role("status").filter(has_text="Réussi")).to_be_visible()
+    check("knowledge-check-result")
+    _sign_out(page)
+
+    # A commander issues the certificate through the issue page, in French.
+    _sign_in(page, live_server, "commandant.sen")
+    page.goto(f"{live_server.url}/certificates/person/{person_id}")
+    check("person-certificates")
+    page.get_by_role("link", name="Délivrer un certificat").click()
+    page.get_by_label("Profil de préparation").select_option("TST-FR")
+    check("issue")
+    page.get_by_role("button", name="Délivrer le certificat").click()
+    warnings = page.locator(".cert-warnings")
+    expect(warnings).to_contain_text("Avant de délivrer ce certificat")
+    expect(warnings).to_contain_text("TST-FR est destiné au personnel de la catégorie « Police », et Awa Diagne "
+                                     "relève de la catégorie « Militaire »")
+    check("issue-warnings")
+    page.get_by_label("J'ai lu ces avertissements et je délivre le certificat malgré tout").check()
+    page.get_by_role("button", name="Délivrer le certificat").click()
+    expect(page.get_by_text(re.compile(r"Certificat .* délivré\."))).to_be_visible()
+    serial = page.locator("h1 .font-monospace").inner_text().strip()
+    check("certificate-commander")
+    _sign_out(page)
+
+    # The trainee finds it under Certificates and downloads the PDF, in English and French.
+    _sign_in(page, live_server, "awa.diagne")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Certificats").click()
+    expect(page.get_by_role("link", name=serial)).to_be_visible()
+    check("certificates")
+    page.get_by_role("link", name=serial).click()
+    check("certificate")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    pdf = tmp_path / "certificate.pdf"
+    info.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "READINESS CERTIFICATE" in lines and "CERTIFICAT DE PRÉPARATION" in lines
+    assert "Awa Diagne" in lines and serial in lines
+    for label in ("Rank / Grade", "Issued / Délivré le", "Valid until / Valable jusqu'au", "Serial / N° de série"):
+        assert label in lines, label
+    assert dt.date.today().isoformat() in lines  # the issue date, as ISO 8601 (the same in both languages)
+
+    # Its public verify page answers in French too.
+    page.get_by_role("link", name="Page publique de vérification").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("est valable")
+    check("verify")
+
+    check.no_english()
+
+
+@pytest.fixture
+def live_server_config():
+    return {"LANGUAGES": "en,fr"}

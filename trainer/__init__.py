@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Domain packages, each with a `views.bp` blueprint and optionally a `cli.register(app)` hook.
 DOMAINS = ("core", "auth", "audit", "org", "curricula", "learning", "exercises", "assessments",
-           "readiness", "certificates", "demo")
+           "readiness", "certificates", "demo", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -70,6 +70,10 @@ def create_app(config: dict | None = None) -> Flask:
         cli = _optional_module(domain, "cli")
         if cli is not None:
             cli.register(app)
+    # The JSON API under /api/v1/: its operations and its OpenAPI document (flask-smorest).
+    from trainer.api.views import register_api
+
+    register_api(app)
     return app
 
 

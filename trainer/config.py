@@ -60,6 +60,10 @@ DEFAULTS: dict = {
     # address on the port the app is served on (the PORT environment variable, as `PORT=8080 make run`).
     "PUBLIC_URL": None,
     "VERIFY_RATE_LIMIT_PER_MINUTE": 30,
+    # The JSON API: requests each personal access token may make per minute (counted in the database, so
+    # every worker sees them), and the longest life a token may be given (days; tokens may also never expire).
+    "API_RATE_LIMIT_PER_MINUTE": 120,
+    "API_TOKEN_MAX_DAYS": 730,
     # Readiness thresholds (percent ready)
     "READINESS_GREEN": 90,
     "READINESS_AMBER": 70,

@@ -66,9 +66,13 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str | None = None, errors: list | None = None):
+    from trainer.api.problems import is_api_request, problem
     from trainer.extensions import db
 
     db.session.rollback()
+    if is_api_request():
+        # The API answers every error as RFC 9457 problem details, with the service's field errors.
+        return problem(status, message, errors), status
     message = str(message or MESSAGES.get(status, ""))
     title = str(TITLES.get(status) or _l("Error"))
     errors = [e if isinstance(e, str) else [str(part) for part in e] for e in errors or []]
@@ -87,6 +91,9 @@ def init_app(app) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        if data.get("messages"):  # request parsing (webargs): the field errors say what is wrong
+            return render_error(status, data.get("message"), data["messages"])
         # Werkzeug's own descriptions are English and technical: ours replace them unless the code that
         # raised the error wrote a description of its own.
         own = error.description and error.description != type(error).description

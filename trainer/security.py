@@ -74,6 +74,9 @@ def init_app(app) -> None:
     app.session_interface = SessionInterface()
     _init_login(app)
     app.before_request(_begin)
+    from trainer.api.auth import authenticate_request
+
+    app.before_request(authenticate_request)  # the API: a bearer token, never the session cookie
     app.before_request(_session_lifetime)
     app.before_request(_enforce_policy)
     app.after_request(_headers)
@@ -123,8 +126,8 @@ def _begin():
 
 
 def _session_lifetime():
-    if not current_user.is_authenticated:
-        return None
+    if g.get("api_token") is not None or not current_user.is_authenticated:
+        return None  # an API request has no session
     config = current_app.config
     now = int(time.time())
     idle = config["IDLE_TIMEOUT_MINUTES"] * 60
@@ -151,7 +154,7 @@ def _enforce_policy():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if getattr(current_user, "must_change_password", False) and request.endpoint not in {
+    if getattr(current_user, "must_change_password", False) and g.get("api_token") is None and request.endpoint not in {
             "auth.change_password", "auth.logout", "static"}:
         return redirect(url_for("auth.change_password"))
     if not rule.allows(current_user):

@@ -6,7 +6,9 @@ Expected answers:
 - a role the policy does not allow: 403;
 - an allowed role on an object in its scope: anything but 403, 404 or 500;
 - an allowed role on an object outside its scope (rules with obj=...): 404;
-- public endpoints: reachable anonymously (no sign-in redirect, no 401/403/500).
+- public endpoints: reachable anonymously (no sign-in redirect, no 401/403/500);
+- the JSON API (/api/...): 401 to every role, since a session cookie alone is never accepted there (the API's
+  own matrix, tests/api/test_access_matrix.py, walks it with a bearer token per role).
 POSTs carry an empty form (CSRF is off in tests); for them only "no 500" and the 403/404 rules hold.
 
 Objects come from OBJECT_BUILDERS: kind -> function(world) -> Objects(inside={url params},
@@ -319,6 +321,14 @@ def walk(role, app, db, client, make_unit, make_person, make_user, only: set[str
                     problems.append(f"{where}: public endpoint answered {response.status_code}")
             elif not (is_login_redirect(response) or response.status_code == 401):
                 problems.append(f"{where}: expected a sign-in redirect or 401, got {response.status_code}")
+            continue
+
+        if cell.rule.startswith("/api/") and not rule.public:
+            # The API takes bearer tokens only (tests/api/test_access_matrix.py walks it with one per role):
+            # a signed-in browser's cookie alone is refused, whatever the role.
+            response = request(client, cell.method, url)
+            if response.status_code != 401:
+                problems.append(f"{where}: the API answered a session cookie with {response.status_code}, not 401")
             continue
 
         allowed = rule.allows(world.actor)

@@ -20,6 +20,8 @@ INT_PARAM_TABLES = {
     "item_id": "improvement_items", "certificate_id": "certificates", "batch_id": "certificate_batches",
     "attempt_id": "attempts", "session_id": "classroom_sessions", "deployment_id": "deployments",
     "user_id": "users", "notification_id": "notifications", "waiver_id": "waivers", "grant_id": "grants",
+    "module_assignment_id": "module_assignments", "profile_assignment_id": "profile_assignments",
+    "api_token_id": "api_tokens",
     "link_id": "identity_links",
 }
 # GET endpoints that are skipped: none. (Add an endpoint here only with a reason.)

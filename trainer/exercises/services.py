@@ -65,6 +65,12 @@ def _exercises_query(actor, *, nation: str | None = None, type_: str | None = No
     return query.order_by(Exercise.start_at, Exercise.id)
 
 
+def exercises_query(actor, *, nation: str | None = None, type_: str | None = None, status: str | None = None):
+    """A query for the exercises the actor reaches, filtered, by start: for callers that page it their own
+    way (the API, by cursor)."""
+    return _exercises_query(actor, nation=nation, type_=type_, status=status)
+
+
 def list_exercises(actor, *, nation: str | None = None, type_: str | None = None, status: str | None = None,
                    start: dt.datetime | None = None, end: dt.datetime | None = None,
                    limit: int | None = None) -> list[Exercise]:

@@ -54,6 +54,15 @@ def list_nation_rows(actor, search: str = "", language: str = "en") -> list[dict
     return rows
 
 
+def list_nations(actor, *, include_inactive: bool = False) -> list[Nation]:
+    """The nations known here, by code: those taking part (active), and with include_inactive the others too.
+    Nations are mission-wide reference data: every signed-in user may read them."""
+    query = select(Nation).order_by(Nation.code)
+    if not include_inactive:
+        query = query.where(Nation.active)
+    return list(db.session.scalars(query))
+
+
 def toggle_nation(actor, code: str) -> Nation:
     """Make an inactive (or unknown) nation active, or an active one inactive."""
     if not re.fullmatch(r"[A-Za-z]{3}", code or ""):

@@ -175,5 +175,5 @@ def actions_in_group(group: str) -> list[str]:
 
 
 def _load_describers() -> None:
-    from trainer.audit.descriptions import (accounts, assessments, certificates, curricula, exercises,  # noqa: F401
-                                            organisation, readiness, training)
+    from trainer.audit.descriptions import (accounts, api_tokens, assessments, certificates, curricula,  # noqa: F401
+                                            exercises, organisation, readiness, training)

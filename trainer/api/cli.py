@@ -1,0 +1,43 @@
+"""`flask --app wsgi api token create USERNAME [--name NAME] [--expires-days N] [--read-only]`"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from trainer.api import tokens
+from trainer.errors import DomainError
+from trainer.transactions import commits
+
+api = AppGroup("api", help="The JSON API.")
+token = AppGroup("token", help="Personal access tokens.")
+api.add_command(token)
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="Issued by an administrator", show_default=True,
+              help="What uses the token; shown to its user on their account page.")
+@click.option("--expires-days", type=click.IntRange(min=1), default=None,
+              help="Days until it expires (default: it does not expire).")
+@click.option("--read-only", is_flag=True, help="The token can read but never change anything.")
+@commits
+def create_token_command(username, name, expires_days, read_only):
+    """Issue a token for USERNAME; it is printed once, on the last line."""
+    user = tokens.find_user(username)
+    if user is None:
+        raise click.ClickException(f"There is no account {username!r}.")
+    try:
+        row, secret = tokens.create_token(None, user, name=name, expires_days=expires_days, read_only=read_only,
+                                          max_days=int(current_app.config["API_TOKEN_MAX_DAYS"]))
+    except DomainError as exc:
+        raise click.ClickException(" ".join([exc.message] + [message for _, message in exc.errors]))
+    expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
+    access = "read-only" if row.read_only else "read and write"
+    click.echo(f"Token {row.name!r} for {user.username} ({access}; expires: {expiry}). It acts with the "
+               "account's grants. Keep it secret: it is shown only now.")
+    click.echo(secret)
+
+
+def register(app) -> None:
+    app.cli.add_command(api)

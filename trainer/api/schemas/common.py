@@ -1,0 +1,55 @@
+"""Shapes every part of the API shares: problems, pages and texts in several languages."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from trainer.api.cursor import MAX_LIMIT
+
+
+class FieldErrorSchema(ma.Schema):
+    field = fields.String(required=True, metadata={"description": "The field (dotted path) the problem is about; "
+                                                                  "empty when it is about the request as a whole."})
+    pointer = fields.String(metadata={"description": "A JSON pointer into the request body, e.g. #/items/0/person_id."})
+    row = fields.Integer(metadata={"description": "For a file: the row the problem is on (1 is the header)."})
+    detail = fields.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details."""
+
+    class Meta:
+        name = "Problem"
+
+    type = fields.String(required=True, metadata={"description": "about:blank, or a link to the problem's "
+                                                                 "description on the reference page."})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = fields.String(metadata={"description": "The path of the request."})
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+
+
+def text_field(**kwargs):
+    """A text in the languages a curriculum pack gives it ({"en": ..., "fr": ...})."""
+    return fields.Dict(keys=fields.String(), values=fields.String(), **kwargs)
+
+
+class CursorArgs(ma.Schema):
+    cursor = fields.String(validate=validate.Length(max=2000),
+                           metadata={"description": "The next_cursor of the page before (absent for the first page)."})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": f"Items per page, 1 to {MAX_LIMIT}."})
+
+
+def page_of(item_schema, name: str):
+    """A page of a list: its items and the cursor of the next page (null on the last)."""
+    return type(name, (ma.Schema,), {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "next_cursor": fields.String(required=True, allow_none=True),
+    })
+
+
+def list_of(item_schema, name: str):
+    """A whole list (short lists are not paged)."""
+    return type(name, (ma.Schema,), {"items": fields.List(fields.Nested(item_schema), required=True)})

@@ -1,0 +1,79 @@
+"""Exercises with their objectives and participants, and nominations. The MSEL is not part of the API: a
+player must never see it, and the systems the API serves have no use for it."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from trainer.api.schemas.common import CursorArgs, list_of, page_of
+from trainer.enums import ExerciseType, ParticipantRole
+from trainer.exercises.models import ExerciseStatus, ParticipantStatus
+
+ROLES = [r.value for r in ParticipantRole]
+
+
+class ExercisesArgs(CursorArgs):
+    nation = fields.String(validate=validate.Length(equal=3), metadata={"description": "Exercises it takes part in."})
+    type = fields.String(validate=validate.OneOf([t.value for t in ExerciseType]))
+    status = fields.String(validate=validate.OneOf([s.value for s in ExerciseStatus]))
+
+
+class ObjectiveSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    description = fields.String(required=True)
+    capability = fields.String(required=True)
+    module_code = fields.String(required=True, allow_none=True)
+    rating_scale = fields.String(required=True)
+
+
+class ExerciseSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf([t.value for t in ExerciseType]),
+                         metadata={"description": "HSEEP type."})
+    military_name = fields.String(required=True, allow_none=True, metadata={"description": "CPX, FTX or LIVEX."})
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ExerciseStatus]))
+    lead_nation_code = fields.String(required=True)
+    nation_codes = fields.List(fields.String(), required=True)
+    location_name = fields.String(required=True)
+    timezone = fields.String(required=True, metadata={"description": "IANA time zone of the location."})
+    start_at = fields.AwareDateTime(required=True)
+    end_at = fields.AwareDateTime(required=True)
+    prerequisite_modules = fields.List(fields.String(), required=True)
+
+
+class ParticipantSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    nation_code = fields.String(required=True)
+    rank_code = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "Latin form of the name."})
+    person_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Given only when the token reaches the personnel record."})
+    unit_id = fields.Integer(required=True, allow_none=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ParticipantStatus]))
+    nominated_at = fields.AwareDateTime(required=True)
+    decided_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class ExerciseDetailSchema(ExerciseSchema):
+    scenario_summary = fields.String(required=True)
+    objectives = fields.List(fields.Nested(ObjectiveSchema), required=True)
+    participants = fields.List(fields.Nested(ParticipantSchema), required=True, metadata={
+        "description": "Those the token may see: planners see every nomination, a nation its own, everyone "
+                       "else the confirmed participants."})
+
+
+class NominationSchema(ma.Schema):
+    person_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class DecisionSchema(ma.Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["confirm", "decline"]))
+
+
+ExercisePage = page_of(ExerciseSchema, "ExercisePage")
+ParticipantList = list_of(ParticipantSchema, "ParticipantList")

@@ -1,0 +1,116 @@
+"""Completions (recognised prior learning, classroom sessions), module and profile assignments."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from trainer.api.schemas.common import list_of
+from trainer.learning.models import Method
+from trainer.learning.services import RESULTS
+
+ID = validate.Range(min=1, max=2**31 - 1)
+MODULE_CODE = validate.Length(min=1, max=10)
+
+
+class CompletionSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True)
+    module_code = fields.String(required=True)
+    module_version = fields.String(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(Method.ALL))
+    score = fields.Integer(required=True, allow_none=True)
+    completed_on = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+    evidence = fields.String(required=True)
+    session_id = fields.Integer(required=True, allow_none=True)
+    supersedes_id = fields.Integer(required=True, allow_none=True,
+                                   metadata={"description": "The completion this one replaced (completions are never "
+                                                            "edited: a newer one supersedes the older)."})
+    superseded = fields.Boolean(required=True, metadata={"description": "Whether a newer completion replaced it."})
+    created_at = fields.AwareDateTime(required=True)
+
+
+class RecognisedItemSchema(ma.Schema):
+    person_id = fields.Integer(required=True, validate=ID)
+    module_code = fields.String(required=True, validate=MODULE_CODE)
+    completed_on = fields.Date(required=True, metadata={"description": "When the prior learning was completed."})
+    justification = fields.String(required=True, validate=validate.Length(max=4000),
+                                  metadata={"description": "What prior learning is recognised and what evidence "
+                                                           "was seen (at least 20 characters)."})
+
+
+class RecognisedBatchSchema(ma.Schema):
+    items = fields.List(fields.Nested(RecognisedItemSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class AttendanceRowSchema(ma.Schema):
+    person_id = fields.Integer(required=True, validate=ID)
+    result = fields.String(required=True, validate=validate.OneOf(RESULTS))
+    score = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
+    evidence = fields.String(validate=validate.Length(max=4000),
+                             metadata={"description": "Required for a pass unless common_evidence is given."})
+
+
+class AttendanceSchema(ma.Schema):
+    rows = fields.List(fields.Nested(AttendanceRowSchema), required=True, validate=validate.Length(min=1, max=500))
+    common_evidence = fields.String(load_default="", validate=validate.Length(max=4000),
+                                    metadata={"description": "Evidence for every row that gives none."})
+
+
+class SessionCreateSchema(AttendanceSchema):
+    module_code = fields.String(required=True, validate=MODULE_CODE)
+    unit_id = fields.Integer(required=True, validate=ID, metadata={"description": "The unit whose people attended."})
+    held_on = fields.Date(required=True)
+    instructor = fields.String(required=True, validate=validate.Length(max=200))
+    location = fields.String(required=True, validate=validate.Length(max=200))
+    notes = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class AttendanceRecordSchema(ma.Schema):
+    person_id = fields.Integer(required=True)
+    result = fields.String(required=True, validate=validate.OneOf(RESULTS))
+    score = fields.Integer(required=True, allow_none=True)
+    evidence = fields.String(required=True)
+    completion_id = fields.Integer(required=True, allow_none=True)
+
+
+class SessionSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    module_code = fields.String(required=True)
+    module_version = fields.String(required=True)
+    unit_id = fields.Integer(required=True)
+    held_on = fields.Date(required=True)
+    instructor = fields.String(required=True)
+    location = fields.String(required=True)
+    notes = fields.String(required=True)
+    attendance = fields.List(fields.Nested(AttendanceRecordSchema), required=True)
+
+
+class AssignmentCreateSchema(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["module", "profile"]))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                         metadata={"description": "The module code or readiness profile code."})
+    person_id = fields.Integer(validate=ID, metadata={"description": "One person, or…"})
+    unit_id = fields.Integer(validate=ID, metadata={"description": "…one unit and its sub-units."})
+    due_on = fields.Date(allow_none=True)
+
+
+class AssignmentSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["module", "profile"]))
+    code = fields.String(required=True)
+    person_id = fields.Integer(required=True, allow_none=True)
+    unit_id = fields.Integer(required=True, allow_none=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    withdrawn_at = fields.AwareDateTime(required=True, allow_none=True)
+    withdrawal_reason = fields.String(required=True, allow_none=True)
+
+
+class WithdrawalSchema(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=1000),
+                           metadata={"description": "Why the assignment is withdrawn (at least 5 characters)."})
+
+
+CompletionList = list_of(CompletionSchema, "CompletionList")
+AssignmentList = list_of(AssignmentSchema, "AssignmentList")

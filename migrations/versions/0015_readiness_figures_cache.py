@@ -2,7 +2,7 @@
 changes that can move them stays where it was
 
 Revision ID: 0015_readiness_figures_cache
-Revises: 0013_person_name_order
+Revises: 0014_api_tokens
 Create Date: 2026-12-08 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_readiness_figures_cache'
-down_revision = '0013_person_name_order'
+down_revision = '0014_api_tokens'
 branch_labels = None
 depends_on = None
 

@@ -253,3 +253,14 @@ def test_the_command_refuses_a_token_longer_than_allowed_and_makes_nothing(app, 
     assert made.exit_code == 0 and TOKEN_IN_OUTPUT.fullmatch(lines[-1])
     assert not any(TOKEN_IN_OUTPUT.search(line) for line in lines[:-1])
 
+
+
+def test_the_command_speaks_the_operators_language_and_still_ends_with_the_token(app, db, runner, make_user):
+    make_user("admin", username="fr.operator")
+    result = runner.invoke(args=["api", "token", "create", "fr.operator", "--read-only"],
+                           env={"LANGUAGE": "fr", "LC_ALL": "", "LANG": ""})
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 0 and TOKEN_IN_OUTPUT.fullmatch(lines[-1])
+    assert "lecture seule" in lines[0] and "expiration : jamais" in lines[0] and "read-only" not in lines[0]
+    missing = runner.invoke(args=["api", "token", "create", "personne"], env={"LANGUAGE": "fr", "LC_ALL": "", "LANG": ""})
+    assert missing.exit_code != 0 and "Aucun compte" in missing.output and "'personne'" in missing.output

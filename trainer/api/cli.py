@@ -4,9 +4,11 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from trainer.api import tokens
 from trainer.errors import DomainError
+from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 api = AppGroup("api", help="The JSON API.")
@@ -22,20 +24,22 @@ api.add_command(token)
               help="Days until it expires (default: it does not expire).")
 @click.option("--read-only", is_flag=True, help="The token can read but never change anything.")
 @commits
+@speaks_operator_language
 def create_token_command(username, name, expires_days, read_only):
     """Issue a token for USERNAME; it is printed once, on the last line."""
     user = tokens.find_user(username)
     if user is None:
-        raise click.ClickException(f"There is no account {username!r}.")
+        raise click.ClickException(_("There is no account %(username)s.", username=repr(username)))
     try:
         row, secret = tokens.create_token(None, user, name=name, expires_days=expires_days, read_only=read_only,
                                           max_days=int(current_app.config["API_TOKEN_MAX_DAYS"]))
     except DomainError as exc:
-        raise click.ClickException(" ".join([exc.message] + [message for _, message in exc.errors]))
-    expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
-    access = "read-only" if row.read_only else "read and write"
-    click.echo(f"Token {row.name!r} for {user.username} ({access}; expires: {expiry}). It acts with the "
-               "account's grants. Keep it secret: it is shown only now.")
+        raise click.ClickException(" ".join([str(exc.message)] + [str(message) for _field, message in exc.errors]))
+    expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else _("never")
+    access = _("read-only") if row.read_only else _("read and write")
+    click.echo(_("Token %(name)s for %(username)s (%(access)s; expires: %(expiry)s). It acts with the account's "
+                 "grants. Keep it secret: it is shown only now.", name=repr(row.name), username=user.username,
+                 access=access, expiry=expiry))
     click.echo(secret)
 
 

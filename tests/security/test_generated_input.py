@@ -24,8 +24,9 @@ from tests.auth.test_access_matrix import (ROLES, actor_state, build_world, kind
 from trainer.auth.policy import POLICY
 
 EXAMPLES = 3
-# Counters that a refused request is meant to move: hits on the public verify pages, failed sign-ins.
-COUNTERS = {"rate_events", "login_attempts"}
+# Counters that a refused request is meant to move (hits on the public verify pages, failed sign-ins), and the
+# readiness figures cache, which a refused form's page may fill and which holds no record of its own.
+COUNTERS = {"rate_events", "login_attempts", "readiness_figures"}
 SKIPPED = {"static"}
 COMMON_PARAMS = ["page", "q", "unit", "unit_id", "profile", "as_of", "status", "month", "view", "nation", "person_id",
                  "objective_id", "type", "from", "to", "format", "serial", "next", "role", "scope", "id"]

@@ -165,3 +165,17 @@ def test_a_chinese_name_is_printed_family_name_first_and_older_certificates_as_t
 
     older = {"given_names": "明华", "family_name": "欧阳", "given_names_latin": "Minghua", "family_name_latin": "Ouyang"}
     assert (native_name(older), latin_name(older)) == ("明华 欧阳", "Minghua Ouyang")
+
+
+def test_a_certificate_is_signed_even_when_the_thread_already_runs_an_event_loop(make_person, issue):
+    """An async server, or a library that drives an event loop in the same thread, must not break signing."""
+    import asyncio
+
+    cert = issue(make_person(given_names="Asha", family_name="Gurung"))
+
+    async def download():
+        return render_pdf(cert)
+
+    pdf = asyncio.run(download())
+    assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf
+    assert b"/ETSI.CAdES.detached" in pdf or b"/adbe.pkcs7.detached" in pdf

@@ -95,10 +95,12 @@ def _validate(signature, certificates: list) -> Finding:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    from trainer.certificates.pdf_signing import outside_event_loop
+
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certificates]
     try:
-        status = validate_pdf_signature(signature, ValidationContext(
-            trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"))
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, ValidationContext(
+            trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")))
     except Exception as exc:  # noqa: BLE001 - a damaged signature container is a finding
         return _fail(check, N_("the PDF signature cannot be read (%(error)s): it was altered"), error=_short(exc))
     subject = status.signing_cert.subject.human_friendly if status.signing_cert is not None else "?"

@@ -77,6 +77,21 @@ def _self_signed(private_key: ec.EllipticCurvePrivateKey, subject: str, kid: str
             .sign(private_key, hashes.SHA256()))
 
 
+def outside_event_loop(work):
+    """Run `work` (pyHanko's signing or validation, which drive their coroutines with asyncio.run) here, or on a thread of its
+    own when this thread already runs an event loop (an async server, or a library driving one), where
+    asyncio.run refuses."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 @dataclass(frozen=True)
 class IssuingCertificate:
     kid: str                      # the Ed25519 key id it goes with
@@ -315,7 +330,8 @@ def sign_pdf(pdf: bytes, folder: str | os.PathLike, kid: str, subject: str) -> b
     folder = Path(folder)
     if not (folder / f"{kid}{CERT_SUFFIX}").exists():
         ensure_issuing_key(folder, kid, subject)
-    return signer_for(folder, kid).sign(pdf)
+    signer = signer_for(folder, kid)
+    return outside_event_loop(lambda: signer.sign(pdf))
 
 
 def fingerprint_sha256(certificate: x509.Certificate) -> str:

@@ -4,14 +4,13 @@ marked as another language (`lang="en"` content, names). The browser journey (te
 walks one trainee's path through lesson, check and certificate; this walks the pages of every role."""
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from sqlalchemy import select, update
 
+from tests.catalogue import english_patterns
 from tests.conftest import PASSWORD, login
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -33,28 +32,6 @@ PAGES = {
     "evaluator": ["/", "/assessments/", "/assessments/exercises/{exercise}"],
     "admin": ["/", "/admin/users", "/admin/nations", "/admin/audit/", "/admin/audit/verify"],
 }
-
-
-def _english_sentences() -> list[tuple[str, re.Pattern]]:
-    """The English messages that are phrases (two words or more) translated differently, as patterns over
-    visible text: a placeholder matches anything short, markup is dropped."""
-    with CATALOGUE.open("rb") as fh:
-        catalogue = read_po(fh)
-    patterns = {}
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        for english in ids:
-            if english in strings:
-                continue
-            text = " ".join(re.sub(r"<[^>]+>", "", english).split())
-            if len(re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)[sd]|%[sd]", "", text))) < 2:
-                continue
-            body = r".{1,80}?".join(re.escape(piece) for piece in re.split(r"%\(\w+\)[sd]|%[sd]", text))
-            patterns[english] = re.compile(rf"(?<![\w]){body}(?![\w])")
-    return list(patterns.items())
 
 
 class VisibleText(HTMLParser):
@@ -125,7 +102,7 @@ def demo_in_french(app, db):
 
 
 def test_every_roles_pages_are_wholly_french_when_french_is_chosen(app, client, demo_in_french):
-    sentences = _english_sentences()
+    sentences = english_patterns([CATALOGUE], min_words=2, placeholder=r"%\(\w+\)[sd]|%[sd]")
     assert len(sentences) > 1000   # the check has the whole catalogue to look for
     found: dict[str, list[str]] = {}
     for username, paths in PAGES.items():

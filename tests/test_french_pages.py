@@ -8,10 +8,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from tests.catalogue import english_patterns
 from tests.conftest import PASSWORD, login
+from tests.demo_pages import demo_ids
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -78,27 +79,12 @@ class VisibleText(HTMLParser):
 def demo_in_french(app, db):
     from trainer.auth.models import User
     from trainer.auth.services import AuthSettings
-    from trainer.certificates.models import Certificate
-    from trainer.curricula.models import Module
     from trainer.demo import services as demo_services
-    from trainer.exercises.models import Exercise
-    from trainer.org.models import Person, Unit
 
     demo_services.seed("small", PASSWORD, AuthSettings.from_config(app.config))
     db.session.execute(update(User).values(language="fr"))
     db.session.commit()
-    trainee = db.session.scalar(select(User).where(User.username == "trainee"))
-    module = db.session.scalar(select(Module).where(Module.code == "HR-01", Module.is_current.is_(True)))
-    return {
-        "person": db.session.scalar(select(Person.id).where(Person.nation_code == "NPL").order_by(Person.id)),
-        "own_person": trainee.person_id,
-        "unit": db.session.scalar(select(Unit.id).where(Unit.code == "NPL-B1")),
-        "exercise": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
-        "certificate": db.session.scalar(select(Certificate.id).order_by(Certificate.id)),
-        "serial": db.session.scalar(select(Certificate.serial).order_by(Certificate.id)),
-        "module": "HR-01",
-        "lesson": module.lessons[0].slug,
-    }
+    return demo_ids(db)
 
 
 def test_every_roles_pages_are_wholly_french_when_french_is_chosen(app, client, demo_in_french):

@@ -278,6 +278,33 @@ def visible_text_script(language: str) -> str:
 }""" % language
 
 
+class LanguageCheck:
+    """Reads pages meant to be in `language` and collects, page by page, the English sentences of the catalogue
+    (`sentences`, from tests.catalogue) that they show; `no_english()` fails at the end naming every page's."""
+
+    def __init__(self, page, language: str, language_name: str, sentences: list, at_least: int):
+        self.page = page
+        self.language = language
+        self.language_name = language_name
+        self.sentences = sentences
+        assert len(self.sentences) > at_least
+        self.english: dict[str, list[str]] = {}
+
+    def read(self, name: str) -> str:
+        """The page's visible text in its language, the page being marked as in that language."""
+        page = self.page
+        assert page.evaluate("document.documentElement.lang") == self.language, \
+            f"{name}: {page.url} is not lang={self.language}"
+        text = page.evaluate(visible_text_script(self.language))
+        hits = [english for english, pattern in self.sentences if pattern.search(text)]
+        if hits:
+            self.english[name] = hits
+        return text
+
+    def no_english(self) -> None:
+        assert not self.english, f"English sentences of the catalogue on {self.language_name} pages: {self.english}"
+
+
 def seed_trainee(live_server, tmp_path: Path, profile: dict, unit: dict, person: dict) -> int:
     """Imports the human-rights pack with `profile`, makes the unit and in it a soldier cleared by screening,
     assigns the profile to the unit (due in 45 days) and HR-01 to the soldier (due in 20 days); returns the

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.catalogue import english_patterns
-from tests.e2e.conftest import PASSWORD, ROOT, answer_correctly, e2e_sign_out, seed_trainee, visible_text_script
+from tests.e2e.conftest import PASSWORD, ROOT, LanguageCheck, answer_correctly, e2e_sign_out, seed_trainee
 
 try:
     from playwright.sync_api import expect
@@ -38,24 +38,17 @@ PAGE_TEXT = """() => {
 }"""
 
 
-class Checker:
+class Checker(LanguageCheck):
     """Checks each page: French, no English sentence of the catalogue, English parts marked and announced, and
     no sideways scrolling on a phone."""
 
     def __init__(self, page):
-        self.page = page
-        self.sentences = english_patterns(PARTS, min_words=2)
-        assert len(self.sentences) > 500
-        self.english: dict[str, list[str]] = {}
+        super().__init__(page, "fr", "French", english_patterns(PARTS, min_words=2), at_least=500)
 
     def __call__(self, name: str) -> None:
         page = self.page
         page.wait_for_load_state("load")
-        assert page.evaluate("document.documentElement.lang") == "fr", f"{name}: {page.url} is not lang=fr"
-        text = page.evaluate(visible_text_script("fr"))
-        hits = [english for english, pattern in self.sentences if pattern.search(text)]
-        if hits:
-            self.english[name] = hits
+        self.read(name)
         if page.evaluate(ENGLISH_BLOCKS):
             assert re.search(r"\ben anglais\b|\banglais\b", page.evaluate(PAGE_TEXT)), \
                 f"{name}: {page.url} shows a part in English without saying so"
@@ -65,9 +58,6 @@ class Checker:
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= 390, f"{name}: {page.url} is {scroll} px wide on a 390 px phone"
         page.set_viewport_size(size)
-
-    def no_english(self) -> None:
-        assert not self.english, f"English sentences of the catalogue on French pages: {self.english}"
 
 
 def _seed(live_server, e2e_user, tmp_path: Path) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.catalogue import english_patterns
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, ROOT, answer_correctly, seed_trainee, visible_text_script
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, ROOT, LanguageCheck, answer_correctly, seed_trainee
 
 try:
     from playwright.sync_api import expect
@@ -51,14 +51,11 @@ def live_server_config():
     return {"LANGUAGES": "en,fr,ar"}
 
 
-class Checker:
+class Checker(LanguageCheck):
     """Checks a page at each width and keeps its screenshots; English sentences found are collected."""
 
     def __init__(self, page):
-        self.page = page
-        self.sentences = english_patterns([PART])
-        assert len(self.sentences) > 300
-        self.english: dict[str, list[str]] = {}
+        super().__init__(page, "ar", "Arabic", english_patterns([PART]), at_least=300)
         self.shots: list[Path] = []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -67,12 +64,8 @@ class Checker:
         page.wait_for_load_state("load")
         page.evaluate("document.fonts.ready")
         assert page.evaluate("document.documentElement.dir") == "rtl", f"{name}: {page.url} is not right to left"
-        assert page.evaluate("document.documentElement.lang") == "ar", f"{name}: {page.url} is not lang=ar"
-        text = page.evaluate(visible_text_script("ar"))
+        text = self.read(name)
         assert len(ARABIC.findall(text)) >= 5, f"{name}: little or no Arabic on {page.url}: {text[:300]}"
-        hits = [english for english, pattern in self.sentences if pattern.search(text)]
-        if hits:
-            self.english[name] = hits
         height = page.viewport_size["height"] if page.viewport_size else 900
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 844 if width < 500 else height})
@@ -85,9 +78,6 @@ class Checker:
             page.screenshot(path=str(shot), full_page=True)
             self.shots.append(shot)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-
-    def no_english(self) -> None:
-        assert not self.english, f"English sentences of the catalogue on Arabic pages: {self.english}"
 
 
 def _choose_arabic(page) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests.auth.test_access_matrix import (ROLES, build_world, in_scope_problem, kind_for, make_actor, objects_for,
-                                          url_cells, url_for_cell)
+                                          policed_cells, url_cells, url_for_cell)
 from trainer.auth.policy import POLICY
 from trainer.enums import Role
 
@@ -52,13 +52,7 @@ def walk(role, app, db, make_unit, make_person, make_user, only: set[str] | None
     _ensure_curricula(world)  # readiness needs a profile, learning a module
     token = _token_for(world) if role is not None else None
     problems: list[str] = []
-    for cell in api_cells(app):
-        if only is not None and cell.endpoint not in only:
-            continue
-        rule = POLICY.get(cell.endpoint)
-        if rule is None:
-            problems.append(f"{cell.endpoint}: not in POLICY")
-            continue
+    for cell, rule in policed_cells(api_cells(app), only, problems):
         objects = objects_for(world, kind_for(cell))
         where = f"{cell.method} {cell.rule} [{cell.endpoint}] as {role.value if role else 'no token'}"
         url = url_for_cell(app, cell, objects.inside, world)

@@ -269,6 +269,19 @@ def make_actor(world: World, username_prefix: str = "matrix"):
     return user
 
 
+def policed_cells(cells: list[Cell], only: set[str] | None, problems: list[str]):
+    """The cells to walk (those of the endpoints in `only`, where given), each with its access rule; a cell whose
+    endpoint the policy does not name is reported in `problems` instead."""
+    for cell in cells:
+        if only is not None and cell.endpoint not in only:
+            continue
+        rule = POLICY.get(cell.endpoint)
+        if rule is None:
+            problems.append(f"{cell.endpoint}: not in POLICY")
+            continue
+        yield cell, rule
+
+
 def in_scope_problem(where: str, cell: Cell, status: int, allowed: bool) -> str | None:
     """What is wrong with the answer to a request on an object inside the actor's scope, if anything."""
     if not allowed:
@@ -323,13 +336,7 @@ def walk(role, app, db, client, make_unit, make_person, make_user, only: set[str
         sign_in_as(world, client)
     problems: list[str] = []
 
-    for cell in url_cells(app):
-        if only is not None and cell.endpoint not in only:
-            continue
-        rule = POLICY.get(cell.endpoint)
-        if rule is None:
-            problems.append(f"{cell.endpoint}: not in POLICY")
-            continue
+    for cell, rule in policed_cells(url_cells(app), only, problems):
         try:
             objects = objects_for(world, kind_for(cell))
         except LookupError as exc:

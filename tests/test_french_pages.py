@@ -4,15 +4,15 @@ marked as another language (`lang="en"` content, names). The browser journey (te
 walks one trainee's path through lesson, check and certificate; this walks the pages of every role."""
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
-from sqlalchemy import select, update
+from sqlalchemy import update
 
+from tests.catalogue import english_patterns
 from tests.conftest import PASSWORD, login
+from tests.demo_pages import demo_ids
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -33,28 +33,6 @@ PAGES = {
     "evaluator": ["/", "/assessments/", "/assessments/exercises/{exercise}"],
     "admin": ["/", "/admin/users", "/admin/nations", "/admin/audit/", "/admin/audit/verify"],
 }
-
-
-def _english_sentences() -> list[tuple[str, re.Pattern]]:
-    """The English messages that are phrases (two words or more) translated differently, as patterns over
-    visible text: a placeholder matches anything short, markup is dropped."""
-    with CATALOGUE.open("rb") as fh:
-        catalogue = read_po(fh)
-    patterns = {}
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        for english in ids:
-            if english in strings:
-                continue
-            text = " ".join(re.sub(r"<[^>]+>", "", english).split())
-            if len(re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)[sd]|%[sd]", "", text))) < 2:
-                continue
-            body = r".{1,80}?".join(re.escape(piece) for piece in re.split(r"%\(\w+\)[sd]|%[sd]", text))
-            patterns[english] = re.compile(rf"(?<![\w]){body}(?![\w])")
-    return list(patterns.items())
 
 
 class VisibleText(HTMLParser):
@@ -101,31 +79,16 @@ class VisibleText(HTMLParser):
 def demo_in_french(app, db):
     from trainer.auth.models import User
     from trainer.auth.services import AuthSettings
-    from trainer.certificates.models import Certificate
-    from trainer.curricula.models import Module
     from trainer.demo import services as demo_services
-    from trainer.exercises.models import Exercise
-    from trainer.org.models import Person, Unit
 
     demo_services.seed("small", PASSWORD, AuthSettings.from_config(app.config))
     db.session.execute(update(User).values(language="fr"))
     db.session.commit()
-    trainee = db.session.scalar(select(User).where(User.username == "trainee"))
-    module = db.session.scalar(select(Module).where(Module.code == "HR-01", Module.is_current.is_(True)))
-    return {
-        "person": db.session.scalar(select(Person.id).where(Person.nation_code == "NPL").order_by(Person.id)),
-        "own_person": trainee.person_id,
-        "unit": db.session.scalar(select(Unit.id).where(Unit.code == "NPL-B1")),
-        "exercise": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
-        "certificate": db.session.scalar(select(Certificate.id).order_by(Certificate.id)),
-        "serial": db.session.scalar(select(Certificate.serial).order_by(Certificate.id)),
-        "module": "HR-01",
-        "lesson": module.lessons[0].slug,
-    }
+    return demo_ids(db)
 
 
 def test_every_roles_pages_are_wholly_french_when_french_is_chosen(app, client, demo_in_french):
-    sentences = _english_sentences()
+    sentences = english_patterns([CATALOGUE], min_words=2, placeholder=r"%\(\w+\)[sd]|%[sd]")
     assert len(sentences) > 1000   # the check has the whole catalogue to look for
     found: dict[str, list[str]] = {}
     for username, paths in PAGES.items():

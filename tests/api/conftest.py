@@ -65,10 +65,6 @@ def api_as(app, make_user, make_token, make_nation):
 @pytest.fixture
 def curricula(app, db, tmp_path):
     """The test curricula (modules TS-01 and TS-02, profile TST-PROFILE) imported."""
-    from tests.curricula.factories import write_curricula
-    from trainer.curricula.services import import_paths
+    from tests.curricula.factories import import_test_curricula
 
-    report = import_paths(None, [str(write_curricula(tmp_path / "curricula"))])
-    assert report.ok, report.problems
-    db.session.commit()
-    return report
+    return import_test_curricula(db, tmp_path)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.test_access_matrix import ROLES, build_world, kind_for, objects_for, url_cells, url_for_cell
+from tests.auth.test_access_matrix import (ROLES, build_world, in_scope_problem, kind_for, make_actor, objects_for,
+                                          policed_cells, url_cells, url_for_cell)
 from trainer.auth.policy import POLICY
 from trainer.enums import Role
 
@@ -28,18 +29,7 @@ def api_cells(app):
 def _token_for(world) -> str:
     from trainer.api.tokens import create_token
 
-    role = world.role
-    if role is Role.ADMIN:
-        user = world.make_user("admin", "mission", username="api.matrix.admin")
-    elif role is Role.TRAINING_OFFICER:
-        user = world.make_user("training_officer", "nation", nation=world.nation_in, username="api.matrix.officer")
-    elif role is Role.COMMANDER:
-        user = world.make_user("commander", "unit", unit=world.unit_in, username="api.matrix.commander")
-    elif role is Role.EVALUATOR:
-        user = world.make_user("evaluator", "exercises", person=world.evaluator_person, username="api.matrix.evaluator")
-    else:
-        user = world.make_user("trainee", "self", person=world.person_in, username="api.matrix.trainee")
-    world.actor = user
+    user = make_actor(world, "api.matrix")
     _row, secret = create_token(user, user, name="matrix")
     world.db.session.commit()
     return secret
@@ -62,13 +52,7 @@ def walk(role, app, db, make_unit, make_person, make_user, only: set[str] | None
     _ensure_curricula(world)  # readiness needs a profile, learning a module
     token = _token_for(world) if role is not None else None
     problems: list[str] = []
-    for cell in api_cells(app):
-        if only is not None and cell.endpoint not in only:
-            continue
-        rule = POLICY.get(cell.endpoint)
-        if rule is None:
-            problems.append(f"{cell.endpoint}: not in POLICY")
-            continue
+    for cell, rule in policed_cells(api_cells(app), only, problems):
         objects = objects_for(world, kind_for(cell))
         where = f"{cell.method} {cell.rule} [{cell.endpoint}] as {role.value if role else 'no token'}"
         url = url_for_cell(app, cell, objects.inside, world)
@@ -81,17 +65,9 @@ def walk(role, app, db, make_unit, make_person, make_user, only: set[str] | None
                 problems.append(f"{where}: expected 401 without a token, got {status}")
             continue
         allowed = rule.allows(world.actor)
-        if not allowed:
-            if status != 403:
-                problems.append(f"{where}: role not allowed, expected 403, got {status}")
-        elif status >= 500:
-            problems.append(f"{where} (in scope): server error {status}")
-        elif cell.method == "GET" and status in (403, 404):
-            problems.append(f"{where} (in scope): expected access, got {status}")
-        elif cell.method != "GET" and status == 403:
-            problems.append(f"{where} (in scope): expected access, got 403")
-        elif cell.method != "GET" and status == 404 and kind_for(cell) is not None:
-            problems.append(f"{where} (in scope): expected access, got 404")
+        problem = in_scope_problem(where, cell, status, allowed)
+        if problem:
+            problems.append(problem)
         if cell.method != "GET" and allowed:
             objects = objects_for(world, kind_for(cell), fresh=True)  # the write may have changed it
         if objects.outside is not None:

@@ -316,19 +316,27 @@ def _record(db, actor, action, object_type, object_id, details):
     db.session.commit()
 
 
+def _record_samples(db, world, samples) -> list:
+    """Records one event of each sample kind, as the account, the administrator or the system that does it;
+    returns the events recorded."""
+    from sqlalchemy import select
+
+    from trainer.audit.models import AuditEvent
+
+    start = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    for action, (object_type, object_id, details, _words) in samples.items():
+        actor = world["user"] if action.startswith(("auth.", "calendar.")) else world["admin"]
+        _record(db, None if action in ("demo.seed", "certificate.rotate_key") else actor, action, object_type,
+                object_id, details)
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.seq > start).order_by(AuditEvent.seq)).all()
+
+
 def test_each_kind_reads_as_its_own_sentence_naming_its_objects(app, db, world):
     from trainer.audit.descriptions import describe_events
-    from trainer.audit.models import AuditEvent
-    from sqlalchemy import select
 
     samples = _samples(world)
     admin = world["admin"]
-    start = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
-    for action, (object_type, object_id, details, _words) in samples.items():
-        actor = world["user"] if action.startswith(("auth.", "calendar.")) else admin
-        _record(db, None if action in ("demo.seed", "certificate.rotate_key") else actor, action, object_type,
-                object_id, details)
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > start).order_by(AuditEvent.seq)).all()
+    rows = _record_samples(db, world, samples)
     with app.test_request_context():
         described = describe_events(admin, rows)
     problems = []
@@ -396,19 +404,12 @@ def test_an_action_without_a_description_still_reads_as_who_did_what(app, db, wo
 def test_each_kind_reads_in_french_too(app, db, world):
     """Every kind's sentence in French: plural forms chosen by their counts, no placeholder left, none in English."""
     from flask_babel import force_locale
-    from sqlalchemy import select
 
     from trainer.audit.descriptions import describe_events
-    from trainer.audit.models import AuditEvent
 
     samples = _samples(world)
     admin = world["admin"]
-    start = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
-    for action, (object_type, object_id, details, _words) in samples.items():
-        actor = world["user"] if action.startswith(("auth.", "calendar.")) else admin
-        _record(db, None if action in ("demo.seed", "certificate.rotate_key") else actor, action, object_type,
-                object_id, details)
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > start).order_by(AuditEvent.seq)).all()
+    rows = _record_samples(db, world, samples)
     with app.test_request_context():
         english = {item.event.seq: item.sentence.plain() for item in describe_events(admin, rows)}
         with force_locale("fr"):

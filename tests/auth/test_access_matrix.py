@@ -250,21 +250,58 @@ def build_world(role, app, db, make_unit, make_person, make_user) -> World:
     return world
 
 
-def sign_in_as(world: World, client) -> None:
+def make_actor(world: World, username_prefix: str = "matrix"):
+    """The world's user for its role, scoped to the objects built inside: the one whose answers the walk checks."""
     role = world.role
     if role is Role.ADMIN:
-        user = world.make_user("admin", "mission", username="matrix.admin")
+        user = world.make_user("admin", "mission", username=f"{username_prefix}.admin")
     elif role is Role.TRAINING_OFFICER:
-        user = world.make_user("training_officer", "nation", nation=world.nation_in, username="matrix.officer")
+        user = world.make_user("training_officer", "nation", nation=world.nation_in,
+                               username=f"{username_prefix}.officer")
     elif role is Role.COMMANDER:
-        user = world.make_user("commander", "unit", unit=world.unit_in, username="matrix.commander")
+        user = world.make_user("commander", "unit", unit=world.unit_in, username=f"{username_prefix}.commander")
     elif role is Role.EVALUATOR:
-        user = world.make_user("evaluator", "exercises", person=world.evaluator_person, username="matrix.evaluator")
+        user = world.make_user("evaluator", "exercises", person=world.evaluator_person,
+                               username=f"{username_prefix}.evaluator")
     else:
-        user = world.make_user("trainee", "self", person=world.person_in, username="matrix.trainee")
+        user = world.make_user("trainee", "self", person=world.person_in, username=f"{username_prefix}.trainee")
     world.actor = user
+    return user
+
+
+def policed_cells(cells: list[Cell], only: set[str] | None, problems: list[str]):
+    """The cells to walk (those of the endpoints in `only`, where given), each with its access rule; a cell whose
+    endpoint the policy does not name is reported in `problems` instead."""
+    for cell in cells:
+        if only is not None and cell.endpoint not in only:
+            continue
+        rule = POLICY.get(cell.endpoint)
+        if rule is None:
+            problems.append(f"{cell.endpoint}: not in POLICY")
+            continue
+        yield cell, rule
+
+
+def in_scope_problem(where: str, cell: Cell, status: int, allowed: bool) -> str | None:
+    """What is wrong with the answer to a request on an object inside the actor's scope, if anything."""
+    if not allowed:
+        if status != 403:
+            return f"{where}: role not allowed, expected 403, got {status}"
+    elif status >= 500:
+        return f"{where} (in scope): server error {status}"
+    elif cell.method == "GET" and status in (403, 404):
+        return f"{where} (in scope): expected access, got {status}"
+    elif cell.method != "GET" and status == 403:
+        return f"{where} (in scope): expected access, got 403"
+    elif cell.method != "GET" and status == 404 and kind_for(cell) is not None:
+        return f"{where} (in scope): expected access, got 404"
+    return None
+
+
+def sign_in_as(world: World, client) -> None:
+    user = make_actor(world)
     response = login(client, user.username)
-    assert response.status_code == 302, f"could not sign in as {role}"
+    assert response.status_code == 302, f"could not sign in as {world.role}"
 
 
 def actor_state(world: World) -> tuple:
@@ -299,13 +336,7 @@ def walk(role, app, db, client, make_unit, make_person, make_user, only: set[str
         sign_in_as(world, client)
     problems: list[str] = []
 
-    for cell in url_cells(app):
-        if only is not None and cell.endpoint not in only:
-            continue
-        rule = POLICY.get(cell.endpoint)
-        if rule is None:
-            problems.append(f"{cell.endpoint}: not in POLICY")
-            continue
+    for cell, rule in policed_cells(url_cells(app), only, problems):
         try:
             objects = objects_for(world, kind_for(cell))
         except LookupError as exc:
@@ -335,18 +366,9 @@ def walk(role, app, db, client, make_unit, make_person, make_user, only: set[str
         writes = allowed and cell.method != "GET"
         before = actor_state(world) if writes else None
         response = request(client, cell.method, url)
-        status = response.status_code
-        if not allowed:
-            if status != 403:
-                problems.append(f"{where}: role not allowed, expected 403, got {status}")
-        elif status >= 500:
-            problems.append(f"{where} (in scope): server error {status}")
-        elif cell.method == "GET" and status in (403, 404):
-            problems.append(f"{where} (in scope): expected access, got {status}")
-        elif cell.method != "GET" and status == 403:
-            problems.append(f"{where} (in scope): expected access, got 403")
-        elif cell.method != "GET" and status == 404 and kind_for(cell) is not None:
-            problems.append(f"{where} (in scope): expected access, got 404")
+        problem = in_scope_problem(where, cell, response.status_code, allowed)
+        if problem:
+            problems.append(problem)
         if writes:
             restore_actor(world, client, before)
             objects = objects_for(world, kind_for(cell), fresh=True)  # the POST may have changed it

@@ -4,13 +4,17 @@ stay on the page with what was typed, the profile takes a time zone as people ty
 import re
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from tests.catalogue import long_english_pieces
 from tests.conftest import login
 from trainer.auth.models import User
 from trainer.auth.zones import zone_named
+
+ADMIN_PART = Path(__file__).resolve().parents[2] / "translations" / "parts" / "admin.fr.po"
 
 
 def _text(response) -> str:
@@ -172,21 +176,6 @@ def test_a_refused_single_sign_on_link_stays_on_the_account_page_with_what_was_t
     assert 'value="abc-123"' in page and "the.officer" in page
 
 
-def _english_sentences() -> list[str]:
-    from pathlib import Path
-
-    from babel.messages.pofile import read_po
-
-    part = Path(__file__).resolve().parents[2] / "translations" / "parts" / "admin.fr.po"
-    with part.open("rb") as fh:
-        catalogue = read_po(fh)
-    out = []
-    for message in catalogue:
-        for text in ([message.id] if isinstance(message.id, str) else list(message.id or ())):
-            out += [p.strip() for p in re.split(r"%\(\w+\)[sd]|<[^>]+>|\{\{[^}]*\}\}", text or "") if len(p.strip()) > 24]
-    return out
-
-
 def _main(page: str) -> str:
     return page.split("<main", 1)[-1].split("</main>", 1)[0]
 
@@ -195,7 +184,7 @@ def test_the_sign_in_page_follows_the_browsers_language(app):
     anonymous = app.test_client()
     page = _text(anonymous.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}))
     assert '<html lang="fr"' in page and "Nom de compte" in page and "Se connecter" in page
-    assert not [s for s in _english_sentences() if s in _main(page)]
+    assert not [s for s in long_english_pieces(ADMIN_PART) if s in _main(page)]
 
 
 def test_the_bulk_accounts_page_and_the_questions_are_in_french(client, db, login_as, make_unit, make_person):
@@ -211,5 +200,5 @@ def test_the_bulk_accounts_page_and_the_questions_are_in_french(client, db, logi
     assert "<strong>1</strong> personne n’a pas de compte dans cette unité et ses sous-unités." in pages[0]
     for page in pages:
         assert '<html lang="fr"' in page
-        found = [s for s in _english_sentences() if s in _main(page)]
+        found = [s for s in long_english_pieces(ADMIN_PART) if s in _main(page)]
         assert not found, found[:5]

@@ -92,3 +92,14 @@ def write_curricula(root: Path, modules: list[dict] | None = None, pack: dict | 
         write_module(pack_dir, doc)
     write_yaml(root / "profiles" / "test.yaml", profile or PROFILE)
     return root
+
+
+def import_test_curricula(db, tmp_path: Path):
+    """The test curricula (modules TS-01 and TS-02, profile TST-PROFILE) written under `tmp_path` and imported;
+    returns the import's report."""
+    from trainer.curricula.services import import_paths
+
+    report = import_paths(None, [str(write_curricula(tmp_path / "curricula"))])
+    assert report.ok, report.problems
+    db.session.commit()
+    return report

@@ -209,9 +209,10 @@ def e2e_login(page, live_server, username: str, password: str = PASSWORD) -> Non
         raise AssertionError(f"sign-in as {username!r} failed: {alert}")
 
 
-def e2e_sign_out(page) -> None:
+def e2e_sign_out(page, sign_out_name: str = "Sign out", sign_in_name: str | None = "Sign in") -> None:
     """Sign out through the user menu, as a person would (clearing cookies races the page's own requests,
-    which renew the session cookie)."""
+    which renew the session cookie); the names are the buttons' in the page's language (no sign-in name: the
+    sign-in form may be shown in another language)."""
     from playwright.sync_api import expect
 
     # Stylesheets decide whether the menu is folded: look only once the page has fully loaded.
@@ -222,7 +223,7 @@ def e2e_sign_out(page) -> None:
         # Wait for the unfolding animation to finish before using the menu inside it.
         expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     menu = page.locator("nav .navbar-nav .dropdown-toggle").last
-    sign_out = page.get_by_role("button", name="Sign out")
+    sign_out = page.get_by_role("button", name=sign_out_name)
     for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
         menu.click()
         try:
@@ -231,7 +232,10 @@ def e2e_sign_out(page) -> None:
         except AssertionError:
             continue
     sign_out.click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    if sign_in_name is None:
+        expect(page.locator("#username")).to_be_visible()
+    else:
+        expect(page.get_by_role("button", name=sign_in_name)).to_be_visible()
 
 
 @pytest.fixture
@@ -257,3 +261,97 @@ def e2e_user(live_server):
             db.session.commit()
             return user.id
     return make
+
+
+# --- a trainee with training to do -------------------------------------------------------------------------
+
+HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
+
+
+def visible_text_script(language: str) -> str:
+    """A page's visible text, leaving out what is marked as another language (content without a translation,
+    names, source titles) and the language switcher (each language names itself)."""
+    return """() => {
+  const root = document.body.cloneNode(true);
+  root.querySelectorAll('[lang]:not([lang="%s"]), script, style, .language-switcher').forEach(e => e.remove());
+  return root.innerText.replace(/\\s+/g, ' ');
+}""" % language
+
+
+class LanguageCheck:
+    """Reads pages meant to be in `language` and collects, page by page, the English sentences of the catalogue
+    (`sentences`, from tests.catalogue) that they show; `no_english()` fails at the end naming every page's."""
+
+    def __init__(self, page, language: str, language_name: str, sentences: list, at_least: int):
+        self.page = page
+        self.language = language
+        self.language_name = language_name
+        self.sentences = sentences
+        assert len(self.sentences) > at_least
+        self.english: dict[str, list[str]] = {}
+
+    def read(self, name: str) -> str:
+        """The page's visible text in its language, the page being marked as in that language."""
+        page = self.page
+        assert page.evaluate("document.documentElement.lang") == self.language, \
+            f"{name}: {page.url} is not lang={self.language}"
+        text = page.evaluate(visible_text_script(self.language))
+        hits = [english for english, pattern in self.sentences if pattern.search(text)]
+        if hits:
+            self.english[name] = hits
+        return text
+
+    def no_english(self) -> None:
+        assert not self.english, f"English sentences of the catalogue on {self.language_name} pages: {self.english}"
+
+
+def seed_trainee(live_server, tmp_path: Path, profile: dict, unit: dict, person: dict) -> int:
+    """Imports the human-rights pack with `profile`, makes the unit and in it a soldier cleared by screening,
+    assigns the profile to the unit (due in 45 days) and HR-01 to the soldier (due in 20 days); returns the
+    person's id."""
+    import datetime as dt
+
+    import yaml
+
+    from trainer.curricula.services import import_paths
+    from trainer.extensions import db
+    from trainer.learning.models import ModuleAssignment, ProfileAssignment
+    from trainer.org.people import create_person
+    from trainer.org.services import create_unit, ensure_nation
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / f"{profile['code'].lower()}.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True),
+                                                              encoding="utf-8")
+    with live_server.app.app_context():
+        report = import_paths(None, [str(HUMAN_RIGHTS), str(profiles)])
+        assert report.ok, report.problems
+        ensure_nation(unit["nation_code"])
+        made = create_unit(None, kind="battalion", **unit)
+        soldier = create_person(None, {"nation": unit["nation_code"], "unit_id": made.id, "category": "military",
+                                       "email": None, "screening": "cleared", **person},
+                                start_on=dt.date(2024, 1, 1))
+        db.session.add(ProfileAssignment(profile_code=profile["code"], unit_id=made.id,
+                                         due_on=dt.date.today() + dt.timedelta(days=45)))
+        db.session.add(ModuleAssignment(module_code="HR-01", person_id=soldier.id,
+                                        due_on=dt.date.today() + dt.timedelta(days=20)))
+        db.session.commit()
+        return soldier.id
+
+
+def answer_correctly(page, live_server) -> None:
+    """Tick the right option of every drawn question (where the server's shuffle put it)."""
+    from trainer.curricula.models import Question
+    from trainer.extensions import db
+    from trainer.learning.models import Attempt
+
+    attempt_id = int(page.url.rstrip("/").split("/")[-1])
+    with live_server.app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        answers = []
+        for item in attempt.drawn:
+            question = db.session.get(Question, item["question_id"])
+            answers.append((question.id, item["order"].index(question.correct)))
+        db.session.remove()
+    for question_id, shown in answers:
+        page.locator(f"#q-{question_id}-{shown}").check()

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
+from tests.demo_pages import demo_ids
 from tests.e2e.conftest import PASSWORD, e2e_login, e2e_sign_out
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
@@ -19,31 +19,14 @@ RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "
 def demo(live_server):
     """The small demo data set, and the ids of objects the pages below open."""
     from trainer.auth.services import AuthSettings
-    from trainer.certificates.models import Certificate
-    from trainer.curricula.models import Module
     from trainer.demo import services as demo_services
-    from trainer.exercises.models import Exercise
     from trainer.extensions import db
-    from trainer.org.models import Person, Unit
 
     app = live_server.app
     with app.app_context():
         demo_services.seed("small", PASSWORD, AuthSettings.from_config(app.config))
         db.session.commit()
-        from trainer.auth.models import User
-
-        trainee = db.session.scalar(select(User).where(User.username == "trainee"))
-        ids = {
-            "person": db.session.scalar(select(Person.id).where(Person.nation_code == "NPL").order_by(Person.id)),
-            "own_person": trainee.person_id,
-            "unit": db.session.scalar(select(Unit.id).where(Unit.code == "NPL-B1")),
-            "exercise": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
-            "certificate": db.session.scalar(select(Certificate.id).order_by(Certificate.id)),
-            "serial": db.session.scalar(select(Certificate.serial).order_by(Certificate.id)),
-            "module": "HR-01",
-            "lesson": db.session.scalar(select(Module).where(Module.code == "HR-01", Module.is_current.is_(True))).lessons[0].slug,
-        }
-    return ids
+        return demo_ids(db)
 
 
 PAGES = {

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
+from tests.catalogue import long_english_pieces
 from tests.e2e.conftest import ROOT, e2e_login
 from tests.e2e.test_accessibility import _violations
 
@@ -28,17 +28,6 @@ def phone(browser):
         yield page
     finally:
         context.close()
-
-
-def _english_sentences() -> list[str]:
-    """The catalogue's English messages long enough to be unmistakable, cut at their placeholders and tags."""
-    with PART.open("rb") as fh:
-        catalogue = read_po(fh)
-    out = []
-    for message in catalogue:
-        for text in ([message.id] if isinstance(message.id, str) else list(message.id or ())):
-            out += [p.strip() for p in re.split(r"%\(\w+\)[sd]|<[^>]+>|\{\{[^}]*\}\}", text or "") if len(p.strip()) > 24]
-    return out
 
 
 def _no_sideways_scrolling(page) -> None:
@@ -99,7 +88,7 @@ def test_the_account_and_audit_pages_speak_french_on_a_phone(phone, live_server,
     e2e_user("training_officer", "nation", nation="NPL", username="officer.npl")
     e2e_login(page, live_server, "mission.admin")
     _set_language(live_server, "mission.admin", "fr")
-    english = _english_sentences()
+    english = long_english_pieces(PART)
     page.goto(f"{live_server.url}/admin/users")
     page.get_by_role("link", name="officer.npl").click()
     account_url = page.url

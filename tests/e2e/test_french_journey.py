@@ -12,10 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
-from babel.messages.pofile import read_po
 
-from tests.e2e.conftest import PASSWORD, ROOT
+from tests.catalogue import english_patterns
+from tests.e2e.conftest import PASSWORD, ROOT, LanguageCheck, answer_correctly, e2e_sign_out, seed_trainee
 
 try:
     from playwright.sync_api import expect
@@ -23,19 +22,11 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
     expect = None
 
 PARTS = sorted((ROOT / "translations" / "parts").glob("*.fr.po"))
-HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
 # A profile meant for police given to a military unit: issuing warns and asks to confirm.
 PROFILE = {"code": "TST-FR", "title": {"en": "Human rights, police individual",
                                        "fr": "Droits de l'homme, policier individuel"},
            "audience": "police", "required_modules": ["HR-01"], "screening_required": True, "warning_days": 30}
 
-# Visible text of a page, leaving out what is marked as another language (English content, names) and the
-# language switcher (each language names itself).
-VISIBLE_TEXT = """() => {
-  const root = document.body.cloneNode(true);
-  root.querySelectorAll('[lang]:not([lang="fr"]), script, style, .language-switcher').forEach(e => e.remove());
-  return root.innerText.replace(/\\s+/g, ' ');
-}"""
 # Blocks of content shown in English (a lesson or summary without French), as opposed to titles of English
 # sources and names, which are marked lang="en" too but need no notice.
 ENGLISH_BLOCKS = """() => [...document.body.querySelectorAll('div[lang="en"], p[lang="en"], section[lang="en"]')]
@@ -47,48 +38,17 @@ PAGE_TEXT = """() => {
 }"""
 
 
-def _english_sentences() -> list[tuple[str, re.Pattern]]:
-    """The English messages of the French catalogue that are sentences or phrases (two words or more, and
-    translated differently), as patterns over visible text: placeholders match anything, markup is dropped."""
-    patterns = {}
-    for part in PARTS:
-        with part.open("rb") as fh:
-            catalogue = read_po(fh)
-        for message in catalogue:
-            if not message.id:
-                continue
-            ids = [message.id] if isinstance(message.id, str) else list(message.id)
-            strings = [message.string] if isinstance(message.string, str) else list(message.string)
-            for english in ids:
-                if english in strings:
-                    continue
-                text = " ".join(re.sub(r"<[^>]+>", "", english).split())
-                words = re.findall(r"[A-Za-z]{2,}", re.sub(r"%\(\w+\)[sd]", "", text))
-                if len(words) < 2:
-                    continue
-                body = r".{1,80}?".join(re.escape(piece) for piece in re.split(r"%\(\w+\)[sd]", text))
-                patterns[english] = re.compile(rf"(?<![\w]){body}(?![\w])")
-    return list(patterns.items())
-
-
-class Checker:
+class Checker(LanguageCheck):
     """Checks each page: French, no English sentence of the catalogue, English parts marked and announced, and
     no sideways scrolling on a phone."""
 
     def __init__(self, page):
-        self.page = page
-        self.sentences = _english_sentences()
-        assert len(self.sentences) > 500
-        self.english: dict[str, list[str]] = {}
+        super().__init__(page, "fr", "French", english_patterns(PARTS, min_words=2), at_least=500)
 
     def __call__(self, name: str) -> None:
         page = self.page
         page.wait_for_load_state("load")
-        assert page.evaluate("document.documentElement.lang") == "fr", f"{name}: {page.url} is not lang=fr"
-        text = page.evaluate(VISIBLE_TEXT)
-        hits = [english for english, pattern in self.sentences if pattern.search(text)]
-        if hits:
-            self.english[name] = hits
+        self.read(name)
         if page.evaluate(ENGLISH_BLOCKS):
             assert re.search(r"\ben anglais\b|\banglais\b", page.evaluate(PAGE_TEXT)), \
                 f"{name}: {page.url} shows a part in English without saying so"
@@ -99,37 +59,16 @@ class Checker:
         assert scroll <= 390, f"{name}: {page.url} is {scroll} px wide on a 390 px phone"
         page.set_viewport_size(size)
 
-    def no_english(self) -> None:
-        assert not self.english, f"English sentences of the catalogue on French pages: {self.english}"
-
 
 def _seed(live_server, e2e_user, tmp_path: Path) -> int:
     from trainer.auth.models import User
-    from trainer.curricula.services import import_paths
     from trainer.extensions import db
-    from trainer.learning.models import ModuleAssignment, ProfileAssignment
-    from trainer.org.people import create_person
-    from trainer.org.services import create_unit, ensure_nation
 
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "tst-fr.yaml").write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
-    with live_server.app.app_context():
-        report = import_paths(None, [str(HUMAN_RIGHTS), str(profiles)])
-        assert report.ok, report.problems
-        ensure_nation("SEN")
-        unit = create_unit(None, nation_code="SEN", code="SEN-B1", name="1er bataillon sénégalais", kind="battalion")
-        person = create_person(None, {"nation": "SEN", "unit_id": unit.id, "service_number": "SN-40117",
-                                      "family_name": "Diagne", "given_names": "Awa", "family_name_latin": "Diagne",
-                                      "given_names_latin": "Awa", "rank_code": "OF-1", "national_rank": "Lieutenant",
-                                      "category": "military", "email": None, "screening": "cleared"},
-                               start_on=dt.date(2024, 1, 1))
-        db.session.add(ProfileAssignment(profile_code="TST-FR", unit_id=unit.id,
-                                         due_on=dt.date.today() + dt.timedelta(days=45)))
-        db.session.add(ModuleAssignment(module_code="HR-01", person_id=person.id,
-                                        due_on=dt.date.today() + dt.timedelta(days=20)))
-        db.session.commit()
-        person_id = person.id
+    person_id = seed_trainee(live_server, tmp_path, PROFILE,
+                             {"nation_code": "SEN", "code": "SEN-B1", "name": "1er bataillon sénégalais"},
+                             {"service_number": "SN-40117", "family_name": "Diagne", "given_names": "Awa",
+                              "family_name_latin": "Diagne", "given_names_latin": "Awa", "rank_code": "OF-1",
+                              "national_rank": "Lieutenant"})
     e2e_user("trainee", "self", username="awa.diagne", person=person_id)
     e2e_user("commander", "nation", nation="SEN", username="commandant.sen")
     with live_server.app.app_context():
@@ -147,40 +86,6 @@ def _sign_in(page, live_server, username: str) -> None:
     page.locator("form[action$='/login'] [type=submit]").click()
     page.wait_for_load_state("load")
     assert "/login" not in page.url, f"sign-in as {username!r} failed"
-
-
-def _sign_out(page) -> None:
-    """Sign out through the user menu, in French."""
-    page.wait_for_load_state("load")
-    menu = page.locator("nav .navbar-nav .dropdown-toggle").last
-    sign_out = page.get_by_role("button", name="Se déconnecter")
-    for _ in range(3):  # a click that lands while the page's scripts start may not open the menu
-        menu.click()
-        try:
-            expect(sign_out).to_be_visible(timeout=2000)
-            break
-        except AssertionError:
-            continue
-    sign_out.click()
-    expect(page.locator("#username")).to_be_visible()
-
-
-def _answer_correctly(page, live_server) -> None:
-    """Tick the right option of every drawn question (where the server's shuffle put it)."""
-    from trainer.curricula.models import Question
-    from trainer.extensions import db
-    from trainer.learning.models import Attempt
-
-    attempt_id = int(page.url.rstrip("/").split("/")[-1])
-    with live_server.app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        answers = []
-        for item in attempt.drawn:
-            question = db.session.get(Question, item["question_id"])
-            answers.append((question.id, item["order"].index(question.correct)))
-        db.session.remove()
-    for question_id, shown in answers:
-        page.locator(f"#q-{question_id}-{shown}").check()
 
 
 def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, live_server, e2e_user, tmp_path):
@@ -205,11 +110,11 @@ def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, 
     page.get_by_role("navigation", name="Fil d'Ariane").get_by_role("link", name="HR-01").click()
     page.get_by_role("button", name="Passer le contrôle des connaissances").click()
     check("knowledge-check")
-    _answer_correctly(page, live_server)
+    answer_correctly(page, live_server)
     page.get_by_role("button", name="Soumettre les réponses").click()
     expect(page.get_by_role("status").filter(has_text="Réussi")).to_be_visible()
     check("knowledge-check-result")
-    _sign_out(page)
+    e2e_sign_out(page, "Se déconnecter", sign_in_name=None)
 
     # A commander issues the certificate through the issue page, in French.
     _sign_in(page, live_server, "commandant.sen")
@@ -229,7 +134,7 @@ def test_a_trainee_trains_in_french_and_downloads_a_bilingual_certificate(page, 
     expect(page.get_by_text(re.compile(r"Certificat .* délivré\."))).to_be_visible()
     serial = page.locator("h1 .font-monospace").inner_text().strip()
     check("certificate-commander")
-    _sign_out(page)
+    e2e_sign_out(page, "Se déconnecter", sign_in_name=None)
 
     # The trainee finds it under Certificates and downloads the PDF, in English and French.
     _sign_in(page, live_server, "awa.diagne")

@@ -3,19 +3,16 @@ training, to a lesson and to the knowledge check, and no page scrolls sideways. 
 no English sentence of the learning and curricula catalogue outside text marked as English."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
-import yaml
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, browsing, e2e_login
+from tests.catalogue import english_patterns
+from tests.e2e.conftest import ROOT, answer_correctly, browsing, e2e_login, seed_trainee, visible_text_script
 
 PHONE = {"width": 390, "height": 844}
-HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
 PART = ROOT / "translations" / "parts" / "learning-curricula.fr.po"
 PROFILE = {"code": "TST-HR", "title": {"en": "Human rights basics", "fr": "Bases des droits de l'homme"},
            "audience": "military", "required_modules": ["HR-01", "HR-02"], "screening_required": True,
@@ -29,29 +26,12 @@ def phone(browser, request):
 
 
 def _seed(live_server, e2e_user, tmp_path: Path, language: str) -> int:
-    from trainer.curricula.services import import_paths
     from trainer.extensions import db
-    from trainer.learning.models import ModuleAssignment, ProfileAssignment
-    from trainer.org.people import create_person
-    from trainer.org.services import create_unit
 
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "tst-hr.yaml").write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
-    with live_server.app.app_context():
-        report = import_paths(None, [str(HUMAN_RIGHTS), str(profiles)])
-        assert report.ok, report.problems
-        unit = create_unit(None, nation_code="FRA", code="FRA-B1", name="Bataillon 1", kind="battalion")
-        person = create_person(None, {"nation": "FRA", "unit_id": unit.id, "service_number": "FR-1001",
-                                      "family_name": "Martin", "given_names": "Claire", "rank_code": "OF-2",
-                                      "national_rank": "Capitaine", "category": "military", "email": None,
-                                      "screening": "cleared"}, start_on=dt.date(2024, 1, 1))
-        db.session.add(ProfileAssignment(profile_code="TST-HR", unit_id=unit.id,
-                                         due_on=dt.date.today() + dt.timedelta(days=45)))
-        db.session.add(ModuleAssignment(module_code="HR-01", person_id=person.id,
-                                        due_on=dt.date.today() + dt.timedelta(days=20)))
-        db.session.commit()
-        person_id = person.id
+    person_id = seed_trainee(live_server, tmp_path, PROFILE,
+                             {"nation_code": "FRA", "code": "FRA-B1", "name": "Bataillon 1"},
+                             {"service_number": "FR-1001", "family_name": "Martin", "given_names": "Claire",
+                              "rank_code": "OF-2", "national_rank": "Capitaine"})
     user_id = e2e_user("trainee", "self", username="claire.martin", person=person_id)
     with live_server.app.app_context():
         from trainer.auth.models import User
@@ -74,24 +54,6 @@ def _open_menu_link(page, name) -> None:
         expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("navigation", name=re.compile("Main navigation|Navigation principale")) \
         .get_by_role("link", name=name, exact=True).click()
-
-
-def _answer_correctly(page, live_server) -> None:
-    """Tick the right option of every drawn question (where the server's shuffle put it)."""
-    from trainer.curricula.models import Question
-    from trainer.extensions import db
-    from trainer.learning.models import Attempt
-
-    attempt_id = int(page.url.rstrip("/").split("/")[-1])
-    with live_server.app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        answers = []
-        for item in attempt.drawn:
-            question = db.session.get(Question, item["question_id"])
-            answers.append((question.id, item["order"].index(question.correct)))
-        db.session.remove()
-    for question_id, shown in answers:
-        page.locator(f"#q-{question_id}-{shown}").check()
 
 
 def _journey(page, live_server, person_id: int, language: str, seen: list) -> None:
@@ -139,7 +101,7 @@ def _journey(page, live_server, person_id: int, language: str, seen: list) -> No
     _no_sideways_scrolling(page)
     seen.append(("knowledge check", page))
 
-    _answer_correctly(page, live_server)
+    answer_correctly(page, live_server)
     page.get_by_role("button", name="Soumettre les réponses" if french else "Submit answers").click()
     expect(page.get_by_role("status").filter(has_text="Réussi" if french else "Passed")).to_be_visible()
     _no_sideways_scrolling(page)
@@ -153,49 +115,17 @@ def test_a_trainee_goes_from_home_to_the_knowledge_check_on_a_phone(phone, live_
 
 # --- in French -----------------------------------------------------------------------------
 
-def _english_sentences() -> list[tuple[str, re.Pattern]]:
-    """The catalogue's English messages whose French differs, as patterns over visible text (placeholders match
-    anything, markup is dropped)."""
-    with PART.open("rb") as fh:
-        catalogue = read_po(fh)
-    patterns = []
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        for english in ids:
-            if english in strings:
-                continue
-            text = " ".join(re.sub(r"<[^>]+>", "", english).split())
-            parts = [re.escape(part) for part in re.split(r"%\(\w+\)[sd]", text)]
-            body = r".{1,80}?".join(parts)
-            if not re.search(r"[A-Za-z]{2}", text):
-                continue
-            patterns.append((english, re.compile(rf"(?<![\w]){body}(?![\w])")))
-    return patterns
-
-
-# Visible text of a page, leaving out what is marked as English (content without French, source titles) and
-# the language switcher (each language names itself).
-VISIBLE_TEXT = """() => {
-  const root = document.body.cloneNode(true);
-  root.querySelectorAll('[lang]:not([lang="fr"]), script, style, .language-switcher').forEach(e => e.remove());
-  return root.innerText.replace(/\\s+/g, ' ');
-}"""
-
-
 def test_the_same_journey_in_french_shows_no_english_sentence_of_the_catalogue(phone, live_server, e2e_user,
                                                                                tmp_path):
     person_id = _seed(live_server, e2e_user, tmp_path, "fr")
-    sentences = _english_sentences()
+    sentences = english_patterns([PART])
     assert len(sentences) > 200
     found = {}
 
     class Recorder(list):
         def append(self, item):
             name, page = item
-            text = page.evaluate(VISIBLE_TEXT)
+            text = page.evaluate(visible_text_script("fr"))
             hits = [english for english, pattern in sentences if pattern.search(text)]
             if hits:
                 found[name] = hits

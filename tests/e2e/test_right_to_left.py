@@ -6,15 +6,13 @@ public verify pages. Every page is `dir="rtl"` and `lang="ar"`, scrolls no wider
 language. A screenshot of each page at both widths is kept in test-artifacts/rtl/."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
-import yaml
-from babel.messages.pofile import read_po
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, PASSWORD
+from tests.catalogue import english_patterns
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, ROOT, LanguageCheck, answer_correctly, seed_trainee
 
 try:
     from playwright.sync_api import expect
@@ -23,21 +21,11 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 
 PART = ROOT / "translations" / "parts" / "ar.ar.po"
 SCREENSHOTS = ARTIFACTS / "rtl"
-HUMAN_RIGHTS = ROOT / "curricula" / "packs" / "human-rights"
 PROFILE = {"code": "TST-HR", "title": {"en": "Human rights basics", "fr": "Bases des droits de l'homme"},
            "audience": "military", "required_modules": ["HR-01", "HR-02"], "screening_required": True,
            "warning_days": 30}
 WIDTHS = (1366, 390)
 ARABIC = re.compile(r"[\u0600-\u06FF]{3,}")
-
-# Visible text of a page, leaving out what is marked as another language (content without Arabic, names,
-# source titles) and the language switcher (each language names itself).
-VISIBLE_TEXT = """() => {
-  const root = document.body.cloneNode(true);
-  root.querySelectorAll('[lang]:not([lang="ar"]), script, style, .language-switcher').forEach(e => e.remove());
-  return root.innerText.replace(/\\s+/g, ' ');
-}"""
-
 
 # Elements that stick out of the window on either side (a right-to-left page cannot be scrolled towards its
 # start, the right, so what overflows there is cut off without widening the page), leaving out what sits
@@ -63,36 +51,11 @@ def live_server_config():
     return {"LANGUAGES": "en,fr,ar"}
 
 
-def _english_sentences() -> list[tuple[str, re.Pattern]]:
-    """The Arabic catalogue's English messages, as patterns over visible text (placeholders match anything,
-    markup is dropped)."""
-    with PART.open("rb") as fh:
-        catalogue = read_po(fh)
-    patterns = []
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        for english in ids:
-            if english in strings:
-                continue
-            text = " ".join(re.sub(r"<[^>]+>", "", english).split())
-            if not re.search(r"[A-Za-z]{2}", re.sub(r"%\(\w+\)[sd]", "", text)):
-                continue
-            body = r".{1,80}?".join(re.escape(part) for part in re.split(r"%\(\w+\)[sd]", text))
-            patterns.append((english, re.compile(rf"(?<![\w]){body}(?![\w])")))
-    return patterns
-
-
-class Checker:
+class Checker(LanguageCheck):
     """Checks a page at each width and keeps its screenshots; English sentences found are collected."""
 
     def __init__(self, page):
-        self.page = page
-        self.sentences = _english_sentences()
-        assert len(self.sentences) > 300
-        self.english: dict[str, list[str]] = {}
+        super().__init__(page, "ar", "Arabic", english_patterns([PART]), at_least=300)
         self.shots: list[Path] = []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -101,12 +64,8 @@ class Checker:
         page.wait_for_load_state("load")
         page.evaluate("document.fonts.ready")
         assert page.evaluate("document.documentElement.dir") == "rtl", f"{name}: {page.url} is not right to left"
-        assert page.evaluate("document.documentElement.lang") == "ar", f"{name}: {page.url} is not lang=ar"
-        text = page.evaluate(VISIBLE_TEXT)
+        text = self.read(name)
         assert len(ARABIC.findall(text)) >= 5, f"{name}: little or no Arabic on {page.url}: {text[:300]}"
-        hits = [english for english, pattern in self.sentences if pattern.search(text)]
-        if hits:
-            self.english[name] = hits
         height = page.viewport_size["height"] if page.viewport_size else 900
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 844 if width < 500 else height})
@@ -120,9 +79,6 @@ class Checker:
             self.shots.append(shot)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
-    def no_english(self) -> None:
-        assert not self.english, f"English sentences of the catalogue on Arabic pages: {self.english}"
-
 
 def _choose_arabic(page) -> None:
     page.locator(".language-switcher").get_by_role("button", name="العربية").click()
@@ -133,51 +89,13 @@ def _choose_arabic(page) -> None:
 # --- a trainee ----------------------------------------------------------------------------------------------
 
 def _seed_trainee(live_server, e2e_user, tmp_path: Path) -> int:
-    from trainer.curricula.services import import_paths
-    from trainer.extensions import db
-    from trainer.learning.models import ModuleAssignment, ProfileAssignment
-    from trainer.org.people import create_person
-    from trainer.org.services import create_unit, ensure_nation
-
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    (profiles / "tst-hr.yaml").write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
-    with live_server.app.app_context():
-        report = import_paths(None, [str(HUMAN_RIGHTS), str(profiles)])
-        assert report.ok, report.problems
-        ensure_nation("JOR")
-        unit = create_unit(None, nation_code="JOR", code="JOR-B1", name="الكتيبة الأردنية 1", kind="battalion")
-        person = create_person(None, {"nation": "JOR", "unit_id": unit.id, "service_number": "JO-20417",
-                                      "family_name": "الخطيب", "given_names": "ليلى", "family_name_latin": "Al-Khatib",
-                                      "given_names_latin": "Layla", "rank_code": "OF-2", "national_rank": "نقيب",
-                                      "category": "military", "email": None, "screening": "cleared"},
-                               start_on=dt.date(2024, 1, 1))
-        db.session.add(ProfileAssignment(profile_code="TST-HR", unit_id=unit.id,
-                                         due_on=dt.date.today() + dt.timedelta(days=45)))
-        db.session.add(ModuleAssignment(module_code="HR-01", person_id=person.id,
-                                        due_on=dt.date.today() + dt.timedelta(days=20)))
-        db.session.commit()
-        person_id = person.id
+    person_id = seed_trainee(live_server, tmp_path, PROFILE,
+                             {"nation_code": "JOR", "code": "JOR-B1", "name": "الكتيبة الأردنية 1"},
+                             {"service_number": "JO-20417", "family_name": "الخطيب", "given_names": "ليلى",
+                              "family_name_latin": "Al-Khatib", "given_names_latin": "Layla", "rank_code": "OF-2",
+                              "national_rank": "نقيب"})
     e2e_user("trainee", "self", username="layla.khatib", person=person_id)
     return person_id
-
-
-def _answer_correctly(page, live_server) -> None:
-    """Tick the right option of every drawn question (where the server's shuffle put it)."""
-    from trainer.curricula.models import Question
-    from trainer.extensions import db
-    from trainer.learning.models import Attempt
-
-    attempt_id = int(page.url.rstrip("/").split("/")[-1])
-    with live_server.app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        answers = []
-        for item in attempt.drawn:
-            question = db.session.get(Question, item["question_id"])
-            answers.append((question.id, item["order"].index(question.correct)))
-        db.session.remove()
-    for question_id, shown in answers:
-        page.locator(f"#q-{question_id}-{shown}").check()
 
 
 def test_a_trainee_signs_in_and_trains_in_arabic_right_to_left(page, live_server, e2e_user, tmp_path):
@@ -223,7 +141,7 @@ def test_a_trainee_signs_in_and_trains_in_arabic_right_to_left(page, live_server
     expect(page.locator("h1")).to_contain_text("اختبار المعارف")
     check("knowledge-check")
 
-    _answer_correctly(page, live_server)
+    answer_correctly(page, live_server)
     page.get_by_role("button", name="إرسال الإجابات").click()
     expect(page.get_by_role("status").filter(has_text="ناجح")).to_be_visible()
     check("knowledge-check-result")

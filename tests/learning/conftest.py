@@ -3,17 +3,12 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import login
-from tests.curricula.factories import write_curricula
+from tests.curricula.factories import import_test_curricula
 
 
 @pytest.fixture
 def curricula_loaded(app, db, tmp_path):
-    from trainer.curricula.services import import_paths
-
-    report = import_paths(None, [str(write_curricula(tmp_path / "curricula"))])
-    assert report.ok, report.problems
-    db.session.commit()
-    return report
+    return import_test_curricula(db, tmp_path)
 
 
 @pytest.fixture

@@ -8,23 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+
+from tests.catalogue import long_english_pieces
 
 TODAY = dt.date.today()
 PART = Path(__file__).resolve().parents[2] / "translations" / "parts" / "readiness.fr.po"
-
-
-def _english_sentences() -> list[str]:
-    """The domain's English messages long enough to be unmistakable, without their placeholders' parts."""
-    with PART.open("rb") as fh:
-        catalogue = read_po(fh)
-    out = []
-    for message in catalogue:
-        for text in ([message.id] if isinstance(message.id, str) else list(message.id or ())):
-            for piece in re.split(r"%\(\w+\)[sd]|<[^>]+>", text or ""):
-                if len(piece.strip()) > 24:
-                    out.append(piece.strip())
-    return out
 
 
 @pytest.fixture
@@ -65,7 +53,7 @@ def test_the_dashboard_unit_and_person_pages_are_in_french(client, french_comman
     assert "HR-01 Human rights\u00a0: non suivi." in person
     assert "Suivre HR-01 (contrôle des connaissances en ligne ou séance en salle)." in person
     assert "Accorder une dérogation à une exigence" in person
-    english = _english_sentences()
+    english = long_english_pieces(PART)
     assert len(english) > 50
     for name, page in pages.items():
         text = " ".join(re.sub(r"<[^>]+>", " ", page).split())

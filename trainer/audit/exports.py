@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import logging
 from collections.abc import Iterator
 
@@ -20,15 +19,13 @@ from sqlalchemy import func, select
 from trainer.audit.descriptions import describe_events
 from trainer.audit.log import Filters, events_query
 from trainer.audit.models import AuditEvent
+from trainer.document_reads import record_read
 from trainer.extensions import db
 from trainer.security import neutralise_cell
 
 CHUNK = 500
 # At most this many events a file: a wider export is refused with a request to narrow the filters.
 EXPORT_LIMIT = 100_000
-reads = logging.getLogger("trainer.document_reads")
-if reads.level == logging.NOTSET:
-    reads.setLevel(logging.INFO)
 
 
 def export_name(today: dt.date) -> str:
@@ -79,18 +76,6 @@ def csv_chunks(actor, filters: Filters) -> Iterator[bytes]:
 def log_export_read(actor, *, document: str, filters: Filters, events: int, marking: str = "",
                     client_address: str | None = None, now: dt.datetime | None = None) -> None:
     """One line recording that `actor` downloaded the audit log with these filters; never raises."""
-    try:
-        fields = {
-            "event": "document.read",
-            "at": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
-            "user_id": getattr(actor, "id", None),
-            "username": getattr(actor, "username", None),
-            "document": document,
-            "marking": marking,
-            "client": client_address,
-            "filters": filters.args(),
-            "events": events,
-        }
-        reads.info("%s", json.dumps(fields, ensure_ascii=False), extra={"document_read": fields})
-    except Exception:  # noqa: BLE001 - a read must never fail because its record could not be written
-        logging.getLogger(__name__).warning("an audit log export could not be recorded", exc_info=True)
+    record_read(actor, document=document, marking=marking, client_address=client_address,
+                details={"filters": filters.args(), "events": events}, now=now,
+                failure=(logging.getLogger(__name__), "an audit log export could not be recorded"))

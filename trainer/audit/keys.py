@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from trainer.files import create_whole
+
 CHAIN_KEY = "chain.key"
 CHECKPOINT_KEY = "checkpoint.key"
 CHECKPOINT_PUB = "checkpoint.pub"
@@ -40,24 +42,10 @@ def public_key_id(public: Ed25519PublicKey) -> str:
 
 
 def _publish(path: Path, data: bytes, mode: int) -> bool:
-    """Write a complete file at `path` unless one is already there (atomic: a reader never sees half
-    a key). False when another process published first."""
+    """Write a complete file at `path` unless one is already there (a reader never sees half a key), in a
+    folder only this account may read. False when another process published first."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, mode)
-    try:
-        os.link(tmp, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink()
+    return create_whole(path, data, mode)
 
 
 def _cached(path: Path, parse):

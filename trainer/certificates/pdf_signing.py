@@ -28,32 +28,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from trainer.files import create_whole
+
 KEY_SUFFIX = ".pdf.key"
 CERT_SUFFIX = ".pdf.crt"
 SIGNATURE_FIELD = "CertificateSignature"
 # RFC 5280 4.1.2.5: a certificate with no well-defined expiration date. A certificate PDF may be checked
 # decades after it was issued; a self-signed issuing certificate that expired would make it fail.
 NO_EXPIRY = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
-
-
-def _link_new(path: Path, data: bytes, mode: int) -> bool:
-    """Create `path` with `data` whole or not at all: written to a temporary file, then hard-linked into
-    place, which fails when the path exists (two workers creating the same key: one wins)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, mode)
-    try:
-        os.link(tmp, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink()
 
 
 def certificate_id(certificate: x509.Certificate) -> str:
@@ -117,13 +99,13 @@ def ensure_issuing_key(folder: str | os.PathLike, kid: str, subject: str) -> Non
     key_path, cert_path = folder / f"{kid}{KEY_SUFFIX}", folder / f"{kid}{CERT_SUFFIX}"
     if not key_path.exists():
         fresh = ec.generate_private_key(ec.SECP256R1())
-        _link_new(key_path, fresh.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        create_whole(key_path, fresh.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                 serialization.NoEncryption()), 0o600)
     if not cert_path.exists():
         # Whichever key won the race is the one certified (re-read from the file).
         private = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
         certificate = _self_signed(private, subject, kid)
-        _link_new(cert_path, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
+        create_whole(cert_path, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 def issuing_certificates(folder: str | os.PathLike) -> list[IssuingCertificate]:

@@ -24,30 +24,14 @@ error; a file handler or the site's log collector keeps them apart).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 
-logger = logging.getLogger("trainer.document_reads")
-if logger.level == logging.NOTSET:
-    logger.setLevel(logging.INFO)
+from trainer.document_reads import logger, record_read  # noqa: F401  (logger: where the lines go)
 
 
 def log_document_read(actor, *, exercise, document: str, marking: str = "", client_address: str | None = None,
                       details: dict | None = None, now: dt.datetime | None = None) -> None:
     """Write one line recording that `actor` read `document` of `exercise`; never raises."""
-    try:
-        fields = {
-            "event": "document.read",
-            "at": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
-            "user_id": getattr(actor, "id", None),
-            "username": getattr(actor, "username", None),
-            "exercise_id": exercise.id,
-            "exercise": exercise.code,
-            "document": document,
-            "marking": marking,
-            "client": client_address,
-            **(details or {}),
-        }
-        logger.info("%s", json.dumps(fields, ensure_ascii=False), extra={"document_read": fields})
-    except Exception:  # noqa: BLE001 - a read must never fail because its record could not be written
-        logging.getLogger(__name__).warning("a document read could not be recorded", exc_info=True)
+    record_read(actor, document=document, marking=marking, client_address=client_address,
+                about={"exercise_id": exercise.id, "exercise": exercise.code}, details=details, now=now,
+                failure=(logging.getLogger(__name__), "a document read could not be recorded"))

@@ -96,13 +96,8 @@ def _in_nation(nation: str):
     return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.nation_code == nation).scalar_subquery())
 
 
-def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
-                   roles="readiness.view", profile_condition=False, nation: str | None = None):
-    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s units)
-    on `as_of`."""
-    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
-                    .where(UnitAssignment.start_on <= as_of,
-                           or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
+def _narrowed(query, unit: Unit | None, nation: str | None, profile_condition):
+    """The query kept to `unit`'s subtree, `nation`'s units and the profile's condition, where given."""
     if unit is not None:
         query = query.where(_in_subtree(unit))
     if nation is not None:
@@ -110,6 +105,16 @@ def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_c
     if profile_condition is not None and profile_condition is not False:
         query = query.where(profile_condition)
     return query
+
+
+def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
+                   roles="readiness.view", profile_condition=False, nation: str | None = None):
+    """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s units)
+    on `as_of`."""
+    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
+                    .where(UnitAssignment.start_on <= as_of,
+                           or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
+    return _narrowed(query, unit, nation, profile_condition)
 
 
 def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", profile_condition=False,
@@ -118,13 +123,7 @@ def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", pro
     subtree, or `nation`'s units): the people of every date at once, for figures over several dates."""
     query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on,
                            UnitAssignment.unit_id), actor, roles)
-    if unit is not None:
-        query = query.where(_in_subtree(unit))
-    if nation is not None:
-        query = query.where(_in_nation(nation))
-    if profile_condition is not None and profile_condition is not False:
-        query = query.where(profile_condition)
-    return query
+    return _narrowed(query, unit, nation, profile_condition)
 
 
 def _units(actor, unit: Unit | None, roles, nation: str | None = None) -> dict[int, UnitNode]:

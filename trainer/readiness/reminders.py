@@ -100,11 +100,8 @@ def _notify(rows: list[dict], run: ReminderRun, kind: str) -> None:
     run.created[kind] += len(payload)
 
 
-def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
-    expiries = _expiries(day)
-    if not expiries:
-        return
-    person_ids = {e["person_id"] for e in expiries}
+def _recipients(person_ids: set[int]) -> tuple[dict, dict[int, int], dict[int, set[int]]]:
+    """The people an expiry is about, each one's own enabled account, and the officers whose grants reach them."""
     people = {p.id: p for p in db.session.execute(select(Person.id, Person.family_name_latin, Person.given_names_latin,
                                                          Person.nation_code, Person.service_number)
                                                   .where(Person.id.in_(person_ids)))}
@@ -112,20 +109,36 @@ def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
     officers = defaultdict(set)
     for pid, uid in db.session.execute(_officer_grants_for_people().where(Person.id.in_(person_ids))):
         officers[pid].add(uid)
+    return people, own, officers
+
+
+def _expiry_rows(person_id: int, key: str, own: dict, officers: dict, worded, person) -> list[dict]:
+    """The reminders of one expiry: to the person's own account, worded to them (`worded(None)`), and to each
+    officer whose grants reach them, worded about them (`worded(person)`); an officer who is the person gets one."""
+    link = f"/readiness/people/{person_id}"
+    rows = []
+    if person_id in own:
+        rows.append({"user_id": own[person_id], "dedupe_key": key, "link": link, "words": worded(None)})
+    for uid in officers.get(person_id, ()):
+        if uid == own.get(person_id):
+            continue
+        rows.append({"user_id": uid, "dedupe_key": key, "link": link, "words": worded(person)})
+    return rows
+
+
+def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
+    expiries = _expiries(day)
+    if not expiries:
+        return
+    people, own, officers = _recipients({e["person_id"] for e in expiries})
     titles = _module_titles({e["requirement"] for e in expiries})
     rows = []
     for e in expiries:
         days = (e["end_on"] - day).days
         person = people[e["person_id"]]
         key = f"expiry:{days}:{e['person_id']}:{e['requirement']}:{e['end_on'].isoformat()}"
-        link = f"/readiness/people/{e['person_id']}"
-        if e["person_id"] in own:
-            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link,
-                         "words": words.module_words(e, days, titles, None)})
-        for uid in officers.get(e["person_id"], ()):
-            if uid == own.get(e["person_id"]):
-                continue
-            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "words": words.module_words(e, days, titles, person)})
+        rows += _expiry_rows(e["person_id"], key, own, officers,
+                             lambda about: words.module_words(e, days, titles, about), person)
     _notify(rows, run, "expiry")
 
 
@@ -175,27 +188,14 @@ def _exercise_expiry_reminders(day: dt.date, run: ReminderRun) -> None:
     expiries = _exercise_expiries(day)
     if not expiries:
         return
-    person_ids = {e["person_id"] for e in expiries}
-    people = {p.id: p for p in db.session.execute(select(Person.id, Person.family_name_latin, Person.given_names_latin,
-                                                         Person.nation_code, Person.service_number)
-                                                  .where(Person.id.in_(person_ids)))}
-    own = dict(db.session.execute(select(User.person_id, User.id).where(User.person_id.in_(person_ids), User.disabled.is_(False))).all())
-    officers = defaultdict(set)
-    for pid, uid in db.session.execute(_officer_grants_for_people().where(Person.id.in_(person_ids))):
-        officers[pid].add(uid)
+    people, own, officers = _recipients({e["person_id"] for e in expiries})
     rows = []
     for e in expiries:
         days = (e["end_on"] - day).days
         person = people[e["person_id"]]
         key = f"expiry:{days}:{e['person_id']}:exercise:{e['end_on'].isoformat()}"
-        link = f"/readiness/people/{e['person_id']}"
-        if e["person_id"] in own:
-            rows.append({"user_id": own[e["person_id"]], "dedupe_key": key, "link": link,
-                         "words": words.exercise_words(e, days, None)})
-        for uid in officers.get(e["person_id"], ()):
-            if uid == own.get(e["person_id"]):
-                continue
-            rows.append({"user_id": uid, "dedupe_key": key, "link": link, "words": words.exercise_words(e, days, person)})
+        rows += _expiry_rows(e["person_id"], key, own, officers,
+                             lambda about: words.exercise_words(e, days, about), person)
     _notify(rows, run, "expiry")
 
 

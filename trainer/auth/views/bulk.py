@@ -1,16 +1,15 @@
 """Trainee accounts for everyone in a unit who has none, with a printed sheet of one-time passwords."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth import trainee_accounts
-from trainer.auth.views.common import auth_settings
+from trainer.auth.views.common import auth_settings, credentials_download
 
 
 def bulk_accounts(unit_id: int):
-    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
     from trainer.auth.forms import BulkAccountsForm
     from trainer.org.services import get_unit
 
@@ -25,19 +24,8 @@ def bulk_accounts(unit_id: int):
         if not created:
             flash(_("Everyone in this unit already has an account; nothing was created."), "info")
             return redirect(url_for("auth.bulk_accounts", unit_id=unit.id))
-        lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
-                                service_number=a.person.service_number, unit=f"{a.person.unit.code} — {a.person.unit.name}",
-                                username=a.username, password=a.one_time_password) for a in created]
-        from trainer.templating import format_datetime
-        from trainer.db import utcnow
-
-        pdf = render_credentials(lines, title=_("Sign-in credentials — %(nation)s %(unit)s", nation=unit.nation_code,
-                                                unit=unit.code),
-                                 issued=format_datetime(utcnow()),
-                                 sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
-        response = current_app.response_class(pdf, mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'attachment; filename="credentials-{unit.id}.pdf"'
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return credentials_download(created, title=_("Sign-in credentials — %(nation)s %(unit)s",
+                                                     nation=unit.nation_code, unit=unit.code),
+                                    filename=f"credentials-{unit.id}.pdf")
     waiting = trainee_accounts.list_people_without_account(current_user, unit, include)
     return render_template("auth/bulk_accounts.html", unit=unit, form=form, waiting=waiting)

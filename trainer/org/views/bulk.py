@@ -11,13 +11,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from trainer.auth.forms import ConfirmForm
+from trainer.auth.views.common import auth_settings, credentials_download
 from trainer.errors import DomainError, Invalid, NotFound
 from trainer.forms import apply_errors
 from trainer.i18n import language
 from trainer.org import bulk
 from trainer.org.forms import BulkAccountsForm, BulkAssignForm, BulkTransferForm
 from trainer.org.views.helpers import back_to, clean, int_or_none, unit_label
-from trainer.templating import format_datetime
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -94,7 +94,7 @@ def bulk_accounts():
     status = 200
     if _confirmed(form):
         try:
-            plan, created = bulk.create_accounts(_auth_settings(), current_user, _ids())
+            plan, created = bulk.create_accounts(auth_settings(), current_user, _ids())
         except DomainError as exc:
             _refusal(form, exc)
             status = exc.status
@@ -106,28 +106,11 @@ def bulk_accounts():
     return render_template("org/bulk_accounts.html", form=form, plan=plan, back=_back()), status
 
 
-def _auth_settings():
-    from trainer.auth.services import AuthSettings
-
-    return AuthSettings.from_config(current_app.config)
-
-
 def _credentials(created):
     """The sheet of one-time passwords, sent at once: the only copy there will ever be."""
-    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
-    from trainer.db import utcnow
-
-    lines = [CredentialLine(name=a.person.full_name, name_latin=a.person.full_name_latin,
-                            service_number=a.person.service_number, unit=f"{a.person.unit.code} — {a.person.unit.name}",
-                            username=a.username, password=a.one_time_password) for a in created]
-    pdf = render_credentials(lines, title=ngettext("Sign-in credentials — %(num)d new account",
-                                                   "Sign-in credentials — %(num)d new accounts", len(created)),
-                             issued=format_datetime(utcnow()),
-                             sign_in_url=current_app.config["PUBLIC_URL"] + url_for("auth.login"))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="credentials-{dt.date.today().isoformat()}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return credentials_download(created, title=ngettext("Sign-in credentials — %(num)d new account",
+                                                        "Sign-in credentials — %(num)d new accounts", len(created)),
+                                filename=f"credentials-{dt.date.today().isoformat()}.pdf")
 
 
 def bulk_transfer():

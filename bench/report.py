@@ -219,9 +219,10 @@ def _roster(t: Table) -> None:
         if cells:
             sizes = next((f"{t.value(d, scale, 'rebuild', 'completions'):,} completions → "
                           f"{t.value(d, scale, 'rebuild', 'readiness_intervals'):,} intervals, "
-                          f"{t.value(d, scale, 'rebuild', 'readiness_states'):,} stretches")
-                         for d in DATABASES if t.value(d, scale, "rebuild", "seconds") is not None)
-            t.add("7", f"`flask readiness rebuild`, {PEOPLE[scale]} people", cells, sizes, "≤ 60 s", checks)
+                          f"{t.value(d, scale, 'rebuild', 'readiness_states'):,} stretches"
+                          for d in DATABASES if t.value(d, scale, "rebuild", "seconds") is not None), None)
+            if sizes is not None:
+                t.add("7", f"`flask readiness rebuild`, {PEOPLE[scale]} people", cells, sizes, "≤ 60 s", checks)
 
 
 def rows(results: dict) -> list[dict]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import secrets
+import select
 import shutil
 import subprocess
 import tempfile
@@ -73,16 +74,35 @@ class Provider:
                 "OIDC_BUTTON_LABEL": "Sign in with the mission account", **extra}
 
 
-def start_provider() -> Provider:
+READY_SECONDS = 30
+
+
+def _start_once(ready_seconds: float) -> Provider:
     log = Path(tempfile.mkstemp(prefix="trainer-oidc-provider-", suffix=".log")[1])
     with open(log, "wb") as errors:
         process = subprocess.Popen(["node", str(SCRIPT)], cwd=FOLDER, stdout=subprocess.PIPE, stderr=errors,
                                    stdin=subprocess.DEVNULL)
-    line = process.stdout.readline()  # the script prints its issuer once it listens
+    # The script prints its issuer once it listens; a provider that says nothing in time is stopped,
+    # so that a test run never waits on it forever.
+    ready, _, _ = select.select([process.stdout], [], [], ready_seconds)
+    line = process.stdout.readline() if ready else b""
     if not line:
-        process.wait(timeout=10)
-        raise RuntimeError(f"the test OpenID provider did not start: {log.read_text(errors='replace')[-2000:]}")
+        provider = Provider(issuer="", process=process, log=log)
+        provider.stop()
+        waited = "exited" if ready else f"said nothing within {ready_seconds:g} s"
+        raise RuntimeError(f"the test OpenID provider {waited}: {log.read_text(errors='replace')[-2000:]}")
     return Provider(issuer=json.loads(line)["issuer"], process=process, log=log)
+
+
+def start_provider(attempts: int = 2, ready_seconds: float = READY_SECONDS) -> Provider:
+    """Start the provider, trying again once when a start fails or hangs."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start_once(ready_seconds)
+        except RuntimeError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="session", name="oidc_provider")

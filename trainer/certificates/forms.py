@@ -15,6 +15,10 @@ class IssueForm(FlaskForm):
     submit = SubmitField(_l("Issue certificate"))
 
 
+class RecertifyForm(FlaskForm):
+    confirm = BooleanField(_l("I have read these warnings and re-certify anyway"))
+
+
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason for revoking.")),
                                                      Length(min=5, max=2000)],

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from trainer.auth.policy import has_ability
 from trainer.certificates import bulk, offline_page, printed
-from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
+from trainer.certificates.forms import BulkForm, IssueForm, RecertifyForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
 from trainer.certificates.services import (
     documents, issuing, keys, openbadges, public, reads, statements, status, status_list,
@@ -130,9 +130,15 @@ def revoke(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/recertify", methods=["POST"])
 def recertify(certificate_id):
-    old_serial = reads.get_certificate(current_user, certificate_id, "certificate.issue").serial
+    old = reads.get_certificate(current_user, certificate_id, "certificate.issue")
+    old_serial = old.serial
+    form = RecertifyForm()
     try:
-        new = issuing.recertify(current_user, certificate_id)
+        new = issuing.recertify(current_user, certificate_id, confirmed=form.validate_on_submit() and form.confirm.data)
+    except issuing.Unconfirmed as unconfirmed:
+        # Nothing was written: the warnings are shown, and re-certifying asks to confirm them.
+        form.confirm.data = False
+        return render_template("certificates/recertify.html", cert=old, form=form, warnings=unconfirmed)
     except (Invalid, Conflict) as error:
         # Shown on the certificate's page, each reason under the name of its requirement.
         apply_errors(None, type(error)(error.message, errors=[(reads.requirement_label(key), message)

@@ -115,21 +115,25 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None,
     without a warning, and to those with a warning whose person id is in `issue_anyway` (the issuer has
     seen the warnings and confirmed them for these people). The others with a warning are skipped, the
     warnings given as the reasons."""
-    plan = plan_batch(actor, unit_id, profile_code, on=on)
+    return issue_plan(actor, plan_batch(actor, unit_id, profile_code, on=on), issue_anyway=issue_anyway)
+
+
+def issue_plan(actor, plan: BatchPlan, *, issue_anyway: Collection[int] = ()) -> CertificateBatch:
+    """Carry out a plan made by `plan_batch` for the same actor, as `issue_batch` describes."""
     confirmed = set(issue_anyway)
     wanted = [c for c in plan.candidates if not c.warnings or c.person.id in confirmed]
     left_out = [_skip(c.person, [_("left out after a warning: %(warning)s", warning=w.message) for w in c.warnings])
                 for c in plan.warned if c.person.id not in confirmed]
-    batch = CertificateBatch(unit_id=plan.unit.id, profile_code=profile_code, as_of=plan.on, created_by_id=actor.id,
-                             total=0, rendered=0, skipped=[])
+    batch = CertificateBatch(unit_id=plan.unit.id, profile_code=plan.profile_code, as_of=plan.on,
+                             created_by_id=actor.id, total=0, rendered=0, skipped=[])
     db.session.add(batch)
     db.session.flush()
     issued = issuing.create_many(actor, [(c.person, c.readiness, c.existing) for c in wanted], batch=batch,
-                                 on=plan.on, title=profile_title(profile_code))
+                                 on=plan.on, title=profile_title(plan.profile_code))
     batch.total = issued
     batch.skipped = plan.skipped + left_out
     record_event(actor, "certificate.bulk_issue", batch, after={
-        "unit": plan.unit.code, "profile": profile_code, "issued": issued, "skipped": len(batch.skipped),
+        "unit": plan.unit.code, "profile": plan.profile_code, "issued": issued, "skipped": len(batch.skipped),
         "issued_despite_warnings": sum(1 for c in wanted if c.warnings)}, checkpoint=True)
     db.session.flush()
     return batch

@@ -147,7 +147,9 @@ def bulk_issue(unit_ids: list[int], limit: int) -> dict:
                 break
             t0 = time.perf_counter()
             actor = db.session.get(User, actor_id)  # the ZIP stream clears the session between chunks
-            batch = bulk.issue_batch(actor, unit_id, PROFILE)
+            # Everyone ready is issued, those with a warning too: the officer confirmed them all on the preview.
+            plan = bulk.plan_batch(actor, unit_id, PROFILE)
+            batch = bulk.issue_plan(actor, plan, issue_anyway=[c.person.id for c in plan.warned])
             db.session.commit()
             issue_seconds += time.perf_counter() - t0
             issued += batch.total

@@ -113,3 +113,9 @@ def issuer(db):
                                grants=[("admin", "mission")])
         db.session.commit()
     return actor
+
+
+def bulk_confirmed(unit_id: int, profile: str = PROFILE, issue_anyway=()) -> dict:
+    """The bulk issue form as posted from its preview by the confirm button (ticking `issue_anyway`)."""
+    return {"unit": unit_id, "profile": profile, "previewed": f"{unit_id} {profile}", "issue": "y",
+            "issue_anyway": list(issue_anyway)}

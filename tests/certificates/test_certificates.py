@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.certificates.builders import PROFILE
+from tests.certificates.builders import PROFILE, bulk_confirmed
 from trainer.certificates.models import Certificate, CertificateStatusEvent
 from trainer.certificates.services.documents import render_pdf
 
@@ -420,7 +420,7 @@ def test_bulk_issue_streams_a_zip_and_a_merged_pdf_and_lists_who_was_skipped(cli
         ready(person)
     ready(missing, modules=("HR-01",))
     login_as("commander", "nation", nation="NPL")
-    response = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE})
+    response = client.post("/certificates/bulk", data=bulk_confirmed(unit.id))
     assert response.status_code == 302
     batch_url = response.headers["Location"]
     page = client.get(batch_url).get_data(as_text=True)
@@ -452,7 +452,7 @@ def test_bulk_issue_streams_a_zip_and_a_merged_pdf_and_lists_who_was_skipped(cli
         assert person.full_name_latin in text
 
     # a second run skips those who now hold a certificate
-    again = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE})
+    again = client.post("/certificates/bulk", data=bulk_confirmed(unit.id))
     assert "already holds certificate" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
@@ -466,7 +466,7 @@ def test_bulk_download_renders_with_no_transaction_open_so_other_writers_go_ahea
     for _ in range(7):
         ready(make_person(unit=unit))
     login_as("commander", "nation", nation="NPL")
-    batch_url = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).headers["Location"]
+    batch_url = client.post("/certificates/bulk", data=bulk_confirmed(unit.id)).headers["Location"]
     open_during_render = []
     original = documents.render_pdf
 
@@ -537,7 +537,8 @@ def test_bulk_issue_audits_each_certificate_in_order_with_as_many_queries_for_tw
 def test_bulk_issue_for_another_nations_unit_is_404(client, login_as, make_unit):
     unit = make_unit(nation="FRA")
     login_as("commander", "nation", nation="NPL")
-    assert client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).status_code in (404, 422)
+    for data in ({"unit": unit.id, "profile": PROFILE}, bulk_confirmed(unit.id)):  # neither previewed nor issued
+        assert client.post("/certificates/bulk", data=data).status_code in (404, 422)
 
 
 def test_bad_input_gets_a_clear_message_and_issues_or_changes_nothing(client, login_as, make_person, make_unit, issue,

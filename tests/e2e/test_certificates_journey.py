@@ -1,7 +1,9 @@
 """A commander issues a certificate for a person made ready by real completions, screening and an exercise
 credit, is refused one for a person whose screening is pending (the real readiness engine says why),
-downloads the PDF and opens its public verify page; the trainee downloads their own certificate, and its
-Open Badge once they have left their name out of it."""
+downloads the PDF and opens its public verify page, then issues to the rest of the unit from a preview
+that shows who is skipped and who carries a warning (a police officer under the military profile, issued
+only once ticked); the trainee downloads their own certificate, and its Open Badge once they have left
+their name out of it."""
 from __future__ import annotations
 
 import json
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.certificates.builders import PROFILE, make_ready
+from tests.certificates.builders import PROFILE, ensure_profile, make_ready
 from tests.e2e.conftest import e2e_login
 
 try:
@@ -21,19 +23,29 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 
 
 def _person(unit_id: int, service_number: str, family: str, given: str, family_latin: str, given_latin: str,
-            screening: str):
+            screening: str, category: str = "military"):
     from trainer.org.people import create_person
 
     return create_person(None, {
         "nation": "NPL", "unit_id": unit_id, "service_number": service_number, "family_name": family,
         "given_names": given, "family_name_latin": family_latin, "given_names_latin": given_latin,
-        "rank_code": "OF-2", "national_rank": "Captain", "category": "military", "email": None,
+        "rank_code": "OF-2", "national_rank": "Captain", "category": category, "email": None,
         "screening": screening})
+
+
+def _certificates(live_server) -> int:
+    from trainer.certificates.models import Certificate
+    from trainer.extensions import db
+
+    with live_server.app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Certificate))
 
 
 @pytest.fixture
 def people(live_server):
-    """(ready person id, pending person id): both with every module and the exercise, one screening pending."""
+    """(ready person id, pending person id): both with every module and the exercise, one screening pending.
+    Two more of the unit are ready for the bulk issue: a soldier, and a police officer under the profile,
+    which is meant for military personnel."""
     from trainer.extensions import db
     from trainer.org.services import create_unit, ensure_nation
 
@@ -42,9 +54,12 @@ def people(live_server):
         unit = create_unit(None, nation_code="NPL", code="NPBATT-2", name="Nepalese Battalion 2", kind="battalion")
         ready = _person(unit.id, "NA-778899", "थापा", "राम बहादुर", "Thapa", "Ram Bahadur", "cleared")
         pending = _person(unit.id, "NA-778900", "गुरुङ", "सीता", "Gurung", "Sita", "pending")
+        soldier = _person(unit.id, "NA-778901", "राई", "बिष्णु", "Rai", "Bishnu", "cleared")
+        officer = _person(unit.id, "NP-778902", "लामा", "पेमा", "Lama", "Pema", "cleared", category="police")
+        ensure_profile(db).audience = "military"
         db.session.commit()
-        make_ready(db, ready)
-        make_ready(db, pending)
+        for person in (ready, pending, soldier, officer):
+            make_ready(db, person)
         return ready.id, pending.id
 
 
@@ -86,6 +101,31 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     page.get_by_role("link", name="Public verify page").click()
     expect(page.get_by_role("heading", name=re.compile(f"Certificate {re.escape(serial)} is valid"))).to_be_visible()
     expect(page.get_by_text("Ram Bahadur Thapa")).to_be_visible()
+
+    # The rest of the unit in one batch: a preview first, on a phone too, and nothing issued before confirming.
+    page.goto(f"{live_server.url}/certificates/bulk")
+    page.get_by_label("Unit (with its sub-units)").select_option(label="NPL · NPBATT-2 — Nepalese Battalion 2")
+    page.get_by_label("Readiness profile").select_option(PROFILE)
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Preview: NPBATT-2"))).to_be_visible()
+    summary = page.locator(".cert-preview-summary")
+    expect(summary).to_contain_text("1 certificate will be issued.")
+    expect(summary).to_contain_text("1 person carries a warning")
+    expect(summary).to_contain_text("2 people are skipped.")
+    warned = page.locator(".cert-warned tr", has_text="Pema Lama")
+    expect(warned).to_contain_text("meant for personnel of the category Military")
+    expect(page.locator("tr", has_text="Ram Bahadur Thapa")).to_contain_text(f"already holds certificate {serial}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert _certificates(live_server) == 1  # only Ram's, issued above
+    page.get_by_label("Issue anyway to Pema Lama").check()
+    page.get_by_role("button", name="Issue the certificates").click()
+    expect(page.get_by_text("2 certificates issued; 2 people skipped.")).to_be_visible()
+    issued = page.locator("table").first
+    expect(issued).to_contain_text("Bishnu Rai")
+    expect(issued).to_contain_text("Pema Lama")
+    assert _certificates(live_server) == 3
 
     # The trainee signs in and downloads their own certificate.
     page.wait_for_load_state("networkidle")  # no response still in flight may set the session cookie again

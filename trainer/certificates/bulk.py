@@ -1,4 +1,5 @@
-"""Bulk issue for a unit: certify everyone who is ready, list who was skipped and why, and stream the
+"""Bulk issue for a unit: a plan of who would be certified, who carries a warning to confirm and who is
+skipped and why; then certify everyone ready (and those with a warning the issuer confirmed), and stream the
 PDFs (a ZIP, or one merged PDF for printing) while recording progress for the progress page."""
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,8 +19,10 @@ from trainer.auth.scoping import get_scoped, scope_condition
 from trainer.certificates.merge import merge_stream
 from trainer.certificates.models import Certificate, CertificateBatch
 from trainer.certificates.services import documents, issuing
+from trainer.certificates.services.facts import valid_until_of
 from trainer.certificates.services.reads import profile_title, requirement_label
 from trainer.certificates.services.status import computed_status, live_condition, today
+from trainer.curricula.models import ReadinessProfile
 from trainer.db import write_intent
 from trainer.enums import Screening
 from trainer.errors import Invalid
@@ -31,24 +35,60 @@ from trainer.security import neutralise_cell
 CHUNK = 25
 
 
-def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) -> CertificateBatch:
-    """Issue a certificate to every ready person of the unit (and its sub-units) in one transaction."""
+@dataclass(frozen=True)
+class Candidate:
+    """A person of the unit who is ready and may be issued a certificate; `warnings` are those an issuer
+    must have seen and confirmed first (a short validity, a profile meant for other personnel)."""
+    person: Person
+    readiness: object
+    existing: Certificate | None  # an expired certificate the new one replaces
+    warnings: list[issuing.IssueWarning]
+
+    @property
+    def valid_until(self) -> dt.date | None:
+        return valid_until_of(self.readiness)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a bulk issue would do as of `on`, worked out without writing anything: everyone in name order."""
+    unit: Unit
+    profile_code: str
+    on: dt.date
+    candidates: list[Candidate]
+    skipped: list[dict]  # {"person_id", "name", "service_number", "reasons"}: who cannot be certified, and why
+
+    @property
+    def ready(self) -> list[Candidate]:
+        """Those issued a certificate without a question."""
+        return [c for c in self.candidates if not c.warnings]
+
+    @property
+    def warned(self) -> list[Candidate]:
+        """Those issued a certificate only if the issuer confirms the warnings for them."""
+        return [c for c in self.candidates if c.warnings]
+
+
+def _skip(person: Person, reasons: list[str]) -> dict:
+    return {"person_id": person.id, "name": person.full_name_latin, "service_number": person.service_number,
+            "reasons": reasons}
+
+
+def plan_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) -> BatchPlan:
+    """Who of the unit (and its sub-units) would receive a certificate, who carries a warning and who is
+    skipped and why, read in as many queries for a large unit as for a small one. Writes nothing."""
     on = on or today()
     unit = get_scoped(actor, "unit", unit_id, "certificate.issue")
     if not profile_code:
         raise Invalid(_("Choose a readiness profile."), errors=[("profile", _("Choose a readiness profile."))])
     results = issuing.evaluate(engine.member_ids_as_of(on, unit=unit), profile_code, on)
-    title = profile_title(profile_code)
-    batch = CertificateBatch(unit_id=unit.id, profile_code=profile_code, as_of=on, created_by_id=actor.id,
-                             total=0, rendered=0, skipped=[])
-    db.session.add(batch)
-    db.session.flush()
+    profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == profile_code))
     people = {p.id: p for p in db.session.execute(
         select(Person).where(Person.id.in_(list(results)))).unique().scalars()} if results else {}
     live = {c.person_id: c for c in db.session.execute(
         select(Certificate).where(Certificate.person_id.in_(list(results)), Certificate.profile_code == profile_code,
                                   live_condition())).unique().scalars()}
-    skipped, wanted = [], []
+    skipped, candidates = [], []
     for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
         person, readiness = people[person_id], results[person_id]
         # The reasons are kept with the batch, written in the language of the officer who issued it.
@@ -62,15 +102,39 @@ def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None)
         if not reasons and existing is not None and computed_status(existing, on) in issuing.HELD:
             reasons.append(_("already holds certificate %(serial)s", serial=existing.serial))
         if reasons:
-            skipped.append({"person_id": person_id, "name": person.full_name_latin,
-                            "service_number": person.service_number, "reasons": reasons})
+            skipped.append(_skip(person, reasons))
             continue
-        wanted.append((person, readiness, existing))
-    issued = issuing.create_many(actor, wanted, batch=batch, on=on, title=title)
+        warnings = issuing.warnings_against(profile, person, readiness, on) if profile is not None else []
+        candidates.append(Candidate(person, readiness, existing, warnings))
+    return BatchPlan(unit, profile_code, on, candidates, skipped)
+
+
+def issue_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None,
+                issue_anyway: Collection[int] = ()) -> CertificateBatch:
+    """Issue a certificate, in one transaction, to every ready person of the unit (and its sub-units)
+    without a warning, and to those with a warning whose person id is in `issue_anyway` (the issuer has
+    seen the warnings and confirmed them for these people). The others with a warning are skipped, the
+    warnings given as the reasons."""
+    return issue_plan(actor, plan_batch(actor, unit_id, profile_code, on=on), issue_anyway=issue_anyway)
+
+
+def issue_plan(actor, plan: BatchPlan, *, issue_anyway: Collection[int] = ()) -> CertificateBatch:
+    """Carry out a plan made by `plan_batch` for the same actor, as `issue_batch` describes."""
+    confirmed = set(issue_anyway)
+    wanted = [c for c in plan.candidates if not c.warnings or c.person.id in confirmed]
+    left_out = [_skip(c.person, [_("left out after a warning: %(warning)s", warning=w.message) for w in c.warnings])
+                for c in plan.warned if c.person.id not in confirmed]
+    batch = CertificateBatch(unit_id=plan.unit.id, profile_code=plan.profile_code, as_of=plan.on,
+                             created_by_id=actor.id, total=0, rendered=0, skipped=[])
+    db.session.add(batch)
+    db.session.flush()
+    issued = issuing.create_many(actor, [(c.person, c.readiness, c.existing) for c in wanted], batch=batch,
+                                 on=plan.on, title=profile_title(plan.profile_code))
     batch.total = issued
-    batch.skipped = skipped
-    record_event(actor, "certificate.bulk_issue", batch, after={"unit": unit.code, "profile": profile_code,
-                 "issued": issued, "skipped": len(skipped)}, checkpoint=True)
+    batch.skipped = plan.skipped + left_out
+    record_event(actor, "certificate.bulk_issue", batch, after={
+        "unit": plan.unit.code, "profile": plan.profile_code, "issued": issued, "skipped": len(batch.skipped),
+        "issued_despite_warnings": sum(1 for c in wanted if c.warnings)}, checkpoint=True)
     db.session.flush()
     return batch
 

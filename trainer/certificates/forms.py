@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,6 +15,10 @@ class IssueForm(FlaskForm):
     warned_profile = HiddenField()
     confirm = BooleanField(_l("I have read these warnings and issue the certificate anyway"))
     submit = SubmitField(_l("Issue certificate"))
+
+
+class RecertifyForm(FlaskForm):
+    confirm = BooleanField(_l("I have read these warnings and re-certify anyway"))
 
 
 class RevokeForm(FlaskForm):
@@ -30,7 +36,12 @@ class BulkForm(FlaskForm):
                        validators=[DataRequired(message=_l("Choose a unit."))], choices=[])
     profile = SelectField(_l("Readiness profile"), validators=[DataRequired(message=_l("Choose a readiness profile."))],
                           choices=[])
-    submit = SubmitField(_l("Issue to everyone ready"))
+    # The unit and profile of the preview shown: the issue button confirms that preview only.
+    previewed = HiddenField()
+    # The people with a warning whom the issuer ticks "issue anyway" for, by person id.
+    issue_anyway = SelectMultipleField(coerce=int, choices=[], validate_choice=False)
+    preview = SubmitField(_l("Preview"))
+    issue = SubmitField(_l("Issue the certificates"))
 
 
 class VerifyForm(FlaskForm):

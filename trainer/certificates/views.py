@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from trainer.auth.policy import has_ability
 from trainer.certificates import bulk, offline_page, printed
-from trainer.certificates.forms import BulkForm, IssueForm, RevokeForm, VerifyForm
+from trainer.certificates.forms import BulkForm, IssueForm, RecertifyForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
 from trainer.certificates.services import (
     documents, issuing, keys, openbadges, public, reads, statements, status, status_list,
@@ -130,9 +130,15 @@ def revoke(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/recertify", methods=["POST"])
 def recertify(certificate_id):
-    old_serial = reads.get_certificate(current_user, certificate_id, "certificate.issue").serial
+    old = reads.get_certificate(current_user, certificate_id, "certificate.issue")
+    old_serial = old.serial
+    form = RecertifyForm()
     try:
-        new = issuing.recertify(current_user, certificate_id)
+        new = issuing.recertify(current_user, certificate_id, confirmed=form.validate_on_submit() and form.confirm.data)
+    except issuing.Unconfirmed as unconfirmed:
+        # Nothing was written: the warnings are shown, and re-certifying asks to confirm them.
+        form.confirm.data = False
+        return render_template("certificates/recertify.html", cert=old, form=form, warnings=unconfirmed)
     except (Invalid, Conflict) as error:
         # Shown on the certificate's page, each reason under the name of its requirement.
         apply_errors(None, type(error)(error.message, errors=[(reads.requirement_label(key), message)
@@ -191,21 +197,33 @@ def openbadges_status(list_number):
 
 @bp.route("/certificates/bulk", methods=["GET", "POST"])
 def bulk_issue():
+    """First a preview of the batch (who would be certified, who is skipped and why, who carries a warning),
+    then the issue, confirmed from that preview. Nothing is written before the confirmation."""
     form = BulkForm()
     form.unit.choices = [(u.id, f"{u.nation_code} · {u.code} — {u.name}")
                          for u in bulk.list_units_for_bulk_issue(current_user)]
     form.profile.choices = [("", _("Choose…"))] + reads.profile_choices()
-    if form.validate_on_submit():
-        try:
-            batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data)
-        except (Invalid, Conflict) as error:
-            apply_errors(form, error)
+    if not form.validate_on_submit():
+        return render_template("certificates/bulk.html", form=form, plan=None), (422 if request.method == "POST" else 200)
+    chosen = f"{form.unit.data} {form.profile.data}"
+    # The issue button confirms the preview shown; a unit or profile changed since then is previewed again.
+    confirmed = bool(form.issue.data) and form.previewed.data == chosen
+    try:
+        if confirmed:
+            batch = bulk.issue_batch(current_user, form.unit.data, form.profile.data,
+                                     issue_anyway=form.issue_anyway.data or [])
         else:
-            flash(ngettext("%(num)d certificate issued; %(skipped)s skipped.",
-                           "%(num)d certificates issued; %(skipped)s skipped.", batch.total,
-                           skipped=ngettext("%(num)d person", "%(num)d people", len(batch.skipped))), "success")
-            return redirect(url_for("certificates.batch", batch_id=batch.id))
-    return render_template("certificates/bulk.html", form=form), (422 if request.method == "POST" else 200)
+            plan = bulk.plan_batch(current_user, form.unit.data, form.profile.data)
+    except (Invalid, Conflict) as error:
+        apply_errors(form, error)
+        return render_template("certificates/bulk.html", form=form, plan=None), 422
+    if confirmed:
+        flash(ngettext("%(num)d certificate issued; %(skipped)s skipped.",
+                       "%(num)d certificates issued; %(skipped)s skipped.", batch.total,
+                       skipped=ngettext("%(num)d person", "%(num)d people", len(batch.skipped))), "success")
+        return redirect(url_for("certificates.batch", batch_id=batch.id))
+    form.previewed.data = chosen
+    return render_template("certificates/bulk.html", form=form, plan=plan)
 
 
 @bp.route("/certificates/batches/<int:batch_id>")

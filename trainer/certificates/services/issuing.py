@@ -205,11 +205,14 @@ class IssueWarning:
 
 
 def issue_warnings(person: Person, profile_code: str, readiness, on: dt.date) -> list[IssueWarning]:
-    """What an issuer should know before certifying a ready person: a certificate that would lapse within
-    the profile's warning window, and a profile meant for another category of personnel."""
+    """What an issuer should know before certifying a ready person for the profile (see `warnings_against`)."""
     profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == profile_code))
-    if profile is None:
-        return []
+    return warnings_against(profile, person, readiness, on) if profile is not None else []
+
+
+def warnings_against(profile: ReadinessProfile, person: Person, readiness, on: dt.date) -> list[IssueWarning]:
+    """The rule for every way of issuing (one person, a unit, a re-certification): a certificate that would
+    lapse within the profile's warning window, and a profile meant for another category of personnel."""
     warnings = []
     until = valid_until_of(readiness)
     if until is not None and (until - on).days < profile.warning_days:
@@ -219,13 +222,19 @@ def issue_warnings(person: Person, profile_code: str, readiness, on: dt.date) ->
             "within which %(profile)s warns of expiry. The person should renew what lapses first.",
             "The certificate would be valid for %(num)d days only, until %(date)s: less than the %(window)d days "
             "within which %(profile)s warns of expiry. The person should renew what lapses first.",
-            days, date=format_date(until, "dd MMM y"), window=profile.warning_days, profile=profile_code)))
+            days, date=format_date(until, "dd MMM y"), window=profile.warning_days, profile=profile.code)))
     if profile.audience and person.category and profile.audience != person.category:
         warnings.append(IssueWarning("audience", _(
             "%(profile)s is meant for personnel of the category %(audience)s, and %(name)s is in the category "
-            "%(category)s.", profile=profile_code, audience=label(CATEGORY_LABELS, profile.audience),
+            "%(category)s.", profile=profile.code, audience=label(CATEGORY_LABELS, profile.audience),
             name=person.full_name_latin, category=label(CATEGORY_LABELS, person.category))))
     return warnings
+
+
+def require_confirmation(warnings: list[IssueWarning], confirmed: bool, message: str) -> None:
+    """Unconfirmed, listing the warnings, unless there are none or the issuer has confirmed them."""
+    if warnings and not confirmed:
+        raise Unconfirmed(message, errors=[(w.key, w.message) for w in warnings])
 
 
 def check_issue(actor, person_id, profile_code: str, *, on: dt.date | None = None) -> list[IssueWarning]:
@@ -256,23 +265,41 @@ def issue_certificate(actor, person_id, profile_code: str, *, on: dt.date | None
     a profile meant for other personnel) when the issuer has not confirmed them."""
     on = on or today()
     person, readiness, existing = _issuable(actor, person_id, profile_code, on)
-    warnings = issue_warnings(person, profile_code, readiness, on)
-    if warnings and not confirmed:
-        raise Unconfirmed(_("Confirm that you issue this certificate despite the warnings."),
-                          errors=[(w.key, w.message) for w in warnings])
+    require_confirmation(issue_warnings(person, profile_code, readiness, on), confirmed,
+                         _("Confirm that you issue this certificate despite the warnings."))
     if existing is not None:  # an expired certificate is replaced by the new one
-        return recertify(actor, existing.id, on=on, readiness=readiness)
+        return _replace(actor, existing, readiness, on)
     return create_certificate(actor, person, readiness, on=on)
 
 
-def recertify(actor, certificate_id, *, on: dt.date | None = None, readiness=None) -> Certificate:
+def check_recertify(actor, certificate_id, *, on: dt.date | None = None) -> list[IssueWarning]:
+    """The warnings re-certifying would bring, or its refusal, without writing anything."""
     on = on or today()
+    old, readiness = _recertifiable(actor, certificate_id, on)
+    return issue_warnings(old.person, old.profile_code, readiness, on)
+
+
+def recertify(actor, certificate_id, *, on: dt.date | None = None, confirmed: bool = False) -> Certificate:
+    """A new certificate from today's readiness that replaces this one (marked superseded). Refusals and
+    the warnings to confirm are those of issuing one."""
+    on = on or today()
+    old, readiness = _recertifiable(actor, certificate_id, on)
+    require_confirmation(issue_warnings(old.person, old.profile_code, readiness, on), confirmed,
+                         _("Confirm that you re-certify despite the warnings."))
+    return _replace(actor, old, readiness, on)
+
+
+def _recertifiable(actor, certificate_id, on: dt.date):
     old = get_scoped(actor, "certificate", certificate_id, "certificate.issue")
     if old.revoked_at is not None:
         raise Invalid(_("A revoked certificate cannot be re-certified. Issue a new certificate instead."))
     if old.recorded_status == CertificateStatus.SUPERSEDED:
         raise Conflict(_("This certificate has already been replaced by a newer one."))
-    readiness = check_ready(old.person, old.profile_code, on, readiness)
+    return old, check_ready(old.person, old.profile_code, on)
+
+
+def _replace(actor, old: Certificate, readiness, on: dt.date) -> Certificate:
+    """A new certificate linked to `old`, which is marked superseded."""
     new = create_certificate(actor, old.person, readiness, supersedes=old, on=on)
     add_event(old, CertificateStatus.SUPERSEDED, f"replaced by {new.serial}", actor)
     record_event(actor, "certificate.supersede", old, before={"status": computed_status(old, on).value},

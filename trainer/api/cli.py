@@ -3,30 +3,29 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainer.api import tokens
+from trainer.cli_help import CommandGroup, argument, option
 from trainer.errors import DomainError
 from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
-api = AppGroup("api", help="The JSON API.")
-token = AppGroup("token", help="Personal access tokens.")
+api = CommandGroup("api", help=_l("The JSON API."))
+token = CommandGroup("token", help=_l("Personal access tokens."))
 api.add_command(token)
 
 
-@token.command("create")
-@click.argument("username")
-@click.option("--name", default="Issued by an administrator", show_default=True,
-              help="What uses the token; shown to its user on their account page.")
-@click.option("--expires-days", type=click.IntRange(min=1), default=None,
-              help="Days until it expires (default: it does not expire).")
-@click.option("--read-only", is_flag=True, help="The token can read but never change anything.")
+@token.command("create", help=_l("Issue a token for USERNAME; it is printed once, on the last line."))
+@argument("username", help=_l("The account the token acts for."))
+@option("--name", default="Issued by an administrator", show_default=True,
+        help=_l("What uses the token; shown to its user on their account page."))
+@option("--expires-days", type=click.IntRange(min=1), default=None,
+        help=_l("Days until it expires (default: it does not expire)."))
+@option("--read-only", is_flag=True, help=_l("The token can read but never change anything."))
 @commits
 @speaks_operator_language
 def create_token_command(username, name, expires_days, read_only):
-    """Issue a token for USERNAME; it is printed once, on the last line."""
     user = tokens.find_user(username)
     if user is None:
         raise click.ClickException(_("There is no account %(username)s.", username=repr(username)))

@@ -4,23 +4,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from trainer.audit.anchoring import CheckpointRefused, write_checkpoint
 from trainer.audit.services import checkpoint_path, verify_chain
+from trainer.cli_help import CommandGroup, option
 from trainer.db import write_intent
 from trainer.i18n import speaks_operator_language
 
-audit = AppGroup("audit", help="The tamper-evident audit log.")
+audit = CommandGroup("audit", help=_l("The tamper-evident audit log."))
 
 
-@audit.command("verify")
-@click.option("--copy", "copies", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A copy of the checkpoint file kept off this host; the file must still begin with it. Repeatable.")
+@audit.command("verify", help=_l(
+    "Check every link of the chain, its head and every checkpoint; exit non-zero on any problem."))
+@option("--copy", "copies", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+        help=_l("A copy of the checkpoint file kept off this host; the file must still begin with it. Repeatable."))
 @speaks_operator_language
 def verify_command(copies):
-    """Check every link of the chain, its head and every checkpoint; exit non-zero on any problem."""
     token = write_intent.set(False)  # reads only: on SQLite, never hold the write lock while walking the chain
     try:
         report = verify_chain(copies)
@@ -44,11 +44,11 @@ def verify_command(copies):
     raise SystemExit(1)
 
 
-@audit.command("checkpoint")
+@audit.command("checkpoint", help=_l(
+    "Sign the chain's head (sequence, hash, time) into the checkpoint file, after checking the chain since the "
+    "latest checkpoint. Run it from cron and copy the file off the host."))
 @speaks_operator_language
 def checkpoint_command():
-    """Sign the chain's head (sequence, hash, time) into the checkpoint file, after checking the chain
-    since the latest checkpoint. Run it from cron and copy the file off the host."""
     token = write_intent.set(False)  # reads the chain, writes only the file
     try:
         checkpoint = write_checkpoint()

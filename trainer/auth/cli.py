@@ -3,29 +3,30 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainer.auth import services
+from trainer.cli_help import CommandGroup, option
 from trainer.errors import DomainError
 from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
-users = AppGroup("users", help="Manage user accounts.")
+users = CommandGroup("users", help=_l("Manage user accounts."))
 
 
-@users.command("create")
-@click.option("--username", prompt=True, help="Account name.")
-@click.option("--name", "display_name", default="", help="Full name shown in the interface.")
-@click.option("--email", default=None)
-@click.option("--role", default="admin", show_default=True,
-              type=click.Choice(["admin", "training_officer", "commander"]))
-@click.option("--scope", default="mission", show_default=True, help="mission, or a nation code (e.g. NPL).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@users.command("create", help=_l("Create an account (the first admin, typically)."))
+@option("--username", prompt=_l("Account name"), help=_l("Account name."))
+@option("--name", "display_name", default="", help=_l("Full name shown in the interface."))
+@option("--email", default=None, help=_l("E-mail address of the account."))
+@option("--role", default="admin", show_default=True, type=click.Choice(["admin", "training_officer", "commander"]),
+        help=_l("The role granted to the account."))
+@option("--scope", default="mission", show_default=True,
+        help=_l("Where the role applies: mission, or a nation code (e.g. NPL)."))
+@option("--password", prompt=_l("Password"), hide_input=True, confirmation_prompt=_l("Repeat the password"),
+        help=_l("Asked for when not given."))
 @commits
 @speaks_operator_language
 def create_user_command(username, display_name, email, role, scope, password):
-    """Create an account (the first admin, typically)."""
     settings = services.AuthSettings.from_config(current_app.config)
     grant = (role, "mission") if scope == "mission" else (role, "nation", scope.upper())
     try:

@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 
 from trainer.backup.sealing import SealError
 from trainer.backup.services import BackupError, create_backup, restore_backup
+from trainer.cli_help import CommandGroup, argument
 
-backup = AppGroup("backup", help="Encrypted backups of the database, signing keys and audit checkpoints.")
+backup = CommandGroup("backup", help=_l("Encrypted backups of the database, signing keys and audit checkpoints."))
 PASSPHRASE_VARIABLE = "TRAINER_BACKUP_PASSPHRASE"
 
 
@@ -26,10 +27,11 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items())
 
 
-@backup.command("create")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@backup.command("create", help=_l(
+    "Write an encrypted backup of this instance to FILE (a new file). The passphrase comes from "
+    "TRAINER_BACKUP_PASSPHRASE, or is asked for."))
+@argument("file", type=click.Path(dir_okay=False, path_type=Path), help=_l("The backup file to write."))
 def create_command(file: Path):
-    """Write an encrypted backup of this instance to FILE (a new file)."""
     passphrase = _passphrase(confirm=True)
     try:
         outcome = create_backup(file, passphrase)
@@ -40,10 +42,11 @@ def create_command(file: Path):
     click.echo("Keep the passphrase apart from the file: without it the backup cannot be read.")
 
 
-@backup.command("restore")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@backup.command("restore", help=_l(
+    "Restore the backup in FILE into this instance, whose database must hold no data. The passphrase comes from "
+    "TRAINER_BACKUP_PASSPHRASE, or is asked for."))
+@argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help=_l("The backup file to read."))
 def restore_command(file: Path):
-    """Restore the backup in FILE into this instance, whose database must hold no data."""
     passphrase = _passphrase(confirm=False)
     try:
         outcome = restore_backup(file, passphrase)

@@ -9,14 +9,14 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import click
-from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainer.certificates.file_checks import N_
 from trainer.certificates.verification import StatusUnavailable, Trust, verify_document
+from trainer.cli_help import CommandGroup, argument, option
 from trainer.transactions import commits
 
-group = AppGroup("certificates", help="Verify certificate PDFs offline and manage signing keys.")
+group = CommandGroup("certificates", help=_l("Verify certificate PDFs offline and manage signing keys."))
 STATUS_LIMIT = 4 * 1024 * 1024
 
 
@@ -79,18 +79,18 @@ def _status_loader(source: str):
     return load
 
 
-@group.command("verify")
-@click.argument("pdf_file", type=click.Path(dir_okay=False))
-@click.option("--keys", "keys_file", type=click.Path(exists=True, dir_okay=False),
-              help="A public key set (the JSON published at /verify/keys.json). Default: this installation's keys.")
-@click.option("--status", "status_source",
-              help="A signed status document (a file saved from /verify/<serial>/status.json or made by "
-                   "`certificates export-status`), or a URL: this application's public address or a status.json "
-                   "address. Without it the status (revoked, suspended, replaced, expired) is not checked.")
+@group.command("verify", help=_l(
+    "Check a certificate PDF with public keys alone; exit 0 only when every check holds: the PDF signature covers "
+    "the whole file, the embedded data is authentic, the page prints every certified fact as signed, the QR code "
+    "carries the same signed token, and (with --status) the certificate is valid."))
+@argument("pdf_file", type=click.Path(dir_okay=False), help=_l("The certificate PDF to check."))
+@option("--keys", "keys_file", type=click.Path(exists=True, dir_okay=False),
+        help=_l("A public key set (the JSON published at /verify/keys.json). Default: this installation's keys."))
+@option("--status", "status_source",
+        help=_l("A signed status document (a file saved from /verify/<serial>/status.json or made by "
+                "`certificates export-status`), or a URL: this application's public address or a status.json "
+                "address. Without it the status (revoked, suspended, replaced, expired) is not checked."))
 def verify_command(pdf_file, keys_file, status_source):
-    """Check a certificate PDF with public keys alone; exit 0 only when every check holds: the PDF signature
-    covers the whole file, the embedded data is authentic, the page prints every certified fact as signed,
-    the QR code carries the same signed token, and (with --status) the certificate is valid."""
     try:
         with open(pdf_file, "rb") as handle:
             data = handle.read()
@@ -140,12 +140,12 @@ def describe(payload: dict) -> list[str]:
     return lines
 
 
-@group.command("export-status")
-@click.option("--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Where to write the signed list (JSON).")
+@group.command("export-status", help=_l(
+    "Write the signed list of every certificate that is revoked, suspended or replaced, for checkpoints without a "
+    "connection (`certificates verify FILE.pdf --status LIST.json`)."))
+@option("--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
+        help=_l("Where to write the signed list (JSON)."))
 def export_status_command(output):
-    """Write the signed list of every certificate that is revoked, suspended or replaced, for checkpoints
-    without a connection (`certificates verify FILE.pdf --status LIST.json`)."""
     from trainer.certificates.services.statements import status_list_document
 
     document = status_list_document()
@@ -155,11 +155,11 @@ def export_status_command(output):
                  count=len(document["statuses"]), file=output))
 
 
-@group.command("rotate-key")
+@group.command("rotate-key", help=_l(
+    "Start signing with a new Ed25519 key and a new PDF issuing key and certificate; the older public keys and "
+    "certificates stay published for verification."))
 @commits
 def rotate_key_command():
-    """Start signing with a new Ed25519 key and a new PDF issuing key and certificate; the older public keys
-    and certificates stay published for verification."""
     from trainer.audit.services import record_event
     from trainer.certificates.services.keys import rotate_keys
 
@@ -172,12 +172,12 @@ def rotate_key_command():
         click.echo(_("New signing key %(new)s is current.", new=new))
 
 
-@group.command("record-status")
+@group.command("record-status", help=_l(
+    "Record in each certificate's history the suspensions a screening hold brings and the reinstatements once it "
+    "is lifted (the status shown is always computed; run this daily so that the history and the audit log "
+    "follow); running it again adds nothing."))
 @commits
 def record_status_command():
-    """Record in each certificate's history the suspensions a screening hold brings and the reinstatements
-    once it is lifted (the status shown is always computed; run this daily so that the history and the
-    audit log follow); running it again adds nothing."""
     from trainer.certificates.services.status import record_status_changes
 
     changes = record_status_changes()
@@ -185,10 +185,10 @@ def record_status_command():
                  suspended=len(changes.suspended), reinstated=len(changes.reinstated)))
 
 
-@group.command("export-ob3")
-@click.argument("serial")
+@group.command("export-ob3", help=_l(
+    "Print a certificate as a signed Open Badges 3.0 credential (JSON) on standard output."))
+@argument("serial", help=_l("The certificate's serial number."))
 def export_ob3_command(serial):
-    """Print a certificate as a signed Open Badges 3.0 credential (JSON) on standard output."""
     from trainer.certificates.services.openbadges import open_badge_by_serial
     from trainer.errors import DomainError
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 import os
 
 import click
-from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from trainer import ROOT
+from trainer.cli_help import CommandGroup, argument
 from trainer.curricula import services
 from trainer.curricula.loader import load_curricula
 from trainer.extensions import db
 from trainer.transactions import commits
 
-curricula = AppGroup("curricula", help="Curriculum packs and readiness profiles.")
+curricula = CommandGroup("curricula", help=_l("Curriculum packs and readiness profiles."))
+PATHS_HELP = _l("Pack and profile files or folders (default: the curricula/ folder).")
 
 
 def default_paths(paths) -> list[str]:
@@ -29,10 +30,10 @@ def _print_problems(problems) -> None:
         click.echo(str(problem), err=True)
 
 
-@curricula.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path())
+@curricula.command("validate", help=_l(
+    "Check packs and profiles (default: the curricula/ folder); list every problem with file and line."))
+@argument("paths", nargs=-1, type=click.Path(), help=PATHS_HELP)
 def validate_command(paths):
-    """Check packs and profiles (default: the curricula/ folder); list every problem with file and line."""
     paths = default_paths(paths)
     try:
         curriculum = services.validate_paths(paths)
@@ -53,11 +54,10 @@ def validate_command(paths):
                  warnings=len(curriculum.warnings)))
 
 
-@curricula.command("import")
-@click.argument("paths", nargs=-1, type=click.Path())
+@curricula.command("import", help=_l("Import packs and profiles, all or nothing; unchanged content is left as it is."))
+@argument("paths", nargs=-1, type=click.Path(), help=PATHS_HELP)
 @commits
 def import_command(paths):
-    """Import packs and profiles, all or nothing; unchanged content is left as it is."""
     report = services.import_paths(None, default_paths(paths))
     if not report.ok:
         _print_problems(report.problems)

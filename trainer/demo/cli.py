@@ -3,31 +3,30 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from trainer.auth.services import AuthSettings
+from trainer.cli_help import CommandGroup, option
 from trainer.demo import services
 from trainer.errors import DomainError
 from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
-demo = AppGroup("demo", help="Demonstration data.")
+demo = CommandGroup("demo", help=_l("Demonstration data."))
 
 DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 
 
-@demo.command("seed")
-@click.option("--scale", type=click.Choice(["small", "medium", "large", "xlarge"]), default="small", show_default=True,
-              help="small: 320 people; medium: 1,000; large: 10,000; xlarge: 100,000 people in 3,000 units with about "
-                   "1.5 million completions and 2,000 exercises, written in bulk (COPY on PostgreSQL).")
-@click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account.")
-@click.option("--reset", is_flag=True, help="Delete all existing data first.")
-@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has data.")
+@demo.command("seed", help=_l("Fill the database with demonstration data."))
+@option("--scale", type=click.Choice(["small", "medium", "large", "xlarge"]), default="small", show_default=True,
+        help=_l("small: 320 people; medium: 1,000; large: 10,000; xlarge: 100,000 people in 3,000 units with about "
+                "1.5 million completions and 2,000 exercises, written in bulk (COPY on PostgreSQL)."))
+@option("--password", default=DEFAULT_PASSWORD, show_default=True, help=_l("Password of every demo account."))
+@option("--reset", is_flag=True, help=_l("Delete all existing data first."))
+@option("--if-empty", is_flag=True, help=_l("Do nothing (successfully) when the database already has data."))
 @commits
 @speaks_operator_language
 def seed_command(scale, password, reset, if_empty):
-    """Fill the database with demonstration data."""
     if not services.database_is_empty():
         if if_empty:
             click.echo(_("The database already has data; demo seed skipped."))
@@ -51,10 +50,9 @@ def seed_command(scale, password, reset, if_empty):
                  units=ngettext("%(num)d unit", "%(num)d units", len(ctx.units))))
 
 
-@demo.command("logins")
+@demo.command("logins", help=_l("Print the demo accounts."))
 @speaks_operator_language
 def logins_command():
-    """Print the demo accounts."""
     rows = services.demo_logins()
     if not rows:
         click.echo(_("No accounts yet."))

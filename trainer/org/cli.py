@@ -5,28 +5,28 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_babel import ngettext
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from trainer.auth.models import User
+from trainer.cli_help import CommandGroup, argument, option
 from trainer.extensions import db
 from trainer.org.imports import import_roster
 from trainer.org.roster import RosterLimits
 from trainer.transactions import commits
 
-personnel = AppGroup("personnel", help="Personnel records.")
+personnel = CommandGroup("personnel", help=_l("Personnel records."))
 
 
-@personnel.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
-@click.option("--user", "username", default=None,
-              help="Import as this account (its scope applies and the audit log names it). Default: system.")
+@personnel.command("import", help=_l("Import a roster file (CSV or XLSX): all rows or none."))
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+          help=_l("The roster file (CSV or XLSX)."))
+@option("--dry-run", is_flag=True, help=_l("Check the file and show what would change; write nothing."))
+@option("--user", "username", default=None,
+        help=_l("Import as this account (its scope applies and the audit log names it). Default: system."))
 @commits
 def import_command(path: Path, dry_run: bool, username: str | None):
-    """Import a roster file (CSV or XLSX): all rows or none."""
     actor = None
     if username:
         actor = db.session.scalar(select(User).where(User.username == username.strip().lower()))

@@ -4,20 +4,21 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from flask.cli import AppGroup
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
+from trainer.cli_help import CommandGroup, option
 from trainer.extensions import db
 from trainer.transactions import ExitKeepingWork, commits
 
-readiness = AppGroup("readiness", help="Readiness reminders and validity intervals.")
+readiness = CommandGroup("readiness", help=_l("Readiness reminders and validity intervals."))
 
 
-@readiness.command("remind")
-@click.option("--date", "day", default=None, help="The day to run the reminders for (YYYY-MM-DD); default today (UTC).")
+@readiness.command("remind", help=_l(
+    "Create the reminders due on a day (expiries at 90/30/7 days, nominations, overdue items); idempotent."))
+@option("--date", "day", default=None,
+        help=_l("The day to run the reminders for (YYYY-MM-DD); default today (UTC)."))
 @commits
 def remind_command(day: str | None):
-    """Create the reminders due on a day (expiries at 90/30/7 days, nominations, overdue items); idempotent."""
     from trainer.readiness.reminders import run_reminders
 
     try:
@@ -34,11 +35,11 @@ def remind_command(day: str | None):
         raise ExitKeepingWork(1)
 
 
-@readiness.command("rebuild")
+@readiness.command("rebuild", help=_l(
+    "Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise "
+    "credits (after bulk loads)."))
 @commits
 def rebuild_command():
-    """Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise
-    credits (after bulk loads)."""
     from sqlalchemy import func, select
 
     from trainer.readiness import intervals

@@ -85,31 +85,32 @@ def admin_user_grant_add(user_id: int):
     return redirect(url_for("auth.admin_user", user_id=user.id))
 
 
-def _confirm_page(user, *, title: str, lead: str, consequences: list[str], action: str, button: str,
-                  danger: bool = True):
-    return render_template("auth/confirm.html", user=user, title=title, lead=lead, consequences=consequences,
-                           action=action, button=button, danger=danger, form=ConfirmForm())
-
-
-def _expired(user):
-    flash(_("The form expired. Please try again."), "warning")
-    return redirect(url_for("auth.admin_user", user_id=user.id))
+def _ask_first(user, *, title: str, lead: str, consequences: list[str], action: str, button: str):
+    """The step before a change that asks first: on GET, the page that says what will happen and posts to
+    `action`; on a post whose confirmation is not valid (expired), back to the account with a warning; None once
+    confirmed, when the view makes the change."""
+    if request.method == "GET":
+        return render_template("auth/confirm.html", user=user, title=title, lead=lead, consequences=consequences,
+                               action=action, button=button, danger=True, form=ConfirmForm())
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form expired. Please try again."), "warning")
+        return redirect(url_for("auth.admin_user", user_id=user.id))
+    return None
 
 
 def admin_user_grant_remove(user_id: int, grant_id: int):
     user = services.get_user(current_user, user_id)
     grant = services.get_grant(current_user, user, grant_id)
-    if request.method == "GET":
-        return _confirm_page(
-            user, title=_("Remove a grant"),
-            lead=_("Remove the grant “%(grant)s” from %(name)s?", grant=grant.describe(), name=user.display_name),
-            consequences=[_("They lose what this grant let them see and do at once: their sessions end, and they "
-                            "sign in again with their remaining grants."),
-                          _("The removal is recorded in the audit log. To undo it, add the grant again.")],
-            action=url_for("auth.admin_user_grant_remove", user_id=user.id, grant_id=grant.id),
-            button=_("Remove the grant"))
-    if not ConfirmForm().validate_on_submit():
-        return _expired(user)
+    asking = _ask_first(
+        user, title=_("Remove a grant"),
+        lead=_("Remove the grant “%(grant)s” from %(name)s?", grant=grant.describe(), name=user.display_name),
+        consequences=[_("They lose what this grant let them see and do at once: their sessions end, and they "
+                        "sign in again with their remaining grants."),
+                      _("The removal is recorded in the audit log. To undo it, add the grant again.")],
+        action=url_for("auth.admin_user_grant_remove", user_id=user.id, grant_id=grant.id),
+        button=_("Remove the grant"))
+    if asking is not None:
+        return asking
     services.remove_grant(current_user, user, grant_id)
     flash(_("Grant removed."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))
@@ -117,20 +118,19 @@ def admin_user_grant_remove(user_id: int, grant_id: int):
 
 def admin_user_disable(user_id: int):
     user = services.get_user(current_user, user_id)
-    if request.method == "GET":
-        if user.id == current_user.id:
-            flash(_("You cannot disable your own account: ask another administrator."), "danger")
-            return redirect(url_for("auth.admin_user", user_id=user.id))
-        return _confirm_page(
-            user, title=_("Disable an account"),
-            lead=_("Disable the account %(username)s of %(name)s?", username=user.username, name=user.display_name),
-            consequences=[_("Every session of the account ends now, on every device."),
-                          _("Nobody can sign in with it, with its password or through single sign-on, until an "
-                            "administrator enables it again."),
-                          _("Its grants, its records and its history are kept.")],
-            action=url_for("auth.admin_user_disable", user_id=user.id), button=_("Disable the account"))
-    if not ConfirmForm().validate_on_submit():
-        return _expired(user)
+    if request.method == "GET" and user.id == current_user.id:
+        flash(_("You cannot disable your own account: ask another administrator."), "danger")
+        return redirect(url_for("auth.admin_user", user_id=user.id))
+    asking = _ask_first(
+        user, title=_("Disable an account"),
+        lead=_("Disable the account %(username)s of %(name)s?", username=user.username, name=user.display_name),
+        consequences=[_("Every session of the account ends now, on every device."),
+                      _("Nobody can sign in with it, with its password or through single sign-on, until an "
+                        "administrator enables it again."),
+                      _("Its grants, its records and its history are kept.")],
+        action=url_for("auth.admin_user_disable", user_id=user.id), button=_("Disable the account"))
+    if asking is not None:
+        return asking
     try:
         services.set_disabled(current_user, user, True)
     except DomainError as exc:
@@ -150,17 +150,16 @@ def admin_user_enable(user_id: int):
 
 def admin_user_reset(user_id: int):
     user = services.get_user(current_user, user_id)
-    if request.method == "GET":
-        return _confirm_page(
-            user, title=_("Reset a password"),
-            lead=_("Replace the password of %(name)s (%(username)s) with a one-time password?", name=user.display_name,
-                   username=user.username),
-            consequences=[_("Their current password stops working now, and every session of theirs ends."),
-                          _("The one-time password is shown to you once, on the next page: give it to them in "
-                            "person. They must choose their own password when they first sign in with it.")],
-            action=url_for("auth.admin_user_reset", user_id=user.id), button=_("Reset the password"))
-    if not ConfirmForm().validate_on_submit():
-        return _expired(user)
+    asking = _ask_first(
+        user, title=_("Reset a password"),
+        lead=_("Replace the password of %(name)s (%(username)s) with a one-time password?", name=user.display_name,
+               username=user.username),
+        consequences=[_("Their current password stops working now, and every session of theirs ends."),
+                      _("The one-time password is shown to you once, on the next page: give it to them in "
+                        "person. They must choose their own password when they first sign in with it.")],
+        action=url_for("auth.admin_user_reset", user_id=user.id), button=_("Reset the password"))
+    if asking is not None:
+        return asking
     one_time = services.reset_password(auth_settings(), current_user, user)
     flash(_("One-time password for %(username)s: %(password)s — they must change it at next sign-in.",
             username=user.username, password=one_time), "success")
@@ -186,17 +185,16 @@ def admin_user_sso_link(user_id: int):
 def admin_user_sso_unlink(user_id: int, link_id: int):
     user = services.get_user(current_user, user_id)
     link = identities.get_identity_link(current_user, user, link_id)
-    if request.method == "GET":
-        return _confirm_page(
-            user, title=_("Remove a single sign-on link"),
-            lead=_("Remove the link of %(name)s to the identity %(identity)s?", name=user.display_name,
-                   identity=link.describe()),
-            consequences=[_("They can no longer sign in through single sign-on with this identity, and every "
-                            "session of theirs ends now."),
-                          _("To undo it, link the identity again.")],
-            action=url_for("auth.admin_user_sso_unlink", user_id=user.id, link_id=link.id), button=_("Remove the link"))
-    if not ConfirmForm().validate_on_submit():
-        return _expired(user)
+    asking = _ask_first(
+        user, title=_("Remove a single sign-on link"),
+        lead=_("Remove the link of %(name)s to the identity %(identity)s?", name=user.display_name,
+               identity=link.describe()),
+        consequences=[_("They can no longer sign in through single sign-on with this identity, and every "
+                        "session of theirs ends now."),
+                      _("To undo it, link the identity again.")],
+        action=url_for("auth.admin_user_sso_unlink", user_id=user.id, link_id=link.id), button=_("Remove the link"))
+    if asking is not None:
+        return asking
     identities.unlink_identity(current_user, user, link_id)
     flash(_("Link removed; the account's sessions have ended."), "success")
     return redirect(url_for("auth.admin_user", user_id=user.id))

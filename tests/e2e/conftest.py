@@ -18,14 +18,14 @@ import contextlib
 import os
 import re
 import shutil
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_CONFIG, IN_CI, PASSWORD, TEMPLATE_BYTECODE  # noqa: F401  (PASSWORD re-exported for journeys)
+from tests.conftest import (BASE_CONFIG, IN_CI, PASSWORD,  # noqa: F401  (PASSWORD re-exported for journeys)
+                            TEMPLATE_BYTECODE, sqlite_template)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -59,23 +59,8 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def e2e_template(tmp_path_factory):
     """A SQLite file with the schema built once through the migrations; each test copies it."""
-    from flask_migrate import upgrade
-
-    from trainer import create_app
-    from trainer.extensions import db
-
     folder = tmp_path_factory.mktemp("e2e-template")
-    path = folder / "template.db"
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "INSTANCE_PATH": str(folder / "instance")})
-    with app.app_context():
-        upgrade(revision="heads")
-        db.engine.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.close()
-    return path
+    return sqlite_template(folder, folder / "instance")
 
 
 @dataclass

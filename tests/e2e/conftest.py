@@ -225,8 +225,10 @@ def e2e_sign_out(page, sign_out_name: str = "Sign out", sign_in_name: str | None
 
 @pytest.fixture
 def e2e_user(live_server):
-    """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed."""
-    def make(role="admin", scope="mission", *, username, password=PASSWORD, nation=None, unit=None, person=None):
+    """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed; with
+    `language`, the account reads the app in that language."""
+    def make(role="admin", scope="mission", *, username, password=PASSWORD, nation=None, unit=None, person=None,
+             language=None):
         from trainer.auth.services import AuthSettings, create_user
         from trainer.extensions import db
         from trainer.org.services import ensure_nation
@@ -243,6 +245,8 @@ def e2e_user(live_server):
             user, _ = create_user(AuthSettings.from_config(live_server.app.config), None, username=username,
                                   display_name=username.replace(".", " ").title(), password=password,
                                   person_id=person, grants=grants)
+            if language:
+                user.language = language
             db.session.commit()
             return user.id
     return make

@@ -70,19 +70,27 @@ def admin_user(user_id: int):
     return _user_page(user_id)
 
 
+def _add_from(user_id: int, form, form_name: str, add, added: str):
+    """What a form on the account page adds (a grant, a link): `add()` once the form is valid, then back to the
+    account saying `added`; an invalid form or a refusal shows the page again with the form and its errors (422)."""
+    if form.validate_on_submit():
+        try:
+            add()
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(added, "success")
+            return redirect(url_for("auth.admin_user", user_id=user_id))
+    return _user_page(user_id, status=422, **{form_name: form})
+
+
 def admin_user_grant_add(user_id: int):
     user = services.get_user(current_user, user_id)
     form = _grant_form()
-    if not form.validate_on_submit():
-        return _user_page(user_id, grant_form=form, status=422)
-    try:
-        services.add_grant(current_user, user, form.role.data, form.scope_kind.data,
-                           form.nation_code.data or None, form.unit_id.data or None)
-    except DomainError as exc:
-        apply_errors(form, exc)
-        return _user_page(user_id, grant_form=form, status=422)
-    flash(_("Grant added. The user's sessions were ended so the change takes effect at once."), "success")
-    return redirect(url_for("auth.admin_user", user_id=user.id))
+    return _add_from(user_id, form, "grant_form",
+                     lambda: services.add_grant(current_user, user, form.role.data, form.scope_kind.data,
+                                                form.nation_code.data or None, form.unit_id.data or None),
+                     _("Grant added. The user's sessions were ended so the change takes effect at once."))
 
 
 def _ask_first(user, *, title: str, lead: str, consequences: list[str], action: str, button: str):
@@ -169,17 +177,11 @@ def admin_user_reset(user_id: int):
 def admin_user_sso_link(user_id: int):
     user = services.get_user(current_user, user_id)
     form = _link_form()
-    if not form.validate_on_submit():
-        return _user_page(user_id, link_form=form, status=422)
-    try:
-        identities.link_identity(current_user, user, issuer=form.issuer.data,
-                                 claim=current_app.config["OIDC_MATCH_CLAIM"],
-                                 subject=form.subject.data, value=form.value.data)
-    except DomainError as exc:
-        apply_errors(form, exc)
-        return _user_page(user_id, link_form=form, status=422)
-    flash(_("Identity linked: this account can now sign in through single sign-on."), "success")
-    return redirect(url_for("auth.admin_user", user_id=user.id))
+    return _add_from(user_id, form, "link_form",
+                     lambda: identities.link_identity(current_user, user, issuer=form.issuer.data,
+                                                      claim=current_app.config["OIDC_MATCH_CLAIM"],
+                                                      subject=form.subject.data, value=form.value.data),
+                     _("Identity linked: this account can now sign in through single sign-on."))
 
 
 def admin_user_sso_unlink(user_id: int, link_id: int):

@@ -40,11 +40,30 @@ def pytest_report_header(config):
     return f"trainer test database: {TEST_DB}"
 
 
-def _upgrade(app):
+def migrated_app(url: str, instance, revision: str = "heads"):
+    """An app on the database at `url` whose schema the migrations built up to `revision`, as production does;
+    its connections are closed afterwards, so that the database can be copied or written to from outside."""
     from flask_migrate import upgrade
 
+    from trainer.extensions import db
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade(revision=revision)
+        db.engine.dispose()
+    return app
+
+
+def sqlite_template(folder, instance):
+    """A SQLite file in `folder` with the whole schema, built through the migrations, for each test to copy: one
+    file, its write-ahead log folded in."""
+    path = folder / "template.db"
+    migrated_app(f"sqlite:///{path}", instance)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -73,28 +92,12 @@ def database_template(tmp_path_factory):
                                  autocommit=True) as conn:
                 conn.execute("CREATE DATABASE trainer_test")
             url = server.url("trainer_test")
-            instance = tmp_path_factory.mktemp("instance")
-            app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
-            _upgrade(app)
-            with app.app_context():
-                from trainer.extensions import db
-                db.engine.dispose()
+            migrated_app(url, tmp_path_factory.mktemp("instance"))
             yield {"kind": "postgresql", "url": url, "server": server}
         finally:
             server.stop()
     else:
-        folder = tmp_path_factory.mktemp("template")
-        path = folder / "template.db"
-        instance = tmp_path_factory.mktemp("instance")
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "INSTANCE_PATH": str(instance)})
-        _upgrade(app)
-        with app.app_context():
-            from trainer.extensions import db
-            db.engine.dispose()
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.close()
+        path = sqlite_template(tmp_path_factory.mktemp("template"), tmp_path_factory.mktemp("instance"))
         yield {"kind": "sqlite", "path": path}
 
 
@@ -225,13 +228,19 @@ def db(app):
     return database
 
 
-class QueryCounter:
+class StatementRecorder:
+    """`with StatementRecorder(engine) as r:` records in `r.statements` the statements the engine runs inside the
+    block that `picks` keeps (a subclass says which)."""
+
     def __init__(self, engine):
         self.engine = engine
         self.statements: list[str] = []
 
+    def picks(self, statement: str) -> bool:
+        return True
+
     def _on(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+        if self.picks(statement):
             self.statements.append(statement)
 
     def __enter__(self):
@@ -240,6 +249,11 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._on)
+
+
+class QueryCounter(StatementRecorder):
+    def picks(self, statement: str) -> bool:
+        return not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA"))
 
     @property
     def count(self) -> int:

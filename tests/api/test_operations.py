@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 TODAY = dt.date.today()
@@ -117,6 +118,14 @@ def test_assignments_are_made_listed_and_withdrawn_as_on_the_pages(app, db, api_
 HEADER = "nation,service_number,family_name,given_names,rank_code,national_rank,category,unit,email\n"
 
 
+@pytest.fixture
+def roster_api(api_as, make_unit):
+    """The API as a training officer of Nepal, whose rosters may name the unit NPBATT-A."""
+    api, _ = api_as("training_officer", "nation", nation="NPL")
+    make_unit(nation="NPL", code="NPBATT-A")
+    return api
+
+
 def _roster(api, text: str, dry_run: bool):
     import io
 
@@ -124,11 +133,10 @@ def _roster(api, text: str, dry_run: bool):
                     data={"file": (io.BytesIO(text.encode()), "roster.csv")}, content_type="multipart/form-data")
 
 
-def test_a_roster_is_checked_in_a_dry_run_then_imported_with_the_pages_report(app, db, api_as, make_unit):
+def test_a_roster_is_checked_in_a_dry_run_then_imported_with_the_pages_report(app, db, roster_api):
     from trainer.org.models import Person
 
-    api, _ = api_as("training_officer", "nation", nation="NPL")
-    make_unit(nation="NPL", code="NPBATT-A")
+    api = roster_api
     text = HEADER + "NPL,NP-1,Thapa,Bikash,OR-4,Corporal,military,NPBATT-A,\nNPL,NP-2,Rai,Anita,OF-2,Captain,military,NPBATT-A,\n"
     dry = _roster(api, text, dry_run=True)
     assert dry.status_code == 200
@@ -143,13 +151,11 @@ def test_a_roster_is_checked_in_a_dry_run_then_imported_with_the_pages_report(ap
     assert actions.count("roster.import") == 1 and actions.count("person.create") == 2
 
 
-def test_a_roster_with_errors_writes_nothing_and_names_each_row_and_column(app, db, api_as, make_unit):
+def test_a_roster_with_errors_writes_nothing_and_names_each_row_and_column(app, db, roster_api):
     from trainer.org.models import Person
 
-    api, _ = api_as("training_officer", "nation", nation="NPL")
-    make_unit(nation="NPL", code="NPBATT-A")
     text = HEADER + "NPL,NP-1,Thapa,Bikash,OR-4,Corporal,military,NPBATT-A,\nNPL,NP-2,Rai,Anita,XX-9,Captain,navy,NOWHERE,\n"
-    response = _roster(api, text, dry_run=False)
+    response = _roster(roster_api, text, dry_run=False)
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     errors = {(e["row"], e["field"]) for e in response.get_json()["errors"]}

@@ -325,17 +325,11 @@ def test_the_migration_gives_every_existing_certificate_its_own_status_entry(tmp
 
     from flask_migrate import upgrade
 
-    from tests.conftest import BASE_CONFIG
-    from trainer import create_app
+    from tests.conftest import migrated_app
+    from trainer.extensions import db
 
     path = tmp_path / "before.db"
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
-    with app.app_context():
-        upgrade(revision="0011_audit_anchor")
-        from trainer.extensions import db
-
-        db.engine.dispose()
+    app = migrated_app(f"sqlite:///{path}", tmp_path / "instance", revision="0011_audit_anchor")
     connection = sqlite3.connect(path)  # certificates issued before Open Badges (their people left out)
     connection.executemany(
         "INSERT INTO certificates (id, serial, person_id, profile_code, payload, signature, key_id, issued_at, "

@@ -18,14 +18,14 @@ import contextlib
 import os
 import re
 import shutil
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_CONFIG, IN_CI, PASSWORD, TEMPLATE_BYTECODE  # noqa: F401  (PASSWORD re-exported for journeys)
+from tests.conftest import (BASE_CONFIG, IN_CI, PASSWORD,  # noqa: F401  (PASSWORD re-exported for journeys)
+                            TEMPLATE_BYTECODE, sqlite_template)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -59,23 +59,8 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def e2e_template(tmp_path_factory):
     """A SQLite file with the schema built once through the migrations; each test copies it."""
-    from flask_migrate import upgrade
-
-    from trainer import create_app
-    from trainer.extensions import db
-
     folder = tmp_path_factory.mktemp("e2e-template")
-    path = folder / "template.db"
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "INSTANCE_PATH": str(folder / "instance")})
-    with app.app_context():
-        upgrade(revision="heads")
-        db.engine.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.close()
-    return path
+    return sqlite_template(folder, folder / "instance")
 
 
 @dataclass
@@ -240,8 +225,10 @@ def e2e_sign_out(page, sign_out_name: str = "Sign out", sign_in_name: str | None
 
 @pytest.fixture
 def e2e_user(live_server):
-    """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed."""
-    def make(role="admin", scope="mission", *, username, password=PASSWORD, nation=None, unit=None, person=None):
+    """e2e_user('training_officer', 'nation', nation='NPL', username='officer') -> the user, committed; with
+    `language`, the account reads the app in that language."""
+    def make(role="admin", scope="mission", *, username, password=PASSWORD, nation=None, unit=None, person=None,
+             language=None):
         from trainer.auth.services import AuthSettings, create_user
         from trainer.extensions import db
         from trainer.org.services import ensure_nation
@@ -258,6 +245,8 @@ def e2e_user(live_server):
             user, _ = create_user(AuthSettings.from_config(live_server.app.config), None, username=username,
                                   display_name=username.replace(".", " ").title(), password=password,
                                   person_id=person, grants=grants)
+            if language:
+                user.language = language
             db.session.commit()
             return user.id
     return make

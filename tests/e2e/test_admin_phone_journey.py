@@ -36,15 +36,6 @@ def _no_sideways_scrolling(page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
-def _set_language(live_server, username: str, language: str) -> None:
-    from trainer.auth.models import User
-    from trainer.extensions import db
-
-    with live_server.app.app_context():
-        db.session.query(User).filter_by(username=username).one().language = language
-        db.session.commit()
-
-
 def test_an_administrator_disables_an_account_on_a_phone(phone, live_server, e2e_user):
     page = phone
     e2e_user("admin", username="mission.admin")
@@ -84,10 +75,9 @@ def test_an_administrator_disables_an_account_on_a_phone(phone, live_server, e2e
 
 def test_the_account_and_audit_pages_speak_french_on_a_phone(phone, live_server, e2e_user):
     page = phone
-    e2e_user("admin", username="mission.admin")
+    e2e_user("admin", username="mission.admin", language="fr")
     e2e_user("training_officer", "nation", nation="NPL", username="officer.npl")
     e2e_login(page, live_server, "mission.admin")
-    _set_language(live_server, "mission.admin", "fr")
     english = long_english_pieces(PART)
     page.goto(f"{live_server.url}/admin/users")
     page.get_by_role("link", name="officer.npl").click()

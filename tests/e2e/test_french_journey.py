@@ -61,20 +61,13 @@ class Checker(LanguageCheck):
 
 
 def _seed(live_server, e2e_user, tmp_path: Path) -> int:
-    from trainer.auth.models import User
-    from trainer.extensions import db
-
     person_id = seed_trainee(live_server, tmp_path, PROFILE,
                              {"nation_code": "SEN", "code": "SEN-B1", "name": "1er bataillon sénégalais"},
                              {"service_number": "SN-40117", "family_name": "Diagne", "given_names": "Awa",
                               "family_name_latin": "Diagne", "given_names_latin": "Awa", "rank_code": "OF-1",
                               "national_rank": "Lieutenant"})
-    e2e_user("trainee", "self", username="awa.diagne", person=person_id)
-    e2e_user("commander", "nation", nation="SEN", username="commandant.sen")
-    with live_server.app.app_context():
-        for user in db.session.query(User).filter(User.username.in_(["awa.diagne", "commandant.sen"])):
-            user.language = "fr"
-        db.session.commit()
+    e2e_user("trainee", "self", username="awa.diagne", person=person_id, language="fr")
+    e2e_user("commander", "nation", nation="SEN", username="commandant.sen", language="fr")
     return person_id
 
 

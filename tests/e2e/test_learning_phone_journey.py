@@ -26,18 +26,11 @@ def phone(browser, request):
 
 
 def _seed(live_server, e2e_user, tmp_path: Path, language: str) -> int:
-    from trainer.extensions import db
-
     person_id = seed_trainee(live_server, tmp_path, PROFILE,
                              {"nation_code": "FRA", "code": "FRA-B1", "name": "Bataillon 1"},
                              {"service_number": "FR-1001", "family_name": "Martin", "given_names": "Claire",
                               "rank_code": "OF-2", "national_rank": "Capitaine"})
-    user_id = e2e_user("trainee", "self", username="claire.martin", person=person_id)
-    with live_server.app.app_context():
-        from trainer.auth.models import User
-
-        db.session.get(User, user_id).language = language
-        db.session.commit()
+    e2e_user("trainee", "self", username="claire.martin", person=person_id, language=language)
     return person_id
 
 

@@ -134,12 +134,7 @@ def _seed_mission(live_server, e2e_user, language: str) -> None:
         db.session.flush()
         intervals.rebuild_all()
         db.session.commit()
-    user_id = e2e_user("commander", "mission", username="commander.mission")
-    with live_server.app.app_context():
-        from trainer.auth.models import User
-
-        db.session.get(User, user_id).language = language
-        db.session.commit()
+    e2e_user("commander", "mission", username="commander.mission", language=language)
 
 
 def _no_sideways_scroll(page, where: str) -> None:

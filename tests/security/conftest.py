@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import func, inspect, select
+
+from tests.conftest import StatementRecorder
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -31,21 +33,14 @@ def row_counts(db):
     return snapshot
 
 
-class WriteRecorder:
-    def __init__(self, engine):
-        self.engine = engine
-        self.writes: list[str] = []
+class WriteRecorder(StatementRecorder):
+    def picks(self, statement: str) -> bool:
+        return bool(WRITE.match(statement))
 
-    def _on(self, conn, cursor, statement, parameters, context, executemany):
-        if WRITE.match(statement):
-            self.writes.append(statement.split("\n", 1)[0][:200])
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._on)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._on)
+    @property
+    def writes(self) -> list[str]:
+        """Each write's first line, cut short, to name it in a failure."""
+        return [statement.split("\n", 1)[0][:200] for statement in self.statements]
 
 
 @pytest.fixture

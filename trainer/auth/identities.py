@@ -17,7 +17,7 @@ from sqlalchemy import select
 from trainer.audit.services import record_event
 from trainer.auth.models import IdentityLink, User
 from trainer.auth.passwords import hash_password
-from trainer.auth.services import end_all_sessions
+from trainer.auth.services import take_from_account
 from trainer.db import utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
@@ -100,12 +100,7 @@ def get_identity_link(actor, user: User, link_id: int) -> IdentityLink:
 
 def unlink_identity(actor, user: User, link_id: int) -> None:
     """Remove one of the account's links; its sessions end, so a sign-in through the removed link stops too."""
-    link = get_identity_link(actor, user, link_id)
-    described = link.record()
-    db.session.delete(link)
-    end_all_sessions(user)
-    record_event(actor, "user.sso_unlink", user, before=described)
-    db.session.flush()
+    take_from_account(actor, user, "user.sso_unlink", get_identity_link(actor, user, link_id), db.session.delete)
 
 
 # --- signing in ------------------------------------------------------------------------------

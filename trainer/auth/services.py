@@ -236,11 +236,16 @@ def get_grant(actor, user: User, grant_id: int) -> Grant:
 
 
 def remove_grant(actor, user: User, grant_id: int) -> None:
-    grant = get_grant(actor, user, grant_id)
-    described = grant.record()
-    user.grants.remove(grant)
+    take_from_account(actor, user, "user.grant_remove", get_grant(actor, user, grant_id), user.grants.remove)
+
+
+def take_from_account(actor, user: User, action: str, held, remove) -> None:
+    """Take what the account holds (a grant, a sign-in link) away with `remove(held)`: its sessions end, so that
+    it stops counting at once, and the audit event `action` records what it was."""
+    described = held.record()
+    remove(held)
     end_all_sessions(user)
-    record_event(actor, "user.grant_remove", user, before=described)
+    record_event(actor, action, user, before=described)
     db.session.flush()
 
 

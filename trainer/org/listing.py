@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 from trainer.auth.policy import has_ability
 from trainer.org.grades import grade_codes
 from trainer.org.models import Person, Unit
-from trainer.org.people import screening_rank, search_people
+from trainer.org.people import AllowedActions, screening_rank, search_people
 from trainer.org.services import find_unit_in_scope, list_units
 from trainer.pagination import paginate
 
@@ -45,15 +45,12 @@ class Order:
 
 
 @dataclass
-class SelectionActions:
+class SelectionActions(AllowedActions):
     """The bulk actions the actor's abilities allow on the people they select."""
     assign: bool
     accounts: bool
     transfer: bool
     export: bool
-
-    def __bool__(self) -> bool:
-        return any((self.assign, self.accounts, self.transfer, self.export))
 
 
 @dataclass

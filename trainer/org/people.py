@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -179,15 +179,20 @@ def get_person(actor, person_id, roles="person.read") -> Person:
 
 
 @dataclass
-class PersonActions:
+class AllowedActions:
+    """Which of a page's actions the actor may take, one flag each; true when any is (the page then shows them)."""
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass
+class PersonActions(AllowedActions):
     """What the actor may do for this person from their page, each shown only when allowed."""
     assign_training: bool = False
     record_completion: bool = False
     issue_certificate: bool = False
     create_account: bool = False
-
-    def __bool__(self) -> bool:
-        return any((self.assign_training, self.record_completion, self.issue_certificate, self.create_account))
 
 
 @dataclass

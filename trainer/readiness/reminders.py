@@ -126,20 +126,25 @@ def _expiry_rows(person_id: int, key: str, own: dict, officers: dict, worded, pe
     return rows
 
 
-def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
-    expiries = _expiries(day)
-    if not expiries:
-        return
+def _remind_of_expiries(day: dt.date, run: ReminderRun, expiries: list[dict], worded) -> None:
+    """One reminder per expiry (a person's requirement ending on its "end_on") and recipient, keyed by the days left,
+    the person, the requirement and the end; `worded(expiry, days, about)` words it."""
     people, own, officers = _recipients({e["person_id"] for e in expiries})
-    titles = _module_titles({e["requirement"] for e in expiries})
     rows = []
     for e in expiries:
         days = (e["end_on"] - day).days
-        person = people[e["person_id"]]
         key = f"expiry:{days}:{e['person_id']}:{e['requirement']}:{e['end_on'].isoformat()}"
-        rows += _expiry_rows(e["person_id"], key, own, officers,
-                             lambda about: words.module_words(e, days, titles, about), person)
+        rows += _expiry_rows(e["person_id"], key, own, officers, lambda about: worded(e, days, about),
+                             people[e["person_id"]])
     _notify(rows, run, "expiry")
+
+
+def _expiry_reminders(day: dt.date, run: ReminderRun) -> None:
+    expiries = _expiries(day)
+    if expiries:
+        titles = _module_titles({e["requirement"] for e in expiries})
+        _remind_of_expiries(day, run, expiries,
+                            lambda e, days, about: words.module_words(e, days, titles, about))
 
 
 def _exercise_expiries(day: dt.date) -> list[dict]:
@@ -186,17 +191,8 @@ def _exercise_expiries(day: dt.date) -> list[dict]:
 
 def _exercise_expiry_reminders(day: dt.date, run: ReminderRun) -> None:
     expiries = _exercise_expiries(day)
-    if not expiries:
-        return
-    people, own, officers = _recipients({e["person_id"] for e in expiries})
-    rows = []
-    for e in expiries:
-        days = (e["end_on"] - day).days
-        person = people[e["person_id"]]
-        key = f"expiry:{days}:{e['person_id']}:exercise:{e['end_on'].isoformat()}"
-        rows += _expiry_rows(e["person_id"], key, own, officers,
-                             lambda about: words.exercise_words(e, days, about), person)
-    _notify(rows, run, "expiry")
+    if expiries:
+        _remind_of_expiries(day, run, expiries, words.exercise_words)
 
 
 def _module_titles(codes: set[str]) -> dict[str, dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from trainer.api.schemas.exercises import ObjectiveRefSchema
 from trainer.enums import Rating
 
 RATINGS = [r.value for r in Rating]
@@ -36,12 +37,6 @@ class RatingSchema(_Record):
 class AdjudicationSchema(_Record):
     rationale = fields.String(required=True)
     adjudicated_at = fields.AwareDateTime(required=True)
-
-
-class ObjectiveRefSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    number = fields.Integer(required=True)
-    description = fields.String(required=True)
 
 
 class ExerciseResultsSchema(ma.Schema):

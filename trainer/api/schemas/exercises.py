@@ -18,10 +18,13 @@ class ExercisesArgs(CursorArgs):
     status = fields.String(validate=validate.OneOf([s.value for s in ExerciseStatus]))
 
 
-class ObjectiveSchema(ma.Schema):
+class ObjectiveRefSchema(ma.Schema):
     id = fields.Integer(required=True)
     number = fields.Integer(required=True)
     description = fields.String(required=True)
+
+
+class ObjectiveSchema(ObjectiveRefSchema):
     capability = fields.String(required=True)
     module_code = fields.String(required=True, allow_none=True)
     rating_scale = fields.String(required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from trainer.api.schemas.org import UnitRefSchema
 from trainer.readiness.models import Level
 from trainer.readiness.rules import State
 
@@ -36,11 +37,7 @@ class AssessedSchema(ma.Schema):
     reason = fields.String(required=True)
 
 
-class UnitFiguresSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    nation_code = fields.String(required=True)
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+class UnitFiguresSchema(UnitRefSchema):
     parent_id = fields.Integer(required=True, allow_none=True)
     figures = fields.Nested(TallySchema, required=True, metadata={"description": "The unit and its sub-units."})
     forecast = fields.Nested(TallySchema, required=True, allow_none=True)

@@ -26,6 +26,16 @@ def _exercise(e):
     return e.ref("exercise_code", e.details.get("exercise"))
 
 
+def _numbered_part(e, sentence: str):
+    """A sentence about a numbered part of an exercise (an objective, an inject): who, which number, which exercise."""
+    return fill(sentence, actor=e.actor, number=e.value("number", ""), exercise=_exercise(e))
+
+
+def _participant(e, sentence: str):
+    """A sentence about a participant's nomination: who acted, whose nomination, in which exercise."""
+    return fill(sentence, actor=e.actor, person=e.subject("participant"), exercise=_exercise(e))
+
+
 @describes("exercise.create", _l("Exercise created"), "exercises")
 def create(e):
     return fill(_("%(actor)s created the exercise %(exercise)s.", **SLOTS), actor=e.actor,
@@ -47,14 +57,12 @@ def status(e):
 
 @describes("exercise.objective.add", _l("Objective added"), "exercises")
 def objective_add(e):
-    return fill(_("%(actor)s added objective %(number)s to the exercise %(exercise)s.", **SLOTS), actor=e.actor,
-                number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s added objective %(number)s to the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("exercise.objective.remove", _l("Objective removed"), "exercises")
 def objective_remove(e):
-    return fill(_("%(actor)s removed objective %(number)s from the exercise %(exercise)s.", **SLOTS), actor=e.actor,
-                number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s removed objective %(number)s from the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("exercise.evaluator.assign", _l("Evaluator assigned"), "exercises")
@@ -108,44 +116,37 @@ def nominate(e):
 
 @describes("exercise.participant.confirm", _l("Nomination confirmed"), "exercises")
 def confirm(e):
-    return fill(_("%(actor)s confirmed the nomination of %(person)s in the exercise %(exercise)s.", **SLOTS),
-                actor=e.actor, person=e.subject("participant"), exercise=_exercise(e))
+    return _participant(e, _("%(actor)s confirmed the nomination of %(person)s in the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("exercise.participant.decline", _l("Nomination declined"), "exercises")
 def decline(e):
-    return fill(_("%(actor)s declined the nomination of %(person)s in the exercise %(exercise)s.", **SLOTS),
-                actor=e.actor, person=e.subject("participant"), exercise=_exercise(e))
+    return _participant(e, _("%(actor)s declined the nomination of %(person)s in the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("exercise.participant.withdraw", _l("Participant withdrawn"), "exercises")
 def withdraw(e):
-    return fill(_("%(actor)s withdrew %(person)s from the exercise %(exercise)s.", **SLOTS), actor=e.actor,
-                person=e.subject("participant"), exercise=_exercise(e))
+    return _participant(e, _("%(actor)s withdrew %(person)s from the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("msel.inject.create", _l("Inject added"), "exercises")
 def inject_create(e):
-    return fill(_("%(actor)s added inject %(number)s to the MSEL of the exercise %(exercise)s.", **SLOTS),
-                actor=e.actor, number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s added inject %(number)s to the MSEL of the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("msel.inject.update", _l("Inject edited"), "exercises")
 def inject_update(e):
-    return fill(_("%(actor)s edited inject %(number)s of the MSEL of the exercise %(exercise)s.", **SLOTS),
-                actor=e.actor, number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s edited inject %(number)s of the MSEL of the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("msel.inject.release", _l("Inject released"), "exercises")
 def inject_release(e):
-    return fill(_("%(actor)s released inject %(number)s of the exercise %(exercise)s.", **SLOTS), actor=e.actor,
-                number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s released inject %(number)s of the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("msel.inject.skip", _l("Inject skipped"), "exercises")
 def inject_skip(e):
-    return fill(_("%(actor)s skipped inject %(number)s of the exercise %(exercise)s.", **SLOTS), actor=e.actor,
-                number=e.value("number", ""), exercise=_exercise(e))
+    return _numbered_part(e, _("%(actor)s skipped inject %(number)s of the exercise %(exercise)s.", **SLOTS))
 
 
 @describes("msel.import", _l("MSEL imported"), "exercises")

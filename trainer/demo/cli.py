@@ -9,7 +9,6 @@ from trainer.auth.services import AuthSettings
 from trainer.cli_help import CommandGroup, option
 from trainer.demo import services
 from trainer.errors import DomainError
-from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 demo = CommandGroup("demo", help=_l("Demonstration data."))
@@ -25,7 +24,6 @@ DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 @option("--reset", is_flag=True, help=_l("Delete all existing data first."))
 @option("--if-empty", is_flag=True, help=_l("Do nothing (successfully) when the database already has data."))
 @commits
-@speaks_operator_language
 def seed_command(scale, password, reset, if_empty):
     if not services.database_is_empty():
         if if_empty:
@@ -51,7 +49,6 @@ def seed_command(scale, password, reset, if_empty):
 
 
 @demo.command("logins", help=_l("Print the demo accounts."))
-@speaks_operator_language
 def logins_command():
     rows = services.demo_logins()
     if not rows:

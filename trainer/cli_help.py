@@ -1,10 +1,12 @@
-"""The help of trainer's commands in the operator's language.
+"""Trainer's commands in the operator's language: their help, their messages and click's words around them.
 
 Click writes a command's help (`--help`, a group's list of commands, the usage line of an error) before the
 command runs: outside any request, and under `app.test_cli_runner` outside any application context. The
-classes here write it inside the application's context with the operator's language forced
-(trainer.i18n.operator_language), so that help texts marked with lazy_gettext read in that language, and
-click's own words around them (usage, headings, the --help option, defaults) come from our catalogue too.
+classes here parse and run every command, and write its help, inside the application's context with the
+operator's language forced (trainer.i18n.operator_language): help texts marked with lazy_gettext and the
+messages a command marks with gettext read in that language, click's own words around them (usage, headings,
+the --help option, defaults) come from our catalogue, and so do click's error lines (trainer.cli_words).
+A command needs nothing of its own for this: being one of these classes is enough.
 
 Every group of trainer is a `CommandGroup`; its commands and subgroups take its classes. Parameters are
 declared with `option(...)` and `argument(...)`, which keep a lazy help text lazy (click would otherwise
@@ -20,7 +22,8 @@ from flask import has_app_context
 from flask.cli import AppGroup, NoAppException, ScriptInfo
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
-from trainer.i18n import operator_language
+from trainer import cli_words
+from trainer.i18n import DEFAULT, operator_language
 
 # The headings click writes, by their English words, as our catalogue says them.
 HEADINGS = {"Usage": _l("Usage:"), "Options": _l("Options:"), "Commands": _l("Commands:"),
@@ -30,22 +33,30 @@ HEADINGS = {"Usage": _l("Usage:"), "Options": _l("Options:"), "Commands": _l("Co
 @contextlib.contextmanager
 def in_operator_language(ctx: click.Context | None = None):
     """The application's context (pushed from the command line's ScriptInfo when none is active) with the
-    operator's language forced; English when no application can be found."""
+    operator's language forced, click's own words in that language too; English when no application can be
+    found."""
     with contextlib.ExitStack() as stack:
         if not has_app_context():
-            ctx = ctx or click.get_current_context(silent=True)
-            info = ctx.find_object(ScriptInfo) if ctx is not None else None
-            if info is None:
-                yield
-                return
-            try:
-                app = info.load_app()
-            except NoAppException:
+            app = _application(ctx or click.get_current_context(silent=True))
+            if app is None:
+                cli_words.bind(DEFAULT)
                 yield
                 return
             stack.enter_context(app.app_context())
-        stack.enter_context(force_locale(operator_language()))
+        code = operator_language()
+        cli_words.bind(code)
+        stack.enter_context(force_locale(code))
         yield
+
+
+def _application(ctx: click.Context | None):
+    info = ctx.find_object(ScriptInfo) if ctx is not None else None
+    if info is None:
+        return None
+    try:
+        return info.load_app()
+    except NoAppException:
+        return None
 
 
 class HelpFormatter(click.HelpFormatter):
@@ -66,8 +77,17 @@ class Context(click.Context):
 
 
 class Command(click.Command):
-    """A command whose help is written in the operator's language."""
+    """A command that speaks the operator's language: its help, the parsing of its parameters (prompts, click's
+    error lines) and its run, so that every message it writes is in that language."""
     context_class = Context
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        with in_operator_language(parent):
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: click.Context):
+        with in_operator_language(ctx):
+            return super().invoke(ctx)
 
     def get_help(self, ctx: click.Context) -> str:
         with in_operator_language(ctx):

@@ -71,19 +71,6 @@ def operator_language() -> str:
     return DEFAULT
 
 
-def speaks_operator_language(command):
-    """Run a CLI command with its messages in the operator's language (see operator_language)."""
-    import functools
-
-    from flask_babel import force_locale
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        with force_locale(operator_language()):
-            return command(*args, **kwargs)
-    return run
-
-
 def direction(code: str | None = None) -> str:
     return KNOWN.get(code or language(), KNOWN[DEFAULT])[1]
 

@@ -107,7 +107,7 @@ def test_no_expiry_reminder_when_renewed(db, expiring, make_module, complete):
 def test_remind_cli_runs_for_a_given_day(runner, db, expiring):
     result = runner.invoke(args=["readiness", "remind", "--date", "2026-03-01"])
     assert result.exit_code == 0, result.output
-    assert "3 expiry" in result.output
+    assert "3 about expiries" in result.output
     result = runner.invoke(args=["readiness", "remind", "--date", "2026-03-01"])
     assert "none new" in result.output
     assert runner.invoke(args=["readiness", "remind", "--date", "1 March"]).exit_code != 0

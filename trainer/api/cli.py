@@ -8,7 +8,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from trainer.api import tokens
 from trainer.cli_help import CommandGroup, argument, option
 from trainer.errors import DomainError
-from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 api = CommandGroup("api", help=_l("The JSON API."))
@@ -24,7 +23,6 @@ api.add_command(token)
         help=_l("Days until it expires (default: it does not expire)."))
 @option("--read-only", is_flag=True, help=_l("The token can read but never change anything."))
 @commits
-@speaks_operator_language
 def create_token_command(username, name, expires_days, read_only):
     user = tokens.find_user(username)
     if user is None:

@@ -10,7 +10,6 @@ from trainer.audit.anchoring import CheckpointRefused, write_checkpoint
 from trainer.audit.services import checkpoint_path, verify_chain
 from trainer.cli_help import CommandGroup, option
 from trainer.db import write_intent
-from trainer.i18n import speaks_operator_language
 
 audit = CommandGroup("audit", help=_l("The tamper-evident audit log."))
 
@@ -19,7 +18,6 @@ audit = CommandGroup("audit", help=_l("The tamper-evident audit log."))
     "Check every link of the chain, its head and every checkpoint; exit non-zero on any problem."))
 @option("--copy", "copies", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
         help=_l("A copy of the checkpoint file kept off this host; the file must still begin with it. Repeatable."))
-@speaks_operator_language
 def verify_command(copies):
     token = write_intent.set(False)  # reads only: on SQLite, never hold the write lock while walking the chain
     try:
@@ -47,7 +45,6 @@ def verify_command(copies):
 @audit.command("checkpoint", help=_l(
     "Sign the chain's head (sequence, hash, time) into the checkpoint file, after checking the chain since the "
     "latest checkpoint. Run it from cron and copy the file off the host."))
-@speaks_operator_language
 def checkpoint_command():
     token = write_intent.set(False)  # reads the chain, writes only the file
     try:

@@ -8,7 +8,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from trainer.auth import services
 from trainer.cli_help import CommandGroup, option
 from trainer.errors import DomainError
-from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 users = CommandGroup("users", help=_l("Manage user accounts."))
@@ -25,7 +24,6 @@ users = CommandGroup("users", help=_l("Manage user accounts."))
 @option("--password", prompt=_l("Password"), hide_input=True, confirmation_prompt=_l("Repeat the password"),
         help=_l("Asked for when not given."))
 @commits
-@speaks_operator_language
 def create_user_command(username, display_name, email, role, scope, password):
     settings = services.AuthSettings.from_config(current_app.config)
     grant = (role, "mission") if scope == "mission" else (role, "nation", scope.upper())

@@ -25,12 +25,24 @@ HEADER = len(MAGIC) + 16 + 3 + 7
 
 
 class SealError(Exception):
-    """The file is not a backup, its passphrase is wrong, or it was changed or cut short."""
+    """The file is not a backup, its passphrase is wrong, or it was changed or cut short. `reason` names which
+    (one of REASONS), for the command line to say in the operator's language; the text is English."""
+
+    def __init__(self, reason: str):
+        super().__init__(REASONS[reason])
+        self.reason = reason
+
+
+REASONS = {"empty-passphrase": "the passphrase is empty",
+           "too-large": "the backup is too large",
+           "not-a-backup": "this is not a trainer backup file",
+           "unreasonable-cost": "this backup file asks for an unreasonable key derivation",
+           "does-not-open": "wrong passphrase, or the file was changed or cut short"}
 
 
 def _key(passphrase: str, salt: bytes, cost: tuple[int, int, int]) -> bytes:
     if not passphrase:
-        raise SealError("the passphrase is empty")
+        raise SealError("empty-passphrase")
     log_n, r, p = cost
     return Scrypt(salt=salt, length=32, n=2 ** log_n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
@@ -63,7 +75,7 @@ class SealedWriter:
 
     def _emit(self, plain: bytes, *, last: bool) -> None:
         if self._number >= 2 ** 32 - 1:
-            raise SealError("the backup is too large")
+            raise SealError("too-large")
         self._out.write(self._aead.encrypt(_nonce(self._prefix, self._number, last), plain, self.header))
         self._number += 1
 
@@ -91,11 +103,11 @@ class SealedReader:
     def __init__(self, source, passphrase: str):
         header = source.read(HEADER)
         if len(header) < HEADER or not header.startswith(MAGIC):
-            raise SealError("this is not a trainer backup file")
+            raise SealError("not-a-backup")
         salt = header[len(MAGIC):len(MAGIC) + 16]
         cost = tuple(header[len(MAGIC) + 16:len(MAGIC) + 19])
         if not (10 <= cost[0] <= 22 and 1 <= cost[1] <= 32 and 1 <= cost[2] <= 16):
-            raise SealError("this backup file asks for an unreasonable key derivation")
+            raise SealError("unreasonable-cost")
         self.header = header
         self._prefix = header[-7:]
         self._aead = AESGCM(_key(passphrase, salt, cost))
@@ -111,7 +123,7 @@ class SealedReader:
         try:
             self._plain = self._aead.decrypt(_nonce(self._prefix, self._number, last), sealed, self.header)
         except InvalidTag:
-            raise SealError("wrong passphrase, or the file was changed or cut short") from None
+            raise SealError("does-not-open") from None
         self._number += 1
         self._done = last
 

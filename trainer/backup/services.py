@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import make_url
 
@@ -40,7 +41,7 @@ COUNTED = ("people", "units", "completions", "certificates", "audit_events")
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot be done, with the reason in words."""
+    """A backup or restore that cannot be done, with the reason in words (in the language in force)."""
 
 
 @dataclass
@@ -67,14 +68,14 @@ def _folders() -> dict[str, Path]:
 def _kind() -> str:
     name = db.engine.dialect.name
     if name not in ("sqlite", "postgresql"):
-        raise BackupError(f"backups of a {name} database are not supported")
+        raise BackupError(_("backups of a %(kind)s database are not supported", kind=name))
     return name
 
 
 def _sqlite_path() -> str:
     path = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database
     if not path or path == ":memory:":
-        raise BackupError("the SQLite database is in memory: there is nothing to back up")
+        raise BackupError(_("the SQLite database is in memory: there is nothing to back up"))
     return path
 
 
@@ -88,8 +89,8 @@ def pg_tool(name: str) -> str:
             return candidate
     found = shutil.which(name)
     if found is None:
-        raise BackupError(f"{name} was not found: install the PostgreSQL client (postgresql-client-15), "
-                          "or set BACKUP_PG_BINDIR")
+        raise BackupError(_("%(tool)s was not found: install the PostgreSQL client (postgresql-client-15), or set "
+                             "BACKUP_PG_BINDIR", tool=name))
     return found
 
 
@@ -112,7 +113,8 @@ def _pg_environment() -> tuple[list[str], dict]:
 def _run(args: list[str], environment: dict) -> None:
     finished = subprocess.run(args, env=environment, capture_output=True, text=True)
     if finished.returncode != 0:
-        raise BackupError(f"{os.path.basename(args[0])} failed: {finished.stderr.strip()[-2000:]}")
+        raise BackupError(_("%(tool)s failed: %(error)s", tool=os.path.basename(args[0]),
+                             error=finished.stderr.strip()[-2000:]))
 
 
 # --- what the database holds ---------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def create_backup(target: Path, passphrase: str) -> Outcome:
     kind = _kind()
     target = Path(target)
     if target.exists():
-        raise BackupError(f"{target} already exists: choose a new file name")
+        raise BackupError(_("%(file)s already exists: choose a new file name", file=target))
     outcome = Outcome(kind, _revision(), {}, 0, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     with tempfile.TemporaryDirectory(prefix="trainer-backup-") as work:
         staged = Path(work) / "files"
@@ -210,11 +212,12 @@ def restore_backup(source: Path, passphrase: str) -> Outcome:
                 archive.extractall(work_path, filter="data")
         manifest = _manifest(work_path / "manifest.json")
         if manifest["database"] != kind:
-            raise BackupError(f"this is a backup of a {manifest['database']} database; this instance uses {kind}")
+            raise BackupError(_("this is a backup of a %(backup)s database; this instance uses %(instance)s",
+                                backup=manifest["database"], instance=kind))
         holding = data_tables()
         if holding:
-            raise BackupError("the database already holds data (" + ", ".join(holding[:5])
-                              + (", ..." if len(holding) > 5 else "") + "): restore only into a new, empty instance")
+            raise BackupError(_("the database already holds data (%(tables)s): restore only into a new, empty instance",
+                                tables=", ".join(holding[:5]) + (", ..." if len(holding) > 5 else "")))
         db.session.remove()
         db.engine.dispose()
         if kind == "sqlite":
@@ -232,9 +235,10 @@ def _manifest(path: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupError(f"the backup has no readable manifest ({exc})") from None
+        raise BackupError(_("the backup has no readable manifest (%(error)s)", error=exc)) from None
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"the backup's format {manifest.get('format')!r} is not one this version reads")
+        raise BackupError(_("the backup's format %(format)s is not one this version reads",
+                            format=repr(manifest.get("format"))))
     return manifest
 
 

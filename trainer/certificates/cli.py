@@ -106,7 +106,8 @@ def verify_command(pdf_file, keys_file, status_source):
     click.echo(_("Checking %(file)s", file=pdf_file))
     for finding in report.findings:
         mark = _("ok") if finding.ok else _("FAILED")
-        click.echo(f"  [{mark}] {labels[finding.check]}: {_(finding.message, **finding.params)}")
+        click.echo("  " + _("[%(mark)s] %(check)s: %(finding)s", mark=mark, check=labels[finding.check],
+                            finding=_(finding.message, **finding.params)))
     if not report.ok:
         failed = ", ".join(labels[c] for c in report.failed_checks)
         click.echo(_("NOT VERIFIED: %(count)d check(s) failed: %(checks)s.", count=len(report.failed_checks),

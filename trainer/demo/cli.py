@@ -9,7 +9,6 @@ from trainer.auth.services import AuthSettings
 from trainer.cli_help import CommandGroup, option
 from trainer.demo import services
 from trainer.errors import DomainError
-from trainer.i18n import speaks_operator_language
 from trainer.transactions import commits
 
 demo = CommandGroup("demo", help=_l("Demonstration data."))
@@ -25,7 +24,6 @@ DEFAULT_PASSWORD = "peacekeeping-demo-2026"
 @option("--reset", is_flag=True, help=_l("Delete all existing data first."))
 @option("--if-empty", is_flag=True, help=_l("Do nothing (successfully) when the database already has data."))
 @commits
-@speaks_operator_language
 def seed_command(scale, password, reset, if_empty):
     if not services.database_is_empty():
         if if_empty:
@@ -44,14 +42,13 @@ def seed_command(scale, password, reset, if_empty):
         ctx = services.seed(scale, password, settings)
     except DomainError as exc:
         raise click.ClickException(str(exc.message))
-    words = {"small": _("small"), "large": _("large")}
+    words = {"small": _("small"), "medium": _("medium"), "large": _("large"), "xlarge": _("very large")}
     click.echo(_("Seeded %(scale)s demo data: %(nations)s, %(units)s.", scale=words[scale],
                  nations=ngettext("%(num)d nation", "%(num)d nations", len(ctx.nations)),
                  units=ngettext("%(num)d unit", "%(num)d units", len(ctx.units))))
 
 
 @demo.command("logins", help=_l("Print the demo accounts."))
-@speaks_operator_language
 def logins_command():
     rows = services.demo_logins()
     if not rows:

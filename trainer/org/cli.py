@@ -40,21 +40,36 @@ def import_command(path: Path, dry_run: bool, username: str | None):
     report = import_roster(actor, path.read_bytes(), path.name, limits=limits, dry_run=dry_run)
     if not report.ok:
         for error in report.errors:
-            where = _("row %(row)d", row=error.row) if error.row else _("file")
-            column = _(", column %(column)s", column=error.column) if error.column else ""
-            click.echo(f"{where}{column}: {error.message}", err=True)
+            click.echo(_problem(error), err=True)
         raise click.ClickException(ngettext("%(num)d problem found; nothing was imported.",
                                             "%(num)d problems found; nothing was imported.", len(report.errors)))
     if dry_run:
         for row in report.rows:
             if row.action != "unchanged":
                 changed = ", ".join(sorted(row.changes)) if row.changes else ""
-                action = _("new") if row.action == "create" else _("update")
-                click.echo(_("row %(row)d", row=row.row) + f": {action} {row.nation} {row.service_number} {row.name}"
-                           + (f" ({changed})" if changed else ""))
+                values = {"row": row.row, "nation": row.nation, "number": row.service_number, "name": row.name,
+                          "changed": changed}
+                if row.action == "create":
+                    click.echo(_("row %(row)d: new %(nation)s %(number)s %(name)s", **values))
+                elif changed:
+                    click.echo(_("row %(row)d: update %(nation)s %(number)s %(name)s (%(changed)s)", **values))
+                else:
+                    click.echo(_("row %(row)d: update %(nation)s %(number)s %(name)s", **values))
         click.echo(_("Dry run: %(summary)s", summary=report.summary()))
         return
     click.echo(report.summary())
+
+
+def _problem(error) -> str:
+    """A problem of the file, with where it is (row, column) when known."""
+    if error.row and error.column:
+        return _("row %(row)d, column %(column)s: %(message)s", row=error.row, column=error.column,
+                 message=error.message)
+    if error.row:
+        return _("row %(row)d: %(message)s", row=error.row, message=error.message)
+    if error.column:
+        return _("column %(column)s: %(message)s", column=error.column, message=error.message)
+    return _("file: %(message)s", message=error.message)
 
 
 def register(app) -> None:

@@ -26,13 +26,24 @@ def remind_command(day: str | None):
     except ValueError:
         raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
     run = run_reminders(when)
-    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(run.created.items())) or _("none new")
+    parts = ", ".join(_created(kind, n) for kind, n in sorted(run.created.items())) or _("none new")
     click.echo(_("Reminders for %(date)s: %(created)s; %(emailed)d e-mailed.", date=when.isoformat(), created=parts,
                  emailed=run.emailed))
     if run.email_failures:
         click.echo(ngettext("%(num)d e-mail could not be sent; it stays in the app.",
                             "%(num)d e-mails could not be sent; they stay in the app.", run.email_failures), err=True)
         raise ExitKeepingWork(1)
+
+
+def _created(kind: str, n: int) -> str:
+    """How many reminders of a kind were created, in words."""
+    if kind == "expiry":
+        return ngettext("%(num)d about an expiry", "%(num)d about expiries", n)
+    if kind == "nomination":
+        return ngettext("%(num)d about a nomination", "%(num)d about nominations", n)
+    if kind == "improvement":
+        return ngettext("%(num)d about an improvement action", "%(num)d about improvement actions", n)
+    return f"{n} {kind}"
 
 
 @readiness.command("rebuild", help=_l(

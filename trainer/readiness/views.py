@@ -82,7 +82,8 @@ def _charts(page: pages.ScopePage):
     """The bar chart (the least ready units first, each linking to its page) and the trend chart."""
     thresholds = _thresholds()
     summary, forecast = page.summary, page.forecast
-    shown, left_out = charts.worst_first([n for n in page.rows if n.depth <= 1 and n.tally.total], BARS_SHOWN)
+    shown, left_out = charts.worst_first([n for n in summary.units.values() if n.depth <= 1 and n.tally.total],
+                                         BARS_SHOWN)
     query = {"profile": page.profile_code, "as_of": page.as_of.isoformat(),
              "forecast": forecast.isoformat() if forecast else None}
     note = ngettext("%(num)d more unit is not shown; every unit is in the table below.",
@@ -111,7 +112,7 @@ def _scope_page(template: str, scope: pages.ScopePage, **extra):
     thresholds = _thresholds()
     return render_template(template, summary=scope.summary, profiles=scope.profiles, profile_code=scope.profile_code,
                            as_of=scope.as_of, forecast=scope.forecast, forecast_total=scope.forecast_total,
-                           rows=scope.rows, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
+                           rows=scope.rows, units_not_listed=scope.units_not_listed, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
                            thresholds=(thresholds.green, thresholds.amber), **extra)
 
 

@@ -335,6 +335,14 @@ def stretch_alias():
     return aliased(ReadinessState, name="st")
 
 
+def ready_in(stretch, person, profile: Profile, *, screening_required: bool):
+    """Condition: `person` (a Person entity or alias), joined (outer) to `stretch`, their stretch covering a date
+    (covering()), is ready for the profile on that date: what ready_select finds, read from the row at hand
+    instead of from every ready stretch of the force."""
+    ready = true() if profile.ready_by_default else stretch.ready.is_(True)
+    return and_(ready, person.screening == "cleared") if screening_required else ready
+
+
 class ReadyColumns(NamedTuple):
     person_id: object
     start_on: object

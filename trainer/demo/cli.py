@@ -45,7 +45,7 @@ def seed_command(scale, password, reset, if_empty):
         ctx = services.seed(scale, password, settings)
     except DomainError as exc:
         raise click.ClickException(str(exc.message))
-    words = {"small": _("small"), "large": _("large")}
+    words = {"small": _("small"), "medium": _("medium"), "large": _("large"), "xlarge": _("extra-large")}
     click.echo(_("Seeded %(scale)s demo data: %(nations)s, %(units)s.", scale=words[scale],
                  nations=ngettext("%(num)d nation", "%(num)d nations", len(ctx.nations)),
                  units=ngettext("%(num)d unit", "%(num)d units", len(ctx.units))))

@@ -114,12 +114,14 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
 
     credits: dict[int, list[dict]] = defaultdict(list)
     if spec.has_exercise_requirement and "exercise" in wanted:
-        for row in db.session.execute(
-                select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
-                       ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
-                       ExerciseCredit.ended_on)
-                .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types))):
-            credits[row.person_id].append(dict(row._mapping))
+        found = db.session.execute(
+            select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
+                   ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
+                   ExerciseCredit.ended_on)
+            .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types)))
+        names = tuple(found.keys())  # each row as a dict of its columns, the names read once
+        for row in found.tuples():
+            credits[row[0]].append(dict(zip(names, row)))
 
     result: dict[int, PersonReadiness] = {}
     for person_id, screening in persons:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import lru_cache, partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -39,9 +39,16 @@ def level_badge_html(tally) -> Markup:
     """A tally's level with its symbol, percentage and words (never by colour alone). Rendered in Python: a
     dashboard draws it for every unit of a mission, several hundred times per page."""
     percent = tally.percent if tally is not None else None
+    thresholds = _thresholds() if percent is not None else None
+    return _level_badge(str(get_locale()), percent, thresholds)
+
+
+@lru_cache(maxsize=4096)
+def _level_badge(locale: str, percent: float | None, thresholds: Thresholds | None) -> Markup:
+    """The badge of one percentage in one locale, built once: a mission's units share a few hundred percentages."""
     if percent is None:
         return Markup('<span class="level level-none">– {}</span>').format(_("no personnel"))
-    level = _thresholds().level(percent)
+    level = thresholds.level(percent)
     return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {} · {}</span>').format(
         level.value, level.symbol, wording.percent(percent), level.label)
 

@@ -210,3 +210,34 @@ def test_the_reports_not_ready_list_words_what_the_engine_says(db, make_person, 
             assert listed == expected, (code, day)
             seen.add((code, bool(listed)))
     assert seen >= {("UN-PDT", True), ("SCREEN", True)}
+
+
+def test_the_rebuild_command_writes_what_was_there_and_keeps_every_index(app, db, runner, make_person, make_module,
+                                                                       make_profile, make_user, complete, credit):
+    """`readiness rebuild` empties and rewrites both tables whole (on PostgreSQL: truncated, their indexes built
+    again after the load): the same rows as before, and the same indexes."""
+    from sqlalchemy import inspect
+
+    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
+    commander = make_user("commander", "mission")
+    _population(make_person, make_module, complete, credit, commander)
+    db.session.commit()
+    intervals_before = sorted(db.session.execute(select(
+        ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
+        ReadinessInterval.end_on)).tuples())
+    stretches_before = _stored(db)
+
+    def indexes():
+        found = inspect(db.engine)
+        return {table: sorted((i["name"], tuple(i["column_names"])) for i in found.get_indexes(table))
+                for table in ("readiness_intervals", "readiness_states")}
+
+    indexes_before = indexes()
+    db.session.remove()
+    result = runner.invoke(args=["readiness", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert sorted(db.session.execute(select(
+        ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
+        ReadinessInterval.end_on)).tuples()) == intervals_before
+    assert _stored(db) == stretches_before and stretches_before
+    assert indexes() == indexes_before and indexes_before["readiness_states"]

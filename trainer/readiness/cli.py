@@ -38,13 +38,13 @@ def remind_command(day: str | None):
 @commits
 def rebuild_command():
     """Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise
-    credits (after bulk loads)."""
+    credits (after bulk loads). On PostgreSQL, readiness pages wait until the rebuild is done."""
     from sqlalchemy import func, select
 
     from trainer.readiness import intervals
     from trainer.readiness.models import ReadinessState
 
-    written = intervals.rebuild_all()
+    written = intervals.rebuild_all(exclusive=True)
     stretches = db.session.scalar(select(func.count()).select_from(ReadinessState))
     click.echo(_("Rebuilt %(intervals)d validity intervals and %(stretches)d readiness stretches.", intervals=written,
                  stretches=stretches))

@@ -284,9 +284,9 @@ def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Pr
     return _write(conn, rows)
 
 
-def rebuild_all(conn, interval_rows=None, profile_codes=None) -> int:
+def rebuild_all(conn, interval_rows=None, profile_codes=None, *, emptied: bool = False) -> int:
     """Rebuild every person's stretches (of every profile, or of `profile_codes`). Reads the validity intervals
-    unless the caller has them."""
+    unless the caller has them; `emptied`: the caller has emptied the table already."""
     from sqlalchemy import delete
 
     from trainer.readiness import figures_cache, reach
@@ -297,7 +297,9 @@ def rebuild_all(conn, interval_rows=None, profile_codes=None) -> int:
         interval_rows = conn.execute(select(ri.person_id, ri.requirement, ri.basis, ri.start_on, ri.end_on,
                                             ri.cut)).tuples().all()
     rows = stretch_tuples(profiles, interval_rows, _credits(conn), reach.load(conn))
-    if profile_codes is None:
+    if emptied:
+        pass
+    elif profile_codes is None:
         conn.execute(delete(ReadinessState))
     else:
         conn.execute(delete(ReadinessState).where(ReadinessState.profile_code.in_(list(profile_codes))))

@@ -248,7 +248,7 @@ def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on
 
 def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     """(requirement key, state) -> people of `members` with that gap on `as_of`: one GROUP BY query over the gap
-    letters of each person's stretch covering the date (one index seek per person), with their screening."""
+    letters of each person's stretch covering the date (joined as a set), with their screening."""
     from sqlalchemy import case, func
 
     m = members.subquery("m")
@@ -256,7 +256,7 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
     query = (select(st.gaps, func.count(), func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0)))
              .select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
+             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
     counts: Counter = Counter()
     _count_gaps(counts, spec, db.session.execute(query))
     return counts

@@ -320,6 +320,14 @@ def covering(stretch, person_col, profile_code: str, day: dt.date):
     return and_(stretch.id == first, stretch.start_on <= day)
 
 
+def covering_join(stretch, person_col, profile_code: str, day: dt.date):
+    """Join condition: `stretch` is the person's stretch for the profile that covers `day` (at most one: stretches
+    do not overlap), as a plain join the planner can turn into one pass over the stretches covering the day,
+    for queries over a whole force; covering() seeks each person's stretch, for a page of people."""
+    return and_(stretch.person_id == person_col, stretch.profile_code == profile_code, stretch.start_on <= day,
+                stretch.end_on >= day)
+
+
 @lru_cache(maxsize=None)
 def ready_person():
     """People under another name, so that a query on people around a ready_select never correlates it away.

@@ -7,6 +7,7 @@ with the number of people.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condit
 from trainer.readiness.wording import state_label
 
 EXPIRY_WINDOWS = (30, 60, 90)
+_UNMET = re.compile(r"[^.]")  # a requirement not met, in the gap letters of a stretch
 
 
 @dataclass
@@ -267,11 +269,13 @@ def _count_gaps(counts: Counter, spec: engine.ProfileSpec, groups) -> None:
     profile = states.profile_of(spec)
     keys, nothing = profile.keys, profile.default_gaps
     on_hold = not_cleared = 0
-    for gaps, n, hold, other in groups:
-        for key, letter in zip(keys, nothing if gaps is None else gaps):  # as profile.decode, once per group
-            if letter != ".":
-                counts[(key, states.STATES[letter])] += n
+    found: dict[tuple[int, str], int] = defaultdict(int)  # (position, letter) -> people: as profile.decode
+    for gaps, n, hold, other in groups:  # a force holds tens of thousands of groups, mostly met ("."): skipped in C
+        for unmet in _UNMET.finditer(nothing if gaps is None else gaps[:len(keys)]):
+            found[(unmet.start(), unmet.group())] += n
         on_hold, not_cleared = on_hold + (hold or 0), not_cleared + (other or 0)
+    for (position, letter), n in found.items():
+        counts[(keys[position], states.STATES[letter])] += n
     if spec.screening_required:
         for state, n in ((State.ON_HOLD, on_hold), (State.MISSING, not_cleared)):
             if n:

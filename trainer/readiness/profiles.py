@@ -65,7 +65,15 @@ def profile_condition(profile_code: str):
     if -1 not in found:
         return None
     unit_ids = sorted(found - {-1, -2})
-    unit_level = UnitAssignment.unit_id.in_(unit_ids if len(unit_ids) <= REACHED_UNITS_LISTED else reached_units)
+    if len(unit_ids) > REACHED_UNITS_LISTED:
+        unit_level = UnitAssignment.unit_id.in_(reached_units)
+    elif db.session.get_bind().dialect.name == "postgresql":  # one array parameter, not thousands to bind
+        from sqlalchemy import Integer, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        unit_level = UnitAssignment.unit_id == any_(bindparam("reached_units", unit_ids, type_=ARRAY(Integer)))
+    else:
+        unit_level = UnitAssignment.unit_id.in_(unit_ids)
     if -2 not in found:
         return unit_level
     person_level = UnitAssignment.person_id.in_(

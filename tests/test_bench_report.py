@@ -33,3 +33,12 @@ def test_a_figure_missing_from_a_section_is_not_run():
     unit = _row(rows, "Unit page, battalion")
     assert unit["postgresql"] == "not run" and unit["result"] == "not run"
     print(report.table(rows))
+
+
+def test_memory_is_judged_flat_only_across_sizes():
+    pdf = {"seconds": 12.0, "first_byte_s": 1.0, "bytes": 1048576, "complete": True, "memory_growth_mib": 160}
+    one = report.rows(_results({"report_pdf": pdf}))
+    assert _row(one, "Readiness report PDF: memory")["result"] == "n/a"
+    two = report.rows({"runs": {"postgresql": {"large": {"pages": {"report_pdf": {**pdf, "memory_growth_mib": 20}}},
+                                               "xlarge": {"pages": {"report_pdf": pdf}}}}})
+    assert _row(two, "Readiness report PDF: memory")["result"] == "MISS"

@@ -8,6 +8,7 @@ from bench.targets import DATABASES
 
 PEOPLE = {"small": "320", "medium": "1,000", "large": "10,000", "xlarge": "100,000"}
 COLUMNS = ("section", "what", "sqlite", "postgresql", "reference", "target", "result")
+NOT_RUN = "not run"
 HEADERS = ("#", "Measure", "SQLite", "PostgreSQL", "Reference, method (same run)", "Target", "Result")
 
 
@@ -44,10 +45,14 @@ class Table:
         return _get(self.runs.get(database, {}), scale, *keys)
 
     def add(self, section, what, cells: dict, reference, target, checks: list):
-        """cells: database -> text; checks: booleans (None: not measured) that must all hold for a PASS."""
+        """cells: database -> text (NOT_RUN where the measurement was not taken); checks: booleans (None: not
+        measured) that must all hold for a PASS. A row no database measured is "not run", whatever its checks."""
         known = [c for c in checks if c is not None]
-        result = "n/a" if not known else ("PASS" if all(known) else "MISS")
-        self.rows.append({"section": section, "what": what, **{d: cells.get(d, "not run") for d in DATABASES},
+        if all(cells.get(d, NOT_RUN) == NOT_RUN for d in DATABASES):
+            result = NOT_RUN
+        else:
+            result = "n/a" if not known else ("PASS" if all(known) else "MISS")
+        self.rows.append({"section": section, "what": what, **{d: cells.get(d, NOT_RUN) for d in DATABASES},
                           "reference": reference, "target": target, "result": result})
 
     def per_database(self, scale, fmt, *keys, limit=None, at_least=None):
@@ -56,7 +61,7 @@ class Table:
             value = self.value(database, scale, *keys)
             if database not in self.runs or scale not in self.runs[database]:
                 continue
-            cells[database] = fmt(value)
+            cells[database] = NOT_RUN if value is None else fmt(value)
             if limit is not None:
                 checks.append(None if value is None else value <= limit)
             if at_least is not None:
@@ -126,25 +131,31 @@ def _pages(t: Table) -> None:
 
 def _pdf(t: Table) -> None:
     for scale in t.scales():
-        cells, checks = t.per_database(scale, _s, "pages", "report_pdf", "seconds", limit=30)
-        if not cells:
+        if not any(t.value(d, scale, "pages") for d in DATABASES):
             continue
+        cells, checks = {}, []
+        for d in DATABASES:  # the pages section may leave the report out (--quick at 100,000 people): not run
+            if t.value(d, scale, "pages"):
+                seconds = t.value(d, scale, "pages", "report_pdf", "seconds")
+                cells[d] = NOT_RUN if seconds is None else _s(seconds)
+                checks.append(None if seconds is None else seconds <= 30)
         first = ", ".join(f"{d[:2]} {_s(t.value(d, scale, 'pages', 'report_pdf', 'first_byte_s'))}" for d in DATABASES
                           if t.value(d, scale, "pages", "report_pdf"))
         size = next((t.value(d, scale, "pages", "report_pdf", "bytes") for d in DATABASES
                      if t.value(d, scale, "pages", "report_pdf")), 0) or 0
-        complete = all(t.value(d, scale, "pages", "report_pdf", "complete") for d in DATABASES
-                       if t.value(d, scale, "pages", "report_pdf"))
+        ran = [d for d in DATABASES if t.value(d, scale, "pages", "report_pdf")]
+        complete = all(t.value(d, scale, "pages", "report_pdf", "complete") for d in ran) if ran else None
         t.add("3", f"Readiness report PDF, everyone ({PEOPLE[scale]} people)", cells,
-              f"streamed: first bytes after {first}; {size / 1048576:,.1f} MiB" + ("" if complete else ", INCOMPLETE"),
-              "≤ 30 s", checks + [complete])
+              (f"streamed: first bytes after {first}; {size / 1048576:,.1f} MiB" + ("" if complete else ", INCOMPLETE"))
+              if ran else "—", "≤ 30 s", checks + [complete])
     cells, checks = {}, []
     for d in DATABASES:
         growth = [(s, t.value(d, s, "pages", "report_pdf", "memory_growth_mib")) for s in t.scales()
                   if t.value(d, s, "pages", "report_pdf")]
         if growth:
             cells[d] = " / ".join(f"{g:,.0f}" for _, g in growth) + " MiB"
-            checks.append(growth[-1][1] <= growth[0][1] + 25)
+            # Flat means the same growth at every size: one size alone shows nothing either way.
+            checks.append(growth[-1][1] <= growth[0][1] + 25 if len(growth) > 1 else None)
     if cells:
         scales = " / ".join(PEOPLE[s] for s in t.scales() if any(t.value(d, s, "pages", "report_pdf") for d in DATABASES))
         t.add("3", f"Readiness report PDF: memory growth of the process at {scales} people", cells,

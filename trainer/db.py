@@ -116,3 +116,29 @@ def move_sequence(conn, table: str) -> None:
     if bind.dialect.name == "postgresql":
         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                           f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table}\"), false)"))
+
+
+def rewrite_tables(conn, tables: tuple[str, ...]):
+    """Empty derived `tables` before they are written again whole, in the current transaction; returns a function
+    that finishes the rewrite once the rows are written. On PostgreSQL the tables are truncated and their
+    secondary indexes dropped and built again from their own definitions after the load (one sort each instead
+    of millions of insertions); SQLite deletes the rows."""
+    from sqlalchemy import text
+
+    connection = conn.connection() if hasattr(conn, "connection") and callable(conn.connection) else conn
+    if connection.dialect.name != "postgresql":
+        for table in tables:
+            connection.execute(text(f'DELETE FROM "{table}"'))
+        return lambda: None
+    indexes = connection.execute(text(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " WHERE i.indrelid IN (SELECT to_regclass(name) FROM unnest(CAST(:tables AS text[])) AS name)"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"), {"tables": list(tables)}).all()
+    connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)))
+    for name, _definition in indexes:
+        connection.execute(text(f"DROP INDEX {name}"))
+
+    def finish():
+        for _name, definition in indexes:
+            connection.execute(text(definition))
+    return finish

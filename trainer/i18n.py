@@ -9,6 +9,8 @@ the public verify page, to show that a right-to-left language is only a catalogu
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import format_decimal, format_percent
@@ -90,13 +92,19 @@ def in_language(text: str, code: str, page: str | None = None) -> Markup:
     return Markup('<span lang="{}"{}>{}</span>').format(code, dir_attribute(code, page), text)
 
 
+@lru_cache(maxsize=8192)
+def _number(locale: str, value, digits: int) -> str:
+    """A number as the locale writes it, each once per locale: a page of figures writes the same counts often."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
 def init_app(app) -> None:
     from trainer import ROOT
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "translations"))
-    app.jinja_env.filters["number"] = lambda value, digits=0: format_decimal(value, format="#,##0" + (
-        "." + "0" * digits if digits else "")) if value is not None else ""
+    app.jinja_env.filters["number"] = lambda value, digits=0: _number(str(get_locale()), value, digits) \
+        if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value: format_percent(value / 100, format="#,##0%") \
         if value is not None else ""
 

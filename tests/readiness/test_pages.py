@@ -20,6 +20,24 @@ def test_dashboard_shows_percentages_with_words_and_tree(client, login_as, force
     assert "HR-01 Human rights — <strong>missing</strong>: 1 person" in page
 
 
+def test_a_long_unit_tree_lists_its_upper_levels_and_each_unit_its_own(client, login_as, force, monkeypatch):
+    from trainer.readiness import pages
+
+    login_as("commander", "nation", nation="NPL")
+    monkeypatch.setattr(pages, "TREE_ROWS", 2)  # NPL-CONT over two battalions: three rows, one too many
+    page = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    tree = page.split('class="table table-sm align-middle readiness-tree', 1)[1].split("</table>", 1)[0]
+    assert "NPL-CONT" in tree and "NPBATT-1" not in tree and "NPBATT-2" not in tree
+    assert 'data-testid="units-not-listed">2 more units lie deeper in the tree' in page
+    # The figures above the tree still count everyone, and the bars still show the battalions.
+    assert "1 of 2" in page and "NPL NPBATT-2" in page.split("readiness-tree", 1)[0]
+    unit = client.get(f"/readiness/units/{force['top'].id}?profile=UN-PDT").get_data(as_text=True)
+    assert "NPBATT-1" in unit and "NPBATT-2" in unit
+    monkeypatch.setattr(pages, "TREE_ROWS", 3)
+    page = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert "units-not-listed" not in page and "NPBATT-2" in page.split("readiness-tree", 1)[1]
+
+
 def test_forecast_counts_who_will_have_lapsed(client, login_as, force):
     login_as("commander", "nation", nation="NPL")
     future = (TODAY + dt.timedelta(days=800)).isoformat()

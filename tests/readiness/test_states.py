@@ -177,3 +177,67 @@ def test_unit_page_standings_are_the_engines_verdicts(db, make_person, make_modu
                     assert got.valid_until == result.valid_until, (code, pid, day)
                 seen.add((code, result.ready))
     assert seen == {("UN-PDT", True), ("UN-PDT", False), ("SCREEN", True), ("SCREEN", False)}
+
+
+def test_the_reports_not_ready_list_words_what_the_engine_says(db, make_person, make_module, make_profile, make_user,
+                                                                complete, credit, monkeypatch):
+    """The report finds who is not ready, and which requirements to word, from their stretches; each listed gap,
+    its state and its reason must be the full engine's (their evidence read a few pairs at a time here)."""
+    from trainer.readiness.report_rows import ReportScope, not_ready
+
+    monkeypatch.setattr(engine, "PAIRS_PER_STATEMENT", 3)
+
+    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
+    make_profile(code="SCREEN", modules=(), title="Screening only")
+    commander = make_user("commander", "mission")
+    people, hr1, hr2 = _population(make_person, make_module, complete, credit, commander)
+    for screening in ("hold", "pending"):
+        person = make_person(screening=screening)
+        complete(person, hr1, TODAY - 5 * DAY)
+        people.append(person)
+    db.session.commit()
+    ids = [p.id for p in people]
+    names = {f"{p.given_names_latin} {p.family_name_latin}".strip(): p.id for p in people}
+    seen = set()
+    for code in ("UN-PDT", "SCREEN"):
+        spec = engine.load_profile(code)
+        for offset in range(-420, 421, 14):
+            day = TODAY + offset * DAY
+            expected = {pid: [(g.key, g.state, g.reason) for g in r.gaps]
+                        for pid, r in engine.evaluate(ids, spec, day).items() if not r.ready}
+            listed = {names[p.name]: [(g.key, g.state, g.reason) for g in p.gaps]
+                      for p in not_ready(ReportScope(commander, spec, day))}
+            assert listed == expected, (code, day)
+            seen.add((code, bool(listed)))
+    assert seen >= {("UN-PDT", True), ("SCREEN", True)}
+
+
+def test_the_rebuild_command_writes_what_was_there_and_keeps_every_index(app, db, runner, make_person, make_module,
+                                                                       make_profile, make_user, complete, credit):
+    """`readiness rebuild` empties and rewrites both tables whole (on PostgreSQL: truncated, their indexes built
+    again after the load): the same rows as before, and the same indexes."""
+    from sqlalchemy import inspect
+
+    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
+    commander = make_user("commander", "mission")
+    _population(make_person, make_module, complete, credit, commander)
+    db.session.commit()
+    intervals_before = sorted(db.session.execute(select(
+        ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
+        ReadinessInterval.end_on)).tuples())
+    stretches_before = _stored(db)
+
+    def indexes():
+        found = inspect(db.engine)
+        return {table: sorted((i["name"], tuple(i["column_names"])) for i in found.get_indexes(table))
+                for table in ("readiness_intervals", "readiness_states")}
+
+    indexes_before = indexes()
+    db.session.remove()
+    result = runner.invoke(args=["readiness", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert sorted(db.session.execute(select(
+        ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
+        ReadinessInterval.end_on)).tuples()) == intervals_before
+    assert _stored(db) == stretches_before and stretches_before
+    assert indexes() == indexes_before and indexes_before["readiness_states"]

@@ -7,6 +7,7 @@ with the number of people.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condit
 from trainer.readiness.wording import state_label
 
 EXPIRY_WINDOWS = (30, 60, 90)
+_UNMET = re.compile(r"[^.]")  # a requirement not met, in the gap letters of a stretch
 
 
 @dataclass
@@ -248,7 +250,7 @@ def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on
 
 def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     """(requirement key, state) -> people of `members` with that gap on `as_of`: one GROUP BY query over the gap
-    letters of each person's stretch covering the date (one index seek per person), with their screening."""
+    letters of each person's stretch covering the date (joined as a set), with their screening."""
     from sqlalchemy import case, func
 
     m = members.subquery("m")
@@ -256,7 +258,7 @@ def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
     held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
     query = (select(st.gaps, func.count(), func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0)))
              .select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
+             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
     counts: Counter = Counter()
     _count_gaps(counts, spec, db.session.execute(query))
     return counts
@@ -267,11 +269,13 @@ def _count_gaps(counts: Counter, spec: engine.ProfileSpec, groups) -> None:
     profile = states.profile_of(spec)
     keys, nothing = profile.keys, profile.default_gaps
     on_hold = not_cleared = 0
-    for gaps, n, hold, other in groups:
-        for key, letter in zip(keys, nothing if gaps is None else gaps):  # as profile.decode, once per group
-            if letter != ".":
-                counts[(key, states.STATES[letter])] += n
+    found: dict[tuple[int, str], int] = defaultdict(int)  # (position, letter) -> people: as profile.decode
+    for gaps, n, hold, other in groups:  # a force holds tens of thousands of groups, mostly met ("."): skipped in C
+        for unmet in _UNMET.finditer(nothing if gaps is None else gaps[:len(keys)]):
+            found[(unmet.start(), unmet.group())] += n
         on_hold, not_cleared = on_hold + (hold or 0), not_cleared + (other or 0)
+    for (position, letter), n in found.items():
+        counts[(keys[position], states.STATES[letter])] += n
     if spec.screening_required:
         for state, n in ((State.ON_HOLD, on_hold), (State.MISSING, not_cleared)):
             if n:

@@ -48,7 +48,7 @@ def _created(kind: str, n: int) -> str:
 
 @readiness.command("rebuild", help=_l(
     "Rebuild every person's validity intervals and readiness stretches from completions, waivers and exercise "
-    "credits (after bulk loads)."))
+    "credits (after bulk loads). On PostgreSQL, readiness pages wait until the rebuild is done."))
 @commits
 def rebuild_command():
     from sqlalchemy import func, select
@@ -56,7 +56,7 @@ def rebuild_command():
     from trainer.readiness import intervals
     from trainer.readiness.models import ReadinessState
 
-    written = intervals.rebuild_all()
+    written = intervals.rebuild_all(exclusive=True)
     stretches = db.session.scalar(select(func.count()).select_from(ReadinessState))
     click.echo(_("Rebuilt %(intervals)d validity intervals and %(stretches)d readiness stretches.", intervals=written,
                  stretches=stretches))

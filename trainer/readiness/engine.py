@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, tuple_
 
 from trainer.errors import NotFound
 from trainer.extensions import db
@@ -70,6 +70,9 @@ def load_profile(code: str) -> ProfileSpec:
     )
 
 
+PAIRS_PER_STATEMENT = 5000  # (person, requirement) pairs: two parameters each, well under SQLite's 32,766
+
+
 def _id_subquery(people) -> Select:
     if isinstance(people, Select):
         return people
@@ -77,8 +80,11 @@ def _id_subquery(people) -> Select:
     return select(Person.id).where(Person.id.in_(ids))
 
 
-def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, PersonReadiness]:
-    """Readiness of every person in `people` (a SELECT of person ids, or ids) for `profile` on `as_of`."""
+def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
+             only: dict[int, set[str]] | None = None) -> dict[int, PersonReadiness]:
+    """Readiness of every person in `people` (a SELECT of person ids, or ids) for `profile` on `as_of`. `only`
+    (person id -> requirement keys) judges just those of each person's requirements, and screening, reading the
+    evidence of those alone: for lists that word the gaps already known from the readiness stretches."""
     spec = load_profile(profile) if isinstance(profile, str) else profile
     ids = _id_subquery(people).scalar_subquery() if isinstance(people, Select) else None
     id_filter = (Person.id.in_(ids) if ids is not None else Person.id.in_([int(p) for p in people]))
@@ -88,33 +94,45 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date) -> dict[int, Pe
 
     person_filter_col = lambda col: col.in_(ids) if ids is not None else col.in_([p.id for p in persons])  # noqa: E731
     wanted = list(spec.required_modules) + (["exercise"] if spec.has_exercise_requirement else [])
+    if only is not None:
+        asked = set().union(*only.values()) if only else set()
+        wanted = [key for key in wanted if key in asked]
     spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
     if wanted:
-        for row in db.session.execute(
-                select(ReadinessInterval.person_id, ReadinessInterval.requirement, ReadinessInterval.start_on,
-                       ReadinessInterval.end_on, ReadinessInterval.basis, ReadinessInterval.source_id,
-                       ReadinessInterval.cut, ReadinessInterval.module_version, ReadinessInterval.completed_on,
-                       ReadinessInterval.valid_until)
-                .where(person_filter_col(ReadinessInterval.person_id), ReadinessInterval.requirement.in_(wanted))
-        ).tuples():
-            spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
+        ri = ReadinessInterval
+        query = select(ri.person_id, ri.requirement, ri.start_on, ri.end_on, ri.basis, ri.source_id, ri.cut,
+                       ri.module_version, ri.completed_on, ri.valid_until)
+        if only is None:
+            wheres = [(person_filter_col(ri.person_id), ri.requirement.in_(wanted))]
+        else:  # just the (person, requirement) pairs asked for, a bounded number per statement
+            pairs = [(pid, key) for pid, keys in only.items() for key in keys if key in wanted]
+            wheres = [(tuple_(ri.person_id, ri.requirement).in_(pairs[start:start + PAIRS_PER_STATEMENT]),)
+                      for start in range(0, len(pairs), PAIRS_PER_STATEMENT)]
+        for where in wheres:
+            for row in db.session.execute(query.where(*where)).tuples():
+                spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
 
     credits: dict[int, list[dict]] = defaultdict(list)
-    if spec.has_exercise_requirement:
-        for row in db.session.execute(
-                select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
-                       ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
-                       ExerciseCredit.ended_on)
-                .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types))):
-            credits[row.person_id].append(dict(row._mapping))
+    if spec.has_exercise_requirement and "exercise" in wanted:
+        found = db.session.execute(
+            select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
+                   ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
+                   ExerciseCredit.ended_on)
+            .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types)))
+        names = tuple(found.keys())  # each row as a dict of its columns, the names read once
+        for row in found.tuples():
+            credits[row[0]].append(dict(zip(names, row)))
 
     result: dict[int, PersonReadiness] = {}
     for person_id, screening in persons:
         statuses: list[RequirementStatus] = []
+        keys = only.get(person_id, ()) if only is not None else None
         for code in spec.required_modules:
+            if keys is not None and code not in keys:
+                continue
             statuses.append(module_status(code, spec.module_titles.get(code, code), spans.get((person_id, code), []),
                                           as_of, spec.warning_days))
-        if spec.has_exercise_requirement:
+        if spec.has_exercise_requirement and (keys is None or "exercise" in keys):
             waiver_span = max((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on),
                               key=lambda s: s.end_on, default=None)
             waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select, text
 
-from trainer.db import copy_rows
+from trainer.db import copy_rows, rewrite_tables
 from trainer.extensions import db
 from trainer.readiness import states
 from trainer.readiness.models import ReadinessInterval, ReadinessState, Waiver
@@ -133,12 +133,21 @@ def refresh_people(person_ids: Iterable[int]) -> int:
     return written
 
 
-def rebuild_all() -> int:
-    """Rebuild every person's intervals and stretches (after bulk loads or a new major version)."""
+def rebuild_all(*, exclusive: bool = False) -> int:
+    """Rebuild every person's intervals and stretches (after bulk loads or a new major version). `exclusive` (the
+    rebuild command): on PostgreSQL the two tables are truncated and their indexes built again after the load,
+    several times faster, while readers of readiness wait for the rebuild to commit; otherwise rows are deleted
+    and readers see the previous figures until then."""
     rows = interval_tuples(_completions(), _waivers(), _retrain_cutoffs())
-    db.session.execute(delete(ReadinessInterval))
+    if exclusive:
+        finish = rewrite_tables(db.session, (ReadinessInterval.__tablename__, ReadinessState.__tablename__))
+    else:
+        db.session.execute(delete(ReadinessInterval))
+        finish = None
     copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows)
-    states.rebuild_all(db.session, rows)
+    states.rebuild_all(db.session, rows, emptied=exclusive)
+    if finish is not None:
+        finish()
     if db.session.get_bind().dialect.name == "postgresql":  # the planner's picture of the rewritten tables
         db.session.execute(text(f"ANALYZE {ReadinessInterval.__tablename__}, {ReadinessState.__tablename__}"))
     return len(rows)

@@ -66,7 +66,9 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         condition = profile_condition(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition).subquery("m")
     st = states.stretch_alias()
-    order = _order(sort if sort in SORTS else "ready", descending, engine.ready_condition(spec, as_of), members, st)
+    profile = states.profile_of(spec)
+    ready_when = states.ready_in(st, Person, profile, screening_required=spec.screening_required)
+    order = _order(sort if sort in SORTS else "ready", descending, ready_when, members, st)
     # The page's people with their unit, their stretch on the date and the number of people in all, in one
     # statement; a page past the end shows the last one.
     rows = []
@@ -83,7 +85,6 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         page = max(1, -(-total // per_page))
     total = rows[0].total if rows else 0
     page = max(1, page) if rows else 1
-    profile = states.profile_of(spec)
     results = [_standing(spec, profile, person.id, person.screening, until, gaps)
                for person, _, _, until, gaps in rows]
     people = {person.id: person for person, *_ in rows}

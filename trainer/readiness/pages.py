@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import exists, func, select
 
@@ -40,13 +41,46 @@ class ScopePage:
     sort: str = "ready"
     descending: bool = False
 
+    @cached_property
+    def _shown(self) -> tuple[list[aggregate.UnitNode], int]:
+        return shown_rows(self.summary.roots)
+
     @property
     def rows(self) -> list[aggregate.UnitNode]:
-        return aggregate.flatten(self.summary.roots)
+        """The unit tree's rows the page lists: every unit, or for a tree of more than TREE_ROWS units its upper
+        levels (as many as fit), each unit's page listing the units below it."""
+        return self._shown[0]
+
+    @property
+    def units_not_listed(self) -> int:
+        return self._shown[1]
 
     @property
     def node(self) -> aggregate.UnitNode | None:
         return self.summary.units.get(self.unit.id) if self.unit is not None else None
+
+
+TREE_ROWS = 400  # a longer unit tree shows its upper levels; a unit's page shows the levels below it
+
+
+def shown_rows(roots: list[aggregate.UnitNode], limit: int | None = None) -> tuple[list[aggregate.UnitNode], int]:
+    """(rows, units left out): the tree flattened, down to the deepest level that keeps it within `limit` rows
+    (TREE_ROWS by default; the top level always)."""
+    limit = TREE_ROWS if limit is None else limit
+    rows = aggregate.flatten(roots)
+    if len(rows) <= limit:
+        return rows, 0
+    per_depth: dict[int, int] = {}
+    for node in rows:
+        per_depth[node.depth] = per_depth.get(node.depth, 0) + 1
+    deepest, listed = 0, 0
+    for depth in sorted(per_depth):
+        listed += per_depth[depth]
+        if listed > limit and depth > 0:
+            break
+        deepest = depth
+    shown = [node for node in rows if node.depth <= deepest]
+    return shown, len(rows) - len(shown)
 
 
 def _forecast_total(summary: aggregate.ScopeReadiness) -> aggregate.Tally | None:
@@ -93,7 +127,7 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
     result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit,
                        nation=chosen, without_profile=without)
     if unit is None:
-        result.assessed = services.latest_assessed(summary.units.keys(), profile_code)
+        result.assessed = services.latest_assessed([n.id for n in result.rows], profile_code)
     else:
         result.sort = sort if sort in listing.SORTS else "ready"
         result.descending = descending

@@ -36,6 +36,9 @@ def _unit_aliases():
     return aliased(Unit, name="target_unit"), aliased(Unit, name="reached_unit")
 
 
+REACHED_UNITS_LISTED = 20000  # up to this many reached units, a page's queries get them as a list
+
+
 def profile_condition(profile_code: str):
     """A condition on UnitAssignment for the people the profile applies to (assigned to them or to a unit above
     them); None when it is assigned to nobody (then it applies to everyone in view). A page builds it once and
@@ -44,21 +47,37 @@ def profile_condition(profile_code: str):
         from trainer.learning.models import ProfileAssignment
     except ImportError:  # learning domain not installed: the profile applies to everyone
         return None
-    assigned = db.session.scalar(select(exists().where(ProfileAssignment.profile_code == profile_code,
-                                                       ProfileAssignment.withdrawn_at.is_(None))))
-    if not assigned:
-        return None
-    # The units the profile reaches (assigned to them or to a unit above them), found once per query rather
-    # than by a correlated search of the assignments for every person's unit.
+    from sqlalchemy import literal, union_all
+
+    pa = ProfileAssignment
+    live = (pa.profile_code == profile_code, pa.withdrawn_at.is_(None))
+    # The units the profile reaches (assigned to them or to a unit above them), found once per page in the same
+    # statement that asks whether it is assigned at all (-1) and to anyone in person (-2), and handed to the
+    # page's queries as a list rather than searched again by each (a prefix match of every unit against each
+    # assigned one).
     target, reached = _unit_aliases()
-    unit_level = UnitAssignment.unit_id.in_(
-        select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
-        .join(ProfileAssignment, ProfileAssignment.unit_id == target.id)
-        .where(ProfileAssignment.profile_code == profile_code, ProfileAssignment.withdrawn_at.is_(None)))
+    reached_units = (select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
+                     .join(pa, pa.unit_id == target.id).where(*live))
+    found = set(db.session.scalars(union_all(
+        select(literal(-1)).where(exists().where(*live)),
+        select(literal(-2)).where(exists().where(*live, pa.person_id.is_not(None))),
+        reached_units)))
+    if -1 not in found:
+        return None
+    unit_ids = sorted(found - {-1, -2})
+    if len(unit_ids) > REACHED_UNITS_LISTED:
+        unit_level = UnitAssignment.unit_id.in_(reached_units)
+    elif db.session.get_bind().dialect.name == "postgresql":  # one array parameter, not thousands to bind
+        from sqlalchemy import Integer, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        unit_level = UnitAssignment.unit_id == any_(bindparam("reached_units", unit_ids, type_=ARRAY(Integer)))
+    else:
+        unit_level = UnitAssignment.unit_id.in_(unit_ids)
+    if -2 not in found:
+        return unit_level
     person_level = UnitAssignment.person_id.in_(
-        select(ProfileAssignment.person_id).where(ProfileAssignment.profile_code == profile_code,
-                                                  ProfileAssignment.withdrawn_at.is_(None),
-                                                  ProfileAssignment.person_id.is_not(None)))
+        select(pa.person_id).where(*live, pa.person_id.is_not(None)))
     return or_(unit_level, person_level)
 
 

@@ -80,18 +80,24 @@ class NotReady:
 
 def not_ready(scope: ReportScope) -> Iterator[NotReady]:
     """Everyone in scope who is not ready, by name, with each requirement they miss and why (the engine's worded
-    verdict), PEOPLE_PER_BATCH people at a time from one streamed query."""
+    verdict), PEOPLE_PER_BATCH people at a time from one streamed query. Who is not ready, and which of their
+    requirements to word, is read from their readiness stretch (the engine's verdict, tests hold the two equal);
+    the engine then reads the evidence of those requirements only."""
+    profile = states.profile_of(scope.spec)
     members = scope.members().subquery("m")
-    ready = engine.ready_condition(scope.spec, scope.as_of)
+    st = states.stretch_alias()
+    ready = states.ready_in(st, Person, profile, screening_required=scope.spec.screening_required)
     query = (select(Person.id, Person.given_names_latin, Person.family_name_latin, Person.rank_code,
-                    Person.service_number, members.c.unit_id)
-             .join(members, members.c.person_id == Person.id).where(~ready)
+                    Person.service_number, members.c.unit_id, st.gaps)
+             .join(members, members.c.person_id == Person.id)
+             .outerjoin(st, states.covering(st, Person.id, scope.spec.code, scope.as_of)).where(~ready)
              .order_by(Person.family_name_latin, Person.given_names_latin, Person.id)
              .execution_options(yield_per=PEOPLE_PER_BATCH))
     result = db.session.execute(query)
     for rows in result.partitions():
-        verdicts = engine.evaluate([row[0] for row in rows], scope.spec, scope.as_of)
-        for pid, given, family, rank, number, unit_id in rows:
+        missing = {row[0]: {key for key, _state in profile.decode(row[6])} for row in rows}
+        verdicts = engine.evaluate(list(missing), scope.spec, scope.as_of, only=missing)
+        for pid, given, family, rank, number, unit_id, _gaps in rows:
             verdict = verdicts.get(pid)
             if verdict is not None and not verdict.ready:
                 yield NotReady(f"{given} {family}".strip(), rank, number, unit_id, verdict.gaps)

@@ -284,9 +284,9 @@ def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Pr
     return _write(conn, rows)
 
 
-def rebuild_all(conn, interval_rows=None, profile_codes=None) -> int:
+def rebuild_all(conn, interval_rows=None, profile_codes=None, *, emptied: bool = False) -> int:
     """Rebuild every person's stretches (of every profile, or of `profile_codes`). Reads the validity intervals
-    unless the caller has them."""
+    unless the caller has them; `emptied`: the caller has emptied the table already."""
     from sqlalchemy import delete
 
     from trainer.readiness import figures_cache, reach
@@ -297,7 +297,9 @@ def rebuild_all(conn, interval_rows=None, profile_codes=None) -> int:
         interval_rows = conn.execute(select(ri.person_id, ri.requirement, ri.basis, ri.start_on, ri.end_on,
                                             ri.cut)).tuples().all()
     rows = stretch_tuples(profiles, interval_rows, _credits(conn), reach.load(conn))
-    if profile_codes is None:
+    if emptied:
+        pass
+    elif profile_codes is None:
         conn.execute(delete(ReadinessState))
     else:
         conn.execute(delete(ReadinessState).where(ReadinessState.profile_code.in_(list(profile_codes))))
@@ -318,6 +320,14 @@ def covering(stretch, person_col, profile_code: str, day: dt.date):
     return and_(stretch.id == first, stretch.start_on <= day)
 
 
+def covering_join(stretch, person_col, profile_code: str, day: dt.date):
+    """Join condition: `stretch` is the person's stretch for the profile that covers `day` (at most one: stretches
+    do not overlap), as a plain join the planner can turn into one pass over the stretches covering the day,
+    for queries over a whole force; covering() seeks each person's stretch, for a page of people."""
+    return and_(stretch.person_id == person_col, stretch.profile_code == profile_code, stretch.start_on <= day,
+                stretch.end_on >= day)
+
+
 @lru_cache(maxsize=None)
 def ready_person():
     """People under another name, so that a query on people around a ready_select never correlates it away.
@@ -333,6 +343,14 @@ def stretch_alias():
     from trainer.readiness.models import ReadinessState
 
     return aliased(ReadinessState, name="st")
+
+
+def ready_in(stretch, person, profile: Profile, *, screening_required: bool):
+    """Condition: `person` (a Person entity or alias), joined (outer) to `stretch`, their stretch covering a date
+    (covering()), is ready for the profile on that date: what ready_select finds, read from the row at hand
+    instead of from every ready stretch of the force."""
+    ready = true() if profile.ready_by_default else stretch.ready.is_(True)
+    return and_(ready, person.screening == "cleared") if screening_required else ready
 
 
 class ReadyColumns(NamedTuple):

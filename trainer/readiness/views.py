@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import lru_cache, partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -39,9 +39,16 @@ def level_badge_html(tally) -> Markup:
     """A tally's level with its symbol, percentage and words (never by colour alone). Rendered in Python: a
     dashboard draws it for every unit of a mission, several hundred times per page."""
     percent = tally.percent if tally is not None else None
+    thresholds = _thresholds() if percent is not None else None
+    return _level_badge(str(get_locale()), percent, thresholds)
+
+
+@lru_cache(maxsize=4096)
+def _level_badge(locale: str, percent: float | None, thresholds: Thresholds | None) -> Markup:
+    """The badge of one percentage in one locale, built once: a mission's units share a few hundred percentages."""
     if percent is None:
         return Markup('<span class="level level-none">– {}</span>').format(_("no personnel"))
-    level = _thresholds().level(percent)
+    level = thresholds.level(percent)
     return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {} · {}</span>').format(
         level.value, level.symbol, wording.percent(percent), level.label)
 
@@ -82,7 +89,8 @@ def _charts(page: pages.ScopePage):
     """The bar chart (the least ready units first, each linking to its page) and the trend chart."""
     thresholds = _thresholds()
     summary, forecast = page.summary, page.forecast
-    shown, left_out = charts.worst_first([n for n in page.rows if n.depth <= 1 and n.tally.total], BARS_SHOWN)
+    shown, left_out = charts.worst_first([n for n in summary.units.values() if n.depth <= 1 and n.tally.total],
+                                         BARS_SHOWN)
     query = {"profile": page.profile_code, "as_of": page.as_of.isoformat(),
              "forecast": forecast.isoformat() if forecast else None}
     note = ngettext("%(num)d more unit is not shown; every unit is in the table below.",
@@ -111,7 +119,7 @@ def _scope_page(template: str, scope: pages.ScopePage, **extra):
     thresholds = _thresholds()
     return render_template(template, summary=scope.summary, profiles=scope.profiles, profile_code=scope.profile_code,
                            as_of=scope.as_of, forecast=scope.forecast, forecast_total=scope.forecast_total,
-                           rows=scope.rows, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
+                           rows=scope.rows, units_not_listed=scope.units_not_listed, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
                            thresholds=(thresholds.green, thresholds.amber), **extra)
 
 

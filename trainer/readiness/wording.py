@@ -52,8 +52,14 @@ def percent(value: float | None) -> str:
     if value is None:
         return ""
     if has_app_context():
-        return format_percent(value / 100, format=PERCENT_PATTERN)
+        return _percent(str(get_locale()), value)
     return babel_format_percent(value / 100, format=PERCENT_PATTERN, locale="en")
+
+
+@lru_cache(maxsize=4096)
+def _percent(locale: str, value: float) -> str:
+    """A dashboard writes a percentage for every unit it lists, most of them the same few: each once per locale."""
+    return format_percent(value / 100, format=PERCENT_PATTERN)
 
 
 def state_label(state: str) -> str:

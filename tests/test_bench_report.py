@@ -1,0 +1,44 @@
+"""The bench's table says "not run" for a measurement that was not taken, never PASS."""
+from bench import report
+
+
+def _results(pages: dict) -> dict:
+    return {"runs": {"postgresql": {"xlarge": {"pages": pages}}}}
+
+
+def _row(rows, starts: str) -> dict:
+    return next(r for r in rows if r["what"].startswith(starts))
+
+
+def test_report_pdf_left_out_is_not_run():
+    rows = report.rows(_results({"dashboard": {"median_s": 0.08, "queries": 20}, "people": 100000}))
+    pdf = _row(rows, "Readiness report PDF, everyone")
+    assert pdf["postgresql"] == "not run"
+    assert pdf["result"] == "not run"
+    assert not any(r["what"].startswith("Readiness report PDF: memory") for r in rows)
+
+
+def test_report_pdf_measured_is_judged():
+    pages = {"report_pdf": {"seconds": 12.0, "first_byte_s": 1.0, "bytes": 1048576, "complete": True,
+                            "memory_growth_mib": 5}}
+    assert _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["result"] == "PASS"
+    pages["report_pdf"]["seconds"] = 45.0
+    assert _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["result"] == "MISS"
+    pages["report_pdf"].update(seconds=12.0, complete=False)
+    assert _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["result"] == "MISS"
+
+
+def test_a_figure_missing_from_a_section_is_not_run():
+    rows = report.rows(_results({"unit_battalion": {"median_s": None, "queries": 20, "people": 710}}))
+    unit = _row(rows, "Unit page, battalion")
+    assert unit["postgresql"] == "not run" and unit["result"] == "not run"
+    print(report.table(rows))
+
+
+def test_memory_is_judged_flat_only_across_sizes():
+    pdf = {"seconds": 12.0, "first_byte_s": 1.0, "bytes": 1048576, "complete": True, "memory_growth_mib": 160}
+    one = report.rows(_results({"report_pdf": pdf}))
+    assert _row(one, "Readiness report PDF: memory")["result"] == "n/a"
+    two = report.rows({"runs": {"postgresql": {"large": {"pages": {"report_pdf": {**pdf, "memory_growth_mib": 20}}},
+                                               "xlarge": {"pages": {"report_pdf": pdf}}}}})
+    assert _row(two, "Readiness report PDF: memory")["result"] == "MISS"

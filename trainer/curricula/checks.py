@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from trainer.curricula.quality import check_module
-from trainer.curricula.specs import Curriculum, ModuleSpec, PackSpec, Problem, ProfileSpec
+from trainer.curricula.specs import N_, Curriculum, ModuleSpec, PackSpec, Problem, ProfileSpec
 
 def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> None:
     """Checks across files (unique codes, prerequisites and profile references, cycles) and each module's
@@ -15,34 +15,38 @@ def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> No
         other = by_code.get(module.code)
         if other is not None:
             problems.append(Problem(module.file, module.code_line,
-                                    f"module code {module.code} is already used in {other.file}:{other.code_line}"))
+                                    N_("module code %(code)s is already used in %(where)s"), code=module.code,
+                                    where=f"{other.file}:{other.code_line}"))
             continue
         by_code[module.code] = module
     packs: dict[str, PackSpec] = {}
     for pack in result.packs:
         if pack.code in packs:
-            problems.append(Problem(pack.file, 1, f"pack code {pack.code} is already used in {packs[pack.code].file}"))
+            problems.append(Problem(pack.file, 1, N_("pack code %(code)s is already used in %(where)s"),
+                                    code=pack.code, where=packs[pack.code].file))
         packs[pack.code] = pack
     profiles: dict[str, ProfileSpec] = {}
     for profile in result.profiles:
         if profile.code in profiles:
-            problems.append(Problem(profile.file, 1, f"profile code {profile.code} is already used in {profiles[profile.code].file}"))
+            problems.append(Problem(profile.file, 1, N_("profile code %(code)s is already used in %(where)s"),
+                                    code=profile.code, where=profiles[profile.code].file))
         profiles[profile.code] = profile
     available = set(by_code) | set(known_modules)
     for module in by_code.values():
         for prerequisite in module.prerequisites:
             if prerequisite not in available:
                 problems.append(Problem(module.file, module.prerequisites_line,
-                                        f"prerequisite {prerequisite} is not a known module"))
+                                        N_("prerequisite %(code)s is not a known module"), code=prerequisite))
     for cycle in _cycles({c: m.prerequisites for c, m in by_code.items()}):
         first = by_code[cycle[0]]
         problems.append(Problem(first.file, first.prerequisites_line,
-                                "prerequisites form a cycle: " + " -> ".join(cycle + [cycle[0]])))
+                                N_("prerequisites form a cycle: %(cycle)s"), cycle=" -> ".join(cycle + [cycle[0]])))
     for profile in result.profiles:
         for code in profile.required_modules:
             if code not in available:
                 problems.append(Problem(profile.file, profile.required_line,
-                                        f"profile {profile.code} requires {code}, which is not a known module"))
+                                        N_("profile %(profile)s requires %(code)s, which is not a known module"),
+                                        profile=profile.code, code=code))
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:

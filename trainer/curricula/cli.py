@@ -13,7 +13,6 @@ from trainer.cli_help import CommandGroup, argument
 from trainer.curricula import services
 from trainer.curricula.loader import load_curricula
 from trainer.extensions import db
-from trainer.i18n import DEFAULT, language
 from trainer.transactions import commits
 
 curricula = CommandGroup("curricula", help=_l("Curriculum packs and readiness profiles."))
@@ -26,14 +25,8 @@ def default_paths(paths) -> list[str]:
     return [os.path.relpath(ROOT / "curricula")]
 
 
-def _say_problems_are_in_english(problems) -> None:
-    """The problems found in pack files are written in English, the language of the files (as on the upload
-    page): say so to an operator who reads another language."""
-    if problems and language() != DEFAULT:
-        click.echo(_("The problems are listed in English, the language of the pack files."), err=True)
-
-
 def _print_problems(problems) -> None:
+    """Each problem with its file and line, worded in the operator's language."""
     for problem in problems:
         click.echo(str(problem), err=True)
 
@@ -49,7 +42,6 @@ def validate_command(paths):
         # No database yet: the files can still be checked on their own.
         db.session.rollback()
         curriculum = load_curricula(paths)
-    _say_problems_are_in_english(curriculum.warnings + curriculum.problems)
     for warning in curriculum.warnings:
         click.echo(_("warning: %(warning)s", warning=warning), err=True)
     if curriculum.problems:
@@ -69,7 +61,6 @@ def validate_command(paths):
 def import_command(paths):
     report = services.import_paths(None, default_paths(paths))
     if not report.ok:
-        _say_problems_are_in_english(report.problems)
         _print_problems(report.problems)
         click.echo(report.summary(), err=True)
         raise SystemExit(1)

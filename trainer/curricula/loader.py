@@ -12,14 +12,17 @@ from trainer.curricula.checks import cross_check
 from trainer.curricula.markdown import render_markdown
 from trainer.curricula.specs import (  # noqa: F401 - the loader's vocabulary, used by its callers
     ANSWERS, MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, MODULE_CODE, OUTCOMES, PACK_CODE, PROFILE_CODE, SLUG, SOURCE_ID,
-    VERSION, Curriculum, LessonSpec, ModuleSpec, PackSpec, Problem, ProfileSpec, QuestionSpec,
+    VERSION, Curriculum, LessonSpec, Message, ModuleSpec, N_, PackSpec, Problem, ProfileSpec, QuestionSpec,
 )
+from trainer.curricula.profiles import load_profile
 from trainer.curricula.trees import FolderTree, Tree, ZipTree
+from trainer.curricula.yamldoc import (  # noqa: F401 - parse_yaml for callers
+    CODE_HINT, MODULE_CODES_HINT, Fields, check_text, document_fields, load_yaml, parse_yaml, read_text,
+)
+from trainer.enums import Category
 
 # The longest source reference a question may give (a register id with its pinpoints).
 MAX_SOURCE_LENGTH = 300
-from trainer.curricula.yamldoc import Fields, check_text, load_yaml, parse_yaml, read_text  # noqa: F401 - parse_yaml for callers
-from trainer.enums import Category, ExerciseType
 
 # --- packs and modules ----------------------------------------------------------------------
 
@@ -29,9 +32,6 @@ MODULE_KEYS = {"code", "version", "title", "summary", "audience", "validity_mont
                "english_only"}
 LESSON_KEYS = {"slug", "title", "minutes", "body", "body_fr", "sources"}
 QUESTION_KEYS = {"id", "stem", "options", "answer", "explanation", "source", "must_pass", "objectives", "recall"}
-PROFILE_KEYS = {"code", "title", "summary", "audience", "required_modules", "exercise", "screening_required",
-                "warning_days"}
-EXERCISE_KEYS = {"types", "within_months", "min_outcome"}
 
 
 def _safe_relative(value: str) -> bool:
@@ -39,43 +39,36 @@ def _safe_relative(value: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "\\" not in value and not value.startswith("~")
 
 
-def _document_fields(tree: Tree, rel: str, problems: list, keys, what: str):
-    """The top-level fields of a YAML document, or None when it cannot be read or its keys are refused."""
-    doc = load_yaml(tree, rel, problems)
-    if doc is None:
-        return None
-    f = Fields(doc, (), problems, keys, what)
-    return f if f.ok else None
-
-
 def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
     problems = result.problems
     pack_rel = f"{base}/pack.yaml" if base else "pack.yaml"
-    f = _document_fields(tree, pack_rel, problems, PACK_KEYS, "the pack")
+    f = document_fields(tree, pack_rel, problems, PACK_KEYS, Message(N_("the pack")))
     if f is None:
         return
     doc = f.doc
-    code = f.string("code", PACK_CODE, "capital letters, digits and dashes")
+    code = f.string("code", PACK_CODE, CODE_HINT)
     title = f.text("title")
     summary = f.text("summary", required=False)
-    module_codes = f.string_list("modules", MODULE_CODE, "module codes such as HR-01", allow_empty=False) or []
+    module_codes = f.string_list("modules", MODULE_CODE, MODULE_CODES_HINT, allow_empty=False) or []
     sources = f.required("sources")
     register: dict[str, str] = {}
     if sources is not None:
         if not isinstance(sources, dict) or not sources:
-            f.error("sources", "sources must be a mapping of source ids to their descriptions")
+            f.error("sources", N_("sources must be a mapping of source ids to their descriptions"))
         else:
             for key, text in sources.items():
                 if not isinstance(key, str) or not SOURCE_ID.match(key) or not isinstance(text, str) or not text.strip():
                     problems.append(Problem(doc.file, doc.key_line("sources", key),
-                                            f"source {key!r} needs an id (letters, digits, dots, dashes) and a description"))
+                                            N_("source %(key)s needs an id (letters, digits, dots, dashes) and a "
+                                               "description"), key=repr(key)))
                 else:
                     register[key] = text.strip()
     # Every module folder must be listed, and every listed module must have a folder.
     folders = [n for n in tree.listdir(base) if tree.is_file(f"{base}/{n}/module.yaml" if base else f"{n}/module.yaml")]
     for name in folders:
         if name not in module_codes:
-            problems.append(Problem(doc.file, doc.line("modules"), f"module folder {name} is not listed in modules"))
+            problems.append(Problem(doc.file, doc.line("modules"),
+                                    N_("module folder %(name)s is not listed in modules"), name=name))
     if code is None or title is None:
         return
     pack = PackSpec(code=code, title=title, summary=summary or {}, sources=register, module_codes=module_codes,
@@ -85,7 +78,8 @@ def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
         folder = f"{base}/{module_code}" if base else module_code
         if not tree.is_file(f"{folder}/module.yaml"):
             problems.append(Problem(doc.file, doc.line("modules", index) or doc.line("modules"),
-                                    f"module {module_code} is listed but {tree.name(folder + '/module.yaml')} does not exist"))
+                                    N_("module %(code)s is listed but %(file)s does not exist"), code=module_code,
+                                    file=tree.name(folder + '/module.yaml')))
             continue
         module = load_module(tree, folder, pack, problems)
         if module is not None:
@@ -93,45 +87,47 @@ def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
 
 
 def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]) -> ModuleSpec | None:
-    f = _document_fields(tree, f"{folder}/module.yaml", problems, MODULE_KEYS, "the module")
+    f = document_fields(tree, f"{folder}/module.yaml", problems, MODULE_KEYS, Message(N_("the module")))
     if f is None:
         return None
     doc = f.doc
     before = len(problems)
-    code = f.string("code", MODULE_CODE, "2 to 5 capital letters, a dash and two digits, e.g. HR-01")
+    code = f.string("code", MODULE_CODE, Message(N_("2 to 5 capital letters, a dash and two digits, e.g. HR-01")))
     folder_name = PurePosixPath(folder).name
     if code is not None and code != folder_name:
-        f.error("code", f"code {code} does not match its folder name {folder_name}")
+        f.error("code", N_("code %(code)s does not match its folder name %(folder)s"), code=code, folder=folder_name)
     version = f.values.get("version")
     if isinstance(version, float):
-        f.error("version", f"version must be quoted text such as \"{version}\" (unquoted, 1.10 would read as 1.1)")
+        f.error("version", N_("version must be quoted text such as \"%(version)s\" (unquoted, 1.10 would read as 1.1)"),
+                version=version)
         version = None
     else:
-        version = f.string("version", VERSION, 'MAJOR.MINOR in quotes, e.g. "1.0"')
+        version = f.string("version", VERSION, Message(N_('MAJOR.MINOR in quotes, e.g. "1.0"')))
     title = f.text("title")
     summary = f.text("summary")
     audience = f.string_list("audience", allow_empty=False)
     if audience:
         wrong = [a for a in audience if a not in {c.value for c in Category}]
         if wrong:
-            f.error("audience", f"audience {wrong[0]!r} is not one of military, police, civilian")
+            f.error("audience", N_("audience %(audience)s is not one of military, police, civilian"), audience=repr(wrong[0]))
     validity = f.integer("validity_months", 1, 120)
     pass_mark = f.integer("pass_mark", 1, 100)
     per_attempt = f.integer("questions_per_attempt", 1, 200)
     retrain = f.boolean("retrain_on_major")
     english_only = f.boolean("english_only", required=False, default=False)
-    prerequisites = f.string_list("prerequisites", MODULE_CODE, "module codes such as HR-01") or []
+    prerequisites = f.string_list("prerequisites", MODULE_CODE, MODULE_CODES_HINT) or []
     if code and code in prerequisites:
-        f.error("prerequisites", f"{code} cannot be its own prerequisite")
+        f.error("prerequisites", N_("%(code)s cannot be its own prerequisite"), code=code)
     objectives = []
     raw_objectives = f.required("objectives")
     if raw_objectives is not None:
         if not isinstance(raw_objectives, list) or not raw_objectives:
-            f.error("objectives", "objectives must be a non-empty list")
+            f.error("objectives", N_("objectives must be a non-empty list"))
         else:
             for i, item in enumerate(raw_objectives):
                 text = check_text(item, lambda m, i=i: problems.append(
-                    Problem(doc.file, doc.line("objectives", i), f"objective {i + 1}: {m}")))
+                    Problem(doc.file, doc.line("objectives", i), N_("objective %(number)d: %(problem)s"), number=i + 1,
+                            problem=m)))
                 if text:
                     objectives.append(text)
     lessons = _load_lessons(tree, folder, doc, f, pack, problems)
@@ -139,22 +135,25 @@ def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]
     questions_file = f.string("questions")
     if questions_file is not None:
         if not _safe_relative(questions_file):
-            f.error("questions", "questions must be a file inside the module folder")
+            f.error("questions", N_("questions must be a file inside the module folder"))
         else:
             questions = _load_questions(tree, f"{folder}/{questions_file}", pack, problems)
             if questions is not None and per_attempt is not None:
                 if per_attempt > len(questions):
                     f.error("questions_per_attempt",
-                            f"questions_per_attempt is {per_attempt} but the bank has only {len(questions)} questions")
+                            N_("questions_per_attempt is %(per_attempt)d but the bank has only %(count)d questions"),
+                            per_attempt=per_attempt, count=len(questions))
                 for question in questions:
                     beyond = [n for n in question.objectives if n > len(objectives)]
                     if beyond:
-                        f.error("questions", f"question {question.key} names objective {beyond[0]}, but the module "
-                                             f"has {len(objectives)} objectives")
+                        f.error("questions", N_("question %(key)s names objective %(number)d, but the module has "
+                                                "%(count)d objectives"), key=question.key, number=beyond[0],
+                                count=len(objectives))
                 must = sum(1 for q in questions if q.must_pass)
                 if must > per_attempt:
                     f.error("questions_per_attempt",
-                            f"{must} must-pass questions do not fit in {per_attempt} questions per attempt")
+                            N_("%(must)d must-pass questions do not fit in %(per_attempt)d questions per attempt"),
+                            must=must, per_attempt=per_attempt)
     if len(problems) > before or questions is None:
         return None
     return ModuleSpec(code=code, version=version, title=title, summary=summary, audience=audience,
@@ -171,45 +170,47 @@ def _load_lessons(tree, folder, doc, f, pack, problems) -> list[LessonSpec]:
     if raw is None:
         return lessons
     if not isinstance(raw, list) or not raw:
-        f.error("lessons", "lessons must be a non-empty list")
+        f.error("lessons", N_("lessons must be a non-empty list"))
         return lessons
     slugs = set()
     for i, _ in enumerate(raw):
-        lf = Fields(doc, ("lessons", i), problems, LESSON_KEYS, f"lesson {i + 1}")
+        lf = Fields(doc, ("lessons", i), problems, LESSON_KEYS, Message(N_("lesson %(number)d"), number=i + 1))
         if not lf.ok:
             continue
-        slug = lf.string("slug", SLUG, "lower-case letters, digits and dashes")
+        slug = lf.string("slug", SLUG, Message(N_("lower-case letters, digits and dashes")))
         if slug in slugs:
-            lf.error("slug", f"lesson slug {slug!r} is used twice in this module")
+            lf.error("slug", N_("lesson slug %(slug)s is used twice in this module"), slug=repr(slug))
         slugs.add(slug)
         title = lf.text("title")
         minutes = lf.integer("minutes", 1, 600)
         sources = lf.string_list("sources", allow_empty=False) or []
         for source in sources:
             if source not in pack.sources:
-                lf.error("sources", f"source {source!r} is not in the pack's source register ({pack.file})")
+                lf.error("sources", N_("source %(source)s is not in the pack's source register (%(file)s)"),
+                         source=repr(source), file=pack.file)
         bodies = {}
         for key, required in (("body", True), ("body_fr", False)):
             rel = lf.string(key, required=required)
             if rel is None:
                 continue
             if not _safe_relative(rel):
-                lf.error(key, f"{key} must be a file inside the module folder")
+                lf.error(key, N_("%(key)s must be a file inside the module folder"), key=key)
                 continue
             path = f"{folder}/{rel}"
             if not tree.is_file(path):
-                lf.error(key, f"lesson file {tree.name(path)} does not exist")
+                lf.error(key, N_("lesson file %(file)s does not exist"), file=tree.name(path))
                 continue
             text = read_text(tree, path, problems)
             if text is None:
                 continue
             if not text.strip():
-                problems.append(Problem(tree.name(path), 1, "the lesson body is empty"))
+                problems.append(Problem(tree.name(path), 1, N_("the lesson body is empty")))
                 continue
             try:
                 render_markdown(text)
             except Exception as exc:  # noqa: BLE001 - any renderer failure is a content problem
-                problems.append(Problem(tree.name(path), 1, f"Markdown does not render: {exc.__class__.__name__}"))
+                problems.append(Problem(tree.name(path), 1, N_("Markdown does not render: %(error)s"),
+                                        error=exc.__class__.__name__))
                 continue
             bodies[key] = text
         if slug and title and minutes and "body" in bodies and sources:
@@ -224,50 +225,55 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
     if doc is None:
         return None
     if not isinstance(doc.data, list) or not doc.data:
-        problems.append(Problem(doc.file, doc.line(), "the question bank must be a non-empty list of questions"))
+        problems.append(Problem(doc.file, doc.line(), N_("the question bank must be a non-empty list of questions")))
         return None
     before = len(problems)
     questions, keys = [], set()
     for i, _ in enumerate(doc.data):
-        qf = Fields(doc, (i,), problems, QUESTION_KEYS, f"question {i + 1}")
+        qf = Fields(doc, (i,), problems, QUESTION_KEYS, Message(N_("question %(number)d"), number=i + 1))
         if not qf.ok:
             continue
         key = qf.string("id")
         if key is not None:
             if key in keys:
-                qf.error("id", f"question id {key!r} is used twice in this bank")
+                qf.error("id", N_("question id %(key)s is used twice in this bank"), key=repr(key))
             keys.add(key)
         stem = qf.text("stem")
         explanation = qf.text("explanation")
         options = []
         raw = qf.required("options")
         if raw is not None:
-            if not isinstance(raw, list) or len(raw) != 4:
-                qf.error("options", f"a question needs exactly 4 options (found {len(raw) if isinstance(raw, list) else 'none'})")
+            if not isinstance(raw, list):
+                qf.error("options", N_("a question needs exactly 4 options (found none)"))
+            elif len(raw) != 4:
+                qf.error("options", N_("a question needs exactly 4 options (found %(count)d)"), count=len(raw))
             else:
                 for j, option in enumerate(raw):
                     text = check_text(option, lambda m, j=j, i=i: problems.append(
-                        Problem(doc.file, doc.line(i, "options", j), f"option {ANSWERS[j]}: {m}")))
+                        Problem(doc.file, doc.line(i, "options", j), N_("option %(letter)s: %(problem)s"),
+                                letter=ANSWERS[j], problem=m)))
                     options.append(text)
         answer = qf.required("answer")
         correct = None
         if answer is not None:
             if not isinstance(answer, str) or answer not in ANSWERS:
-                qf.error("answer", f"answer must be one of A, B, C or D (found {answer!r})")
+                qf.error("answer", N_("answer must be one of A, B, C or D (found %(answer)s)"), answer=repr(answer))
             else:
                 correct = ANSWERS.index(answer)
         source = qf.string("source")
         if source is not None and source.split()[0] not in pack.sources:
-            qf.error("source", f"source {source.split()[0]!r} is not in the pack's source register ({pack.file})")
+            qf.error("source", N_("source %(source)s is not in the pack's source register (%(file)s)"),
+                     source=repr(source.split()[0]), file=pack.file)
         elif source is not None and len(source) > MAX_SOURCE_LENGTH:
-            qf.error("source", f"the source reference is {len(source)} characters long; at most {MAX_SOURCE_LENGTH} "
-                               "(keep the pinpoint short and put the full citation in the pack's register)")
+            qf.error("source", N_("the source reference is %(length)d characters long; at most %(limit)d (keep the "
+                                  "pinpoint short and put the full citation in the pack's register)"),
+                     length=len(source), limit=MAX_SOURCE_LENGTH)
         must_pass = qf.boolean("must_pass", required=False, default=False)
         recall = qf.boolean("recall", required=False, default=False)
         objective_numbers = qf.values.get("objectives", [])
         if not isinstance(objective_numbers, list) or not all(
                 isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in objective_numbers):
-            qf.error("objectives", "objectives must be a list of objective numbers, e.g. [1, 3]")
+            qf.error("objectives", N_("objectives must be a list of objective numbers, e.g. [1, 3]"))
             objective_numbers = None
         if None not in (key, stem, explanation, correct, source, must_pass, recall, objective_numbers) \
                 and len(options) == 4 and all(options):
@@ -275,46 +281,6 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
                                           explanation=explanation, source=source, must_pass=must_pass,
                                           objectives=objective_numbers, recall=recall))
     return questions if len(problems) == before else None
-
-
-# --- profiles -------------------------------------------------------------------------------
-
-def load_profile(tree: Tree, rel: str, result: Curriculum) -> None:
-    problems = result.problems
-    f = _document_fields(tree, rel, problems, PROFILE_KEYS, "the profile")
-    if f is None:
-        return
-    doc = f.doc
-    before = len(problems)
-    code = f.string("code", PROFILE_CODE, "capital letters, digits and dashes")
-    title = f.text("title")
-    summary = f.text("summary", required=False)
-    audience = f.string("audience", required=False)
-    if audience is not None and audience not in {c.value for c in Category}:
-        f.error("audience", f"audience {audience!r} is not one of military, police, civilian")
-    required = f.string_list("required_modules", MODULE_CODE, "module codes such as HR-01", allow_empty=False)
-    screening = f.boolean("screening_required")
-    warning = f.integer("warning_days", 0, 365)
-    types, within, outcome = [], None, None
-    if f.has("exercise"):
-        ef = Fields(doc, ("exercise",), problems, EXERCISE_KEYS, "the exercise requirement")
-        if ef.ok:
-            types = ef.string_list("types", allow_empty=False) or []
-            valid_types = {t.value for t in ExerciseType}
-            for t in types:
-                if t not in valid_types:
-                    ef.error("types", f"exercise type {t!r} is not an HSEEP type ({', '.join(sorted(valid_types))})")
-            within = ef.integer("within_months", 1, 120)
-            outcome = ef.string("min_outcome")
-            if outcome is not None and outcome not in OUTCOMES:
-                ef.error("min_outcome", f"min_outcome must be P or S (found {outcome!r}); only P and S count")
-    if len(problems) > before:
-        return
-    result.profiles.append(ProfileSpec(
-        code=code, title=title, summary=summary or {}, audience=audience, required_modules=required,
-        exercise_types=types, exercise_within_months=within, exercise_min_outcome=outcome,
-        screening_required=screening, warning_days=warning, file=doc.file,
-        required_line=doc.key_line("required_modules")))
 
 
 # --- the whole set --------------------------------------------------------------------------
@@ -342,7 +308,7 @@ def _discover(tree: Tree, result: Curriculum) -> None:
                 found = True
                 load_profile(tree, rel, result)
     if not found:
-        result.problems.append(Problem(tree.label, None, "no pack.yaml or profiles/*.yaml found here"))
+        result.problems.append(Problem(tree.label, None, N_("no pack.yaml or profiles/*.yaml found here")))
 
 
 def load_curricula(paths: list[str | Path], known_modules: set[str] = frozenset()) -> Curriculum:
@@ -353,7 +319,8 @@ def load_curricula(paths: list[str | Path], known_modules: set[str] = frozenset(
         path = Path(raw)
         if path.is_file() and path.suffix == ".zip":
             if path.stat().st_size > MAX_ZIP_BYTES:
-                result.problems.append(Problem(str(path), None, "the zip file is larger than 5 MiB"))
+                result.problems.append(Problem(str(path), None, N_("the zip file is larger than %(limit)d MiB"),
+                                               limit=MAX_ZIP_BYTES // (1024 * 1024)))
                 continue
             tree, problems = ZipTree.open(path.read_bytes(), str(path))
             result.problems.extend(problems)
@@ -368,7 +335,7 @@ def load_curricula(paths: list[str | Path], known_modules: set[str] = frozenset(
                 load_profile(tree, path.name, result)
             continue
         if not path.is_dir():
-            result.problems.append(Problem(str(path), None, "no such folder or file"))
+            result.problems.append(Problem(str(path), None, N_("no such folder or file")))
             continue
         resolved = path.resolve()
         if resolved in seen:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from trainer.curricula.specs import LessonSpec, ModuleSpec, Problem, QuestionSpec
+from trainer.curricula.specs import N_, Joined, LessonSpec, Message, ModuleSpec, Problem, QuestionSpec
 
 # Notes to authors that must never reach a trainee, in either language.
 AUTHOR_NOTE = re.compile(
@@ -42,30 +42,37 @@ def _texts(module: ModuleSpec):
     for where, value in (("title", module.title), ("summary", module.summary)):
         yield from ((where, lang, text) for lang, text in value.items())
     for i, objective in enumerate(module.objectives, 1):
-        yield from ((f"objective {i}", lang, text) for lang, text in objective.items())
+        yield from ((Message(N_("objective %(number)d"), number=i), lang, text) for lang, text in objective.items())
     for lesson in module.lessons:
-        yield from ((f"lesson {lesson.slug} title", lang, text) for lang, text in lesson.title.items())
-        yield f"lesson {lesson.slug}", "en", lesson.body_en
+        where = Message(N_("lesson %(slug)s title"), slug=lesson.slug)
+        yield from ((where, lang, text) for lang, text in lesson.title.items())
+        yield Message(N_("lesson %(slug)s"), slug=lesson.slug), "en", lesson.body_en
         if lesson.body_fr:
-            yield f"lesson {lesson.slug}", "fr", lesson.body_fr
+            yield Message(N_("lesson %(slug)s"), slug=lesson.slug), "fr", lesson.body_fr
     for q in module.questions:
-        for part, value in [("stem", q.stem), *((f"option {'ABCD'[j]}", o) for j, o in enumerate(q.options)),
-                            ("explanation", q.explanation)]:
-            yield from ((f"question {q.key} {part}", lang, text) for lang, text in value.items())
+        for where, value in _question_parts(q):
+            yield from ((where, lang, text) for lang, text in value.items())
 
 
-def _french_gaps(module: ModuleSpec) -> list[str]:
+def _question_parts(q: QuestionSpec):
+    yield Message(N_("question %(key)s stem"), key=q.key), q.stem
+    for j, option in enumerate(q.options):
+        yield Message(N_("question %(key)s option %(letter)s"), key=q.key, letter="ABCD"[j]), option
+    yield Message(N_("question %(key)s explanation"), key=q.key), q.explanation
+
+
+def _french_gaps(module: ModuleSpec) -> list[Message]:
     gaps = []
     fields = [("title", module.title), ("summary", module.summary),
-              *((f"objective {i}", o) for i, o in enumerate(module.objectives, 1))]
+              *((Message(N_("objective %(number)d"), number=i), o) for i, o in enumerate(module.objectives, 1))]
     for lesson in module.lessons:
-        fields.append((f"lesson {lesson.slug} title", lesson.title))
+        fields.append((Message(N_("lesson %(slug)s title"), slug=lesson.slug), lesson.title))
         if not lesson.body_fr:
-            gaps.append(f"lesson {lesson.slug} has no French body (body_fr)")
+            gaps.append(Message(N_("lesson %(slug)s has no French body (body_fr)"), slug=lesson.slug))
     for q in module.questions:
-        fields += [(f"question {q.key} stem", q.stem), (f"question {q.key} explanation", q.explanation),
-                   *((f"question {q.key} option {'ABCD'[j]}", o) for j, o in enumerate(q.options))]
-    gaps += [f"{where} has no French" for where, value in fields if not value.get("fr")]
+        parts = list(_question_parts(q))
+        fields += [parts[0], parts[-1], *parts[1:-1]]
+    gaps += [Message(N_("%(where)s has no French"), where=where) for where, value in fields if not value.get("fr")]
     return gaps
 
 
@@ -83,14 +90,16 @@ def check_module(module: ModuleSpec, problems: list[Problem], warnings: list[Pro
     for where, lang, text in _texts(module):
         match = AUTHOR_NOTE.search(text or "")
         if match:
-            problems.append(Problem(*here, f"{module.code} {where} ({lang}): an author's note is left in text trainees "
-                                           f"read ({match.group(0)!r}); resolve it from the source or remove it"))
+            problems.append(Problem(*here, N_("%(code)s %(where)s (%(lang)s): an author's note is left in text "
+                                              "trainees read (%(note)s); resolve it from the source or remove it"),
+                                    code=module.code, where=where, lang=lang, note=repr(match.group(0))))
     if not module.english_only:
         gaps = _french_gaps(module)
         if gaps:
-            shown = "; ".join(gaps[:3]) + (f"; and {len(gaps) - 3} more" if len(gaps) > 3 else "")
-            problems.append(Problem(*here, f"{module.code} is only partly in French ({shown}): translate the rest, "
-                                           "or mark the module english_only: true"))
+            more = [Message(N_("and %(count)d more"), count=len(gaps) - 3)] if len(gaps) > 3 else []
+            problems.append(Problem(*here, N_("%(code)s is only partly in French (%(gaps)s): translate the rest, "
+                                              "or mark the module english_only: true"),
+                                    code=module.code, gaps=Joined("; ", gaps[:3] + more)))
     _check_bank(module, warnings, here)
     for lesson in module.lessons:
         _check_lesson(module, lesson, warnings, here)
@@ -102,35 +111,48 @@ def _check_bank(module: ModuleSpec, warnings: list[Problem], here) -> None:
         return
     longest = sum(key_is_longest(q) for q in bank)
     if longest / len(bank) > MAX_LONGEST_SHARE:
-        warnings.append(Problem(*here, f"{module.code}: the correct option is the longest one in {longest} of "
-                                       f"{len(bank)} questions (more than {MAX_LONGEST_SHARE:.0%}): a trainee who "
-                                       "picks the longest answer passes"))
+        warnings.append(Problem(*here, N_("%(code)s: the correct option is the longest one in %(count)d of %(total)d "
+                                          "questions (more than %(share)s): a trainee who picks the longest answer "
+                                          "passes"),
+                                code=module.code, count=longest, total=len(bank), share=f"{MAX_LONGEST_SHARE:.0%}"))
     recall = sum(is_recall(q) for q in bank)
     if recall / len(bank) > MAX_RECALL_SHARE:
-        warnings.append(Problem(*here, f"{module.code}: {recall} of {len(bank)} questions ask for a date, number or "
-                                       f"document symbol (more than one in five): ask for decisions instead"))
+        warnings.append(Problem(*here, N_("%(code)s: %(count)d of %(total)d questions ask for a date, number or "
+                                          "document symbol (more than one in five): ask for decisions instead"),
+                                code=module.code, count=recall, total=len(bank)))
     untagged = [q.key for q in bank if not q.objectives]
     covered = {n for q in bank for n in q.objectives}
     missing = [n for n in range(1, len(module.objectives) + 1) if n not in covered]
     if untagged:
-        warnings.append(Problem(*here, f"{module.code}: {len(untagged)} questions name no learning objective "
-                                       f"(e.g. {untagged[0]}): add objectives: [n]"))
+        warnings.append(Problem(*here, N_("%(code)s: %(count)d questions name no learning objective (e.g. %(key)s): "
+                                          "add objectives: [n]"),
+                                code=module.code, count=len(untagged), key=untagged[0]))
     elif missing:
-        warnings.append(Problem(*here, f"{module.code}: no question tests objective(s) "
-                                       f"{', '.join(map(str, missing))}"))
+        warnings.append(Problem(*here, N_("%(code)s: no question tests objective(s) %(numbers)s"),
+                                code=module.code, numbers=", ".join(map(str, missing))))
+
+
+SHORT = {"en": N_("%(where)s: the English text has %(words)d words; a lesson needs at least %(minimum)d to carry its "
+                  "key messages and an exercise"),
+         "fr": N_("%(where)s: the French text has %(words)d words; a lesson needs at least %(minimum)d to carry its "
+                  "key messages and an exercise")}
+DROPPED_CONTENT = {"en": N_("%(where)s (English): raw HTML, a javascript: link or an image from another host will be "
+                            "dropped when the lesson is shown"),
+                   "fr": N_("%(where)s (French): raw HTML, a javascript: link or an image from another host will be "
+                            "dropped when the lesson is shown")}
 
 
 def _check_lesson(module: ModuleSpec, lesson: LessonSpec, warnings: list[Problem], here) -> None:
-    where = f"{module.code} lesson {lesson.slug}"
+    where = Message(N_("%(code)s lesson %(slug)s"), code=module.code, slug=lesson.slug)
     words = lesson_words(lesson.body_en)
-    for lang, body in (("English", lesson.body_en), ("French", lesson.body_fr)):
+    for lang, body in (("en", lesson.body_en), ("fr", lesson.body_fr)):
         if body and lesson_words(body) < MIN_LESSON_WORDS:
-            warnings.append(Problem(*here, f"{where}: the {lang} text has {lesson_words(body)} words; a lesson needs "
-                                           f"at least {MIN_LESSON_WORDS} to carry its key messages and an exercise"))
+            warnings.append(Problem(*here, SHORT[lang], where=where, words=lesson_words(body),
+                                    minimum=MIN_LESSON_WORDS))
         if body and DROPPED.search(body):
-            warnings.append(Problem(*here, f"{where} ({lang}): raw HTML, a javascript: link or an image from another "
-                                           "host will be dropped when the lesson is shown"))
+            warnings.append(Problem(*here, DROPPED_CONTENT[lang], where=where))
     slow, fast = READING_WORDS_PER_MINUTE
     if lesson.minutes < words / fast or lesson.minutes > words / slow + EXERCISE_MINUTES:
-        warnings.append(Problem(*here, f"{where}: {lesson.minutes} minutes does not match {words} words of reading "
-                                       f"(about {round(words / 180)} minutes) plus its exercise"))
+        warnings.append(Problem(*here, N_("%(where)s: %(minutes)d minutes does not match %(words)d words of reading "
+                                          "(about %(about)d minutes) plus its exercise"),
+                                where=where, minutes=lesson.minutes, words=words, about=round(words / 180)))

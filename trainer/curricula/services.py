@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from trainer.audit.services import record_event
-from trainer.curricula.loader import Curriculum, ModuleSpec, Problem, load_curricula, load_zip
+from trainer.curricula.loader import N_, Curriculum, ModuleSpec, Problem, load_curricula, load_zip
 from trainer.curricula.models import Lesson, Module, Pack, Question, ReadinessProfile
 from trainer.curricula.reading import Languages, languages_of
 from trainer.errors import NotFound
@@ -60,9 +60,9 @@ def check_against_database(curriculum: Curriculum) -> list[Problem]:
         row = existing.get((spec.code, spec.version))
         if row is not None and row.content_hash != spec.content_hash:
             problems.append(Problem(spec.file, spec.version_line,
-                                    _("%(code)s version %(version)s is already imported with different content; "
-                                      "raise the version (MINOR for corrections, MAJOR when people must retrain)",
-                                      code=spec.code, version=spec.version)))
+                                    N_("%(code)s version %(version)s is already imported with different content; "
+                                       "raise the version (MINOR for corrections, MAJOR when people must retrain)"),
+                                    code=spec.code, version=spec.version))
     return problems
 
 

@@ -26,14 +26,76 @@ OUTCOMES = ("P", "S")
 
 # --- results --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    message: str
+def N_(message: str) -> str:
+    """Marks a message for translation; it is worded in the reader's language where it is shown."""
+    return message
+
+
+def _worded(value):
+    return value if isinstance(value, (int, float)) else str(value)
+
+
+class Message:
+    """A sentence kept as its message id (marked with N_) and its parameters, worded with gettext in the
+    language of whoever reads it: the page's language on the web, the operator's in the CLI. Parameters that
+    are themselves a Message or a Joined are worded too; the others (file names, codes, keys) are data."""
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params):
+        self.msgid, self.params = msgid, params
+
+    def __str__(self) -> str:
+        from flask_babel import gettext  # at display time: outside an application it leaves the English
+
+        return gettext(self.msgid, **{k: _worded(v) for k, v in self.params.items()})
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and (self.msgid, self.params) == (other.msgid, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.msgid!r}, **{self.params!r})"
+
+
+class Joined:
+    """Worded parts joined by a separator (a list inside a sentence)."""
+
+    def __init__(self, separator: str, parts):
+        self.separator, self.parts = separator, list(parts)
+
+    def __str__(self) -> str:
+        return self.separator.join(str(p) for p in self.parts)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Joined) and (self.separator, self.parts) == (other.separator, other.parts)
+
+
+class Problem(Message):
+    """A problem (or a warning) in a file, at a line when there is one."""
+    __slots__ = ("file", "line")
+
+    def __init__(self, file: str, line: int | None, msgid: str, /, **params):
+        super().__init__(msgid, **params)
+        self.file, self.line = file, line
+
+    @property
+    def message(self) -> str:
+        return Message.__str__(self)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Problem) and (self.file, self.line) == (other.file, other.line) \
+            and Message.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line, self.msgid))
+
+    def __repr__(self) -> str:
+        return f"Problem({self.file!r}, {self.line!r}, {self.msgid!r}, **{self.params!r})"
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from trainer.curricula.specs import MAX_FILE_BYTES, MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_UNCOMPRESSED, Problem
+from trainer.curricula.specs import MAX_FILE_BYTES, MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_UNCOMPRESSED, N_, Problem
 
 class Tree:
     """Read-only access to files by relative POSIX path, with the size limit applied on every read."""
@@ -63,27 +63,30 @@ class ZipTree(Tree):
         import io
 
         if len(data) > MAX_ZIP_BYTES:
-            return None, [Problem(label, None, f"the zip file is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MiB")]
+            return None, [Problem(label, None, N_("the zip file is larger than %(limit)d MiB"),
+                                  limit=MAX_ZIP_BYTES // (1024 * 1024))]
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             infos = archive.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            return None, [Problem(label, None, f"not a readable zip file ({exc})")]
+            return None, [Problem(label, None, N_("not a readable zip file (%(error)s)"), error=str(exc))]
         problems = []
         if len(infos) > MAX_ZIP_MEMBERS:
-            return None, [Problem(label, None, f"the zip holds {len(infos)} entries; at most {MAX_ZIP_MEMBERS} are allowed")]
+            return None, [Problem(label, None, N_("the zip holds %(count)d entries; at most %(limit)d are allowed"),
+                                  count=len(infos), limit=MAX_ZIP_MEMBERS)]
         if sum(i.file_size for i in infos) > MAX_ZIP_UNCOMPRESSED:
-            return None, [Problem(label, None, f"the zip expands to more than {MAX_ZIP_UNCOMPRESSED // (1024 * 1024)} MiB")]
+            return None, [Problem(label, None, N_("the zip expands to more than %(limit)d MiB"),
+                                  limit=MAX_ZIP_UNCOMPRESSED // (1024 * 1024))]
         tree = cls(archive, label)
         for info in infos:
             name = info.filename.replace("\\", "/")
             path = PurePosixPath(name)
             mode = (info.external_attr >> 16) & 0o170000
             if name.startswith("/") or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-                problems.append(Problem(label, None, f"entry {name!r} points outside the pack; refused"))
+                problems.append(Problem(label, None, N_("entry %(name)s points outside the pack; refused"), name=repr(name)))
                 continue
             if mode == 0o120000:
-                problems.append(Problem(label, None, f"entry {name!r} is a symbolic link; refused"))
+                problems.append(Problem(label, None, N_("entry %(name)s is a symbolic link; refused"), name=repr(name)))
                 continue
             if path.parts and path.parts[0] == "__MACOSX":
                 continue

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import yaml
 
-from trainer.curricula.specs import LANGUAGES, MAX_FILE_BYTES, Problem
+from trainer.curricula.specs import LANGUAGES, MAX_FILE_BYTES, N_, Message, Problem
 from trainer.curricula.trees import Tree
+
+ALIASES_REFUSED = N_("anchors and aliases (& and *) are not allowed in curriculum files")
+
 
 class NoAliasLoader(yaml.SafeLoader):
     """The safe loader, refusing anchors and aliases: they allow "billion laughs" expansion and make
@@ -15,7 +18,7 @@ class NoAliasLoader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (& and *) are not allowed in curriculum files", event.start_mark)
+                None, None, ALIASES_REFUSED, event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -67,7 +70,8 @@ def _duplicate_keys(node, file: str, problems: list[Problem]) -> None:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
-                    problems.append(Problem(file, key.start_mark.line + 1, f"key {key.value!r} appears twice"))
+                    problems.append(Problem(file, key.start_mark.line + 1, N_("key %(key)s appears twice"),
+                                            key=repr(key.value)))
                 seen.add(key.value)
             _duplicate_keys(value, file, problems)
     elif isinstance(node, yaml.SequenceNode):
@@ -78,20 +82,21 @@ def _duplicate_keys(node, file: str, problems: list[Problem]) -> None:
 def read_text(tree: Tree, rel: str, problems: list[Problem]) -> str | None:
     name = tree.name(rel)
     if not tree.is_file(rel):
-        problems.append(Problem(name, None, "file not found"))
+        problems.append(Problem(name, None, N_("file not found")))
         return None
     if tree.size(rel) > MAX_FILE_BYTES:
-        problems.append(Problem(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB ({tree.size(rel)} bytes)"))
+        problems.append(Problem(name, None, N_("file is larger than %(limit)d KiB (%(size)d bytes)"),
+                                limit=MAX_FILE_BYTES // 1024, size=tree.size(rel)))
         return None
     data = tree.read_bytes(rel)
     if len(data) > MAX_FILE_BYTES:
-        problems.append(Problem(name, None, f"file is larger than {MAX_FILE_BYTES // 1024} KiB"))
+        problems.append(Problem(name, None, N_("file is larger than %(limit)d KiB"), limit=MAX_FILE_BYTES // 1024))
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(name, line, "not valid UTF-8 text"))
+        problems.append(Problem(name, line, N_("not valid UTF-8 text")))
         return None
     return text
 
@@ -103,14 +108,17 @@ def parse_yaml(text: str, file: str, problems: list[Problem]) -> Doc | None:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        detail = exc.problem or exc.context or "invalid YAML"
-        problems.append(Problem(file, mark.line + 1 if mark else None, f"YAML error: {detail}"))
+        detail = exc.problem or exc.context
+        detail = Message(ALIASES_REFUSED) if detail == ALIASES_REFUSED else detail  # ours; the parser's stay as written
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(file, line, N_("YAML error: %(detail)s"), detail=detail) if detail
+                        else Problem(file, line, N_("YAML error: invalid YAML")))
         return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(file, None, f"YAML error: {exc}"))
+        problems.append(Problem(file, None, N_("YAML error: %(detail)s"), detail=str(exc)))
         return None
     except (RecursionError, ValueError, TypeError) as exc:
-        problems.append(Problem(file, None, f"YAML error: {exc.__class__.__name__}"))
+        problems.append(Problem(file, None, N_("YAML error: %(detail)s"), detail=exc.__class__.__name__))
         return None
     finally:
         loader.dispose()
@@ -128,10 +136,14 @@ def load_yaml(tree: Tree, rel: str, problems: list[Problem]) -> Doc | None:
 
 # --- field checks ---------------------------------------------------------------------------
 
+CODE_HINT = Message(N_("capital letters, digits and dashes"))
+MODULE_CODES_HINT = Message(N_("module codes such as HR-01"))
+
+
 class Fields:
     """Checks on one YAML mapping; every problem carries the file and the key's line."""
 
-    def __init__(self, doc: Doc, base: tuple, problems: list[Problem], allowed: set[str], what: str):
+    def __init__(self, doc: Doc, base: tuple, problems: list[Problem], allowed: set[str], what: Message):
         self.doc, self.base, self.problems, self.what = doc, base, problems, what
         value = doc.data
         for key in base:
@@ -139,23 +151,24 @@ class Fields:
         self.ok = isinstance(value, dict)
         self.values = value if self.ok else {}
         if not self.ok:
-            self.error(None, f"{what} must be a mapping of keys to values")
+            self.error(None, N_("%(what)s must be a mapping of keys to values"), what=what)
             return
         for key in self.values:
             if key not in allowed:
                 self.problems.append(Problem(doc.file, doc.key_line(*base, key),
-                                             f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})"))
+                                             N_("unknown key %(key)s in %(what)s (allowed: %(allowed)s)"),
+                                             key=repr(key), what=what, allowed=", ".join(sorted(allowed))))
 
-    def error(self, key, message: str) -> None:
+    def error(self, key, message: str, /, **params) -> None:
         line = self.doc.key_line(*self.base, key) if key is not None else self.doc.line(*self.base)
-        self.problems.append(Problem(self.doc.file, line, message))
+        self.problems.append(Problem(self.doc.file, line, message, **params))
 
     def has(self, key) -> bool:
         return key in self.values
 
     def required(self, key):
         if key not in self.values or self.values[key] is None:
-            self.error(key, f"missing required field {key!r} in {self.what}")
+            self.error(key, N_("missing required field %(key)s in %(what)s"), key=repr(key), what=self.what)
             return None
         return self.values[key]
 
@@ -163,17 +176,19 @@ class Fields:
         value = self.required(key) if required else self.values.get(key)
         if value is None:
             return None if required else {}
-        return check_text(value, lambda m: self.error(key, f"{key}: {m}"))
+        return check_text(value, lambda m: self.error(key, N_("%(key)s: %(problem)s"), key=key, problem=m))
 
     def string(self, key, pattern=None, hint="", required=True) -> str | None:
         value = self.required(key) if required else self.values.get(key)
         if value is None:
             return None
         if not isinstance(value, str):
-            self.error(key, f"{key} must be text{(' ' + hint) if hint else ''}")
+            self.error(key, N_("%(key)s must be text %(hint)s") if hint else N_("%(key)s must be text"),
+                       key=key, hint=hint)
             return None
         if pattern is not None and not pattern.match(value):
-            self.error(key, f"{key} {value!r} is not valid{(': ' + hint) if hint else ''}")
+            self.error(key, N_("%(key)s %(value)s is not valid: %(hint)s") if hint
+                       else N_("%(key)s %(value)s is not valid"), key=key, value=repr(value), hint=hint)
             return None
         return value
 
@@ -182,7 +197,8 @@ class Fields:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(key, f"{key} must be a whole number from {low} to {high} (found {value!r})")
+            self.error(key, N_("%(key)s must be a whole number from %(low)d to %(high)d (found %(value)s)"),
+                       key=key, low=low, high=high, value=repr(value))
             return None
         return value
 
@@ -191,7 +207,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"{key} must be true or false (found {value!r})")
+            self.error(key, N_("%(key)s must be true or false (found %(value)s)"), key=key, value=repr(value))
             return None
         return value
 
@@ -200,17 +216,18 @@ class Fields:
         if value is None:
             return None if required else []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(key, f"{key} must be a list of text values")
+            self.error(key, N_("%(key)s must be a list of text values"), key=key)
             return None
         if not allow_empty and not value:
-            self.error(key, f"{key} must name at least one entry")
+            self.error(key, N_("%(key)s must name at least one entry"), key=key)
             return None
         bad = [v for v in value if pattern is not None and not pattern.match(v)]
         if bad:
-            self.error(key, f"{key}: {', '.join(map(repr, bad))} not valid{(': ' + hint) if hint else ''}")
+            self.error(key, N_("%(key)s: %(values)s not valid: %(hint)s") if hint else N_("%(key)s: %(values)s not valid"),
+                       key=key, values=", ".join(map(repr, bad)), hint=hint)
             return None
         if len(set(value)) != len(value):
-            self.error(key, f"{key} lists the same entry twice")
+            self.error(key, N_("%(key)s lists the same entry twice"), key=key)
             return None
         return value
 
@@ -218,20 +235,29 @@ class Fields:
 def check_text(value, report) -> dict | None:
     if isinstance(value, str):
         if not value.strip():
-            report("must not be empty")
+            report(Message(N_("must not be empty")))
             return None
         return {"en": value}
     if isinstance(value, dict):
         unknown = [k for k in value if k not in LANGUAGES]
         if unknown:
-            report(f"unknown language {unknown[0]!r} (use en, and optionally fr)")
+            report(Message(N_("unknown language %(language)s (use en, and optionally fr)"), language=repr(unknown[0])))
             return None
         if not isinstance(value.get("en"), str) or not value["en"].strip():
-            report("the English text (en) is required")
+            report(Message(N_("the English text (en) is required")))
             return None
         if "fr" in value and (not isinstance(value["fr"], str) or not value["fr"].strip()):
-            report("the French text (fr) must be non-empty text when given")
+            report(Message(N_("the French text (fr) must be non-empty text when given")))
             return None
         return {k: value[k] for k in LANGUAGES if k in value}
-    report("must be text, or a mapping with en (and optionally fr)")
+    report(Message(N_("must be text, or a mapping with en (and optionally fr)")))
     return None
+
+
+def document_fields(tree: Tree, rel: str, problems: list[Problem], keys, what: Message):
+    """The top-level fields of a YAML document, or None when it cannot be read or its keys are refused."""
+    doc = load_yaml(tree, rel, problems)
+    if doc is None:
+        return None
+    f = Fields(doc, (), problems, keys, what)
+    return f if f.ok else None

@@ -33,3 +33,14 @@ def issue(db):
         db.session.commit()
         return cert
     return do
+
+
+@pytest.fixture
+def profile(readiness_profile, db):
+    """The readiness profile, to change its warning window or audience in a test."""
+    def change(**values):
+        for name, value in values.items():
+            setattr(readiness_profile, name, value)
+        db.session.commit()
+        return readiness_profile
+    return change

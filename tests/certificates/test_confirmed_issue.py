@@ -17,16 +17,6 @@ def _count(db, model=Certificate) -> int:
 
 
 @pytest.fixture
-def profile(readiness_profile, db):
-    def change(**values):
-        for name, value in values.items():
-            setattr(readiness_profile, name, value)
-        db.session.commit()
-        return readiness_profile
-    return change
-
-
-@pytest.fixture
 def mixed_unit(make_unit, make_person, ready, profile):
     """A unit of the military profile with a soldier, a police officer (both ready) and a soldier who is not."""
     unit = make_unit(nation="NPL", code="NPBATT-7")

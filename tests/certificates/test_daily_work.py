@@ -16,17 +16,6 @@ def _count(db) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(Certificate))
 
 
-@pytest.fixture
-def profile(readiness_profile, db):
-    """The readiness profile, to change its warning window or audience in a test."""
-    def change(**values):
-        for name, value in values.items():
-            setattr(readiness_profile, name, value)
-        db.session.commit()
-        return readiness_profile
-    return change
-
-
 # --- warnings and confirmation before issuing -----------------------------------------------------------------
 
 def test_a_certificate_valid_for_less_than_the_warning_window_is_issued_only_once_confirmed(

@@ -143,15 +143,22 @@ def test_stretches_stay_exact_after_every_kind_of_change(db, make_person, make_m
     assert _stored(db) == _recomputed(db)
 
 
+def _two_profiles_and_population(make_profile, make_user, make_person, make_module, complete, credit):
+    """UN-PDT (two modules and an exercise) and a screening-only profile, and the population of `_population`, with the
+    commander who sees them."""
+    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
+    make_profile(code="SCREEN", modules=(), title="Screening only")
+    commander = make_user("commander", "mission")
+    return (commander, *_population(make_person, make_module, complete, credit, commander))
+
+
 def test_unit_page_standings_are_the_engines_verdicts(db, make_person, make_module, make_profile, make_user,
                                                       complete, credit):
     """The unit page lists people from their stretches; what it shows must be what the person page says."""
     from trainer.readiness import listing
 
-    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
-    make_profile(code="SCREEN", modules=(), title="Screening only")
-    commander = make_user("commander", "mission")
-    people, hr1, hr2 = _population(make_person, make_module, complete, credit, commander)
+    _commander, people, hr1, hr2 = _two_profiles_and_population(make_profile, make_user, make_person, make_module,
+                                                                complete, credit)
     for screening in ("hold", "pending"):
         person = make_person(screening=screening)
         complete(person, hr1, TODAY - 5 * DAY)
@@ -187,10 +194,8 @@ def test_the_reports_not_ready_list_words_what_the_engine_says(db, make_person, 
 
     monkeypatch.setattr(engine, "PAIRS_PER_STATEMENT", 3)
 
-    make_profile(modules=("HR-01", "HR-02"), exercise_types=("functional",), within_months=1, min_outcome="S")
-    make_profile(code="SCREEN", modules=(), title="Screening only")
-    commander = make_user("commander", "mission")
-    people, hr1, hr2 = _population(make_person, make_module, complete, credit, commander)
+    commander, people, hr1, hr2 = _two_profiles_and_population(make_profile, make_user, make_person, make_module,
+                                                               complete, credit)
     for screening in ("hold", "pending"):
         person = make_person(screening=screening)
         complete(person, hr1, TODAY - 5 * DAY)

@@ -10,7 +10,11 @@ everyone. A posting, a profile assignment or a unit moved in the tree changes wh
 assignments are noticed here.
 
 Any of these changes, and any change to people, units or nations (names, screening, the tree), moves the
-counter that cached figures are checked against (figures_cache.py), in the same transaction.
+counter that cached figures are checked against (figures_cache.py), in the same transaction. The units whose
+people's readiness moved (the postings of everyone whose stretches were rewritten, whose screening changed or
+who was transferred) get their own counter moved, so that their kept figures alone are counted again
+(unit_figures.py); a change no unit can be named for moves the epoch every unit's kept figures are checked
+against.
 """
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.Column('epoch', sa.BigInteger(), nullable=False),
+    sa.Column('stamp', sa.BigInteger(), nullable=False),
     sa.Column('figures', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('profile_code', 'unit_id', name=op.f('pk_readiness_unit_figures'))
     )

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Date, cast, literal, null, select
 
 from trainer.org.models import Person
-from trainer.readiness import aggregate, counting, engine, services
+from trainer.readiness import counting, engine, services
 
 D = dt.date
 

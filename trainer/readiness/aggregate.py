@@ -17,7 +17,8 @@ from trainer.calendar_months import month_ends
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit, UnitAssignment
 from trainer.readiness import engine, unit_figures
-from trainer.readiness.counting import EXPIRY_WINDOWS, UnitFigures, count_rows, unit_figures_on, unit_gaps
+from trainer.readiness.counting import (EXPIRY_WINDOWS, UnitFigures, count_rows, gap_slots, unit_figures_on,
+                                        unit_gaps)
 from trainer.readiness.rules import PersonReadiness
 from trainer.readiness.models import DEFAULT_THRESHOLDS, Level, Thresholds
 from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition, requirement_label
@@ -137,10 +138,12 @@ def _units(actor, unit: Unit | None, roles, nation: str | None, profile_code: st
     if nation is not None:
         query = query.where(Unit.nation_code == nation)
     nodes, known = {}, unit_figures.Known(profile_code)
-    for row in db.session.execute(unit_figures.with_stored(query, Unit.id, profile_code)
-                                  .order_by(Unit.nation_code, Unit.path)):
+    # Through the connection: plain rows, without the ORM's loading machinery (a mission has thousands of units).
+    for row in db.session.connection().execute(unit_figures.with_stored(query, Unit.id, profile_code)
+                                               .order_by(Unit.nation_code, Unit.path)).all():
         nodes[row[0]] = UnitNode(*row[:6])
         known.take(row[0], *row[6:])
+    known.fetch_rows(db.session)
     return nodes, known
 
 
@@ -162,27 +165,42 @@ def _counted(actor, spec, known: unit_figures.Known, units: dict[int, UnitNode],
     else:
         spans = member_spans(actor, roles=roles, profile_condition=condition).where(UnitAssignment.unit_id.in_(need))
         counted = count_rows(spans, spec, days, as_of, gaps=gaps)
-    known.learn(need, counted, gaps, as_of)
+    known.learn(need, counted, gaps, as_of, gap_slots(spec))
     if not db.session.info.get(CHANGED):  # nothing of this transaction's own changes is stored
         unit_figures.store(known)
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
+def _roll_up(units: dict[int, UnitNode], figures: dict[int, UnitFigures], forecast: dict[int, UnitFigures] | None):
+    """Each unit's tally (and forecast): the figures of its own people plus those of every unit below it in
+    `units`, added from the deepest units up, each to the nearest unit above it that is in `units`."""
+    links = []
+    for node in units.values():
+        ids = node.path.strip("/").split("/")
+        up = None
+        for ancestor in reversed(ids[:-1]):
+            up = units.get(int(ancestor))
+            if up is not None:
+                break
+        links.append((len(ids), node, up))
+        if forecast is not None:
+            node.forecast = Tally()
+    links.sort(key=lambda link: link[0], reverse=True)
+    _add_up(links, "tally", figures)
+    if forecast is not None:
+        _add_up(links, "forecast", forecast)
 
 
-def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures], attr: str) -> None:
-    for unit_id, figure in figures.items():
-        node = units.get(unit_id)
-        if node is None:
-            continue
-        for ancestor_id in _path_ids(node.path):
-            ancestor = units.get(ancestor_id)
-            if ancestor is None:
-                continue
-            tally = getattr(ancestor, attr)
+def _add_up(links, attr: str, own: dict[int, UnitFigures]) -> None:
+    for _, node, up in links:
+        tally = getattr(node, attr)
+        figure = own.get(node.id)
+        if figure is not None:
             tally.total += figure.total
             tally.ready += figure.ready
+        if up is not None:
+            above = getattr(up, attr)
+            above.total += tally.total
+            above.ready += tally.ready
 
 
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
@@ -205,23 +223,16 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     if db.session.info.get(CHANGED):  # changes not yet committed: nothing kept is trusted
         known.entries.clear()
     _counted(actor, spec, known, units, days, as_of, unit=unit, roles=roles, condition=condition, nation=nation)
-    by_day = {day: known.figures(units, day) for day in days}
-    gaps_found: Counter = Counter()
-    for figure in by_day[as_of].values():
-        gaps_found.update(figure.gaps or {})
+    by_day = {day: known.figures(units, day) for day in {as_of, forecast_on} if day is not None}
     figures = by_day[as_of]
+    slots = gap_slots(spec)
+    gaps_found = Counter({slot: n for slot, n in zip(slots, map(sum, zip(*(f.gaps for f in figures.values())))) if n})
     unit_of, people = {}, {}
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
         people = engine.evaluate(members.with_only_columns(UnitAssignment.person_id), spec, as_of) if unit_of else {}
-    _roll_up_figures(units, figures, "tally")
-
-    if forecast_on is not None:
-        for node in units.values():
-            node.forecast = Tally()
-        _roll_up_figures(units, by_day[forecast_on], "forecast")
-    trend_points = [(day, Tally(total=sum(f.total for f in by_day[day].values()),
-                                ready=sum(f.ready for f in by_day[day].values()))) for day in trend_days]
+    _roll_up(units, figures, by_day[forecast_on] if forecast_on is not None else None)
+    trend_points = [(day, Tally(*known.totals(units, day))) for day in trend_days]
 
     roots = link_tree(units)
     nation_names = dict(db.session.execute(select(Nation.code, Nation.name).where(

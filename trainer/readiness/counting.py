@@ -27,7 +27,7 @@ class UnitFigures:
     total: int = 0
     ready: int = 0
     expiring: dict = field(default_factory=dict)     # days -> ready people whose evidence lapses within them
-    gaps: Counter | None = None                      # (requirement key, state) -> people
+    gaps: Counter | tuple | None = None              # (requirement key, state) -> people; kept: by gap_slots()
 
 
 def unit_figures_on(spans, spec: engine.ProfileSpec, days, *, details_on: dt.date | None = None,
@@ -144,6 +144,14 @@ def unit_gaps(members, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, Co
     for unit_id, rows in groups.items():
         count_gaps(out.setdefault(unit_id, Counter()), spec, rows)
     return out
+
+
+def gap_slots(spec: engine.ProfileSpec) -> list[tuple[str, str]]:
+    """Every (requirement key, state) a gap can be, in a fixed order: a unit's gaps kept as one number per slot
+    (unit_figures.py) are added up for a whole scope a slot at a time."""
+    letters = tuple(dict.fromkeys(states.STATES.values()))
+    return ([(key, state) for key in states.profile_of(spec).keys for state in letters]
+            + [("screening", State.ON_HOLD), ("screening", State.MISSING)])
 
 
 def count_gaps(counts: Counter, spec: engine.ProfileSpec, groups) -> None:

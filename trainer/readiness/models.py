@@ -107,6 +107,7 @@ class StoredUnitFigures(db.Model):
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger)
     epoch: Mapped[int] = mapped_column(BigInteger)
+    stamp: Mapped[int] = mapped_column(BigInteger)  # new at every write: an app server re-reads what it has not parsed
     figures: Mapped[str] = mapped_column(Text)
 
 

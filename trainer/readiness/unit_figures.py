@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -105,78 +106,120 @@ def _insert_for(conn):
 
 @dataclass
 class Known:
-    """The stored figures of a scope's units that are still valid, and the counters they were read at."""
+    """The kept figures of a scope's units that are still valid, and the counters they were read at."""
     profile_code: str
     epoch: int = 0
     versions: dict[int, int] = field(default_factory=dict)       # unit id -> its counter as read
-    entries: dict[int, dict[str, list]] = field(default_factory=dict)  # unit id -> date -> stored figures
+    entries: dict[int, dict[str, UnitFigures]] = field(default_factory=dict)  # unit id -> date -> figures
     stored: dict[int, str] = field(default_factory=dict)         # unit id -> what to store for it
+    fetch: dict[int, int] = field(default_factory=dict)          # unit id -> stamp of a valid row not yet parsed
 
-    def take(self, unit_id: int, unit_version, stored_version, stored_epoch, stored, epoch) -> None:
-        """One row of a query made by with_stored()."""
+    def take(self, unit_id: int, unit_version, stored_version, stored_epoch, stamp, epoch) -> None:
+        """One row of a query made by with_stored(): a valid row already parsed by this process is used as it is,
+        any other is read by fetch_rows()."""
         self.epoch = epoch or 0
         version = self.versions[unit_id] = unit_version or 0
-        if stored is not None and stored_version == version and stored_epoch == self.epoch:
-            self.entries[unit_id] = json.loads(stored)
+        if stamp is not None and stored_version == version and stored_epoch == self.epoch:
+            parsed = _PARSED.get((self.profile_code, unit_id))
+            if parsed is not None and parsed[0] == stamp:
+                self.entries[unit_id] = parsed[1]
+            else:
+                self.fetch[unit_id] = stamp
+
+    def fetch_rows(self, session) -> None:
+        """Read and parse the valid rows take() could not find parsed (one statement)."""
+        if not self.fetch:
+            return
+        f = StoredUnitFigures
+        query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(
+            f.profile_code == self.profile_code, f.unit_id.in_(sorted(self.fetch)))
+        for unit_id, version, epoch, stamp, text in session.execute(query):
+            if version == self.versions.get(unit_id) and epoch == self.epoch:
+                entries = {day: _figure(entry) for day, entry in json.loads(text).items()}
+                self.entries[unit_id] = entries
+                _remember(self.profile_code, unit_id, stamp, entries)
+        self.fetch = {}
 
     def missing(self, unit_ids, days, details_on: dt.date) -> list[int]:
         """The units whose figures for `days` (with the details of `details_on`) are not all kept."""
-        keys = [day.isoformat() for day in days]
+        keys = {day.isoformat() for day in days}
         detail = details_on.isoformat()
-        out = []
-        for unit_id in unit_ids:
-            entries = self.entries.get(unit_id)
-            if entries is None or any(k not in entries for k in keys) or len(entries.get(detail, ())) < 6:
-                out.append(unit_id)
-        return out
+        entries = self.entries
+        return [unit_id for unit_id in unit_ids if unit_id not in entries or not entries[unit_id].keys() >= keys
+                or entries[unit_id][detail].gaps is None]
 
     def learn(self, unit_ids, counted: dict[dt.date, dict[int, UnitFigures]], gaps: dict[int, Counter],
-              details_on: dt.date) -> None:
-        """Keep the figures just counted for these units (none counted: nobody there), to read and to store."""
+              details_on: dt.date, slots: list[tuple[str, str]]) -> None:
+        """Keep the figures just counted for these units (none counted: nobody there), to read and to store; the
+        gaps of `details_on` as one number per slot (counting.gap_slots)."""
         for unit_id in unit_ids:
-            entries = {day.isoformat(): _entry(by_unit.get(unit_id), gaps.get(unit_id) if day == details_on else None,
-                                               day == details_on) for day, by_unit in counted.items()}
+            entries = {}
+            for day, by_unit in counted.items():
+                figure = by_unit.get(unit_id) or UnitFigures()
+                if day == details_on:
+                    found = gaps.get(unit_id) or Counter()
+                    figure.expiring = {w: figure.expiring.get(w, 0) for w in EXPIRY_WINDOWS}
+                    figure.gaps = tuple(found.get(slot, 0) for slot in slots)
+                else:
+                    figure.expiring, figure.gaps = {}, None
+                entries[day.isoformat()] = figure
             for key, value in self.entries.get(unit_id, {}).items():
                 if len(entries) >= KEEP_DAYS:
                     break
                 entries.setdefault(key, value)
             self.entries[unit_id] = entries
-            self.stored[unit_id] = json.dumps(entries, separators=(",", ":"))
+            self.stored[unit_id] = json.dumps({day: _entry(f) for day, f in entries.items()}, separators=(",", ":"))
+
+    def totals(self, unit_ids, day: dt.date) -> tuple[int, int]:
+        """(people, ready) of these units together on `day`."""
+        key = day.isoformat()
+        total = ready = 0
+        for unit_id in unit_ids:
+            figure = self.entries[unit_id][key]
+            total += figure.total
+            ready += figure.ready
+        return total, ready
 
     def figures(self, unit_ids, day: dt.date) -> dict[int, UnitFigures]:
         """unit id -> figures on `day` of the units with anyone posted there."""
         key = day.isoformat()
-        out = {}
-        for unit_id in unit_ids:
-            entry = self.entries[unit_id][key]
-            if entry[0]:
-                out[unit_id] = _figure(entry)
-        return out
+        entries = self.entries
+        return {unit_id: figure for unit_id in unit_ids if (figure := entries[unit_id][key]).total}
+
+
+# Rows already parsed by this process: (profile, unit) -> (the stamp of the row they came from, figures by date). A
+# row's stamp changes whenever it is written, so a row read again is parsed again only when another process (or
+# another view) has written it since.
+_PARSED: dict[tuple[str, int], tuple[int, dict[str, UnitFigures]]] = {}
+_PARSED_MAX = 100_000
+
+
+def _remember(profile_code: str, unit_id: int, stamp: int, entries: dict[str, UnitFigures]) -> None:
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[(profile_code, unit_id)] = (stamp, entries)
 
 
 def with_stored(query, unit_id_column, profile_code: str):
-    """`query` (over units) with the columns Known.take() reads: each unit's counter and stored figures, and the
-    epoch, read in the same statement."""
+    """`query` (over units) with the columns Known.take() reads: each unit's counter, its kept row's counters and
+    stamp (not its figures), and the epoch, read in the same statement."""
     v, f, fv = UnitVersion, StoredUnitFigures, FiguresVersion
     epoch = select(fv.epoch).where(fv.id == 1).scalar_subquery()
-    return (query.add_columns(v.version, f.version, f.epoch, f.figures, epoch)
+    return (query.add_columns(v.version, f.version, f.epoch, f.stamp, epoch)
             .outerjoin(v, v.unit_id == unit_id_column)
             .outerjoin(f, and_(f.unit_id == unit_id_column, f.profile_code == profile_code)))
 
 
-def _entry(figure: UnitFigures | None, gaps: Counter | None, details: bool) -> list:
-    figure = figure or UnitFigures()
-    if not details:
+def _entry(figure: UnitFigures) -> list:
+    if figure.gaps is None:
         return [figure.total, figure.ready]
-    return [figure.total, figure.ready, *(figure.expiring.get(w, 0) for w in EXPIRY_WINDOWS),
-            [[key, state, n] for (key, state), n in (gaps or {}).items()]]
+    return [figure.total, figure.ready, *(figure.expiring.get(w, 0) for w in EXPIRY_WINDOWS), list(figure.gaps)]
 
 
 def _figure(entry: list) -> UnitFigures:
     if len(entry) < 6:
         return UnitFigures(entry[0], entry[1])
-    return UnitFigures(entry[0], entry[1], dict(zip(EXPIRY_WINDOWS, entry[2:5])),
-                       Counter({(key, state): n for key, state, n in entry[5]}))
+    return UnitFigures(entry[0], entry[1], dict(zip(EXPIRY_WINDOWS, entry[2:5])), tuple(entry[5]))
 
 
 # --- Storing -------------------------------------------------------------------------------------------------------
@@ -190,15 +233,17 @@ def store(known: Known) -> None:
     if not known.stored or write_intent.get():
         return
     table = StoredUnitFigures.__table__
+    stamp = secrets.randbits(62)
     rows = [{"profile_code": known.profile_code, "unit_id": unit_id, "version": known.versions.get(unit_id, 0),
-             "epoch": known.epoch, "figures": text} for unit_id, text in sorted(known.stored.items())]
+             "epoch": known.epoch, "stamp": stamp, "figures": text} for unit_id, text in sorted(known.stored.items())]
 
     def write(connection):
         statement = _insert_for(connection)(table)
         connection.execute(statement.on_conflict_do_update(
             index_elements=[table.c.profile_code, table.c.unit_id],
-            set_={"version": statement.excluded.version, "epoch": statement.excluded.epoch,
-                  "figures": statement.excluded.figures}), rows)
+            set_={name: statement.excluded[name] for name in ("version", "epoch", "stamp", "figures")}), rows)
 
     write_apart(write)
+    for unit_id in known.stored:
+        _remember(known.profile_code, unit_id, stamp, known.entries[unit_id])
     known.stored = {}

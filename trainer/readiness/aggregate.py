@@ -88,9 +88,11 @@ def _scoped(query, actor, roles):
 
 
 def _in_subtree(unit: Unit):
-    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are found first (a prefix match over
-    the units), so the assignments are then read through their unit index rather than all scanned."""
-    return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery())
+    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are read first (one statement) and
+    given as a list, so the assignments are read through their unit index: given a subquery instead, PostgreSQL
+    cannot tell how few units it yields and reads all the postings of a large force."""
+    ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))).all()
+    return UnitAssignment.unit_id.in_(ids)
 
 
 def _in_nation(nation: str):

@@ -102,6 +102,9 @@ def _pages(t: Table) -> None:
         cells, _ = t.per_database(scale, _ms, "pages", "dashboard_cached", "median_s")
         t.add("1", f"Dashboard, {people} people: served from the shared cache (median)", cells,
               "no change since the last view", "—", [])
+        cells, _ = t.per_database(scale, _ms, "pages", "dashboard_everyone", "median_s")
+        t.add("1", f"Dashboard, {people} people: first view after a change to everyone (median)", cells,
+              "a profile edited, a new day, a bulk statement: every unit counted again", "—", [])
     for key, label, limit in (("unit_battalion", "Unit page, battalion", 0.050),
                               ("unit_contingent", "Unit page, contingent", 0.050), ("person", "Person page", None)):
         for scale in t.scales():

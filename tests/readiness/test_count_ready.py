@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Date, cast, literal, null, select
 
 from trainer.org.models import Person
-from trainer.readiness import aggregate, engine, services
+from trainer.readiness import counting, engine, services
 
 D = dt.date
 
@@ -61,7 +61,7 @@ def test_count_ready_agrees_with_the_engine_on_every_boundary(db, make_person, m
     # All dates in one pass (a column per date): the same figures as one query per date.
     spans = select(Person.id.label("person_id"), literal(D(2000, 1, 1), Date).label("start_on"),
                    cast(null(), Date).label("end_on"), literal(1).label("unit_id")).where(Person.id.in_(everyone))
-    many = aggregate.unit_figures_on(spans, engine.load_profile("UN-PDT"), days)
+    many = counting.unit_figures_on(spans, engine.load_profile("UN-PDT"), days)
     assert {day: (figures[1].total, figures[1].ready) for day, figures in many.items()} == \
         {day: engine.count_ready(people, "UN-PDT", day) for day in days}
     assert many[D(2025, 2, 28)][1].ready == 1

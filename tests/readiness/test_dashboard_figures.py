@@ -3,7 +3,7 @@ queries; they must be exactly what the per-person engine says, on every boundary
 import datetime as dt
 from collections import Counter
 
-from trainer.readiness import aggregate, engine, intervals, services
+from trainer.readiness import aggregate, counting, engine, intervals, services
 from trainer.readiness.models import Waiver
 from trainer.calendar_months import add_months, month_ends
 from trainer.readiness.profiles import requirement_label
@@ -20,7 +20,7 @@ def _expected(summary, spec):
         total, ready = per_unit.get(unit_id, (0, 0))
         per_unit[unit_id] = (total + 1, ready + int(result.ready))
         until = result.valid_until
-        for days in aggregate.EXPIRY_WINDOWS:
+        for days in counting.EXPIRY_WINDOWS:
             if result.ready and until is not None and until <= summary.as_of + dt.timedelta(days=days):
                 expiring[days] += 1
         for gap in result.gaps:
@@ -100,14 +100,14 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
             TODAY + 45 * DAY, TODAY + 46 * DAY, TODAY - 100 * DAY, TODAY + 300 * DAY}
     # Days on which some evidence lapses exactly at the end of a 30, 60 or 90-day window.
     lapses = {add_months(TODAY - 3 * DAY, 1), add_months(TODAY - 2 * DAY, 1), TODAY + 15 * DAY, TODAY + 45 * DAY}
-    days |= {until - dt.timedelta(days=w) for until in lapses for w in aggregate.EXPIRY_WINDOWS}
+    days |= {until - dt.timedelta(days=w) for until in lapses for w in counting.EXPIRY_WINDOWS}
     seen_states = set()
     for day in sorted(days):
         summary = aggregate.scope_readiness(commander, spec, day)
         per_unit, expiring, gaps = _expected(summary, spec)
-        figures = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
+        figures = counting.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
         assert {u: (f.total, f.ready) for u, f in figures.items()} == per_unit, day
-        assert summary.expiring == {d: expiring[d] for d in aggregate.EXPIRY_WINDOWS}, day
+        assert summary.expiring == {d: expiring[d] for d in counting.EXPIRY_WINDOWS}, day
         assert all(gaps[(r, s)] == c for r, s, c in summary.gaps), day
         assert [c for _, _, c in summary.gaps] == sorted(gaps.values(), reverse=True)[:8], day
         assert summary.total.ready == sum(r for _, r in per_unit.values()), day
@@ -119,9 +119,9 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
         assert engine.count_ready(aggregate.members_select(commander, day).with_only_columns(
             aggregate.UnitAssignment.person_id), spec, day) == (summary.total.total, summary.total.ready)
     # Every date in one pass gives each date's own figures per unit (membership included).
-    many = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, days)
+    many = counting.unit_figures_on(aggregate.member_spans(commander), spec, days)
     for day in days:
-        alone = aggregate.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
+        alone = counting.unit_figures_on(aggregate.member_spans(commander), spec, [], details_on=day)[day]
         assert {u: (f.total, f.ready) for u, f in many[day].items()} == {u: (f.total, f.ready) for u, f in alone.items()}
     # A unit's page (figures and gaps counted from rows) says what the engine says of that unit's people.
     for unit in units:
@@ -132,15 +132,15 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
                                                             sum(r for _, r in per_unit.values())), (unit.code, day)
             node = page.units[unit.id]
             assert (node.tally.total, node.tally.ready) == (page.total.total, page.total.ready), (unit.code, day)
-            assert page.expiring == {d: expiring[d] for d in aggregate.EXPIRY_WINDOWS}, (unit.code, day)
+            assert page.expiring == {d: expiring[d] for d in counting.EXPIRY_WINDOWS}, (unit.code, day)
             assert sorted(gaps.items()) == sorted(((r, s), c) for r, s, c in page.gaps) or len(gaps) > 8, (unit.code, day)
             assert all(gaps[(r, s)] == c for r, s, c in page.gaps), (unit.code, day)
     # A unit's figures counted from rows are the same as from the wide statements.
     for unit in units:
         spans = aggregate.member_spans(commander, unit=unit)
         for day in days:
-            wide = aggregate.unit_figures_on(spans, spec, sorted(days), details_on=day)
-            rows = aggregate.unit_figures_on(spans, spec, sorted(days), details_on=day, by_rows=True)
+            wide = counting.unit_figures_on(spans, spec, sorted(days), details_on=day)
+            rows = counting.unit_figures_on(spans, spec, sorted(days), details_on=day, by_rows=True)
             assert {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in rows.items()} \
                 == {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in wide.items()}, day
     # The trend points and the forecast of a page are each day's own figures.

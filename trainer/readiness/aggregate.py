@@ -7,7 +7,6 @@ with the number of people.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -16,15 +15,16 @@ from sqlalchemy import or_, select
 from trainer.auth import scoping
 from trainer.calendar_months import month_ends
 from trainer.extensions import db
-from trainer.org.models import Nation, Person, Unit, UnitAssignment
-from trainer.readiness import engine, states
-from trainer.readiness.rules import PersonReadiness, State
+from trainer.org.models import Nation, Unit, UnitAssignment
+from trainer.readiness import engine, unit_figures
+from trainer.readiness.counting import (EXPIRY_WINDOWS, UnitFigures, count_rows, gap_slots, unit_figures_on,
+                                        unit_gaps)
+from trainer.readiness.rules import PersonReadiness
 from trainer.readiness.models import DEFAULT_THRESHOLDS, Level, Thresholds
 from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition, requirement_label
+from trainer.readiness.figures_cache import CHANGED
 from trainer.readiness.wording import state_label
 
-EXPIRY_WINDOWS = (30, 60, 90)
-_UNMET = re.compile(r"[^.]")  # a requirement not met, in the gap letters of a stretch
 
 
 @dataclass
@@ -88,9 +88,11 @@ def _scoped(query, actor, roles):
 
 
 def _in_subtree(unit: Unit):
-    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are found first (a prefix match over
-    the units), so the assignments are then read through their unit index rather than all scanned."""
-    return UnitAssignment.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery())
+    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are read first (one statement) and
+    given as a list, so the assignments are read through their unit index: given a subquery instead, PostgreSQL
+    cannot tell how few units it yields and reads all the postings of a large force."""
+    ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))).all()
+    return UnitAssignment.unit_id.in_(ids)
 
 
 def _in_nation(nation: str):
@@ -128,172 +130,79 @@ def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", pro
     return _narrowed(query, unit, nation, profile_condition)
 
 
-def _units(actor, unit: Unit | None, roles, nation: str | None = None) -> dict[int, UnitNode]:
+def _units(actor, unit: Unit | None, roles, nation: str | None, profile_code: str
+           ) -> tuple[dict[int, UnitNode], unit_figures.Known]:
+    """The scope's units, with the figures kept for each of them (unit_figures.py), in one statement."""
     query = select(Unit.id, Unit.code, Unit.name, Unit.nation_code, Unit.parent_id, Unit.path).where(
         scoping.scope_condition(actor, "unit", roles))
     if unit is not None:
         query = query.where(Unit.path.startswith(unit.path))
     if nation is not None:
         query = query.where(Unit.nation_code == nation)
-    nodes = {}
-    for row in db.session.execute(query.order_by(Unit.nation_code, Unit.path)):
-        nodes[row.id] = UnitNode(row.id, row.code, row.name, row.nation_code, row.parent_id, row.path)
-    return nodes
+    nodes, known = {}, unit_figures.Known(profile_code)
+    # Through the connection: plain rows, without the ORM's loading machinery (a mission has thousands of units).
+    for row in db.session.connection().execute(unit_figures.with_stored(query, Unit.id, profile_code)
+                                               .order_by(Unit.nation_code, Unit.path)).all():
+        nodes[row[0]] = UnitNode(*row[:6])
+        known.take(row[0], *row[6:])
+    known.fetch_rows(db.session)
+    return nodes, known
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
+def _counted(actor, spec, known: unit_figures.Known, units: dict[int, UnitNode], days, as_of: dt.date, *,
+             unit: Unit | None, roles, condition, nation: str | None) -> None:
+    """Count the figures of the units whose kept figures are missing or out of date, keep and store them. Most of a
+    large scope missing (a new date, or after a change to everyone): counted at once over the scope with two wide
+    statements and one for the gaps; else only those units, from their postings' rows."""
+    need = known.missing(units, days, as_of)
+    if not need:
+        return
+    gaps: dict[int, Counter] = {}
+    if unit is None and len(need) > unit_figures.WIDE:
+        need = list(units)
+        counted = unit_figures_on(member_spans(actor, roles=roles, profile_condition=condition, nation=nation),
+                                  spec, days, details_on=as_of)
+        gaps = unit_gaps(members_select(actor, as_of, roles=roles, profile_condition=condition, nation=nation),
+                         spec, as_of)
+    else:
+        spans = member_spans(actor, roles=roles, profile_condition=condition).where(UnitAssignment.unit_id.in_(need))
+        counted = count_rows(spans, spec, days, as_of, gaps=gaps)
+    known.learn(need, counted, gaps, as_of, gap_slots(spec))
+    if not db.session.info.get(CHANGED):  # nothing of this transaction's own changes is stored
+        unit_figures.store(known)
 
 
-@dataclass
-class UnitFigures:
-    """Set-based figures of the people of one unit (not its subtree) on a date."""
-    total: int = 0
-    ready: int = 0
-    expiring: dict = field(default_factory=dict)     # days -> ready people whose evidence lapses within them
+def _roll_up(units: dict[int, UnitNode], figures: dict[int, UnitFigures], forecast: dict[int, UnitFigures] | None):
+    """Each unit's tally (and forecast): the figures of its own people plus those of every unit below it in
+    `units`, added from the deepest units up, each to the nearest unit above it that is in `units`."""
+    links = []
+    for node in units.values():
+        ids = node.path.strip("/").split("/")
+        up = None
+        for ancestor in reversed(ids[:-1]):
+            up = units.get(int(ancestor))
+            if up is not None:
+                break
+        links.append((len(ids), node, up))
+        if forecast is not None:
+            node.forecast = Tally()
+    links.sort(key=lambda link: link[0], reverse=True)
+    _add_up(links, "tally", figures)
+    if forecast is not None:
+        _add_up(links, "forecast", forecast)
 
 
-def unit_figures_on(spans, spec: engine.ProfileSpec, days, *, details_on: dt.date | None = None,
-                    by_rows: bool = False) -> dict[dt.date, dict[int, UnitFigures]]:
-    """Per date and unit: people and ready, and on `details_on` the ready people whose evidence lapses within
-    30/60/90 days; every date in the same two GROUP BY queries (a column per date). `spans` is member_spans():
-    the first query counts postings per unit, the second joins the (few) people with a ready stretch over the
-    dates to their postings, driven from the ready stretches' index. Postings never overlap (a transfer ends one
-    the day the next begins), so each person counts once per date.
-
-    `by_rows` (for one unit's subtree, mostly a small part of the force): the postings and their people's ready
-    stretches are read as rows and counted here, which costs less than building the two wide statements; still
-    two statements whatever the number of people."""
-    from sqlalchemy import and_, case, func
-
-    days = sorted(set(days) | ({details_on} if details_on else set()))
-    if by_rows:
-        return _count_rows(spans, spec, days, details_on)
-    s = spans.subquery("s")
-    covers = [and_(s.c.start_on <= day, or_(s.c.end_on.is_(None), s.c.end_on > day)) for day in days]
-    out: dict[dt.date, dict[int, UnitFigures]] = {day: {} for day in days}
-    for unit_id, *totals in db.session.execute(
-            select(s.c.unit_id, *[func.sum(case((c, 1), else_=0)) for c in covers]).group_by(s.c.unit_id)):
-        for day, total in zip(days, totals):
-            if total:
-                out[day][unit_id] = UnitFigures(
-                    total=int(total), expiring={w: 0 for w in EXPIRY_WINDOWS} if day == details_on else {})
-    query, c = states.ready_select(states.profile_of(spec), days[0], days[-1], screening_required=spec.screening_required)
-    ready_cols = [func.max(case((and_(c.start_on <= day, c.end_on >= day), 1), else_=0)).label(f"r{k}")
-                  for k, day in enumerate(days)]
-    if details_on is not None:
-        ready_cols.append(func.max(case((and_(c.start_on <= details_on, c.end_on >= details_on), c.valid_until)))
-                          .label("until"))
-    r = query.with_only_columns(c.person_id.label("pid"), *ready_cols).group_by(c.person_id).subquery("r")
-    cols = [func.sum(case((and_(covers[k], r.c[f"r{k}"] == 1), 1), else_=0)) for k in range(len(days))]
-    if details_on is not None:
-        at = covers[days.index(details_on)]
-        cols += [func.sum(case((and_(at, r.c.until <= details_on + dt.timedelta(days=w)), 1), else_=0))
-                 for w in EXPIRY_WINDOWS]
-    for unit_id, *counts in db.session.execute(
-            select(s.c.unit_id, *cols).select_from(r).join(s, s.c.person_id == r.c.pid).group_by(s.c.unit_id)):
-        for day, ready in zip(days, counts):
-            if ready:
-                out[day][unit_id].ready = int(ready)
-        if details_on is not None and unit_id in out[details_on]:
-            out[details_on][unit_id].expiring = {w: int(n or 0) for w, n in zip(EXPIRY_WINDOWS, counts[len(days):])}
-    return out
-
-
-def _count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on: dt.date | None,
-                gaps: Counter | None = None):
-    """unit_figures_on by rows: the same rules, counted over the postings and their people's ready stretches.
-    With `gaps` (and `details_on`), also counts into it the gaps on `details_on` as gap_counts does, from each
-    posting's stretch covering that day and the person's screening, read with the postings."""
-    s = spans.subquery("s")
-    cols = [s.c.person_id, s.c.unit_id, s.c.start_on, s.c.end_on]
-    query = select(*cols)
-    if gaps is not None:
-        st = states.stretch_alias()
-        query = (select(*cols, Person.screening, st.gaps).join(Person, Person.id == s.c.person_id)
-                 .outerjoin(st, states.covering(st, s.c.person_id, spec.code, details_on)))
-    postings = db.session.execute(query).all()
-    if gaps is not None:
-        _count_gaps(gaps, spec, ((letters, 1, screening == "hold", screening not in ("cleared", "hold"))
-                                 for _, _, start, end, screening, letters in postings
-                                 if start <= details_on and (end is None or end > details_on)))
-        postings = [row[:4] for row in postings]
-    query, c = states.ready_select(states.profile_of(spec), days[0], days[-1], screening_required=spec.screening_required)
-    # The postings' people as a list when it is short (each person's stretches are then found through the
-    # person index), else as a subquery (the ready stretches are scanned once).
-    person_ids = sorted({row[0] for row in postings})
-    among = c.person_id.in_(person_ids) if len(person_ids) <= 2000 else c.person_id.in_(select(s.c.person_id))
-    ready: dict[int, list[tuple]] = defaultdict(list)
-    for person_id, start, end, until in db.session.execute(
-            query.where(among).with_only_columns(c.person_id, c.start_on, c.end_on, c.valid_until)):
-        ready[person_id].append((start, end, until))
-    limits = {w: details_on + dt.timedelta(days=w) for w in EXPIRY_WINDOWS} if details_on else {}
-    out: dict[dt.date, dict[int, UnitFigures]] = {day: {} for day in days}
-    for person_id, unit_id, start, end in postings:
-        stretches = ready.get(person_id, ())
-        for day in days:
-            if start > day or (end is not None and end <= day):
-                continue
-            figure = out[day].get(unit_id)
-            if figure is None:
-                figure = out[day][unit_id] = UnitFigures(expiring={w: 0 for w in EXPIRY_WINDOWS} if day == details_on else {})
-            figure.total += 1
-            for first, last, until in stretches:
-                if first <= day <= last:
-                    figure.ready += 1
-                    if day == details_on and until is not None:
-                        for w, limit in limits.items():
-                            figure.expiring[w] += until <= limit
-                    break
-    return out
-
-
-def gap_counts(members, spec: engine.ProfileSpec, as_of: dt.date) -> Counter:
-    """(requirement key, state) -> people of `members` with that gap on `as_of`: one GROUP BY query over the gap
-    letters of each person's stretch covering the date (joined as a set), with their screening."""
-    from sqlalchemy import case, func
-
-    m = members.subquery("m")
-    st = states.stretch_alias()
-    held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
-    query = (select(st.gaps, func.count(), func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0)))
-             .select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(st.gaps))
-    counts: Counter = Counter()
-    _count_gaps(counts, spec, db.session.execute(query))
-    return counts
-
-
-def _count_gaps(counts: Counter, spec: engine.ProfileSpec, groups) -> None:
-    """Add to `counts` the gaps of groups of people: (gap letters or None, people, on hold, not cleared)."""
-    profile = states.profile_of(spec)
-    keys, nothing = profile.keys, profile.default_gaps
-    on_hold = not_cleared = 0
-    found: dict[tuple[int, str], int] = defaultdict(int)  # (position, letter) -> people: as profile.decode
-    for gaps, n, hold, other in groups:  # a force holds tens of thousands of groups, mostly met ("."): skipped in C
-        for unmet in _UNMET.finditer(nothing if gaps is None else gaps[:len(keys)]):
-            found[(unmet.start(), unmet.group())] += n
-        on_hold, not_cleared = on_hold + (hold or 0), not_cleared + (other or 0)
-    for (position, letter), n in found.items():
-        counts[(keys[position], states.STATES[letter])] += n
-    if spec.screening_required:
-        for state, n in ((State.ON_HOLD, on_hold), (State.MISSING, not_cleared)):
-            if n:
-                counts[("screening", state)] += n
-
-
-def _roll_up_figures(units: dict[int, UnitNode], figures: dict[int, UnitFigures], attr: str) -> None:
-    for unit_id, figure in figures.items():
-        node = units.get(unit_id)
-        if node is None:
-            continue
-        for ancestor_id in _path_ids(node.path):
-            ancestor = units.get(ancestor_id)
-            if ancestor is None:
-                continue
-            tally = getattr(ancestor, attr)
+def _add_up(links, attr: str, own: dict[int, UnitFigures]) -> None:
+    for _, node, up in links:
+        tally = getattr(node, attr)
+        figure = own.get(node.id)
+        if figure is not None:
             tally.total += figure.total
             tally.ready += figure.ready
+        if up is not None:
+            above = getattr(up, attr)
+            above.total += tally.total
+            above.ready += tally.ready
 
 
 def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *, unit: Unit | None = None,
@@ -310,28 +219,22 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
         condition = profile_condition(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition, nation=nation)
     trend_days = month_ends(as_of, trend_count) if trend_count else []
-    spans = member_spans(actor, unit=unit, roles=roles, profile_condition=condition, nation=nation)
     days = sorted(set(trend_days) | {as_of} | ({forecast_on} if forecast_on is not None else set()))
-    gaps_found: Counter = Counter()
-    if unit is not None:  # a unit's subtree: counted from rows, its gaps read with its postings
-        by_day = _count_rows(spans, spec, days, as_of, gaps=gaps_found)
-    else:
-        by_day = unit_figures_on(spans, spec, days, details_on=as_of)
-        gaps_found = gap_counts(members, spec, as_of)
+    db.session.flush()  # this transaction's own changes, if any, are noted before the kept figures are read
+    units, known = _units(actor, unit, roles, nation, spec.code)
+    if db.session.info.get(CHANGED):  # changes not yet committed: nothing kept is trusted
+        known.entries.clear()
+    _counted(actor, spec, known, units, days, as_of, unit=unit, roles=roles, condition=condition, nation=nation)
+    by_day = {day: known.figures(units, day) for day in {as_of, forecast_on} if day is not None}
     figures = by_day[as_of]
+    slots = gap_slots(spec)
+    gaps_found = Counter({slot: n for slot, n in zip(slots, map(sum, zip(*(f.gaps for f in figures.values())))) if n})
     unit_of, people = {}, {}
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
         people = engine.evaluate(members.with_only_columns(UnitAssignment.person_id), spec, as_of) if unit_of else {}
-    units = _units(actor, unit, roles, nation)
-    _roll_up_figures(units, figures, "tally")
-
-    if forecast_on is not None:
-        for node in units.values():
-            node.forecast = Tally()
-        _roll_up_figures(units, by_day[forecast_on], "forecast")
-    trend_points = [(day, Tally(total=sum(f.total for f in by_day[day].values()),
-                                ready=sum(f.ready for f in by_day[day].values()))) for day in trend_days]
+    _roll_up(units, figures, by_day[forecast_on] if forecast_on is not None else None)
+    trend_points = [(day, Tally(*known.totals(units, day))) for day in trend_days]
 
     roots = link_tree(units)
     nation_names = dict(db.session.execute(select(Nation.code, Nation.name).where(

@@ -32,27 +32,39 @@ KEEP = dt.timedelta(days=2)  # entries for past dates are dropped after this, ev
 
 # --- The counter -------------------------------------------------------------------------------------------------
 
-def figures_changed(conn) -> None:
-    """Note that the figures may move: the counter is bumped when the session commits (readiness.listeners), or
-    at once on a bare connection (a migration; before the counter's own migration there is nothing cached)."""
+def figures_changed(conn, *, people=None, everything: bool = False) -> None:
+    """Note that the figures may move (for `people`, or for everyone): the counters are moved when the session
+    commits (readiness.listeners), or at once on a bare connection (a migration; before the counter's own
+    migration there is nothing cached), where no unit's stored figures are trusted any more."""
     from sqlalchemy import inspect
+
+    from trainer.readiness import unit_figures
 
     if isinstance(conn, (Session, scoped_session)):
         conn.info[CHANGED] = True
+        if everything:
+            unit_figures.note_everything(conn)
+        elif people:
+            unit_figures.note_people(conn, people)
     elif inspect(conn).has_table(FiguresVersion.__tablename__):
-        bump(conn)
+        columns = {c["name"] for c in inspect(conn).get_columns(FiguresVersion.__tablename__)}
+        bump(conn, everything="epoch" in columns)
 
 
-def bump(conn) -> None:
-    """Move the counter on (creating its row if it is missing), in the caller's transaction."""
+def bump(conn, *, everything: bool = False) -> None:
+    """Move the counter on (and with `everything` the epoch every unit's stored figures are checked against:
+    unit_figures.py), creating its row if it is missing, in the caller's transaction."""
     bind = conn.get_bind() if isinstance(conn, (Session, scoped_session)) else conn
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = FiguresVersion.__table__
-    conn.execute(insert(table).values(id=1, version=1).on_conflict_do_update(
-        index_elements=[table.c.id], set_={"version": table.c.version + 1}))
+    moved = {"version": table.c.version + 1}
+    if everything:
+        moved["epoch"] = table.c.epoch + 1
+    conn.execute(insert(table).values(id=1, version=1, **({"epoch": 1} if everything else {}))
+                 .on_conflict_do_update(index_elements=[table.c.id], set_=moved))
 
 
 def current_version() -> int | None:
@@ -110,7 +122,19 @@ def cached(key: str, compute: Callable[[], tuple[object, dict]], load: Callable[
 
 
 def _store(key: str, version: int, text: str) -> None:
-    """Write one entry in a transaction of its own, giving up at once when another writer holds the lock."""
+    table = CachedFigures.__table__
+
+    def write(connection):
+        connection.execute(delete(table).where(
+            (table.c.key == key) | (table.c.version < version) | (table.c.created_at < utcnow() - KEEP)))
+        connection.execute(table.insert().values(key=key, version=version, figures=text, created_at=utcnow()))
+
+    write_apart(write)
+
+
+def write_apart(work: Callable) -> None:
+    """Run `work(connection)` in a transaction of its own, giving up at once when another writer holds the lock
+    (what it writes is a cache: the next reader writes it again)."""
     from sqlalchemy.exc import DBAPIError
 
     engine = db.engine
@@ -125,11 +149,7 @@ def _store(key: str, version: int, text: str) -> None:
                 with connection.begin():
                     if postgres:
                         connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
-                    table = CachedFigures.__table__
-                    connection.execute(delete(table).where(
-                        (table.c.key == key) | (table.c.version < version) | (table.c.created_at < utcnow() - KEEP)))
-                    connection.execute(table.insert().values(key=key, version=version, figures=text,
-                                                             created_at=utcnow()))
+                    work(connection)
             except DBAPIError:
                 pass  # busy, or stored by another reader at the same moment: the next view stores it
             finally:

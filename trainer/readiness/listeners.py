@@ -10,12 +10,18 @@ everyone. A posting, a profile assignment or a unit moved in the tree changes wh
 assignments are noticed here.
 
 Any of these changes, and any change to people, units or nations (names, screening, the tree), moves the
-counter that cached figures are checked against (figures_cache.py), in the same transaction.
+counter that cached figures are checked against (figures_cache.py), in the same transaction. The units whose
+people's readiness moved (the postings of everyone whose stretches were rewritten, whose screening changed or
+who was transferred) get their own counter moved, so that their kept figures alone are counted again
+(unit_figures.py); a change no unit can be named for moves the epoch every unit's kept figures are checked
+against.
 """
 from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from trainer.readiness import unit_figures
 
 _PENDING_KEY = "readiness_pending_people"
 _REBUILD_KEY = "readiness_rebuild_all"
@@ -26,6 +32,9 @@ _MOVED_KEY = "readiness_moved_units"
 FIGURES_TABLES = frozenset({"people", "unit_assignments", "units", "nations", "completions", "waivers",
                             "exercise_credits", "modules", "readiness_profiles", "profile_assignments",
                             "readiness_intervals", "readiness_states"})
+# Of those, the tables whose bulk writers name the people concerned (they must refresh their readiness:
+# intervals.refresh_people, which notes them): any other bulk statement leaves no unit's stored figures trusted.
+_NAMED_TABLES = frozenset({"completions", "waivers", "exercise_credits", "readiness_intervals", "readiness_states"})
 
 
 def _models():
@@ -61,10 +70,20 @@ def _collect(session, flush_context):
         session.info[CHANGED] = True
         if isinstance(obj, evidence) or isinstance(obj, UnitAssignment):
             pending.add(obj.person_id)
+            if isinstance(obj, UnitAssignment):  # the units it leaves and joins
+                unit_figures.note_units(session, [obj.unit_id, *inspect(obj).attrs.unit_id.history.deleted])
+        elif isinstance(obj, Person):  # screening, category: the units they are posted to
+            if obj in session.deleted:
+                unit_figures.note_everything(session)
+            else:
+                unit_figures.note_people(session, [obj.id])
         elif ProfileAssignment is not None and isinstance(obj, ProfileAssignment):
             session.info.setdefault(_ASSIGNED_KEY, set()).add((obj.profile_code, obj.unit_id, obj.person_id))
-        elif isinstance(obj, Unit) and obj not in session.new and inspect(obj).attrs.path.history.has_changes():
-            session.info.setdefault(_MOVED_KEY, set()).add(obj.id)
+        elif isinstance(obj, Unit):
+            if obj in session.new or obj in session.deleted:  # a unit id is never met with another's figures
+                unit_figures.note_units(session, [obj.id])
+            elif inspect(obj).attrs.path.history.has_changes():
+                session.info.setdefault(_MOVED_KEY, set()).add(obj.id)
         elif Module is not None and isinstance(obj, Module) and obj in session.new:
             session.info[_REBUILD_KEY] = True
         elif ReadinessProfile is not None and isinstance(obj, ReadinessProfile):
@@ -83,6 +102,8 @@ def _statement(state):
 
     info = state.session.info
     info[CHANGED] = True
+    if name not in _NAMED_TABLES:
+        unit_figures.note_everything(state.session)
     if state.is_insert and name in ("unit_assignments", "profile_assignments"):
         params = state.parameters
         rows = params if isinstance(params, (list, tuple)) else [params or {}]
@@ -135,8 +156,11 @@ def _apply(session):
             intervals.refresh_people(pending)
         if profiles:
             states.rebuild_all(session, profile_codes=profiles)
-    if session.info.pop(figures_cache.CHANGED, False):
-        figures_cache.bump(session)
+    if rebuild or profiles:
+        unit_figures.note_everything(session)
+    everything = unit_figures.apply(session)
+    if session.info.pop(figures_cache.CHANGED, False) or everything:
+        figures_cache.bump(session, everything=everything)
 
 
 def _forget(session):
@@ -144,6 +168,7 @@ def _forget(session):
 
     for key in (_PENDING_KEY, _REBUILD_KEY, _PROFILES_KEY, _ASSIGNED_KEY, _MOVED_KEY, CHANGED):
         session.info.pop(key, None)
+    unit_figures.forget(session)
 
 
 def skip_full_rebuild(session) -> None:

@@ -81,6 +81,34 @@ class FiguresVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Moved by a change no unit can be named for (a profile, a module's new major version, a bulk statement):
+    # every unit's stored figures (StoredUnitFigures) are then computed again.
+    epoch: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class UnitVersion(db.Model):
+    """A counter per unit, moved in the same transaction as any change to the readiness of the people posted
+    there (readiness.listeners). No foreign key: a unit's counter outlives the unit, so a unit id used again never
+    meets figures stored for the old one."""
+
+    __tablename__ = "readiness_unit_versions"
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class StoredUnitFigures(db.Model):
+    """One unit's own figures for one profile on the dates asked for so far (readiness.unit_figures): valid while
+    the unit's counter and the epoch are those they were computed at."""
+
+    __tablename__ = "readiness_unit_figures"
+
+    profile_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    stamp: Mapped[int] = mapped_column(BigInteger)  # new at every write: an app server re-reads what it has not parsed
+    figures: Mapped[str] = mapped_column(Text)
 
 
 class CachedFigures(db.Model):

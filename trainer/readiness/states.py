@@ -280,7 +280,7 @@ def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Pr
     profiles = load_profiles(conn) if profiles is None else profiles
     rows = stretch_tuples(profiles, interval_rows, _credits(conn, person_ids), reach.load(conn, person_ids))
     conn.execute(delete(ReadinessState).where(ReadinessState.person_id.in_(person_ids)))
-    figures_cache.figures_changed(conn)
+    figures_cache.figures_changed(conn, people=person_ids)
     return _write(conn, rows)
 
 
@@ -303,7 +303,7 @@ def rebuild_all(conn, interval_rows=None, profile_codes=None, *, emptied: bool =
         conn.execute(delete(ReadinessState))
     else:
         conn.execute(delete(ReadinessState).where(ReadinessState.profile_code.in_(list(profile_codes))))
-    figures_cache.figures_changed(conn)
+    figures_cache.figures_changed(conn, everything=True)
     return _write(conn, rows)
 
 

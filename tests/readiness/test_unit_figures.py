@@ -1,0 +1,136 @@
+"""Each unit's own figures are kept between views: the first view after a change counts again only the units the
+change touched (a completion, a transfer, a screening decision), a change to everyone counts every unit again, and
+what is served is always what a fresh count says."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from trainer.db import write_intent
+from trainer.org.models import Person, UnitAssignment
+from trainer.readiness import aggregate, unit_figures
+from trainer.readiness.models import StoredUnitFigures, UnitVersion
+
+TODAY = dt.date.today()
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The units whose figures each view counted from the source tables (the others were read as kept)."""
+    calls = []
+    real = unit_figures.Known.learn
+
+    def learn(self, unit_ids, *args, **kwargs):
+        calls.append(set(unit_ids))
+        return real(self, unit_ids, *args, **kwargs)
+
+    monkeypatch.setattr(unit_figures.Known, "learn", learn)
+    return calls
+
+
+@pytest.fixture
+def reading():
+    """As a page view: a transaction that reads (the kept figures are then stored)."""
+    token = write_intent.set(False)
+    yield
+    write_intent.reset(token)
+
+
+def _figures(summary):
+    return ([(n.code, n.tally.total, n.tally.ready, n.forecast.total, n.forecast.ready)
+             for n in aggregate.flatten(summary.roots)],
+            summary.expiring, summary.gap_counts, [(day, t.total, t.ready) for day, t in summary.trend])
+
+
+def _view(db, commander):
+    summary = aggregate.scope_readiness(commander, "UN-PDT", TODAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
+                                        with_people=False)
+    db.session.commit()  # the end of the request
+    return summary
+
+
+def _fresh(db, commander):
+    """The same figures counted from nothing (nothing kept)."""
+    db.session.execute(delete(StoredUnitFigures))
+    db.session.commit()
+    return _figures(_view(db, commander))
+
+
+def test_a_change_counts_again_only_the_units_it_touched(db, force, complete, make_user, counted, reading):
+    from trainer.curricula.models import Module
+
+    commander = make_user("commander", "mission")
+    units = {force[k].id: k for k in ("top", "b1", "b2", "fra_unit")}
+    first = _view(db, commander)
+    assert set(counted[-1]) == set(units) and db.session.scalar(select(db.func.count()).select_from(StoredUnitFigures)) == 4
+    assert first.total.total == 3 and first.total.ready == 1
+
+    again = _view(db, commander)
+    assert len(counted) == 1, "unchanged figures were counted again"
+    assert _figures(again) == _figures(first)
+
+    module = db.session.scalar(select(Module).where(Module.code == "HR-01"))
+    complete(force["not_ready"], module, TODAY - 3 * DAY)              # b2
+    after = _view(db, commander)
+    assert counted[-1] == {force["b2"].id}
+    assert after.total.ready == 2 and _figures(after) == _fresh(db, commander)
+    counted.clear()
+
+    posting = db.session.scalar(select(UnitAssignment).where(UnitAssignment.person_id == force["ready"].id))
+    posting.end_on = TODAY - 10 * DAY                                  # transferred from b1 to France
+    db.session.add(UnitAssignment(person_id=force["ready"].id, unit_id=force["fra_unit"].id, start_on=TODAY - 10 * DAY))
+    db.session.commit()
+    moved = _view(db, commander)
+    assert counted[-1] == {force["b1"].id, force["fra_unit"].id}
+    assert [(n.code, n.tally.ready) for n in aggregate.flatten(moved.roots)] == \
+        [("FRBATT", 1), ("NPL-CONT", 1), ("NPBATT-1", 0), ("NPBATT-2", 1)]
+    assert _figures(moved) == _fresh(db, commander)
+    counted.clear()
+
+    db.session.get(Person, force["french"].id).screening = "hold"     # the French unit's gaps move
+    db.session.commit()
+    held = _view(db, commander)
+    assert counted[-1] == {force["fra_unit"].id}
+    assert _figures(held) == _fresh(db, commander)
+
+
+def test_a_change_to_everyone_counts_every_unit_again(db, force, make_user, counted, reading):
+    from trainer.curricula.models import ReadinessProfile
+
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    db.session.execute(update(Person).values(screening="pending"))     # a bulk statement: no unit can be named
+    db.session.commit()
+    pending = _view(db, commander)
+    assert len(counted[-1]) == 4
+    assert _figures(pending) == _fresh(db, commander)
+    counted.clear()
+
+    profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == "UN-PDT"))
+    profile.warning_days = 45                                          # the profile itself
+    db.session.commit()
+    _view(db, commander)
+    assert len(counted[-1]) == 4
+
+
+def test_figures_counted_while_a_change_commits_are_never_served(db, force, make_user, counted, reading, monkeypatch):
+    """A change that commits after a view read the counters, but before it stored what it counted, leaves the
+    stored row behind its unit's counter: the next view counts that unit again."""
+    commander = make_user("commander", "mission")
+    real_store = unit_figures.store
+
+    def store_after_a_change(known):
+        with db.engine.begin() as other:   # another app server's writing transaction, committed meanwhile
+            unit_figures.bump_units(other, [force["b2"].id])
+        real_store(known)
+
+    monkeypatch.setattr(unit_figures, "store", store_after_a_change)
+    _view(db, commander)
+    monkeypatch.setattr(unit_figures, "store", real_store)
+    stale = db.session.scalar(select(StoredUnitFigures.version).where(StoredUnitFigures.unit_id == force["b2"].id))
+    current = db.session.scalar(select(UnitVersion.version).where(UnitVersion.unit_id == force["b2"].id))
+    assert stale is not None and current == stale + 1
+    counted.clear()
+    _view(db, commander)
+    assert counted == [{force["b2"].id}]

@@ -144,17 +144,27 @@ def app_config():
     return {}
 
 
-@pytest.fixture
-def app(database_template, tmp_path, app_config):
+def own_instance(tmp_path) -> str:
+    """A test's own instance folder (keys, uploads)."""
     instance = tmp_path / "instance"
     instance.mkdir()
+    return str(instance)
+
+
+def own_sqlite_copy(template, tmp_path, name: str = "test.db") -> str:
+    """The URI of a test's own copy of the migrated SQLite template."""
+    path = tmp_path / name
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_template, tmp_path, app_config):
     if database_template["kind"] == "sqlite":
-        path = tmp_path / "test.db"
-        shutil.copyfile(database_template["path"], path)
-        uri = f"sqlite:///{path}"
+        uri = own_sqlite_copy(database_template["path"], tmp_path)
     else:
         uri = database_template["url"]
-    application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": str(instance),
+    application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": own_instance(tmp_path),
                               **app_config})
     application.test_client_class = IsolatedClient
     application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE

@@ -1,4 +1,5 @@
-"""Database foundations: the declarative base, a UTC datetime type and SQLite connection settings."""
+"""Database foundations: the declarative base, a UTC datetime type, the columns of rows edited by several people,
+and SQLite connection settings."""
 from __future__ import annotations
 
 import contextvars
@@ -6,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -49,6 +50,24 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)
 
+
+
+class Timestamped:
+    """A row that says when it was created and last changed (UTC)."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Versioned:
+    """A row that two people may edit at once: every save raises `version`, and a save over a version someone
+    else saved in the meantime fails with StaleDataError (trainer.transactions.flush_versioned words it)."""
+
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
 # Whether the current unit of work intends to write. On SQLite a writing transaction starts with
 # BEGIN IMMEDIATE so that two writers never deadlock on a lock upgrade; readers start a plain BEGIN

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import (BASE_CONFIG, IN_CI, PASSWORD,  # noqa: F401  (PASSWORD re-exported for journeys)
-                            TEMPLATE_BYTECODE, sqlite_template)
+                            TEMPLATE_BYTECODE, own_instance, own_sqlite_copy, sqlite_template)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -89,13 +89,9 @@ def live_server(e2e_template, tmp_path, live_server_config):
     from trainer import create_app
     from trainer.extensions import db
 
-    path = tmp_path / "live.db"
-    shutil.copyfile(e2e_template, path)
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    config = {**BASE_CONFIG, "TESTING": False, "WTF_CSRF_ENABLED": True, "ARGON2_MEMORY_KIB": 1024,
-              "ARGON2_TIME_COST": 1, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-              "INSTANCE_PATH": str(instance), **live_server_config}
+    config = {**BASE_CONFIG, "TESTING": False, "WTF_CSRF_ENABLED": True,
+              "SQLALCHEMY_DATABASE_URI": own_sqlite_copy(e2e_template, tmp_path, "live.db"),
+              "INSTANCE_PATH": own_instance(tmp_path), **live_server_config}
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -280,21 +280,22 @@ def batch_pdf(batch_id):
 
 # --- public verification -------------------------------------------------------------------------
 
-def _rate_limited() -> bool:
-    """The public pages count hits per client address, so that serials cannot be tried in bulk; signed-in
-    staff who check certificates as their work are not counted (nor slowed down by a shared address)."""
+def _refuse_when_rate_limited() -> None:
+    """The public pages count hits per client address, so that serials cannot be tried in bulk (429 past the
+    limit); signed-in staff who check certificates as their work are not counted (nor slowed down by a shared
+    address)."""
     if has_ability(current_user, "certificate.verify_unlimited"):
-        return False
+        return
     limit = int(current_app.config.get("VERIFY_RATE_LIMIT_PER_MINUTE", 30))
-    return not public.allow_verify_request(request.remote_addr or "unknown", limit)
+    if not public.allow_verify_request(request.remote_addr or "unknown", limit):
+        abort(429)
 
 
 @bp.route("/verify")
 def verify_form():
     form = VerifyForm(request.args)
     if request.args.get("serial"):
-        if _rate_limited():
-            abort(429)
+        _refuse_when_rate_limited()
         try:
             cert = public.find_by_serial(request.args["serial"])
         except Invalid as error:
@@ -306,8 +307,7 @@ def verify_form():
 
 @bp.route("/verify/<serial>")
 def verify(serial):
-    if _rate_limited():
-        abort(429)
+    _refuse_when_rate_limited()
     try:
         cert = public.find_by_serial(serial)
     except Invalid as error:
@@ -326,8 +326,7 @@ def verify(serial):
 @bp.route("/verify/<serial>/status.json")
 def status_json(serial):
     """The certificate's status now, signed: for `certificates verify --status` and other programs."""
-    if _rate_limited():
-        abort(429)
+    _refuse_when_rate_limited()
     try:
         cert = public.find_by_serial(serial)
     except Invalid as error:

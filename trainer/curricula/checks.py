@@ -19,18 +19,8 @@ def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> No
                                     where=f"{other.file}:{other.code_line}"))
             continue
         by_code[module.code] = module
-    packs: dict[str, PackSpec] = {}
-    for pack in result.packs:
-        if pack.code in packs:
-            problems.append(Problem(pack.file, 1, N_("pack code %(code)s is already used in %(where)s"),
-                                    code=pack.code, where=packs[pack.code].file))
-        packs[pack.code] = pack
-    profiles: dict[str, ProfileSpec] = {}
-    for profile in result.profiles:
-        if profile.code in profiles:
-            problems.append(Problem(profile.file, 1, N_("profile code %(code)s is already used in %(where)s"),
-                                    code=profile.code, where=profiles[profile.code].file))
-        profiles[profile.code] = profile
+    _check_codes_unique(result.packs, N_("pack code %(code)s is already used in %(where)s"), problems)
+    _check_codes_unique(result.profiles, N_("profile code %(code)s is already used in %(where)s"), problems)
     available = set(by_code) | set(known_modules)
     for module in by_code.values():
         for prerequisite in module.prerequisites:
@@ -47,6 +37,16 @@ def cross_check(result: Curriculum, known_modules: set[str] = frozenset()) -> No
                 problems.append(Problem(profile.file, profile.required_line,
                                         N_("profile %(profile)s requires %(code)s, which is not a known module"),
                                         profile=profile.code, code=code))
+
+
+def _check_codes_unique(specs: list[PackSpec] | list[ProfileSpec], message: str, problems: list[Problem]) -> None:
+    """A pack or profile file declares its code on its first line; a reused code points at the last file before
+    that used it."""
+    seen: dict[str, PackSpec | ProfileSpec] = {}
+    for spec in specs:
+        if spec.code in seen:
+            problems.append(Problem(spec.file, 1, message, code=spec.code, where=seen[spec.code].file))
+        seen[spec.code] = spec
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db import UTCDateTime, utcnow
+from trainer.db import Timestamped, UTCDateTime, Versioned, utcnow
 from trainer.enums import ExerciseType, LabelledEnum, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
 from trainer.exercises.statuses import ExerciseStatus
 from trainer.extensions import db
@@ -42,7 +42,7 @@ class InjectStatus(LabelledEnum):
     SKIPPED = "skipped", _l("Skipped")
 
 
-class Exercise(db.Model):
+class Exercise(Timestamped, Versioned, db.Model):
     __tablename__ = "exercises"
     __table_args__ = (Index("ix_exercises_start_end", "start_at", "end_at"),)
 
@@ -61,9 +61,6 @@ class Exercise(db.Model):
     # Prerequisite module codes for players, comma-separated (e.g. "HR-01,PKI-02").
     prerequisite_modules: Mapped[str] = mapped_column(String(400), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     lead_nation = relationship("Nation", lazy="joined")
     nations: Mapped[list["ExerciseNation"]] = relationship(back_populates="exercise", cascade="all, delete-orphan",
@@ -74,8 +71,6 @@ class Exercise(db.Model):
                                                          order_by="Objective.number")
     milestones: Mapped[list["Milestone"]] = relationship(back_populates="exercise", cascade="all, delete-orphan",
                                                          order_by="Milestone.due_on")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def type_enum(self) -> ExerciseType:

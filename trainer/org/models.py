@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db import UTCDateTime, utcnow
+from trainer.db import Timestamped, Versioned
 from trainer.extensions import db
 
 
@@ -21,7 +21,7 @@ class Nation(db.Model):
         return f"<Nation {self.code}>"
 
 
-class Unit(db.Model):
+class Unit(Versioned, db.Model):
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("nation_code", "code"),)
 
@@ -33,12 +33,9 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Materialised path of ids, "/3/17/42/": a subtree is one LIKE on an indexed column.
     path: Mapped[str] = mapped_column(String(400), index=True, default="/")
-    version: Mapped[int] = mapped_column(default=1)
 
     nation: Mapped[Nation] = relationship(lazy="joined")
     parent: Mapped["Unit | None"] = relationship(remote_side=[id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def depth(self) -> int:
@@ -48,7 +45,7 @@ class Unit(db.Model):
         return f"<Unit {self.nation_code}/{self.code}>"
 
 
-class Person(db.Model):
+class Person(Timestamped, Versioned, db.Model):
     __tablename__ = "people"
     __table_args__ = (
         UniqueConstraint("nation_code", "service_number"),
@@ -73,16 +70,11 @@ class Person(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     screening: Mapped[str] = mapped_column(String(16), default="pending")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     nation: Mapped[Nation] = relationship(lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
     assignments: Mapped[list["UnitAssignment"]] = relationship(
         back_populates="person", order_by="UnitAssignment.start_on", cascade="all, delete-orphan")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def order(self) -> str:

@@ -90,54 +90,18 @@ def _word_reason(language: str, code: str, items: tuple) -> str:
     return REASONS[code](facts)
 
 
-def _module_expiring(f):
-    return ngettext("%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — it expires "
-                    "in %(num)d day.",
-                    "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — it expires "
-                    "in %(num)d days.", f["days"], **_without(f, "days"))
-
-
-def _module_retrain_soon(f):
-    return ngettext("%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — a new version "
-                    "requires retraining in %(num)d day.",
-                    "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — a new version "
-                    "requires retraining in %(num)d days.", f["days"], **_without(f, "days"))
-
-
-def _exercise_expiring(f):
-    return ngettext("Exercise %(code)s (%(type)s) rated %(rating)s on %(ended)s; counts until %(until)s. Expires in "
-                    "%(num)d day.",
-                    "Exercise %(code)s (%(type)s) rated %(rating)s on %(ended)s; counts until %(until)s. Expires in "
-                    "%(num)d days.", f["days"], **_without(f, "days"))
-
-
-def _exercise_expired(f):
-    return ngettext("Last qualifying exercise %(code)s ended %(ended)s, more than %(num)d month before %(date)s.",
-                    "Last qualifying exercise %(code)s ended %(ended)s, more than %(num)d months before %(date)s.",
-                    f["months"], **_without(f, "months"))
-
-
-def _exercise_missing(f):
-    return ngettext("No %(types)s exercise with an adjudicated %(outcome)s or better in the month before %(date)s.",
-                    "No %(types)s exercise with an adjudicated %(outcome)s or better in the %(num)d months before "
-                    "%(date)s.", f["months"], **_without(f, "months"))
-
-
-def _exercise_waiver_ended(f):
-    return ngettext("No %(types)s exercise with an adjudicated %(outcome)s or better in the month before %(date)s; "
-                    "its waiver ended on %(ended)s.",
-                    "No %(types)s exercise with an adjudicated %(outcome)s or better in the %(num)d months before "
-                    "%(date)s; its waiver ended on %(ended)s.", f["months"], **_without(f, "months"))
-
-
-def _without(facts: dict, name: str) -> dict:
-    return {k: v for k, v in facts.items() if k != name}
-
-
 REASONS = {
     "module.met": lambda f: _("%(title)s: completed %(completed)s (version %(version)s), valid until %(until)s.", **f),
-    "module.expiring": _module_expiring,
-    "module.retrain_soon": _module_retrain_soon,
+    "module.expiring": lambda f: ngettext(
+        "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — it expires "
+        "in %(num)d day.",
+        "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — it expires "
+        "in %(num)d days.", f["days"], **f),
+    "module.retrain_soon": lambda f: ngettext(
+        "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — a new version requires "
+        "retraining in %(num)d day.",
+        "%(title)s: completed %(completed)s (version %(version)s); valid until %(until)s — a new version requires "
+        "retraining in %(num)d days.", f["days"], **f),
     "module.waived": lambda f: _("%(title)s: waived until %(until)s.", **f),
     "module.superseded": lambda f: _("%(title)s: the completion of version %(version)s no longer counts since "
                                      "%(since)s; a new major version must be completed.", **f),
@@ -149,9 +113,22 @@ REASONS = {
     "screening.hold": lambda f: _("Screening on hold: the person cannot deploy or be certified until it is cleared."),
     "screening.pending": lambda f: _("Screening not yet completed (pending)."),
     "exercise.met": lambda f: _("Exercise %(code)s (%(type)s) rated %(rating)s on %(ended)s; counts until %(until)s.", **f),
-    "exercise.expiring": _exercise_expiring,
+    "exercise.expiring": lambda f: ngettext(
+        "Exercise %(code)s (%(type)s) rated %(rating)s on %(ended)s; counts until %(until)s. Expires in %(num)d day.",
+        "Exercise %(code)s (%(type)s) rated %(rating)s on %(ended)s; counts until %(until)s. Expires in %(num)d days.",
+        f["days"], **f),
     "exercise.waived": lambda f: _("Exercise requirement waived until %(until)s.", **f),
-    "exercise.expired": _exercise_expired,
-    "exercise.missing": _exercise_missing,
-    "exercise.waiver_ended": _exercise_waiver_ended,
+    "exercise.expired": lambda f: ngettext(
+        "Last qualifying exercise %(code)s ended %(ended)s, more than %(num)d month before %(date)s.",
+        "Last qualifying exercise %(code)s ended %(ended)s, more than %(num)d months before %(date)s.",
+        f["months"], **f),
+    "exercise.missing": lambda f: ngettext(
+        "No %(types)s exercise with an adjudicated %(outcome)s or better in the month before %(date)s.",
+        "No %(types)s exercise with an adjudicated %(outcome)s or better in the %(num)d months before "
+        "%(date)s.", f["months"], **f),
+    "exercise.waiver_ended": lambda f: ngettext(
+        "No %(types)s exercise with an adjudicated %(outcome)s or better in the month before %(date)s; its waiver "
+        "ended on %(ended)s.",
+        "No %(types)s exercise with an adjudicated %(outcome)s or better in the %(num)d months before %(date)s; its "
+        "waiver ended on %(ended)s.", f["months"], **f),
 }

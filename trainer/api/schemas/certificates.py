@@ -2,10 +2,9 @@
 read exactly as the certificate pages compute it."""
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import CursorArgs, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, list_of, page_of
 from trainer.certificates.models import CertificateStatus
 
 STATUSES = [s.value for s in CertificateStatus]
@@ -18,22 +17,22 @@ class CertificatesArgs(CursorArgs):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "A serial, a name or a service number."})
 
 
-class CertificateSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    serial = fields.String(required=True)
-    person_id = fields.Integer(required=True)
-    profile_code = fields.String(required=True)
-    issued_at = fields.AwareDateTime(required=True)
-    issued_on = fields.Date(required=True)
-    valid_until = fields.Date(required=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    supersedes_id = fields.Integer(required=True, allow_none=True)
-    verify_url = fields.String(required=True, metadata={"description": "The public verification page."})
+class CertificateSchema(AnswerSchema):
+    id = fields.Integer()
+    serial = fields.String()
+    person_id = fields.Integer()
+    profile_code = fields.String()
+    issued_at = fields.AwareDateTime()
+    issued_on = fields.Date()
+    valid_until = fields.Date(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    supersedes_id = fields.Integer(allow_none=True)
+    verify_url = fields.String(metadata={"description": "The public verification page."})
 
 
 class CertificateDetailSchema(CertificateSchema):
-    fingerprint = fields.String(required=True, metadata={"description": "Fingerprint of the signed facts."})
-    facts = fields.Dict(required=True, metadata={"description": "The certified facts, as signed."})
+    fingerprint = fields.String(metadata={"description": "Fingerprint of the signed facts."})
+    facts = fields.Dict(metadata={"description": "The certified facts, as signed."})
 
 
 CertificatePage = page_of(CertificateSchema, "CertificatePage")

@@ -7,6 +7,14 @@ from marshmallow import fields, validate
 from trainer.api.cursor import MAX_LIMIT
 
 
+class AnswerSchema(ma.Schema):
+    """The shape of something the API answers with: every field is always there (null where it allows none), so
+    the document marks each one required."""
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        field_obj.required = True
+
+
 class FieldErrorSchema(ma.Schema):
     field = fields.String(required=True, metadata={"description": "The field (dotted path) the problem is about; "
                                                                   "empty when it is about the request as a whole."})
@@ -44,12 +52,12 @@ class CursorArgs(ma.Schema):
 
 def page_of(item_schema, name: str):
     """A page of a list: its items and the cursor of the next page (null on the last)."""
-    return type(name, (ma.Schema,), {
-        "items": fields.List(fields.Nested(item_schema), required=True),
-        "next_cursor": fields.String(required=True, allow_none=True),
+    return type(name, (AnswerSchema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "next_cursor": fields.String(allow_none=True),
     })
 
 
 def list_of(item_schema, name: str):
     """A whole list (short lists are not paged)."""
-    return type(name, (ma.Schema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+    return type(name, (AnswerSchema,), {"items": fields.List(fields.Nested(item_schema))})

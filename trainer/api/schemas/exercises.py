@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import CursorArgs, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, list_of, page_of
 from trainer.enums import ExerciseType, ParticipantRole
 from trainer.exercises.models import ExerciseStatus, ParticipantStatus
 
@@ -18,53 +18,53 @@ class ExercisesArgs(CursorArgs):
     status = fields.String(validate=validate.OneOf([s.value for s in ExerciseStatus]))
 
 
-class ObjectiveRefSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    number = fields.Integer(required=True)
-    description = fields.String(required=True)
+class ObjectiveRefSchema(AnswerSchema):
+    id = fields.Integer()
+    number = fields.Integer()
+    description = fields.String()
 
 
 class ObjectiveSchema(ObjectiveRefSchema):
-    capability = fields.String(required=True)
-    module_code = fields.String(required=True, allow_none=True)
-    rating_scale = fields.String(required=True)
+    capability = fields.String()
+    module_code = fields.String(allow_none=True)
+    rating_scale = fields.String()
 
 
-class ExerciseSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    code = fields.String(required=True)
-    title = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf([t.value for t in ExerciseType]),
+class ExerciseSchema(AnswerSchema):
+    id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    type = fields.String(validate=validate.OneOf([t.value for t in ExerciseType]),
                          metadata={"description": "HSEEP type."})
-    military_name = fields.String(required=True, allow_none=True, metadata={"description": "CPX, FTX or LIVEX."})
-    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ExerciseStatus]))
-    lead_nation_code = fields.String(required=True)
-    nation_codes = fields.List(fields.String(), required=True)
-    location_name = fields.String(required=True)
-    timezone = fields.String(required=True, metadata={"description": "IANA time zone of the location."})
-    start_at = fields.AwareDateTime(required=True)
-    end_at = fields.AwareDateTime(required=True)
-    prerequisite_modules = fields.List(fields.String(), required=True)
+    military_name = fields.String(allow_none=True, metadata={"description": "CPX, FTX or LIVEX."})
+    status = fields.String(validate=validate.OneOf([s.value for s in ExerciseStatus]))
+    lead_nation_code = fields.String()
+    nation_codes = fields.List(fields.String())
+    location_name = fields.String()
+    timezone = fields.String(metadata={"description": "IANA time zone of the location."})
+    start_at = fields.AwareDateTime()
+    end_at = fields.AwareDateTime()
+    prerequisite_modules = fields.List(fields.String())
 
 
-class ParticipantSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    nation_code = fields.String(required=True)
-    rank_code = fields.String(required=True)
-    name = fields.String(required=True, metadata={"description": "Latin form of the name."})
-    person_id = fields.Integer(required=True, allow_none=True, metadata={
+class ParticipantSchema(AnswerSchema):
+    id = fields.Integer()
+    nation_code = fields.String()
+    rank_code = fields.String()
+    name = fields.String(metadata={"description": "Latin form of the name."})
+    person_id = fields.Integer(allow_none=True, metadata={
         "description": "Given only when the token reaches the personnel record."})
-    unit_id = fields.Integer(required=True, allow_none=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ParticipantStatus]))
-    nominated_at = fields.AwareDateTime(required=True)
-    decided_at = fields.AwareDateTime(required=True, allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    role = fields.String(validate=validate.OneOf(ROLES))
+    status = fields.String(validate=validate.OneOf([s.value for s in ParticipantStatus]))
+    nominated_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
 
 
 class ExerciseDetailSchema(ExerciseSchema):
-    scenario_summary = fields.String(required=True)
-    objectives = fields.List(fields.Nested(ObjectiveSchema), required=True)
-    participants = fields.List(fields.Nested(ParticipantSchema), required=True, metadata={
+    scenario_summary = fields.String()
+    objectives = fields.List(fields.Nested(ObjectiveSchema))
+    participants = fields.List(fields.Nested(ParticipantSchema), metadata={
         "description": "Those the token may see: planners see every nomination, a nation its own, everyone "
                        "else the confirmed participants."})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import list_of
+from trainer.api.schemas.common import AnswerSchema, list_of
 from trainer.learning.models import Method
 from trainer.learning.services import RESULTS
 
@@ -12,22 +12,22 @@ ID = validate.Range(min=1, max=2**31 - 1)
 MODULE_CODE = validate.Length(min=1, max=10)
 
 
-class CompletionSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    person_id = fields.Integer(required=True)
-    module_code = fields.String(required=True)
-    module_version = fields.String(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(Method.ALL))
-    score = fields.Integer(required=True, allow_none=True)
-    completed_on = fields.Date(required=True)
-    valid_until = fields.Date(required=True)
-    evidence = fields.String(required=True)
-    session_id = fields.Integer(required=True, allow_none=True)
-    supersedes_id = fields.Integer(required=True, allow_none=True,
+class CompletionSchema(AnswerSchema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    module_code = fields.String()
+    module_version = fields.String()
+    method = fields.String(validate=validate.OneOf(Method.ALL))
+    score = fields.Integer(allow_none=True)
+    completed_on = fields.Date()
+    valid_until = fields.Date()
+    evidence = fields.String()
+    session_id = fields.Integer(allow_none=True)
+    supersedes_id = fields.Integer(allow_none=True,
                                    metadata={"description": "The completion this one replaced (completions are never "
                                                             "edited: a newer one supersedes the older)."})
-    superseded = fields.Boolean(required=True, metadata={"description": "Whether a newer completion replaced it."})
-    created_at = fields.AwareDateTime(required=True)
+    superseded = fields.Boolean(metadata={"description": "Whether a newer completion replaced it."})
+    created_at = fields.AwareDateTime()
 
 
 class RecognisedItemSchema(ma.Schema):
@@ -66,24 +66,24 @@ class SessionCreateSchema(AttendanceSchema):
     notes = fields.String(load_default="", validate=validate.Length(max=4000))
 
 
-class AttendanceRecordSchema(ma.Schema):
-    person_id = fields.Integer(required=True)
-    result = fields.String(required=True, validate=validate.OneOf(RESULTS))
-    score = fields.Integer(required=True, allow_none=True)
-    evidence = fields.String(required=True)
-    completion_id = fields.Integer(required=True, allow_none=True)
+class AttendanceRecordSchema(AnswerSchema):
+    person_id = fields.Integer()
+    result = fields.String(validate=validate.OneOf(RESULTS))
+    score = fields.Integer(allow_none=True)
+    evidence = fields.String()
+    completion_id = fields.Integer(allow_none=True)
 
 
-class SessionSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    module_code = fields.String(required=True)
-    module_version = fields.String(required=True)
-    unit_id = fields.Integer(required=True)
-    held_on = fields.Date(required=True)
-    instructor = fields.String(required=True)
-    location = fields.String(required=True)
-    notes = fields.String(required=True)
-    attendance = fields.List(fields.Nested(AttendanceRecordSchema), required=True)
+class SessionSchema(AnswerSchema):
+    id = fields.Integer()
+    module_code = fields.String()
+    module_version = fields.String()
+    unit_id = fields.Integer()
+    held_on = fields.Date()
+    instructor = fields.String()
+    location = fields.String()
+    notes = fields.String()
+    attendance = fields.List(fields.Nested(AttendanceRecordSchema))
 
 
 class AssignmentCreateSchema(ma.Schema):
@@ -95,16 +95,16 @@ class AssignmentCreateSchema(ma.Schema):
     due_on = fields.Date(allow_none=True)
 
 
-class AssignmentSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["module", "profile"]))
-    code = fields.String(required=True)
-    person_id = fields.Integer(required=True, allow_none=True)
-    unit_id = fields.Integer(required=True, allow_none=True)
-    due_on = fields.Date(required=True, allow_none=True)
-    created_at = fields.AwareDateTime(required=True)
-    withdrawn_at = fields.AwareDateTime(required=True, allow_none=True)
-    withdrawal_reason = fields.String(required=True, allow_none=True)
+class AssignmentSchema(AnswerSchema):
+    id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(["module", "profile"]))
+    code = fields.String()
+    person_id = fields.Integer(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime()
+    withdrawn_at = fields.AwareDateTime(allow_none=True)
+    withdrawal_reason = fields.String(allow_none=True)
 
 
 class WithdrawalSchema(ma.Schema):

@@ -6,62 +6,62 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import CursorArgs, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, list_of, page_of
 from trainer.enums import Category, PersonStatus, Screening, UnitKind
 
 
-class NationSchema(ma.Schema):
-    code = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-3", "example": "NPL"})
-    name = fields.String(required=True)
-    active = fields.Boolean(required=True)
+class NationSchema(AnswerSchema):
+    code = fields.String(metadata={"description": "ISO 3166-1 alpha-3", "example": "NPL"})
+    name = fields.String()
+    active = fields.Boolean()
 
 
-class UnitRefSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    nation_code = fields.String(required=True)
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+class UnitRefSchema(AnswerSchema):
+    id = fields.Integer()
+    nation_code = fields.String()
+    code = fields.String()
+    name = fields.String()
 
 
 class UnitSchema(UnitRefSchema):
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in UnitKind]))
-    parent_id = fields.Integer(required=True, allow_none=True)
+    kind = fields.String(validate=validate.OneOf([k.value for k in UnitKind]))
+    parent_id = fields.Integer(allow_none=True)
 
 
 class UnitTreeSchema(UnitSchema):
-    children = fields.List(fields.Nested(lambda: UnitTreeSchema()), required=True)
+    children = fields.List(fields.Nested(lambda: UnitTreeSchema()))
 
 
 class UnitDetailSchema(UnitSchema):
-    active_people = fields.Integer(required=True, metadata={"description": "Active people in the unit and its "
+    active_people = fields.Integer(metadata={"description": "Active people in the unit and its "
                                                                           "sub-units."})
-    ancestors = fields.List(fields.Nested(UnitRefSchema), required=True,
+    ancestors = fields.List(fields.Nested(UnitRefSchema),
                             metadata={"description": "The units above it that the token reaches, top first."})
-    children = fields.List(fields.Nested(UnitTreeSchema), required=True)
+    children = fields.List(fields.Nested(UnitTreeSchema))
 
 
 class UnitsArgs(ma.Schema):
     nation = fields.String(validate=validate.Length(equal=3), metadata={"description": "Only this nation's units."})
 
 
-class PersonSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    nation_code = fields.String(required=True)
-    unit = fields.Nested(UnitRefSchema, required=True)
-    service_number = fields.String(required=True)
-    family_name = fields.String(required=True)
-    given_names = fields.String(required=True)
-    family_name_latin = fields.String(required=True)
-    given_names_latin = fields.String(required=True)
-    rank_code = fields.String(required=True, metadata={"description": "NATO grade code, or a police or civilian "
+class PersonSchema(AnswerSchema):
+    id = fields.Integer()
+    nation_code = fields.String()
+    unit = fields.Nested(UnitRefSchema)
+    service_number = fields.String()
+    family_name = fields.String()
+    given_names = fields.String()
+    family_name_latin = fields.String()
+    given_names_latin = fields.String()
+    rank_code = fields.String(metadata={"description": "NATO grade code, or a police or civilian "
                                                                      "category code."})
-    national_rank = fields.String(required=True)
-    category = fields.String(required=True, validate=validate.OneOf([c.value for c in Category]))
-    email = fields.String(required=True, allow_none=True)
-    screening = fields.String(required=True, validate=validate.OneOf([s.value for s in Screening]))
-    status = fields.String(required=True, validate=validate.OneOf([s.value for s in PersonStatus]))
-    created_at = fields.AwareDateTime(required=True)
-    updated_at = fields.AwareDateTime(required=True)
+    national_rank = fields.String()
+    category = fields.String(validate=validate.OneOf([c.value for c in Category]))
+    email = fields.String(allow_none=True)
+    screening = fields.String(validate=validate.OneOf([s.value for s in Screening]))
+    status = fields.String(validate=validate.OneOf([s.value for s in PersonStatus]))
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
 
 
 class PersonUpdateSchema(ma.Schema):
@@ -107,26 +107,26 @@ class RosterFileSchema(ma.Schema):
                                                           "with the columns of the roster import page."})
 
 
-class RowChangeSchema(ma.Schema):
-    row = fields.Integer(required=True)
-    action = fields.String(required=True, validate=validate.OneOf(["create", "update", "unchanged"]))
-    nation = fields.String(required=True)
-    service_number = fields.String(required=True)
-    name = fields.String(required=True)
-    person_id = fields.Integer(required=True, allow_none=True)
-    changes = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True,
+class RowChangeSchema(AnswerSchema):
+    row = fields.Integer()
+    action = fields.String(validate=validate.OneOf(["create", "update", "unchanged"]))
+    nation = fields.String()
+    service_number = fields.String()
+    name = fields.String()
+    person_id = fields.Integer(allow_none=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.Dict(),
                           metadata={"description": "field -> {before, after}"})
 
 
-class ImportReportSchema(ma.Schema):
-    filename = fields.String(required=True)
-    sha256 = fields.String(required=True)
-    dry_run = fields.Boolean(required=True)
-    applied = fields.Boolean(required=True)
-    summary = fields.String(required=True)
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
-    transfers = fields.Integer(required=True)
-    rows = fields.List(fields.Nested(RowChangeSchema), required=True)
+class ImportReportSchema(AnswerSchema):
+    filename = fields.String()
+    sha256 = fields.String()
+    dry_run = fields.Boolean()
+    applied = fields.Boolean()
+    summary = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    transfers = fields.Integer()
+    rows = fields.List(fields.Nested(RowChangeSchema))
 
 
 NationList = list_of(NationSchema, "NationList")

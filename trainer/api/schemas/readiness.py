@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from trainer.api.schemas.common import AnswerSchema
 from trainer.api.schemas.org import UnitRefSchema
 from trainer.readiness.models import Level
 from trainer.readiness.rules import State
@@ -23,97 +24,97 @@ class ScopeArgs(ReadinessArgs):
     forecast = fields.Date(metadata={"description": "A second date whose figures are given beside (a forecast)."})
 
 
-class TallySchema(ma.Schema):
-    people = fields.Integer(required=True)
-    ready = fields.Integer(required=True)
-    percent = fields.Float(required=True, allow_none=True, metadata={"description": "Null when there is nobody."})
-    level = fields.String(required=True, allow_none=True, validate=validate.OneOf(LEVELS))
+class TallySchema(AnswerSchema):
+    people = fields.Integer()
+    ready = fields.Integer()
+    percent = fields.Float(allow_none=True, metadata={"description": "Null when there is nobody."})
+    level = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
 
 
-class AssessedSchema(ma.Schema):
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    computed_level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    as_of = fields.Date(required=True)
-    reason = fields.String(required=True)
+class AssessedSchema(AnswerSchema):
+    level = fields.String(validate=validate.OneOf(LEVELS))
+    computed_level = fields.String(validate=validate.OneOf(LEVELS))
+    as_of = fields.Date()
+    reason = fields.String()
 
 
 class UnitFiguresSchema(UnitRefSchema):
-    parent_id = fields.Integer(required=True, allow_none=True)
-    figures = fields.Nested(TallySchema, required=True, metadata={"description": "The unit and its sub-units."})
-    forecast = fields.Nested(TallySchema, required=True, allow_none=True)
-    assessed = fields.Nested(AssessedSchema, required=True, allow_none=True,
+    parent_id = fields.Integer(allow_none=True)
+    figures = fields.Nested(TallySchema, metadata={"description": "The unit and its sub-units."})
+    forecast = fields.Nested(TallySchema, allow_none=True)
+    assessed = fields.Nested(AssessedSchema, allow_none=True,
                              metadata={"description": "The commander's latest assessed level, if any."})
-    children = fields.List(fields.Nested(lambda: UnitFiguresSchema()), required=True)
+    children = fields.List(fields.Nested(lambda: UnitFiguresSchema()))
 
 
 class NationFiguresSchema(TallySchema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+    code = fields.String()
+    name = fields.String()
 
 
-class ExpiringSchema(ma.Schema):
-    within_days = fields.Integer(required=True)
-    people = fields.Integer(required=True, metadata={"description": "Ready people whose evidence lapses within "
+class ExpiringSchema(AnswerSchema):
+    within_days = fields.Integer()
+    people = fields.Integer(metadata={"description": "Ready people whose evidence lapses within "
                                                                     "these days."})
 
 
-class GapSchema(ma.Schema):
-    requirement = fields.String(required=True)
-    state = fields.String(required=True)
-    people = fields.Integer(required=True)
+class GapSchema(AnswerSchema):
+    requirement = fields.String()
+    state = fields.String()
+    people = fields.Integer()
 
 
 class TrendPointSchema(TallySchema):
-    on = fields.Date(required=True, metadata={"description": "A month's last day."})
+    on = fields.Date(metadata={"description": "A month's last day."})
 
 
-class ScopeReadinessSchema(ma.Schema):
-    profile_code = fields.String(required=True)
-    profile_title = fields.String(required=True)
-    as_of = fields.Date(required=True)
-    forecast_on = fields.Date(required=True, allow_none=True)
-    profile_assigned = fields.Boolean(required=True, metadata={
+class ScopeReadinessSchema(AnswerSchema):
+    profile_code = fields.String()
+    profile_title = fields.String()
+    as_of = fields.Date()
+    forecast_on = fields.Date(allow_none=True)
+    profile_assigned = fields.Boolean(metadata={
         "description": "False when the profile is assigned to nobody: then everyone in view is counted."})
-    thresholds = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
+    thresholds = fields.Dict(keys=fields.String(), values=fields.Float(),
                              metadata={"description": "Percent ready for green and for amber."})
-    total = fields.Nested(TallySchema, required=True)
-    forecast_total = fields.Nested(TallySchema, required=True, allow_none=True)
-    expiring = fields.List(fields.Nested(ExpiringSchema), required=True)
-    gaps = fields.List(fields.Nested(GapSchema), required=True, metadata={"description": "The most frequent gaps."})
-    trend = fields.List(fields.Nested(TrendPointSchema), required=True,
+    total = fields.Nested(TallySchema)
+    forecast_total = fields.Nested(TallySchema, allow_none=True)
+    expiring = fields.List(fields.Nested(ExpiringSchema))
+    gaps = fields.List(fields.Nested(GapSchema), metadata={"description": "The most frequent gaps."})
+    trend = fields.List(fields.Nested(TrendPointSchema),
                         metadata={"description": "The last six month-ends, oldest first."})
-    nations = fields.List(fields.Nested(NationFiguresSchema), required=True)
-    units = fields.List(fields.Nested(UnitFiguresSchema), required=True)
+    nations = fields.List(fields.Nested(NationFiguresSchema))
+    units = fields.List(fields.Nested(UnitFiguresSchema))
 
 
-class RequirementSchema(ma.Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(["module", "exercise", "screening"]))
-    key = fields.String(required=True, metadata={"description": "The module code, \"exercise\" or \"screening\"."})
-    label = fields.String(required=True)
-    state = fields.String(required=True, validate=validate.OneOf(list(State.ALL)))
-    met = fields.Boolean(required=True, metadata={"description": "Met, waived and expiring count as met."})
-    reason = fields.String(required=True)
-    valid_until = fields.Date(required=True, allow_none=True)
-    next_step = fields.String(required=True)
-    evidence = fields.Dict(required=True, allow_none=True)
+class RequirementSchema(AnswerSchema):
+    kind = fields.String(validate=validate.OneOf(["module", "exercise", "screening"]))
+    key = fields.String(metadata={"description": "The module code, \"exercise\" or \"screening\"."})
+    label = fields.String()
+    state = fields.String(validate=validate.OneOf(list(State.ALL)))
+    met = fields.Boolean(metadata={"description": "Met, waived and expiring count as met."})
+    reason = fields.String()
+    valid_until = fields.Date(allow_none=True)
+    next_step = fields.String()
+    evidence = fields.Dict(allow_none=True)
 
 
-class WaiverSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    requirement = fields.String(required=True)
-    granted_on = fields.Date(required=True)
-    expires_on = fields.Date(required=True)
-    revoked = fields.Boolean(required=True)
+class WaiverSchema(AnswerSchema):
+    id = fields.Integer()
+    requirement = fields.String()
+    granted_on = fields.Date()
+    expires_on = fields.Date()
+    revoked = fields.Boolean()
 
 
-class PersonReadinessSchema(ma.Schema):
-    person_id = fields.Integer(required=True)
-    profile_code = fields.String(required=True)
-    profile_title = fields.String(required=True)
-    assigned_profiles = fields.List(fields.String(), required=True)
-    as_of = fields.Date(required=True)
-    ready = fields.Boolean(required=True)
-    valid_until = fields.Date(required=True, allow_none=True,
+class PersonReadinessSchema(AnswerSchema):
+    person_id = fields.Integer()
+    profile_code = fields.String()
+    profile_title = fields.String()
+    assigned_profiles = fields.List(fields.String())
+    as_of = fields.Date()
+    ready = fields.Boolean()
+    valid_until = fields.Date(allow_none=True,
                               metadata={"description": "The last day everything stays covered."})
-    requirements = fields.List(fields.Nested(RequirementSchema), required=True)
-    waivers = fields.List(fields.Nested(WaiverSchema), required=True)
+    requirements = fields.List(fields.Nested(RequirementSchema))
+    waivers = fields.List(fields.Nested(WaiverSchema))

@@ -143,6 +143,15 @@ def test_set_based_figures_match_the_engine(db, make_unit, make_person, make_mod
             rows = counting.unit_figures_on(spans, spec, sorted(days), details_on=day, by_rows=True)
             assert {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in rows.items()} \
                 == {d: {u: (f.total, f.ready, f.expiring) for u, f in by_unit.items()} for d, by_unit in wide.items()}, day
+    # Each unit's gaps, summed by the database slot by slot for the whole force, are those counted from rows.
+    slots = counting.gap_slots(spec)
+    for day in sorted(days):
+        wide = counting.unit_gaps(aggregate.members_select(commander, day), spec, day)
+        counted: dict = {}
+        counting.count_rows(aggregate.member_spans(commander), spec, [day], day, gaps=counted)
+        assert {u: v for u, v in wide.items() if any(v)} == \
+            {u: tuple(c.get(slot, 0) for slot in slots) for u, c in counted.items() if c}, day
+        assert any(any(v) for v in wide.values()), day
     # The trend points and the forecast of a page are each day's own figures.
     page = aggregate.scope_readiness(commander, spec, TODAY, forecast_on=TODAY + 10 * DAY, trend_count=6,
                                      with_people=False)

@@ -126,31 +126,34 @@ def count_rows(spans, spec: engine.ProfileSpec, days: list[dt.date], details_on:
     return out
 
 
-def unit_gaps(members, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, Counter]:
-    """unit id -> (requirement key, state) -> people of `members` (aggregate.members_select) posted there with that
-    gap on `as_of`: one GROUP BY query over the unit and the gap letters of each person's stretch covering the
-    date (joined as a set), with their screening."""
+def unit_gaps(members, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, tuple[int, ...]]:
+    """unit id -> the people of `members` (aggregate.members_select) posted there with each gap on `as_of`, one
+    number per gap_slots() slot: one GROUP BY query over the units, each slot a sum over the gap letters of each
+    person's stretch covering the date (joined as a set; no stretch: every requirement missing) or their
+    screening, added up by the database."""
     m = members.subquery("m")
     st = states.stretch_alias()
-    held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
-    query = (select(m.c.unit_id, st.gaps, func.count(), func.sum(case((held, 1), else_=0)),
-                    func.sum(case((pending, 1), else_=0)))
-             .select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(m.c.unit_id, st.gaps))
-    groups = defaultdict(list)
-    for unit_id, *group in db.session.execute(query):
-        groups[unit_id].append(group)
-    out: dict[int, Counter] = {}
-    for unit_id, rows in groups.items():
-        count_gaps(out.setdefault(unit_id, Counter()), spec, rows)
-    return out
+    profile = states.profile_of(spec)
+    letters = {state: letter for letter, state in states.STATES.items()}
+    gaps = func.coalesce(st.gaps, profile.default_gaps)
+    slots = [func.sum(case((func.substr(gaps, position + 1, 1) == letters[state], 1), else_=0))
+             for position, _ in enumerate(profile.keys) for state in _SLOT_STATES]
+    if spec.screening_required:
+        held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
+        slots += [func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0))]
+    query = (select(m.c.unit_id, *slots).select_from(m).join(Person, Person.id == m.c.person_id)
+             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(m.c.unit_id))
+    extra = () if spec.screening_required else (0, 0)
+    return {unit_id: tuple(int(n or 0) for n in counts) + extra for unit_id, *counts in db.session.execute(query)}
+
+
+_SLOT_STATES = tuple(dict.fromkeys(states.STATES.values()))  # the states a gap letter stands for, in slot order
 
 
 def gap_slots(spec: engine.ProfileSpec) -> list[tuple[str, str]]:
     """Every (requirement key, state) a gap can be, in a fixed order: a unit's gaps kept as one number per slot
     (unit_figures.py) are added up for a whole scope a slot at a time."""
-    letters = tuple(dict.fromkeys(states.STATES.values()))
-    return ([(key, state) for key in states.profile_of(spec).keys for state in letters]
+    return ([(key, state) for key in states.profile_of(spec).keys for state in _SLOT_STATES]
             + [("screening", State.ON_HOLD), ("screening", State.MISSING)])
 
 

@@ -148,7 +148,7 @@ class Known:
         return [unit_id for unit_id in unit_ids if unit_id not in entries or not entries[unit_id].keys() >= keys
                 or entries[unit_id][detail].gaps is None]
 
-    def learn(self, unit_ids, counted: dict[dt.date, dict[int, UnitFigures]], gaps: dict[int, Counter],
+    def learn(self, unit_ids, counted: dict[dt.date, dict[int, UnitFigures]], gaps: dict[int, Counter | tuple],
               details_on: dt.date, slots: list[tuple[str, str]]) -> None:
         """Keep the figures just counted for these units (none counted: nobody there), to read and to store; the
         gaps of `details_on` as one number per slot (counting.gap_slots)."""
@@ -159,7 +159,7 @@ class Known:
                 if day == details_on:
                     found = gaps.get(unit_id) or Counter()
                     figure.expiring = {w: figure.expiring.get(w, 0) for w in EXPIRY_WINDOWS}
-                    figure.gaps = tuple(found.get(slot, 0) for slot in slots)
+                    figure.gaps = found if isinstance(found, tuple) else tuple(found.get(slot, 0) for slot in slots)
                 else:
                     figure.expiring, figure.gaps = {}, None
                 entries[day.isoformat()] = figure

@@ -128,7 +128,7 @@ def refresh_people(person_ids: Iterable[int]) -> int:
         rows = interval_tuples(_completions(lambda c: c.person_id.in_(chunk)),
                                _waivers(lambda w: w.person_id.in_(chunk)), cutoffs)
         db.session.execute(delete(ReadinessInterval).where(ReadinessInterval.person_id.in_(chunk)))
-        written += copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows)
+        written += copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows, binary=True)
         states.refresh_people(db.session, chunk, rows, profiles)
     return written
 
@@ -144,7 +144,7 @@ def rebuild_all(*, exclusive: bool = False) -> int:
     else:
         db.session.execute(delete(ReadinessInterval))
         finish = None
-    copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows)
+    copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows, binary=True)
     states.rebuild_all(db.session, rows, emptied=exclusive)
     if finish is not None:
         finish()

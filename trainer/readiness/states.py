@@ -266,7 +266,7 @@ def _write(conn, rows) -> int:
     from trainer.db import copy_rows
     from trainer.readiness.models import ReadinessState
 
-    return copy_rows(conn, ReadinessState.__tablename__, COLUMNS, rows)
+    return copy_rows(conn, ReadinessState.__tablename__, COLUMNS, rows, binary=True)
 
 
 def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Profile] | None = None) -> int:

@@ -17,6 +17,11 @@ def module_changes(spans: list[tuple]) -> list[tuple]:
     """states.module_changes on plain spans: on each day a span starts or ends, the covering completion with the
     latest end (met until its end), else the covering waiver with the latest end, else the last lapsed
     completion (superseded or expired), else missing; ties go to the first span, as in rules.module_state."""
+    if len(spans) == 1:  # most modules: one completion or waiver, well inside the calendar
+        start, end, completion, cut = spans[0]
+        if FIRST_DAY < start <= end < LAST_DAY:
+            return [(FIRST_DAY, "m", None), (start, ".", end),
+                    (end + ONE_DAY, ("s" if cut else "x") if completion else "m", None)]
     days = {FIRST_DAY}
     for start, end, _, _ in spans:
         days.add(start)

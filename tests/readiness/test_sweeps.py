@@ -80,6 +80,14 @@ def test_the_fast_stretches_are_the_reference_stretches_on_random_histories():
         credits += e
     cutoffs = {"HR-01": [(2, EPOCH)], "SEA": [(2, EPOCH + dt.timedelta(days=200))]}  # new majors retrain
     interval_rows = interval_tuples(completions, waivers, cutoffs)
+    for person_id in range(1, 1501, 7):  # spans no completion gives: touching, overlapping, at the calendar's ends
+        start = _day(rng)
+        for _ in range(rng.randrange(1, 4)):
+            end = start + dt.timedelta(days=rng.choice((-1, 0, 5, 40)))
+            interval_rows.append((person_id, "SEA", rng.choice(("completion", "completion", "waiver")),
+                                  rng.choice((start, states.FIRST_DAY)), rng.choice((end, end, states.LAST_DAY)),
+                                  rng.choice((None, "superseded")), 0, None, None, None))
+            start = end + dt.timedelta(days=rng.choice((0, 1, 2)))
     rng.shuffle(interval_rows)  # the order rows come in from the database is not the order they were written in
     assert {row[5] for row in interval_rows} == {None, "superseded"}
     reach = Reach(frozenset({"ALL", "OPEN"}), {pid: frozenset(rng.sample([p.code for p in PROFILES], 2))

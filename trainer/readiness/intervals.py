@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 
 from sqlalchemy import delete, select, text
 
@@ -22,6 +23,7 @@ from trainer.readiness.models import ReadinessInterval, ReadinessState, Waiver
 ONE_DAY = dt.timedelta(days=1)
 COLUMNS = ("person_id", "requirement", "basis", "start_on", "end_on", "cut", "source_id", "module_version",
            "completed_on", "valid_until")
+_BY_DATE_THEN_ID = itemgetter(5, 0)  # completions of one person and module, oldest first
 CHUNK = 5000  # people refreshed per round (bounded statements and memory; well under SQLite's 32,766 parameters)
 
 
@@ -70,8 +72,8 @@ def interval_tuples(completions: Iterable, waivers: Iterable, cutoffs) -> list[t
                 append((person_id, code, "completion", completed_on, valid_until, None, source_id, version,
                         completed_on, valid_until))
             continue
-        if len(items) > 1:
-            items.sort(key=lambda c: (c[5], c[0]))
+        items.sort(key=_BY_DATE_THEN_ID)
+        count = len(items)
         for index, (source_id, _, _, major, version, completed_on, valid_until) in enumerate(items):
             end, cut = valid_until, None
             cut_on = cuts.get(major, ONE_DAY)
@@ -80,11 +82,11 @@ def interval_tuples(completions: Iterable, waivers: Iterable, cutoffs) -> list[t
             if cut_on is not None and cut_on - ONE_DAY < end:
                 end, cut = cut_on - ONE_DAY, "superseded"
             # A newer completion of the same module supersedes this one from its own date on.
-            for newer in items[index + 1:]:
-                if newer[5] > completed_on:
-                    if newer[5] - ONE_DAY < end:
-                        end = newer[5] - ONE_DAY
-                    break
+            later = index + 1
+            while later < count and items[later][5] <= completed_on:
+                later += 1
+            if later < count and items[later][5] - ONE_DAY < end:
+                end = items[later][5] - ONE_DAY
             if end < completed_on:
                 if cut == "superseded":
                     end = completed_on - ONE_DAY  # zero-length, kept so the state can say "superseded"

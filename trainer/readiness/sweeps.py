@@ -17,11 +17,9 @@ def module_changes(spans: list[tuple]) -> list[tuple]:
     """states.module_changes on plain spans: on each day a span starts or ends, the covering completion with the
     latest end (met until its end), else the covering waiver with the latest end, else the last lapsed
     completion (superseded or expired), else missing; ties go to the first span, as in rules.module_state."""
-    if len(spans) == 1:  # most modules: one completion or waiver, well inside the calendar
-        start, end, completion, cut = spans[0]
-        if FIRST_DAY < start <= end < LAST_DAY:
-            return [(FIRST_DAY, "m", None), (start, ".", end),
-                    (end + ONE_DAY, ("s" if cut else "x") if completion else "m", None)]
+    changes = _successive_completions(spans)
+    if changes is not None:
+        return changes
     days = {FIRST_DAY}
     for start, end, _, _ in spans:
         days.add(start)
@@ -51,6 +49,26 @@ def module_changes(spans: list[tuple]) -> list[tuple]:
         if letter != last_letter or until != last_until:
             out.append((day, letter, until))
             last_letter, last_until = letter, until
+    return out
+
+
+def _successive_completions(spans: list[tuple]) -> list[tuple] | None:
+    """module_changes() of the history most modules have: completions one after another, each ending before the
+    next starts (a renewal cuts the one it renews short), inside the calendar. Missing until the first; met by each
+    until its end; from the day after an end to the next start, lapsed (superseded or expired) by the one that
+    ended. None for any other history."""
+    out = [(FIRST_DAY, "m", None)]
+    previous = lapsed = None
+    for start, end, completion, cut in spans:
+        if not completion or end < start or end >= LAST_DAY or start <= (previous or FIRST_DAY):
+            return None
+        if previous is not None and start != previous + ONE_DAY:
+            out.append((previous + ONE_DAY, lapsed, None))
+        out.append((start, ".", end))
+        previous, lapsed = end, ("s" if cut else "x")
+    if previous is None:
+        return None
+    out.append((previous + ONE_DAY, lapsed, None))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from trainer.readiness.states import FIRST_DAY, LAST_DAY, ONE_DAY, exercise_changes
 
-NOTHING = [(FIRST_DAY, "m", None)]  # the changes of a module with nothing recorded
+NOTHING = ((FIRST_DAY, "m", None),)  # the changes of a module with nothing recorded
 _UNSET = object()
 
 

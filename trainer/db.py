@@ -98,19 +98,31 @@ def _sqlite_on_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
-def copy_rows(conn, table: str, columns: tuple[str, ...], rows, *, chunk: int = 20000) -> int:
+def copy_rows(conn, table: str, columns: tuple[str, ...], rows, *, chunk: int = 20000, binary: bool = False) -> int:
     """Write many rows (tuples in `columns`' order) to `table` in the current transaction: COPY on PostgreSQL,
     one prepared INSERT run over the rows on SQLite. For bulk loads and rebuilds of derived tables: no ORM
-    object, no per-row statement. `conn` is a Session or a Connection; returns the number of rows."""
+    object, no per-row statement. `conn` is a Session or a Connection; returns the number of rows.
+    `binary`: COPY in PostgreSQL's binary format, with the columns' own types (the server parses no text; every
+    value must then be of its column's Python type: int, str, bool, date, None)."""
     connection = conn.connection() if hasattr(conn, "connection") and callable(conn.connection) else conn
     names = ", ".join(f'"{c}"' for c in columns)
     written = 0
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-                written += 1
+        with raw.cursor() as cursor:
+            types = None
+            if binary:
+                found = dict(cursor.execute(
+                    "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+                    " AND NOT attisdropped", (f'"{table}"',)).fetchall())
+                types = [found[c] for c in columns]
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")) as copy:
+                if types is not None:
+                    copy.set_types(types)
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+                    written += 1
         return written
     statement = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
     batch: list = []
@@ -139,23 +151,28 @@ def move_sequence(conn, table: str) -> None:
 
 def rewrite_tables(conn, tables: tuple[str, ...]):
     """Empty derived `tables` before they are written again whole, in the current transaction; returns a function
-    that finishes the rewrite once the rows are written. On PostgreSQL the tables are truncated and their
-    secondary indexes dropped and built again from their own definitions after the load (one sort each instead
-    of millions of insertions); SQLite deletes the rows."""
+    that finishes the rewrite once the rows are written. Their secondary indexes are dropped and built again from
+    their own definitions after the load (one sort each instead of millions of insertions); on PostgreSQL the
+    tables are truncated, on SQLite their rows deleted."""
     from sqlalchemy import text
 
     connection = conn.connection() if hasattr(conn, "connection") and callable(conn.connection) else conn
+    if connection.dialect.name == "postgresql":
+        indexes = connection.execute(text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid IN (SELECT to_regclass(name) FROM unnest(CAST(:tables AS text[])) AS name)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
+            {"tables": list(tables)}).all()
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)))
+    else:  # named indexes only: those SQLite makes for its own constraints have no SQL and stay
+        indexes = [(f'"{name}"', sql) for table in tables for name, sql in connection.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
+            " ORDER BY name"), {"table": table})]
+    for name, _definition in indexes:
+        connection.execute(text(f"DROP INDEX {name}"))
     if connection.dialect.name != "postgresql":
         for table in tables:
             connection.execute(text(f'DELETE FROM "{table}"'))
-        return lambda: None
-    indexes = connection.execute(text(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-        " WHERE i.indrelid IN (SELECT to_regclass(name) FROM unnest(CAST(:tables AS text[])) AS name)"
-        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"), {"tables": list(tables)}).all()
-    connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)))
-    for name, _definition in indexes:
-        connection.execute(text(f"DROP INDEX {name}"))
 
     def finish():
         for _name, definition in indexes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 
 from sqlalchemy import delete, select, text
 
@@ -22,6 +23,7 @@ from trainer.readiness.models import ReadinessInterval, ReadinessState, Waiver
 ONE_DAY = dt.timedelta(days=1)
 COLUMNS = ("person_id", "requirement", "basis", "start_on", "end_on", "cut", "source_id", "module_version",
            "completed_on", "valid_until")
+_BY_DATE_THEN_ID = itemgetter(5, 0)  # completions of one person and module, oldest first
 CHUNK = 5000  # people refreshed per round (bounded statements and memory; well under SQLite's 32,766 parameters)
 
 
@@ -55,40 +57,50 @@ def interval_tuples(completions: Iterable, waivers: Iterable, cutoffs) -> list[t
     module_version, completed_on, valid_until) and waiver rows (id, person_id, requirement, granted_on,
     expires_on, revoked_at). Pure apart from its inputs."""
     rows: list[tuple] = []
-    by_key = defaultdict(list)
+    append = rows.append
+    by_key: dict[tuple, list] = defaultdict(list)
     for c in completions:
         by_key[(c[1], c[2])].append(c)
-    cut_days: dict[tuple[str, int], dt.date | None] = {}
+    cut_days: dict[str, dict[int, dt.date | None]] = {}  # module -> major -> first day its completions stop
     for (person_id, code), items in by_key.items():
-        if len(items) > 1:
-            items.sort(key=lambda c: (c[5], c[0]))
+        cuts = cut_days.get(code)
+        if cuts is None:
+            cuts = cut_days[code] = {}
+        if len(items) == 1 and not cutoffs.get(code):  # most modules of most people: nothing cuts it short
+            source_id, _, _, _, version, completed_on, valid_until = items[0]
+            if valid_until >= completed_on:
+                append((person_id, code, "completion", completed_on, valid_until, None, source_id, version,
+                        completed_on, valid_until))
+            continue
+        items.sort(key=_BY_DATE_THEN_ID)
+        count = len(items)
         for index, (source_id, _, _, major, version, completed_on, valid_until) in enumerate(items):
             end, cut = valid_until, None
-            cut_on = cut_days.get((code, major), ONE_DAY)
+            cut_on = cuts.get(major, ONE_DAY)
             if cut_on is ONE_DAY:
-                cut_on = cut_days[(code, major)] = _cut_for(major, cutoffs.get(code, []))
+                cut_on = cuts[major] = _cut_for(major, cutoffs.get(code, []))
             if cut_on is not None and cut_on - ONE_DAY < end:
                 end, cut = cut_on - ONE_DAY, "superseded"
             # A newer completion of the same module supersedes this one from its own date on.
-            for newer in items[index + 1:]:
-                if newer[5] > completed_on:
-                    if newer[5] - ONE_DAY < end:
-                        end = newer[5] - ONE_DAY
-                    break
+            later = index + 1
+            while later < count and items[later][5] <= completed_on:
+                later += 1
+            if later < count and items[later][5] - ONE_DAY < end:
+                end = items[later][5] - ONE_DAY
             if end < completed_on:
                 if cut == "superseded":
                     end = completed_on - ONE_DAY  # zero-length, kept so the state can say "superseded"
                 else:
                     continue
-            rows.append((person_id, code, "completion", completed_on, end, cut, source_id, version, completed_on,
-                         valid_until))
+            append((person_id, code, "completion", completed_on, end, cut, source_id, version, completed_on,
+                    valid_until))
     for source_id, person_id, requirement, granted_on, expires_on, revoked_at in waivers:
         end = expires_on
         if revoked_at is not None:
             end = min(end, revoked_at.date() - ONE_DAY)
         if end < granted_on:
             continue
-        rows.append((person_id, requirement, "waiver", granted_on, end, None, source_id, None, None, expires_on))
+        append((person_id, requirement, "waiver", granted_on, end, None, source_id, None, None, expires_on))
     return rows
 
 
@@ -104,8 +116,30 @@ def compute_rows(completions: Iterable, waivers: Iterable, cutoffs) -> list[dict
 def _completions(where=None):
     from trainer.learning.models import Completion as c
 
+    if where is None:
+        return _every_completion()
     query = select(c.id, c.person_id, c.module_code, c.module_major, c.module_version, c.completed_on, c.valid_until)
     return db.session.execute(query if where is None else query.where(where(c))).tuples()
+
+
+def _every_completion() -> list[tuple]:
+    """Every completion as _completions() gives it, read through the driver: SQLAlchemy's rows cost more than the
+    rebuild's own arithmetic on them. SQLite holds dates as ISO text."""
+    from trainer.learning.models import Completion
+
+    connection = db.session.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("SELECT id, person_id, module_code, module_major, module_version, completed_on, valid_until"
+                       f' FROM "{Completion.__tablename__}"')
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if connection.dialect.name == "sqlite":
+        day = dt.date.fromisoformat
+        return [(i, person, code, major, version, day(done), day(until))
+                for i, person, code, major, version, done, until in rows]
+    return rows
 
 
 def _waivers(where=None):
@@ -128,7 +162,7 @@ def refresh_people(person_ids: Iterable[int]) -> int:
         rows = interval_tuples(_completions(lambda c: c.person_id.in_(chunk)),
                                _waivers(lambda w: w.person_id.in_(chunk)), cutoffs)
         db.session.execute(delete(ReadinessInterval).where(ReadinessInterval.person_id.in_(chunk)))
-        written += copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows)
+        written += copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows, binary=True)
         states.refresh_people(db.session, chunk, rows, profiles)
     return written
 
@@ -144,7 +178,7 @@ def rebuild_all(*, exclusive: bool = False) -> int:
     else:
         db.session.execute(delete(ReadinessInterval))
         finish = None
-    copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows)
+    copy_rows(db.session, ReadinessInterval.__tablename__, COLUMNS, rows, binary=True)
     states.rebuild_all(db.session, rows, emptied=exclusive)
     if finish is not None:
         finish()

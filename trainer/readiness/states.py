@@ -17,7 +17,6 @@ one indexed lookup per person instead of a pass over every completion.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -121,20 +120,20 @@ def module_changes(spans: list[_Span]) -> list[tuple]:
     return out
 
 
-def exercise_changes(exercise_days: list[dt.date], waivers: list[_Span], months: int) -> list[tuple]:
+def exercise_changes(exercise_days: list[dt.date], waivers: list[tuple], months: int) -> list[tuple]:
     """The changes of the exercise requirement, judged by rules.exercise_state on each day a qualifying exercise
-    ends or leaves its window, or an exercise waiver starts or ends."""
+    ends or leaves its window, or an exercise waiver (start_on, end_on) starts or ends."""
     days = {FIRST_DAY}
-    for s in waivers:
-        days.add(s.start_on)
-        days.add(_after(s.end_on))
+    for start_on, end_on in waivers:
+        days.add(start_on)
+        days.add(_after(end_on))
     for e in exercise_days:
         days.add(e)
         days.add(_after(add_months(e, months)))
     out: list[tuple] = []
     last = None
     for day in sorted(days):
-        waiver_until = max((s.end_on for s in waivers if s.start_on <= day <= s.end_on), default=None)
+        waiver_until = max((end_on for start_on, end_on in waivers if start_on <= day <= end_on), default=None)
         state, _, until = exercise_state(exercise_days, day, within_months=months, waiver_until=waiver_until)
         value = (LETTERS[state], until if state in MET else None)
         if value != last:
@@ -177,68 +176,20 @@ def timeline(profile: Profile, spans: dict[str, list], exercise_days: list[dt.da
     their qualifying exercises. Stretches in the nothing-recorded state are left out."""
     requirements = [module_changes(spans.get(code, ())) for code in profile.modules]
     if profile.has_exercise:
-        waivers = [s for s in spans.get("exercise", ()) if s.basis == "waiver"]
+        waivers = [(s.start_on, s.end_on) for s in spans.get("exercise", ()) if s.basis == "waiver"]
         requirements.append(exercise_changes(exercise_days, waivers, profile.within_months))
     return sweep(requirements, (profile.ready_by_default, None, profile.default_gaps))
-
-
-class _Person:
-    """One person's requirement changes, each judged once whatever the number of profiles asking for it."""
-
-    __slots__ = ("spans", "credits", "modules", "exercises")
-
-    def __init__(self, spans: dict[str, list[_Span]], credits: list[tuple]):
-        self.spans, self.credits = spans, credits
-        self.modules: dict[str, list[tuple]] = {}
-        self.exercises: dict[tuple, list[tuple]] = {}
-
-    def module(self, code: str) -> list[tuple]:
-        changes = self.modules.get(code)
-        if changes is None:
-            changes = self.modules[code] = module_changes(self.spans.get(code, ()))
-        return changes
-
-    def exercise(self, profile: Profile, good: frozenset) -> list[tuple]:
-        key = (profile.exercise_types, good, profile.within_months)
-        changes = self.exercises.get(key)
-        if changes is None:
-            days = sorted({ended for kind, rating, ended in self.credits
-                           if kind in profile.exercise_types and rating in good})
-            waivers = [s for s in self.spans.get("exercise", ()) if s.basis == "waiver"]
-            changes = self.exercises[key] = exercise_changes(days, waivers, profile.within_months)
-        return changes
 
 
 def stretch_tuples(profiles: list[Profile], interval_rows, credit_rows, reach=None):
     """Rows of readiness_states as tuples in COLUMNS' order, from interval rows (tuples or rows whose first six
     values are person_id, requirement, basis, start_on, end_on, cut) and exercise credit rows (person_id,
-    exercise_type, rating, ended_on). `reach` (reach.Reach) limits each person to the profiles reaching them;
-    None computes every profile for everyone."""
-    spans: dict[int, dict[str, list[_Span]]] = defaultdict(lambda: defaultdict(list))
-    for person_id, requirement, basis, start_on, end_on, cut, *_ in interval_rows:
-        spans[person_id][requirement].append(_Span(start_on, end_on, basis, cut))
-    credits: dict[int, list[tuple]] = defaultdict(list)
-    for person_id, kind, rating, ended_on in credit_rows:
-        credits[person_id].append((kind, rating, ended_on))
-    plans = []
-    for profile in profiles:
-        wanted = set(profile.modules) | ({"exercise"} if profile.has_exercise else set())
-        default = (profile.ready_by_default, None, profile.default_gaps)
-        plans.append((profile, wanted, default, frozenset(profile.good_ratings())))
-    for person_id in sorted(set(spans) | set(credits)):
-        mine = spans.get(person_id, {})
-        person = _Person(mine, credits.get(person_id, ()))
-        reached = reach.profiles_of(person_id) if reach is not None else None
-        for profile, wanted, default, good in plans:
-            if reached is not None and profile.code not in reached:
-                continue
-            if not (wanted & mine.keys()) and not (profile.has_exercise and person.credits):
-                continue
-            requirements = [person.module(code) for code in profile.modules]
-            if profile.has_exercise:
-                requirements.append(person.exercise(profile, good))
-            for row in sweep(requirements, default):
-                yield (person_id, profile.code, *row)
+    exercise_type, rating, ended_on): for each person and profile, timeline()'s stretches, each requirement
+    judged once per person whatever the number of profiles asking for it (computed by sweeps.py). `reach`
+    (reach.Reach) limits each person to the profiles reaching them; None computes every profile for everyone."""
+    from trainer.readiness.sweeps import stretch_rows
+
+    return stretch_rows(profiles, interval_rows, credit_rows, reach)
 
 
 def compute_rows(profiles: list[Profile], interval_rows, credit_rows, reach=None) -> list[dict]:
@@ -266,7 +217,7 @@ def _write(conn, rows) -> int:
     from trainer.db import copy_rows
     from trainer.readiness.models import ReadinessState
 
-    return copy_rows(conn, ReadinessState.__tablename__, COLUMNS, rows)
+    return copy_rows(conn, ReadinessState.__tablename__, COLUMNS, rows, binary=True)
 
 
 def refresh_people(conn, person_ids: list[int], interval_rows, profiles: list[Profile] | None = None) -> int:

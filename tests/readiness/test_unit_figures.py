@@ -134,3 +134,27 @@ def test_figures_counted_while_a_change_commits_are_never_served(db, force, make
     counted.clear()
     _view(db, commander)
     assert counted == [{force["b2"].id}]
+
+
+def test_a_unit_page_counts_and_lists_only_the_people_the_profile_reaches_below_it(db, force, make_person,
+                                                                                  make_user):
+    """A profile assigned to one battalion: the contingent's page (its subtree's units narrowed to those the
+    profile reaches, as one list) counts and lists that battalion's people only, as the plain condition does."""
+    from trainer.learning.models import ProfileAssignment
+    from trainer.readiness import engine, listing
+    from trainer.readiness.profiles import UnitReach, profile_condition
+
+    make_person(unit=force["b1"], family_name="Rai")
+    db.session.add(ProfileAssignment(profile_code="UN-PDT", unit_id=force["b1"].id))
+    db.session.commit()
+    commander = make_user("commander", "mission")
+    spec = engine.load_profile("UN-PDT")
+    reach = profile_condition("UN-PDT")
+    assert isinstance(reach, UnitReach) and reach.unit_ids == {force["b1"].id}
+    page = aggregate.scope_readiness(commander, spec, TODAY, unit=force["top"], with_people=False, condition=reach)
+    assert (page.total.total, page.total.ready) == (2, 1)
+    _, members, people, _ = listing.member_page(commander, spec, TODAY, force["top"], 1, condition=reach)
+    assert sorted(p.family_name for p in people.values()) == ["Gurung", "Rai"]
+    plain = aggregate.members_select(commander, TODAY, unit=force["top"], profile_condition=reach.condition)
+    assert sorted(db.session.execute(plain.with_only_columns(UnitAssignment.person_id)).scalars()) == \
+        sorted(people)

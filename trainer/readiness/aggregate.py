@@ -21,7 +21,7 @@ from trainer.readiness.counting import (EXPIRY_WINDOWS, UnitFigures, count_rows,
                                         unit_gaps)
 from trainer.readiness.rules import PersonReadiness
 from trainer.readiness.models import DEFAULT_THRESHOLDS, Level, Thresholds
-from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, profile_condition, requirement_label
+from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, UnitReach, profile_condition, requirement_label
 from trainer.readiness.figures_cache import CHANGED
 from trainer.readiness.wording import state_label
 
@@ -87,12 +87,11 @@ def _scoped(query, actor, roles):
     return query.join(Unit, Unit.id == UnitAssignment.unit_id).where(condition)
 
 
-def _in_subtree(unit: Unit):
-    """Condition on UnitAssignment: in `unit` or below. The subtree's unit ids are read first (one statement) and
-    given as a list, so the assignments are read through their unit index: given a subquery instead, PostgreSQL
-    cannot tell how few units it yields and reads all the postings of a large force."""
-    ids = db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))).all()
-    return UnitAssignment.unit_id.in_(ids)
+def _subtree_ids(unit: Unit) -> list[int]:
+    """The ids of `unit` and the units below it, read first (one statement) so that the postings are then read
+    through their unit index: given a subquery instead, PostgreSQL cannot tell how few units it yields and reads
+    all the postings of a large force."""
+    return db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))).all()
 
 
 def _in_nation(nation: str):
@@ -102,12 +101,16 @@ def _in_nation(nation: str):
 
 def _narrowed(query, unit: Unit | None, nation: str | None, profile_condition):
     """The query kept to `unit`'s subtree, `nation`'s units and the profile's condition, where given."""
+    reach = profile_condition if profile_condition is not None and profile_condition is not False else None
     if unit is not None:
-        query = query.where(_in_subtree(unit))
+        ids = _subtree_ids(unit)
+        if isinstance(reach, UnitReach) and reach.unit_ids is not None:  # one list: the subtree's reached units
+            ids, reach = [i for i in ids if i in reach.unit_ids], None
+        query = query.where(UnitAssignment.unit_id.in_(ids))
     if nation is not None:
         query = query.where(_in_nation(nation))
-    if profile_condition is not None and profile_condition is not False:
-        query = query.where(profile_condition)
+    if reach is not None:
+        query = query.where(reach)
     return query
 
 

@@ -39,6 +39,19 @@ def _unit_aliases():
 REACHED_UNITS_LISTED = 20000  # up to this many reached units, a page's queries get them as a list
 
 
+class UnitReach:
+    """A profile's reach when it is assigned to units only: usable as the condition itself (`where(reach)`), and
+    carrying the units it reaches, so that a query already kept to a few units (a unit's subtree) lists only
+    those of them the profile reaches rather than adding a second condition on the same column, which leads
+    PostgreSQL to read every posting of a large force."""
+
+    def __init__(self, condition, unit_ids: frozenset[int] | None):
+        self.condition, self.unit_ids = condition, unit_ids
+
+    def __clause_element__(self):
+        return self.condition
+
+
 def profile_condition(profile_code: str):
     """A condition on UnitAssignment for the people the profile applies to (assigned to them or to a unit above
     them); None when it is assigned to nobody (then it applies to everyone in view). A page builds it once and
@@ -75,7 +88,7 @@ def profile_condition(profile_code: str):
     else:
         unit_level = UnitAssignment.unit_id.in_(unit_ids)
     if -2 not in found:
-        return unit_level
+        return UnitReach(unit_level, frozenset(unit_ids) if len(unit_ids) <= REACHED_UNITS_LISTED else None)
     person_level = UnitAssignment.person_id.in_(
         select(pa.person_id).where(*live, pa.person_id.is_not(None)))
     return or_(unit_level, person_level)

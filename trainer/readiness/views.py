@@ -53,6 +53,41 @@ def _level_badge(locale: str, percent: float | None, thresholds: Thresholds | No
         level.value, level.symbol, wording.percent(percent), level.label)
 
 
+@bp.app_template_global("unit_rows_html")
+def unit_rows_html(rows, link: str, query: str, with_forecast: bool, assessed) -> Markup:
+    """The unit tree's rows (templates/readiness/_macros.html tree_table): rendered in Python with the locale,
+    thresholds and labels looked up once, since a mission's dashboard lists up to 400 units."""
+    from trainer.i18n import _number
+    from trainer.templating import format_date as format_day
+
+    locale, thresholds = str(get_locale()), _thresholds()
+    people, ready, level, forecast, assessed_label = (_("People"), _("Ready"), _("Level"), _("Forecast"),
+                                                      _("Assessed level"))
+
+    def badge(tally) -> Markup:
+        percent = tally.percent if tally is not None else None
+        return _level_badge(locale, percent, thresholds if percent is not None else None)
+
+    row = Markup(
+        '<tr>\n      <td class="tree-depth-{}"><a href="{}{}{}">{} {}</a> <span class="small text-body-secondary">{}</span></td>'
+        '\n      <td class="text-end" data-label="{}">{}</td>\n      <td class="text-end" data-label="{}">{}</td>'
+        '\n      <td data-label="{}">{}</td>\n      {}{}\n    </tr>')
+    out = []
+    for node in rows:
+        a = assessed.get(node.id)
+        if a:
+            judged = Markup('<td data-label="{}"><span class="level level-{}"><span aria-hidden="true">{}</span> {}</span>'
+                            ' <span class="small text-body-secondary">({})</span></td>').format(
+                assessed_label, a.assessed.value, a.assessed.symbol, a.assessed.label, format_day(a.as_of))
+        else:
+            judged = Markup('<td data-label="{}"><span class="text-body-secondary">—</span></td>').format(assessed_label)
+        ahead = Markup('<td data-label="{}">{}</td>').format(forecast, badge(node.forecast)) if with_forecast else ""
+        out.append(row.format(min(node.depth, 6), link, node.id, query, node.nation_code, node.code, node.name,
+                              people, _number(locale, node.tally.total, 0), ready, _number(locale, node.tally.ready, 0),
+                              level, badge(node.tally), ahead, judged))
+    return Markup("\n  ").join(out)
+
+
 STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
                  "on_hold": "‖"}
 

@@ -195,21 +195,25 @@ def _not_ready_list(summary: ScopeReadiness, scope, wrap: CellWrapper) -> Stream
     if summary.total.ready >= summary.total.total:
         return None
     name_width, unit_width, gap_width = NOT_READY_COLUMNS
-    worded: dict = {}  # (requirement, state, reason) -> its line: thousands of people share a few gaps
+    # (requirement, state, why) -> its line, worded once: thousands of people share a few gaps, and wording the
+    # reason again for each of them (in the reader's language) took as long as drawing them.
+    worded: dict = {}
     codes = {uid: node.code for uid, node in summary.units.items()}
 
     def rows():
         for person in not_ready(scope):
             gaps = []
             for gap in person.gaps:
-                reason = gap.reason
-                line = worded.get((gap.key, gap.state, reason))
+                why = gap.why
+                key = (gap.key, gap.state, why if why is None or isinstance(why, str) else
+                       (why.code, tuple(why.facts.items())))
+                line = worded.get(key)
                 if line is None:
                     if len(worded) > 20000:  # a bound, whatever the number of people
                         worded.clear()
-                    line = worded[(gap.key, gap.state, reason)] = _(
+                    line = worded[key] = _(
                         "%(requirement)s — %(state)s: %(reason)s", requirement=requirement_label(summary.profile, gap.key),
-                        state=gap.label, reason=reason)
+                        state=gap.label, reason=gap.reason)
                 gaps.extend(wrap(line, gap_width))
             yield (wrap(f"{person.name} ({person.rank_code}, {person.service_number})", name_width),
                    wrap(codes.get(person.unit_id, ""), unit_width), tuple(gaps))

@@ -150,10 +150,11 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
             statuses.append(module_status(code, spec.module_titles.get(code, code), spans.get((person_id, code), []),
                                           as_of, spec.warning_days))
         if spec.has_exercise_requirement and (keys is None or "exercise" in keys):
-            waiver_span = max((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on),
-                              key=lambda s: s.end_on, default=None)
+            waivers = spans.get((person_id, "exercise"))  # most people have none
+            waiver_span = max((s for s in waivers if s.start_on <= as_of <= s.end_on), key=lambda s: s.end_on,
+                              default=None) if waivers else None
             waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
-            ended = max((s.end_on for s in spans.get((person_id, "exercise"), []) if s.end_on < as_of), default=None)
+            ended = max((s.end_on for s in waivers if s.end_on < as_of), default=None) if waivers else None
             statuses.append(exercise_status(credits.get(person_id, []), as_of, types=list(spec.exercise_types),
                                             within_months=spec.exercise_within_months,
                                             min_outcome=spec.exercise_min_outcome, warning_days=spec.warning_days,

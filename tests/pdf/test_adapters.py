@@ -3,6 +3,7 @@ refuses to start with another, and each adapter names the release requirements.t
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,62 @@ def test_no_module_outside_the_adapters_reaches_the_internals():
     offenders = [str(path.relative_to(trainer)) for path in trainer.rglob("*.py")
                  if path.parent.name != "pdf" and internals.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_document_written_as_its_pages_are_drawn_reads_in_a_strict_reader():
+    """Each page (its dictionary and content stream formatted by the adapter) leaves as it is finished and each page's
+    "page X of Y" form is filled at the end: every object lies where the cross-reference table says, a strict reader
+    opens the file, and every page's text reads in order, once."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    from trainer.pdf.reportlab_adapter import define_form, fill_form, stream_build, streaming_canvas_class
+
+    class Numbered(streaming_canvas_class()):
+        def decorate_page(self):
+            name = f"count{self.getPageNumber()}"
+            define_form(self, name, 100, 12)
+            self.doForm(name)
+
+        def save(self):
+            pages = self.getPageNumber() - 1
+            for page in range(1, pages + 1):
+                text = self.beginText(0, 0)
+                text.setFont("Helvetica", 8)
+                text.textOut(f"Page {page} of {pages}")
+                fill_form(self, f"count{page}", text)
+            super().save()
+
+    doc = BaseDocTemplate(None, pagesize=A4)
+    doc.addPageTemplates([PageTemplate(id="All", frames=Frame(50, 50, 400, 700, id="normal"), pagesize=A4)])
+    style = getSampleStyleSheet()["BodyText"]
+    parts = list(stream_build(doc, (Paragraph(f"Line {n:04d} (of ninety-nine)") if n % 2 else
+                                    Paragraph(f"Line {n:04d}", style) for n in range(300)), Numbered))
+    data = b"".join(parts)
+    assert len(parts) > 3  # sent in parts, as the pages were drawn
+
+    table = data[data.rindex(b"\nxref\n") + 6:]
+    first, count = map(int, table.split(b"\n", 1)[0].split())
+    entries = table.split(b"\n")[1:count + 1]
+    for number, entry in enumerate(entries[1:], start=first + 1):
+        offset = int(entry.split()[0])
+        assert data[offset:].startswith(b"%d 0 obj\n" % number)
+    streams = list(re.finditer(rb"(/FlateDecode \] )?/Length (\d+)\n>>\nstream\n", data))
+    assert len(streams) >= 10
+    for stream in streams:  # each stream's data is as long as its dictionary says
+        end = stream.end() + int(stream.group(2))
+        assert re.match(rb"\r?\n?endstream\n", data[end:end + 12])
+        if stream.group(1):
+            inflate = zlib.decompressobj()
+            inflate.decompress(data[stream.end():end])
+            assert inflate.eof and not inflate.unused_data
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 5
+    text = "\n".join(pages)
+    assert [int(n) for n in re.findall(r"Line (\d{4})", text)] == list(range(300))
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))

@@ -10,9 +10,14 @@ certificate PDF). Both depend on attributes whose names start with an underscore
 """
 from __future__ import annotations
 
+import zlib
+
 from trainer.pdf import refuse_other_release
 
 WRITTEN_FOR = "5.1.0"
+# Content streams written by the streaming document: on the readiness report's pages zlib's level 3 takes a fifth
+# less time than its default (6) for 6 % more bytes; level 1 is no faster and larger still.
+PAGE_COMPRESSION_LEVEL = 3
 
 
 def check_version() -> None:
@@ -95,6 +100,8 @@ def _streaming_document_class():
             """Write `page` and the content stream formatting it registers, then drop its content. Anything else
             it registers (the page tree, on the first page) is shared by later pages: written at the end."""
             name = page.__InternalName__
+            if self._write_plain_page(name, page):
+                return
             before = self.objectcounter
             self._write_object(name)
             for number in range(before + 1, self.objectcounter + 1):
@@ -103,6 +110,44 @@ def _streaming_document_class():
                     self._write_object(stream_name)
                     self.idToObject[stream_name] = None
             page.stream = page.Contents = None
+
+        def _write_plain_page(self, name: str, page) -> bool:
+            """Write a page of text, lines and forms (as every page of a long report is) with its content stream
+            compressed once, formatted here as PDFPage.check_format and PDFStream.format of this release format
+            it: ReportLab's general object formatting took longer than drawing the page. False, writing nothing,
+            for any other page (or an encrypted document), which `write_page` leaves to ReportLab."""
+            from reportlab.pdfbase.pdfdoc import NoEncryption, PDFArray, PDFObjectReference
+
+            if (type(self.encrypt) is not NoEncryption or page.Override_default_compilation or page.Annots
+                    or page.ExtGState or page._shadingUsed or page._colorsUsed or page.Resources or page.Contents
+                    or page.Dur is not None or page.Trans.dict or not page.stream
+                    or any(getattr(page, box) for box in ("CropBox", "ArtBox", "BleedBox", "TrimBox"))):
+                return False
+            contents = PDFArray([])  # a placeholder, to number the content stream after the page as ReportLab does
+            self.Reference(contents)
+            content = page.stream.encode("utf8")
+            if page.compression:
+                content = zlib.compress(content, PAGE_COMPRESSION_LEVEL)
+            rotated = page.Rotate in (90, 270)
+            box = _numbers((0, 0, page.pageheight, page.pagewidth) if rotated else (0, 0, page.pagewidth, page.pageheight))
+            procs = "/PDF /Text /ImageB /ImageC /ImageI" if page.hasImages else "/PDF /Text"
+            forms = (b" /XObject " + page.XObjects.format(self)) if page.XObjects else b""
+            reference = PDFObjectReference
+            head = (f"<<\n/Contents {reference(contents.__InternalName__).format(self).decode()} /MediaBox [ {box} ] "
+                    f"/Parent {self.Reference(self.Pages).format(self).decode()} /Resources << /Font "
+                    f"{reference('BasicFonts').format(self).decode()} /ProcSet [ {procs} ]").encode("ascii")
+            rotate = f" /Rotate {page.Rotate or 0} /Type /Page\n>>".encode("ascii")
+            self._written[name] = self._emit(self._numbered(name, head + forms + b" >>" + rotate))
+            flate = b"/Filter [ /FlateDecode ] " if page.compression else b""
+            stream = b"<<\n%s/Length %d\n>>\nstream\n%s\nendstream" % (flate, len(content), content)
+            self._written[contents.__InternalName__] = self._emit(self._numbered(contents.__InternalName__, stream))
+            self.idToObject[contents.__InternalName__] = None
+            page.stream = page.Contents = None
+            return True
+
+        def _numbered(self, name: str, body: bytes) -> bytes:
+            number, version = self.idToObjectNumberAndVersion[name]
+            return b"%d %d obj\n%s\nendobj\n" % (number, version, body)
 
         def format(self):
             self.encrypt.prepare(self)
@@ -141,6 +186,12 @@ def _streaming_document_class():
             return File.format(self)
 
     return StreamingDocument
+
+
+def _numbers(values) -> str:
+    from reportlab.lib.rl_accel import fp_str
+
+    return " ".join(fp_str(value) for value in values)
 
 
 def streaming_canvas_class(base=None):
@@ -191,8 +242,33 @@ def fill_form(canvas, name: str, text_object) -> None:
     """Give a form declared by define_form its content: a text object drawn from the form's origin."""
     from reportlab.pdfbase.pdfdoc import xObjectName
 
-    form = canvas._doc.idToObject[xObjectName(name)]
-    form.setStreamList([text_object.getCode()])
+    from reportlab.pdfbase.pdfdoc import NoEncryption, PDFObjectReference, pdfdocEnc
+
+    doc = canvas._doc
+    form = doc.idToObject[xObjectName(name)]
+    if type(doc.encrypt) is not NoEncryption:
+        form.setStreamList([text_object.getCode()])
+        return
+    # Formatted here, uncompressed (a line of text): as PDFFormXObject.format of this release formats a form, which
+    # took longer than the rest of a long report's closing.
+    content = pdfdocEnc(text_object.getCode())
+    box = _numbers(form.BBoxList())
+    procs = "/PDF /Text /ImageB /ImageC /ImageI" if form.hasImages else "/PDF /Text"
+    fonts = PDFObjectReference("BasicFonts").format(doc).decode()
+    head = (f"<<\n/BBox [ {box} ] /FormType 1 /Matrix [ 1 0 0 1 0 0 ] /Resources << /Font {fonts} /ProcSet "
+            f"[ {procs} ] >> /Subtype /Form /Type /XObject /Length {len(content)}\n>>\nstream\n").encode("ascii")
+    doc.idToObject[xObjectName(name)] = _formatted_object(head + content + b"\nendstream")
+
+
+def _formatted_object(data: bytes):
+    """A PDF object already formatted (what goes between "n 0 obj" and "endobj")."""
+    from reportlab.pdfbase.pdfdoc import PDFObject
+
+    class Formatted(PDFObject):
+        def format(self, document):
+            return data
+
+    return Formatted()
 
 
 def stream_build(template, story, canvasmaker):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy import Select, and_, or_, select
 
 from trainer.errors import NotFound
 from trainer.extensions import db
@@ -70,7 +70,7 @@ def load_profile(code: str) -> ProfileSpec:
     )
 
 
-PAIRS_PER_STATEMENT = 5000  # (person, requirement) pairs: two parameters each, well under SQLite's 32,766
+PAIRS_PER_STATEMENT = 5000  # (person, requirement) pairs: one parameter each, well under SQLite's 32,766
 
 
 def _id_subquery(people) -> Select:
@@ -78,6 +78,24 @@ def _id_subquery(people) -> Select:
         return people
     ids = [int(p) for p in people]
     return select(Person.id).where(Person.id.in_(ids))
+
+
+def _pairs_by_requirement(only: dict[int, set[str]], wanted: list[str]):
+    """The (person, requirement) pairs of `only` whose requirement is `wanted`, as {requirement: [person ids]}, at
+    most about PAIRS_PER_STATEMENT pairs at a time. Asked this way each requirement's people seek the (person,
+    requirement) index; asked as a list of row values, SQLite scans every interval instead."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    count = 0
+    for person_id, keys in only.items():
+        for key in keys:
+            if key in wanted:
+                groups[key].append(person_id)
+                count += 1
+        if count >= PAIRS_PER_STATEMENT:
+            yield groups
+            groups, count = defaultdict(list), 0
+    if groups:
+        yield groups
 
 
 def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
@@ -104,10 +122,9 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
                        ri.module_version, ri.completed_on, ri.valid_until)
         if only is None:
             wheres = [(person_filter_col(ri.person_id), ri.requirement.in_(wanted))]
-        else:  # just the (person, requirement) pairs asked for, a bounded number per statement
-            pairs = [(pid, key) for pid, keys in only.items() for key in keys if key in wanted]
-            wheres = [(tuple_(ri.person_id, ri.requirement).in_(pairs[start:start + PAIRS_PER_STATEMENT]),)
-                      for start in range(0, len(pairs), PAIRS_PER_STATEMENT)]
+        else:  # just the (person, requirement) pairs asked for, as the people asked about each requirement
+            wheres = [(or_(*(and_(ri.requirement == key, ri.person_id.in_(ids)) for key, ids in groups.items())),)
+                      for groups in _pairs_by_requirement(only, wanted)]
         for where in wheres:
             for row in db.session.execute(query.where(*where)).tuples():
                 spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
@@ -133,10 +150,11 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
             statuses.append(module_status(code, spec.module_titles.get(code, code), spans.get((person_id, code), []),
                                           as_of, spec.warning_days))
         if spec.has_exercise_requirement and (keys is None or "exercise" in keys):
-            waiver_span = max((s for s in spans.get((person_id, "exercise"), []) if s.start_on <= as_of <= s.end_on),
-                              key=lambda s: s.end_on, default=None)
+            waivers = spans.get((person_id, "exercise"))  # most people have none
+            waiver_span = max((s for s in waivers if s.start_on <= as_of <= s.end_on), key=lambda s: s.end_on,
+                              default=None) if waivers else None
             waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
-            ended = max((s.end_on for s in spans.get((person_id, "exercise"), []) if s.end_on < as_of), default=None)
+            ended = max((s.end_on for s in waivers if s.end_on < as_of), default=None) if waivers else None
             statuses.append(exercise_status(credits.get(person_id, []), as_of, types=list(spec.exercise_types),
                                             within_months=spec.exercise_within_months,
                                             min_outcome=spec.exercise_min_outcome, warning_days=spec.warning_days,

@@ -49,8 +49,12 @@ class CellWrapper:
             if len(self._done) >= REMEMBERED:
                 self._done.clear()
             room = width - 2 * PAD_X
-            lines = self._done[(text, width)] = tuple(
-                wrapped for line in text.split("\n") for wrapped in self._split(line, room))
+            if text.isprintable() and "  " not in text and text == text.strip() and \
+                    stringWidth(text, FONT, SIZE) < room - 0.001:
+                lines = (text,)  # one line (most names and codes): measured whole, not word by word
+            else:
+                lines = tuple(wrapped for line in text.split("\n") for wrapped in self._split(line, room))
+            self._done[(text, width)] = lines
         return lines
 
     def _split(self, line: str, room: float) -> Cell:
@@ -188,8 +192,16 @@ def _draw_cells(text, x_starts, row, top, shown: dict[str, str]):
                     if len(shown) >= REMEMBERED:
                         shown.clear()
                     operator = shown[line] = show_text_operator(text, line)
-                code.append(f"1 0 0 1 {x + PAD_X:.2f} {line_y:.2f} Tm {operator}")
+                matrix = _MATRICES.get((x, line_y))
+                if matrix is None:  # the same few thousand places on every page
+                    if len(_MATRICES) >= REMEMBERED:
+                        _MATRICES.clear()
+                    matrix = _MATRICES[(x, line_y)] = f"1 0 0 1 {x + PAD_X:.2f} {line_y:.2f} Tm "
+                code.append(matrix + operator)
             line_y -= LEADING
+
+
+_MATRICES: dict[tuple[float, float], str] = {}  # (column, line) -> the text matrix placing a line there
 
 
 class StreamedListTable(ListTable):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from trainer.calendar_months import add_months
@@ -171,15 +172,21 @@ def screening_status(screening: str) -> RequirementStatus:
     return RequirementStatus("screening", "screening", State.MISSING, Why("screening.pending", {}))
 
 
+@lru_cache(maxsize=1)
+def _rating_rank() -> dict[str, int]:
+    """Each rating's place, best first (listing the enum for every person took a report longer than its rules)."""
+    from trainer.enums import Rating
+
+    return {r.value: index for index, r in enumerate(Rating)}
+
+
 def exercise_status(credits: list[dict], as_of: dt.date, *, types: list[str], within_months: int,
                     min_outcome: str, warning_days: int, waiver: dict | None = None,
                     waiver_ended_on: dt.date | None = None) -> RequirementStatus:
     """State of the exercise requirement from a person's credits (dicts with ended_on, type, rating, ...)."""
-    from trainer.enums import Rating
-
-    order = [r.value for r in Rating]
+    rank = _rating_rank()
     eligible = [c for c in credits if c["exercise_type"] in types
-                and order.index(c["rating"]) <= order.index(min_outcome) and c["ended_on"] <= as_of]
+                and rank[c["rating"]] <= rank[min_outcome] and c["ended_on"] <= as_of]
     state, best, until = exercise_state([c["ended_on"] for c in eligible], as_of, within_months=within_months,
                                         waiver_until=waiver["expires_on"] if waiver is not None else None)
     if state == State.MET:

@@ -29,7 +29,7 @@ WRITING_READS: set[str] = set()
 # The only bookkeeping a read may write: the public verification page's rate-limit counter, an audit
 # event recording that someone exported data (who took which list out of the system), and the shared cache
 # of readiness figures (derived from the records, never a record itself: readiness.figures_cache).
-BOOKKEEPING = re.compile(r"^(INSERT INTO|DELETE FROM|UPDATE) (rate_events|audit_events|audit_head|readiness_figures)\b")
+BOOKKEEPING = re.compile(r"^(INSERT INTO|DELETE FROM|UPDATE) (rate_events|audit_events|audit_head|readiness_figures|readiness_unit_figures)\b")
 SERVICE_NUMBER = re.compile(r"\b([A-Z]{2})1\d{5}\b")
 
 
@@ -102,7 +102,7 @@ def test_reading_every_page_writes_nothing_and_never_fails(app, client, db, demo
     assert [(url, w) for url, w in writes if not BOOKKEEPING.match(w)] == []
     after = row_counts()
     changed = {t for t in after if after[t] != before[t]}
-    assert changed <= {"rate_events", "audit_events", "readiness_figures"}
+    assert changed <= {"rate_events", "audit_events", "readiness_figures", "readiness_unit_figures"}
     exported = db.session.execute(text("SELECT action FROM audit_events WHERE seq > :seq"),
                                   {"seq": _first(db, "SELECT max(seq) FROM audit_events") - (after["audit_events"] - before["audit_events"])}).scalars().all()
     assert all(action.endswith(".export") for action in exported), exported

@@ -158,3 +158,36 @@ def test_a_unit_page_counts_and_lists_only_the_people_the_profile_reaches_below_
     plain = aggregate.members_select(commander, TODAY, unit=force["top"], profile_condition=reach.condition)
     assert sorted(db.session.execute(plain.with_only_columns(UnitAssignment.person_id)).scalars()) == \
         sorted(people)
+
+
+def test_on_sqlite_each_persons_stretch_is_sought_not_scanned_for(db, force, make_user):
+    """SQLite only nests loops: a join to the stretches covering a day, read from the index by profile and end
+    date, would scan every stretch ending after the day for each person (80 s for the gaps of 10,000 people).
+    The gap sums and a unit's list of people seek each person's stretch through the person index."""
+    import re
+
+    from sqlalchemy import event, text
+
+    from trainer.readiness import counting, engine, listing
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a query plan of SQLite")
+    commander = make_user("commander", "mission")
+    spec = engine.load_profile("UN-PDT")
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "readiness_states" in statement and statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        counting.unit_gaps(aggregate.members_select(commander, TODAY), spec, TODAY)
+        listing.member_page(commander, spec, TODAY, force["top"], 1)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(statements) >= 2
+    connection = db.session.connection().connection.driver_connection
+    for statement, parameters in statements:
+        plan = " | ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+        assert not re.search(r"readiness_states_covering \(profile_code=\? AND end_on>\?\)", plan), plan

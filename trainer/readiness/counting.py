@@ -142,7 +142,7 @@ def unit_gaps(members, spec: engine.ProfileSpec, as_of: dt.date) -> dict[int, tu
         held, pending = Person.screening == "hold", Person.screening.not_in(("cleared", "hold"))
         slots += [func.sum(case((held, 1), else_=0)), func.sum(case((pending, 1), else_=0))]
     query = (select(m.c.unit_id, *slots).select_from(m).join(Person, Person.id == m.c.person_id)
-             .outerjoin(st, states.covering_join(st, m.c.person_id, spec.code, as_of)).group_by(m.c.unit_id))
+             .outerjoin(st, states.covering_many(st, m.c.person_id, spec.code, as_of)).group_by(m.c.unit_id))
     extra = () if spec.screening_required else (0, 0)
     return {unit_id: tuple(int(n or 0) for n in counts) + extra for unit_id, *counts in db.session.execute(query)}
 

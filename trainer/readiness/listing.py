@@ -75,7 +75,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     for _ in range(2):
         query = (select(Person, members.c.unit_id, func.count().over().label("total"), st.valid_until, st.gaps)
                  .join(members, members.c.person_id == Person.id)
-                 .outerjoin(st, states.covering_join(st, Person.id, spec.code, as_of))
+                 .outerjoin(st, states.covering_many(st, Person.id, spec.code, as_of))
                  .order_by(*order)
                  .limit(per_page).offset((max(1, page) - 1) * per_page))
         rows = db.session.execute(query).all()

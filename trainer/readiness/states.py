@@ -279,6 +279,16 @@ def covering_join(stretch, person_col, profile_code: str, day: dt.date):
                 stretch.end_on >= day)
 
 
+def covering_many(stretch, person_col, profile_code: str, day: dt.date):
+    """Join condition for the stretch covering `day` of each of many people: covering_join() on PostgreSQL, which
+    hashes the stretches covering the day; covering() on SQLite, which only nests loops and would otherwise scan
+    every stretch ending after the day for each person."""
+    from trainer.extensions import db
+
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    return (covering_join if postgres else covering)(stretch, person_col, profile_code, day)
+
+
 @lru_cache(maxsize=None)
 def ready_person():
     """People under another name, so that a query on people around a ready_select never correlates it away.

@@ -103,3 +103,26 @@ def test_a_passed_module_shows_its_lessons_read_not_a_full_bar(client, db, curri
 
 def _row_of(html: str, code: str) -> str:
     return next(row for row in html.split("<tr>") if f'<span class="mono">{code}</span>' in row)
+
+
+def test_the_catalogue_reads_a_module_versions_lessons_once_and_shows_a_new_version_at_once(
+        client, db, both_packs, make_user, make_person, tmp_path, count_queries):
+    """A module version's lessons and questions never change once imported, so the catalogue reads them once;
+    a new version is a new row and is read when it first appears."""
+    from trainer.curricula.services import import_paths
+
+    _reader(db, make_user, make_person, "en", "t.versions")
+    login(client, "t.versions")
+    assert "English only" in _row(client.get("/curricula/").get_data(as_text=True), "EN-01")
+    with count_queries() as again:
+        client.get("/curricula/")
+    assert not [s for s in again.statements if " lessons" in s or " questions" in s]
+
+    newer = module_doc("EN-01", version="1.1")
+    newer["lessons"] = newer["lessons"][:2]
+    report = import_paths(None, [str(write_curricula(tmp_path / "n", modules=[newer],
+                                                     profile={**PROFILE, "required_modules": ["EN-01"]}))])
+    assert report.ok, report.problems
+    db.session.commit()
+    row = _row(client.get("/curricula/").get_data(as_text=True), "EN-01")
+    assert "English; French in part" in row and "2 · 20 min" in row and "1.1" in row

@@ -200,23 +200,35 @@ class CatalogueEntry:
     languages: Languages
 
 
+# A module version's rows are never changed once imported (a new version is a new row), so its lesson count,
+# reading time and languages are worked out once per process, keyed by its id and content hash.
+_TALLIES: dict[tuple[int, str], tuple[int, int, Languages]] = {}
+
+
 def list_catalogue() -> list[CatalogueEntry]:
-    """The current modules with their lesson count, reading time and languages, in three queries (lesson bodies
-    are not loaded)."""
+    """The current modules with their lesson count, reading time and languages (lesson bodies are not loaded; the
+    lessons and questions of a module version are read once per process)."""
     modules = list_current_modules()
+    missing = [m for m in modules if (m.id, m.content_hash) not in _TALLIES]
+    if missing:
+        _TALLIES.update(_tallies(missing))
+    return [CatalogueEntry(m, *_TALLIES[(m.id, m.content_hash)]) for m in modules]
+
+
+def _tallies(modules: list[Module]) -> dict[tuple[int, str], tuple[int, int, Languages]]:
     ids = [m.id for m in modules]
     lessons: dict[int, list] = {i: [] for i in ids}
     questions: dict[int, list] = {i: [] for i in ids}
-    if ids:
-        has_french = func.coalesce(func.length(Lesson.body_fr), 0) > 0
-        for module_id, title, minutes, french in db.session.execute(
-                select(Lesson.module_id, Lesson.title, Lesson.minutes, has_french).where(Lesson.module_id.in_(ids))):
-            lessons[module_id].append(SimpleNamespace(title=title, minutes=minutes, body_fr=french))
-        for module_id, stem, options in db.session.execute(
-                select(Question.module_id, Question.stem, Question.options).where(Question.module_id.in_(ids))):
-            questions[module_id].append(SimpleNamespace(stem=stem, options=options))
-    return [CatalogueEntry(m, len(lessons[m.id]), sum(lesson.minutes for lesson in lessons[m.id]),
-                           languages_of(m, lessons=lessons[m.id], questions=questions[m.id])) for m in modules]
+    has_french = func.coalesce(func.length(Lesson.body_fr), 0) > 0
+    for module_id, title, minutes, french in db.session.execute(
+            select(Lesson.module_id, Lesson.title, Lesson.minutes, has_french).where(Lesson.module_id.in_(ids))):
+        lessons[module_id].append(SimpleNamespace(title=title, minutes=minutes, body_fr=french))
+    for module_id, stem, options in db.session.execute(
+            select(Question.module_id, Question.stem, Question.options).where(Question.module_id.in_(ids))):
+        questions[module_id].append(SimpleNamespace(stem=stem, options=options))
+    return {(m.id, m.content_hash): (len(lessons[m.id]), sum(lesson.minutes for lesson in lessons[m.id]),
+                                     languages_of(m, lessons=lessons[m.id], questions=questions[m.id]))
+            for m in modules}
 
 
 def list_packs() -> list[Pack]:

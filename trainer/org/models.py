@@ -98,9 +98,8 @@ class Person(Timestamped, Versioned, db.Model):
     @property
     def display_name(self) -> str:
         """Native name with the Latin form beside it when they differ."""
-        if self.full_name == self.full_name_latin:
-            return self.full_name
-        return f"{self.full_name} ({self.full_name_latin})"
+        native, latin = self.full_name, self.full_name_latin
+        return native if native == latin else f"{native} ({latin})"
 
     def __repr__(self) -> str:
         return f"<Person {self.nation_code}/{self.service_number}>"

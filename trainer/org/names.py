@@ -1,6 +1,7 @@
 """Pure helpers for names: search keys that ignore case and accents, in any script."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -24,13 +25,14 @@ GIVEN_FIRST = "given_first"
 FAMILY_FIRST = "family_first"
 NAME_ORDERS = (GIVEN_FIRST, FAMILY_FIRST)
 
-_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F), (0x3040, 0x30FF),
-               (0x1100, 0x11FF))
+# Han (with radicals, kana and CJK symbols), Hangul syllables and jamo, compatibility ideographs, the
+# supplementary ideographs: one character class, searched by the regular expression engine.
+_CJK = re.compile("[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\U00020000-\U0002FA1F\u3040-\u30FF\u1100-\u11FF]")
 
 
 def is_cjk(text: str | None) -> bool:
     """Whether the text is written in Chinese, Japanese or Korean characters."""
-    return any(lo <= ord(ch) <= hi for ch in (text or "") if not ch.isspace() for lo, hi in _CJK_RANGES)
+    return bool(text) and _CJK.search(text) is not None
 
 
 def default_name_order(family_name: str | None, given_names: str | None = None) -> str:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache, partial
+from functools import partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _, ngettext
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,9 +13,9 @@ from trainer.auth.policy import has_ability, roles_with
 from trainer.db import utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.forms import apply_errors
-from trainer.readiness import charts, exports, pages, report_pdf, services, wording
+from trainer.readiness import charts, exports, html, pages, report_pdf, services, wording
+from trainer.readiness.html import thresholds as _thresholds
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
-from trainer.readiness.models import Thresholds
 from trainer.readiness.profiles import list_profiles, parse_day, requirement_label
 from trainer.streaming import stream_in_request_context
 
@@ -34,87 +34,15 @@ def needs_profiles(view):
     return wrapper
 
 
-@bp.app_template_global("level_badge_html")
-def level_badge_html(tally) -> Markup:
-    """A tally's level with its symbol, percentage and words (never by colour alone). Rendered in Python: a
-    dashboard draws it for every unit of a mission, several hundred times per page."""
-    percent = tally.percent if tally is not None else None
-    thresholds = _thresholds() if percent is not None else None
-    return _level_badge(str(get_locale()), percent, thresholds)
-
-
-@lru_cache(maxsize=4096)
-def _level_badge(locale: str, percent: float | None, thresholds: Thresholds | None) -> Markup:
-    """The badge of one percentage in one locale, built once: a mission's units share a few hundred percentages."""
-    if percent is None:
-        return Markup('<span class="level level-none">– {}</span>').format(_("no personnel"))
-    level = thresholds.level(percent)
-    return Markup('<span class="level level-{}"><span aria-hidden="true">{}</span> {} · {}</span>').format(
-        level.value, level.symbol, wording.percent(percent), level.label)
-
-
-@bp.app_template_global("unit_rows_html")
-def unit_rows_html(rows, link: str, query: str, with_forecast: bool, assessed) -> Markup:
-    """The unit tree's rows (templates/readiness/_macros.html tree_table): rendered in Python with the locale,
-    thresholds and labels looked up once, since a mission's dashboard lists up to 400 units."""
-    from trainer.i18n import _number
-    from trainer.templating import format_date as format_day
-
-    locale, thresholds = str(get_locale()), _thresholds()
-    people, ready, level, forecast, assessed_label = (_("People"), _("Ready"), _("Level"), _("Forecast"),
-                                                      _("Assessed level"))
-
-    def badge(tally) -> Markup:
-        percent = tally.percent if tally is not None else None
-        return _level_badge(locale, percent, thresholds if percent is not None else None)
-
-    row = Markup(
-        '<tr>\n      <td class="tree-depth-{}"><a href="{}{}{}">{} {}</a> <span class="small text-body-secondary">{}</span></td>'
-        '\n      <td class="text-end" data-label="{}">{}</td>\n      <td class="text-end" data-label="{}">{}</td>'
-        '\n      <td data-label="{}">{}</td>\n      {}{}\n    </tr>')
-    out = []
-    for node in rows:
-        a = assessed.get(node.id)
-        if a:
-            judged = Markup('<td data-label="{}"><span class="level level-{}"><span aria-hidden="true">{}</span> {}</span>'
-                            ' <span class="small text-body-secondary">({})</span></td>').format(
-                assessed_label, a.assessed.value, a.assessed.symbol, a.assessed.label, format_day(a.as_of))
-        else:
-            judged = Markup('<td data-label="{}"><span class="text-body-secondary">—</span></td>').format(assessed_label)
-        ahead = Markup('<td data-label="{}">{}</td>').format(forecast, badge(node.forecast)) if with_forecast else ""
-        out.append(row.format(min(node.depth, 6), link, node.id, query, node.nation_code, node.code, node.name,
-                              people, _number(locale, node.tally.total, 0), ready, _number(locale, node.tally.ready, 0),
-                              level, badge(node.tally), ahead, judged))
-    return Markup("\n  ").join(out)
-
-
-STATE_SYMBOLS = {"met": "✔", "waived": "◆", "expiring": "▲", "expired": "✖", "missing": "✖", "superseded": "✖",
-                 "on_hold": "‖"}
-
-
-@bp.app_template_global("state_badge_html")
-def state_badge_html(status) -> Markup:
-    """A requirement's state with its symbol and words; a unit page shows several for each of fifty people."""
-    return Markup('<span class="req-state req-{}">{} {}</span>').format(status.state, STATE_SYMBOLS[status.state],
-                                                                        status.label)
-
-
-@bp.app_template_global("gaps_html")
-def gaps_html(gaps) -> Markup:
-    """A person's unmet requirements as badges with their module codes (the exercise and screening requirements
-    in words), comma-separated, in one call per row."""
-    words = {"exercise": _("Exercise requirement"), "screening": _("Screening")}
-    return Markup(", ").join(Markup("{} {}").format(state_badge_html(g), words.get(g.key, g.key)) for g in gaps)
+for _helper in (html.level_badge_html, html.unit_rows_html, html.state_badge_html, html.gaps_html,
+                html.member_rows_html):
+    bp.add_app_template_global(_helper)
 
 
 def _dates():
     today = dt.date.today()
     return (parse_day(request.args.get("as_of"), today),
             parse_day(request.args.get("forecast"), None, field="forecast"))
-
-
-def _thresholds() -> Thresholds:
-    return Thresholds.from_config(current_app.config)
 
 
 BARS_SHOWN = 20

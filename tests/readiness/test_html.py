@@ -1,0 +1,49 @@
+"""The readiness pages' rows built in Python (trainer/readiness/html.py): every text escaped, labels in the
+reader's language, and the badges of one language never served to a reader of another."""
+import datetime as dt
+
+
+def _people_rows(page: str) -> str:
+    return page.split('class="table table-sm align-middle table-stack readiness-people"', 1)[1].split("</table>", 1)[0]
+
+
+def test_unit_and_person_names_are_escaped_in_the_rows(client, db, login_as, make_unit, make_person, make_module,
+                                                       make_profile):
+    make_module("HR-01")
+    make_profile("UN-PDT", modules=("HR-01",))
+    top = make_unit(nation="NPL", code="NPL-CONT", kind="contingent")
+    unit = make_unit(nation="NPL", code="B&1", name="<b>Alpha & Co</b>", parent=top)
+    make_person(unit=unit, family_name="<i>Rai</i>", given_names="Asha", service_number="S<1>")
+    login_as("commander", "nation", nation="NPL")
+
+    dashboard = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert "&lt;b&gt;Alpha &amp; Co&lt;/b&gt;" in dashboard and "<b>Alpha" not in dashboard
+    assert "NPL B&amp;1</a>" in dashboard
+
+    rows = _people_rows(client.get(f"/readiness/units/{top.id}?profile=UN-PDT").get_data(as_text=True))
+    assert "&lt;i&gt;Rai&lt;/i&gt;" in rows and "<i>" not in rows
+    assert "S&lt;1&gt;" in rows and '<td data-label="Unit">B&amp;1</td>' in rows
+    assert '<span class="req-state req-missing">✖ missing</span> HR-01' in rows
+    assert '<span class="level level-red">✖ not ready</span>' in rows
+
+
+def test_a_french_reader_reads_the_rows_in_french_after_an_english_one(client, db, login_as, make_unit, make_person,
+                                                                       make_module, make_profile, complete):
+    module = make_module("HR-01", validity_months=24)
+    make_profile("UN-PDT", modules=("HR-01",))
+    unit = make_unit(nation="NPL", code="NPBATT-1")
+    ready = make_person(unit=unit, family_name="Gurung")
+    complete(ready, module, dt.date.today() - dt.timedelta(days=10))
+    make_person(unit=unit, family_name="Tamang")
+
+    login_as("commander", "nation", nation="NPL", username="c.en")
+    english = _people_rows(client.get(f"/readiness/units/{unit.id}?profile=UN-PDT").get_data(as_text=True))
+    assert "✖ missing</span>" in english and "✔ ready</span>" in english
+
+    client.post("/logout")
+    user = login_as("commander", "nation", nation="NPL", username="c.fr")
+    user.language = "fr"
+    db.session.commit()
+    french = _people_rows(client.get(f"/readiness/units/{unit.id}?profile=UN-PDT").get_data(as_text=True))
+    assert "✖ manquante</span>" in french and "✔ prêt</span>" in french
+    assert 'data-label="Ce qui manque"' in french and "✖ missing" not in french

@@ -95,11 +95,14 @@ def _load_user(user_id: str):
     """The signed-in user, checked against the database on every request: a disabled account, or a
     session older than the account's session version (logout everywhere, password or grant change), is
     signed out."""
+    from sqlalchemy.orm import joinedload
+
     from trainer.auth.models import User
 
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        # The grants with the account in one statement: every page asks what the user may do.
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
         version = int(raw_version)
     except (ValueError, TypeError):
         return None
@@ -126,7 +129,10 @@ def _begin():
 
 
 def _session_lifetime():
-    if g.get("api_token") is not None or not current_user.is_authenticated:
+    # Remembered for the response headers: by then the request's commit has expired the user, and asking again
+    # would read the account a second time on every page.
+    g.signed_in = current_user.is_authenticated
+    if g.get("api_token") is not None or not g.signed_in:
         return None  # an API request has no session
     config = current_app.config
     now = int(time.time())
@@ -137,6 +143,7 @@ def _session_lifetime():
     if now - last > idle or now - started > absolute:
         logout_user()
         session.clear()
+        g.signed_in = False
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), expired=1))
     session["started_at"] = started
     session["seen_at"] = now   # the idle limit counts from the last request, to the second
@@ -171,7 +178,7 @@ def _headers(response):
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated and request.endpoint != "static":
+    if g.get("signed_in") and request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
     disposition = response.headers.get("Content-Disposition")
     if disposition and "filename*" not in disposition:

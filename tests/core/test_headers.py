@@ -41,3 +41,19 @@ def test_the_default_public_url_follows_the_port_the_app_is_served_on(tmp_path, 
     monkeypatch.setenv("TRAINER_PUBLIC_URL", "https://trainer.mission.example/")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["PUBLIC_URL"] == "https://trainer.mission.example"
+
+
+def test_a_signed_in_page_is_never_stored_and_reads_the_account_once(client, make_user, count_queries):
+    """Pages a signed-in user sees carry Cache-Control: no-store (a shared computer's browser keeps no copy);
+    the public sign-in page does not need it. Deciding that after the request's commit reads no account again."""
+    from tests.conftest import login
+
+    assert "Cache-Control" not in client.get("/login").headers
+    make_user("commander", username="c.headers")
+    login(client, "c.headers")
+    with count_queries() as page:
+        response = client.get("/")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert len([s for s in page.statements if "FROM users" in s]) == 1
+    client.post("/logout")
+    assert "Cache-Control" not in client.get("/login").headers

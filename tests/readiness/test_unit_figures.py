@@ -160,6 +160,32 @@ def test_a_unit_page_counts_and_lists_only_the_people_the_profile_reaches_below_
         sorted(people)
 
 
+def test_a_profile_reaches_every_unit_below_its_units_and_its_people_however_the_reach_is_handed_on(
+        db, force, make_unit, make_person, monkeypatch):
+    """Assigned to the contingent, a profile reaches both battalions and a company two levels down, not the French
+    unit; assigned in person, it reaches that person too; the same people when the reached units are too many to
+    list and go to the queries as a subquery."""
+    from trainer.learning.models import ProfileAssignment
+    from trainer.readiness import profiles
+
+    company = make_unit(nation="NPL", code="NP-COY", parent=force["b2"], kind="company")
+    deep = make_person(unit=company, family_name="Thapa")
+    db.session.add_all([ProfileAssignment(profile_code="UN-PDT", unit_id=force["top"].id),
+                        ProfileAssignment(profile_code="UN-PDT", person_id=force["french"].id)])
+    db.session.commit()
+
+    def reached():
+        condition = profiles.profile_condition("UN-PDT")
+        return set(db.session.scalars(select(UnitAssignment.person_id).where(condition,
+                                                                             UnitAssignment.end_on.is_(None))))
+
+    everyone = {force["ready"].id, force["not_ready"].id, deep.id, force["french"].id}
+    assert reached() == everyone
+    monkeypatch.setattr(profiles, "REACHED_UNITS_LISTED", 1)
+    assert reached() == everyone
+    assert profiles.profile_condition("NO-SUCH-PROFILE") is None
+
+
 def test_on_sqlite_each_persons_stretch_is_sought_not_scanned_for(db, force, make_user):
     """SQLite only nests loops: a join to the stretches covering a day, read from the index by profile and end
     date, would scan every stretch ending after the day for each person (80 s for the gaps of 10,000 people).

@@ -29,13 +29,6 @@ def list_profiles() -> list[tuple[str, str]]:
             db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
 
 
-@lru_cache(maxsize=None)
-def _unit_aliases():
-    """Two names for units (the unit a profile is assigned to, and a unit below it), built once: an alias copies
-    every column of the table."""
-    return aliased(Unit, name="target_unit"), aliased(Unit, name="reached_unit")
-
-
 REACHED_UNITS_LISTED = 20000  # up to this many reached units, a page's queries get them as a list
 
 
@@ -56,30 +49,16 @@ def profile_condition(profile_code: str):
     """A condition on UnitAssignment for the people the profile applies to (assigned to them or to a unit above
     them); None when it is assigned to nobody (then it applies to everyone in view). A page builds it once and
     passes it to each of its queries."""
-    try:
-        from trainer.learning.models import ProfileAssignment
-    except ImportError:  # learning domain not installed: the profile applies to everyone
+    statements = _reach_statements()
+    if statements is None:  # learning domain not installed: the profile applies to everyone
         return None
-    from sqlalchemy import literal, union_all
-
-    pa = ProfileAssignment
-    live = (pa.profile_code == profile_code, pa.withdrawn_at.is_(None))
-    # The units the profile reaches (assigned to them or to a unit above them), found once per page in the same
-    # statement that asks whether it is assigned at all (-1) and to anyone in person (-2), and handed to the
-    # page's queries as a list rather than searched again by each (a prefix match of every unit against each
-    # assigned one).
-    target, reached = _unit_aliases()
-    reached_units = (select(reached.id).join(target, reached.path.startswith(target.path, autoescape=False))
-                     .join(pa, pa.unit_id == target.id).where(*live))
-    found = set(db.session.scalars(union_all(
-        select(literal(-1)).where(exists().where(*live)),
-        select(literal(-2)).where(exists().where(*live, pa.person_id.is_not(None))),
-        reached_units)))
+    found_query, reached_units, assigned_people = statements
+    found = set(db.session.scalars(found_query, {"reach_profile": profile_code}))
     if -1 not in found:
         return None
     unit_ids = sorted(found - {-1, -2})
     if len(unit_ids) > REACHED_UNITS_LISTED:
-        unit_level = UnitAssignment.unit_id.in_(reached_units)
+        unit_level = UnitAssignment.unit_id.in_(reached_units.params(reach_profile=profile_code))
     elif db.session.get_bind().dialect.name == "postgresql":  # one array parameter, not thousands to bind
         from sqlalchemy import Integer, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
@@ -89,9 +68,34 @@ def profile_condition(profile_code: str):
         unit_level = UnitAssignment.unit_id.in_(unit_ids)
     if -2 not in found:
         return UnitReach(unit_level, frozenset(unit_ids) if len(unit_ids) <= REACHED_UNITS_LISTED else None)
-    person_level = UnitAssignment.person_id.in_(
-        select(pa.person_id).where(*live, pa.person_id.is_not(None)))
+    person_level = UnitAssignment.person_id.in_(assigned_people.params(reach_profile=profile_code))
     return or_(unit_level, person_level)
+
+
+@lru_cache(maxsize=1)
+def _reach_statements():
+    """(whether the profile is assigned at all, -1, and to anyone in person, -2, with the units it reaches; the
+    units it reaches; the people it is assigned to in person), each for the profile bound as `reach_profile`.
+    Built once: a page runs the first, and building a statement costs more than running it."""
+    try:
+        from trainer.learning.models import ProfileAssignment as pa
+    except ImportError:
+        return None
+    from sqlalchemy import bindparam, literal, union_all
+
+    live = (pa.profile_code == bindparam("reach_profile"), pa.withdrawn_at.is_(None))
+    # The units it is assigned to and every unit below them, walked down the tree by parent through its index
+    # (matching each unit's path against each assigned one's compares every unit with every assignment); found
+    # in the same statement as the two questions, and handed to the page's queries as a list.
+    tree = (select(pa.unit_id.label("id")).where(*live, pa.unit_id.is_not(None))
+            .cte("reached_units", recursive=True))
+    below = aliased(Unit, name="below")
+    tree = tree.union(select(below.id).join(tree, below.parent_id == tree.c.id))
+    reached_units = select(tree.c.id)
+    found = union_all(select(literal(-1)).where(exists().where(*live)),
+                      select(literal(-2)).where(exists().where(*live, pa.person_id.is_not(None))),
+                      reached_units)
+    return found, reached_units, select(pa.person_id).where(*live, pa.person_id.is_not(None))
 
 
 def requirement_label(spec: engine.ProfileSpec, key: str) -> str:

@@ -22,7 +22,16 @@ def _level(percent, green: float, amber: float):
 
 
 def level_word(level) -> str:
-    return {"green": _("ready"), "amber": _("partly ready"), "red": _("not ready"), None: _("no personnel")}[level]
+    # Only the word asked for is translated: a chart words every bar.
+    if level == "green":
+        return _("ready")
+    if level == "amber":
+        return _("partly ready")
+    if level == "red":
+        return _("not ready")
+    if level is None:
+        return _("no personnel")
+    raise KeyError(level)
 
 
 def _pct(percent) -> str:

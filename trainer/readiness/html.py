@@ -5,8 +5,9 @@ call, and the badges of a locale are built once per process."""
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote_plus
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup, escape
 
@@ -35,6 +36,43 @@ def _level_badge(locale: str, percent: float | None, thresholds: Thresholds | No
     level = thresholds.level(percent)
     return Markup(f'<span class="level level-{escape(level.value)}"><span aria-hidden="true">{escape(level.symbol)}'
                   f'</span> {escape(wording.percent(percent))} · {escape(level.label)}</span>')
+
+
+def nation_rows_html(nations, linked: bool, dates: dict) -> Markup:
+    """The dashboard's rows of nations: each nation's people, ready and level, linking to the nation's dashboard
+    when there are several."""
+    from trainer.i18n import _number
+
+    e = escape
+    locale, limits = str(get_locale()), thresholds()
+    people, ready, level = e(_("People")), e(_("Ready")), e(_("Level"))
+    link = query_link("readiness.index", "nation", **dates)
+    out = []
+    for code, name, tally in nations:
+        label = f"{e(code)} — {e(name)}"
+        percent = tally.percent
+        out.append(
+            f'<tr>\n    <td>{f"""<a href="{e(link(code))}">{label}</a>""" if linked else label}</td>'
+            f'\n    <td class="text-end" data-label="{people}">{e(_number(locale, tally.total, 0))}</td>'
+            f'<td class="text-end" data-label="{ready}">{e(_number(locale, tally.ready, 0))}</td>'
+            f'\n    <td data-label="{level}">{_level_badge(locale, percent, limits if percent is not None else None)}'
+            f'</td></tr>')
+    return Markup("".join(out))
+
+
+# What url_for leaves unencoded in a query value (werkzeug.urls).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def query_link(endpoint: str, name: str, **values):
+    """`url_for(endpoint, name=value, **values)` for many values, the address built once: only the one query
+    value changes, encoded as url_for encodes it."""
+    slot = "\x1f"
+    probe = url_for(endpoint, **{name: slot}, **values)
+    head, found, tail = probe.partition("%1F")
+    if not found or "%1F" in tail or "?" not in head:
+        return lambda value: url_for(endpoint, **{name: value}, **values)
+    return lambda value: f"{head}{quote_plus(str(value), safe=_QUERY_SAFE)}{tail}"
 
 
 def unit_rows_html(rows, link: str, query: str, with_forecast: bool, assessed) -> Markup:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
@@ -46,9 +47,9 @@ def _order(sort: str, descending: bool, ready_when, members, st) -> list:
         until = case((ready_when, st.valid_until), else_=None)
         keys = [case((until.is_(None), 1), else_=0), until.desc() if descending else until]
     else:
-        columns = {"name": name, "rank": [_rank_seniority()],
-                   "unit": [select(Unit.code).where(Unit.id == members.c.unit_id).scalar_subquery()],
-                   "ready": [case((ready_when, 1), else_=0)]}[sort]
+        columns = {"name": lambda: name, "rank": lambda: [_rank_seniority()],
+                   "unit": lambda: [select(Unit.code).where(Unit.id == members.c.unit_id).scalar_subquery()],
+                   "ready": lambda: [case((ready_when, 1), else_=0)]}[sort]()
         keys = [c.desc() for c in columns] if descending else list(columns)
     return keys + (name if sort != "name" else []) + [Person.id]
 
@@ -76,6 +77,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         query = (select(Person, members.c.unit_id, func.count().over().label("total"), st.valid_until, st.gaps)
                  .join(members, members.c.person_id == Person.id)
                  .outerjoin(st, states.covering_many(st, Person.id, spec.code, as_of))
+                 .options(lazyload(Person.unit), lazyload(Person.nation))  # the list names the unit by unit_of
                  .order_by(*order)
                  .limit(per_page).offset((max(1, page) - 1) * per_page))
         rows = db.session.execute(query).all()

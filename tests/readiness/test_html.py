@@ -47,3 +47,51 @@ def test_a_french_reader_reads_the_rows_in_french_after_an_english_one(client, d
     french = _people_rows(client.get(f"/readiness/units/{unit.id}?profile=UN-PDT").get_data(as_text=True))
     assert "✖ manquante</span>" in french and "✔ prêt</span>" in french
     assert 'data-label="Ce qui manque"' in french and "✖ missing" not in french
+
+
+def _tree(page: str) -> str:
+    return page.split('class="table table-sm align-middle readiness-tree', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_dashboards_figures_are_drawn_once_and_again_whenever_what_they_show_changes(
+        client, db, login_as, force, complete, monkeypatch):
+    """A view of unchanged data is served the cards, charts and unit tree the last view drew; a completion, an
+    assessed level, another date or another language draws them again."""
+    from sqlalchemy import select
+
+    from trainer.curricula.models import Module
+    from collections import OrderedDict
+
+    from trainer.readiness import html, views
+
+    monkeypatch.setattr(html, "_DRAWN", OrderedDict())   # nothing drawn by earlier tests of the same figures
+    drawn = []
+    charts = views._charts
+    monkeypatch.setattr(views, "_charts", lambda scope: drawn.append(scope) or charts(scope))
+    login_as("commander", "nation", nation="NPL", username="c.drawn")
+    first = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert client.get("/readiness/?profile=UN-PDT").get_data(as_text=True) == first
+    assert len(drawn) == 1
+    assert 'data-testid="ready-total">1 of 2' in first
+
+    module = db.session.scalar(select(Module).where(Module.code == "HR-01"))
+    complete(force["not_ready"], module, dt.date.today() - dt.timedelta(days=3))
+    page = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert 'data-testid="ready-total">2 of 2' in page and len(drawn) == 2
+
+    assert client.post(f"/readiness/units/{force['b2'].id}/assess?profile=UN-PDT",
+                       data={"assessed_level": "amber", "reason": "Exercise next week"}).status_code == 302
+    page = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert "Partly ready (amber)" in _tree(page) and len(drawn) == 3
+
+    later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert "Forecast" in _tree(client.get(f"/readiness/?profile=UN-PDT&forecast={later}").get_data(as_text=True))
+    assert len(drawn) == 4
+
+    client.post("/logout")
+    user = login_as("commander", "nation", nation="NPL", username="c.drawn.fr")
+    user.language = "fr"
+    db.session.commit()
+    french = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert "Lacunes les plus fréquentes" in french and "Most common gaps" not in french
+    assert len(drawn) == 5

@@ -109,16 +109,28 @@ def cached(key: str, compute: Callable[[], tuple[object, dict]], load: Callable[
     """What `load` makes of the figures stored under `key` if the data has not changed since they were stored;
     else what `compute()` returns as (result, its figures as JSON values), the figures being stored for the next
     reader."""
+    return cached_with_digest(key, compute, load)[0]
+
+
+def cached_with_digest(key: str, compute: Callable[[], tuple[object, dict]], load: Callable[[dict], object]):
+    """(as `cached`, a digest of the figures' text): the same digest means the same figures, whatever the
+    database, so what is drawn from them alone can be kept under it (None when nothing is stored)."""
     found = db.session.execute(
         select(FiguresVersion.version, CachedFigures.version, CachedFigures.figures).select_from(FiguresVersion)
         .outerjoin(CachedFigures, CachedFigures.key == key).where(FiguresVersion.id == 1)).first()
     version = found[0] if found is not None else None
     if found is not None and found[1] == version and found[2] is not None:
-        return load(json.loads(found[2]))
+        return load(json.loads(found[2])), _digest(found[2])
     result, figures = compute()
-    if version is not None:
-        _store(key, version, json.dumps(figures, separators=(",", ":")))
-    return result
+    if version is None:
+        return result, None
+    text = json.dumps(figures, separators=(",", ":"))
+    _store(key, version, text)
+    return result, _digest(text)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _store(key: str, version: int, text: str) -> None:

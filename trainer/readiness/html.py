@@ -4,6 +4,9 @@ field. Every text is escaped once as it is written; labels, thresholds and the l
 call, and the badges of a locale are built once per process."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -166,3 +169,25 @@ def member_rows_html(members, people, unit_of, units, link: str, query: str) -> 
             f'\n      <td data-label="{until}">{valid}</td>'
             f'\n      <td data-label="{missing}">{_gaps(result.gaps, badges, words)}</td>\n    </tr>')
     return Markup("\n    ".join(out))
+
+
+DRAWN_KEPT = 32  # parts of pages kept per process (a mission's dashboard is about 200 kB)
+_DRAWN: OrderedDict[tuple, Markup] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+
+
+def drawn(key: tuple, draw: Callable[[], str]) -> Markup:
+    """What `draw()` makes, kept under `key` for the next view: the key must hold everything the drawing depends
+    on (readiness figures by their digest, never by a row id or counter, which another database may repeat).
+    The least recently used part goes first."""
+    with _DRAWN_LOCK:
+        found = _DRAWN.get(key)
+        if found is not None:
+            _DRAWN.move_to_end(key)
+            return found
+    made = Markup(draw())
+    with _DRAWN_LOCK:
+        _DRAWN[key] = made
+        while len(_DRAWN) > DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
+    return made

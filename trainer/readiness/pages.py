@@ -40,6 +40,7 @@ class ScopePage:
     without_profile: int = 0                  # people posted in the unit on the date whom the profile does not reach
     sort: str = "ready"
     descending: bool = False
+    figures_digest: str | None = None         # the same for the same figures (figures_cache.cached_with_digest)
 
     @cached_property
     def _shown(self) -> tuple[list[aggregate.UnitNode], int]:
@@ -122,10 +123,10 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
     key = figures_cache.key_for(actor, "readiness.view", page="scope", profile=profile_code, as_of=as_of,
                                 forecast=forecast, unit=unit.id if unit is not None else None,
                                 nation=chosen[0] if chosen else None, trend=6)
-    summary, without = figures_cache.cached(key, compute, lambda figures: (
+    (summary, without), digest = figures_cache.cached_with_digest(key, compute, lambda figures: (
         figures_cache.summary_from(figures, spec, thresholds), figures["without_profile"]))
     result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit,
-                       nation=chosen, without_profile=without)
+                       nation=chosen, without_profile=without, figures_digest=digest)
     if unit is None:
         result.assessed = services.latest_assessed([n.id for n in result.rows], profile_code)
     else:

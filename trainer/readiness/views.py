@@ -5,7 +5,7 @@ import datetime as dt
 from functools import partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -78,12 +78,35 @@ def _month_label(day: dt.date, with_day: bool = False) -> str:
 
 
 def _scope_page(template: str, scope: pages.ScopePage, **extra):
-    bar_html, trend_svg = _charts(scope)
-    thresholds = _thresholds()
     return render_template(template, summary=scope.summary, profiles=scope.profiles, profile_code=scope.profile_code,
-                           as_of=scope.as_of, forecast=scope.forecast, forecast_total=scope.forecast_total,
-                           rows=scope.rows, units_not_listed=scope.units_not_listed, bar_html=bar_html, trend_svg=trend_svg, points=scope.summary.trend,
-                           thresholds=(thresholds.green, thresholds.amber), **extra)
+                           as_of=scope.as_of, forecast=scope.forecast,
+                           figures_html=_figures_html(scope, extra.get("assessed") or {}, extra.get("nation")),
+                           **extra)
+
+
+def _figures_html(scope: pages.ScopePage, assessed: dict, nation) -> Markup:
+    """The cards, charts, unit tree and gaps of a page (templates/readiness/_figures.html), drawn once per
+    figures and everything else they are drawn with: a view of unchanged data is served what the last one drew."""
+    thresholds = _thresholds()
+    spec = scope.summary.profile
+    unit_page = scope.unit is not None
+
+    def draw() -> str:
+        bar_html, trend_svg = _charts(scope)
+        return current_app.jinja_env.get_template("readiness/_figures.html").render(
+            unit_page=unit_page, summary=scope.summary, profile_code=scope.profile_code, as_of=scope.as_of,
+            forecast=scope.forecast, forecast_total=scope.forecast_total, rows=scope.rows,
+            units_not_listed=scope.units_not_listed, bar_html=bar_html, trend_svg=trend_svg,
+            points=scope.summary.trend, thresholds=(thresholds.green, thresholds.amber), assessed=assessed,
+            nation=nation)
+
+    if scope.figures_digest is None:
+        return Markup(draw())
+    key = (scope.figures_digest, unit_page, scope.unit.id if unit_page else None, nation, str(get_locale()),
+           request.script_root, thresholds, scope.profile_code, scope.as_of, scope.forecast, pages.TREE_ROWS,
+           spec.title, tuple(sorted(spec.module_titles.items())),
+           tuple(sorted((unit_id, a.assessed.value, a.as_of) for unit_id, a in assessed.items())))
+    return html.drawn(key, draw)
 
 
 @bp.route("/")

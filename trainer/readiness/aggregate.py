@@ -168,7 +168,10 @@ def _counted(actor, spec, known: unit_figures.Known, units: dict[int, UnitNode],
         gaps = unit_gaps(members_select(actor, as_of, roles=roles, profile_condition=condition, nation=nation),
                          spec, as_of)
     else:
-        spans = member_spans(actor, roles=roles, profile_condition=condition).where(UnitAssignment.unit_id.in_(need))
+        listed, reach = need, condition
+        if isinstance(condition, UnitReach) and condition.unit_ids is not None:  # one list, as _narrowed keeps it
+            listed, reach = [u for u in need if u in condition.unit_ids], None
+        spans = member_spans(actor, roles=roles, profile_condition=reach).where(UnitAssignment.unit_id.in_(listed))
         counted = count_rows(spans, spec, days, as_of, gaps=gaps)
     known.learn(need, counted, gaps, as_of, gap_slots(spec))
     if not db.session.info.get(CHANGED):  # nothing of this transaction's own changes is stored

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from trainer.db import write_intent
-from trainer.org.models import Person, UnitAssignment
+from trainer.org.models import Person, Unit, UnitAssignment
 from trainer.readiness import aggregate, unit_figures
 from trainer.readiness.models import StoredUnitFigures, UnitVersion
 
@@ -174,15 +174,21 @@ def test_a_profile_reaches_every_unit_below_its_units_and_its_people_however_the
                         ProfileAssignment(profile_code="UN-PDT", person_id=force["french"].id)])
     db.session.commit()
 
-    def reached():
-        condition = profiles.profile_condition("UN-PDT")
-        return set(db.session.scalars(select(UnitAssignment.person_id).where(condition,
-                                                                             UnitAssignment.end_on.is_(None))))
+    def reached(within=None):
+        condition = profiles.profile_condition("UN-PDT", within=within)
+        query = select(UnitAssignment.person_id).where(condition, UnitAssignment.end_on.is_(None))
+        if within is not None:  # a unit page's queries stay in the unit's subtree
+            query = query.join(Unit, Unit.id == UnitAssignment.unit_id).where(Unit.path.startswith(within.path))
+        return set(db.session.scalars(query))
 
     everyone = {force["ready"].id, force["not_ready"].id, deep.id, force["french"].id}
     assert reached() == everyone
+    assert reached(within=force["b2"]) == {force["not_ready"].id, deep.id}
+    assert reached(within=company) == {deep.id}
+    assert reached(within=force["fra_unit"]) == {force["french"].id}
     monkeypatch.setattr(profiles, "REACHED_UNITS_LISTED", 1)
     assert reached() == everyone
+    assert reached(within=force["b2"]) == {force["not_ready"].id, deep.id}
     assert profiles.profile_condition("NO-SUCH-PROFILE") is None
 
 

@@ -66,7 +66,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     if condition is PROFILE_CONDITION_UNKNOWN:
         condition = profile_condition(spec.code)
     members = members_select(actor, as_of, unit=unit, roles=roles, profile_condition=condition).subquery("m")
-    st = states.stretch_alias()
+    stretch, on_day, st = states.covering_seek(Person.id, spec.code, as_of)
     profile = states.profile_of(spec)
     ready_when = states.ready_in(st, Person, profile, screening_required=spec.screening_required)
     order = _order(sort if sort in SORTS else "ready", descending, ready_when, members, st)
@@ -84,7 +84,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     rows = []
     for _ in range(2):
         query = (listed.join(members, members.c.person_id == Person.id)
-                 .outerjoin(st, states.covering(st, Person.id, spec.code, as_of))
+                 .outerjoin(stretch, on_day)
                  .options(lazyload(Person.unit), lazyload(Person.nation))  # the list names the unit by unit_of
                  .order_by(*order)
                  .limit(per_page).offset((max(1, page) - 1) * per_page))

@@ -106,7 +106,7 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
     profiles = list_profiles()
     profile_code = default_profile_code(profile, actor, profiles=profiles)
     spec = engine.load_profile(profile_code)
-    condition = profile_condition(profile_code) if unit is not None else PROFILE_CONDITION_UNKNOWN
+    condition = profile_condition(profile_code, within=unit) if unit is not None else PROFILE_CONDITION_UNKNOWN
 
     def compute():
         reach = profile_condition(profile_code) if condition is PROFILE_CONDITION_UNKNOWN else condition

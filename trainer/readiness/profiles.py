@@ -45,18 +45,27 @@ class UnitReach:
         return self.condition
 
 
-def profile_condition(profile_code: str):
+def profile_condition(profile_code: str, within: Unit | None = None):
     """A condition on UnitAssignment for the people the profile applies to (assigned to them or to a unit above
     them); None when it is assigned to nobody (then it applies to everyone in view). A page builds it once and
-    passes it to each of its queries."""
+    passes it to each of its queries. `within` a unit, the condition holds only inside that unit's subtree (a unit
+    page's queries never leave it), and finding it reads no unit outside the subtree."""
     statements = _reach_statements()
     if statements is None:  # learning domain not installed: the profile applies to everyone
         return None
-    found_query, reached_units, assigned_people = statements
-    found = set(db.session.scalars(found_query, {"reach_profile": profile_code}))
+    found_query, assigned_query, reached_units, assigned_people = statements
+    if within is None:
+        found = set(db.session.scalars(found_query, {"reach_profile": profile_code}))
+        unit_ids = sorted(found - {-1, -2})
+    else:
+        found = set(db.session.scalars(assigned_query, {"reach_profile": profile_code}))
+        assigned = found - {-1, -2}
+        # A unit is reached when it, or a unit above it, is assigned: its path names them all.
+        unit_ids = sorted(unit_id for unit_id, path in db.session.execute(
+            select(Unit.id, Unit.path).where(Unit.path.startswith(within.path)))
+            if any(int(step) in assigned for step in path.strip("/").split("/")))
     if -1 not in found:
         return None
-    unit_ids = sorted(found - {-1, -2})
     if len(unit_ids) > REACHED_UNITS_LISTED:
         unit_level = UnitAssignment.unit_id.in_(reached_units.params(reach_profile=profile_code))
     elif db.session.get_bind().dialect.name == "postgresql":  # one array parameter, not thousands to bind
@@ -75,8 +84,8 @@ def profile_condition(profile_code: str):
 @lru_cache(maxsize=1)
 def _reach_statements():
     """(whether the profile is assigned at all, -1, and to anyone in person, -2, with the units it reaches; the
-    units it reaches; the people it is assigned to in person), each for the profile bound as `reach_profile`.
-    Built once: a page runs the first, and building a statement costs more than running it."""
+    same with the units it is assigned to; the units it reaches; the people it is assigned to in person), each for
+    the profile bound as `reach_profile`. Built once: building a statement costs more than running it."""
     try:
         from trainer.learning.models import ProfileAssignment as pa
     except ImportError:
@@ -92,10 +101,11 @@ def _reach_statements():
     below = aliased(Unit, name="below")
     tree = tree.union(select(below.id).join(tree, below.parent_id == tree.c.id))
     reached_units = select(tree.c.id)
-    found = union_all(select(literal(-1)).where(exists().where(*live)),
-                      select(literal(-2)).where(exists().where(*live, pa.person_id.is_not(None))),
-                      reached_units)
-    return found, reached_units, select(pa.person_id).where(*live, pa.person_id.is_not(None))
+    questions = (select(literal(-1)).where(exists().where(*live)),
+                 select(literal(-2)).where(exists().where(*live, pa.person_id.is_not(None))))
+    return (union_all(*questions, reached_units),
+            union_all(*questions, select(pa.unit_id).where(*live, pa.unit_id.is_not(None)).distinct()),
+            reached_units, select(pa.person_id).where(*live, pa.person_id.is_not(None)))
 
 
 def requirement_label(spec: engine.ProfileSpec, key: str) -> str:

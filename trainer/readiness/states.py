@@ -289,6 +289,24 @@ def covering_many(stretch, person_col, profile_code: str, day: dt.date):
     return (covering_join if postgres else covering)(stretch, person_col, profile_code, day)
 
 
+def covering_seek(person_col, profile_code: str, day: dt.date):
+    """(what to outer-join, on what, its columns) for each listed person's stretch covering `day`, one seek per
+    person: on PostgreSQL a LATERAL subquery that reads the stretch's row once; elsewhere covering() on an alias,
+    which finds the stretch's id and then its row. The columns are those of ReadinessState (start_on, ready,
+    valid_until, gaps)."""
+    from trainer.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        st = stretch_alias()
+        return st, covering(st, person_col, profile_code, day), st
+    from trainer.readiness.models import ReadinessState as rs
+
+    seek = (select(rs.start_on, rs.ready, rs.valid_until, rs.gaps)
+            .where(rs.profile_code == profile_code, rs.person_id == person_col, rs.end_on >= day)
+            .order_by(rs.end_on).limit(1).lateral("st"))
+    return seek, seek.c.start_on <= day, seek.c
+
+
 @lru_cache(maxsize=None)
 def ready_person():
     """People under another name, so that a query on people around a ready_select never correlates it away.

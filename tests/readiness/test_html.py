@@ -95,3 +95,31 @@ def test_the_dashboards_figures_are_drawn_once_and_again_whenever_what_they_show
     french = client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
     assert "Lacunes les plus fréquentes" in french and "Most common gaps" not in french
     assert len(drawn) == 5
+
+
+def test_the_person_page_names_who_recorded_each_completion_in_one_statement_however_many_recorders(
+        client, db, login_as, make_unit, make_person, make_module, make_profile, complete, make_user, count_queries):
+    make_profile("UN-PDT", modules=("HR-01", "POC-01", "CT-01"))
+    modules = [make_module(code) for code in ("HR-01", "POC-01", "CT-01")]
+    person = make_person(unit=make_unit(nation="NPL", code="NPBATT-1"), family_name="Gurung")
+    officers = [make_user("training_officer", "nation", nation="NPL", username=f"to.{n}") for n in range(3)]
+    for n, officer in enumerate(officers):
+        officer.display_name = f"Officer {n}"
+    completions = [complete(person, module, dt.date.today() - dt.timedelta(days=5), commit=False)
+                   for module in modules]
+    completions[0].recorded_by_id = officers[0].id
+    db.session.commit()
+    login_as("commander", "nation", nation="NPL", username="c.recorders")
+    url = f"/readiness/people/{person.id}?profile=UN-PDT"
+    client.get(url)
+    with count_queries() as one_recorder:
+        page = client.get(url).get_data(as_text=True)
+    assert "recorded by Officer 0" in page
+
+    completions[1].recorded_by_id, completions[2].recorded_by_id = officers[1].id, officers[2].id
+    db.session.commit()
+    client.get(url)
+    with count_queries() as three_recorders:
+        page = client.get(url).get_data(as_text=True)
+    assert all(f"recorded by Officer {n}" in page for n in range(3))
+    assert three_recorders.count == one_recorder.count

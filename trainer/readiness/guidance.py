@@ -32,14 +32,16 @@ def evidence_details(result: PersonReadiness) -> dict[str, dict]:
     ids = [r.evidence["completion_id"] for r in result.requirements if r.evidence and r.evidence.get("completion_id")]
     if not ids:
         return {}
+    from trainer.auth.models import User
     from trainer.learning.models import Completion, Method
 
     out = {}
-    for c in db.session.scalars(select(Completion).where(Completion.id.in_(ids))):
+    for c, recorder in db.session.execute(select(Completion, User.display_name)
+                                          .outerjoin(User, User.id == Completion.recorded_by_id)
+                                          .where(Completion.id.in_(ids))):
         out[c.module_code] = {"method": Method.LABELS.get(c.method, c.method), "score": c.score,
                               "completed_on": c.completed_on, "valid_until": c.valid_until,
-                              "version": c.module_version, "evidence": c.evidence,
-                              "recorded_by": c.recorded_by.display_name if c.recorded_by else None}
+                              "version": c.module_version, "evidence": c.evidence, "recorded_by": recorder}
     return out
 
 

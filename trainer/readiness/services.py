@@ -263,8 +263,16 @@ def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: 
 
 
 def assessed_history(unit_id: int, profile_code: str) -> list[AssessedLevel]:
-    return list(db.session.scalars(select(AssessedLevel).where(
-        AssessedLevel.unit_id == unit_id, AssessedLevel.profile_code == profile_code).order_by(AssessedLevel.id.desc())))
+    """A unit's assessed levels, newest first, with who recorded each (their name only: not their grants, which
+    would cost the page a statement more whenever a level has been recorded)."""
+    from sqlalchemy.orm import joinedload, lazyload
+
+    from trainer.auth.models import User
+
+    return list(db.session.scalars(
+        select(AssessedLevel).where(AssessedLevel.unit_id == unit_id, AssessedLevel.profile_code == profile_code)
+        .options(joinedload(AssessedLevel.assessed_by).options(lazyload(User.grants)))
+        .order_by(AssessedLevel.id.desc())))
 
 
 def latest_assessed(unit_ids, profile_code: str) -> dict[int, AssessedLevel]:

@@ -98,6 +98,18 @@ def _sqlite_on_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+def among_ids(column, ids, dialect: str):
+    """`column IN (ids)` for integer ids: on PostgreSQL one array parameter, so that the statement's text is the
+    same for any number of ids (neither SQLAlchemy nor the driver then renders and parses thousands of
+    placeholders, and PostgreSQL plans it by the array's length); elsewhere an IN list."""
+    from sqlalchemy import Integer, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer)))
+    return column.in_([int(i) for i in ids])
+
+
 def copy_rows(conn, table: str, columns: tuple[str, ...], rows, *, chunk: int = 20000, binary: bool = False) -> int:
     """Write many rows (tuples in `columns`' order) to `table` in the current transaction: COPY on PostgreSQL,
     one prepared INSERT run over the rows on SQLite. For bulk loads and rebuilds of derived tables: no ORM

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
+from trainer.db import among_ids
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit, UnitAssignment
@@ -104,13 +105,15 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
     (person id -> requirement keys) judges just those of each person's requirements, and screening, reading the
     evidence of those alone: for lists that word the gaps already known from the readiness stretches."""
     spec = load_profile(profile) if isinstance(profile, str) else profile
+    dialect = db.session.get_bind().dialect.name
     ids = _id_subquery(people).scalar_subquery() if isinstance(people, Select) else None
-    id_filter = (Person.id.in_(ids) if ids is not None else Person.id.in_([int(p) for p in people]))
+    id_filter = (Person.id.in_(ids) if ids is not None else among_ids(Person.id, people, dialect))
     persons = db.session.execute(select(Person.id, Person.screening).where(id_filter)).all()
     if not persons:
         return {}
 
-    person_filter_col = lambda col: col.in_(ids) if ids is not None else col.in_([p.id for p in persons])  # noqa: E731
+    person_filter_col = lambda col: (col.in_(ids) if ids is not None  # noqa: E731
+                                     else among_ids(col, [p.id for p in persons], dialect))
     wanted = list(spec.required_modules) + (["exercise"] if spec.has_exercise_requirement else [])
     if only is not None:
         asked = set().union(*only.values()) if only else set()
@@ -123,7 +126,8 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
         if only is None:
             wheres = [(person_filter_col(ri.person_id), ri.requirement.in_(wanted))]
         else:  # just the (person, requirement) pairs asked for, as the people asked about each requirement
-            wheres = [(or_(*(and_(ri.requirement == key, ri.person_id.in_(ids)) for key, ids in groups.items())),)
+            wheres = [(or_(*(and_(ri.requirement == key, among_ids(ri.person_id, ids, dialect))
+                             for key, ids in groups.items())),)
                       for groups in _pairs_by_requirement(only, wanted)]
         for where in wheres:
             for row in db.session.execute(query.where(*where)).tuples():

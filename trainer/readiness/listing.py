@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from trainer.db import among_ids
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.pagination import Page
@@ -73,14 +74,12 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     # The page's people with their unit, their stretch on the date and the number of people in all, in one
     # statement; a page past the end shows the last one.
     listed = select(Person, members.c.unit_id, func.count().over().label("total"), st.valid_until, st.gaps)
-    if db.session.get_bind().dialect.name == "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         # With its default costs PostgreSQL reads every person of a large force and hashes them to join a unit's
         # few hundred; given the members' ids as one array it fetches them by id (20 ms to 2 at 100,000 people).
-        from sqlalchemy import Integer, any_, bindparam
-        from sqlalchemy.dialects.postgresql import ARRAY
-
         ids = list(db.session.scalars(select(members.c.person_id)))
-        listed = listed.where(Person.id == any_(bindparam("member_ids", ids, type_=ARRAY(Integer))))
+        listed = listed.where(among_ids(Person.id, ids, dialect))
     rows = []
     for _ in range(2):
         query = (listed.join(members, members.c.person_id == Person.id)

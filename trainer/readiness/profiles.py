@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from trainer.auth import scoping
 from trainer.errors import Invalid, NotFound
+from trainer.db import among_ids
 from trainer.extensions import db
 from trainer.org.models import Unit, UnitAssignment
 from trainer.readiness import engine
@@ -68,13 +69,8 @@ def profile_condition(profile_code: str, within: Unit | None = None):
         return None
     if len(unit_ids) > REACHED_UNITS_LISTED:
         unit_level = UnitAssignment.unit_id.in_(reached_units.params(reach_profile=profile_code))
-    elif db.session.get_bind().dialect.name == "postgresql":  # one array parameter, not thousands to bind
-        from sqlalchemy import Integer, any_, bindparam
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        unit_level = UnitAssignment.unit_id == any_(bindparam("reached_units", unit_ids, type_=ARRAY(Integer)))
     else:
-        unit_level = UnitAssignment.unit_id.in_(unit_ids)
+        unit_level = among_ids(UnitAssignment.unit_id, unit_ids, db.session.get_bind().dialect.name)
     if -2 not in found:
         return UnitReach(unit_level, frozenset(unit_ids) if len(unit_ids) <= REACHED_UNITS_LISTED else None)
     person_level = UnitAssignment.person_id.in_(assigned_people.params(reach_profile=profile_code))

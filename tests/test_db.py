@@ -1,0 +1,18 @@
+"""trainer/db.py: the helpers every domain's queries share."""
+from sqlalchemy import select
+
+
+def test_among_ids_finds_the_same_rows_as_an_in_list_for_none_one_and_thousands_of_ids(db, make_unit):
+    """On PostgreSQL the ids go as one array parameter (the statement's text does not change with their number);
+    elsewhere as an IN list. Either way the rows are those named, and no id at all names none."""
+    from trainer.db import among_ids
+    from trainer.org.models import Unit
+
+    units = [make_unit(nation="NPL", code=f"U-{n}") for n in range(5)]
+    dialect = db.session.get_bind().dialect.name
+    wanted = [units[1].id, units[3].id]
+    found = set(db.session.scalars(select(Unit.id).where(among_ids(Unit.id, wanted, dialect))))
+    assert found == set(wanted)
+    assert list(db.session.scalars(select(Unit.id).where(among_ids(Unit.id, [], dialect)))) == []
+    many = [u.id for u in units] + list(range(10_000_000, 10_005_000))
+    assert set(db.session.scalars(select(Unit.id).where(among_ids(Unit.id, many, dialect)))) == {u.id for u in units}

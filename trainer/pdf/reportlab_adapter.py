@@ -101,6 +101,13 @@ def _streaming_document_class():
             it registers (the page tree, on the first page) is shared by later pages: written at the end."""
             name = page.__InternalName__
             if self._write_plain_page(name, page):
+                # Written whole: the page tree needs only its name. Keeping the page's dictionaries for every page
+                # of a long report held about 1 kB per page until the end.
+                from reportlab.pdfbase.pdfdoc import PDFObjectReference
+
+                if self.Pages.pages and self.Pages.pages[-1] is page:
+                    self.Pages.pages[-1] = PDFObjectReference(name)
+                    self.idToObject[name] = None
                 return
             before = self.objectcounter
             self._write_object(name)

@@ -27,8 +27,12 @@ def thresholds() -> Thresholds:
 
 def level_badge_html(tally) -> Markup:
     """A tally's level with its symbol, percentage and words (never by colour alone)."""
+    return _badge(str(get_locale()), thresholds(), tally)
+
+
+def _badge(locale: str, limits: Thresholds, tally) -> Markup:
     percent = tally.percent if tally is not None else None
-    return _level_badge(str(get_locale()), percent, thresholds() if percent is not None else None)
+    return _level_badge(locale, percent, limits if percent is not None else None)
 
 
 @lru_cache(maxsize=4096)
@@ -53,12 +57,11 @@ def nation_rows_html(nations, linked: bool, dates: dict) -> Markup:
     out = []
     for code, name, tally in nations:
         label = f"{e(code)} — {e(name)}"
-        percent = tally.percent
         out.append(
             f'<tr>\n    <td>{f"""<a href="{e(link(code))}">{label}</a>""" if linked else label}</td>'
             f'\n    <td class="text-end" data-label="{people}">{e(_number(locale, tally.total, 0))}</td>'
             f'<td class="text-end" data-label="{ready}">{e(_number(locale, tally.ready, 0))}</td>'
-            f'\n    <td data-label="{level}">{_level_badge(locale, percent, limits if percent is not None else None)}'
+            f'\n    <td data-label="{level}">{_badge(locale, limits, tally)}'
             f'</td></tr>')
     return Markup("".join(out))
 
@@ -89,8 +92,7 @@ def unit_rows_html(rows, link: str, query: str, with_forecast: bool, assessed) -
                                                       e(_("Assessed level")))
 
     def badge(tally) -> str:
-        percent = tally.percent if tally is not None else None
-        return _level_badge(locale, percent, limits if percent is not None else None)
+        return _badge(locale, limits, tally)
 
     href, tail = e(link), e(query)
     no_judgement = f'<td data-label="{assessed_label}"><span class="text-body-secondary">—</span></td>'
@@ -132,12 +134,6 @@ def _gaps(gaps, badges: dict[str, str], words: dict[str, str]) -> str:
 
 def _gap_words() -> dict[str, str]:
     return {"exercise": escape(_("Exercise requirement")), "screening": escape(_("Screening"))}
-
-
-def gaps_html(gaps) -> Markup:
-    """A person's unmet requirements as badges with their module codes (the exercise and screening requirements
-    in words), comma-separated."""
-    return Markup(_gaps(gaps, _state_badges(str(get_locale())), _gap_words()))
 
 
 def member_rows_html(members, people, unit_of, units, link: str, query: str) -> Markup:

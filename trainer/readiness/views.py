@@ -34,7 +34,7 @@ def needs_profiles(view):
     return wrapper
 
 
-for _helper in (html.level_badge_html, html.nation_rows_html, html.unit_rows_html, html.state_badge_html, html.gaps_html,
+for _helper in (html.level_badge_html, html.nation_rows_html, html.unit_rows_html, html.state_badge_html,
                 html.member_rows_html):
     bp.add_app_template_global(_helper)
 

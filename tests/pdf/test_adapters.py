@@ -2,6 +2,7 @@
 refuses to start with another, and each adapter names the release requirements.txt pins."""
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from pathlib import Path
@@ -46,40 +47,64 @@ def test_no_module_outside_the_adapters_reaches_the_internals():
     assert offenders == []
 
 
+def _numbered_document(lines: int, paragraph):
+    """A document of `lines` paragraphs whose pages say "page X of Y" as the readiness report does: (its bytes, the
+    parts it was sent in, how many objects ReportLab's tables held as it closed)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from trainer.pdf.reportlab_adapter import define_late_form, fill_late_forms, stream_build, streaming_canvas_class
+
+    kept = []
+
+    class Numbered(streaming_canvas_class()):
+        def decorate_page(self):
+            name = f"count{self.getPageNumber()}"
+            define_late_form(self, name, 100, 12)
+            self.doForm(name)
+
+        def save(self):
+            pages = self.getPageNumber() - 1
+
+            def draw(index, text):
+                text.setFont("Helvetica", 8)
+                text.textOut(f"Page {index + 1} of {pages}")
+
+            fill_late_forms(self, draw)
+            kept.append(len(self._doc.idToObject) + len(self._doc.numberToId))
+            super().save()
+
+    doc = BaseDocTemplate(None, pagesize=A4)
+    doc.addPageTemplates([PageTemplate(id="All", frames=Frame(50, 50, 400, 700, id="normal"), pagesize=A4)])
+    parts = list(stream_build(doc, (paragraph(n) for n in range(lines)), Numbered))
+    return b"".join(parts), parts, kept[0]
+
+
+def test_a_long_document_keeps_no_more_objects_than_a_short_one():
+    """The pages, their content and their "page X of Y" forms leave ReportLab's tables as each page is written:
+    a report's memory does not grow with its pages (but for a number and an offset each)."""
+    from pypdf import PdfReader
+    from reportlab.platypus import Paragraph
+
+    short, _parts, kept_short = _numbered_document(40, lambda n: Paragraph(f"Line {n:04d}"))
+    long, _parts, kept_long = _numbered_document(800, lambda n: Paragraph(f"Line {n:04d}"))
+    assert len(PdfReader(io.BytesIO(long)).pages) > 10 * len(PdfReader(io.BytesIO(short)).pages)
+    assert kept_long == kept_short
+
+
 def test_a_document_written_as_its_pages_are_drawn_reads_in_a_strict_reader():
     """Each page (its dictionary and content stream formatted by the adapter) leaves as it is finished and each page's
-    "page X of Y" form is filled at the end: every object lies where the cross-reference table says, a strict reader
+    "page X of Y" form is written at the end: every object lies where the cross-reference table says, a strict reader
     opens the file, and every page's text reads in order, once."""
-    import io
 
     from pypdf import PdfReader
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
-    from trainer.pdf.reportlab_adapter import define_form, fill_form, stream_build, streaming_canvas_class
-
-    class Numbered(streaming_canvas_class()):
-        def decorate_page(self):
-            name = f"count{self.getPageNumber()}"
-            define_form(self, name, 100, 12)
-            self.doForm(name)
-
-        def save(self):
-            pages = self.getPageNumber() - 1
-            for page in range(1, pages + 1):
-                text = self.beginText(0, 0)
-                text.setFont("Helvetica", 8)
-                text.textOut(f"Page {page} of {pages}")
-                fill_form(self, f"count{page}", text)
-            super().save()
-
-    doc = BaseDocTemplate(None, pagesize=A4)
-    doc.addPageTemplates([PageTemplate(id="All", frames=Frame(50, 50, 400, 700, id="normal"), pagesize=A4)])
     style = getSampleStyleSheet()["BodyText"]
-    parts = list(stream_build(doc, (Paragraph(f"Line {n:04d} (of ninety-nine)") if n % 2 else
-                                    Paragraph(f"Line {n:04d}", style) for n in range(300)), Numbered))
-    data = b"".join(parts)
+    data, parts, _kept = _numbered_document(300, lambda n: Paragraph(f"Line {n:04d} (of ninety-nine)") if n % 2 else
+                                            Paragraph(f"Line {n:04d}", style))
     assert len(parts) > 3  # sent in parts, as the pages were drawn
 
     table = data[data.rindex(b"\nxref\n") + 6:]

@@ -11,6 +11,7 @@ certificate PDF). Both depend on attributes whose names start with an underscore
 from __future__ import annotations
 
 import zlib
+from array import array
 
 from trainer.pdf import refuse_other_release
 
@@ -67,19 +68,32 @@ def attach_file(canvas, name: str, data: bytes, *, description: str, subtype: st
 # --- documents written as they are drawn -----------------------------------------------------------------------
 
 def _streaming_document_class():
-    from reportlab.pdfbase.pdfdoc import PDFDocument, PDFFile, PDFIndirectObject, PDFStream
+    from reportlab.pdfbase.pdfdoc import PDFDocument, PDFFile, PDFIndirectObject, PDFPages, PDFStream
+
+    class WrittenPages(PDFPages):
+        """The page tree of a document whose pages are written as they are finished: each page's object number
+        (eight bytes a page), the page itself only until it is written."""
+
+        def check_format(self, document):
+            self.Kids = _formatted_object(b"[ " + b" ".join(b"%d 0 R" % n for n in self.numbers) + b" ]")
+            self.Count = len(self.numbers)
 
     class StreamingDocument(PDFDocument):
         """A PDFDocument that writes each finished page (its dictionary and content stream) out at once and keeps
-        only its offset, so that memory stays flat whatever the number of pages. What every page refers to (the
-        page tree, fonts, forms, the catalogue) is written at the end, with the cross-reference table; PDF allows
-        objects in any order. `format` is PDFDocument.format of the release this adapter was written for, with the
-        objects already written skipped."""
+        only its number and offset, so that memory stays flat whatever the number of pages. What every page refers
+        to (the page tree, fonts, forms, the catalogue) is written at the end, with the cross-reference table; PDF
+        allows objects in any order. `format` is PDFDocument.format of the release this adapter was written for,
+        with the objects already written skipped."""
 
         def start_stream(self) -> None:
             self.pending: list[bytes] = []
             self._offset = 0
-            self._written: dict[str, int] = {}
+            self._offsets = array("q")  # object number -> where it was written (-1: not yet)
+            self.Pages.__class__ = WrittenPages
+            self.Pages.numbers = array("q")
+            self.late_forms = array("q")  # object numbers of the late forms, in the order declared
+            self.late_box = None
+            self.late_body = None
             self._emit(PDFFile(self._pdfVersion).format(self))  # the header
 
         def _emit(self, data: bytes) -> int:
@@ -93,21 +107,37 @@ def _streaming_document_class():
             self.pending.clear()
             return data
 
+        def _written_at(self, number: int, offset: int) -> None:
+            missing = number + 1 - len(self._offsets)
+            if missing > 0:
+                self._offsets.extend([-1] * missing)
+            self._offsets[number] = offset
+
         def _write_object(self, name: str) -> None:
-            self._written[name] = self._emit(PDFIndirectObject(name, self.idToObject[name]).format(self))
+            number = self.idToObjectNumberAndVersion[name][0]
+            self._written_at(number, self._emit(PDFIndirectObject(name, self.idToObject[name]).format(self)))
+
+        def _forget(self, name: str) -> None:
+            """Drop a written object from ReportLab's tables: nothing refers to it by name any more."""
+            number = self.idToObjectNumberAndVersion.pop(name)[0]
+            del self.numberToId[number]
+            del self.idToObject[name]
 
         def write_page(self, page) -> None:
             """Write `page` and the content stream formatting it registers, then drop its content. Anything else
             it registers (the page tree, on the first page) is shared by later pages: written at the end."""
             name = page.__InternalName__
-            if self._write_plain_page(name, page):
-                # Written whole: the page tree needs only its name. Keeping the page's dictionaries for every page
-                # of a long report held about 1 kB per page until the end.
-                from reportlab.pdfbase.pdfdoc import PDFObjectReference
+            self.Pages.numbers.append(self.idToObjectNumberAndVersion[name][0])
+            self.Pages.pages.clear()
+            late = [form for form in (page.XObjects.dict if page.XObjects else ())
+                    if isinstance(self.idToObject.get(form), _LateForm)]
+            self._write_page_objects(name, page)
+            for form in late:  # referred to by number from now on: the page that names it is written
+                self.late_forms.append(self.idToObjectNumberAndVersion[form][0])
+                self._forget(form)
 
-                if self.Pages.pages and self.Pages.pages[-1] is page:
-                    self.Pages.pages[-1] = PDFObjectReference(name)
-                    self.idToObject[name] = None
+        def _write_page_objects(self, name: str, page) -> None:
+            if self._write_plain_page(name, page):
                 return
             before = self.objectcounter
             self._write_object(name)
@@ -121,8 +151,9 @@ def _streaming_document_class():
         def _write_plain_page(self, name: str, page) -> bool:
             """Write a page of text, lines and forms (as every page of a long report is) with its content stream
             compressed once, formatted here as PDFPage.check_format and PDFStream.format of this release format
-            it: ReportLab's general object formatting took longer than drawing the page. False, writing nothing,
-            for any other page (or an encrypted document), which `write_page` leaves to ReportLab."""
+            it: ReportLab's general object formatting took longer than drawing the page. Both objects are then
+            forgotten but for their offsets. False, writing nothing, for any other page (or an encrypted
+            document), which `write_page` leaves to ReportLab."""
             from reportlab.pdfbase.pdfdoc import NoEncryption, PDFArray, PDFObjectReference
 
             if (type(self.encrypt) is not NoEncryption or page.Override_default_compilation or page.Annots
@@ -132,6 +163,7 @@ def _streaming_document_class():
                 return False
             contents = PDFArray([])  # a placeholder, to number the content stream after the page as ReportLab does
             self.Reference(contents)
+            contents_name = contents.__InternalName__
             content = page.stream.encode("utf8")
             if page.compression:
                 content = zlib.compress(content, PAGE_COMPRESSION_LEVEL)
@@ -140,21 +172,18 @@ def _streaming_document_class():
             procs = "/PDF /Text /ImageB /ImageC /ImageI" if page.hasImages else "/PDF /Text"
             forms = (b" /XObject " + page.XObjects.format(self)) if page.XObjects else b""
             reference = PDFObjectReference
-            head = (f"<<\n/Contents {reference(contents.__InternalName__).format(self).decode()} /MediaBox [ {box} ] "
+            head = (f"<<\n/Contents {reference(contents_name).format(self).decode()} /MediaBox [ {box} ] "
                     f"/Parent {self.Reference(self.Pages).format(self).decode()} /Resources << /Font "
                     f"{reference('BasicFonts').format(self).decode()} /ProcSet [ {procs} ]").encode("ascii")
             rotate = f" /Rotate {page.Rotate or 0} /Type /Page\n>>".encode("ascii")
-            self._written[name] = self._emit(self._numbered(name, head + forms + b" >>" + rotate))
             flate = b"/Filter [ /FlateDecode ] " if page.compression else b""
             stream = b"<<\n%s/Length %d\n>>\nstream\n%s\nendstream" % (flate, len(content), content)
-            self._written[contents.__InternalName__] = self._emit(self._numbered(contents.__InternalName__, stream))
-            self.idToObject[contents.__InternalName__] = None
+            for object_name, body in ((name, head + forms + b" >>" + rotate), (contents_name, stream)):
+                number, version = self.idToObjectNumberAndVersion[object_name]
+                self._written_at(number, self._emit(b"%d %d obj\n%s\nendobj\n" % (number, version, body)))
+                self._forget(object_name)
             page.stream = page.Contents = None
             return True
-
-        def _numbered(self, name: str, body: bytes) -> bytes:
-            number, version = self.idToObjectNumberAndVersion[name]
-            return b"%d %d obj\n%s\nendobj\n" % (number, version, body)
 
         def format(self):
             self.encrypt.prepare(self)
@@ -165,30 +194,31 @@ def _streaming_document_class():
             encryptinfo = self.encrypt.info()
             if encryptinfo:
                 encryptref = self.Reference(encryptinfo)
-            counter, ids = 0, []
             File = PDFFile(self._pdfVersion)
             File.strings.clear()  # the header is already written; File.write appends to this same list
             File.offset = self._offset  # continues the pages already written
             self.__accum__ = File
-            while True:
-                counter += 1
-                if counter not in self.numberToId:
-                    break
-                oid = self.numberToId[counter]
-                if oid in self._written:
-                    self.idToOffset[oid] = self._written[oid]
-                else:
-                    self.idToOffset[oid] = File.add(PDFIndirectObject(oid, self.idToObject[oid]).format(self))
-                ids.append(oid)
+            offsets, written = array("q"), self._offsets
+            late = iter(enumerate(self.late_forms))
+            late_index, late_number = next(late, (0, 0))
+            number = 0
+            while number < self.objectcounter:  # formatting an object may register more: objectcounter grows
+                number += 1
+                at = written[number] if number < len(written) else -1
+                if at < 0 and number == late_number:
+                    at = File.add(b"%d 0 obj\n%s\nendobj\n" % (number, self.late_body(late_index)))
+                    late_index, late_number = next(late, (0, 0))
+                elif at < 0:
+                    oid = self.numberToId[number]
+                    at = File.add(PDFIndirectObject(oid, self.idToObject[oid]).format(self))
+                offsets.append(at)
             del self.__accum__
-            if counter - 1 != len(self.numberToId):
-                raise ValueError("object numbers out of step with the objects written")
-            from reportlab.pdfbase.pdfdoc import PDFCrossReferenceTable, PDFTrailer
+            from reportlab.pdfbase.pdfdoc import PDFTrailer
 
-            xref = PDFCrossReferenceTable()
-            xref.addsection(0, ids)
-            xrefoffset = File.add(xref.format(self))
-            File.add(PDFTrailer(startxref=xrefoffset, Size=len(self.numberToId) + 1, Root=self.Reference(cat),
+            # The cross-reference table as PDFCrossReferenceTable of this release writes it, from the offsets alone.
+            xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+            xrefoffset = File.add(xref + b"".join(b"%010d 00000 n \n" % at for at in offsets))
+            File.add(PDFTrailer(startxref=xrefoffset, Size=len(offsets) + 1, Root=self.Reference(cat),
                                 Info=self.Reference(info), Encrypt=encryptref, ID=self.ID()).format(self))
             return File.format(self)
 
@@ -239,32 +269,48 @@ class _Sink:
         self.document._emit(data)
 
 
-def define_form(canvas, name: str, width: float, height: float) -> None:
-    """Declare an empty form XObject now (pages written before its content is known can show it)."""
-    canvas.beginForm(name, lowerx=0, lowery=-height / 2, upperx=width, uppery=height)
-    canvas.endForm()
-
-
-def fill_form(canvas, name: str, text_object) -> None:
-    """Give a form declared by define_form its content: a text object drawn from the form's origin."""
-    from reportlab.pdfbase.pdfdoc import xObjectName
-
-    from reportlab.pdfbase.pdfdoc import NoEncryption, PDFObjectReference, pdfdocEnc
+def define_late_form(canvas, name: str, width: float, height: float) -> None:
+    """Declare a form XObject that the current page shows (`canvas.doForm(name)`) and whose content is given only
+    at the end, by `fill_late_forms`: a page written before its "page X of Y" is known can show it. Once the page
+    is written the document keeps only the form's object number. Every late form of a document has the same box,
+    and the document is not encrypted (the streaming document writes its pages in the clear)."""
+    from reportlab.pdfbase.pdfdoc import NoEncryption, xObjectName
 
     doc = canvas._doc
-    form = doc.idToObject[xObjectName(name)]
-    if type(doc.encrypt) is not NoEncryption:
-        form.setStreamList([text_object.getCode()])
-        return
-    # Formatted here, uncompressed (a line of text): as PDFFormXObject.format of this release formats a form, which
-    # took longer than the rest of a long report's closing.
-    content = pdfdocEnc(text_object.getCode())
-    box = _numbers(form.BBoxList())
-    procs = "/PDF /Text /ImageB /ImageC /ImageI" if form.hasImages else "/PDF /Text"
+    box = (0, -height / 2, width, height)
+    if type(doc.encrypt) is not NoEncryption or doc.late_box not in (None, box):
+        raise ValueError("late forms need an unencrypted document and one box for all of them")
+    doc.late_box = box
+    doc.Reference(_LateForm(), xObjectName(name))
+
+
+def fill_late_forms(canvas, draw) -> None:
+    """Give the late forms their content, in the order they were declared, as the document is closed:
+    `draw(index, text_object)` (index from 0) draws one form's text from its origin. Each form is formatted only
+    when it is written, so that the forms of a long report are never all held at once."""
+    from reportlab.pdfbase.pdfdoc import PDFObjectReference, pdfdocEnc
+
+    doc = canvas._doc
+    box = _numbers(doc.late_box or (0, 0, 0, 0))
     fonts = PDFObjectReference("BasicFonts").format(doc).decode()
-    head = (f"<<\n/BBox [ {box} ] /FormType 1 /Matrix [ 1 0 0 1 0 0 ] /Resources << /Font {fonts} /ProcSet "
-            f"[ {procs} ] >> /Subtype /Form /Type /XObject /Length {len(content)}\n>>\nstream\n").encode("ascii")
-    doc.idToObject[xObjectName(name)] = _formatted_object(head + content + b"\nendstream")
+
+    def body(index: int) -> bytes:
+        text = canvas.beginText(0, 0)
+        draw(index, text)
+        # Uncompressed (a line of text), as PDFFormXObject.format of this release formats a form, which took longer
+        # than the rest of a long report's closing.
+        content = pdfdocEnc(text.getCode())
+        head = (f"<<\n/BBox [ {box} ] /FormType 1 /Matrix [ 1 0 0 1 0 0 ] /Resources << /Font {fonts} /ProcSet "
+                f"[ /PDF /Text ] >> /Subtype /Form /Type /XObject /Length {len(content)}\n>>\nstream\n")
+        return head.encode("ascii") + content + b"\nendstream"
+
+    doc.late_body = body
+
+
+class _LateForm:
+    """A form declared by define_late_form, in the document's tables until its page is written: then only its
+    number is kept, and its content is formatted at the end (fill_late_forms)."""
+    __slots__ = ()
 
 
 def _formatted_object(data: bytes):

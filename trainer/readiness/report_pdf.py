@@ -107,11 +107,12 @@ PAGES_FORM = "pagecount"
 def _numbered_canvas(marking: str, stamp: str):
     from reportlab.lib.pagesizes import A4
 
-    from trainer.pdf.reportlab_adapter import define_form, fill_form, streaming_canvas_class
+    from trainer.pdf.reportlab_adapter import define_late_form, fill_late_forms, streaming_canvas_class
 
     class NumberedCanvas(streaming_canvas_class()):
-        """Each page is written as soon as it is finished. Its "page X of Y" is a small form of its own, filled in
-        at the end when Y is known: whole, so that the words read in one piece (copied, or read aloud)."""
+        """Each page is written as soon as it is finished. Its "page X of Y" is a small form of its own, written at
+        the end when Y is known: whole, so that the words read in one piece (copied, or read aloud). Until then the
+        document keeps only each form's number."""
 
         def decorate_page(self):
             width, height = A4
@@ -122,18 +123,19 @@ def _numbered_canvas(marking: str, stamp: str):
             self.setFont("Helvetica", 8)
             self.drawString(15 * mm, 14 * mm, stamp)
             name = f"{PAGES_FORM}{self.getPageNumber()}"
-            define_form(self, name, 50 * mm, 12)
+            define_late_form(self, name, 50 * mm, 12)
             self.translate(width - 15 * mm - 50 * mm, 14 * mm)
             self.doForm(name)
             self.restoreState()
 
         def save(self):
             pages = self.getPageNumber() - 1
-            for page in range(1, pages + 1):
-                text = self.beginText(0, 0)
+
+            def page_of_pages(index, text):
                 text.setFont("Helvetica", 8)
-                text.textOut(_("Page %(page)d of %(pages)d", page=page, pages=pages))
-                fill_form(self, f"{PAGES_FORM}{page}", text)
+                text.textOut(_("Page %(page)d of %(pages)d", page=index + 1, pages=pages))
+
+            fill_late_forms(self, page_of_pages)
             super().save()
     return NumberedCanvas
 

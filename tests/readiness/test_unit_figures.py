@@ -114,6 +114,26 @@ def test_a_change_to_everyone_counts_every_unit_again(db, force, make_user, coun
     assert len(counted[-1]) == 4
 
 
+def test_a_transaction_with_changes_of_its_own_counts_afresh_and_stores_nothing(db, force, make_user, counted, reading):
+    """Figures read inside a transaction that has changed something, not yet committed, show that change (nothing
+    kept is trusted), and nothing of them outlives a rollback."""
+    commander = make_user("commander", "mission")
+    before = _figures(_view(db, commander))
+    stored = db.session.execute(select(StoredUnitFigures.unit_id, StoredUnitFigures.stamp)).all()
+    counted.clear()
+
+    db.session.get(Person, force["ready"].id).screening = "hold"      # in this transaction only
+    inside = aggregate.scope_readiness(commander, "UN-PDT", TODAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
+                                       with_people=False)
+    assert counted == [{force[k].id for k in ("top", "b1", "b2", "fra_unit")}]
+    assert inside.total.ready == 0 and _figures(inside) != before
+    db.session.rollback()
+    assert db.session.execute(select(StoredUnitFigures.unit_id, StoredUnitFigures.stamp)).all() == stored
+
+    counted.clear()
+    assert _figures(_view(db, commander)) == before and counted == []
+
+
 def test_figures_counted_while_a_change_commits_are_never_served(db, force, make_user, counted, reading, monkeypatch):
     """A change that commits after a view read the counters, but before it stored what it counted, leaves the
     stored row behind its unit's counter: the next view counts that unit again."""

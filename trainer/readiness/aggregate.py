@@ -153,10 +153,10 @@ def _units(actor, unit: Unit | None, roles, nation: str | None, profile_code: st
 
 
 def _counted(actor, spec, known: unit_figures.Known, units: dict[int, UnitNode], days, as_of: dt.date, *,
-             unit: Unit | None, roles, condition, nation: str | None) -> None:
-    """Count the figures of the units whose kept figures are missing or out of date, keep and store them. Most of a
-    large scope missing (a new date, or after a change to everyone): counted at once over the scope with two wide
-    statements and one for the gaps; else only those units, from their postings' rows."""
+             unit: Unit | None, roles, condition, nation: str | None, store: bool) -> None:
+    """Count the figures of the units whose kept figures are missing or out of date, keep them and (with `store`)
+    store them. Most of a large scope missing (a new date, or after a change to everyone): counted at once over the
+    scope with two wide statements and one for the gaps; else only those units, from their postings' rows."""
     need = known.missing(units, days, as_of)
     if not need:
         return
@@ -174,7 +174,7 @@ def _counted(actor, spec, known: unit_figures.Known, units: dict[int, UnitNode],
         spans = member_spans(actor, roles=roles, profile_condition=reach).where(UnitAssignment.unit_id.in_(listed))
         counted = count_rows(spans, spec, days, as_of, gaps=gaps)
     known.learn(need, counted, gaps, as_of, gap_slots(spec))
-    if not db.session.info.get(CHANGED):  # nothing of this transaction's own changes is stored
+    if store:
         unit_figures.store(known)
 
 
@@ -228,9 +228,12 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     days = sorted(set(trend_days) | {as_of} | ({forecast_on} if forecast_on is not None else set()))
     db.session.flush()  # this transaction's own changes, if any, are noted before the kept figures are read
     units, known = _units(actor, unit, roles, nation, spec.code)
-    if db.session.info.get(CHANGED):  # changes not yet committed: nothing kept is trusted
+    # This transaction's own changes, not yet committed: nothing kept is trusted, and nothing counted is stored.
+    own_changes = bool(db.session.info.get(CHANGED))
+    if own_changes:
         known.entries.clear()
-    _counted(actor, spec, known, units, days, as_of, unit=unit, roles=roles, condition=condition, nation=nation)
+    _counted(actor, spec, known, units, days, as_of, unit=unit, roles=roles, condition=condition, nation=nation,
+             store=not own_changes)
     by_day = {day: known.figures(units, day) for day in {as_of, forecast_on} if day is not None}
     figures = by_day[as_of]
     slots = gap_slots(spec)

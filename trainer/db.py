@@ -1,5 +1,5 @@
 """Database foundations: the declarative base, a UTC datetime type, the columns of rows edited by several people,
-and SQLite connection settings."""
+stored values read as enumeration members, and SQLite connection settings."""
 from __future__ import annotations
 
 import contextvars
@@ -57,6 +57,12 @@ class Timestamped:
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def enum_view(enum, column: str) -> property:
+    """A stored value read as a member of its enumeration: `status_enum = enum_view(ExerciseStatus, "status")`
+    (ValueError for a value the enumeration does not know)."""
+    return property(lambda row: enum(getattr(row, column)))
 
 
 class Versioned:

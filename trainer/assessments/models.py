@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from trainer.db import UTCDateTime, utcnow
+from trainer.db import UTCDateTime, enum_view, utcnow
 from trainer.enums import LabelledEnum, Rating
 from trainer.extensions import db
 
@@ -100,9 +100,7 @@ class Observation(_EvaluatorRecord, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     narrative: Mapped[str] = mapped_column(Text)
 
-    @property
-    def kind_enum(self) -> ObservationKind:
-        return ObservationKind(self.kind)
+    kind_enum = enum_view(ObservationKind, "kind")
 
 
 class RatingRecord(_EvaluatorRecord, db.Model):
@@ -118,9 +116,7 @@ class RatingRecord(_EvaluatorRecord, db.Model):
 
     observation = relationship("Observation")
 
-    @property
-    def rating_enum(self) -> Rating:
-        return Rating(self.rating)
+    rating_enum = enum_view(Rating, "rating")
 
 
 class Adjudication(_Record, db.Model):
@@ -146,9 +142,7 @@ class Adjudication(_Record, db.Model):
 
     adjudicated_by = relationship("User")
 
-    @property
-    def rating_enum(self) -> Rating:
-        return Rating(self.rating)
+    rating_enum = enum_view(Rating, "rating")
 
 
 class AfterActionReport(db.Model):
@@ -193,9 +187,7 @@ class ImprovementItem(db.Model):
     owner_nation = relationship("Nation")
     validated_by = relationship("Adjudication")
 
-    @property
-    def status_enum(self) -> ImprovementStatus:
-        return ImprovementStatus(self.status)
+    status_enum = enum_view(ImprovementStatus, "status")
 
     @property
     def owner_label(self) -> str:

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db import UTCDateTime, utcnow
+from trainer.db import UTCDateTime, enum_view, utcnow
 from trainer.enums import Role, ScopeKind
 from trainer.extensions import db
 
@@ -77,13 +77,8 @@ class Grant(db.Model):
     user: Mapped[User] = relationship(back_populates="grants")
     unit = relationship("Unit", lazy="joined")
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
-    def scope_enum(self) -> ScopeKind:
-        return ScopeKind(self.scope_kind)
+    role_enum = enum_view(Role, "role")
+    scope_enum = enum_view(ScopeKind, "scope_kind")
 
     def describe(self) -> str:
         """The grant in words, in the reader's language."""

@@ -280,24 +280,23 @@ def batch_pdf(batch_id):
 
 # --- public verification -------------------------------------------------------------------------
 
-def _refuse_when_rate_limited() -> None:
-    """The public pages count hits per client address, so that serials cannot be tried in bulk (429 past the
-    limit); signed-in staff who check certificates as their work are not counted (nor slowed down by a shared
-    address)."""
-    if has_ability(current_user, "certificate.verify_unlimited"):
-        return
-    limit = int(current_app.config.get("VERIFY_RATE_LIMIT_PER_MINUTE", 30))
-    if not public.allow_verify_request(request.remote_addr or "unknown", limit):
-        abort(429)
+def _find_by_serial(serial: str):
+    """The certificate a typed serial names (Invalid when none). The public pages count these lookups per client
+    address, so that serials cannot be tried in bulk (429 past the limit); signed-in staff who check certificates
+    as their work are not counted (nor slowed down by a shared address)."""
+    if not has_ability(current_user, "certificate.verify_unlimited"):
+        limit = int(current_app.config.get("VERIFY_RATE_LIMIT_PER_MINUTE", 30))
+        if not public.allow_verify_request(request.remote_addr or "unknown", limit):
+            abort(429)
+    return public.find_by_serial(serial)
 
 
 @bp.route("/verify")
 def verify_form():
     form = VerifyForm(request.args)
     if request.args.get("serial"):
-        _refuse_when_rate_limited()
         try:
-            cert = public.find_by_serial(request.args["serial"])
+            cert = _find_by_serial(request.args["serial"])
         except Invalid as error:
             form.serial.errors = [error.message]
             return render_template("certificates/verify_form.html", form=form), 422
@@ -307,9 +306,8 @@ def verify_form():
 
 @bp.route("/verify/<serial>")
 def verify(serial):
-    _refuse_when_rate_limited()
     try:
-        cert = public.find_by_serial(serial)
+        cert = _find_by_serial(serial)
     except Invalid as error:
         form = VerifyForm(data={"serial": serial})
         form.serial.errors = [error.message]
@@ -326,9 +324,8 @@ def verify(serial):
 @bp.route("/verify/<serial>/status.json")
 def status_json(serial):
     """The certificate's status now, signed: for `certificates verify --status` and other programs."""
-    _refuse_when_rate_limited()
     try:
-        cert = public.find_by_serial(serial)
+        cert = _find_by_serial(serial)
     except Invalid as error:
         return jsonify(error=error.message), 404
     response = jsonify(statements.status_document(cert))

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.db import Timestamped, UTCDateTime, Versioned, utcnow
+from trainer.db import Timestamped, UTCDateTime, Versioned, enum_view, utcnow
 from trainer.enums import ExerciseType, LabelledEnum, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
 from trainer.exercises.statuses import ExerciseStatus
 from trainer.extensions import db
@@ -72,18 +72,13 @@ class Exercise(Timestamped, Versioned, db.Model):
     milestones: Mapped[list["Milestone"]] = relationship(back_populates="exercise", cascade="all, delete-orphan",
                                                          order_by="Milestone.due_on")
 
-    @property
-    def type_enum(self) -> ExerciseType:
-        return ExerciseType(self.type)
+    type_enum = enum_view(ExerciseType, "type")
+    status_enum = enum_view(ExerciseStatus, "status")
 
     @property
     def type_label(self) -> str:
         label = self.type_enum.label
         return f"{self.military_name} ({label})" if self.military_name else label
-
-    @property
-    def status_enum(self) -> ExerciseStatus:
-        return ExerciseStatus(self.status)
 
     @property
     def nation_codes(self) -> list[str]:
@@ -164,13 +159,8 @@ class Participant(db.Model):
     person = relationship("Person", lazy="joined")
     unit = relationship("Unit")
 
-    @property
-    def role_enum(self) -> ParticipantRole:
-        return ParticipantRole(self.role)
-
-    @property
-    def status_enum(self) -> ParticipantStatus:
-        return ParticipantStatus(self.status)
+    role_enum = enum_view(ParticipantRole, "role")
+    status_enum = enum_view(ParticipantStatus, "status")
 
 
 class EvaluatorAssignment(db.Model):
@@ -204,9 +194,7 @@ class Milestone(db.Model):
 
     exercise: Mapped[Exercise] = relationship(back_populates="milestones")
 
-    @property
-    def kind_enum(self) -> MilestoneKind:
-        return MilestoneKind(self.kind)
+    kind_enum = enum_view(MilestoneKind, "kind")
 
 
 class InjectObjective(db.Model):
@@ -245,9 +233,7 @@ class Inject(db.Model):
     objectives: Mapped[list[Objective]] = relationship(secondary="msel_inject_objectives", order_by="Objective.number",
                                                       lazy="selectin")
 
-    @property
-    def status_enum(self) -> InjectStatus:
-        return InjectStatus(self.status)
+    status_enum = enum_view(InjectStatus, "status")
 
     @property
     def to_label(self) -> str:

@@ -92,6 +92,126 @@ def test_a_long_document_keeps_no_more_objects_than_a_short_one():
     assert kept_long == kept_short
 
 
+def _drawn(pages: int, on_page, draw=None, **canvas_args) -> bytes:
+    """A document drawn page by page on the streaming canvas: `on_page(canvas, number)` draws each page, `draw`
+    (when given) fills the late forms; its bytes as they were written."""
+    from trainer.pdf.reportlab_adapter import fill_late_forms, streaming_canvas_class
+
+    canvas = streaming_canvas_class()(None, **canvas_args)
+    parts = []
+    for number in range(1, pages + 1):
+        on_page(canvas, number)
+        canvas.showPage()
+        parts.append(canvas.take())
+    if draw is not None:
+        fill_late_forms(canvas, draw)
+    canvas.save()
+    return b"".join(parts) + canvas.take()
+
+
+def _texts(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data), strict=True).pages]
+
+
+def test_late_forms_may_show_a_font_that_no_page_uses():
+    """The late forms are drawn once as they are filled, so that a font only they use is in the font table that
+    the pages, written earlier, and the forms share."""
+    from pypdf import PdfReader
+
+    from trainer.pdf.reportlab_adapter import define_late_form
+
+    def page(canvas, number):
+        canvas.setFont("Times-Roman", 12)
+        canvas.drawString(72, 700, f"Body {number}")
+        define_late_form(canvas, f"n{number}", 100, 12)
+        canvas.doForm(f"n{number}")
+
+    def draw(index, text):
+        text.setFont("Courier", 8)
+        text.textOut(f"Page {index + 1} of 3")
+
+    data = _drawn(3, page, draw)
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    assert {"/Times-Roman", "/Courier"} <= {fonts[key].get_object()["/BaseFont"] for key in fonts}
+    assert [("Body 1" in t, "Page 1 of 3" in t) for t in _texts(data)][:1] == [(True, True)]
+    assert all(f"Page {n} of 3" in t for n, t in enumerate(_texts(data), start=1))
+
+
+def test_late_forms_are_filled_in_the_order_declared_whatever_order_a_page_shows_them():
+    from trainer.pdf.reportlab_adapter import define_late_form
+
+    def page(canvas, number):
+        for name in ("a", "b"):
+            define_late_form(canvas, f"{name}{number}", 100, 12)
+        canvas.doForm(f"b{number}")   # shown in the other order
+        canvas.translate(0, 50)
+        canvas.doForm(f"a{number}")
+
+    def draw(index, text):
+        text.setFont("Helvetica", 8)
+        text.textOut(f"{'ab'[index % 2]}-form of page {index // 2 + 1}")
+
+    texts = _texts(_drawn(2, page, draw))
+    assert all(f"a-form of page {n}" in t and f"b-form of page {n}" in t for n, t in enumerate(texts, start=1))
+
+
+def test_a_late_form_no_page_shows_is_still_a_form():
+    from pypdf import PdfReader
+
+    from trainer.pdf.reportlab_adapter import define_late_form
+
+    def page(canvas, number):
+        canvas.drawString(72, 700, f"Body {number}")
+        if number == 1:
+            define_late_form(canvas, "unused", 100, 12)
+
+    def draw(index, text):
+        text.setFont("Helvetica", 8)
+        text.textOut("never shown")
+
+    data = _drawn(2, page, draw)
+    assert b" object at 0x" not in data and [t.strip() for t in _texts(data)] == ["Body 1", "Body 2"]
+    forms = [obj for obj in (PdfReader(io.BytesIO(data)).get_object(n) for n in range(1, 20))
+             if hasattr(obj, "get") and obj.get("/Subtype") == "/Form"]
+    assert len(forms) == 1 and b"(never shown) Tj" in forms[0].get_data()
+
+
+def test_what_a_streamed_document_cannot_do_is_refused_with_a_reason():
+    from trainer.pdf.reportlab_adapter import define_late_form
+
+    def declared(canvas, number):
+        define_late_form(canvas, f"n{number}", 100, 12)
+        canvas.doForm(f"n{number}")
+
+    with pytest.raises(ValueError, match="never given their content"):
+        _drawn(2, declared)
+
+    def shown_twice(canvas, number):
+        if number == 1:
+            define_late_form(canvas, "shared", 100, 12)
+        canvas.doForm("shared")
+
+    with pytest.raises(ValueError, match="already shown on an earlier page"):
+        _drawn(2, shown_twice, lambda index, text: text.textOut("x"))
+    with pytest.raises(ValueError, match="not encrypted"):
+        _drawn(1, lambda canvas, number: None, encrypt="secret")
+
+
+def test_bookmarks_and_the_outline_point_at_pages_already_written():
+    from pypdf import PdfReader
+
+    def page(canvas, number):
+        canvas.drawString(72, 700, f"Chapter {number}")
+        canvas.bookmarkPage(f"chapter{number}")
+        canvas.addOutlineEntry(f"Chapter {number}", f"chapter{number}", level=0)
+
+    reader = PdfReader(io.BytesIO(_drawn(4, page)), strict=True)
+    assert [(entry.title, reader.get_destination_page_number(entry)) for entry in reader.outline] == \
+        [(f"Chapter {n}", n - 1) for n in range(1, 5)]
+
+
 def test_a_document_written_as_its_pages_are_drawn_reads_in_a_strict_reader():
     """Each page (its dictionary and content stream formatted by the adapter) leaves as it is finished and each page's
     "page X of Y" form is written at the end: every object lies where the cross-reference table says, a strict reader

@@ -78,6 +78,17 @@ def _streaming_document_class():
             self.Kids = _formatted_object(b"[ " + b" ".join(b"%d 0 R" % n for n in self.numbers) + b" ]")
             self.Count = len(self.numbers)
 
+    class Numbers(dict):
+        """ReportLab's table of object names to (number, version), which also answers for the pages already
+        written and forgotten ("Page7", as a bookmark or a link names a page) from the page tree's numbers."""
+
+        def __missing__(self, name):
+            numbers = self.pages.numbers
+            if isinstance(name, str) and name.startswith("Page") and name[4:].isdigit() \
+                    and 0 < int(name[4:]) <= len(numbers):
+                return numbers[int(name[4:]) - 1], 0
+            raise KeyError(name)
+
     class StreamingDocument(PDFDocument):
         """A PDFDocument that writes each finished page (its dictionary and content stream) out at once and keeps
         only its number and offset, so that memory stays flat whatever the number of pages. What every page refers
@@ -91,7 +102,9 @@ def _streaming_document_class():
             self._offsets = array("q")  # object number -> where it was written (-1: not yet)
             self.Pages.__class__ = WrittenPages
             self.Pages.numbers = array("q")
-            self.late_forms = array("q")  # object numbers of the late forms, in the order declared
+            self.idToObjectNumberAndVersion = Numbers(self.idToObjectNumberAndVersion)
+            self.idToObjectNumberAndVersion.pages = self.Pages
+            self.late_forms = array("q")  # object numbers of the late forms, in the order declared (ascending)
             self.late_box = None
             self.late_body = None
             self._emit(PDFFile(self._pdfVersion).format(self))  # the header
@@ -127,14 +140,17 @@ def _streaming_document_class():
             """Write `page` and the content stream formatting it registers, then drop its content. Anything else
             it registers (the page tree, on the first page) is shared by later pages: written at the end."""
             name = page.__InternalName__
+            forms = list(page.XObjects.dict) if page.XObjects else []
+            unknown = [form for form in forms if form not in self.idToObject]
+            if unknown:
+                raise ValueError(f"{unknown[0]} is shown before it is defined (each page is written as it is finished), "
+                                 "or is a late form already shown on an earlier page")
             self.Pages.numbers.append(self.idToObjectNumberAndVersion[name][0])
             self.Pages.pages.clear()
-            late = [form for form in (page.XObjects.dict if page.XObjects else ())
-                    if isinstance(self.idToObject.get(form), _LateForm)]
             self._write_page_objects(name, page)
-            for form in late:  # referred to by number from now on: the page that names it is written
-                self.late_forms.append(self.idToObjectNumberAndVersion[form][0])
-                self._forget(form)
+            for form in forms:  # a late form is named by this page only: its number is all that is needed now
+                if isinstance(self.idToObject[form], _LateForm):
+                    self._forget(form)
 
         def _write_page_objects(self, name: str, page) -> None:
             if self._write_plain_page(name, page):
@@ -152,11 +168,11 @@ def _streaming_document_class():
             """Write a page of text, lines and forms (as every page of a long report is) with its content stream
             compressed once, formatted here as PDFPage.check_format and PDFStream.format of this release format
             it: ReportLab's general object formatting took longer than drawing the page. Both objects are then
-            forgotten but for their offsets. False, writing nothing, for any other page (or an encrypted
-            document), which `write_page` leaves to ReportLab."""
-            from reportlab.pdfbase.pdfdoc import NoEncryption, PDFArray, PDFObjectReference
+            forgotten but for their offsets. False, writing nothing, for any other page, which `write_page` leaves
+            to ReportLab (its objects stay in the tables)."""
+            from reportlab.pdfbase.pdfdoc import PDFArray, PDFObjectReference
 
-            if (type(self.encrypt) is not NoEncryption or page.Override_default_compilation or page.Annots
+            if (page.Override_default_compilation or page.Annots
                     or page.ExtGState or page._shadingUsed or page._colorsUsed or page.Resources or page.Contents
                     or page.Dur is not None or page.Trans.dict or not page.stream
                     or any(getattr(page, box) for box in ("CropBox", "ArtBox", "BleedBox", "TrimBox"))):
@@ -194,6 +210,8 @@ def _streaming_document_class():
             encryptinfo = self.encrypt.info()
             if encryptinfo:
                 encryptref = self.Reference(encryptinfo)
+            if self.late_forms and self.late_body is None:
+                raise ValueError("late forms were declared but never given their content (fill_late_forms)")
             File = PDFFile(self._pdfVersion)
             File.strings.clear()  # the header is already written; File.write appends to this same list
             File.offset = self._offset  # continues the pages already written
@@ -240,7 +258,11 @@ def streaming_canvas_class(base=None):
 
     class StreamingCanvas(base or Canvas):
         def __init__(self, *args, **kwargs):
+            from reportlab.pdfbase.pdfdoc import NoEncryption
+
             super().__init__(*args, **kwargs)
+            if type(self._doc.encrypt) is not NoEncryption:
+                raise ValueError("a document written as its pages are drawn is not encrypted")
             self._doc.__class__ = document_class
             self._doc.start_stream()
             self._filename = _Sink(self._doc)
@@ -270,27 +292,32 @@ class _Sink:
 
 
 def define_late_form(canvas, name: str, width: float, height: float) -> None:
-    """Declare a form XObject that the current page shows (`canvas.doForm(name)`) and whose content is given only
-    at the end, by `fill_late_forms`: a page written before its "page X of Y" is known can show it. Once the page
-    is written the document keeps only the form's object number. Every late form of a document has the same box,
-    and the document is not encrypted (the streaming document writes its pages in the clear)."""
-    from reportlab.pdfbase.pdfdoc import NoEncryption, xObjectName
+    """Declare a form XObject that the current page shows (`canvas.doForm(name)`, on this page only) and whose
+    content is given only at the end, by `fill_late_forms`: a page written before its "page X of Y" is known can
+    show it. Once the page is written the document keeps only the form's object number. Every late form of a
+    document has the same box."""
+    from reportlab.pdfbase.pdfdoc import xObjectName
 
     doc = canvas._doc
     box = (0, -height / 2, width, height)
-    if type(doc.encrypt) is not NoEncryption or doc.late_box not in (None, box):
-        raise ValueError("late forms need an unencrypted document and one box for all of them")
+    if doc.late_box not in (None, box):
+        raise ValueError("every late form of a document has the same box")
     doc.late_box = box
     doc.Reference(_LateForm(), xObjectName(name))
+    doc.late_forms.append(doc.idToObjectNumberAndVersion[xObjectName(name)][0])
 
 
 def fill_late_forms(canvas, draw) -> None:
-    """Give the late forms their content, in the order they were declared, as the document is closed:
-    `draw(index, text_object)` (index from 0) draws one form's text from its origin. Each form is formatted only
-    when it is written, so that the forms of a long report are never all held at once."""
+    """Give the late forms their content, in the order they were declared, before the document is saved:
+    `draw(index, text_object)` (index from 0) draws one form's text from its origin, the same each time it is
+    called. Each form is drawn once now, its output dropped, so that the fonts it uses are in the document's font
+    table (written first), and again as it is written at the end: the forms of a long report are never all held
+    at once."""
     from reportlab.pdfbase.pdfdoc import PDFObjectReference, pdfdocEnc
 
     doc = canvas._doc
+    for index in range(len(doc.late_forms)):
+        draw(index, canvas.beginText(0, 0))
     box = _numbers(doc.late_box or (0, 0, 0, 0))
     fonts = PDFObjectReference("BasicFonts").format(doc).decode()
 

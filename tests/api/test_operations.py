@@ -236,7 +236,9 @@ def test_readiness_of_a_unit_a_nation_and_a_person_as_of_a_date(app, db, api_as,
     assert before["total"]["ready"] == 0
     # A forecast on the page's own date or before it is refused, with the field named.
     refused = admin.get(f"/api/v1/units/{npl.id}/readiness?profile=API-PDT&forecast={TODAY.isoformat()}")
-    assert refused.status_code == 422 and "forecast" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    [error] = refused.get_json()["errors"]
+    assert error["field"] == "query.forecast" and "pointer" not in error and "after" in error["detail"]
 
     nation = admin.get("/api/v1/nations/NPL/readiness?profile=API-PDT").get_json()
     assert nation["total"] == unit["total"] and [n["code"] for n in nation["nations"]] == ["NPL"]

@@ -206,11 +206,16 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
                 f"/readiness/people/{person.id}?profile=UN-PDT&as_of=9999-12-31"):
         response = client.get(url)
         assert response.status_code == 422 and "between 1900 and 2199" in response.get_data(as_text=True), url
-    # A forecast looks ahead of the page's date: not the same day, not before it.
+    # A forecast looks ahead of the page's date: one on that day or before it (a bookmarked dashboard outliving its
+    # forecast) is not shown, and the form says why beside the field.
     for url in (f"/readiness/?profile=UN-PDT&forecast={TODAY.isoformat()}", "/readiness/?profile=UN-PDT&forecast=1900-01-01",
                 f"/readiness/units/{force['b1'].id}?profile=UN-PDT&as_of=2026-06-15&forecast=2026-06-01"):
         response = client.get(url)
-        assert response.status_code == 422 and "Choose a forecast date after" in response.get_data(as_text=True), url
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'data-testid="forecast-note"' in text, url
+        assert "Choose a forecast date after" in text and 'aria-invalid="true"' in text and 'forecast-total' not in text, url
+    shown = client.get(f"/readiness/?profile=UN-PDT&forecast={(TODAY + dt.timedelta(days=30)).isoformat()}")
+    assert 'data-testid="forecast-note"' not in shown.get_data(as_text=True) and "forecast-total" in shown.get_data(as_text=True)
     # Waivers: empty form, impossible expiry, unknown requirement, another nation's person.
     empty = client.post(f"/readiness/people/{person.id}/waivers", data={})
     assert empty.status_code == 422

@@ -114,22 +114,26 @@ def test_a_change_to_everyone_counts_every_unit_again(db, force, make_user, coun
     assert len(counted[-1]) == 4
 
 
-def test_a_transaction_with_changes_of_its_own_counts_afresh_and_stores_nothing(db, force, make_user, counted, reading):
+def test_a_transaction_with_changes_of_its_own_counts_afresh_and_stores_nothing(db, force, make_user, counted, reading,
+                                                                                 monkeypatch):
     """Figures read inside a transaction that has changed something, not yet committed, show that change (nothing
-    kept is trusted), and nothing of them outlives a rollback."""
+    kept is trusted), are not stored, and nothing of them outlives a rollback."""
     commander = make_user("commander", "mission")
     before = _figures(_view(db, commander))
     stored = db.session.execute(select(StoredUnitFigures.unit_id, StoredUnitFigures.stamp)).all()
     counted.clear()
+    kept, real_store = [], unit_figures.store
+    monkeypatch.setattr(unit_figures, "store", kept.append)
 
     db.session.get(Person, force["ready"].id).screening = "hold"      # in this transaction only
     inside = aggregate.scope_readiness(commander, "UN-PDT", TODAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
                                        with_people=False)
-    assert counted == [{force[k].id for k in ("top", "b1", "b2", "fra_unit")}]
+    assert counted == [{force[k].id for k in ("top", "b1", "b2", "fra_unit")}] and kept == []
     assert inside.total.ready == 0 and _figures(inside) != before
     db.session.rollback()
     assert db.session.execute(select(StoredUnitFigures.unit_id, StoredUnitFigures.stamp)).all() == stored
 
+    monkeypatch.setattr(unit_figures, "store", real_store)
     counted.clear()
     assert _figures(_view(db, commander)) == before and counted == []
 

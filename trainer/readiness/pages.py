@@ -6,17 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from trainer.auth import scoping
-from trainer.errors import Invalid, NotFound
+from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Nation, Person, Unit
 from trainer.readiness import aggregate, engine, figures_cache, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 from trainer.readiness.models import Thresholds
-from trainer.readiness.wording import day
 from trainer.readiness.profiles import (PROFILE_CONDITION_UNKNOWN, default_profile_code, list_profiles,
                                         profile_condition)
 
@@ -102,11 +100,8 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
                descending: bool = False) -> ScopePage:
     """The dashboard of the actor's scope (or of one nation in it), or (with unit_id) one unit's page with a page
     of its people sorted by `sort` (listing.SORTS). The figures come from the shared cache while the data they
-    depend on has not changed (figures_cache.py); the list of people is always read afresh. A forecast looks ahead
-    of the date the page is as of: any other forecast date is refused."""
-    if forecast is not None and forecast <= as_of:
-        message = _("Choose a forecast date after %(as_of)s, the date the figures are as of.", as_of=day(as_of))
-        raise Invalid(message, errors=[("forecast", message)])
+    depend on has not changed (figures_cache.py); the list of people is always read afresh. `forecast` is after
+    `as_of` (profiles.forecast_refusal)."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id is not None else None
     chosen = get_nation(actor, nation) if nation and unit is None else None
     profiles = list_profiles()

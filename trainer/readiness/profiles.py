@@ -159,4 +159,15 @@ def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "
     return day
 
 
+def forecast_refusal(as_of: dt.date, forecast: dt.date | None) -> str | None:
+    """Why a forecast date cannot be shown beside figures as of `as_of` (None when it can): a forecast looks ahead,
+    so its date is after the figures' own. The pages then show no forecast and say why (a bookmarked dashboard
+    outlives its forecast date); the API refuses the request."""
+    from trainer.readiness.wording import day
+
+    if forecast is None or forecast > as_of:
+        return None
+    return _("Choose a forecast date after %(as_of)s, the date the figures are as of.", as_of=day(as_of))
+
+
 FIRST_YEAR, LAST_YEAR = 1900, 2199

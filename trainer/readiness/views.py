@@ -16,7 +16,7 @@ from trainer.forms import apply_errors
 from trainer.readiness import charts, exports, html, pages, report_pdf, services, wording
 from trainer.readiness.html import thresholds as _thresholds
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
-from trainer.readiness.profiles import list_profiles, parse_day, requirement_label
+from trainer.readiness.profiles import forecast_refusal, list_profiles, parse_day, requirement_label
 from trainer.streaming import stream_in_request_context
 
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
@@ -40,9 +40,11 @@ for _helper in (html.level_badge_html, html.nation_rows_html, html.unit_rows_htm
 
 
 def _dates():
-    today = dt.date.today()
-    return (parse_day(request.args.get("as_of"), today),
-            parse_day(request.args.get("forecast"), None, field="forecast"))
+    """The page's date, and its forecast date with why it is not shown (when it is not after the page's date)."""
+    as_of = parse_day(request.args.get("as_of"), dt.date.today())
+    forecast = parse_day(request.args.get("forecast"), None, field="forecast")
+    refusal = forecast_refusal(as_of, forecast)
+    return as_of, (None if refusal else forecast), refusal
 
 
 BARS_SHOWN = 20
@@ -112,10 +114,11 @@ def _figures_html(scope: pages.ScopePage, assessed: dict, nation) -> Markup:
 @bp.route("/")
 @needs_profiles
 def index():
-    as_of, forecast = _dates()
+    as_of, forecast, forecast_note = _dates()
     page = pages.scope_page(current_user, profile=request.args.get("profile") or None, as_of=as_of,
                             forecast=forecast, thresholds=_thresholds(), nation=request.args.get("nation") or None)
-    return _scope_page("readiness/index.html", page, assessed=page.assessed, nation=page.nation)
+    return _scope_page("readiness/index.html", page, assessed=page.assessed, nation=page.nation,
+                       forecast_note=forecast_note)
 
 
 @bp.route("/units/<int:unit_id>")
@@ -125,7 +128,7 @@ def unit(unit_id: int):
 
 
 def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int = 200):
-    as_of, forecast = _dates()
+    as_of, forecast, forecast_note = _dates()
     number = request.args.get("page", "1")
     page = pages.scope_page(current_user, profile=profile, as_of=as_of,
                             forecast=forecast, thresholds=_thresholds(), unit_id=unit_id,
@@ -136,7 +139,7 @@ def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int 
     return _scope_page("readiness/unit.html", page, unit=page.unit, node=page.node, members=page.members,
                        people=page.people, page=page.page, unit_of=page.unit_of, history=page.history,
                        without_profile=page.without_profile, sort=page.sort, descending=page.descending,
-                       assess_form=assess_form), status
+                       assess_form=assess_form, forecast_note=forecast_note), status
 
 
 @bp.route("/units/<int:unit_id>/assess", methods=["POST"])
@@ -256,7 +259,7 @@ EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
 def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()
-    as_of, _forecast = _dates()
+    as_of, _forecast, _note = _dates()
     markings = exports.Markings(current_app.config.get("CLASSIFICATION_MARKING", ""),
                                 current_app.config.get("RELEASABILITY_MARKING", ""))
     arguments = {"profile": request.args.get("profile") or None, "as_of": as_of,

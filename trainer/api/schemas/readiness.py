@@ -21,7 +21,8 @@ class ReadinessArgs(ma.Schema):
 
 
 class ScopeArgs(ReadinessArgs):
-    forecast = fields.Date(metadata={"description": "A second date whose figures are given beside (a forecast)."})
+    forecast = fields.Date(metadata={"description": "A later date whose figures are given beside (a forecast): after "
+                                                "as_of, else the request is refused (422)."})
 
 
 class TallySchema(AnswerSchema):

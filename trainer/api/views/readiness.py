@@ -8,12 +8,13 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from trainer.api.http import actor
+from trainer.errors import Invalid
 from trainer.api.schemas import readiness as schemas
 from trainer.readiness import pages
 from trainer.readiness.aggregate import EXPIRY_WINDOWS
 from trainer.readiness.guidance import next_step
 from trainer.readiness.models import Thresholds
-from trainer.readiness.profiles import parse_day, requirement_label
+from trainer.readiness.profiles import forecast_refusal, parse_day, requirement_label
 
 blp = Blueprint("api_readiness", __name__, url_prefix="/api/v1", description="Readiness as of a date.")
 
@@ -21,6 +22,16 @@ blp = Blueprint("api_readiness", __name__, url_prefix="/api/v1", description="Re
 def _day(value: dt.date | None, default: dt.date | None, field: str) -> dt.date | None:
     """A date of the request, held to the dates readiness may be asked for (as the pages do)."""
     return parse_day(value.isoformat(), default, field=f"query.{field}") if value is not None else default
+
+
+def _dates(args) -> tuple[dt.date, dt.date | None]:
+    """The request's as-of date (today by default) and forecast date, which must be after it."""
+    as_of = _day(args.get("as_of"), _today(), "as_of")
+    forecast = _day(args.get("forecast"), None, "forecast")
+    refusal = forecast_refusal(as_of, forecast)
+    if refusal:
+        raise Invalid(refusal, errors=[("query.forecast", refusal)])
+    return as_of, forecast
 
 
 def _today() -> dt.date:
@@ -75,9 +86,9 @@ def unit_readiness(args, unit_id: int):
     thresholds) for the unit and each sub-unit, evidence lapsing within 30/60/90 days, the most frequent
     gaps, the last six month-ends, and a forecast date beside.
     """
-    page = pages.scope_page(actor(), profile=args.get("profile"), as_of=_day(args.get("as_of"), _today(), "as_of"),
-                            forecast=_day(args.get("forecast"), None, "forecast"), thresholds=_thresholds(),
-                            unit_id=unit_id)
+    as_of, forecast = _dates(args)
+    page = pages.scope_page(actor(), profile=args.get("profile"), as_of=as_of, forecast=forecast,
+                            thresholds=_thresholds(), unit_id=unit_id)
     assessed = {page.unit.id: page.history[0]} if page.history else {}
     return _figures(page, [page.node] if page.node is not None else [], assessed)
 
@@ -90,9 +101,9 @@ def nation_readiness(args, nation_code: str):
 
     The nation's units in the token's reach, with the dashboard's figures (see the unit readiness).
     """
-    page = pages.scope_page(actor(), profile=args.get("profile"), as_of=_day(args.get("as_of"), _today(), "as_of"),
-                            forecast=_day(args.get("forecast"), None, "forecast"), thresholds=_thresholds(),
-                            nation=nation_code or "-")
+    as_of, forecast = _dates(args)
+    page = pages.scope_page(actor(), profile=args.get("profile"), as_of=as_of, forecast=forecast,
+                            thresholds=_thresholds(), nation=nation_code or "-")
     return _figures(page, page.summary.roots, page.assessed)
 
 

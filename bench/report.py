@@ -269,4 +269,5 @@ def write_markdown(path: Path, results: dict, rows_: list[dict]) -> None:
     from bench.report_text import document
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document(results, markdown_table(rows_)))
+    page = path.read_text(encoding="utf-8") if path.exists() else None
+    path.write_text(document(results, markdown_table(rows_), page), encoding="utf-8")

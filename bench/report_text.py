@@ -1,19 +1,30 @@
-"""The text of docs/performance.md around the table: the machine, the data sets, what each figure measures."""
+"""The text of docs/performance.md around the table: the run, its table and the machine. The page keeps its
+dated findings; a run replaces only what stands between the two markers below (or writes a new page)."""
 from __future__ import annotations
 
+START = "<!-- make bench: the latest run, written by bench/report.py -->"
+END = "<!-- make bench: end of the latest run -->"
 
-def document(results: dict, table: str) -> str:
+
+def latest_run(results: dict, table: str) -> str:
     m = results.get("machine", {})
-    return f"""# Performance
+    return f"""{START}
+## The latest `make bench` run
 
 Figures from `make bench` ({'quick dry run' if results.get('quick') else 'full run'}, started
-{results.get('started_at')}, {results.get('total_minutes')} minutes in all).
-
-## Results
+{results.get('started_at')}, {results.get('total_minutes')} minutes in all). Every figure is measured in the same
+run as its reference, on the same machine; the raw figures are in `bench/results.json`.
 
 {table}
 
-## Machine
+Machine: {m.get('cpu')} ({m.get('cores')} cores), RAM {m.get('ram_gib')} GiB.
+{END}"""
 
-- CPU: {m.get('cpu')} ({m.get('cores')} cores), RAM {m.get('ram_gib')} GiB
-"""
+
+def document(results: dict, table: str, page: str | None = None) -> str:
+    """The performance page with this run's block: in place of the last run's block on `page` when it has one."""
+    block = latest_run(results, table)
+    if page and START in page and END in page:
+        before, rest = page.split(START, 1)
+        return before + block + rest.split(END, 1)[1]
+    return f"# Performance\n\n{block}\n"

@@ -42,3 +42,19 @@ def test_memory_is_judged_flat_only_across_sizes():
     two = report.rows({"runs": {"postgresql": {"large": {"pages": {"report_pdf": {**pdf, "memory_growth_mib": 20}}},
                                                "xlarge": {"pages": {"report_pdf": pdf}}}}})
     assert _row(two, "Readiness report PDF: memory")["result"] == "MISS"
+
+
+def test_a_run_replaces_only_the_last_runs_block_of_the_performance_page(tmp_path):
+    from bench.report_text import END, START
+
+    page = tmp_path / "performance.md"
+    results = {"started_at": "2026-12-06T20:00:00+00:00", "total_minutes": 23.0, "machine": {"cores": 2}}
+    report.write_markdown(page, results, [])
+    assert page.read_text().startswith("# Performance") and START in page.read_text()
+
+    page.write_text(page.read_text().replace(START, "Intro kept.\n\n" + START) + "\n## A dated finding\n\nKept too.\n")
+    report.write_markdown(page, {**results, "started_at": "2026-12-07T08:00:00+00:00"}, [])
+    text = page.read_text()
+    assert "Intro kept." in text and "## A dated finding\n\nKept too." in text
+    assert "2026-12-07T08:00:00" in text and "2026-12-06T20:00:00" not in text
+    assert text.count(START) == 1 and text.count(END) == 1

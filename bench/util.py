@@ -152,12 +152,15 @@ class QueryCounter:
 
 @contextmanager
 def app_for(target):
-    """A production-configured app (CSRF on) on the bench target, with an app context pushed."""
+    """A production-configured app (CSRF on) on the bench target, with an app context pushed, in a process tuned
+    as wsgi.py tunes a serving process."""
     target.activate()
     os.environ.setdefault("TRAINER_PUBLIC_URL", "http://127.0.0.1:5000")
     from trainer import create_app
+    from trainer.serving import tune_for_serving
 
     app = create_app()
+    tune_for_serving()
     with app.app_context():
         yield app
 

@@ -1,0 +1,21 @@
+"""A serving process collects its youngest objects less often than Python's default (trainer/serving.py), and the
+entry point gunicorn and the CLI load tunes it so."""
+import gc
+from pathlib import Path
+
+from trainer.serving import YOUNGEST_THRESHOLD, tune_for_serving
+
+
+def test_a_serving_process_leaves_short_lived_objects_to_reference_counting():
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        tune_for_serving()
+        assert gc.get_threshold() == (YOUNGEST_THRESHOLD, 10, 10) and YOUNGEST_THRESHOLD >= 10_000
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_the_entry_point_tunes_the_process_once_the_app_is_built():
+    source = (Path(__file__).resolve().parents[1] / "wsgi.py").read_text(encoding="utf-8")
+    assert source.index("app = create_app()") < source.index("tune_for_serving()")

@@ -8,8 +8,8 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from trainer.api.http import actor
-from trainer.errors import Invalid
 from trainer.api.schemas import readiness as schemas
+from trainer.errors import Invalid
 from trainer.readiness import pages
 from trainer.readiness.aggregate import EXPIRY_WINDOWS
 from trainer.readiness.guidance import next_step

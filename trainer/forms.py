@@ -1,13 +1,35 @@
-"""What every form view shares: showing a service's refusal on the form that asked for the change."""
+"""What every form shares: its base class, and showing a service's refusal on the form that asked for the change."""
 from __future__ import annotations
 
-from flask import flash
-from flask_babel import lazy_gettext as _l
+from functools import lru_cache
+
+from babel import support
+from flask import current_app, flash
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 from trainer.errors import Conflict, DomainError
 from trainer.extensions import db
 
 DEFAULT_MESSAGE = _l("The form could not be saved.")
+
+
+class Form(FlaskForm):
+    """Every form's base: Flask-WTF's (CSRF, the request's data), with WTForms' own messages ("This field is
+    required.") in the page's language. Flask-WTF reads their catalogue from disk again for each request; here it
+    is read once per language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=16)
+def _wtforms_messages(locale: str):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def apply_errors(form, error: DomainError) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import Babel, get_locale
-from flask_babel import format_decimal, format_percent
+from flask_babel import Babel, format_decimal, format_percent, get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -98,11 +97,31 @@ def _number(locale: str, value, digits: int) -> str:
     return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
 
 
+def _template_gettext() -> dict:
+    """The gettext functions templates call, each finding the catalogue of the language shown now (the page's, or
+    one forced for a recipient) with one lookup of the locale. A list page asks for a translation a few hundred
+    times, and Flask-Babel's own functions look the request context up three times for each."""
+    catalogues: dict = {}  # locale -> its catalogue, as Flask-Babel loaded it
+
+    def catalogue():
+        locale = get_locale()
+        found = catalogues.get(locale)
+        if found is None:
+            found = catalogues[locale] = get_translations()
+        return found
+
+    return {"gettext": lambda s: catalogue().ugettext(s),
+            "ngettext": lambda s, p, n: catalogue().ungettext(s, p, n),
+            "pgettext": lambda c, s: catalogue().upgettext(c, s),
+            "npgettext": lambda c, s, p, n: catalogue().unpgettext(c, s, p, n)}
+
+
 def init_app(app) -> None:
     from trainer import ROOT
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "translations"))
+    app.jinja_env.install_gettext_callables(**_template_gettext(), newstyle=True)
     app.jinja_env.filters["number"] = lambda value, digits=0: _number(str(get_locale()), value, digits) \
         if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value: format_percent(value / 100, format="#,##0%") \

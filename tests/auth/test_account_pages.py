@@ -187,6 +187,24 @@ def test_the_sign_in_page_follows_the_browsers_language(app):
     assert not [s for s in long_english_pieces(ADMIN_PART) if s in _main(page)]
 
 
+def test_english_and_french_readers_of_one_process_each_get_their_own_language(app):
+    """The catalogues are looked up once per language and kept: readers who alternate never get each other's."""
+    english, french = app.test_client(), app.test_client()
+    in_french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    for _ in range(2):
+        english_page, french_page = _text(english.get("/login")), _text(french.get("/login", headers=in_french))
+        # a form's label (Python) and the page's own sentences (the template)
+        assert "Account name" in english_page and "Skip to content" in english_page
+        assert "Nom de compte" not in english_page and "Aller au contenu" not in english_page
+        assert "Nom de compte" in french_page and "Aller au contenu" in french_page
+        assert "Account name" not in french_page and "Skip to content" not in french_page
+        # WTForms' own messages too, from its catalogue
+        english_page = _text(english.post("/login", data={"username": "", "password": ""}))
+        french_page = _text(french.post("/login", data={"username": "", "password": ""}, headers=in_french))
+        assert "This field is required." in english_page and "Ce champ est requis." not in english_page
+        assert "Ce champ est requis." in french_page and "This field is required." not in french_page
+
+
 def test_the_bulk_accounts_page_and_the_questions_are_in_french(client, db, login_as, make_unit, make_person):
     unit = make_unit(nation="NPL", code="NPBATT-A")
     make_person(unit=unit)

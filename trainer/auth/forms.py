@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from trainer.auth.labels import role_label
 from trainer.auth.zones import zone_named
 from trainer.enums import Role, ScopeKind
+from trainer.forms import Form
 from trainer.org.forms import PersonField
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Account name"), validators=[DataRequired(), Length(max=80)],
                            render_kw={"autocomplete": "username", "autofocus": True, "autocapitalize": "none",
                                       "spellcheck": "false"})
@@ -21,7 +21,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("New password"), validators=[DataRequired()],
@@ -40,7 +40,7 @@ class ChangePasswordForm(FlaskForm):
         return ok
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Name shown"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Language"), choices=[], description=_l(
         "The language of these pages, of your e-mails and notifications, and of training material where it exists "
@@ -60,7 +60,7 @@ class ProfileForm(FlaskForm):
         field.data = zone
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Account name"), validators=[DataRequired(), Length(max=80)],
                            description=_l("Lower case, without spaces, e.g. npl-officer or a.karki."),
                            render_kw={"autocapitalize": "none", "spellcheck": "false"})
@@ -80,7 +80,7 @@ SCOPE_LABELS = {
 }
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     role = SelectField(_l("Role"), choices=[])
     scope_kind = SelectField(_l("Scope"), choices=[])
     nation_code = SelectField(_l("Nation"), choices=[], validate_choice=False,
@@ -94,7 +94,7 @@ class GrantForm(FlaskForm):
         self.scope_kind.choices = [(value, str(label)) for value, label in SCOPE_LABELS.items()]
 
 
-class LinkIdentityForm(FlaskForm):
+class LinkIdentityForm(Form):
     issuer = StringField(_l("Issuer"), validators=[DataRequired(), Length(max=500)],
                          description=_l("The provider's issuer URL (TRAINER_OIDC_ISSUER)."))
     subject = StringField(_l("Subject (sub)"), validators=[Optional(), Length(max=255)],
@@ -105,12 +105,12 @@ class LinkIdentityForm(FlaskForm):
     submit = SubmitField(_l("Link identity"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a POST button that carries only the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class BulkAccountsForm(FlaskForm):
+class BulkAccountsForm(Form):
     include_subunits = BooleanField(_l("Include the people of its sub-units"), default=True)
     submit = SubmitField(_l("Create the accounts and download the sheet"))

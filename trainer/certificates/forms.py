@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 
+from trainer.forms import Form
 
-class IssueForm(FlaskForm):
+
+class IssueForm(Form):
     profile = SelectField(_l("Readiness profile"), validators=[DataRequired(message=_l("Choose a readiness profile."))],
                           choices=[])
     # The profile the warnings shown were about: ticking "issue anyway" confirms those warnings only.
@@ -17,11 +18,11 @@ class IssueForm(FlaskForm):
     submit = SubmitField(_l("Issue certificate"))
 
 
-class RecertifyForm(FlaskForm):
+class RecertifyForm(Form):
     confirm = BooleanField(_l("I have read these warnings and re-certify anyway"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason for revoking.")),
                                                      Length(min=5, max=2000)],
                            description=_l("Recorded in the certificate's history and the audit log. "
@@ -31,7 +32,7 @@ class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke certificate"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     unit = SelectField(_l("Unit (with its sub-units)"), coerce=int,
                        validators=[DataRequired(message=_l("Choose a unit."))], choices=[])
     profile = SelectField(_l("Readiness profile"), validators=[DataRequired(message=_l("Choose a readiness profile."))],
@@ -44,7 +45,7 @@ class BulkForm(FlaskForm):
     issue = SubmitField(_l("Issue the certificates"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False
 

@@ -5,7 +5,6 @@ from flask import Blueprint, current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from wtforms import SubmitField
@@ -14,6 +13,7 @@ from trainer.curricula import reading, services
 from trainer.curricula.loader import MAX_ZIP_BYTES
 from trainer.curricula.markdown import render_markdown
 from trainer.enums import ExerciseType, Rating
+from trainer.forms import Form
 
 bp = Blueprint("curricula", __name__, url_prefix="/curricula")
 
@@ -71,7 +71,7 @@ def audience(codes) -> str:
     return format_list(names, locale=get_locale() or "en") if names else ""
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     archive = FileField(_l("Pack as a zip file"),
                         description=_l("A zip of one pack folder (pack.yaml, module folders) or of a whole curricula "
                                        "folder (packs/ and profiles/). At most 5 MiB."))

@@ -4,7 +4,6 @@ MSEL's CSV import and other callers send."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField,
@@ -14,12 +13,13 @@ from wtforms.validators import Optional
 
 from trainer.enums import ExerciseType
 from trainer.exercises.models import MilestoneKind, ParticipantRole
+from trainer.forms import Form
 
 FOLD_CHOICES = [("", _l("— only if asked —")), ("0", _l("The first (still summer time)")),
                 ("1", _l("The second (after the clocks go back)"))]
 
 
-class ExerciseForm(FlaskForm):
+class ExerciseForm(Form):
     code = StringField(_l("Code"), description=_l("Short and unique, e.g. SHIELD-27."))
     title = StringField(_l("Title"))
     type = SelectField(_l("Exercise type (HSEEP)"),
@@ -54,7 +54,7 @@ class ExerciseForm(FlaskForm):
         self.prerequisite_modules.choices = list(modules)
 
 
-class ObjectiveForm(FlaskForm):
+class ObjectiveForm(Form):
     description = TextAreaField(_l("Objective"), render_kw={"rows": 2})
     capability = StringField(_l("Capability exercised"))
     module_code = SelectField(_l("Module exercised"), choices=[], validate_choice=False,
@@ -65,19 +65,19 @@ class ObjectiveForm(FlaskForm):
         self.module_code.choices = [("", _l("— none —"))] + list(modules)
 
 
-class NominateForm(FlaskForm):
+class NominateForm(Form):
     person_id = SelectField(_l("Person"), choices=[], validate_choice=False)
     role = SelectField(_l("Role"), choices=ParticipantRole.choices(),
                        validate_choice=False)
     submit = SubmitField(_l("Nominate"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     reason = TextAreaField(_l("Reason for confirming without the prerequisites"), render_kw={"rows": 3},
                            description=_l("Kept with the decision in the audit log."))
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     evaluator_id = SelectField(_l("Evaluator"), choices=[], validate_choice=False)
     objective_id = SelectField(_l("Objective"), choices=[], validate_choice=False)
     target_participant_id = SelectField(_l("Player evaluated"), choices=[], validate_choice=False)
@@ -85,7 +85,7 @@ class AssignmentForm(FlaskForm):
     submit = SubmitField(_l("Assign evaluator"))
 
 
-class MilestonesForm(FlaskForm):
+class MilestonesForm(Form):
     submit = SubmitField(_l("Save milestones"))
 
 
@@ -94,7 +94,7 @@ for _kind in MilestoneKind:
 MilestonesForm.submit = SubmitField(_l("Save milestones"))  # keep the button last
 
 
-class InjectForm(FlaskForm):
+class InjectForm(Form):
     number = IntegerField(_l("Number"), validators=[Optional()])
     scenario_time = StringField(_l("Scenario time"), description=_l("In-scenario clock, e.g. D+1 06:00."))
     planned_release = StringField(_l("Planned release (local time)"), render_kw={"type": "datetime-local"})
@@ -118,6 +118,6 @@ class InjectForm(FlaskForm):
         self.objectives.choices = list(objectives)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("MSEL file (CSV)"))
     submit = SubmitField(_l("Import"))

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from trainer.forms import Form
 from trainer.org.forms import PersonField
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     code = SelectField(_l("Readiness profile or module"), choices=[], validate_choice=False, validators=[DataRequired()])
     unit_id = SelectField(_l("To a unit (and its sub-units)"), choices=[], validate_choice=False, validators=[Optional()])
     person_id = PersonField(_l("…or to one person"), ability="training.record",
@@ -17,7 +17,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     module_code = SelectField(_l("Module"), choices=[], validate_choice=False, validators=[DataRequired()])
     unit_id = SelectField(_l("Unit whose personnel attended"), choices=[], validate_choice=False,
                           validators=[DataRequired()])
@@ -28,7 +28,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Record the session"))
 
 
-class RecogniseForm(FlaskForm):
+class RecogniseForm(Form):
     module_code = SelectField(_l("Module"), choices=[], validate_choice=False, validators=[DataRequired()])
     completed_on = DateField(_l("Date of the prior learning"), validators=[DataRequired()])
     justification = TextAreaField(_l("Justification and evidence seen"),

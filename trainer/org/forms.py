@@ -7,7 +7,6 @@ from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.core import Field
@@ -15,11 +14,12 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from trainer.forms import Form
 from trainer.org.grades import grade_choices
 from trainer.org.labels import CATEGORY_LABELS, SCREENING_LABELS, UNIT_KIND_LABELS
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     nation_code = SelectField(_l("Nation"), choices=[], validate_choice=False)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Unique within the nation, e.g. NPBATT-A. Stored in capitals."))
@@ -31,7 +31,7 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Save unit"))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
     service_number = StringField(_l("Service number"), validators=[DataRequired(), Length(max=40)],
                                  description=_l("Unique within the nation."))
@@ -62,7 +62,7 @@ class PersonForm(FlaskForm):
         self.rank_code.choices = [("", "—")] + grade_choices()
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     unit_id = SelectField(_l("New unit"), choices=[], validate_choice=False, validators=[DataRequired()])
     on = DateField(_l("Effective date"), validators=[DataRequired()], default=dt.date.today,
                    description=_l("The first day in the new unit."))
@@ -70,12 +70,12 @@ class TransferForm(FlaskForm):
     submit = SubmitField(_l("Transfer"))
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     on = DateField(_l("Left service on"), validators=[DataRequired()], default=dt.date.today)
     submit = SubmitField(_l("Mark as left service"))
 
 
-class RosterUploadForm(FlaskForm):
+class RosterUploadForm(Form):
     file = FileField(_l("Roster file (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file to upload."))],
                      description=_l("Columns: nation, service_number, family_name, given_names, rank_code, "
                                     "national_rank, category, unit, email; optional family_name_latin, "
@@ -83,13 +83,13 @@ class RosterUploadForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class RosterConfirmForm(FlaskForm):
+class RosterConfirmForm(Form):
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Import"))
 
 
 
-class BulkAssignForm(FlaskForm):
+class BulkAssignForm(Form):
     code = SelectField(_l("Readiness profile or module"), choices=[], validate_choice=False, validators=[DataRequired()])
     due_on = DateField(_l("Due date"), validators=[Optional()],
                        description=_l("Optional. Past it, the requirement shows as overdue."))
@@ -100,7 +100,7 @@ class BulkTransferForm(TransferForm):
     """A transfer of everyone selected: the same fields as one person's."""
 
 
-class BulkAccountsForm(FlaskForm):
+class BulkAccountsForm(Form):
     submit = SubmitField(_l("Create the accounts"))
 
 class PersonField(Field):

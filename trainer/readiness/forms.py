@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from trainer.forms import Form
 from trainer.readiness.models import LEVEL_LABELS, Level
 
 
-class WaiverForm(FlaskForm):
+class WaiverForm(Form):
     requirement = SelectField(_l("Requirement waived"), validators=[DataRequired()])
     authority = StringField(_l("Authority"), validators=[DataRequired(), Length(max=300)],
                             description=_l("The order or regulation under which you waive it, e.g. "
@@ -18,12 +18,12 @@ class WaiverForm(FlaskForm):
     submit = SubmitField(_l("Waive requirement"))
 
 
-class RevokeWaiverForm(FlaskForm):
+class RevokeWaiverForm(Form):
     reason = StringField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Revoke waiver"))
 
 
-class AssessForm(FlaskForm):
+class AssessForm(Form):
     assessed_level = SelectField(_l("Assessed level"), choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level],
                                  validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)],
@@ -31,7 +31,7 @@ class AssessForm(FlaskForm):
     submit = SubmitField(_l("Record assessed level"))
 
 
-class DeploymentForm(FlaskForm):
+class DeploymentForm(Form):
     mission = StringField(_l("Mission"), validators=[DataRequired(), Length(max=200)],
                           description=_l("E.g. 'MINUSCA rotation 14'."))
     profile_code = SelectField(_l("Readiness profile"), validators=[DataRequired()])

@@ -5,20 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from trainer.api import tokens
 from trainer.api.forms import TokenForm
 from trainer.db import utcnow
 from trainer.errors import DomainError
-from trainer.forms import apply_errors
+from trainer.forms import Form, apply_errors
 
 bp = Blueprint("api_account", __name__)
 
 
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
     return render_template("api/tokens.html", form=form, tokens=tokens.list_tokens(current_user), now=utcnow(),
-                           new_token=new_token, revoke_form=FlaskForm()), status
+                           new_token=new_token, revoke_form=Form()), status
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -40,7 +39,7 @@ def tokens_page():
 
 @bp.route("/account/tokens/<int:api_token_id>/revoke", methods=["POST"])
 def token_revoke(api_token_id: int):
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         token = tokens.revoke_token(current_user, api_token_id)
         flash(_("The token \u201c%(name)s\u201d is revoked: it stops working at its next request.", name=token.name),
               "success")

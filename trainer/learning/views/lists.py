@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from trainer.curricula.services import list_current_modules
 from trainer.errors import NotFound
+from trainer.forms import Form
 from trainer.learning import attention as attention_lists
 from trainer.learning import exports, reports, services
 from trainer.learning.notices import Reminded, remind_person, reminded_today
@@ -118,7 +118,7 @@ def attention_export():
 
 def remind(person_id: int):
     back = url_for("learning.attention", **_list_args())
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         flash(_("The form expired. No reminder was sent; please try again."), "danger")
         return redirect(back)
     person, outcome = remind_person(current_user, person_id, services.today_utc(), _attention_args()["days"])

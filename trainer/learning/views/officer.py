@@ -7,12 +7,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from trainer.curricula.reading import text
 from trainer.curricula.services import list_profiles
 from trainer.errors import Conflict, DomainError, Invalid
-from trainer.forms import apply_errors
+from trainer.forms import Form, apply_errors
 from trainer.learning import reports, services
 from trainer.learning.forms import AssignForm, RecogniseForm, SessionForm
 from trainer.learning.models import Method
@@ -63,7 +62,7 @@ def withdraw_profile_assignment(profile_assignment_id: int):
 
 
 def _withdraw(kind: str, assignment_id: int):
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         flash(_("The form expired. Nothing was withdrawn; please try again."), "danger")
         return redirect(url_for("learning.assignments"))
     try:
@@ -107,7 +106,7 @@ def session(session_id: int):
                          "score": request.form.get(f"score-{person_id}"),
                          "evidence": request.form.get(f"evidence-{person_id}")})
         typed = {str(row["person_id"]): row for row in rows}
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             flash(_("The form expired. Nothing was recorded; please submit again."), "danger")
         else:
             try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from trainer.auth.policy import has_ability, has_role
 from trainer.curricula.reading import reader_language, shown_language, text
 from trainer.curricula.services import get_module
 from trainer.enums import Role
 from trainer.errors import Conflict, Invalid
-from trainer.forms import apply_errors
+from trainer.forms import Form, apply_errors
 from trainer.learning import attempts as checks
 from trainer.learning import reports, services
 from trainer.learning.standing import own_standing
@@ -45,7 +44,7 @@ def lesson(module_code: str, slug: str):
 def lesson_read(module_code: str, slug: str):
     module = get_module(module_code)
     lesson = checks.get_lesson(module, slug)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         flash(_("The form expired, so the lesson was not marked as read. Please press the button again."), "danger")
         return redirect(url_for("learning.lesson", module_code=module.code, slug=lesson.slug))
     checks.mark_lesson_read(current_user, lesson)
@@ -58,7 +57,7 @@ def lesson_read(module_code: str, slug: str):
 
 
 def attempt_start(module_code: str):
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         flash(_("The form expired. Please try again."), "danger")
         return redirect(url_for("curricula.module", module_code=module_code))
     try:
@@ -73,7 +72,7 @@ def attempt(attempt_id: int):
     attempt = checks.get_own_attempt(current_user, attempt_id)
     status = 200
     if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             flash(_("The form expired. Nothing was recorded; please submit again."), "danger")
             return redirect(url_for("learning.attempt", attempt_id=attempt.id))
         try:

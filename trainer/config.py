@@ -133,6 +133,10 @@ def load_config(app, overrides: dict | None = None) -> None:
     else:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
+        # PostgreSQL compiles a statement it estimates as costly (JIT). A page's statements are costly only on
+        # paper: compiling the readiness gaps of 100,000 people took 117 ms of a 556 ms statement, and the
+        # first dashboard view after a change to everyone went from 1.0 s to 0.84 s without it.
+        options.setdefault("connect_args", {"options": "-c jit=off"})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if not app.config.get("SECRET_KEY"):

@@ -59,13 +59,21 @@ class Changes:
             db.session.commit()
 
     @staticmethod
-    def everyone() -> None:
+    def everyone() -> float:
+        """Committed as a request commits it: the boundary then runs the writer's recount of every unit
+        (readiness/recount.py). Returns the seconds the writer spent on that recount."""
+        import time
+
         from trainer.extensions import db
         from trainer.readiness import figures_cache
+        from trainer.transactions import run_follow_ups
 
         with _writing():
-            figures_cache.bump(db.session, everything=True)
+            figures_cache.figures_changed(db.session, everything=True)
             db.session.commit()
+            started = time.perf_counter()
+            run_follow_ups()
+            return time.perf_counter() - started
 
 
 @contextmanager
@@ -89,17 +97,19 @@ def _repeat(client, url: str, engine, times: int, *, change=None) -> dict:
     seconds, queries, body = _timed_get(client, url, engine)  # warm-up (templates, caches)
     if seconds > 4 * SLOW_SECONDS:  # a page this slow is sampled twice, so the whole run stays bounded
         times = 2
-    samples, counts = [], []
+    samples, counts, writer = [], [], []
     for _ in range(times):
         if change is not None:
-            change()
+            spent = change()
+            if spent is not None:
+                writer.append(spent)
         s, q, body = _timed_get(client, url, engine)
         samples.append(s)
         counts.append(q)
         if s > SLOW_SECONDS and len(samples) >= 3:
             break
     return {"url": url, "median_s": median(samples), "samples": len(samples), "queries": max(counts),
-            "bytes": len(body)}
+            "bytes": len(body), **({"writer_median_s": median(writer)} if writer else {})}
 
 
 def _people_of(db, unit=None, limit: int = 200) -> list[int]:

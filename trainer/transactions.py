@@ -5,6 +5,10 @@ that reaches the error handlers rolls it back (`errors.render_error`), and so do
 a refused change by showing the form again (`forms.apply_errors`). A commit that fails at the end
 (a constraint the flush could not see, a database that stays locked) answers 409 or 503 and keeps
 nothing. CLI commands get the same boundary through `@commits`.
+
+Work a change leaves for its writer once it has committed (`after_commit`: counting readiness figures again, so
+that the next reader need not) runs at the boundary just after the commit, each piece in a transaction of its
+own. It cannot undo the change: a piece that fails is logged, and what it would have done is left to readers.
 """
 from __future__ import annotations
 
@@ -13,22 +17,55 @@ import functools
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from trainer.db import write_intent
 from trainer.extensions import db
+
+_FOLLOW_UPS = "trainer.follow_ups"
+
+
+def after_commit(work, session=None) -> None:
+    """Run `work()` once the current transaction has committed at the boundary (once, however often asked)."""
+    works = (session if session is not None else db.session).info.setdefault(_FOLLOW_UPS, [])
+    if work not in works:
+        works.append(work)
+
+
+def run_follow_ups() -> None:
+    """The work the committed transaction left (after_commit), each piece in a read transaction of its own that
+    writes apart; called by the boundary just after its commit."""
+    works = db.session.info.pop(_FOLLOW_UPS, [])
+    for work in works:
+        token = write_intent.set(False)
+        try:
+            work()
+        except Exception:  # the change is committed: what the work would have done is left to readers
+            current_app.logger.warning("work after a commit failed: %s", getattr(work, "__qualname__", work),
+                                       exc_info=True)
+        finally:
+            db.session.rollback()
+            write_intent.reset(token)
+
+
+def _drop_follow_ups() -> None:
+    db.session.info.pop(_FOLLOW_UPS, None)
 
 
 def _commit_response(response):
     try:
         db.session.commit()
     except IntegrityError:
+        _drop_follow_ups()
         db.session.rollback()
         current_app.logger.warning("commit refused by a constraint", exc_info=True)
         return _error_response(409)
     except OperationalError:
+        _drop_follow_ups()
         db.session.rollback()
         current_app.logger.warning("commit failed", exc_info=True)
         response = _error_response(503)
         response.headers["Retry-After"] = "2"
         return response
+    run_follow_ups()
     return response
 
 
@@ -46,6 +83,7 @@ def init_app(app) -> None:
     @app.teardown_request
     def _rollback_on_error(error):
         if error is not None:
+            _drop_follow_ups()
             db.session.rollback()
 
 
@@ -64,11 +102,14 @@ def commits(command):
             result = command(*args, **kwargs)
         except ExitKeepingWork:
             db.session.commit()
+            run_follow_ups()
             raise
         except BaseException:
+            _drop_follow_ups()
             db.session.rollback()
             raise
         db.session.commit()
+        run_follow_ups()
         return result
 
     return run

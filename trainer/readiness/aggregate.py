@@ -114,23 +114,38 @@ def _narrowed(query, unit: Unit | None, nation: str | None, profile_condition):
     return query
 
 
+def _postings_on(as_of: dt.date):
+    return select(UnitAssignment.person_id, UnitAssignment.unit_id).where(
+        UnitAssignment.start_on <= as_of, or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of))
+
+
+def _spans():
+    return select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on, UnitAssignment.unit_id)
+
+
 def members_select(actor, as_of: dt.date, *, unit: Unit | None = None, profile_code: str | None = None,
                    roles="readiness.view", profile_condition=False, nation: str | None = None):
     """SELECT (person_id, unit_id) of the people in the actor's scope (and `unit`'s subtree, or `nation`'s units)
     on `as_of`."""
-    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.unit_id)
-                    .where(UnitAssignment.start_on <= as_of,
-                           or_(UnitAssignment.end_on.is_(None), UnitAssignment.end_on > as_of)), actor, roles)
-    return _narrowed(query, unit, nation, profile_condition)
+    return _narrowed(_scoped(_postings_on(as_of), actor, roles), unit, nation, profile_condition)
 
 
 def member_spans(actor, *, unit: Unit | None = None, roles="readiness.view", profile_condition=False,
                  nation: str | None = None):
     """SELECT (person_id, start_on, end_on, unit_id) of the unit assignments in the actor's scope (and `unit`'s
     subtree, or `nation`'s units): the people of every date at once, for figures over several dates."""
-    query = _scoped(select(UnitAssignment.person_id, UnitAssignment.start_on, UnitAssignment.end_on,
-                           UnitAssignment.unit_id), actor, roles)
-    return _narrowed(query, unit, nation, profile_condition)
+    return _narrowed(_scoped(_spans(), actor, roles), unit, nation, profile_condition)
+
+
+def every_member(as_of: dt.date, profile_condition):
+    """members_select() of the whole force, whoever reads: for the figures each unit keeps (recount.py), which
+    depend on the data alone. Never for what a reader is shown."""
+    return _narrowed(_postings_on(as_of), None, None, profile_condition)
+
+
+def every_member_spans(profile_condition):
+    """member_spans() of the whole force, whoever reads: as every_member()."""
+    return _narrowed(_spans(), None, None, profile_condition)
 
 
 def _units(actor, unit: Unit | None, roles, nation: str | None, profile_code: str

@@ -14,7 +14,7 @@ counter that cached figures are checked against (figures_cache.py), in the same 
 people's readiness moved (the postings of everyone whose stretches were rewritten, whose screening changed or
 who was transferred) get their own counter moved, so that their kept figures alone are counted again
 (unit_figures.py); a change no unit can be named for moves the epoch every unit's kept figures are checked
-against.
+against, and leaves its writer to count every unit again once it has committed (recount.py).
 """
 from __future__ import annotations
 
@@ -161,6 +161,11 @@ def _apply(session):
     everything = unit_figures.apply(session)
     if session.info.pop(figures_cache.CHANGED, False) or everything:
         figures_cache.bump(session, everything=everything)
+    if everything:  # every unit's figures are counted again by the writer, not by the next reader
+        from trainer.readiness.recount import everything_asked_today
+        from trainer.transactions import after_commit
+
+        after_commit(everything_asked_today, session)
 
 
 def _forget(session):

@@ -1,0 +1,99 @@
+"""After a change to everyone the writer counts every unit again (readiness/recount.py): the next reader of a
+profile asked for today adds up what is kept and counts nothing, and what it shows is what a fresh count says."""
+import datetime as dt
+import logging
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.readiness.test_unit_figures import DAY, TODAY, _figures, _fresh, _view, counted, reading  # noqa: F401
+from trainer.org.models import Person
+from trainer.readiness import recount, unit_figures
+from trainer.readiness.models import StoredUnitFigures
+from trainer.transactions import run_follow_ups
+
+
+def _everyone(db, change) -> None:
+    """A change no unit can be named for, committed at the boundary (which then runs its follow-ups)."""
+    change()
+    db.session.commit()
+    run_follow_ups()
+
+
+def test_the_writer_of_a_change_to_everyone_counts_and_the_next_view_counts_nothing(db, force, make_user, counted,
+                                                                                  reading):
+    from trainer.curricula.models import ReadinessProfile
+
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    counted.clear()
+
+    _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))  # a bulk statement
+    assert counted == [{force[k].id for k in ("top", "b1", "b2", "fra_unit")}], "the writer counted every unit"
+    counted.clear()
+    pending = _view(db, commander)
+    assert counted == [], "the first view after the change counted again"
+    assert pending.total.ready == 0 and _figures(pending) == _fresh(db, commander)
+    _view(db, commander)
+    counted.clear()
+
+    def edit_profile():
+        db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == "UN-PDT")).warning_days = 45
+    _everyone(db, edit_profile)
+    assert len(counted) == 1
+    counted.clear()
+    after = _view(db, commander)
+    assert counted == [] and _figures(after) == _fresh(db, commander)
+
+
+def test_only_profiles_and_dates_asked_for_today_are_counted_again(db, force, make_user, make_profile, counted,
+                                                                  reading):
+    from trainer.readiness import aggregate
+
+    commander = make_user("commander", "mission")
+    make_profile("UN-OTHER", modules=("HR-01",))
+    _view(db, commander)                                                       # UN-PDT, today
+    aggregate.scope_readiness(commander, "UN-OTHER", TODAY - 3 * DAY, with_people=False)  # another day only
+    db.session.commit()
+    assert recount.asked_today(TODAY) == {"UN-PDT": sorted(
+        {TODAY, TODAY + 400 * DAY, *aggregate.month_ends(TODAY, 6)})}
+    counted.clear()
+    _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))
+    assert len(counted) == 1
+    kept = dict(db.session.execute(select(StoredUnitFigures.profile_code, StoredUnitFigures.epoch)
+                                   .where(StoredUnitFigures.unit_id == force["top"].id)).all())
+    epoch = db.session.scalar(select(unit_figures.FiguresVersion.epoch))
+    assert kept["UN-PDT"] == epoch and kept["UN-OTHER"] != epoch
+
+
+def test_a_recount_that_fails_keeps_the_change_and_leaves_the_count_to_the_next_reader(db, force, make_user, counted,
+                                                                                      reading, monkeypatch, caplog):
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    counted.clear()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(recount, "recount", broken)
+    with caplog.at_level(logging.WARNING):
+        _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))
+    assert "work after a commit failed" in caplog.text
+    assert db.session.scalar(select(Person.screening).where(Person.id == force["ready"].id)) == "pending"
+    pending = _view(db, commander)
+    assert len(counted) == 1 and pending.total.ready == 0
+
+
+@pytest.mark.parametrize("command", [["readiness", "rebuild"]])
+def test_a_command_that_changes_everyone_counts_again_before_it_ends(db, force, make_user, runner, counted, reading,
+                                                                     command):
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    counted.clear()
+    result = runner.invoke(args=command)
+    assert result.exit_code == 0, result.output
+    assert len(counted) == 1
+    counted.clear()
+    db.session.expire_all()
+    _view(db, commander)
+    assert counted == []

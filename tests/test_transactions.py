@@ -1,0 +1,76 @@
+"""trainer/transactions.py: the one boundary commits once, then runs the work the committed transaction left
+(after_commit); a commit that fails keeps nothing and runs none of it."""
+import logging
+
+import pytest
+from flask import Response
+from sqlalchemy.exc import OperationalError
+
+from trainer import transactions
+from trainer.transactions import after_commit, commits
+
+
+@pytest.fixture
+def done():
+    return []
+
+
+def test_work_left_by_a_transaction_runs_once_after_its_commit(app, db, done):
+    from trainer.db import write_intent
+
+    def work():
+        done.append(write_intent.get())         # as a reader: its own writes are made apart
+
+    with app.test_request_context("/", method="POST"):
+        write_intent.set(True)
+        after_commit(work)
+        after_commit(work)                      # asked twice: run once
+        assert done == []
+        response = transactions._commit_response(Response("ok"))
+        assert response.status_code == 200 and done == [False]
+        transactions._commit_response(Response("ok"))
+        assert done == [False], "the work ran again at a later boundary"
+
+
+def test_a_commit_that_fails_runs_none_of_the_work_now_or_later(app, db, done, monkeypatch):
+    with app.test_request_context("/", method="POST"):
+        after_commit(lambda: done.append("ran"))
+        real = db.session.commit
+
+        def locked():
+            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(db.session, "commit", locked)
+        assert transactions._commit_response(Response("ok")).status_code == 503
+        monkeypatch.setattr(db.session, "commit", real)
+        transactions._commit_response(Response("ok"))
+        assert done == []
+
+
+def test_work_that_fails_is_logged_and_the_answer_stands(app, db, done, caplog):
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with app.test_request_context("/", method="POST"), caplog.at_level(logging.WARNING):
+        after_commit(broken)
+        after_commit(lambda: done.append("ran"))
+        assert transactions._commit_response(Response("ok")).status_code == 200
+    assert "work after a commit failed" in caplog.text and done == ["ran"]
+
+
+def test_a_command_runs_its_work_after_its_commit_and_none_when_it_fails(app, db, done):
+    @commits
+    def succeeds():
+        after_commit(lambda: done.append("after success"))
+
+    @commits
+    def fails():
+        after_commit(lambda: done.append("after failure"))
+        raise RuntimeError("refused")
+
+    with app.app_context():
+        succeeds()
+        with pytest.raises(RuntimeError):
+            fails()
+        succeeds()
+    assert done == ["after success", "after success"]

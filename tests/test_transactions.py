@@ -74,3 +74,16 @@ def test_a_command_runs_its_work_after_its_commit_and_none_when_it_fails(app, db
             fails()
         succeeds()
     assert done == ["after success", "after success"]
+
+
+def test_work_left_by_a_commit_made_elsewhere_never_runs_at_a_later_boundary(app, db, done):
+    """A commit outside the boundary (a bulk load's, a test's) runs nothing; its work is dropped when the next
+    transaction begins rather than run by some later request."""
+    from sqlalchemy import text
+
+    with app.test_request_context("/", method="POST"):
+        after_commit(lambda: done.append("stale"))
+        db.session.commit()                     # not the boundary: nothing runs
+        db.session.execute(text("SELECT 1"))    # the next transaction
+        transactions._commit_response(Response("ok"))
+    assert done == []

@@ -55,7 +55,7 @@ def test_only_profiles_and_dates_asked_for_today_are_counted_again(db, force, ma
     _view(db, commander)                                                       # UN-PDT, today
     aggregate.scope_readiness(commander, "UN-OTHER", TODAY - 3 * DAY, with_people=False)  # another day only
     db.session.commit()
-    assert recount.asked_today(TODAY) == {"UN-PDT": sorted(
+    assert recount.asked_on(TODAY) == {"UN-PDT": sorted(
         {TODAY, TODAY + 400 * DAY, *aggregate.month_ends(TODAY, 6)})}
     counted.clear()
     _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))
@@ -97,3 +97,43 @@ def test_a_command_that_changes_everyone_counts_again_before_it_ends(db, force, 
     db.session.expire_all()
     _view(db, commander)
     assert counted == []
+
+
+def test_the_daily_count_keeps_a_new_days_figures_before_anyone_asks(db, force, make_user, runner, counted, reading):
+    from trainer.readiness import aggregate
+
+    commander = make_user("commander", "mission")
+    month_end = aggregate.month_ends(TODAY, 1)[-1]
+    aggregate.scope_readiness(commander, "UN-PDT", TODAY - DAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
+                              with_people=False)                          # yesterday's page, with a forecast
+    db.session.commit()
+    aggregate.scope_readiness(commander, "UN-PDT", month_end, with_people=False)   # a past page, with its details
+    db.session.commit()
+    counted.clear()
+    unit_figures._PARSED.clear()   # cron runs in a process of its own, which has parsed nothing
+    result = runner.invoke(args=["readiness", "count", "--date", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert f"UN-PDT on {TODAY.isoformat()}: 4 units counted." in result.output
+    counted.clear()
+    first = _view(db, commander)                                          # today's first page: same forecast
+    assert counted == [], "the day's first page counted again"
+    aggregate.scope_readiness(commander, "UN-PDT", TODAY - DAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
+                              with_people=False)                          # yesterday's page again: still kept
+    aggregate.scope_readiness(commander, "UN-PDT", month_end, with_people=False)   # and the past page's details
+    assert counted == []
+    assert _figures(first) == _fresh(db, commander)
+
+    # After a change to everyone that nobody has looked at since, the dates come from what was asked for
+    db.session.execute(update(Person).values(screening="pending"))
+    db.session.commit()
+    counted.clear()
+    assert runner.invoke(args=["readiness", "count", "--date", (TODAY + DAY).isoformat()]).exit_code == 0
+    counted.clear()
+    aggregate.scope_readiness(commander, "UN-PDT", TODAY + DAY, forecast_on=TODAY + 400 * DAY, trend_count=6,
+                              with_people=False)
+    assert counted == []
+
+    later = runner.invoke(args=["readiness", "count", "--date", (TODAY + 5 * DAY).isoformat()])
+    assert later.exit_code == 0 and "nothing to count" in later.output
+    wrong = runner.invoke(args=["readiness", "count", "--date", "2026-02-30"])
+    assert wrong.exit_code == 2 and "YYYY-MM-DD" in wrong.output

@@ -1,4 +1,5 @@
-"""`flask --app wsgi readiness remind [--date YYYY-MM-DD]` and `readiness rebuild`."""
+"""`flask --app wsgi readiness remind [--date YYYY-MM-DD]`, `readiness count [--date YYYY-MM-DD]` and
+`readiness rebuild`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -44,6 +45,29 @@ def _created(kind: str, n: int) -> str:
     if kind == "improvement":
         return ngettext("%(num)d about an improvement action", "%(num)d about improvement actions", n)
     return f"{n} {kind}"
+
+
+@readiness.command("count", help=_l(
+    "Count every unit's readiness figures for a new day before anyone asks, for each profile asked for the day "
+    "before; run it daily just after midnight (cron), so that the day's first readiness page is not the one that "
+    "counts the whole force."))
+@option("--date", "day", default=None, help=_l("The day to count the figures for (YYYY-MM-DD); default today."))
+@commits
+def count_command(day: str | None):
+    from trainer.readiness.recount import for_new_day
+
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.date.today()
+    except ValueError:
+        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
+    counted = for_new_day(when)
+    if not counted:
+        click.echo(_("No readiness profile was asked for on %(date)s: nothing to count.",
+                     date=(when - dt.timedelta(days=1)).isoformat()))
+    for profile_code, units in sorted(counted.items()):
+        click.echo(ngettext("%(profile)s on %(date)s: %(num)d unit counted.",
+                            "%(profile)s on %(date)s: %(num)d units counted.", units, profile=profile_code,
+                            date=when.isoformat()))
 
 
 @readiness.command("rebuild", help=_l(

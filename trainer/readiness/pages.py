@@ -61,6 +61,7 @@ class ScopePage:
         return self.summary.units.get(self.unit.id) if self.unit is not None else None
 
 
+TREND_POINTS = 6  # the month-ends a page's trend shows
 TREE_ROWS = 400  # a longer unit tree shows its upper levels; a unit's page shows the levels below it
 
 
@@ -111,9 +112,9 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
 
     def compute():
         reach = profile_condition(profile_code) if condition is PROFILE_CONDITION_UNKNOWN else condition
-        summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast, trend_count=6,
-                                            with_people=False, thresholds=thresholds, condition=reach,
-                                            nation=chosen[0] if chosen else None)
+        summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, forecast_on=forecast,
+                                            trend_count=TREND_POINTS, with_people=False, thresholds=thresholds,
+                                            condition=reach, nation=chosen[0] if chosen else None)
         without = 0
         if unit is not None and reach is not None:  # people posted here whom the profile does not reach
             posted = db.session.scalar(select(func.count()).select_from(
@@ -123,7 +124,7 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
 
     key = figures_cache.key_for(actor, "readiness.view", page="scope", profile=profile_code, as_of=as_of,
                                 forecast=forecast, unit=unit.id if unit is not None else None,
-                                nation=chosen[0] if chosen else None, trend=6)
+                                nation=chosen[0] if chosen else None, trend=TREND_POINTS)
     (summary, without), digest = figures_cache.cached_with_digest(key, compute, lambda figures: (
         figures_cache.summary_from(figures, spec, thresholds), figures["without_profile"]))
     result = ScopePage(profiles, profile_code, as_of, forecast, summary, _forecast_total(summary), unit=unit,

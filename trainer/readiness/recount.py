@@ -1,4 +1,5 @@
-"""After a change to everyone, the writer counts every unit again: the next reader does not.
+"""Every unit's figures counted before a reader asks: by the writer after a change to everyone, and by a daily
+command for a new day.
 
 A change no unit can be named for (a profile edited, a module's new major version, a bulk statement on people
 or postings, a full rebuild) moves the epoch, and no unit's kept figures (unit_figures.py) are valid any more.
@@ -7,6 +8,9 @@ Left to the next reader, the first readiness page after it counts the whole forc
 or command that made it counts every unit again (transactions.after_commit), for each profile whose figures were
 asked for today, on the dates they were asked for, and keeps the figures as a reader would have. The next reader
 finds them valid and only adds them up.
+
+A new day is the other moment when every unit is counted: the first page of the day asks for dates no unit has
+kept. `flask readiness count`, run from cron just after midnight, counts them first (for_new_day).
 
 The figures are those a reader would count: every unit's own people whom the profile reaches, whoever reads
 them (unit_figures.py), read with the same protocol (the counters first, in the statement that reads what is
@@ -21,6 +25,8 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from trainer.calendar_months import month_ends
+from trainer.db import write_intent
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.readiness import engine, unit_figures
@@ -31,10 +37,10 @@ from trainer.readiness.profiles import profile_condition
 MOST_DATES = unit_figures.KEEP_DAYS
 
 
-def asked_today(today: dt.date) -> dict[str, list[dt.date]]:
-    """profile code -> the dates its figures were asked for with today's details (a page of today), the dates
-    asked for most often first, at most MOST_DATES."""
-    key = today.isoformat()
+def asked_on(day: dt.date) -> dict[str, list[dt.date]]:
+    """profile code -> the dates its figures were asked for by pages of `day` (those kept with `day`'s details),
+    at most MOST_DATES, the dates asked for most often kept."""
+    key = day.isoformat()
     seen: dict[str, Counter] = {}
     for profile_code, text in db.session.execute(select(StoredUnitFigures.profile_code, StoredUnitFigures.figures)):
         entries = json.loads(text)
@@ -59,9 +65,10 @@ def recount(profile_code: str, days: list[dt.date], today: dt.date) -> int:
     for row in db.session.connection().execute(unit_figures.with_stored(units, Unit.id, spec.code)).all():
         unit_ids.append(row[0])
         known.take(row[0], *row[1:])
-    known.entries.clear()  # counted afresh, whatever was still valid
-    known.fetch = {}
-    days = sorted(set(days) | {today})
+    known.fetch_rows(db.session)  # still valid (a new day without a change): kept beside the dates counted now
+    # A date every unit still holds is kept as it is (with its details, when a page of that day asked for them).
+    days = sorted({today} | {day for day in days
+                             if not all(day.isoformat() in known.entries.get(unit_id, ()) for unit_id in unit_ids)})
     counted = unit_figures_on(every_member_spans(condition), spec, days, details_on=today)
     gaps = unit_gaps(every_member(today, condition), spec, today)
     known.learn(unit_ids, counted, gaps, today, gap_slots(spec))
@@ -72,5 +79,23 @@ def recount(profile_code: str, days: list[dt.date], today: dt.date) -> int:
 def everything_asked_today() -> None:
     """The follow-up of a change to everyone (readiness.listeners): every profile asked for today, counted again."""
     today = dt.date.today()
-    for profile_code, days in asked_today(today).items():
+    for profile_code, days in asked_on(today).items():
         recount(profile_code, days, today)
+
+
+def for_new_day(today: dt.date) -> dict[str, int]:
+    """Count, for `today`, every profile asked for the day before: today, its month-ends and the later dates asked
+    for then (a bookmarked forecast keeps its date). Returns profile code -> units counted. As a reader counts:
+    the figures are stored apart, and a change committed meanwhile leaves them unused."""
+    from trainer.readiness.pages import TREND_POINTS
+
+    token = write_intent.set(False)
+    try:
+        counted = {}
+        for profile_code, days in asked_on(today - dt.timedelta(days=1)).items():
+            wanted = {today, *month_ends(today, TREND_POINTS), *(day for day in days if day > today)}
+            counted[profile_code] = recount(profile_code, sorted(wanted), today)
+        return counted
+    finally:
+        db.session.rollback()
+        write_intent.reset(token)

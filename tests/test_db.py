@@ -20,10 +20,26 @@ def test_among_ids_finds_the_same_rows_as_an_in_list_for_none_one_and_thousands_
 
 def test_the_apps_postgresql_connections_compile_no_statement(app, db):
     """A page's statements are costly only on paper: PostgreSQL's JIT compilation (117 ms of a 556 ms count at
-    100,000 people) is off on the app's connections unless the deployment's engine options say otherwise."""
+    100,000 people) is off on the app's connections."""
+    import pytest
     from sqlalchemy import text
 
     if db.session.get_bind().dialect.name != "postgresql":
-        assert "options" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
-        return
+        pytest.skip("a PostgreSQL setting")
     assert db.session.scalar(text("SHOW jit")) == "off"
+
+
+def test_jit_is_turned_off_beside_a_urls_own_server_options_and_a_deployments_connect_args_win(tmp_path):
+    from flask import Flask
+
+    from trainer.config import load_config
+
+    def options(**config):
+        app = Flask("trainer", instance_path=str(tmp_path))
+        load_config(app, {"SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1:1/x", **config})
+        return app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args")
+
+    assert options() == {"options": "-c jit=off"}
+    assert options(SQLALCHEMY_DATABASE_URI="postgresql://u@127.0.0.1:1/x?options=-c%20search_path%3Dtrainer") == {
+        "options": "-c search_path=trainer -c jit=off"}
+    assert options(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"sslmode": "require"}}) == {"sslmode": "require"}

@@ -87,3 +87,26 @@ def test_work_left_by_a_commit_made_elsewhere_never_runs_at_a_later_boundary(app
         db.session.execute(text("SELECT 1"))    # the next transaction
         transactions._commit_response(Response("ok"))
     assert done == []
+
+
+def test_a_savepoint_keeps_the_work_and_a_rollback_drops_it(app, db, done):
+    """Savepoints (a record made of several steps) neither begin nor end the transaction: its work still runs.
+    A transaction rolled back (a refused form shown again, an error page) runs none of the work it asked for."""
+    from sqlalchemy import text
+
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(text("SELECT 1"))    # the request's transaction
+        after_commit(lambda: done.append("kept"))
+        with db.session.begin_nested():
+            db.session.execute(text("SELECT 1"))
+        savepoint = db.session.begin_nested()
+        db.session.execute(text("SELECT 1"))
+        savepoint.rollback()
+        transactions._commit_response(Response("ok"))
+        assert done == ["kept"]
+
+        db.session.execute(text("SELECT 1"))
+        after_commit(lambda: done.append("rolled back"))
+        db.session.rollback()
+        transactions._commit_response(Response("ok"))
+    assert done == ["kept"]

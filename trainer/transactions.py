@@ -52,8 +52,17 @@ def _drop_follow_ups() -> None:
 
 def _forget_unrun(session, transaction, connection) -> None:
     """A transaction begins: the work of an earlier commit that no boundary ran (a commit made elsewhere, such as
-    a test's or a bulk load's) is dropped, so that it never runs at some later boundary."""
-    session.info.pop(_FOLLOW_UPS, None)
+    a test's or a bulk load's) is dropped, so that it never runs at some later boundary. A savepoint inside the
+    transaction is not a new transaction."""
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_FOLLOW_UPS, None)
+
+
+def _forget_rolled_back(session, previous_transaction) -> None:
+    """The transaction was rolled back (a refused form, an error page): the work it asked for is dropped with it.
+    A savepoint rolled back leaves the transaction, and its work, as they were."""
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(_FOLLOW_UPS, None)
 
 
 def _commit_response(response):
@@ -87,8 +96,9 @@ def init_app(app) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    if not event.contains(Session, "after_begin", _forget_unrun):
-        event.listen(Session, "after_begin", _forget_unrun)
+    for name, listener in (("after_begin", _forget_unrun), ("after_soft_rollback", _forget_rolled_back)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     app.after_request(_commit_response)
 
     @app.teardown_request

@@ -78,10 +78,92 @@ def test_a_recount_that_fails_keeps_the_change_and_leaves_the_count_to_the_next_
     monkeypatch.setattr(recount, "recount", broken)
     with caplog.at_level(logging.WARNING):
         _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))
-    assert "work after a commit failed" in caplog.text
+    assert "readiness figures of UN-PDT not counted" in caplog.text
     assert db.session.scalar(select(Person.screening).where(Person.id == force["ready"].id)) == "pending"
     pending = _view(db, commander)
     assert len(counted) == 1 and pending.total.ready == 0
+
+
+def test_figures_recounted_while_a_change_commits_are_never_served(db, force, make_user, counted, reading,
+                                                                   monkeypatch):
+    """A change another app server commits while the writer counts (a unit's people, or the profile again) leaves
+    what the writer counted unused: the next view counts those units again."""
+    from trainer.readiness import figures_cache
+
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    real = recount.unit_figures_on
+    other_change = {"units": [force["b2"].id]}
+
+    def counting_while_another_commits(*args, **kwargs):
+        figures = real(*args, **kwargs)
+        with db.engine.begin() as other:
+            if other_change["units"]:
+                unit_figures.bump_units(other, other_change["units"])
+            else:
+                figures_cache.bump(other, everything=True)
+        return figures
+
+    monkeypatch.setattr(recount, "unit_figures_on", counting_while_another_commits)
+    _everyone(db, lambda: db.session.execute(update(Person).values(screening="pending")))
+    counted.clear()
+    _view(db, commander)
+    assert counted == [{force["b2"].id}]
+
+    monkeypatch.setattr(recount, "unit_figures_on", real)
+    real_profile = recount.engine.load_profile
+
+    def profile_edited_again_just_after_it_is_read(code):
+        spec = real_profile(code)
+        with db.engine.begin() as other:
+            figures_cache.bump(other, everything=True)
+        return spec
+
+    # (SQLite reads the whole count in one snapshot; on PostgreSQL each statement sees the latest commit.)
+    monkeypatch.setattr(recount.engine, "load_profile", profile_edited_again_just_after_it_is_read)
+    _everyone(db, lambda: db.session.execute(update(Person).values(screening="cleared")))
+    monkeypatch.setattr(recount.engine, "load_profile", real_profile)
+    counted.clear()
+    _view(db, commander)
+    assert len(counted) == 1 and len(counted[0]) == 4, "figures of the profile as it was were served"
+
+    monkeypatch.setattr(recount, "unit_figures_on", counting_while_another_commits)
+    other_change["units"] = []                                                # an epoch moved meanwhile
+    _everyone(db, lambda: db.session.execute(update(Person).values(screening="hold")))
+    counted.clear()
+    after = _view(db, commander)
+    assert len(counted) == 1 and len(counted[0]) == 4
+    assert _figures(after) == _fresh(db, commander)
+
+
+def test_savepoints_inside_the_change_keep_the_writers_recount(db, force, make_user, counted, reading):
+    from sqlalchemy import text
+
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    counted.clear()
+
+    def change_with_savepoints():
+        db.session.execute(update(Person).values(screening="pending"))
+        with db.session.begin_nested():
+            pass
+        with db.session.begin_nested():
+            db.session.execute(text("SELECT 1"))
+    _everyone(db, change_with_savepoints)
+    assert len(counted) == 1
+
+
+def test_the_daily_count_says_when_it_could_not_store_and_exits_non_zero(db, force, make_user, runner, reading,
+                                                                        monkeypatch):
+    from trainer.readiness import aggregate
+
+    commander = make_user("commander", "mission")
+    aggregate.scope_readiness(commander, "UN-PDT", TODAY - DAY, with_people=False)
+    db.session.commit()
+    monkeypatch.setattr(unit_figures, "store", lambda known, patient=False: False)   # the database stayed busy
+    result = runner.invoke(args=["readiness", "count", "--date", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert f"UN-PDT on {TODAY.isoformat()}: not counted" in result.output
 
 
 @pytest.mark.parametrize("command", [["readiness", "rebuild"]])

@@ -65,9 +65,15 @@ def count_command(day: str | None):
         click.echo(_("No readiness profile was asked for on %(date)s: nothing to count.",
                      date=(when - dt.timedelta(days=1)).isoformat()))
     for profile_code, units in sorted(counted.items()):
+        if units is None:
+            click.echo(_("%(profile)s on %(date)s: not counted (see the log); the first page of the day will count "
+                         "it.", profile=profile_code, date=when.isoformat()), err=True)
+            continue
         click.echo(ngettext("%(profile)s on %(date)s: %(num)d unit counted.",
                             "%(profile)s on %(date)s: %(num)d units counted.", units, profile=profile_code,
                             date=when.isoformat()))
+    if None in counted.values():
+        raise SystemExit(1)
 
 
 @readiness.command("rebuild", help=_l(

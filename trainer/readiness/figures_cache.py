@@ -144,9 +144,10 @@ def _store(key: str, version: int, text: str) -> None:
     write_apart(write)
 
 
-def write_apart(work: Callable) -> None:
+def write_apart(work: Callable, *, patient: bool = False) -> bool:
     """Run `work(connection)` in a transaction of its own, giving up at once when another writer holds the lock
-    (what it writes is a cache: the next reader writes it again)."""
+    (what it writes is a cache: the next reader writes it again); `patient` waits for the lock up to 10 s, for a
+    command that exists to write it. True when it was written."""
     from sqlalchemy.exc import DBAPIError
 
     engine = db.engine
@@ -156,14 +157,15 @@ def write_apart(work: Callable) -> None:
             postgres = connection.dialect.name == "postgresql"
             raw = connection.connection.driver_connection
             if not postgres:  # outside the transaction: a pragma would begin one
-                raw.execute("PRAGMA busy_timeout=50")
+                raw.execute(f"PRAGMA busy_timeout={10000 if patient else 50}")
             try:
                 with connection.begin():
                     if postgres:
-                        connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+                        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{'10s' if patient else '100ms'}'")
                     work(connection)
+                return True
             except DBAPIError:
-                pass  # busy, or stored by another reader at the same moment: the next view stores it
+                return False  # busy, or stored by another reader at the same moment: the next view stores it
             finally:
                 if not postgres:
                     raw.execute("PRAGMA busy_timeout=15000")

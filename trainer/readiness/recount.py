@@ -51,51 +51,65 @@ def asked_on(day: dt.date) -> dict[str, list[dt.date]]:
             for code, days in seen.items()}
 
 
-def recount(profile_code: str, days: list[dt.date], today: dt.date) -> int:
+def recount(profile_code: str, days: list[dt.date], today: dt.date, *, patient: bool = False) -> int | None:
     """Count every unit's figures for `profile_code` on `days` (with the details of `today`) and keep them; returns
-    the number of units counted."""
+    the number of units counted, or None when they could not be stored (the database busy: `patient` waits)."""
     from trainer.readiness.aggregate import every_member, every_member_spans
 
-    spec = engine.load_profile(profile_code)
-    condition = profile_condition(spec.code)
-    known = unit_figures.Known(spec.code)
-    # The counters and what is kept, read before the source tables (unit_figures.py).
-    units = select(Unit.id)
+    known = unit_figures.Known(profile_code)
+    # The counters and what is kept, read first: before the profile and the source tables (unit_figures.py), so
+    # that a change committed meanwhile (the profile edited again) leaves what is counted here unused.
     unit_ids = []
-    for row in db.session.connection().execute(unit_figures.with_stored(units, Unit.id, spec.code)).all():
+    for row in db.session.connection().execute(unit_figures.with_stored(select(Unit.id), Unit.id, profile_code)).all():
         unit_ids.append(row[0])
         known.take(row[0], *row[1:])
     known.fetch_rows(db.session)  # still valid (a new day without a change): kept beside the dates counted now
+    spec = engine.load_profile(profile_code)
+    condition = profile_condition(spec.code)
     # A date every unit still holds is kept as it is (with its details, when a page of that day asked for them).
     days = sorted({today} | {day for day in days
                              if not all(day.isoformat() in known.entries.get(unit_id, ()) for unit_id in unit_ids)})
     counted = unit_figures_on(every_member_spans(condition), spec, days, details_on=today)
     gaps = unit_gaps(every_member(today, condition), spec, today)
     known.learn(unit_ids, counted, gaps, today, gap_slots(spec))
-    unit_figures.store(known)
-    return len(unit_ids)
+    return len(unit_ids) if unit_figures.store(known, patient=patient) else None
+
+
+def _each_profile(asked: dict[str, list[dt.date]], count) -> dict[str, int | None]:
+    """count(profile, days) for each profile, one failing (logged) not keeping the others from being counted."""
+    from flask import current_app
+
+    counted = {}
+    for profile_code, days in sorted(asked.items()):
+        try:
+            counted[profile_code] = count(profile_code, days)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.warning("readiness figures of %s not counted", profile_code, exc_info=True)
+            counted[profile_code] = None
+    return counted
 
 
 def everything_asked_today() -> None:
     """The follow-up of a change to everyone (readiness.listeners): every profile asked for today, counted again."""
     today = dt.date.today()
-    for profile_code, days in asked_on(today).items():
-        recount(profile_code, days, today)
+    _each_profile(asked_on(today), lambda code, days: recount(code, days, today))
 
 
-def for_new_day(today: dt.date) -> dict[str, int]:
+def for_new_day(today: dt.date) -> dict[str, int | None]:
     """Count, for `today`, every profile asked for the day before: today, its month-ends and the later dates asked
-    for then (a bookmarked forecast keeps its date). Returns profile code -> units counted. As a reader counts:
-    the figures are stored apart, and a change committed meanwhile leaves them unused."""
+    for then (a bookmarked forecast keeps its date). Returns profile code -> units counted (None: not stored, the
+    database stayed busy). As a reader counts: the figures are stored apart, waiting for the lock, and a change
+    committed meanwhile leaves them unused."""
     from trainer.readiness.pages import TREND_POINTS
+
+    def count(profile_code: str, days: list[dt.date]):
+        wanted = {today, *month_ends(today, TREND_POINTS), *(day for day in days if day > today)}
+        return recount(profile_code, sorted(wanted), today, patient=True)
 
     token = write_intent.set(False)
     try:
-        counted = {}
-        for profile_code, days in asked_on(today - dt.timedelta(days=1)).items():
-            wanted = {today, *month_ends(today, TREND_POINTS), *(day for day in days if day > today)}
-            counted[profile_code] = recount(profile_code, sorted(wanted), today)
-        return counted
+        return _each_profile(asked_on(today - dt.timedelta(days=1)), count)
     finally:
         db.session.rollback()
         write_intent.reset(token)

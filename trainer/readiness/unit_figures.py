@@ -224,14 +224,17 @@ def _figure(entry: list) -> UnitFigures:
 
 # --- Storing -------------------------------------------------------------------------------------------------------
 
-def store(known: Known) -> None:
+def store(known: Known, *, patient: bool = False) -> bool:
     """Write what Known.learn() kept, in a transaction of its own (readiness.figures_cache.write_apart): only on a
-    read (a page view); a writing transaction would hold the lock its own write needs."""
+    read (a page view); a writing transaction would hold the lock its own write needs. True when all of it is
+    stored (`patient`: waiting for the lock, as write_apart)."""
     from trainer.db import write_intent
     from trainer.readiness.figures_cache import write_apart
 
-    if not known.stored or write_intent.get():
-        return
+    if not known.stored:
+        return True
+    if write_intent.get():
+        return False
     table = StoredUnitFigures.__table__
     stamp = secrets.randbits(62)
     rows = [{"profile_code": known.profile_code, "unit_id": unit_id, "version": known.versions.get(unit_id, 0),
@@ -243,7 +246,9 @@ def store(known: Known) -> None:
             index_elements=[table.c.profile_code, table.c.unit_id],
             set_={name: statement.excluded[name] for name in ("version", "epoch", "stamp", "figures")}), rows)
 
-    write_apart(write)
+    if not write_apart(write, patient=patient):
+        return False
     for unit_id in known.stored:
         _remember(known.profile_code, unit_id, stamp, known.entries[unit_id])
     known.stored = {}
+    return True

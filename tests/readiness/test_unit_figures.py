@@ -183,6 +183,24 @@ def test_a_unit_page_counts_and_lists_only_the_people_the_profile_reaches_below_
     assert sorted(db.session.execute(plain.with_only_columns(UnitAssignment.person_id)).scalars()) == \
         sorted(people)
 
+    # Found within the contingent, the reach lists the subtree's reached units itself: the list reads no unit again,
+    # and gives the same people; found within another unit, it is narrowed to this subtree as before.
+    from sqlalchemy import event
+
+    units_read = []
+    within = profile_condition("UN-PDT", within=force["top"])
+    listener = lambda conn, cursor, statement, *args: units_read.append(statement) if "FROM units" in statement else None
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        _, _, listed, _ = listing.member_page(commander, spec, TODAY, force["top"], 1, condition=within)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert sorted(listed) == sorted(people) and units_read == []
+    french = force["fra_unit"]
+    elsewhere = UnitReach(UnitAssignment.unit_id == french.id, frozenset({french.id}), within=french.path)
+    _, _, none, _ = listing.member_page(commander, spec, TODAY, force["top"], 1, condition=elsewhere)
+    assert none == {}
+
 
 def test_a_profile_reaches_every_unit_below_its_units_and_its_people_however_the_reach_is_handed_on(
         db, force, make_unit, make_person, monkeypatch):

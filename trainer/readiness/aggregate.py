@@ -103,9 +103,13 @@ def _narrowed(query, unit: Unit | None, nation: str | None, profile_condition):
     """The query kept to `unit`'s subtree, `nation`'s units and the profile's condition, where given."""
     reach = profile_condition if profile_condition is not None and profile_condition is not False else None
     if unit is not None:
-        ids = _subtree_ids(unit)
         if isinstance(reach, UnitReach) and reach.unit_ids is not None:  # one list: the subtree's reached units
-            ids, reach = [i for i in ids if i in reach.unit_ids], None
+            # found within this very subtree: already the list (the page read the subtree once, for the reach)
+            ids = sorted(reach.unit_ids) if reach.within == unit.path else [
+                i for i in _subtree_ids(unit) if i in reach.unit_ids]
+            reach = None
+        else:
+            ids = _subtree_ids(unit)
         query = query.where(UnitAssignment.unit_id.in_(ids))
     if nation is not None:
         query = query.where(_in_nation(nation))

@@ -39,8 +39,9 @@ class UnitReach:
     those of them the profile reaches rather than adding a second condition on the same column, which leads
     PostgreSQL to read every posting of a large force."""
 
-    def __init__(self, condition, unit_ids: frozenset[int] | None):
-        self.condition, self.unit_ids = condition, unit_ids
+    def __init__(self, condition, unit_ids: frozenset[int] | None, within: str | None = None):
+        # `within`: the path of the subtree whose reached units `unit_ids` lists (all of them), None for the force
+        self.condition, self.unit_ids, self.within = condition, unit_ids, within
 
     def __clause_element__(self):
         return self.condition
@@ -72,7 +73,8 @@ def profile_condition(profile_code: str, within: Unit | None = None):
     else:
         unit_level = among_ids(UnitAssignment.unit_id, unit_ids, db.session.get_bind().dialect.name)
     if -2 not in found:
-        return UnitReach(unit_level, frozenset(unit_ids) if len(unit_ids) <= REACHED_UNITS_LISTED else None)
+        return UnitReach(unit_level, frozenset(unit_ids) if len(unit_ids) <= REACHED_UNITS_LISTED else None,
+                         within.path if within is not None else None)
     person_level = UnitAssignment.person_id.in_(assigned_people.params(reach_profile=profile_code))
     return or_(unit_level, person_level)
 

@@ -160,6 +160,34 @@ def test_figures_counted_while_a_change_commits_are_never_served(db, force, make
     assert counted == [{force["b2"].id}]
 
 
+def test_figures_counted_with_a_profile_read_before_a_change_committed_are_never_kept(db, force, make_user, counted,
+                                                                                     reading, monkeypatch):
+    """The profile and its reach are read before the kept figures' counters: a change to everyone committed in
+    between (the profile edited on another app server) leaves what this view counts shown but not kept. (SQLite
+    reads the whole view in one snapshot; on PostgreSQL each statement sees the latest commit.)"""
+    from trainer.readiness import engine, figures_cache
+
+    commander = make_user("commander", "mission")
+    _view(db, commander)
+    db.session.execute(update(Person).values(screening="pending"))     # every unit to count again
+    db.session.commit()
+    real_units = aggregate._units
+
+    def units_after_another_change(*args, **kwargs):
+        with db.engine.begin() as other:
+            figures_cache.bump(other, everything=True)
+        return real_units(*args, **kwargs)
+
+    spec = engine.load_profile("UN-PDT")
+    monkeypatch.setattr(aggregate, "_units", units_after_another_change)
+    aggregate.scope_readiness(commander, spec, TODAY, forecast_on=TODAY + 400 * DAY, trend_count=6, with_people=False)
+    db.session.commit()
+    monkeypatch.setattr(aggregate, "_units", real_units)
+    counted.clear()
+    _view(db, commander)
+    assert len(counted) == 1 and len(counted[0]) == 4, "figures counted with the profile as it was were kept"
+
+
 def test_a_unit_page_counts_and_lists_only_the_people_the_profile_reaches_below_it(db, force, make_person,
                                                                                   make_user):
     """A profile assigned to one battalion: the contingent's page (its subtree's units narrowed to those the

@@ -251,8 +251,11 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     own_changes = bool(db.session.info.get(CHANGED))
     if own_changes:
         known.entries.clear()
+    # The profile and its reach were read before the counters: a change committed in between (the profile edited,
+    # a posting) may not be in them, so what is counted with them is shown but not kept (the next view counts).
+    moved = spec.read_at_version is not None and known.counter is not None and spec.read_at_version != known.counter
     _counted(actor, spec, known, units, days, as_of, unit=unit, roles=roles, condition=condition, nation=nation,
-             store=not own_changes)
+             store=not own_changes and not moved)
     by_day = {day: known.figures(units, day) for day in {as_of, forecast_on} if day is not None}
     figures = by_day[as_of]
     slots = gap_slots(spec)

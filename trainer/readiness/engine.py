@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
@@ -35,6 +35,9 @@ class ProfileSpec:
     exercise_min_outcome: str | None
     screening_required: bool
     warning_days: int
+    # The figures counter (figures_cache) as it stood when the profile was read: figures counted with this spec are
+    # kept only when the counter had not moved by the time the kept figures' counters were read (aggregate.py).
+    read_at_version: int | None = field(default=None, compare=False)
 
     @property
     def has_exercise_requirement(self) -> bool:
@@ -53,9 +56,13 @@ def _text(value) -> str:
 def load_profile(code: str) -> ProfileSpec:
     from trainer.curricula.models import Module, ReadinessProfile
 
-    profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == code))
-    if profile is None:
+    from trainer.readiness.models import FiguresVersion
+
+    counter = select(FiguresVersion.version).where(FiguresVersion.id == 1).scalar_subquery()
+    found = db.session.execute(select(ReadinessProfile, counter).where(ReadinessProfile.code == code)).first()
+    if found is None:
         raise NotFound(_("No readiness profile %(code)s.", code=code))
+    profile, read_at_version = found
     required = tuple(profile.required_modules or ())
     titles = {}
     if required:
@@ -67,7 +74,7 @@ def load_profile(code: str) -> ProfileSpec:
         module_titles={c: titles.get(c, c) for c in required},
         exercise_types=tuple(profile.exercise_types or ()), exercise_within_months=profile.exercise_within_months,
         exercise_min_outcome=profile.exercise_min_outcome, screening_required=bool(profile.screening_required),
-        warning_days=int(profile.warning_days or 0),
+        warning_days=int(profile.warning_days or 0), read_at_version=read_at_version,
     )
 
 

@@ -113,11 +113,13 @@ class Known:
     entries: dict[int, dict[str, UnitFigures]] = field(default_factory=dict)  # unit id -> date -> figures
     stored: dict[int, str] = field(default_factory=dict)         # unit id -> what to store for it
     fetch: dict[int, int] = field(default_factory=dict)          # unit id -> stamp of a valid row not yet parsed
+    counter: int | None = None   # the figures counter (figures_cache) read with the rows: did anything commit since?
 
-    def take(self, unit_id: int, unit_version, stored_version, stored_epoch, stamp, epoch) -> None:
+    def take(self, unit_id: int, unit_version, stored_version, stored_epoch, stamp, epoch, counter=None) -> None:
         """One row of a query made by with_stored(): a valid row already parsed by this process is used as it is,
         any other is read by fetch_rows()."""
         self.epoch = epoch or 0
+        self.counter = counter
         version = self.versions[unit_id] = unit_version or 0
         if stamp is not None and stored_version == version and stored_epoch == self.epoch:
             parsed = _PARSED.get((self.profile_code, unit_id))
@@ -202,10 +204,11 @@ def _remember(profile_code: str, unit_id: int, stamp: int, entries: dict[str, Un
 
 def with_stored(query, unit_id_column, profile_code: str):
     """`query` (over units) with the columns Known.take() reads: each unit's counter, its kept row's counters and
-    stamp (not its figures), and the epoch, read in the same statement."""
+    stamp (not its figures), the epoch and the figures counter, read in the same statement."""
     v, f, fv = UnitVersion, StoredUnitFigures, FiguresVersion
     epoch = select(fv.epoch).where(fv.id == 1).scalar_subquery()
-    return (query.add_columns(v.version, f.version, f.epoch, f.stamp, epoch)
+    counter = select(fv.version).where(fv.id == 1).scalar_subquery()
+    return (query.add_columns(v.version, f.version, f.epoch, f.stamp, epoch, counter)
             .outerjoin(v, v.unit_id == unit_id_column)
             .outerjoin(f, and_(f.unit_id == unit_id_column, f.profile_code == profile_code)))
 

@@ -16,7 +16,10 @@ its unit's current counter and the current epoch.
 
 Why a row computed while a change commits is never used: the counters are read before the source tables, in the
 same statement as the stored rows; a change that commits in between has moved its units' counters past the ones
-the new row is stored with.
+the new row is stored with. A page reads the profile and its reach before those counters: the profile is read with
+the figures counter (figures_cache), the counters' statement reads it again, and when a change has committed in
+between, what is counted is shown but not stored (aggregate.scope_readiness). The writer's recount (recount.py)
+reads the counters first.
 """
 from __future__ import annotations
 

@@ -13,6 +13,12 @@ from trainer.readiness.models import StoredUnitFigures
 from trainer.transactions import run_follow_ups
 
 
+@pytest.fixture(autouse=True)
+def same_day(monkeypatch):
+    """The writer's "today" is the day these tests' pages asked for, even when a run crosses midnight."""
+    monkeypatch.setattr(recount, "pages_day", lambda: TODAY)
+
+
 def _everyone(db, change) -> None:
     """A change no unit can be named for, committed at the boundary (which then runs its follow-ups)."""
     change()

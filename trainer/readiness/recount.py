@@ -90,9 +90,14 @@ def _each_profile(asked: dict[str, list[dt.date]], count) -> dict[str, int | Non
     return counted
 
 
+def pages_day() -> dt.date:
+    """The day the readiness pages show by default: the server's date, as readiness.views takes it."""
+    return dt.date.today()
+
+
 def everything_asked_today() -> None:
     """The follow-up of a change to everyone (readiness.listeners): every profile asked for today, counted again."""
-    today = dt.date.today()
+    today = pages_day()
     _each_profile(asked_on(today), lambda code, days: recount(code, days, today))
 
 

@@ -54,10 +54,10 @@ def _created(kind: str, n: int) -> str:
 @option("--date", "day", default=None, help=_l("The day to count the figures for (YYYY-MM-DD); default today."))
 @commits
 def count_command(day: str | None):
-    from trainer.readiness.recount import for_new_day
+    from trainer.readiness.recount import for_new_day, pages_day
 
     try:
-        when = dt.date.fromisoformat(day) if day else dt.date.today()
+        when = dt.date.fromisoformat(day) if day else pages_day()
     except ValueError:
         raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
     counted = for_new_day(when)

@@ -188,6 +188,31 @@ def test_query_counts_are_the_same_for_100_and_10000_people(client, login_as, db
     assert measure() == small
 
 
+def test_a_page_reads_the_profiles_once_and_builds_the_one_it_shows_from_that_read(client, login_as, force,
+                                                                                  count_queries):
+    login_as("commander", "nation", nation="NPL")
+    for url in ("/readiness/", f"/readiness/units/{force['b1'].id}?profile=UN-PDT"):
+        with count_queries() as q:
+            response = client.get(url)
+            assert response.status_code == 200 and response.get_data()
+        reads = [s for s in q.statements if "FROM readiness_profiles" in s and "profile_assignments" not in s]
+        assert len(reads) == 1, (url, reads)
+
+
+def test_before_any_profile_is_imported_the_readiness_pages_say_so(client, db, login_as, make_unit, make_person):
+    unit = make_unit(nation="NPL", code="NPBATT-0")
+    person = make_person(unit=unit)
+    login_as("commander", "nation", nation="NPL")
+    for url in ("/readiness/", f"/readiness/units/{unit.id}", f"/readiness/people/{person.id}",
+                "/readiness/export.csv", "/readiness/export.pdf", "/readiness/?profile=UN-PDT"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "No readiness profile has been imported yet" in response.get_data(as_text=True), url
+    # Scope is still checked first: another nation's unit is not found.
+    other = make_unit(nation="FRA", code="FRBATT-0")
+    assert client.get(f"/readiness/units/{other.id}").status_code == 404
+
+
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as, force):
     from sqlalchemy import func, select
 

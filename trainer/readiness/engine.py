@@ -19,7 +19,7 @@ from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit, UnitAssignment
 from trainer.readiness import states
-from trainer.readiness.models import ExerciseCredit, ReadinessInterval
+from trainer.readiness.models import ExerciseCredit, FiguresVersion, ReadinessInterval
 from trainer.readiness.rules import (PersonReadiness, RequirementStatus, Span, State, exercise_status,
                                      module_status, screening_status)
 
@@ -53,16 +53,32 @@ def _text(value) -> str:
     return value or ""
 
 
+def _figures_counter():
+    return select(FiguresVersion.version).where(FiguresVersion.id == 1).scalar_subquery()
+
+
 def load_profile(code: str) -> ProfileSpec:
-    from trainer.curricula.models import Module, ReadinessProfile
+    from trainer.curricula.models import ReadinessProfile
 
-    from trainer.readiness.models import FiguresVersion
-
-    counter = select(FiguresVersion.version).where(FiguresVersion.id == 1).scalar_subquery()
-    found = db.session.execute(select(ReadinessProfile, counter).where(ReadinessProfile.code == code)).first()
+    found = db.session.execute(select(ReadinessProfile, _figures_counter()).where(ReadinessProfile.code == code)).first()
     if found is None:
         raise NotFound(_("No readiness profile %(code)s.", code=code))
-    profile, read_at_version = found
+    return spec_of(*found)
+
+
+def read_profiles() -> tuple[list, int | None]:
+    """Every readiness profile (by code) and the figures counter, read in one statement: a page that lists the
+    profiles and shows one builds its spec from these (spec_of) without reading the profile again."""
+    from trainer.curricula.models import ReadinessProfile
+
+    found = db.session.execute(select(ReadinessProfile, _figures_counter()).order_by(ReadinessProfile.code)).all()
+    return [profile for profile, _counter in found], (found[0][1] if found else None)
+
+
+def spec_of(profile, read_at_version: int | None) -> ProfileSpec:
+    """The spec of a profile read with the figures counter (load_profile, read_profiles); reads its modules' titles."""
+    from trainer.curricula.models import Module
+
     required = tuple(profile.required_modules or ())
     titles = {}
     if required:
@@ -196,8 +212,8 @@ def ready_condition(profile: ProfileSpec | str, as_of: dt.date):
     return Person.id.in_(query.with_only_columns(c.person_id))
 
 
-def evaluate_person(person_id: int, profile_code: str, as_of: dt.date) -> PersonReadiness:
-    found = evaluate([person_id], profile_code, as_of)
+def evaluate_person(person_id: int, profile: ProfileSpec | str, as_of: dt.date) -> PersonReadiness:
+    found = evaluate([person_id], profile, as_of)
     if person_id not in found:
         raise NotFound()
     return found[person_id]

@@ -15,7 +15,7 @@ from trainer.org.models import Nation, Person, Unit
 from trainer.readiness import aggregate, engine, figures_cache, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 from trainer.readiness.models import Thresholds
-from trainer.readiness.profiles import (PROFILE_CONDITION_UNKNOWN, default_profile_code, list_profiles,
+from trainer.readiness.profiles import (PROFILE_CONDITION_UNKNOWN, choose_profile, default_profile_code,
                                         profile_condition)
 
 
@@ -105,9 +105,8 @@ def scope_page(actor, *, profile: str | None, as_of: dt.date, forecast: dt.date 
     `as_of` (profiles.forecast_refusal)."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id is not None else None
     chosen = get_nation(actor, nation) if nation and unit is None else None
-    profiles = list_profiles()
-    profile_code = default_profile_code(profile, actor, profiles=profiles)
-    spec = engine.load_profile(profile_code)
+    profiles, spec = choose_profile(profile, actor)
+    profile_code = spec.code
     condition = profile_condition(profile_code, within=unit) if unit is not None else PROFILE_CONDITION_UNKNOWN
 
     def compute():
@@ -168,11 +167,10 @@ def person_page(actor, person_id, *, profile: str | None, as_of: dt.date) -> Per
     """One person's readiness for a profile (theirs by default) on a date, with the evidence behind each
     requirement, what to do next, and their waivers."""
     person = scoping.get_scoped(actor, "person", person_id, "readiness.view_person")
-    profiles = list_profiles()
     assigned = profiles_for_person(person)
-    profile_code = default_profile_code(profile or (assigned[0] if assigned else None), profiles=profiles)
-    result = engine.evaluate_person(person.id, profile_code, as_of)
-    spec = engine.load_profile(profile_code)
+    profiles, spec = choose_profile(profile or (assigned[0] if assigned else None))
+    profile_code = spec.code
+    result = engine.evaluate_person(person.id, spec, as_of)
     return PersonPage(person, profiles, assigned, profile_code, spec, result, evidence_details(result),
                       {r.key: next_step(r, spec) for r in result.requirements},
                       services.list_waivers(actor, person.id),
@@ -209,8 +207,8 @@ def report_scope(actor, *, profile: str | None, as_of: dt.date, unit_id, thresho
 
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id else None
     chosen = get_nation(actor, nation) if nation and unit is None else None
-    profile_code = default_profile_code(profile, actor)
-    spec = engine.load_profile(profile_code)
+    _profiles, spec = choose_profile(profile, actor)
+    profile_code = spec.code
     condition = profile_condition(profile_code)
 
     def compute():

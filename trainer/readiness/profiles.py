@@ -30,6 +30,23 @@ def list_profiles() -> list[tuple[str, str]]:
             db.session.execute(select(ReadinessProfile.code, ReadinessProfile.title).order_by(ReadinessProfile.code))]
 
 
+def choose_profile(requested: str | None, actor=None) -> tuple[list[tuple[str, str]], engine.ProfileSpec]:
+    """Every profile as list_profiles gives them, and the spec of the one a page shows (default_profile_code): the
+    profiles are read once, with the figures counter, and the chosen one's spec is built from that read."""
+    from trainer.curricula.models import pick
+    from trainer.readiness.wording import reader_language
+
+    rows, counter = engine.read_profiles()
+    language = reader_language()
+    profiles = [(profile.code, pick(profile.title, language)) for profile in rows]
+    code = default_profile_code(requested, actor, profiles=profiles)
+    return profiles, engine.spec_of(next(profile for profile in rows if profile.code == code), counter)
+
+
+class NoProfile(NotFound):
+    """No readiness profile has been imported: there is nothing to measure readiness against."""
+
+
 REACHED_UNITS_LISTED = 20000  # up to this many reached units, a page's queries get them as a list
 
 
@@ -118,12 +135,12 @@ def default_profile_code(requested: str | None, actor=None, *, profiles: list[tu
     """The profile a page shows: the one asked for, else the one assigned to the most units in view."""
     profiles = list_profiles() if profiles is None else profiles
     codes = [code for code, _title in profiles]
+    if not codes:
+        raise NoProfile(_("No readiness profile has been imported yet."))
     if requested and requested in codes:
         return requested
     if requested:
         raise NotFound(_("No readiness profile %(code)s.", code=requested))
-    if not codes:
-        raise NotFound(_("No readiness profile has been imported yet."))
     return _most_assigned(codes, actor)
 
 

@@ -16,21 +16,23 @@ from trainer.forms import apply_errors
 from trainer.readiness import charts, exports, html, pages, report_pdf, services, wording
 from trainer.readiness.html import thresholds as _thresholds
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
-from trainer.readiness.profiles import forecast_refusal, list_profiles, parse_day, requirement_label
+from trainer.readiness.profiles import NoProfile, forecast_refusal, list_profiles, parse_day, requirement_label
 from trainer.streaming import stream_in_request_context
 
 bp = Blueprint("readiness", __name__, url_prefix="/readiness")
 
 
 def needs_profiles(view):
-    """Until a readiness profile has been imported there is nothing to measure: say so plainly."""
+    """Until a readiness profile has been imported there is nothing to measure: say so plainly (the page's service
+    finds it out as it reads the profiles)."""
     import functools
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not list_profiles():
+        try:
+            return view(*args, **kwargs)
+        except NoProfile:
             return render_template("readiness/no_profile.html")
-        return view(*args, **kwargs)
     return wrapper
 
 

@@ -95,14 +95,15 @@ def _load_user(user_id: str):
     """The signed-in user, checked against the database on every request: a disabled account, or a
     session older than the account's session version (logout everywhere, password or grant change), is
     signed out."""
-    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm import joinedload, undefer
 
     from trainer.auth.models import User
 
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        # The grants with the account in one statement: every page asks what the user may do.
-        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
+        # The grants and the unread notifications' count with the account in one statement: every page asks what
+        # the user may do, and shows the count.
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants), undefer(User.unread_notifications)])
         version = int(raw_version)
     except (ValueError, TypeError):
         return None

@@ -85,9 +85,7 @@ def format_date(value: dt.date | None, pattern: str = "date") -> str:
 def _unread() -> int:
     if not (current_user and current_user.is_authenticated):
         return 0
-    from trainer.auth.notifications import count_unread
-
-    return count_unread(current_user)
+    return current_user.unread_notifications or 0
 
 
 def init_app(app) -> None:

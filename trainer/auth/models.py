@@ -6,8 +6,8 @@ import secrets
 
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from trainer.db import UTCDateTime, enum_view, utcnow
 from trainer.enums import Role, ScopeKind
@@ -196,3 +196,10 @@ class Notification(db.Model):
         Index("ix_notifications_user_read", "user_id", "read_at"),
         db.UniqueConstraint("user_id", "dedupe_key"),
     )
+
+
+# How many of a user's notifications are unread (the count beside "Notifications" on every page): loaded with the
+# signed-in user in the same statement (security._load_user), read on its own statement anywhere else.
+User.unread_notifications = column_property(
+    select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .correlate_except(Notification).scalar_subquery(), deferred=True)

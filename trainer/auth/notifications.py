@@ -18,11 +18,6 @@ def list_unread(actor, limit: int = 5) -> list[Notification]:
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
-def count_unread(actor) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None))) or 0
-
-
 def page_of_notifications(actor, page: int | None):
     """The actor's notifications, unread ones first, newest first within each."""
     return paginate(select(Notification).where(Notification.user_id == actor.id)

@@ -43,7 +43,9 @@ class Changes:
         self.people = people
         self.done = 0
 
-    def one(self) -> None:
+    def one(self) -> float:
+        """Returns the seconds the writer spent: the completion written and committed, the readiness listeners'
+        work on the person and their units included."""
         from trainer.calendar_months import add_months
         from trainer.extensions import db
         from trainer.learning.models import Completion
@@ -53,10 +55,12 @@ class Changes:
         on = dt.date.today() - dt.timedelta(days=self.done % 30)
         m = self.module
         with _writing():
+            started = time.perf_counter()
             db.session.add(Completion(person_id=person_id, module_id=m.id, module_code=m.code, module_version=m.version,
                                       module_major=m.major, method="classroom", score=None, completed_on=on,
                                       valid_until=add_months(on, m.validity_months), evidence="Bench session"))
             db.session.commit()
+            return time.perf_counter() - started
 
     @staticmethod
     def everyone() -> float:

@@ -99,6 +99,11 @@ def _pages(t: Table) -> None:
         t.add("1", f"Dashboard / reference SQL, {people} people", ratio_cells,
               "same figures for every unit and date, and the 30/60/90-day counts: "
               + ("yes" if all(agree) else "NO"), "≤ 1.5×", ratio_checks)
+        cells, _ = t.per_database(scale, _ms, "pages", "dashboard", "writer_median_s")
+        if cells:
+            t.add("1", f"Recording one completion, {people} people: the writer, commit included (median)", cells,
+                  "the person's readiness and their units' figures brought up to date in the same transaction", "—",
+                  [])
         cells, _ = t.per_database(scale, _ms, "pages", "dashboard_cached", "median_s")
         t.add("1", f"Dashboard, {people} people: served from the shared cache (median)", cells,
               "no change since the last view", "—", [])

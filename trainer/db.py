@@ -107,13 +107,17 @@ def _sqlite_on_begin(conn):
 def among_ids(column, ids, dialect: str):
     """`column IN (ids)` for integer ids: on PostgreSQL one array parameter, so that the statement's text is the
     same for any number of ids (neither SQLAlchemy nor the driver then renders and parses thousands of
-    placeholders, and PostgreSQL plans it by the array's length); elsewhere an IN list."""
-    from sqlalchemy import Integer, any_, bindparam
+    placeholders, and PostgreSQL plans it by the array's length); elsewhere an IN list. The array is sent as its
+    text ('{1,2,3}') and cast by the server: the driver's own list adapter quotes each item with a regular
+    expression, 2 ms for a unit of 2,000 people."""
+    from sqlalchemy import Integer, String, any_, bindparam, cast
     from sqlalchemy.dialects.postgresql import ARRAY
 
+    numbers = [int(i) for i in ids]
     if dialect == "postgresql":
-        return column == any_(bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer)))
-    return column.in_([int(i) for i in ids])
+        return column == any_(cast(bindparam(None, "{" + ",".join(map(str, numbers)) + "}", type_=String),
+                                   ARRAY(Integer)))
+    return column.in_(numbers)
 
 
 def copy_rows(conn, table: str, columns: tuple[str, ...], rows, *, chunk: int = 20000, binary: bool = False) -> int:

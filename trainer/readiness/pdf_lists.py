@@ -27,7 +27,7 @@ HEADER_FILL = colors.HexColor("#e9ecef")
 GRID = colors.grey
 MIN_ROWS = 3  # a heading and header never end a page alone: at least this many one-line rows' height follows
 MAX_LINES = 50  # a taller row (a person missing dozens of requirements) continues in a row repeating the first cell
-REMEMBERED = 20000  # distinct texts kept wrapped or encoded: names are mostly distinct, so a bound keeps memory flat
+REMEMBERED = 5000  # distinct texts kept wrapped or encoded: names are mostly distinct, so a bound keeps memory flat
 
 Cell = tuple[str, ...]  # the lines of one cell, already wrapped to its column
 

@@ -48,7 +48,7 @@ def test_the_menu_counts_unread_notifications_and_only_the_owner_marks_them_read
         assert '1<span class="visually-hidden"> unread</span>' in client.get("/").get_data(as_text=True)
     # The count comes with the signed-in account's own statement, not one more on every page.
     counts = [s for s in q.statements if "count(" in s.lower() and "FROM notifications" in s]
-    assert len(counts) == 1 and "FROM users" in counts[0]
+    assert len(counts) == 1 and "FROM users" in counts[0] and "JOIN grants" in counts[0]
 
 
 def test_unread_come_first_and_all_can_be_marked_read_at_once(app, db, make_person, make_user, client):

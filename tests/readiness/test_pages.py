@@ -208,7 +208,7 @@ def test_before_any_profile_is_imported_the_readiness_pages_say_so(client, db, l
         response = client.get(url)
         assert response.status_code == 200, url
         assert "No readiness profile has been imported yet" in response.get_data(as_text=True), url
-    # Scope is still checked first: another nation's unit is not found.
+    # Scope is checked before that: another nation's unit is not found.
     other = make_unit(nation="FRA", code="FRBATT-0")
     assert client.get(f"/readiness/units/{other.id}").status_code == 404
 

@@ -1,7 +1,7 @@
 """In-app notifications: what a user is told (reminders, nominations, certificates), read and marked read."""
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from trainer.auth.models import Notification
 from trainer.db import utcnow

@@ -60,7 +60,8 @@ def _figures_counter():
 def load_profile(code: str) -> ProfileSpec:
     from trainer.curricula.models import ReadinessProfile
 
-    found = db.session.execute(select(ReadinessProfile, _figures_counter()).where(ReadinessProfile.code == code)).first()
+    found = db.session.execute(select(ReadinessProfile, _figures_counter()).where(ReadinessProfile.code == code)
+                               .execution_options(populate_existing=True)).first()
     if found is None:
         raise NotFound(_("No readiness profile %(code)s.", code=code))
     return spec_of(*found)
@@ -71,7 +72,8 @@ def read_profiles() -> tuple[list, int | None]:
     profiles and shows one builds its spec from these (spec_of) without reading the profile again."""
     from trainer.curricula.models import ReadinessProfile
 
-    found = db.session.execute(select(ReadinessProfile, _figures_counter()).order_by(ReadinessProfile.code)).all()
+    found = db.session.execute(select(ReadinessProfile, _figures_counter()).order_by(ReadinessProfile.code)
+                               .execution_options(populate_existing=True)).all()
     return [profile for profile, _counter in found], (found[0][1] if found else None)
 
 

@@ -15,8 +15,7 @@ from trainer.org.models import Nation, Person, Unit
 from trainer.readiness import aggregate, engine, figures_cache, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
 from trainer.readiness.models import Thresholds
-from trainer.readiness.profiles import (PROFILE_CONDITION_UNKNOWN, choose_profile, default_profile_code,
-                                        profile_condition)
+from trainer.readiness.profiles import PROFILE_CONDITION_UNKNOWN, choose_profile, profile_condition
 
 
 @dataclass
@@ -192,10 +191,10 @@ def export_data(actor, *, profile: str | None, as_of: dt.date, unit_id, threshol
     figures and every person's standing."""
     unit = scoping.get_scoped(actor, "unit", unit_id, "readiness.view") if unit_id else None
     chosen = get_nation(actor, nation) if nation and unit is None else None
-    profile_code = default_profile_code(profile, actor)
-    summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, thresholds=thresholds,
+    _profiles, spec = choose_profile(profile, actor)
+    summary = aggregate.scope_readiness(actor, spec, as_of, unit=unit, thresholds=thresholds,
                                         nation=chosen[0] if chosen else None)
-    return ExportData(summary, listing.people_rows(summary.people.keys()), unit, profile_code, chosen)
+    return ExportData(summary, listing.people_rows(summary.people.keys()), unit, spec.code, chosen)
 
 
 def report_scope(actor, *, profile: str | None, as_of: dt.date, unit_id, thresholds: Thresholds,

@@ -28,6 +28,7 @@ GRID = colors.grey
 MIN_ROWS = 3  # a heading and header never end a page alone: at least this many one-line rows' height follows
 MAX_LINES = 50  # a taller row (a person missing dozens of requirements) continues in a row repeating the first cell
 REMEMBERED = 5000  # distinct texts kept wrapped or encoded: names are mostly distinct, so a bound keeps memory flat
+PLACES = 20000  # distinct places of a line on a page kept (a few thousand: the bound is only a safety net)
 
 Cell = tuple[str, ...]  # the lines of one cell, already wrapped to its column
 
@@ -194,7 +195,7 @@ def _draw_cells(text, x_starts, row, top, shown: dict[str, str]):
                     operator = shown[line] = show_text_operator(text, line)
                 matrix = _MATRICES.get((x, line_y))
                 if matrix is None:  # the same few thousand places on every page
-                    if len(_MATRICES) >= REMEMBERED:
+                    if len(_MATRICES) >= PLACES:
                         _MATRICES.clear()
                     matrix = _MATRICES[(x, line_y)] = f"1 0 0 1 {x + PAD_X:.2f} {line_y:.2f} Tm "
                 code.append(matrix + operator)

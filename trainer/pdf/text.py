@@ -7,6 +7,7 @@ that has its glyphs. Pure module: imports neither Flask nor the database.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "fonts"
@@ -38,14 +39,20 @@ SCRIPT_RANGES = {
     "han": ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF)),
 }
 _JOINERS = (0x200C, 0x200D)  # zero-width (non-)joiners belong to the run they are in
+# Below the first of those blocks every letter is drawn by the Latin font (Latin, Greek, Cyrillic, ...).
+_FIRST_SCRIPT_BLOCK = min(first for ranges in SCRIPT_RANGES.values() for first, _last in ranges)
 
 _registered = False
 
 
+@lru_cache(maxsize=4096)
 def script_of(char: str) -> str | None:
     """The script a character needs a font for, or None for characters every font has (spaces, digits,
-    punctuation), which join the run around them."""
+    punctuation), which join the run around them. Cached: a certificate asks about some 700 characters,
+    nearly all of them the same few dozen."""
     cp = ord(char)
+    if cp < _FIRST_SCRIPT_BLOCK:
+        return "latin" if unicodedata.category(char)[0] in "LM" else None
     for script, ranges in SCRIPT_RANGES.items():
         for first, last in ranges:
             if first <= cp <= last:

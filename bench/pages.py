@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 
 from bench import reference
-from bench.util import PeakMemory, QueryCounter, app_for, median, signed_in_client
+from bench.util import PeakMemory, QueryCounter, app_for, as_served, median, signed_in_client
 
 PROFILE = "UN-PDT-MIL"  # the profile that applies to most of the force
 SLOW_SECONDS = 5.0      # a request slower than this is repeated fewer times, so the run stays bounded
@@ -17,7 +17,7 @@ SLOW_SECONDS = 5.0      # a request slower than this is repeated fewer times, so
 def _timed_get(client, url: str, engine) -> tuple[float, int, bytes]:
     with QueryCounter(engine) as counter:
         started = time.perf_counter()
-        response = client.get(url)
+        response = as_served(client.get, url)
         body = response.get_data()
         seconds = time.perf_counter() - started
     if response.status_code != 200:

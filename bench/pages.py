@@ -15,6 +15,9 @@ SLOW_SECONDS = 5.0      # a request slower than this is repeated fewer times, so
 
 
 def _timed_get(client, url: str, engine) -> tuple[float, int, bytes]:
+    from trainer.extensions import db
+
+    db.session.rollback()  # the bench's own reads hold no transaction open while a request is timed
     with QueryCounter(engine) as counter:
         started = time.perf_counter()
         response = as_served(client.get, url)
@@ -200,7 +203,7 @@ def _pdf(client, url: str) -> dict:
     tail = b""
     with PeakMemory() as memory:
         started = time.perf_counter()
-        response = client.get(url, buffered=False)
+        response = as_served(client.get, url, buffered=False)
         if response.status_code != 200:
             raise RuntimeError(f"GET {url}: HTTP {response.status_code}")
         for chunk in response.iter_encoded():
@@ -223,6 +226,11 @@ def run_pages(target, quick: bool) -> dict:
     with app_for(target) as app:
         engine = db.engine
         client = signed_in_client(app, "commander")
+        # The bench's own work in this context reads (a change is written through _writing), as a page view does:
+        # on SQLite its transactions begin without taking the write lock, which the pages' figures cache needs.
+        from trainer.db import write_intent
+
+        write_intent.set(False)
         today = dt.date.today()
         forecast = today + dt.timedelta(days=90)
         # The whole page: figures as of today, the six-month trend, 30/60/90-day counts and a 90-day forecast.

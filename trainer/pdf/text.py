@@ -39,7 +39,7 @@ SCRIPT_RANGES = {
     "han": ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF)),
 }
 _JOINERS = (0x200C, 0x200D)  # zero-width (non-)joiners belong to the run they are in
-# Below the first of those blocks every letter is drawn by the Latin font (Latin, Greek, Cyrillic, ...).
+# Below the first of those blocks no script has a font of its own: every letter there falls to the Latin font.
 _FIRST_SCRIPT_BLOCK = min(first for ranges in SCRIPT_RANGES.values() for first, _last in ranges)
 
 _registered = False

@@ -130,3 +130,33 @@ def test_overdue_and_expiring_lists(app, db, client, curricula_loaded, make_unit
     assert "TS-02" not in expiring_cell(rows[late.full_name_latin])
     assert "TS-02" in expiring_cell(rows[soon.full_name_latin])
     assert "TS-02" not in overdue_cell(rows[soon.full_name_latin])
+
+
+def test_a_session_held_today_where_the_officer_is_is_accepted_while_utc_is_still_on_the_day_before(
+        app, db, client, curricula_loaded, make_unit, make_user, monkeypatch):
+    """At 20:00 UTC it is already 01:45 the next day in Kathmandu: a session held there "today" is not in the
+    future for an officer whose account is in Kathmandu, and still is for one whose account is in UTC."""
+    from trainer.auth import zones
+    from trainer.learning.models import ClassroomSession
+
+    utc_day = dt.datetime.now(dt.timezone.utc).date()
+    monkeypatch.setattr(zones, "_now", lambda: dt.datetime.combine(utc_day, dt.time(20, 0), dt.timezone.utc))
+    unit = make_unit(nation="NPL", code="NPL-B3")
+    kathmandu = make_user("training_officer", "nation", nation="NPL", username="o.ktm")
+    in_utc = make_user("training_officer", "nation", nation="NPL", username="o.utc")
+    kathmandu.timezone = "Asia/Kathmandu"
+    db.session.commit()
+    held = utc_day + dt.timedelta(days=1)
+    session = {"module_code": "TS-01", "unit_id": str(unit.id), "held_on": held.isoformat(), "instructor": "Maj. Rai",
+               "location": "Hall 2"}
+
+    login(client, in_utc.username)
+    refused = client.post("/learning/sessions/new", data=session)
+    assert refused.status_code == 422 and "cannot be in the" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(ClassroomSession)).all() == []
+
+    login(client, kathmandu.username)
+    accepted = client.post("/learning/sessions/new", data=session)
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert [s.held_on for s in db.session.scalars(select(ClassroomSession))] == [held]

@@ -49,3 +49,19 @@ def offset(name: str, at: dt.datetime | None = None) -> str:
 def zone_options(at: dt.datetime | None = None) -> list[tuple[str, str]]:
     """(name, what the list shows beside it) for every zone offered."""
     return [(name, f"{name.replace('_', ' ')} ({offset(name, at)})") for name in zone_names()]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def today_for(account, now: dt.datetime | None = None) -> dt.date:
+    """The calendar day it is now for `account`, in the time zone of that account (UTC without an account, or for
+    a zone this machine does not know). A date a person types as "today" is theirs: at 08:00 in Fiji, or at 02:00
+    in Kathmandu, UTC is still on the day before."""
+    name = getattr(account, "timezone", None) or "UTC"
+    moment = now or _now()
+    try:
+        return moment.astimezone(zoneinfo.ZoneInfo(name)).date()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return moment.astimezone(dt.timezone.utc).date()

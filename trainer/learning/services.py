@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
+from trainer.auth.zones import today_for
 from trainer.curricula.models import Module, ReadinessProfile
 from trainer.curricula.services import get_module
 from trainer.db import utcnow
@@ -82,7 +83,7 @@ def recognise_prior_learning(actor, *, person_id, module_code: str, completed_on
     if len(justification) < 20:
         errors.append(("justification", _("Explain in at least 20 characters what prior learning is recognised "
                                           "and what evidence was seen.")))
-    if completed_on is None or completed_on > (today or today_utc()):
+    if completed_on is None or completed_on > (today or today_for(actor)):
         errors.append(("completed_on", _("The date of the prior learning cannot be in the future.")))
     if errors:
         raise Invalid(_("The recognised prior learning was not recorded."), errors=errors)
@@ -106,7 +107,7 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
         errors.append(("kind", _("Choose a module or a readiness profile.")))
     if bool(person_id) == bool(unit_id):
         errors.append(("person_id", _("Choose either one person or one unit.")))
-    if due_on is not None and due_on < (today or today_utc()):
+    if due_on is not None and due_on < (today or today_for(actor)):
         errors.append(("due_on", _("The due date cannot be in the past.")))
     if errors:
         raise Invalid(_("The assignment was not saved."), errors=errors)
@@ -189,7 +190,7 @@ def create_session(actor, *, module_code: str, unit_id, held_on: dt.date | None,
         raise NotFound(_("The session was not recorded."), errors=[("unit_id", _("No such unit in your scope."))])
     module = get_module(module_code)
     errors = []
-    if held_on is None or held_on > (today or today_utc()):
+    if held_on is None or held_on > (today or today_for(actor)):
         errors.append(("held_on", _("Record a session on or after the day it was held (the date cannot be in the "
                                     "future).")))
     if not (instructor or "").strip():

@@ -30,3 +30,10 @@ def test_without_an_account_or_with_a_zone_this_machine_does_not_know_the_day_is
     assert today_for(account(""), EVENING_UTC) == dt.date(2026, 12, 6)
     assert today_for(account("Atlantis/Capital"), EVENING_UTC) == dt.date(2026, 12, 6)
     assert today_for(account("../../etc/passwd"), EVENING_UTC) == dt.date(2026, 12, 6)
+    assert today_for(account("Asia"), EVENING_UTC) == dt.date(2026, 12, 6)          # a folder of zones, not one
+    assert today_for(account("Asia/" + "x" * 5000), EVENING_UTC) == dt.date(2026, 12, 6)
+    assert today_for(account(42), EVENING_UTC) == dt.date(2026, 12, 6)
+
+
+def test_a_moment_without_a_zone_is_read_as_utc():
+    assert today_for(account("Asia/Kathmandu"), EVENING_UTC.replace(tzinfo=None)) == dt.date(2026, 12, 7)

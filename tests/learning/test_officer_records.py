@@ -160,3 +160,31 @@ def test_a_session_held_today_where_the_officer_is_is_accepted_while_utc_is_stil
     assert accepted.status_code == 302, accepted.get_data(as_text=True)[:2000]
     db.session.expire_all()
     assert [s.held_on for s in db.session.scalars(select(ClassroomSession))] == [held]
+
+
+def test_a_due_date_of_today_where_the_officer_is_is_not_in_the_past_while_utc_has_moved_on(
+        app, db, curricula_loaded, make_unit, make_person, make_user, monkeypatch):
+    """At 02:00 UTC it is still 21:00 the evening before in New York: a module due that day there is not due in the
+    past for an officer whose account is in New York, and is for one whose account is in UTC."""
+    import pytest
+
+    from trainer.auth import zones
+    from trainer.errors import Invalid
+    from trainer.learning import services
+    from trainer.learning.models import ModuleAssignment
+
+    utc_day = dt.datetime.now(dt.timezone.utc).date()
+    monkeypatch.setattr(zones, "_now", lambda: dt.datetime.combine(utc_day, dt.time(2, 0), dt.timezone.utc))
+    person = make_person(unit=make_unit(nation="NPL", code="NPL-B4"))
+    new_york = make_user("training_officer", "nation", nation="NPL", username="o.nyc")
+    in_utc = make_user("training_officer", "nation", nation="NPL", username="o.utc2")
+    new_york.timezone = "America/New_York"
+    db.session.commit()
+    due = utc_day - dt.timedelta(days=1)
+
+    with pytest.raises(Invalid) as refused:
+        services.assign(in_utc, kind="module", code="TS-01", person_id=person.id, due_on=due)
+    assert [field for field, _message in refused.value.errors] == ["due_on"]
+    services.assign(new_york, kind="module", code="TS-01", person_id=person.id, due_on=due)
+    db.session.commit()
+    assert [a.due_on for a in db.session.scalars(select(ModuleAssignment))] == [due]

@@ -57,11 +57,17 @@ def _now() -> dt.datetime:
 
 def today_for(account, now: dt.datetime | None = None) -> dt.date:
     """The calendar day it is now for `account`, in the time zone of that account (UTC without an account, or for
-    a zone this machine does not know). A date a person types as "today" is theirs: at 08:00 in Fiji, or at 02:00
-    in Kathmandu, UTC is still on the day before."""
-    name = getattr(account, "timezone", None) or "UTC"
+    a name that is not one of the zones offered). A date a person types as "today" is checked against this: at
+    08:00 in Fiji, or at 02:00 in Kathmandu, UTC is still on the day before. `now` without a zone is UTC."""
+    name = getattr(account, "timezone", None)
     moment = now or _now()
-    try:
-        return moment.astimezone(zoneinfo.ZoneInfo(name)).date()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    if not isinstance(name, str) or name not in _offered():
         return moment.astimezone(dt.timezone.utc).date()
+    return moment.astimezone(zoneinfo.ZoneInfo(name)).date()
+
+
+@functools.lru_cache(maxsize=1)
+def _offered() -> frozenset[str]:
+    return frozenset(zone_names())

@@ -6,7 +6,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.auth.zones import today_for
 from trainer.curricula.services import list_current_modules
 from trainer.errors import NotFound
 from trainer.forms import Form
@@ -55,7 +54,7 @@ def matrix():
     columns, rows, page = ([], [], None)
     if unit is not None:
         columns, rows, page = reports.completion_matrix(
-            current_user, unit, today_for(current_user), codes=codes, status=status, search=search,
+            current_user, unit, services.today_utc(), codes=codes, status=status, search=search,
             required_only=required_only, page=request.args.get("page", 1, type=int) or 1)
     return render_template("learning/matrix.html", unit=unit, units=unit_choices("training.view"),
                            columns=columns, rows=rows, page=page, modules=list_current_modules(), codes=codes,
@@ -68,9 +67,9 @@ def matrix_export():
     if unit is None:
         raise NotFound(_("There is no unit in your scope."))
     codes, status, search, required_only = _matrix_args()
-    columns, rows, _page = reports.completion_matrix(current_user, unit, today_for(current_user), codes=codes,
+    columns, rows, _page = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes,
                                                      status=status, search=search, required_only=required_only)
-    name = f"completions-{unit.nation_code}-{unit.code}-{today_for(current_user).isoformat()}"
+    name = f"completions-{unit.nation_code}-{unit.code}-{services.today_utc().isoformat()}"
     return _download(reports.matrix_table(columns, rows), name, _("Completions"))
 
 
@@ -97,7 +96,7 @@ def _list_args() -> dict:
 def attention():
     unit = _selected_unit(whole_scope=True)
     args = _attention_args()
-    today = today_for(current_user)
+    today = services.today_utc()
     found = attention_lists.attention_list(current_user, today, unit=unit, page=request.args.get("page", 1, type=int),
                                            **args)
     descending = attention_lists.default_descending(args["sort"]) if args["descending"] is None else args["descending"]
@@ -110,7 +109,7 @@ def attention():
 
 def attention_export():
     unit = _selected_unit(whole_scope=True)
-    today = today_for(current_user)
+    today = services.today_utc()
     found = attention_lists.attention_list(current_user, today, unit=unit, page=None, **_attention_args())
     where = f"{unit.nation_code}-{unit.code}" if unit is not None else "scope"
     return _download(attention_lists.attention_table(found), f"attention-{where}-{today.isoformat()}",

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from trainer.auth.zones import today_for
 from trainer.curricula.reading import text
 from trainer.curricula.services import list_profiles
 from trainer.errors import Conflict, DomainError, Invalid
@@ -133,7 +132,7 @@ def session(session_id: int):
 
 def person(person_id: int):
     person, completions = services.person_history(current_user, person_id)
-    required, others = reports.my_training(person, today_for(current_user))
+    required, others = reports.my_training(person, services.today_utc())
     return render_template("learning/person.html", person=person, completions=completions, required=required,
                            others=others, methods=Method.LABELS,
                            title=_("Training record: %(name)s", name=person.full_name_latin))

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.policy import has_ability, has_role
-from trainer.auth.zones import today_for
 from trainer.curricula.reading import reader_language, shown_language, text
 from trainer.curricula.services import get_module
 from trainer.enums import Role
@@ -18,7 +17,7 @@ from trainer.learning.standing import own_standing
 
 
 def index():
-    today = today_for(current_user)
+    today = services.today_utc()
     person, required, others = reports.own_training(current_user, today)
     return render_template("learning/index.html", person=person, required=required, others=others,
                            done=sum(1 for r in required if r.done), today=today,

@@ -27,6 +27,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def utc_today() -> dt.date:
+    """The installation's day, the same on every host whatever its time zone: the day readiness pages show by
+    default, postings start, statuses and reminders count from, and the night's jobs run for. (A date a person
+    types as "today" is checked against their own day instead: trainer.auth.zones.today_for.)"""
+    return utcnow().date()
+
+
 class UTCDateTime(TypeDecorator):
     """Stores timezone-aware datetimes as UTC; returns them aware (UTC) on every backend."""
 

@@ -348,3 +348,17 @@ def test_unit_personnel_list_is_paginated_not_ready_first(client, db, login_as, 
     assert client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page=99").get_data(as_text=True).count(
         "✔ ready</span>") == 20
     assert client.get(f"/readiness/units/{unit.id}?profile=UN-PDT&page=x").status_code == 200
+
+
+def test_pages_show_the_installations_utc_day_by_default_not_the_servers_local_date(client, login_as, force,
+                                                                                      monkeypatch):
+    """Every host shows the same day, the one the training screens, reminders and the night's count use: late on
+    a UTC evening a server set to a zone east of UTC is already on the next day."""
+    from trainer import db as trainer_db
+
+    evening = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time(23, 30), dt.timezone.utc)
+    monkeypatch.setattr(trainer_db, "utcnow", lambda: evening)
+    login_as("commander", "nation", nation="NPL")
+    shown = f'name="as_of" value="{evening.date().isoformat()}"'
+    assert shown in client.get("/readiness/?profile=UN-PDT").get_data(as_text=True)
+    assert shown in client.get(f"/readiness/units/{force['top'].id}?profile=UN-PDT").get_data(as_text=True)

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
-from trainer.db import utcnow
+from trainer.db import utc_today, utcnow
 from trainer.enums import Category, PersonStatus, Screening
 from trainer.extensions import db
 from trainer.org.grades import grade_codes
@@ -268,7 +268,7 @@ def import_roster(actor, data: bytes, filename: str = "", *, limits: RosterLimit
     Writes go into the caller's transaction (one for the whole file); the caller commits. `actor`
     None is the system (the CLI without --user): every nation and unit is in reach.
     """
-    today = today or dt.date.today()
+    today = today or utc_today()
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
     parsed = parse_roster(data, filename, limits)
     if parsed.errors:

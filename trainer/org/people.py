@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
+from trainer.db import utc_today
 from trainer.enums import Category, PersonStatus, Screening
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
@@ -89,7 +90,7 @@ def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit
     _apply_person_fields(person, values)
     db.session.add(person)
     db.session.flush()
-    db.session.add(UnitAssignment(person_id=person.id, unit_id=unit.id, start_on=start_on or dt.date.today()))
+    db.session.add(UnitAssignment(person_id=person.id, unit_id=unit.id, start_on=start_on or utc_today()))
     if audit:
         record_event(actor, "person.create", person, after=person_snapshot(person))
     db.session.flush()

@@ -26,7 +26,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from trainer.calendar_months import month_ends
-from trainer.db import write_intent
+from trainer.db import utc_today, write_intent
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.readiness import engine, unit_figures
@@ -91,8 +91,8 @@ def _each_profile(asked: dict[str, list[dt.date]], count) -> dict[str, int | Non
 
 
 def pages_day() -> dt.date:
-    """The day the readiness pages show by default: the server's date, as readiness.views takes it."""
-    return dt.date.today()
+    """The day the readiness pages show by default: the installation's (UTC) day, as readiness.views takes it."""
+    return utc_today()
 
 
 def everything_asked_today() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
-from trainer.db import utcnow
+from trainer.db import utc_today, utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
@@ -67,7 +67,7 @@ def grant_waiver(actor, person: Person, *, requirement: str, authority: str, rea
         errors.append(("requirement", _("Choose a requirement of a readiness profile.")))
     authority = _text(authority, "authority", _("Enter the authority under which it is waived."), errors, limit=300)
     reason = _text(reason, "reason", _("Enter the reason."), errors, limit=4000)
-    granted_on = granted_on or dt.date.today()
+    granted_on = granted_on or utc_today()
     expires = _date(expires_on, "expires_on", errors)
     if expires is not None and expires < granted_on:
         errors.append(("expires_on", _("The expiry must be on or after the day it is granted.")))
@@ -156,7 +156,7 @@ def create_deployment(actor, *, mission: str, departure_on, return_on, profile_c
         db.session.add(DeploymentUnit(deployment_id=deployment.id, unit_id=unit.id))
     # The people going: everyone in those units (and their sub-units) on the day of departure, or today
     # if the departure is further ahead and postings may still change (they can be removed one by one).
-    roster_day = min(departure, dt.date.today())
+    roster_day = min(departure, utc_today())
     rows = {}
     for unit in units:
         for pid, uid in db.session.execute(engine.members_as_of(roster_day, unit=unit)):
@@ -245,7 +245,7 @@ def record_assessed_level(actor, unit_id, *, profile_code: str, assessed_level: 
         errors.append(("profile_code", _("Choose a readiness profile.")))
     if errors:
         raise Invalid(_("The assessed level was not recorded."), errors=errors)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or utc_today()
     summary = aggregate.scope_readiness(actor, profile_code, as_of, unit=unit, roles="unit.assess",
                                         thresholds=thresholds)
     node = summary.units.get(unit.id)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from trainer.auth.policy import has_ability, roles_with
-from trainer.db import utcnow
+from trainer.db import utc_today, utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.forms import apply_errors
 from trainer.readiness import charts, exports, html, pages, report_pdf, services, wording
@@ -43,7 +43,7 @@ for _helper in (html.level_badge_html, html.nation_rows_html, html.unit_rows_htm
 
 def _dates():
     """The page's date, and its forecast date with why it is not shown (when it is not after the page's date)."""
-    as_of = parse_day(request.args.get("as_of"), dt.date.today())
+    as_of = parse_day(request.args.get("as_of"), utc_today())
     forecast = parse_day(request.args.get("forecast"), None, field="forecast")
     refusal = forecast_refusal(as_of, forecast)
     return as_of, (None if refusal else forecast), refusal
@@ -148,7 +148,7 @@ def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int 
 def unit_assess(unit_id: int):
     form = AssessForm()
     profile_code = request.args.get("profile") or ""
-    as_of = parse_day(request.args.get("as_of"), dt.date.today())
+    as_of = parse_day(request.args.get("as_of"), utc_today())
     try:
         services.record_assessed_level(current_user, unit_id, profile_code=profile_code,
                                        assessed_level=form.assessed_level.data or "", reason=form.reason.data or "",
@@ -168,7 +168,7 @@ def person(person_id: int):
 
 def _person_view(person_id: int, profile: str | None, waiver_form=None, status: int = 200):
     """The person page; after a refused waiver or revocation, with the form as it was sent and its errors."""
-    as_of = parse_day(request.args.get("as_of"), dt.date.today())
+    as_of = parse_day(request.args.get("as_of"), utc_today())
     page = pages.person_page(current_user, person_id, profile=profile, as_of=as_of)
     if page.can_waive:
         waiver_form = waiver_form or WaiverForm(formdata=None)
@@ -181,7 +181,7 @@ def _person_view(person_id: int, profile: str | None, waiver_form=None, status: 
                            details=page.details, steps=page.steps, waivers=page.waivers, waiver_form=waiver_form,
                            revoke_form=RevokeWaiverForm(formdata=None), can_waive=page.can_waive,
                            # commanders in scope may certify: the same roles and scope as waivers
-                           can_certify=page.can_waive, is_today=as_of == dt.date.today(),
+                           can_certify=page.can_waive, is_today=as_of == utc_today(),
                            label=lambda key: requirement_label(spec, key)), status
 
 

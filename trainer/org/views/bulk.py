@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from trainer.auth.forms import ConfirmForm
 from trainer.auth.views.common import auth_settings, credentials_download
+from trainer.db import utc_today
 from trainer.errors import DomainError, Invalid, NotFound
 from trainer.forms import apply_errors
 from trainer.i18n import language
@@ -110,7 +111,7 @@ def _credentials(created):
     """The sheet of one-time passwords, sent at once: the only copy there will ever be."""
     return credentials_download(created, title=ngettext("Sign-in credentials — %(num)d new account",
                                                         "Sign-in credentials — %(num)d new accounts", len(created)),
-                                filename=f"credentials-{dt.date.today().isoformat()}.pdf")
+                                filename=f"credentials-{utc_today().isoformat()}.pdf")
 
 
 def bulk_transfer():
@@ -152,6 +153,6 @@ def people_export():
     except (Invalid, NotFound) as exc:
         return _selection_refused(exc)
     response = current_app.response_class(data, mimetype=MIMETYPES[extension])
-    response.headers["Content-Disposition"] = (f'attachment; filename="personnel-{dt.date.today().isoformat()}'
+    response.headers["Content-Disposition"] = (f'attachment; filename="personnel-{utc_today().isoformat()}'
                                                f'.{extension}"')
     return response

@@ -12,6 +12,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import time
 
 import pytest
 from flask.testing import FlaskClient
@@ -20,6 +21,11 @@ from sqlalchemy import event, text
 
 from trainer import create_app
 from trainer.db import write_intent
+
+# The app's day is UTC's on every host (trainer.db.utc_today); the tests' own "today" (dt.date.today()) is taken
+# on a UTC clock too, so that the suite agrees with the app on a machine set to any zone, around midnight included.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 TEST_DB = os.environ.get("TRAINER_TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

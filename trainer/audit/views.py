@@ -1,13 +1,12 @@
 """The audit log's pages: the events (described, filtered, paged), their CSV export, and the chain's check."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 
 from trainer.audit import exports, log, services
+from trainer.db import utc_today
 from trainer.security import content_disposition
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -31,7 +30,7 @@ def export():
                 "account or the action, and download again.", count=format_decimal(count),
                 limit=format_decimal(exports.EXPORT_LIMIT)), "warning")
         return redirect(url_for("audit.events", **filters.args()))
-    name = exports.export_name(dt.datetime.now(dt.timezone.utc).date())
+    name = exports.export_name(utc_today())
     body = exports.to_csv(current_user, filters)
     exports.log_export_read(current_user, document=name, filters=filters, events=count,
                             marking=current_app.config.get("CLASSIFICATION_MARKING", ""),

@@ -161,6 +161,7 @@ def verify_document(data: bytes, trust: Trust, *, status_loader=None, today: dt.
         except StatusUnavailable as exc:
             report.findings.append(_fail("status", exc.message, **exc.params))
         else:
+            # The UTC day, as the issuing installation and the page's own offline checker count expiry.
             report.findings.append(check_status(document, source, payload, trust.ed25519,
-                                                today or dt.date.today()))
+                                                today or dt.datetime.now(dt.timezone.utc).date()))
     return report

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from trainer.auth import scoping
 from trainer.auth.policy import has_ability, parts_with
-from trainer.db import utcnow
+from trainer.db import utc_today
 from trainer.extensions import db
 from trainer.org.models import Person
 
@@ -21,7 +21,7 @@ def _count(query) -> int:
 
 
 def _today() -> dt.date:
-    return utcnow().date()
+    return utc_today()
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from trainer.audit.services import record_event, restart_chain
 from trainer.auth.models import User
 from trainer.auth.services import AuthSettings, create_user
-from trainer.db import move_sequence
+from trainer.db import move_sequence, utc_today
 from trainer.demo.data import LARGE_EXTRA, MILITARY_RANKS, NATIONS, POLICE_RANKS, SYLLABLES, XLARGE_EXTRA
 from trainer.enums import Role
 from trainer.errors import Invalid
@@ -73,7 +73,7 @@ def reset_database() -> None:
 def seed(scale: str, password: str, settings: AuthSettings, *, today: dt.date | None = None, seed_value: int = 2026) -> SeedContext:
     if scale not in SCALES:
         raise Invalid(_("Scale must be small, medium, large or xlarge."))
-    ctx = SeedContext(scale=scale, rng=random.Random(seed_value), today=today or dt.date.today(),
+    ctx = SeedContext(scale=scale, rng=random.Random(seed_value), today=today or utc_today(),
                       settings=settings, password=password)
     _seed_org(ctx)
     _seed_users(ctx)

@@ -16,7 +16,7 @@ from trainer.auth import scoping
 from trainer.auth.zones import today_for
 from trainer.curricula.models import Module, ReadinessProfile
 from trainer.curricula.services import get_module
-from trainer.db import utcnow
+from trainer.db import utc_today, utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.learning import rules
@@ -32,7 +32,7 @@ def _moment(value: dt.datetime) -> str:
 
 
 def today_utc() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return utc_today()
 
 
 # --- completions ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import click
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from trainer.cli_help import CommandGroup, option
+from trainer.db import utc_today
 from trainer.extensions import db
 from trainer.transactions import ExitKeepingWork, commits
 
@@ -23,7 +24,7 @@ def remind_command(day: str | None):
     from trainer.readiness.reminders import run_reminders
 
     try:
-        when = dt.date.fromisoformat(day) if day else dt.datetime.now(dt.timezone.utc).date()
+        when = dt.date.fromisoformat(day) if day else utc_today()
     except ValueError:
         raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
     run = run_reminders(when)
@@ -49,9 +50,9 @@ def _created(kind: str, n: int) -> str:
 
 @readiness.command("count", help=_l(
     "Count every unit's readiness figures for a new day before anyone asks, for each profile asked for the day "
-    "before; run it daily just after midnight (cron), so that the day's first readiness page is not the one that "
+    "before; run it daily just after midnight UTC (cron), so that the day's first readiness page is not the one that "
     "counts the whole force."))
-@option("--date", "day", default=None, help=_l("The day to count the figures for (YYYY-MM-DD); default today."))
+@option("--date", "day", default=None, help=_l("The day to count the figures for (YYYY-MM-DD); default today (UTC)."))
 @commits
 def count_command(day: str | None):
     from trainer.readiness.recount import for_new_day, pages_day

@@ -10,7 +10,8 @@ asked for today, on the dates they were asked for, and keeps the figures as a re
 finds them valid and only adds them up.
 
 A new day is the other moment when every unit is counted: the first page of the day asks for dates no unit has
-kept. `flask readiness count`, run from cron just after midnight, counts them first (for_new_day).
+kept. `flask readiness count`, run from cron just after midnight UTC (the installation's day), counts them first
+(for_new_day).
 
 The figures are those a reader would count: every unit's own people whom the profile reaches, whoever reads
 them (unit_figures.py), read with the same protocol (the counters first, in the statement that reads what is

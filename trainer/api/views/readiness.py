@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from trainer.api.http import actor
 from trainer.api.schemas import readiness as schemas
+from trainer.db import utc_today
 from trainer.errors import Invalid
 from trainer.readiness import pages
 from trainer.readiness.aggregate import EXPIRY_WINDOWS
@@ -26,16 +27,12 @@ def _day(value: dt.date | None, default: dt.date | None, field: str) -> dt.date 
 
 def _dates(args) -> tuple[dt.date, dt.date | None]:
     """The request's as-of date (today by default) and forecast date, which must be after it."""
-    as_of = _day(args.get("as_of"), _today(), "as_of")
+    as_of = _day(args.get("as_of"), utc_today(), "as_of")
     forecast = _day(args.get("forecast"), None, "forecast")
     refusal = forecast_refusal(as_of, forecast)
     if refusal:
         raise Invalid(refusal, errors=[("query.forecast", refusal)])
     return as_of, forecast
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
 
 
 def _tally(tally, thresholds: Thresholds) -> dict | None:
@@ -117,7 +114,7 @@ def person_readiness(args, person_id: int):
     reason in words, until when it holds, and what to do next.
     """
     page = pages.person_page(actor(), person_id, profile=args.get("profile"),
-                             as_of=_day(args.get("as_of"), _today(), "as_of"))
+                             as_of=_day(args.get("as_of"), utc_today(), "as_of"))
     result = page.result
     return {
         "person_id": page.person.id, "profile_code": page.profile_code, "profile_title": page.spec.title,

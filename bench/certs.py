@@ -179,7 +179,7 @@ def make_ready(unit_ids: list[int], wanted: int) -> dict:
     from trainer.readiness import engine, intervals
     from trainer.readiness.models import Waiver
 
-    today = dt.date.today()
+    today = dt.datetime.now(dt.timezone.utc).date()
     spec = engine.load_profile(PROFILE)
     commander = db.session.scalar(select(User.id).where(User.username == "commander"))
     ready, waived_people, rows = 0, [], []

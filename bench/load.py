@@ -152,8 +152,9 @@ def run_load(target, quick: bool) -> dict:
     pages = [("login", "/login", False), ("module_list", "/curricula/", True)]
     if ids["exercise"]:
         pages.append(("exercise", f"/exercises/{ids['exercise']}", True))
+    forecast = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=90)  # the installation's day is UTC's
     pages += [("unit_readiness", f"/readiness/units/{ids['unit']}?profile={PROFILE}", True),
-              ("dashboard", f"/readiness/?profile={PROFILE}&forecast={dt.date.today() + dt.timedelta(days=90)}", True)]
+              ("dashboard", f"/readiness/?profile={PROFILE}&forecast={forecast}", True)]
     app = Server("wsgi:app", target)
     try:
         app.wait("/login")

@@ -55,7 +55,7 @@ class Changes:
 
         person_id = self.people[self.done % len(self.people)]
         self.done += 1
-        on = dt.date.today() - dt.timedelta(days=self.done % 30)
+        on = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=self.done % 30)
         m = self.module
         with _writing():
             started = time.perf_counter()
@@ -231,7 +231,7 @@ def run_pages(target, quick: bool) -> dict:
         from trainer.db import write_intent
 
         write_intent.set(False)
-        today = dt.date.today()
+        today = dt.datetime.now(dt.timezone.utc).date()
         forecast = today + dt.timedelta(days=90)
         # The whole page: figures as of today, the six-month trend, 30/60/90-day counts and a 90-day forecast.
         url = f"/readiness/?profile={PROFILE}&forecast={forecast}"

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import login
 from tests.learning.conftest import curricula_loaded  # noqa: F401 - fixture
+from trainer.db import utc_today
 
 
 def _start_page(client, text_only=True) -> str:
@@ -24,7 +25,7 @@ def test_trainee_sees_required_modules_done_overdue_and_next_due(client, db, mak
     person = make_person(unit=unit, family_name="Gurung")
     user = make_user("trainee", "self", person=person, username="t.gurung")
     officer = make_user("training_officer", "nation", nation="NPL")
-    today = services.today_utc()
+    today = utc_today()
     services.assign(officer, kind="module", code="TS-01", person_id=person.id, due_on=today - dt.timedelta(days=3),
                     today=today - dt.timedelta(days=10))
     services.assign(officer, kind="module", code="TS-02", person_id=person.id, due_on=today + dt.timedelta(days=20))
@@ -54,10 +55,10 @@ def test_officer_sees_people_and_expiring_completions_in_scope_only(client, db, 
     officer = make_user("training_officer", "nation", nation="NPL")
     module = get_module("TS-01")
     # A completion valid for the module's months from long ago lapses soon; one from today does not.
-    soon = services.today_utc() - dt.timedelta(days=module.validity_months * 30 - 10)
+    soon = utc_today() - dt.timedelta(days=module.validity_months * 30 - 10)
     for person in (people[0], stranger):
         services.record_completion(officer, person, module, method="classroom", completed_on=soon)
-    services.record_completion(officer, people[1], module, method="classroom", completed_on=services.today_utc())
+    services.record_completion(officer, people[1], module, method="classroom", completed_on=utc_today())
     db.session.commit()
     login(client, officer.username)
     with count_queries() as q:

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from tests.conftest import login
+from trainer.db import utc_today
 
 
 def _notes(db, user):
@@ -21,7 +22,7 @@ def test_assigning_a_module_to_a_person_tells_their_account(app, db, curricula_l
     person = make_person()
     account = make_user("trainee", "self", person=person, username="t.assigned")
     officer = make_user("training_officer", "nation", nation="NPL")
-    due = services.today_utc() + dt.timedelta(days=30)
+    due = utc_today() + dt.timedelta(days=30)
     with app.test_request_context():
         row = services.assign(officer, kind="module", code="TS-01", person_id=person.id, due_on=due)
         db.session.commit()

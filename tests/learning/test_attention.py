@@ -19,9 +19,10 @@ def world(db, curricula_loaded, make_unit, make_person, make_user):
     with an expiring completion; in ALPHA nobody needs attention."""
     from trainer.curricula.services import get_module
     from trainer.learning.models import ModuleAssignment
-    from trainer.learning.services import record_completion, today_utc
+    from trainer.db import utc_today
+    from trainer.learning.services import record_completion
 
-    today = today_utc()
+    today = utc_today()
     alpha = make_unit(nation="NPL", code="ALPHA")
     zulu = make_unit(nation="NPL", code="ZULU")
     make_person(unit=alpha, family_name="Quiet", family_name_latin="Quiet")

@@ -88,11 +88,12 @@ def test_a_french_reader_of_a_french_module_reads_french_without_english_marks(c
 
 def test_a_passed_module_shows_its_lessons_read_not_a_full_bar(client, db, curricula_loaded, make_person, make_user):
     from trainer.curricula.services import get_module
-    from trainer.learning.services import record_completion, today_utc
+    from trainer.db import utc_today
+    from trainer.learning.services import record_completion
 
     person = make_person()
     make_user("trainee", "self", person=person, username="t.classroom")
-    record_completion(None, person, get_module("TS-01"), method="classroom", completed_on=today_utc())
+    record_completion(None, person, get_module("TS-01"), method="classroom", completed_on=utc_today())
     db.session.commit()
     login(client, "t.classroom")
     row = _row_of(client.get("/learning/").get_data(as_text=True), "TS-01")

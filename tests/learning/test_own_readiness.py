@@ -34,10 +34,11 @@ def _text(html: str) -> str:
 
 def test_standing_says_not_ready_and_what_to_do_then_ready_until_the_day_it_lapses(app, db, trainee):
     from trainer.curricula.services import get_module
-    from trainer.learning.services import record_completion, today_utc
+    from trainer.db import utc_today
+    from trainer.learning.services import record_completion
     from trainer.learning.standing import own_standing
 
-    today, person = today_utc(), trainee.person
+    today, person = utc_today(), trainee.person
     with app.test_request_context():
         [standing] = own_standing(person, today)
         assert (standing.profile_code, standing.title, standing.ready, standing.open_count) == \

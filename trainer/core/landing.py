@@ -20,10 +20,6 @@ def _count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def _today() -> dt.date:
-    return utc_today()
-
-
 @dataclass
 class TraineeCard:
     linked: bool
@@ -57,11 +53,11 @@ def trainee_card(user, language: str = "en") -> TraineeCard:
     person = db.session.get(Person, user.person_id) if user.person_id else None
     if person is None:
         return TraineeCard(linked=False)
-    required, _ = reports.my_training(person, _today())
+    required, _ = reports.my_training(person, utc_today())
     open_rows = [r for r in required if r.status not in (Status.PASSED, Status.EXPIRING)]
     card = TraineeCard(linked=True, required=len(required), done=len(required) - len(open_rows),
                        overdue=sum(1 for r in open_rows if r.overdue), person_id=person.id,
-                       readiness=own_standing(person, _today(), language))
+                       readiness=own_standing(person, utc_today(), language))
     if open_rows:
         first = open_rows[0]  # sorted by due date
         card.next_code = first.module.code
@@ -75,7 +71,7 @@ def officer_card(user) -> dict:
     from trainer.learning.models import Completion
     from trainer.learning.services import not_superseded
 
-    today = _today()
+    today = utc_today()
     in_scope = scoping.scope_condition(user, "person", "training.record")
     people = _count(select(Person.id).where(in_scope, Person.status == "active"))
     expiring = _count(select(Completion.id).join(Person, Person.id == Completion.person_id).where(

@@ -31,10 +31,6 @@ def _moment(value: dt.datetime) -> str:
     return format_datetime(value, "UTC")
 
 
-def today_utc() -> dt.date:
-    return utc_today()
-
-
 # --- completions ----------------------------------------------------------------------------
 
 def not_superseded():

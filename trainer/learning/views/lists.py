@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.curricula.services import list_current_modules
+from trainer.db import utc_today
 from trainer.errors import NotFound
 from trainer.forms import Form
 from trainer.learning import attention as attention_lists
@@ -54,7 +55,7 @@ def matrix():
     columns, rows, page = ([], [], None)
     if unit is not None:
         columns, rows, page = reports.completion_matrix(
-            current_user, unit, services.today_utc(), codes=codes, status=status, search=search,
+            current_user, unit, utc_today(), codes=codes, status=status, search=search,
             required_only=required_only, page=request.args.get("page", 1, type=int) or 1)
     return render_template("learning/matrix.html", unit=unit, units=unit_choices("training.view"),
                            columns=columns, rows=rows, page=page, modules=list_current_modules(), codes=codes,
@@ -67,9 +68,9 @@ def matrix_export():
     if unit is None:
         raise NotFound(_("There is no unit in your scope."))
     codes, status, search, required_only = _matrix_args()
-    columns, rows, _page = reports.completion_matrix(current_user, unit, services.today_utc(), codes=codes,
+    columns, rows, _page = reports.completion_matrix(current_user, unit, utc_today(), codes=codes,
                                                      status=status, search=search, required_only=required_only)
-    name = f"completions-{unit.nation_code}-{unit.code}-{services.today_utc().isoformat()}"
+    name = f"completions-{unit.nation_code}-{unit.code}-{utc_today().isoformat()}"
     return _download(reports.matrix_table(columns, rows), name, _("Completions"))
 
 
@@ -96,7 +97,7 @@ def _list_args() -> dict:
 def attention():
     unit = _selected_unit(whole_scope=True)
     args = _attention_args()
-    today = services.today_utc()
+    today = utc_today()
     found = attention_lists.attention_list(current_user, today, unit=unit, page=request.args.get("page", 1, type=int),
                                            **args)
     descending = attention_lists.default_descending(args["sort"]) if args["descending"] is None else args["descending"]
@@ -109,7 +110,7 @@ def attention():
 
 def attention_export():
     unit = _selected_unit(whole_scope=True)
-    today = services.today_utc()
+    today = utc_today()
     found = attention_lists.attention_list(current_user, today, unit=unit, page=None, **_attention_args())
     where = f"{unit.nation_code}-{unit.code}" if unit is not None else "scope"
     return _download(attention_lists.attention_table(found), f"attention-{where}-{today.isoformat()}",
@@ -121,7 +122,7 @@ def remind(person_id: int):
     if not Form().validate_on_submit():
         flash(_("The form expired. No reminder was sent; please try again."), "danger")
         return redirect(back)
-    person, outcome = remind_person(current_user, person_id, services.today_utc(), _attention_args()["days"])
+    person, outcome = remind_person(current_user, person_id, utc_today(), _attention_args()["days"])
     name = person.full_name_latin
     messages = {
         Reminded.SENT: (_("%(name)s was reminded of their overdue and expiring modules.", name=name), "success"),

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from trainer.curricula.reading import text
 from trainer.curricula.services import list_profiles
+from trainer.db import utc_today
 from trainer.errors import Conflict, DomainError, Invalid
 from trainer.forms import Form, apply_errors
 from trainer.learning import reports, services
@@ -132,7 +133,7 @@ def session(session_id: int):
 
 def person(person_id: int):
     person, completions = services.person_history(current_user, person_id)
-    required, others = reports.my_training(person, services.today_utc())
+    required, others = reports.my_training(person, utc_today())
     return render_template("learning/person.html", person=person, completions=completions, required=required,
                            others=others, methods=Method.LABELS,
                            title=_("Training record: %(name)s", name=person.full_name_latin))

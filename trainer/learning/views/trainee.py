@@ -8,6 +8,7 @@ from flask_login import current_user
 from trainer.auth.policy import has_ability, has_role
 from trainer.curricula.reading import reader_language, shown_language, text
 from trainer.curricula.services import get_module
+from trainer.db import utc_today
 from trainer.enums import Role
 from trainer.errors import Conflict, Invalid
 from trainer.forms import Form, apply_errors
@@ -17,7 +18,7 @@ from trainer.learning.standing import own_standing
 
 
 def index():
-    today = services.today_utc()
+    today = utc_today()
     person, required, others = reports.own_training(current_user, today)
     return render_template("learning/index.html", person=person, required=required, others=others,
                            done=sum(1 for r in required if r.done), today=today,

@@ -1,11 +1,12 @@
 """The ReportLab internals the application reaches, in one place, for the version they were read from.
 
-Two things ReportLab has no public interface for: writing a text object's operators directly (a
+Three things ReportLab has no public interface for: writing a text object's operators directly (a
 report of thousands of people repeats the same lines tens of thousands of times, so each distinct
 line's operator is made once and written again as it is: readiness.pdf_lists) and attaching a file
 to the document with the PDF 2.0 associated-file entries (the signed certificate data in a
-certificate PDF). Both depend on attributes whose names start with an underscore (`PDFTextObject._code`,
-`PDFTextObject._formatText`, `Canvas._doc`), which a new ReportLab release may change without notice:
+certificate PDF), and platypus' mark on a flowable that has already been moved to the next page once (a
+long list splitting itself). They depend on attributes whose names start with an underscore (`PDFTextObject._code`,
+`PDFTextObject._formatText`, `Canvas._doc`, `Flowable._postponed`), which a new ReportLab release may change without notice:
 `check_version` refuses to start with any other release than the one this was written for.
 """
 from __future__ import annotations
@@ -38,6 +39,19 @@ def show_text_operator(text_object, line: str) -> str:
     """The operator that shows `line` in the text object's current font, encoded as textOut encodes it
     (with ReportLab's substitute fonts for characters the current font lacks), without moving the cursor."""
     return text_object._formatText(line)
+
+
+# --- flowables -----------------------------------------------------------------------------------
+
+def was_postponed(flowable) -> bool:
+    """True when platypus has already moved this flowable to the next page once because it did not fit (the
+    mark it sets so that a flowable which never fits is not moved for ever)."""
+    return bool(getattr(flowable, "_postponed", False))
+
+
+def forget_postponed(flowable) -> None:
+    """Clear that mark on a copy of a flowable, so that the copy is treated as new."""
+    flowable.__dict__.pop("_postponed", None)
 
 
 # --- documents ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from trainer.pdf.reportlab_adapter import show_text_operator, text_operators
+from trainer.pdf.reportlab_adapter import forget_postponed, show_text_operator, text_operators, was_postponed
 
 FONT, BOLD, SIZE, LEADING = "Helvetica", "Helvetica-Bold", 8, 10
 PAD_X, PAD_Y = 6, 3
@@ -110,7 +110,7 @@ class ListTable(Flowable):
 
     def _part(self, start: int, end: int, heading: str) -> "ListTable":
         part = copy.copy(self)
-        part.__dict__.pop("_postponed", None)  # platypus' mark that this flowable already moved once
+        forget_postponed(part)  # the part is new to platypus: it has not been moved yet
         part.start, part.end, part.heading = start, end, heading
         return part
 
@@ -135,7 +135,7 @@ class ListTable(Flowable):
         # moves on, unless it has moved once already (platypus marks that), when whatever fits is taken.
         rows_height = self.tops[end] - self.tops[self.start]
         orphan = min(MIN_ROWS * (2 * PAD_Y + LEADING), self.tops[self.end] - self.tops[self.start])
-        if end == self.start or (rows_height < orphan and not getattr(self, "_postponed", False)):
+        if end == self.start or (rows_height < orphan and not was_postponed(self)):
             return []
         if end >= self.end:
             return [self]
@@ -246,7 +246,7 @@ class StreamedListTable(ListTable):
         end = max(self.start, bisect_right(self.tops, limit + 1e-6, self.start, self.end + 1) - 1)
         orphan = MIN_ROWS * (2 * PAD_Y + LEADING)
         if end == self.start or (self.tops[end] - self.tops[self.start] < orphan
-                                 and not getattr(self, "_postponed", False)):
+                                 and not was_postponed(self)):
             return []
         page = ListTable(self.widths, self._header_texts, self.rows[self.start:end], heading=self.heading,
                          continued=self.continued, shown=self.shown)

@@ -70,3 +70,10 @@ def test_ci_script_sets_ci_installs_what_the_tests_need_and_runs_make_test():
         assert package in script
     assert script.rstrip().splitlines()[-1].strip() in {"make test", "exec make test"}
     assert "set -e" in script
+
+
+@pytest.mark.parametrize("ci, expect_failure", [(None, False), ("true", True)])
+def test_missing_poppler(ci, expect_failure, tmp_path):
+    """The checks that read the certificate's drawn text back never pass by being skipped in CI."""
+    result = _pytest("tests/certificates/test_tampering.py", "-k", "authentic_file_passes", PATH=str(tmp_path), CI=ci)
+    _assert_skipped_unless_ci(result, "poppler-utils is not installed", expect_failure)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests import poppler
 from tests.certificates import raster
 from tests.certificates.fakes import certified_facts
 from trainer.certificates.pdf import render_certificate
@@ -29,8 +29,7 @@ NAMES = [
 ]
 RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-                                reason="poppler-utils is not installed")
+pytestmark = poppler.needs("pdftotext", "pdftoppm")
 
 
 def _text(pdf: bytes, tmp_path: Path) -> str:

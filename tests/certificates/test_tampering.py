@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
+from tests import poppler
 from tests.certificates import forgery
 from trainer.certificates.services.documents import render_pdf
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+pytestmark = poppler.needs("pdftoppm")
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 certificate and the sheet of sign-in credentials."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
+from tests import poppler
 from trainer.pdf.text import FONT_DIR, FONT_FILES, font_runs, script_of, split_runs
 
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
@@ -56,7 +56,7 @@ def _credentials(name: str) -> bytes:
                               title="Sign-in credentials", issued="1 Mar 2026", sign_in_url="https://x/login")
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+@poppler.needs("pdffonts")
 @pytest.mark.parametrize("render", [_certificate, _credentials], ids=["certificate", "credentials"])
 def test_both_documents_give_a_name_the_same_font_for_its_script(render, tmp_path):
     """An Arabic Supplement name (Khowar, Hausa ajami) prints in the Arabic font on the certificate and on

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainer.auth import services
+from trainer.auth.policy import COMMAND_LINE_ROLES
 from trainer.cli_help import CommandGroup, option
 from trainer.errors import DomainError
 from trainer.transactions import commits
@@ -17,8 +18,8 @@ users = CommandGroup("users", help=_l("Manage user accounts."))
 @option("--username", prompt=_l("Account name"), help=_l("Account name."))
 @option("--name", "display_name", default="", help=_l("Full name shown in the interface."))
 @option("--email", default=None, help=_l("E-mail address of the account."))
-@option("--role", default="admin", show_default=True, type=click.Choice(["admin", "training_officer", "commander"]),
-        help=_l("The role granted to the account."))
+@option("--role", default="admin", show_default=True,
+        type=click.Choice([role.value for role in COMMAND_LINE_ROLES]), help=_l("The role granted to the account."))
 @option("--scope", default="mission", show_default=True,
         help=_l("Where the role applies: mission, or a nation code (e.g. NPL)."))
 @option("--password", prompt=_l("Password"), hide_input=True, confirmation_prompt=_l("Repeat the password"),

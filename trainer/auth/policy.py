@@ -18,6 +18,15 @@ EV = Role.EVALUATOR
 CO = Role.COMMANDER
 TR = Role.TRAINEE
 ALL_ROLES = frozenset(Role)
+# The roles `flask users create` may grant at the server's console (the first administrator, an officer or a
+# commander of a nation); evaluators and trainees are granted in the application.
+COMMAND_LINE_ROLES = (A, TO, CO)
+
+
+def reaches_everything(role: Role, scope_kind: ScopeKind) -> bool:
+    """Whether a grant of `role` over `scope_kind` reaches every object of its ability: an administrator's grant
+    wherever it is scoped, or any grant over the whole mission (auth.scoping, the shared figures' cache keys)."""
+    return role is A or scope_kind is ScopeKind.MISSION
 
 
 @dataclass(frozen=True)
@@ -296,6 +305,8 @@ ABILITIES: dict[str, frozenset[Role]] = {
     "home.evaluator": frozenset({EV}),
     "home.admin": frozenset({A}),
     "command": frozenset({A, CO}),
+    # who is sent the reminders of the people, exercises and improvement items their grants cover
+    "reminders.receive": frozenset({TO}),
     # certificates
     "certificate.issue": frozenset({A, CO}),
     "certificate.read": frozenset({A, CO, TO, TR}),
@@ -350,9 +361,3 @@ def parts_with(ability: str) -> tuple[str, ...]:
 def has_ability(user, ability: str) -> bool:
     """Whether any of the user's grants carries `ability` (scope apart: see auth.scoping)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.roles & ABILITIES[ability])
-
-
-def has_role(user, role: Role) -> bool:
-    """Whether the user holds a grant of this role: for the few places that show a role's own home
-    page (the landing cards), where the role itself, not an ability, is what is meant."""
-    return bool(user is not None and getattr(user, "is_authenticated", False) and role in user.roles)

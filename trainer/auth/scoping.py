@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from trainer.auth.policy import reaches_everything
 from trainer.enums import Role, ScopeKind
 from trainer.errors import NotFound
 from trainer.extensions import db
@@ -46,7 +47,7 @@ def scope_condition(actor, kind: str, roles: str | Iterable[Role | str]) -> Colu
         role = Role(grant.role)
         if role not in wanted:
             continue
-        if role is Role.ADMIN or ScopeKind(grant.scope_kind) is ScopeKind.MISSION:
+        if reaches_everything(role, ScopeKind(grant.scope_kind)):
             return true()
         part = for_grant(grant, actor)
         if part is not None:
@@ -63,7 +64,7 @@ def reaches_whole_nation(actor, nation_code: str, roles: str | Iterable[Role | s
     for grant in getattr(actor, "grants", ()):
         if Role(grant.role) not in wanted:
             continue
-        if Role(grant.role) is Role.ADMIN or grant.scope_kind == ScopeKind.MISSION.value:
+        if reaches_everything(Role(grant.role), ScopeKind(grant.scope_kind)):
             return True
         if grant.scope_kind == ScopeKind.NATION.value and grant.nation_code == nation_code:
             return True

@@ -76,7 +76,7 @@ def current_version() -> int | None:
 def scope_key(actor, ability: str) -> list[str]:
     """The reader's reach for `ability` as sorted words: "mission", or each nation, unit (with its place in the
     tree) and own person their grants name; the same words give the same rows (auth.scoping)."""
-    from trainer.auth.policy import roles_with
+    from trainer.auth.policy import reaches_everything, roles_with
     from trainer.enums import Role, ScopeKind
 
     wanted = set(roles_with(ability))
@@ -85,7 +85,7 @@ def scope_key(actor, ability: str) -> list[str]:
         if Role(grant.role) not in wanted:
             continue
         kind = ScopeKind(grant.scope_kind)
-        if Role(grant.role) is Role.ADMIN or kind is ScopeKind.MISSION:
+        if reaches_everything(Role(grant.role), kind):
             return ["mission"]
         if kind is ScopeKind.NATION:
             parts.add(f"nation:{grant.nation_code}")

@@ -20,7 +20,8 @@ from sqlalchemy.orm import aliased
 
 from trainer.auth.models import Grant, Notification, User
 from trainer.db import utcnow
-from trainer.enums import Role, ScopeKind
+from trainer.auth.policy import roles_with
+from trainer.enums import ScopeKind
 from trainer.extensions import db
 from trainer.org.models import Person, Unit
 from trainer.readiness import reminder_words as words
@@ -41,12 +42,17 @@ class ReminderRun:
         return sum(self.created.values())
 
 
+def _receives_reminders():
+    """Condition on Grant: a grant whose role is sent reminders (the policy's "reminders.receive")."""
+    return Grant.role.in_(sorted(role.value for role in roles_with("reminders.receive")))
+
+
 def _officer_grants_for_people():
     """(person_id, user_id) of training officers whose grant covers the person (set-based join)."""
     grant_unit = aliased(Unit)
     return (select(Person.id.label("person_id"), Grant.user_id.label("user_id"))
             .join(Unit, Unit.id == Person.unit_id)
-            .join(Grant, Grant.role == Role.TRAINING_OFFICER.value)
+            .join(Grant, _receives_reminders())
             .outerjoin(grant_unit, grant_unit.id == Grant.unit_id)
             .where(or_(Grant.scope_kind == ScopeKind.MISSION.value,
                        and_(Grant.scope_kind == ScopeKind.NATION.value, Grant.nation_code == Person.nation_code),
@@ -223,7 +229,7 @@ def _nomination_reminders(day: dt.date, run: ReminderRun) -> None:
     nations = {row.lead_nation_code for row in waiting}
     officers = defaultdict(set)
     for nation, uid in db.session.execute(select(Grant.nation_code, Grant.user_id).where(
-            Grant.role == Role.TRAINING_OFFICER.value, Grant.scope_kind == ScopeKind.NATION.value,
+            _receives_reminders(), Grant.scope_kind == ScopeKind.NATION.value,
             Grant.nation_code.in_(nations))):
         officers[nation].add(uid)
     week = day.isocalendar()
@@ -255,7 +261,7 @@ def _improvement_reminders(day: dt.date, run: ReminderRun) -> None:
     grants = db.session.execute(
         select(Grant.user_id, Grant.scope_kind, Grant.nation_code, Unit.path)
         .outerjoin(Unit, Unit.id == Grant.unit_id)
-        .where(Grant.role == Role.TRAINING_OFFICER.value,
+        .where(_receives_reminders(),
                Grant.scope_kind.in_((ScopeKind.NATION.value, ScopeKind.UNIT.value)))).all()
     week = day.isocalendar()
     rows = []

@@ -5,11 +5,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.auth.policy import has_ability, has_role
+from trainer.auth.policy import has_ability
 from trainer.curricula.reading import reader_language, shown_language, text
 from trainer.curricula.services import get_module
 from trainer.db import utc_today
-from trainer.enums import Role
 from trainer.errors import Conflict, Invalid
 from trainer.forms import Form, apply_errors
 from trainer.learning import attempts as checks
@@ -23,8 +22,7 @@ def index():
     return render_template("learning/index.html", person=person, required=required, others=others,
                            done=sum(1 for r in required if r.done), today=today,
                            standing=own_standing(person, today, reader_language()),
-                           officer=has_ability(current_user, "training.record"),
-                           viewer=has_role(current_user, Role.COMMANDER), title=_("My training"))
+                           staff_views=has_ability(current_user, "training.view"), title=_("My training"))
 
 
 def lesson(module_code: str, slug: str):

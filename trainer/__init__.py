@@ -14,6 +14,23 @@ DOMAINS = ("core", "auth", "audit", "org", "curricula", "learning", "exercises",
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """The application: its configuration (trainer/config.py), extensions, every domain's models, scopes,
+    listeners, blueprints and commands, and the JSON API."""
+    app = _flask_app(config)
+    from trainer.pdf import check_library_versions
+
+    check_library_versions()  # the PDF adapters reach library internals of one release only
+    _init_extensions(app)
+    _register_domains(app)
+    # The JSON API under /api/v1/: its operations and its OpenAPI document (flask-smorest).
+    from trainer.api.views import register_api
+
+    register_api(app)
+    return app
+
+
+def _flask_app(config: dict | None) -> Flask:
+    """The Flask object with its folders and configuration, behind the trusted proxies if any."""
     instance_path = os.environ.get("TRAINER_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(
         __name__,
@@ -32,12 +49,10 @@ def create_app(config: dict | None = None) -> Flask:
 
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
 
-    from trainer.pdf import check_library_versions
 
-    check_library_versions()  # the PDF adapters reach library internals of one release only
-
-    from trainer import errors, i18n, security, templating, transactions
+def _init_extensions(app: Flask) -> None:
     from trainer.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -45,19 +60,25 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+
+def _register_domains(app: Flask) -> None:
+    """Every domain's models, so that the metadata (and Alembic) sees all tables; then how each domain's objects
+    map onto grant scopes, the listeners that keep readiness exact and write the audit checkpoints, the request's
+    boundary (security, errors, templates, language, the one commit), and each domain's blueprint and commands."""
     import importlib
 
-    # Every domain's models, so that the metadata (and Alembic) sees all tables; then how each domain's
-    # objects map onto grant scopes, and the listeners that keep readiness exact.
+    from trainer import errors, i18n, security, templating, transactions
+    from trainer.audit import anchoring
+    from trainer.readiness import listeners
+
     for domain in DOMAINS:
         _optional_module(domain, "models")
     for domain in DOMAINS:
         scopes = _optional_module(domain, "scopes")
         if scopes is not None:
             scopes.register()
-    from trainer.readiness import listeners
-
     listeners.register()
+    anchoring.register()
 
     security.init_app(app)
     errors.init_app(app)
@@ -70,11 +91,6 @@ def create_app(config: dict | None = None) -> Flask:
         cli = _optional_module(domain, "cli")
         if cli is not None:
             cli.register(app)
-    # The JSON API under /api/v1/: its operations and its OpenAPI document (flask-smorest).
-    from trainer.api.views import register_api
-
-    register_api(app)
-    return app
 
 
 def _optional_module(domain: str, name: str):

@@ -24,7 +24,6 @@ from trainer.db import utcnow
 from trainer.extensions import db
 
 _PENDING = "trainer.audit.pending_checkpoint"
-_HOOKED = "trainer.audit.hooked"
 
 
 class CheckpointRefused(Exception):
@@ -40,16 +39,22 @@ class _Pending:
     head: tuple | None = None
 
 
+def register() -> None:
+    """Listen to every session's commits (from create_app): a transaction that asked for a checkpoint has its
+    head read before it commits and written after; the others pass by at the cost of a dictionary lookup."""
+    from sqlalchemy.orm import Session
+
+    for name, listener in (("before_commit", _read_head), ("after_commit", _write),
+                           ("after_transaction_end", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _pending():
     session = db.session()
     pending = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = _Pending(keys=audit_keys(), path=checkpoint_path(), reasons=[])
-    if not session.info.get(_HOOKED):
-        event.listen(session, "before_commit", _read_head)
-        event.listen(session, "after_commit", _write)
-        event.listen(session, "after_transaction_end", _forget)
-        session.info[_HOOKED] = True
     return pending
 
 

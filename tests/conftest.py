@@ -305,6 +305,17 @@ def make_nation(db):
 
 
 @pytest.fixture
+def make_module(db):
+    """make(code="HR-01", version="1.0", title="Human rights", validity_months=12, ...): a curriculum module, committed (the
+    one already there for that code and version); tests/curricula/builders.py."""
+    from tests.curricula.builders import add_module
+
+    def make(code="HR-01", version="1.0", title="Human rights", **fields):
+        return add_module(db.session, code, version, title=title, **fields)
+    return make
+
+
+@pytest.fixture
 def make_unit(db, make_nation):
     def make(nation="NPL", code=None, name=None, parent=None, kind="battalion"):
         from trainer.org.services import create_unit

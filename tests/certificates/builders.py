@@ -40,19 +40,14 @@ def ensure_profile(db):
     """The readiness profile certificates are issued for, and its modules (once per database)."""
     from sqlalchemy import select
 
-    from trainer.curricula.models import Module, ReadinessProfile
+    from tests.curricula.builders import add_module
+    from trainer.curricula.models import ReadinessProfile
 
     profile = db.session.scalar(select(ReadinessProfile).where(ReadinessProfile.code == PROFILE))
     if profile is not None:
         return profile
     for code, (version, months, title) in MODULES.items():
-        if db.session.scalar(select(Module.id).where(Module.code == code, Module.version == version)) is None:
-            major, minor = (int(part) for part in version.split("."))
-            db.session.add(Module(code=code, version=version, major=major, minor=minor, pack_code="test",
-                                  content_hash=f"{code}-{version}".ljust(64, "0"), title={"en": title},
-                                  summary={"en": ""}, audience=["military"], validity_months=months, pass_mark=80,
-                                  questions_per_attempt=5, retrain_on_major=False, prerequisites=[], objectives=[],
-                                  imported_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
+        add_module(db.session, code, version, title=title, validity_months=months)
     profile = ReadinessProfile(code=PROFILE, title={"en": PROFILE_TITLE}, summary={}, audience=None,
                                required_modules=list(MODULES), exercise_types=[EXERCISE["exercise_type"]],
                                exercise_within_months=EXERCISE_MONTHS, exercise_min_outcome="S",

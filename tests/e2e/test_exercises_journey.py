@@ -109,7 +109,7 @@ def test_confirming_a_nominee_who_lacks_prerequisites_asks_why_and_approval_show
                                                                                                e2e_user):
     """The lead's officer is asked before confirming a player without the exercise's prerequisite modules,
     confirms with a reason, and the commander sees the open conflicts before approving; at phone size."""
-    from trainer.curricula.models import Module
+    from tests.curricula.builders import module_row
     from trainer.exercises.models import Exercise, ExerciseNation, Objective, Participant
     from trainer.extensions import db
     from trainer.org.people import create_person
@@ -118,9 +118,7 @@ def test_confirming_a_nominee_who_lacks_prerequisites_asks_why_and_approval_show
     with live_server.app.app_context():
         ensure_nation("NPL")
         unit = create_unit(None, nation_code="NPL", code="NPL-B1", name="Battalion 1", kind="battalion")
-        db.session.add(Module(code="HR-01", version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="t",
-                              title={"en": "Human rights"}, summary={"en": ""}, audience=[], validity_months=24,
-                              pass_mark=80, questions_per_attempt=5, retrain_on_major=False))
+        db.session.add(module_row("HR-01", title="Human rights", validity_months=24, audience=()))
         person = create_person(None, {"nation": "NPL", "unit_id": unit.id, "service_number": "NP-1",
                                       "family_name": "Gurung", "given_names": "Anita", "rank_code": "OF-1",
                                       "category": "military", "screening": "cleared"})

@@ -15,7 +15,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _seed(live_server, e2e_user):
-    from trainer.curricula.models import Module, ReadinessProfile
+    from tests.curricula.builders import module_row
+    from trainer.curricula.models import ReadinessProfile
     from trainer.extensions import db
     from trainer.learning.models import Completion
     from trainer.org.services import create_unit, ensure_nation
@@ -24,9 +25,7 @@ def _seed(live_server, e2e_user):
 
     with live_server.app.app_context():
         ensure_nation("NPL")
-        module = Module(code="HR-01", version="1.0", major=1, minor=0, content_hash="0" * 64, pack_code="hr",
-                        title={"en": "Human rights in peace operations"}, summary={"en": ""}, audience=["military"],
-                        validity_months=12, pass_mark=80, questions_per_attempt=5, retrain_on_major=False)
+        module = module_row("HR-01", title="Human rights in peace operations")
         db.session.add(module)
         db.session.add(ReadinessProfile(code="UN-PDT", title={"en": "UN pre-deployment, military individual"},
                                         required_modules=["HR-01"], screening_required=True, warning_days=30,
@@ -86,7 +85,8 @@ def test_commander_drills_down_forecasts_and_downloads_the_report(page, live_ser
 def _seed_mission(live_server, e2e_user, language: str) -> None:
     """Two nations, a contingent with long unit names, people with long names, one with a waiver: what makes a
     narrow screen overflow if anything can."""
-    from trainer.curricula.models import Module, ReadinessProfile
+    from tests.curricula.builders import module_row
+    from trainer.curricula.models import ReadinessProfile
     from trainer.extensions import db
     from trainer.learning.models import Completion
     from trainer.org.people import create_person
@@ -96,10 +96,8 @@ def _seed_mission(live_server, e2e_user, language: str) -> None:
     from trainer.readiness.rules import add_months
 
     with live_server.app.app_context():
-        module = Module(code="HR-01", version="1.0", major=1, minor=0, content_hash="0" * 64, pack_code="hr",
-                        title={"en": "Human rights in peace operations", "fr": "Les droits de l'homme dans les opérations de paix"},
-                        summary={"en": ""}, audience=["military"], validity_months=12, pass_mark=80,
-                        questions_per_attempt=5, retrain_on_major=False)
+        module = module_row("HR-01", title={"en": "Human rights in peace operations",
+                                            "fr": "Les droits de l'homme dans les opérations de paix"})
         db.session.add(module)
         db.session.add(ReadinessProfile(code="UN-PDT", title={"en": "UN pre-deployment, military individual",
                                                               "fr": "Préparation au déploiement de l'ONU, militaire"},

@@ -15,20 +15,12 @@ UTC = dt.timezone.utc
 START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)
 
 
-def _module(db, code, title):
-    from trainer.curricula.models import Module
-
-    db.session.add(Module(code=code, version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="test",
-                          title=title, summary={"en": ""}, audience=[], validity_months=24, pass_mark=80,
-                          questions_per_attempt=5, retrain_on_major=False))
-    db.session.commit()
-
-
-def test_the_exercise_form_offers_lists_to_choose_from(make_nation, make_unit, make_user, client, db):
+def test_the_exercise_form_offers_lists_to_choose_from(make_module, make_nation, make_unit, make_user, client, db):
     make_nation("NPL")
     make_nation("FRA")
     make_unit(nation="FRA", code="FRA-BN", name="Bataillon", kind="battalion")
-    _module(db, "HR-01", {"en": "Human rights in peacekeeping", "fr": "Les droits de l'homme"})
+    make_module("HR-01", title={"en": "Human rights in peacekeeping", "fr": "Les droits de l'homme"},
+                validity_months=24, audience=())
     login(client, make_user("training_officer", "nation", nation="NPL").username)
     page = client.get("/exercises/new").get_data(as_text=True)
     # nations, units and modules as checkboxes, never a list box that needs Ctrl-click
@@ -44,12 +36,12 @@ def test_the_exercise_form_offers_lists_to_choose_from(make_nation, make_unit, m
 
 
 def test_checked_nations_units_and_modules_are_saved_and_shown_first_when_editing(make_exercise, make_nation, make_unit,
-                                                                                  make_user, client, db):
+                                                                                  make_user, make_module, client, db):
     make_nation("NPL")
     make_nation("FRA")
     unit = make_unit(nation="FRA", code="FRA-BN", kind="battalion")
-    _module(db, "HR-01", {"en": "Human rights"})
-    _module(db, "PKI-02", {"en": "Information sharing"})
+    make_module("HR-01", title={"en": "Human rights"}, validity_months=24, audience=())
+    make_module("PKI-02", title={"en": "Information sharing"}, validity_months=24, audience=())
     login(client, make_user("training_officer", "nation", nation="NPL").username)
     response = client.post("/exercises/new", data={
         "code": "CHOSEN-1", "title": "Chosen", "type": "tabletop", "lead_nation_code": "NPL",
@@ -85,8 +77,8 @@ def test_an_unknown_time_zone_is_refused_on_the_form(make_nation, make_user, cli
     assert "is not a known IANA time zone" in page and 'id="timezone-error"' in page
 
 
-def test_an_objective_module_is_chosen_from_the_list(make_exercise, make_user, client, db):
-    _module(db, "HR-01", {"en": "Human rights"})
+def test_an_objective_module_is_chosen_from_the_list(make_module, make_exercise, make_user, client, db):
+    make_module("HR-01", title={"en": "Human rights"}, validity_months=24, audience=())
     ex = make_exercise(lead="NPL", status="planning")
     login(client, make_user("training_officer", "nation", nation="NPL").username)
     page = client.get(f"/exercises/{ex.id}/objectives").get_data(as_text=True)

@@ -59,16 +59,10 @@ def test_unit_committed_to_overlapping_exercises_is_a_warning(make_exercise, mak
 
 
 def _module_and_completion(db, person, code, valid_until, supersedes=None):
-    from trainer.curricula.models import Module
+    from tests.curricula.builders import add_module
     from trainer.learning.models import Completion
 
-    module = db.session.query(Module).filter_by(code=code).first()
-    if module is None:
-        module = Module(code=code, version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="test",
-                        title={"en": code}, summary={"en": ""}, audience=[], validity_months=24, pass_mark=80,
-                        questions_per_attempt=5, retrain_on_major=False)
-        db.session.add(module)
-        db.session.flush()
+    module = add_module(db.session, code, validity_months=24, audience=())
     completion = Completion(person_id=person.id, module_id=module.id, module_code=code, module_version="1.0",
                             module_major=1, method="classroom", completed_on=valid_until - dt.timedelta(days=700),
                             valid_until=valid_until, supersedes_id=supersedes.id if supersedes else None)

@@ -19,21 +19,11 @@ UTC = dt.timezone.utc
 START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)
 
 
-def _module(db, code):
-    from trainer.curricula.models import Module
-
-    if db.session.query(Module).filter_by(code=code).first() is None:
-        db.session.add(Module(code=code, version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="test",
-                              title={"en": code}, summary={"en": ""}, audience=[], validity_months=24, pass_mark=80,
-                              questions_per_attempt=5, retrain_on_major=False))
-        db.session.commit()
-
-
 @pytest.fixture
-def nominee(make_exercise, make_person, add_participant, db):
+def nominee(make_module, make_exercise, make_person, add_participant, db):
     """A player nominated for an exercise that needs HR-01 and PKI-02, holding neither."""
-    _module(db, "HR-01")
-    _module(db, "PKI-02")
+    make_module("HR-01", title="HR-01", validity_months=24, audience=())
+    make_module("PKI-02", title="PKI-02", validity_months=24, audience=())
     ex = make_exercise(lead="NPL", start=START, prerequisites="HR-01,PKI-02", objectives=1, code="PREREQ")
     person = make_person(nation="NPL", family_name="Lacking", family_name_latin="Lacking")
     return add_participant(ex, person, role="player", status="nominated")
@@ -67,8 +57,9 @@ def test_confirming_a_player_who_lacks_prerequisites_needs_a_reason_which_is_aud
 
 
 def test_a_controller_or_a_player_holding_the_modules_is_confirmed_without_a_question(make_exercise, make_person,
-                                                                                      add_participant, make_user, db):
-    _module(db, "HR-01")
+                                                                                      add_participant, make_user,
+                                                                                      make_module, db):
+    make_module("HR-01", title="HR-01", validity_months=24, audience=())
     ex = make_exercise(lead="NPL", start=START, prerequisites="HR-01", objectives=1)
     controller = add_participant(ex, make_person(nation="NPL"), role="controller", status="nominated")
     officer = make_user("training_officer", "nation", nation="NPL")

@@ -58,25 +58,14 @@ def test_participant_counts_are_what_each_viewer_may_see(make_exercise, make_uni
         assert _participants_line(page) == expected, name
 
 
-def _module(db, code):
-    from trainer.curricula.models import Module
-
-    module = Module(code=code, version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="test",
-                    title={"en": code}, summary={"en": ""}, audience=[], validity_months=24, pass_mark=80,
-                    questions_per_attempt=5, retrain_on_major=False)
-    db.session.add(module)
-    db.session.commit()
-    return module
-
-
 def test_conflict_counts_match_the_conflicts_page(make_exercise, make_unit, make_person, add_participant, make_user,
-                                                 client, db):
+                                                 make_module, client, db):
     from trainer.exercises.models import EvaluatorAssignment, Objective
 
     unit = make_unit(nation="NPL", code="NPL-B7")
     ex = make_exercise(lead="NPL", nations=("RWA",), start=START, units=[unit], prerequisites="HR-01", objectives=1)
     elsewhere = make_exercise(lead="NPL", start=START + dt.timedelta(hours=6), units=[unit], code="ELSEWHERE")
-    _module(db, "HR-01")
+    make_module("HR-01", title="HR-01", validity_months=24, audience=())
     booked, nominated_elsewhere = make_person(nation="NPL"), make_person(nation="NPL")
     add_participant(ex, booked, status="nominated")
     add_participant(elsewhere, booked, status="confirmed")  # blocks confirmation

@@ -20,24 +20,6 @@ def _stored(db, row):
 
 
 @pytest.fixture
-def make_module(db):
-    def make(code="HR-01", version="1.0", validity_months=12, retrain_on_major=False, imported_at=None, title="Human rights"):
-        from trainer.curricula.models import Module
-
-        major, minor = (int(x) for x in version.split("."))
-        module = Module(code=code, version=version, major=major, minor=minor, content_hash=f"{code}-{version}".ljust(64, "0"),
-                        pack_code="test", title={"en": title}, summary={"en": ""}, audience=["military"],
-                        validity_months=validity_months, pass_mark=80, questions_per_attempt=5,
-                        retrain_on_major=retrain_on_major, prerequisites=[], objectives=[],
-                        imported_at=imported_at or dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
-        db.session.add(module)
-        db.session.flush()
-        db.session.commit()
-        return module
-    return make
-
-
-@pytest.fixture
 def make_profile(db):
     def make(code="UN-PDT", modules=("HR-01",), exercise_types=(), within_months=None, min_outcome=None,
              screening=True, warning_days=30, title="UN pre-deployment"):

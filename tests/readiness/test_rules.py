@@ -97,11 +97,6 @@ def test_a_completion_committed_without_explicit_flush_updates_readiness(db, mak
 
 
 def _any_module(db):
-    from trainer.curricula.models import Module
+    from tests.curricula.builders import add_module
 
-    module = Module(code="HR-01", version="1.0", major=1, minor=0, content_hash="x" * 64, pack_code="HRP",
-                    title={"en": "Test"}, summary={"en": "Test"}, audience=["military"], validity_months=12,
-                    pass_mark=80, questions_per_attempt=1, retrain_on_major=True, prerequisites=[], objectives=[])
-    db.session.add(module)
-    db.session.commit()
-    return module
+    return add_module(db.session, "HR-01", title="Test", retrain_on_major=True, questions_per_attempt=1)

@@ -153,73 +153,109 @@ def label_width(text: str, font: str = LABEL_FONT, size: float = LABEL_SIZE) -> 
     return max((stringWidth(line, font, size) for line in text.split("\n")), default=0)
 
 
-def render_aar(doc: AarDocument) -> bytes:
-    buffer = io.BytesIO()
+@dataclass(frozen=True)
+class _Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    h4: ParagraphStyle
+
+
+def _styles() -> _Styles:
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9, leading=12)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
-    h1, h2, h3 = styles["Title"], styles["Heading2"], styles["Heading3"]
-    t = doc.texts
+    return _Styles(body, ParagraphStyle("small", parent=body, fontSize=8, leading=10), styles["Title"],
+                   styles["Heading2"], styles["Heading3"], styles["Heading4"])
+
+
+def render_aar(doc: AarDocument) -> bytes:
+    """The after-action report and improvement plan as an A4 PDF: overview, summary, ratings, the analysis of each
+    objective and the plan, with the handling marking at the top and foot of every page."""
+    buffer = io.BytesIO()
+    st = _styles()
 
     def on_page(canvas, document):
-        canvas.saveState()
-        width, height = A4
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.setFillColor(colors.HexColor("#8b0000"))
-        canvas.drawCentredString(width / 2, height - 10 * mm, doc.classification)
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawCentredString(width / 2, height - 14 * mm, doc.releasability)
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawCentredString(width / 2, 10 * mm, doc.classification)
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawCentredString(width / 2, 6 * mm, doc.releasability)
-        canvas.setFillColor(colors.black)
-        canvas.drawRightString(width - 15 * mm, 14 * mm, t.page % {"number": document.page})
-        canvas.drawString(15 * mm, 14 * mm, doc.title[:90])
-        canvas.restoreState()
+        _draw_marking(canvas, doc, document.page)
 
-    story = [_p(t.heading, h1), _p(doc.title, h2)]
-    if doc.generated:
-        story.append(_p(t.generated % {"when": doc.generated}, small))
-    story += [Spacer(1, 4 * mm), _p(t.overview, h2)]
-    overview = _grid([[_p(k, small), _p(v, small)] for k, v in doc.overview], [40 * mm, 135 * mm],
-                     headings_in_first_column=True)
-    story += [overview, Spacer(1, 4 * mm), _p(t.executive_summary, h2),
-              _p(doc.executive_summary or t.no_summary, body),
-              Spacer(1, 4 * mm), _p(t.ratings, h2), ratings_chart(doc.counts, doc.rating_labels, t.chart_title)]
-    legend = [[_p(letter, small), _p(label, small)] for letter, label in doc.rating_labels.items()]
-    story.append(Table(legend, colWidths=[10 * mm, 165 * mm]))
-
-    story.append(_p(t.analysis, h2))
-    for obj in doc.objectives:
-        block = [_p(t.objective % {"number": obj.number, "description": obj.description}, h3)]
-        if obj.capability:
-            block.append(_p(t.capability % {"capability": obj.capability}, small))
-        if obj.ratings:
-            rows = [[_p(t.audience, small), _p(t.rating, small), _p(t.rationale, small)]]
-            rows += [[_p(a, small), _p(r, small), _p(why, small)] for a, r, why in obj.ratings]
-            block.append(_grid(rows, [55 * mm, 15 * mm, 105 * mm]))
-        else:
-            block.append(_p(t.not_adjudicated, small))
-        story.append(KeepTogether(block[:2]))
-        story += block[2:]
-        for heading, entries in ((t.strengths, obj.strengths), (t.improvements, obj.improvements)):
-            if entries:
-                story.append(_p(heading, styles["Heading4"]))
-                story += [_p(t.entry % {"where": who, "message": text}, small) for who, text in entries]
-        story.append(Spacer(1, 3 * mm))
-
-    story.append(_p(t.plan, h2))
-    if doc.items:
-        rows = [[_p(h, small) for h in t.plan_columns]]
-        rows += [[_p(i.finding, small), _p(i.corrective_action, small), _p(i.objective, small), _p(i.owner, small),
-                  _p(i.point_of_contact, small), _p(i.due_on, small), _p(i.status, small)] for i in doc.items]
-        story.append(_grid(rows, [34 * mm, 40 * mm, 18 * mm, 24 * mm, 24 * mm, 18 * mm, 17 * mm]))
-    else:
-        story.append(_p(t.no_items, body))
-
+    story = _overview_part(doc, st) + _analysis_part(doc, st) + _plan_part(doc, st)
     template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=22 * mm,
                                  bottomMargin=22 * mm, title=f"AAR/IP {doc.title}", author="trainer",
                                  subject=f"{doc.classification} — {doc.releasability}")
     template.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def _draw_marking(canvas, doc: AarDocument, page: int) -> None:
+    """The classification and releasability at the top and foot of a page, its number and the report's title."""
+    canvas.saveState()
+    width, height = A4
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.setFillColor(colors.HexColor("#8b0000"))
+    canvas.drawCentredString(width / 2, height - 10 * mm, doc.classification)
+    canvas.setFont("Helvetica", 7.5)
+    canvas.drawCentredString(width / 2, height - 14 * mm, doc.releasability)
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawCentredString(width / 2, 10 * mm, doc.classification)
+    canvas.setFont("Helvetica", 7.5)
+    canvas.drawCentredString(width / 2, 6 * mm, doc.releasability)
+    canvas.setFillColor(colors.black)
+    canvas.drawRightString(width - 15 * mm, 14 * mm, doc.texts.page % {"number": page})
+    canvas.drawString(15 * mm, 14 * mm, doc.title[:90])
+    canvas.restoreState()
+
+
+def _overview_part(doc: AarDocument, st: _Styles) -> list:
+    """Heading, overview table, executive summary, and the ratings with their chart and legend."""
+    t = doc.texts
+    story = [_p(t.heading, st.h1), _p(doc.title, st.h2)]
+    if doc.generated:
+        story.append(_p(t.generated % {"when": doc.generated}, st.small))
+    story += [Spacer(1, 4 * mm), _p(t.overview, st.h2)]
+    overview = _grid([[_p(k, st.small), _p(v, st.small)] for k, v in doc.overview], [40 * mm, 135 * mm],
+                     headings_in_first_column=True)
+    story += [overview, Spacer(1, 4 * mm), _p(t.executive_summary, st.h2),
+              _p(doc.executive_summary or t.no_summary, st.body),
+              Spacer(1, 4 * mm), _p(t.ratings, st.h2), ratings_chart(doc.counts, doc.rating_labels, t.chart_title)]
+    legend = [[_p(letter, st.small), _p(label, st.small)] for letter, label in doc.rating_labels.items()]
+    story.append(Table(legend, colWidths=[10 * mm, 165 * mm]))
+    return story
+
+
+def _analysis_part(doc: AarDocument, st: _Styles) -> list:
+    """Each objective: its capability, the adjudicated rating per audience, strengths and areas to improve."""
+    t = doc.texts
+    story = [_p(t.analysis, st.h2)]
+    for obj in doc.objectives:
+        block = [_p(t.objective % {"number": obj.number, "description": obj.description}, st.h3)]
+        if obj.capability:
+            block.append(_p(t.capability % {"capability": obj.capability}, st.small))
+        if obj.ratings:
+            rows = [[_p(t.audience, st.small), _p(t.rating, st.small), _p(t.rationale, st.small)]]
+            rows += [[_p(a, st.small), _p(r, st.small), _p(why, st.small)] for a, r, why in obj.ratings]
+            block.append(_grid(rows, [55 * mm, 15 * mm, 105 * mm]))
+        else:
+            block.append(_p(t.not_adjudicated, st.small))
+        story.append(KeepTogether(block[:2]))
+        story += block[2:]
+        for heading, entries in ((t.strengths, obj.strengths), (t.improvements, obj.improvements)):
+            if entries:
+                story.append(_p(heading, st.h4))
+                story += [_p(t.entry % {"where": who, "message": text}, st.small) for who, text in entries]
+        story.append(Spacer(1, 3 * mm))
+    return story
+
+
+def _plan_part(doc: AarDocument, st: _Styles) -> list:
+    """The improvement plan: one row per item, or a line saying there is none."""
+    t = doc.texts
+    story = [_p(t.plan, st.h2)]
+    if not doc.items:
+        return story + [_p(t.no_items, st.body)]
+    rows = [[_p(h, st.small) for h in t.plan_columns]]
+    rows += [[_p(i.finding, st.small), _p(i.corrective_action, st.small), _p(i.objective, st.small),
+              _p(i.owner, st.small), _p(i.point_of_contact, st.small), _p(i.due_on, st.small),
+              _p(i.status, st.small)] for i in doc.items]
+    story.append(_grid(rows, [34 * mm, 40 * mm, 18 * mm, 24 * mm, 24 * mm, 18 * mm, 17 * mm]))
+    return story

@@ -96,13 +96,7 @@ def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]
     folder_name = PurePosixPath(folder).name
     if code is not None and code != folder_name:
         f.error("code", N_("code %(code)s does not match its folder name %(folder)s"), code=code, folder=folder_name)
-    version = f.values.get("version")
-    if isinstance(version, float):
-        f.error("version", N_("version must be quoted text such as \"%(version)s\" (unquoted, 1.10 would read as 1.1)"),
-                version=version)
-        version = None
-    else:
-        version = f.string("version", VERSION, Message(N_('MAJOR.MINOR in quotes, e.g. "1.0"')))
+    version = _module_version(f)
     title = f.text("title")
     summary = f.text("summary")
     audience = f.string_list("audience", allow_empty=False)
@@ -118,42 +112,9 @@ def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]
     prerequisites = f.string_list("prerequisites", MODULE_CODE, MODULE_CODES_HINT) or []
     if code and code in prerequisites:
         f.error("prerequisites", N_("%(code)s cannot be its own prerequisite"), code=code)
-    objectives = []
-    raw_objectives = f.required("objectives")
-    if raw_objectives is not None:
-        if not isinstance(raw_objectives, list) or not raw_objectives:
-            f.error("objectives", N_("objectives must be a non-empty list"))
-        else:
-            for i, item in enumerate(raw_objectives):
-                text = check_text(item, lambda m, i=i: problems.append(
-                    Problem(doc.file, doc.line("objectives", i), N_("objective %(number)d: %(problem)s"), number=i + 1,
-                            problem=m)))
-                if text:
-                    objectives.append(text)
+    objectives = _objectives(f, doc, problems)
     lessons = _load_lessons(tree, folder, doc, f, pack, problems)
-    questions = []
-    questions_file = f.string("questions")
-    if questions_file is not None:
-        if not _safe_relative(questions_file):
-            f.error("questions", N_("questions must be a file inside the module folder"))
-        else:
-            questions = _load_questions(tree, f"{folder}/{questions_file}", pack, problems)
-            if questions is not None and per_attempt is not None:
-                if per_attempt > len(questions):
-                    f.error("questions_per_attempt",
-                            N_("questions_per_attempt is %(per_attempt)d but the bank has only %(count)d questions"),
-                            per_attempt=per_attempt, count=len(questions))
-                for question in questions:
-                    beyond = [n for n in question.objectives if n > len(objectives)]
-                    if beyond:
-                        f.error("questions", N_("question %(key)s names objective %(number)d, but the module has "
-                                                "%(count)d objectives"), key=question.key, number=beyond[0],
-                                count=len(objectives))
-                must = sum(1 for q in questions if q.must_pass)
-                if must > per_attempt:
-                    f.error("questions_per_attempt",
-                            N_("%(must)d must-pass questions do not fit in %(per_attempt)d questions per attempt"),
-                            must=must, per_attempt=per_attempt)
+    questions = _module_questions(tree, folder, f, pack, problems, per_attempt, len(objectives))
     if len(problems) > before or questions is None:
         return None
     return ModuleSpec(code=code, version=version, title=title, summary=summary, audience=audience,
@@ -162,6 +123,65 @@ def load_module(tree: Tree, folder: str, pack: PackSpec, problems: list[Problem]
                       lessons=lessons, questions=questions, pack_code=pack.code, file=doc.file,
                       code_line=doc.key_line("code"), version_line=doc.key_line("version"),
                       prerequisites_line=doc.key_line("prerequisites"), english_only=bool(english_only))
+
+
+def _module_version(f) -> str | None:
+    """The module's version, MAJOR.MINOR as quoted text (an unquoted 1.10 would be read as the number 1.1)."""
+    version = f.values.get("version")
+    if isinstance(version, float):
+        f.error("version", N_("version must be quoted text such as \"%(version)s\" (unquoted, 1.10 would read as 1.1)"),
+                version=version)
+        return None
+    return f.string("version", VERSION, Message(N_('MAJOR.MINOR in quotes, e.g. "1.0"')))
+
+
+def _objectives(f, doc, problems: list[Problem]) -> list:
+    """The module's learning objectives: a non-empty list of texts, each checked."""
+    objectives = []
+    raw_objectives = f.required("objectives")
+    if raw_objectives is None:
+        return objectives
+    if not isinstance(raw_objectives, list) or not raw_objectives:
+        f.error("objectives", N_("objectives must be a non-empty list"))
+        return objectives
+    for i, item in enumerate(raw_objectives):
+        text = check_text(item, lambda m, i=i: problems.append(
+            Problem(doc.file, doc.line("objectives", i), N_("objective %(number)d: %(problem)s"), number=i + 1,
+                    problem=m)))
+        if text:
+            objectives.append(text)
+    return objectives
+
+
+def _module_questions(tree, folder: str, f, pack: PackSpec, problems: list[Problem], per_attempt: int | None,
+                      objective_count: int) -> list | None:
+    """The module's question bank (None when its file is broken), checked against the module: enough questions
+    for an attempt, the must-pass ones fitting in it, and only objectives the module has."""
+    questions_file = f.string("questions")
+    if questions_file is None:
+        return []
+    if not _safe_relative(questions_file):
+        f.error("questions", N_("questions must be a file inside the module folder"))
+        return []
+    questions = _load_questions(tree, f"{folder}/{questions_file}", pack, problems)
+    if questions is None or per_attempt is None:
+        return questions
+    if per_attempt > len(questions):
+        f.error("questions_per_attempt",
+                N_("questions_per_attempt is %(per_attempt)d but the bank has only %(count)d questions"),
+                per_attempt=per_attempt, count=len(questions))
+    for question in questions:
+        beyond = [n for n in question.objectives if n > objective_count]
+        if beyond:
+            f.error("questions", N_("question %(key)s names objective %(number)d, but the module has "
+                                    "%(count)d objectives"), key=question.key, number=beyond[0],
+                    count=objective_count)
+    must = sum(1 for q in questions if q.must_pass)
+    if must > per_attempt:
+        f.error("questions_per_attempt",
+                N_("%(must)d must-pass questions do not fit in %(per_attempt)d questions per attempt"),
+                must=must, per_attempt=per_attempt)
+    return questions
 
 
 def _load_lessons(tree, folder, doc, f, pack, problems) -> list[LessonSpec]:

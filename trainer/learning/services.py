@@ -219,43 +219,12 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
     already = set(db.session.scalars(select(SessionAttendance.person_id).where(SessionAttendance.session_id == session.id)))
     errors, clean = [], []
     for row in rows:
-        try:
-            person_id = int(row.get("person_id"))
-        except (TypeError, ValueError):
-            errors.append(("rows", _("A row names no valid person.")))
+        entry, error = _attendance_row(row, people_ok, already, session.unit.code, common_evidence)
+        if error is not None:
+            errors.append(("rows", error))
             continue
-        person = people_ok.get(person_id)
-        if person is None:
-            errors.append(("rows", _("Person %(id)s is not in %(unit)s or not in your scope.", id=person_id,
-                                      unit=session.unit.code)))
-            continue
-        result = row.get("result")
-        if result not in RESULTS:
-            errors.append(("rows", _("%(name)s: choose passed, failed or absent.", name=person.full_name_latin)))
-            continue
-        if person_id in already:
-            errors.append(("rows", _("%(name)s is already recorded for this session; records are never changed.",
-                                     name=person.full_name_latin)))
-            continue
-        score = row.get("score")
-        if score not in (None, ""):
-            try:
-                score = int(score)
-                if not 0 <= score <= 100:
-                    raise ValueError
-            except (TypeError, ValueError):
-                errors.append(("rows", _("%(name)s: a score is a whole number from 0 to 100.",
-                                         name=person.full_name_latin)))
-                continue
-        else:
-            score = None
-        evidence = (row.get("evidence") or "").strip() or (common_evidence or "").strip()
-        if result == "passed" and not evidence:
-            errors.append(("rows", _("%(name)s: a pass needs an evidence note (e.g. the attendance sheet reference "
-                                     "or the practical test result).", name=person.full_name_latin)))
-            continue
-        already.add(person_id)
-        clean.append((person, result, score, evidence))
+        already.add(entry[0].id)
+        clean.append(entry)
     if not clean and not errors:
         errors.append(("rows", _("Select at least one person.")))
     if errors:
@@ -276,6 +245,40 @@ def record_attendance(actor, session_id, rows: list[dict], common_evidence: str 
     record_event(actor, "session.attendance", session, after={
         "rows": [{"person_id": p.id, "result": r, "score": s} for p, r, s, _ in clean]}, checkpoint=True)
     return recorded
+
+
+def _attendance_row(row: dict, people: dict[int, Person], already: set[int], unit_code: str,
+                    common_evidence: str) -> tuple[tuple | None, str | None]:
+    """One row of a session's attendance, checked: ((person, result, score, evidence), None), or (None, what is
+    wrong with it). `people`: those the officer may record in the session's unit; `already`: those recorded."""
+    try:
+        person_id = int(row.get("person_id"))
+    except (TypeError, ValueError):
+        return None, _("A row names no valid person.")
+    person = people.get(person_id)
+    if person is None:
+        return None, _("Person %(id)s is not in %(unit)s or not in your scope.", id=person_id, unit=unit_code)
+    name = person.full_name_latin
+    result = row.get("result")
+    if result not in RESULTS:
+        return None, _("%(name)s: choose passed, failed or absent.", name=name)
+    if person_id in already:
+        return None, _("%(name)s is already recorded for this session; records are never changed.", name=name)
+    score = row.get("score")
+    if score in (None, ""):
+        score = None
+    else:
+        try:
+            score = int(score)
+            if not 0 <= score <= 100:
+                raise ValueError
+        except (TypeError, ValueError):
+            return None, _("%(name)s: a score is a whole number from 0 to 100.", name=name)
+    evidence = (row.get("evidence") or "").strip() or (common_evidence or "").strip()
+    if result == "passed" and not evidence:
+        return None, _("%(name)s: a pass needs an evidence note (e.g. the attendance sheet reference "
+                       "or the practical test result).", name=name)
+    return (person, result, score, evidence), None
 
 
 def list_sessions(actor, limit: int = 100) -> list[ClassroomSession]:

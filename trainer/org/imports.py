@@ -124,141 +124,184 @@ def validate_roster(actor, parsed: ParsedRoster, report: ImportReport, today: dt
     """Compare every row with the database; fill report.rows, or report.errors with every problem."""
     has = set(parsed.columns)
     values = [(number, _row_values(cells)) for number, cells in parsed.rows]
-    nation_codes = sorted({v["nation"].upper() for _, v in values if len(v["nation"]) == 3})
-    nations = {n.code: n for n in db.session.scalars(select(Nation).where(Nation.code.in_(nation_codes)))}
-    units = {(nation, code): (uid, path) for uid, nation, code, path in db.session.execute(
-        select(Unit.id, Unit.nation_code, Unit.code, Unit.path).where(Unit.nation_code.in_(nation_codes)))}
-    reachable = _reachable_unit_ids(actor, nation_codes)
-    nation_reach = {code: reachable is None or any(units[k][0] in reachable for k in units if k[0] == code)
-                    or reaches_whole_nation(actor, code) for code in nations}
-    columns = [Person.id, Person.nation_code, Person.service_number, Person.unit_id, Person.status,
-               *(getattr(Person, f) for f in FIELDS)]
-    existing = {(row.nation_code, row.service_number): row for row in db.session.execute(
-        select(*columns).where(Person.nation_code.in_(nation_codes)))}
+    known = _Known.read(actor, sorted({v["nation"].upper() for _, v in values if len(v["nation"]) == 3}))
     seen: dict[tuple[str, str], int] = {}
     errors = report.errors
     for number, v in values:
-        row_errors = _field_errors(number, v, has)
         nation = v["nation"].upper()
-        unit_ref = None
-        if v["nation"]:
-            if nation not in nations:
-                row_errors.append(RosterError(number, "nation", _("“%(value)s” is not a nation known here "
-                                                                  "(ISO 3166-1 alpha-3 code, e.g. NPL).",
-                                                                  value=v["nation"])))
-            elif not nations[nation].active:
-                row_errors.append(RosterError(number, "nation", _("%(nation)s is deactivated.", nation=nation)))
-            elif not nation_reach[nation]:
-                row_errors.append(RosterError(number, "nation", _("%(nation)s is outside your scope.", nation=nation)))
-            elif v["unit"]:
-                unit_ref = units.get((nation, v["unit"].upper()))
-                if unit_ref is None or (reachable is not None and unit_ref[0] not in reachable):
-                    row_errors.append(RosterError(number, "unit", _("No unit with code “%(code)s” in %(nation)s "
-                                                                    "within your scope.", code=v["unit"],
-                                                                    nation=nation)))
-                    unit_ref = None
-        key = (nation, v["service_number"])
-        current = existing.get(key)
-        if v["service_number"]:
-            if key in seen:
-                row_errors.append(RosterError(number, "service_number",
-                                              _("The same service number appears in row %(row)d.", row=seen[key])))
-            else:
-                seen[key] = number
-            if current is not None:
-                if reachable is not None and current.unit_id not in reachable:
-                    row_errors.append(RosterError(number, "service_number", _("This service number belongs to a "
-                                                                              "person outside your scope.")))
-                elif current.status == PersonStatus.LEFT_SERVICE.value:
-                    row_errors.append(RosterError(number, "service_number", _("This person has left service; an "
-                                                                              "import cannot change their record.")))
+        current = known.existing.get((nation, v["service_number"]))
+        unit_errors, unit_ref = _place_errors(number, v, nation, known)
+        row_errors = [*_field_errors(number, v, has), *unit_errors,
+                      *_identity_errors(number, v, nation, current, seen, known.reachable)]
         if row_errors:
             errors.extend(row_errors)
             continue
-        new = {
-            "family_name": v["family_name"], "given_names": v["given_names"],
-            "rank_code": v["rank_code"].upper(), "national_rank": v["national_rank"],
-            "category": v["category"].lower(), "email": v["email"] or None,
-        }
-        # Optional columns left empty keep what the record holds (or take the default for a new one).
-        for name, default in (("family_name_latin", new["family_name"]), ("given_names_latin", new["given_names"]),
-                              ("screening", Screening.PENDING.value)):
-            typed = v[name].lower() if name == "screening" else v[name]
-            new[name] = typed or (getattr(current, name) if current is not None else default)
-        display = f"{new['given_names']} {new['family_name']}"
-        if current is None:
-            report.rows.append(RowChange(number, "create", nation, v["service_number"], display,
-                                         values=new, unit_id=unit_ref[0]))
-            continue
-        changes = {f: (getattr(current, f), new[f]) for f in FIELDS if getattr(current, f) != new[f]}
-        if current.unit_id != unit_ref[0]:
-            changes["unit"] = (current.unit_id, unit_ref[0])
-        report.rows.append(RowChange(number, "update" if changes else "unchanged", nation, v["service_number"],
-                                     display, changes=changes, person_id=current.id, values=new, unit_id=unit_ref[0]))
+        report.rows.append(_row_change(number, v, nation, current, unit_ref[0]))
     errors.sort(key=lambda e: (e.row, ALL_COLUMNS.index(e.column) if e.column in ALL_COLUMNS else -1))
+
+
+@dataclass
+class _Known:
+    """What the rows of an import are checked against, read once for the whole file."""
+    nations: dict[str, Nation]
+    units: dict[tuple[str, str], tuple[int, str]]    # (nation, unit code) -> (id, path)
+    reachable: set[int] | None                       # the units the actor may import into (None: all)
+    nation_reach: dict[str, bool]                    # whether the actor reaches any of the nation
+    existing: dict[tuple[str, str], object]          # (nation, service number) -> the person's row
+
+    @classmethod
+    def read(cls, actor, nation_codes: list[str]) -> "_Known":
+        nations = {n.code: n for n in db.session.scalars(select(Nation).where(Nation.code.in_(nation_codes)))}
+        units = {(nation, code): (uid, path) for uid, nation, code, path in db.session.execute(
+            select(Unit.id, Unit.nation_code, Unit.code, Unit.path).where(Unit.nation_code.in_(nation_codes)))}
+        reachable = _reachable_unit_ids(actor, nation_codes)
+        nation_reach = {code: reachable is None or any(units[k][0] in reachable for k in units if k[0] == code)
+                        or reaches_whole_nation(actor, code) for code in nations}
+        columns = [Person.id, Person.nation_code, Person.service_number, Person.unit_id, Person.status,
+                   *(getattr(Person, f) for f in FIELDS)]
+        existing = {(row.nation_code, row.service_number): row for row in db.session.execute(
+            select(*columns).where(Person.nation_code.in_(nation_codes)))}
+        return cls(nations, units, reachable, nation_reach, existing)
+
+
+def _place_errors(number: int, v: dict, nation: str, known: _Known) -> tuple[list[RosterError], tuple | None]:
+    """The row's nation and unit checked: (errors, (unit id, path) or None)."""
+    if not v["nation"]:
+        return [], None
+    if nation not in known.nations:
+        return [RosterError(number, "nation", _("“%(value)s” is not a nation known here "
+                                                "(ISO 3166-1 alpha-3 code, e.g. NPL).", value=v["nation"]))], None
+    if not known.nations[nation].active:
+        return [RosterError(number, "nation", _("%(nation)s is deactivated.", nation=nation))], None
+    if not known.nation_reach[nation]:
+        return [RosterError(number, "nation", _("%(nation)s is outside your scope.", nation=nation))], None
+    if not v["unit"]:
+        return [], None
+    unit_ref = known.units.get((nation, v["unit"].upper()))
+    if unit_ref is None or (known.reachable is not None and unit_ref[0] not in known.reachable):
+        return [RosterError(number, "unit", _("No unit with code “%(code)s” in %(nation)s within your scope.",
+                                              code=v["unit"], nation=nation))], None
+    return [], unit_ref
+
+
+def _identity_errors(number: int, v: dict, nation: str, current, seen: dict, reachable: set[int] | None
+                     ) -> list[RosterError]:
+    """The row's service number checked: not twice in the file, not someone out of scope or out of service.
+    Notes the number in `seen`."""
+    if not v["service_number"]:
+        return []
+    errors = []
+    key = (nation, v["service_number"])
+    if key in seen:
+        errors.append(RosterError(number, "service_number",
+                                  _("The same service number appears in row %(row)d.", row=seen[key])))
+    else:
+        seen[key] = number
+    if current is not None:
+        if reachable is not None and current.unit_id not in reachable:
+            errors.append(RosterError(number, "service_number", _("This service number belongs to a "
+                                                                  "person outside your scope.")))
+        elif current.status == PersonStatus.LEFT_SERVICE.value:
+            errors.append(RosterError(number, "service_number", _("This person has left service; an "
+                                                                  "import cannot change their record.")))
+    return errors
+
+
+def _row_change(number: int, v: dict, nation: str, current, unit_id: int) -> RowChange:
+    """What a valid row does: create a person, update one, or leave them as they are."""
+    new = {
+        "family_name": v["family_name"], "given_names": v["given_names"],
+        "rank_code": v["rank_code"].upper(), "national_rank": v["national_rank"],
+        "category": v["category"].lower(), "email": v["email"] or None,
+    }
+    # Optional columns left empty keep what the record holds (or take the default for a new one).
+    for name, default in (("family_name_latin", new["family_name"]), ("given_names_latin", new["given_names"]),
+                          ("screening", Screening.PENDING.value)):
+        typed = v[name].lower() if name == "screening" else v[name]
+        new[name] = typed or (getattr(current, name) if current is not None else default)
+    display = f"{new['given_names']} {new['family_name']}"
+    if current is None:
+        return RowChange(number, "create", nation, v["service_number"], display, values=new, unit_id=unit_id)
+    changes = {f: (getattr(current, f), new[f]) for f in FIELDS if getattr(current, f) != new[f]}
+    if current.unit_id != unit_id:
+        changes["unit"] = (current.unit_id, unit_id)
+    return RowChange(number, "update" if changes else "unchanged", nation, v["service_number"], display,
+                     changes=changes, person_id=current.id, values=new, unit_id=unit_id)
 
 
 def _write(actor, report: ImportReport, today: dt.date) -> None:
     now = utcnow()
     creates = [r for r in report.rows if r.action == "create"]
     updates = [r for r in report.rows if r.action == "update"]
-    people = Person.__table__
     if creates:
-        rows = []
-        for r in creates:
-            v = r.values
-            rows.append({"nation_code": r.nation, "unit_id": r.unit_id, "service_number": r.service_number, **v,
-                         "search_text": search_key(v["family_name"], v["given_names"], v["family_name_latin"],
-                                                   v["given_names_latin"], r.service_number),
-                         "status": PersonStatus.ACTIVE.value, "created_at": now, "updated_at": now, "version": 1})
-        for start in range(0, len(rows), 5000):
-            db.session.execute(insert(people), rows[start:start + 5000])
-        nations = sorted({r.nation for r in creates})
-        ids = {(n, sn): pid for pid, n, sn in db.session.execute(
-            select(Person.id, Person.nation_code, Person.service_number).where(Person.nation_code.in_(nations)))}
-        for r in creates:
-            r.person_id = ids[(r.nation, r.service_number)]
-        assignments = [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today, "end_on": None,
-                        "note": "roster import"} for r in creates]
-        for start in range(0, len(assignments), 5000):
-            db.session.execute(insert(UnitAssignment.__table__), assignments[start:start + 5000])
+        _insert_people(creates, today, now)
     if updates:
-        statement = (update(people).where(people.c.id == bindparam("pid"))
-                     .values({**{f: bindparam(f"v_{f}") for f in FIELDS}, "search_text": bindparam("v_search_text"),
-                              "unit_id": bindparam("v_unit_id"), "updated_at": bindparam("v_updated_at"),
-                              "version": people.c.version + 1}))
-        params = []
-        for r in updates:
-            v = r.values
-            params.append({"pid": r.person_id, **{f"v_{f}": v[f] for f in FIELDS},
-                           "v_search_text": search_key(v["family_name"], v["given_names"], v["family_name_latin"],
-                                                       v["given_names_latin"], r.service_number),
-                           "v_unit_id": r.unit_id, "v_updated_at": now})
-        db.session.execute(statement, params)
-        moved = [r for r in updates if "unit" in r.changes]
-        if moved:
-            history = UnitAssignment.__table__
-            db.session.execute(update(history).where(history.c.person_id == bindparam("pid"), history.c.end_on.is_(None))
-                               .values(end_on=today), [{"pid": r.person_id} for r in moved])
-            db.session.execute(insert(history), [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today,
-                                                  "end_on": None, "note": "roster import"} for r in moved])
-    changed = creates + updates
+        _update_people(updates, today, now)
+    _audit_import(actor, report, creates + updates)
+    db.session.flush()
+    # Objects loaded before the bulk statements are stale now.
+    db.session.expire_all()
+
+
+def _search_text(r: RowChange) -> str:
+    v = r.values
+    return search_key(v["family_name"], v["given_names"], v["family_name_latin"], v["given_names_latin"],
+                      r.service_number)
+
+
+def _insert_people(creates: list[RowChange], today: dt.date, now: dt.datetime) -> None:
+    """The new people, in bulk, each posted to their unit from today; notes each row's person id."""
+    rows = [{"nation_code": r.nation, "unit_id": r.unit_id, "service_number": r.service_number, **r.values,
+             "search_text": _search_text(r), "status": PersonStatus.ACTIVE.value, "created_at": now,
+             "updated_at": now, "version": 1} for r in creates]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Person.__table__), rows[start:start + 5000])
+    nations = sorted({r.nation for r in creates})
+    ids = {(n, sn): pid for pid, n, sn in db.session.execute(
+        select(Person.id, Person.nation_code, Person.service_number).where(Person.nation_code.in_(nations)))}
+    for r in creates:
+        r.person_id = ids[(r.nation, r.service_number)]
+    assignments = [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today, "end_on": None,
+                    "note": "roster import"} for r in creates]
+    for start in range(0, len(assignments), 5000):
+        db.session.execute(insert(UnitAssignment.__table__), assignments[start:start + 5000])
+
+
+def _update_people(updates: list[RowChange], today: dt.date, now: dt.datetime) -> None:
+    """The changed people, in one statement; those moved to another unit leave the old posting today."""
+    people = Person.__table__
+    statement = (update(people).where(people.c.id == bindparam("pid"))
+                 .values({**{f: bindparam(f"v_{f}") for f in FIELDS}, "search_text": bindparam("v_search_text"),
+                          "unit_id": bindparam("v_unit_id"), "updated_at": bindparam("v_updated_at"),
+                          "version": people.c.version + 1}))
+    db.session.execute(statement, [{"pid": r.person_id, **{f"v_{f}": r.values[f] for f in FIELDS},
+                                    "v_search_text": _search_text(r), "v_unit_id": r.unit_id, "v_updated_at": now}
+                                   for r in updates])
+    moved = [r for r in updates if "unit" in r.changes]
+    if moved:
+        history = UnitAssignment.__table__
+        db.session.execute(update(history).where(history.c.person_id == bindparam("pid"), history.c.end_on.is_(None))
+                           .values(end_on=today), [{"pid": r.person_id} for r in moved])
+        db.session.execute(insert(history), [{"person_id": r.person_id, "unit_id": r.unit_id, "start_on": today,
+                                              "end_on": None, "note": "roster import"} for r in moved])
+
+
+def _audit_import(actor, report: ImportReport, changed: list[RowChange]) -> None:
+    """One event for the import; one per person changed too, unless the import changed too many to list."""
     per_person = len(changed) <= PER_PERSON_AUDIT_LIMIT
     record_event(actor, "roster.import", None, object_type="roster", object_id=report.sha256[:16],
                  after={"file": report.filename, "sha256": report.sha256, **report.counts, "transfers": report.transfers,
                         "per_person_events": per_person}, checkpoint=True)
-    if per_person:
-        for r in changed:
-            if r.action == "create":
-                record_event(actor, "person.create", None, object_type="people", object_id=r.person_id,
-                             after={**r.values, "unit": r.unit_id, "service_number": r.service_number}, via="roster import")
-            else:
-                record_event(actor, "person.update", None, object_type="people", object_id=r.person_id,
-                             before={k: b for k, (b, a) in r.changes.items()},
-                             after={k: a for k, (b, a) in r.changes.items()}, via="roster import")
-    db.session.flush()
-    # Objects loaded before the bulk statements are stale now.
-    db.session.expire_all()
+    if not per_person:
+        return
+    for r in changed:
+        if r.action == "create":
+            record_event(actor, "person.create", None, object_type="people", object_id=r.person_id,
+                         after={**r.values, "unit": r.unit_id, "service_number": r.service_number}, via="roster import")
+        else:
+            record_event(actor, "person.update", None, object_type="people", object_id=r.person_id,
+                         before={k: b for k, (b, a) in r.changes.items()},
+                         after={k: a for k, (b, a) in r.changes.items()}, via="roster import")
 
 
 def import_roster(actor, data: bytes, filename: str = "", *, limits: RosterLimits = RosterLimits(),

@@ -258,8 +258,6 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
              store=not own_changes and not moved)
     by_day = {day: known.figures(units, day) for day in {as_of, forecast_on} if day is not None}
     figures = by_day[as_of]
-    slots = gap_slots(spec)
-    gaps_found = Counter({slot: n for slot, n in zip(slots, map(sum, zip(*(f.gaps for f in figures.values())))) if n})
     unit_of, people = {}, {}
     if with_people:
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
@@ -267,7 +265,16 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
     _roll_up(units, figures, by_day[forecast_on] if forecast_on is not None else None)
     trend_points = [(day, Tally(*known.totals(units, day))) for day in trend_days]
 
-    roots = link_tree(units)
+    nations, total, expiring = _totals(units, figures)
+    top_gaps = _top_gaps(spec, figures)
+    return ScopeReadiness(spec, as_of, people, unit_of, units, link_tree(units), nations, total, expiring,
+                          word_gaps(spec, top_gaps), profile_assigned=condition is not None, trend=trend_points,
+                          thresholds=thresholds, gap_counts=top_gaps)
+
+
+def _totals(units: dict[int, UnitNode], figures: dict) -> tuple[list, Tally, dict[int, int]]:
+    """(per nation: (code, name, Tally), the scope's Tally, people whose readiness ends within each of
+    EXPIRY_WINDOWS days) from the units' own figures on the day."""
     nation_names = dict(db.session.execute(select(Nation.code, Nation.name).where(
         Nation.code.in_({n.nation_code for n in units.values()}))).all()) if units else {}
     by_nation: dict[str, Tally] = defaultdict(Tally)
@@ -284,13 +291,18 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
             expiring[days] += figure.expiring.get(days, 0)
     nations = [(code, nation_names.get(code, code), by_nation.get(code, Tally()))
                for code in sorted({n.nation_code for n in units.values()} | set(by_nation))]
+    return nations, total, expiring
+
+
+def _top_gaps(spec: engine.ProfileSpec, figures: dict) -> list[tuple[str, str, int]]:
+    """The eight most common gaps of the scope on the day, (requirement key, state, people), most people first,
+    then in the profile's order of requirements."""
+    found = Counter({slot: n for slot, n in zip(gap_slots(spec), map(sum, zip(*(f.gaps for f in figures.values()))))
+                     if n})
     keys = list(spec.required_modules) + ["exercise", "screening"]
-    ranked = sorted(gaps_found.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
-                                                          item[0][1]))
-    top_gaps = [(key, state, n) for (key, state), n in ranked[:8]]
-    return ScopeReadiness(spec, as_of, people, unit_of, units, roots, nations, total, expiring, word_gaps(spec, top_gaps),
-                          profile_assigned=condition is not None, trend=trend_points, thresholds=thresholds,
-                          gap_counts=top_gaps)
+    ranked = sorted(found.items(), key=lambda item: (-item[1], keys.index(item[0][0]) if item[0][0] in keys else 99,
+                                                     item[0][1]))
+    return [(key, state, n) for (key, state), n in ranked[:8]]
 
 
 def word_gaps(spec: engine.ProfileSpec, gap_counts) -> list[tuple[str, str, int]]:

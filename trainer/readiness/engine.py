@@ -143,31 +143,8 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
     if only is not None:
         asked = set().union(*only.values()) if only else set()
         wanted = [key for key in wanted if key in asked]
-    spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
-    if wanted:
-        ri = ReadinessInterval
-        query = select(ri.person_id, ri.requirement, ri.start_on, ri.end_on, ri.basis, ri.source_id, ri.cut,
-                       ri.module_version, ri.completed_on, ri.valid_until)
-        if only is None:
-            wheres = [(person_filter_col(ri.person_id), ri.requirement.in_(wanted))]
-        else:  # just the (person, requirement) pairs asked for, as the people asked about each requirement
-            wheres = [(or_(*(and_(ri.requirement == key, among_ids(ri.person_id, ids, dialect))
-                             for key, ids in groups.items())),)
-                      for groups in _pairs_by_requirement(only, wanted)]
-        for where in wheres:
-            for row in db.session.execute(query.where(*where)).tuples():
-                spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
-
-    credits: dict[int, list[dict]] = defaultdict(list)
-    if spec.has_exercise_requirement and "exercise" in wanted:
-        found = db.session.execute(
-            select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
-                   ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
-                   ExerciseCredit.ended_on)
-            .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types)))
-        names = tuple(found.keys())  # each row as a dict of its columns, the names read once
-        for row in found.tuples():
-            credits[row[0]].append(dict(zip(names, row)))
+    spans = _spans(wanted, only, person_filter_col, dialect)
+    credits = _credits(spec, person_filter_col) if spec.has_exercise_requirement and "exercise" in wanted else {}
 
     result: dict[int, PersonReadiness] = {}
     for person_id, screening in persons:
@@ -179,19 +156,60 @@ def evaluate(people, profile: ProfileSpec | str, as_of: dt.date, *,
             statuses.append(module_status(code, spec.module_titles.get(code, code), spans.get((person_id, code), []),
                                           as_of, spec.warning_days))
         if spec.has_exercise_requirement and (keys is None or "exercise" in keys):
-            waivers = spans.get((person_id, "exercise"))  # most people have none
-            waiver_span = max((s for s in waivers if s.start_on <= as_of <= s.end_on), key=lambda s: s.end_on,
-                              default=None) if waivers else None
-            waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
-            ended = max((s.end_on for s in waivers if s.end_on < as_of), default=None) if waivers else None
-            statuses.append(exercise_status(credits.get(person_id, []), as_of, types=list(spec.exercise_types),
-                                            within_months=spec.exercise_within_months,
-                                            min_outcome=spec.exercise_min_outcome, warning_days=spec.warning_days,
-                                            waiver=waiver, waiver_ended_on=ended))
+            statuses.append(_exercise_status(spec, credits.get(person_id, []), spans.get((person_id, "exercise")),
+                                             as_of))
         if spec.screening_required:
             statuses.append(screening_status(screening))
         result[person_id] = PersonReadiness(person_id, spec.code, as_of, statuses)
     return result
+
+
+def _spans(wanted: list[str], only, person_filter_col, dialect: str) -> dict[tuple[int, str], list[Span]]:
+    """(person id, requirement) -> the validity intervals (and waivers) of the requirements `wanted` of the people
+    asked about (with `only`, just the pairs asked for)."""
+    spans: dict[tuple[int, str], list[Span]] = defaultdict(list)
+    if not wanted:
+        return spans
+    ri = ReadinessInterval
+    query = select(ri.person_id, ri.requirement, ri.start_on, ri.end_on, ri.basis, ri.source_id, ri.cut,
+                   ri.module_version, ri.completed_on, ri.valid_until)
+    if only is None:
+        wheres = [(person_filter_col(ri.person_id), ri.requirement.in_(wanted))]
+    else:  # just the (person, requirement) pairs asked for, as the people asked about each requirement
+        wheres = [(or_(*(and_(ri.requirement == key, among_ids(ri.person_id, ids, dialect))
+                         for key, ids in groups.items())),)
+                  for groups in _pairs_by_requirement(only, wanted)]
+    for where in wheres:
+        for row in db.session.execute(query.where(*where)).tuples():
+            spans[row[:2]].append(Span(*row[2:]))  # the columns above are Span's fields, in order
+    return spans
+
+
+def _credits(spec: ProfileSpec, person_filter_col) -> dict[int, list[dict]]:
+    """Person id -> their credits from exercises of the profile's types, each as a dict of its columns."""
+    credits: dict[int, list[dict]] = defaultdict(list)
+    found = db.session.execute(
+        select(ExerciseCredit.person_id, ExerciseCredit.exercise_id, ExerciseCredit.exercise_code,
+               ExerciseCredit.exercise_title, ExerciseCredit.exercise_type, ExerciseCredit.rating,
+               ExerciseCredit.ended_on)
+        .where(person_filter_col(ExerciseCredit.person_id), ExerciseCredit.exercise_type.in_(spec.exercise_types)))
+    names = tuple(found.keys())  # each row as a dict of its columns, the names read once
+    for row in found.tuples():
+        credits[row[0]].append(dict(zip(names, row)))
+    return credits
+
+
+def _exercise_status(spec: ProfileSpec, credits: list[dict], waivers: list[Span] | None,
+                     as_of: dt.date) -> RequirementStatus:
+    """The exercise requirement of one person on `as_of`: their credits, and a waiver covering the day (or the
+    end of the last one, for the wording)."""
+    waiver_span = max((s for s in waivers if s.start_on <= as_of <= s.end_on), key=lambda s: s.end_on,
+                      default=None) if waivers else None  # most people have none
+    waiver = {"id": waiver_span.source_id, "expires_on": waiver_span.end_on} if waiver_span else None
+    ended = max((s.end_on for s in waivers if s.end_on < as_of), default=None) if waivers else None
+    return exercise_status(credits, as_of, types=list(spec.exercise_types), within_months=spec.exercise_within_months,
+                           min_outcome=spec.exercise_min_outcome, warning_days=spec.warning_days, waiver=waiver,
+                           waiver_ended_on=ended)
 
 
 def count_ready(people: Select, profile: ProfileSpec | str, as_of: dt.date) -> tuple[int, int]:

@@ -97,6 +97,55 @@ def test_a_second_certificate_for_the_same_profile_must_be_a_recertification(mak
         issue(person)
 
 
+def _first_draw_taken(monkeypatch, taken: int):
+    """The status-index draw of an issue running at the same time as another: its first draw returns an index
+    the other issue has just written (the check that the index was free ran before that issue committed)."""
+    from trainer.certificates.services import issuing
+
+    real, draws = issuing.new_status_indexes, []
+
+    def draw(count):
+        draws.append(count)
+        return [taken, *real(count - 1)] if len(draws) == 1 else real(count)
+    monkeypatch.setattr(issuing, "new_status_indexes", draw)
+    return draws
+
+
+def test_an_issue_that_draws_a_status_index_taken_meanwhile_draws_again(make_person, issue, db, monkeypatch):
+    from trainer.certificates.services.issuing import issue_certificate
+    from tests.certificates.builders import issuer, make_ready
+
+    first = issue(make_person(service_number="NP-1"))
+    person = make_person(service_number="NP-2")
+    make_ready(db, person)
+    draws = _first_draw_taken(monkeypatch, first.status_index)
+    cert = issue_certificate(issuer(db), person.id, PROFILE)
+    db.session.commit()
+    assert len(draws) == 2  # the clash was met, and a second index drawn
+    assert cert.status_index not in (None, first.status_index)
+    assert [e.status for e in db.session.scalars(db.select(CertificateStatusEvent).where(
+        CertificateStatusEvent.certificate_id == cert.id))] == ["valid"]  # its history written once
+
+
+def test_a_bulk_issue_that_draws_a_status_index_taken_meanwhile_draws_again(make_unit, make_person, make_user,
+                                                                            ready, issue, db, monkeypatch):
+    from trainer.certificates import bulk
+
+    first = issue(make_person(service_number="NP-1"))
+    unit = make_unit(nation="NPL", code="NPL-C9", name="Company 9", kind="company")
+    people = [make_person(nation="NPL", unit=unit, service_number=f"NP-C9-{n}") for n in range(3)]
+    for person in people:
+        ready(person)
+    draws = _first_draw_taken(monkeypatch, first.status_index)
+    batch = bulk.issue_batch(make_user("commander", "nation", nation="NPL"), unit.id, PROFILE)
+    db.session.commit()
+    issued = db.session.scalars(db.select(Certificate).where(Certificate.batch_id == batch.id)).all()
+    assert batch.total == 3 and sorted(c.person_id for c in issued) == sorted(p.id for p in people)
+    indexes = {c.status_index for c in issued}
+    assert len(indexes) == 3 and first.status_index not in indexes
+    assert draws == [3, 3]  # the whole batch drew again after the clash
+
+
 def test_recertify_links_the_new_certificate_and_supersedes_the_old(client, login_as, make_person, issue, db):
     person = make_person(nation="NPL")
     old = issue(person)

@@ -125,13 +125,31 @@ def _issue_reason(supersedes: Certificate | None) -> str:
     return "issued" if supersedes is None else f"re-certification of {supersedes.serial}"
 
 
-def _written(write):
-    """Run a write of new certificates; a clash with a concurrent re-certification is a Conflict."""
-    try:
-        return write()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict(_("This certificate was re-certified by someone else at the same time.")) from exc
+# Status indexes are drawn at random among those no committed certificate has: two issues running at once (on
+# PostgreSQL; SQLite writes one transaction at a time) may draw the same one, and the second to write then meets
+# the first's row. It draws again, up to this many times.
+STATUS_INDEX_DRAWS = 5
+
+
+def _written(write, redraw=None):
+    """Run a write of new certificates (in a savepoint) and return what it returns. A clash on a status index with
+    an issue running at the same time: `redraw()` gives the rows new indexes and the write runs again. Any other
+    clash is a concurrent re-certification: a Conflict, with nothing written."""
+    for draw in range(1, STATUS_INDEX_DRAWS + 1):
+        try:
+            with db.session.begin_nested():
+                return write()
+        except IntegrityError as exc:
+            if redraw is None or draw == STATUS_INDEX_DRAWS or not _status_index_clash(exc):
+                db.session.rollback()
+                raise Conflict(_("This certificate was re-certified by someone else at the same time.")) from exc
+            redraw()
+
+
+def _status_index_clash(exc: IntegrityError) -> bool:
+    """Whether the unique constraint that refused the row is the status index's (both databases name the column
+    in their message: "UNIQUE constraint failed: certificates.status_index", "Key (status_index)=...")."""
+    return "status_index" in str(exc.orig)
 
 
 def create_certificate(actor, person: Person, readiness, *, supersedes: Certificate | None = None,
@@ -141,9 +159,18 @@ def create_certificate(actor, person: Person, readiness, *, supersedes: Certific
                                      supersedes=supersedes, store=key_store())
     cert = Certificate(person=person, batch_id=batch.id if batch is not None else None,
                        status_index=new_status_indexes(1)[0], **values)
-    db.session.add(cert)
-    add_event(cert, CertificateStatus.VALID, _issue_reason(supersedes), actor)
-    _written(db.session.flush)
+
+    def write():
+        # In the savepoint: the certificate with its history (again after a clash, which left both out).
+        if not cert.events:
+            add_event(cert, CertificateStatus.VALID, _issue_reason(supersedes), actor)
+        db.session.add(cert)
+        db.session.flush()
+
+    def redraw():
+        cert.status_index = new_status_indexes(1)[0]
+
+    _written(write, redraw)
     record_event(actor, "certificate.issue", cert, after=details)
     notify_issued(cert)
     return cert
@@ -167,9 +194,14 @@ def create_many(actor, wanted: list[tuple[Person, object, Certificate | None]], 
         audits.append(details)
     # One INSERT; the new ids are matched to the rows by serial (unique), as the order in which
     # RETURNING hands rows back is not guaranteed.
+
+    def redraw():
+        for row, status_index in zip(rows, new_status_indexes(len(rows))):
+            row["status_index"] = status_index
+
     ids = dict(_written(lambda: db.session.execute(
         insert(Certificate).returning(Certificate.serial, Certificate.id), rows,
-        execution_options={"render_nulls": True}).all()))  # NULLs inline keep every row in one statement
+        execution_options={"render_nulls": True}).all(), redraw))  # NULLs inline keep every row in one statement
     _record_many_events(actor, [(ids[row["serial"]], row["serial"], existing)
                                 for row, (_, _, existing) in zip(rows, wanted)])
     record_events(actor, "certificate.issue", [(None, {"object_type": Certificate.__tablename__,

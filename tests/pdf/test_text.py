@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from tests import poppler
-from trainer.pdf.text import FONT_DIR, FONT_FILES, font_runs, script_of, split_runs
+from trainer.pdf.text import FONT_DIR, FONT_FILES, font_runs, script_of, split_runs, visual_runs
 
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
 
@@ -63,3 +63,35 @@ def test_both_documents_give_a_name_the_same_font_for_its_script(render, tmp_pat
     the credentials sheet alike; a Syriac name, which the Arabic font cannot draw, gets it on neither."""
     assert "NotoNaskhArabic" in _fonts(render("ݐݔݘ عمر"), tmp_path)
     assert "NotoNaskhArabic" not in _fonts(render("ܐܒܓ"), tmp_path)
+
+
+def test_arabic_names_are_drawn_right_to_left_word_by_word():
+    assert visual_runs("محمد عبد الله") == [("arabic", "الله عبد محمد")]
+    assert [script for script, _ in visual_runs("Ali علي")] == ["latin", "gap", "arabic"]
+    assert [part for _, part in visual_runs("علي Ali")] == ["Ali", " ", "علي"]  # a right-to-left line as a whole
+
+
+@poppler.needs("pdftoppm")
+def test_the_credentials_sheet_draws_an_arabic_name_right_to_left(tmp_path):
+    """The first word of the name at the right, as on the certificate: the sheet looks like HarfBuzz's shaping of
+    the whole name, not like its words laid out from left to right."""
+    from tests.certificates import raster
+
+    name = "محمد عبد الله"
+    dpi = 300
+
+    def page(text):
+        return raster.rasterise(_credentials_of(text), tmp_path, f"sheet{len(text)}", dpi=dpi)
+
+    drawn = raster.ink_of_difference(page(name), page(""))
+    right_to_left = raster.similarity(drawn, raster.shaped(name, "arabic", 10, bold=False, dpi=dpi))
+    left_to_right = raster.similarity(drawn, raster.words_left_to_right(name, "arabic", 10, bold=False, dpi=dpi))
+    assert right_to_left >= 0.7, right_to_left
+    assert right_to_left >= left_to_right + 0.3, (right_to_left, left_to_right)
+
+
+def _credentials_of(name: str) -> bytes:
+    from trainer.auth.credentials_pdf import CredentialLine, render_credentials
+
+    return render_credentials([CredentialLine(name, name, "SN-1", "NPBATT-1", "npl-sn-1", "secret-123")],
+                              title="Sign-in credentials", issued="1 Mar 2026", sign_in_url="https://x/login")

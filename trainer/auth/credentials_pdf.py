@@ -4,7 +4,7 @@ language (gettext; English outside an application). No database, no request.
 ReportLab has no font fallback, so every name is split into runs by script and each run gets the
 vendored font that has its glyphs (trainer/pdf/text.py, as on certificates); runs are laid out through
 Paragraph with shaping on, so that Devanagari, Bengali and Arabic come out joined and reordered
-(uharfbuzz does the shaping).
+(uharfbuzz does the shaping), in the drawing order the certificate uses (right-to-left names word by word).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 
-from trainer.pdf.text import font_name, font_runs, register_fonts
+from trainer.pdf.text import font_name, register_fonts, visual_runs
 
 
 @dataclass
@@ -28,8 +28,10 @@ class CredentialLine:
 
 
 def name_markup(text: str) -> str:
-    """Paragraph markup giving every run of the text the font for its script."""
-    return "".join(f'<font face="{font_name(script)}">{escape(part)}</font>' for script, part in font_runs(text))
+    """Paragraph markup giving every run of the text the font for its script, in drawing order: a right-to-left
+    name's words from its last to its first, as on the certificate (trainer/pdf/text.py: visual_runs)."""
+    return "".join(" " if script == "gap" else f'<font face="{font_name(script)}">{escape(part)}</font>'
+                   for script, part in visual_runs(text))
 
 
 def render_credentials(lines: list[CredentialLine], *, title: str, issued: str, sign_in_url: str) -> bytes:

@@ -31,7 +31,7 @@ from reportlab.platypus import Paragraph
 from trainer.certificates import printed
 from trainer.certificates.qr import qr_matrix
 from trainer.pdf.reportlab_adapter import attach_file
-from trainer.pdf.text import RTL_SCRIPTS, font_name, register_fonts, split_runs
+from trainer.pdf.text import font_name, register_fonts, visual_runs
 
 PAGE = landscape(A4)
 EMBEDDED_NAME = "certificate.json"
@@ -60,30 +60,6 @@ def _pdf_text_string(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
-def _visual_runs(text: str) -> list[tuple[str, str]]:
-    """(script, text to draw) in left-to-right drawing order.
-
-    The paragraph layout shapes an Arabic run word by word and lays the words out left to right, so an
-    Arabic run gets its words reversed here; a line whose first strong run is Arabic reads right to
-    left as a whole, so its runs are reversed too."""
-    if text.isascii():  # most lines of a page: a single Latin run, found without a look at each character
-        plain = text.strip()
-        return [("latin", plain)] if plain else []
-    runs = split_runs(text)
-    out = []
-    for script, chunk in runs:
-        if script == "gap":
-            out.append((script, chunk))
-        elif script in RTL_SCRIPTS:
-            out.append((script, " ".join(reversed(chunk.split()))))
-        else:
-            out.append((script, chunk.strip()))
-    strong = [s for s, _ in runs if s != "gap"]
-    if strong and strong[0] in RTL_SCRIPTS:
-        out.reverse()
-    return [r for r in out if r[1]]
-
-
 # Scripts whose text needs no shaping beyond one glyph per character (Latin, Cyrillic and Greek fall
 # under "latin"; Chinese characters under "han"): drawn as plain canvas text, several times cheaper
 # than a shaped Paragraph. Devanagari, Bengali and Arabic are shaped by HarfBuzz.
@@ -109,7 +85,7 @@ class TextDrawer:
         """[(kind, drawable, width)] from left to right: kind None (a gap), "plain" (drawable = (font,
         text)) or "shaped" (drawable = a Paragraph)."""
         parts = []
-        for script, chunk in _visual_runs(text):
+        for script, chunk in visual_runs(text):
             if script == "gap":
                 parts.append((None, None, size * 0.28 * len(chunk)))
             elif script in PLAIN_SCRIPTS:

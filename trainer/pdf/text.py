@@ -103,6 +103,30 @@ def font_runs(text: str) -> list[tuple[str, str]]:
     return [(script, part) for script, part in merged]
 
 
+def visual_runs(text: str) -> list[tuple[str, str]]:
+    """(script, text to draw) in left-to-right drawing order, for a line laid out run by run or as a Paragraph.
+
+    ReportLab's paragraph layout shapes an Arabic run word by word and lays the words out left to right, so an
+    Arabic run gets its words reversed here; a line whose first strong run is Arabic reads right to left as a
+    whole, so its runs are reversed too. Gaps (the spaces between runs of two scripts) stay as runs "gap"."""
+    if text.isascii():  # most lines of a page: a single Latin run, found without a look at each character
+        plain = text.strip()
+        return [("latin", plain)] if plain else []
+    runs = split_runs(text)
+    out = []
+    for script, chunk in runs:
+        if script == "gap":
+            out.append((script, chunk))
+        elif script in RTL_SCRIPTS:
+            out.append((script, " ".join(reversed(chunk.split()))))
+        else:
+            out.append((script, chunk.strip()))
+    strong = [s for s, _ in runs if s != "gap"]
+    if strong and strong[0] in RTL_SCRIPTS:
+        out.reverse()
+    return [r for r in out if r[1]]
+
+
 def font_name(script: str, bold: bool = False) -> str:
     """The registered name of the font that draws `script` ("gap" is drawn in the Latin font)."""
     script = "latin" if script == "gap" else script

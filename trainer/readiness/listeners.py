@@ -141,6 +141,8 @@ def _reach_changes(session, pending: set) -> set[str]:
 def _apply(session):
     from trainer.readiness import figures_cache, intervals, states
 
+    if session.in_nested_transaction():
+        return  # a savepoint released: the work waits for the transaction's own commit, which may add to it
     # commit() flushes only after this hook: flush now so that objects added without an explicit
     # flush are seen too.
     session.flush()
@@ -168,8 +170,13 @@ def _apply(session):
         after_commit(everything_asked_today, session)
 
 
-def _forget(session):
+def _forget(session, previous_transaction):
+    """The transaction was rolled back: its work goes with it. A savepoint rolled back leaves the transaction, and
+    the work it had asked for, as they were (what the savepoint changed is looked at again, harmlessly)."""
     from trainer.readiness.figures_cache import CHANGED
+
+    if previous_transaction.nested or previous_transaction.parent is not None:
+        return
 
     for key in (_PENDING_KEY, _REBUILD_KEY, _PROFILES_KEY, _ASSIGNED_KEY, _MOVED_KEY, CHANGED):
         session.info.pop(key, None)
@@ -182,7 +189,7 @@ def skip_full_rebuild(session) -> None:
     session.info.pop(_REBUILD_KEY, None)
 
 
-LISTENERS = (("after_flush", _collect), ("before_commit", _apply), ("after_rollback", _forget),
+LISTENERS = (("after_flush", _collect), ("before_commit", _apply), ("after_soft_rollback", _forget),
              ("do_orm_execute", _statement))
 
 

@@ -146,6 +146,21 @@ def test_a_bulk_issue_that_draws_a_status_index_taken_meanwhile_draws_again(make
     assert draws == [3, 3]  # the whole batch drew again after the clash
 
 
+def test_an_issue_meeting_taken_indexes_draw_after_draw_is_refused_and_writes_nothing(make_person, issue, db,
+                                                                                      monkeypatch):
+    from trainer.certificates.services import issuing
+    from trainer.errors import Conflict
+    from tests.certificates.builders import issuer, make_ready
+
+    first = issue(make_person(service_number="NP-1"))
+    person = make_person(service_number="NP-2")
+    make_ready(db, person)
+    monkeypatch.setattr(issuing, "new_status_indexes", lambda count: [first.status_index] * count)
+    with pytest.raises(Conflict, match="issued at the same moment"):
+        issuing.issue_certificate(issuer(db), person.id, PROFILE)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
+
+
 def test_recertify_links_the_new_certificate_and_supersedes_the_old(client, login_as, make_person, issue, db):
     person = make_person(nation="NPL")
     old = issue(person)

@@ -133,17 +133,23 @@ STATUS_INDEX_DRAWS = 5
 
 def _written(write, redraw=None):
     """Run a write of new certificates (in a savepoint) and return what it returns. A clash on a status index with
-    an issue running at the same time: `redraw()` gives the rows new indexes and the write runs again. Any other
-    clash is a concurrent re-certification: a Conflict, with nothing written."""
+    an issue running at the same time: `redraw()` gives the rows new indexes and the write runs again (a Conflict
+    after STATUS_INDEX_DRAWS clashes). Any other clash is a concurrent re-certification: a Conflict, with nothing
+    written."""
     for draw in range(1, STATUS_INDEX_DRAWS + 1):
         try:
             with db.session.begin_nested():
                 return write()
         except IntegrityError as exc:
-            if redraw is None or draw == STATUS_INDEX_DRAWS or not _status_index_clash(exc):
-                db.session.rollback()
-                raise Conflict(_("This certificate was re-certified by someone else at the same time.")) from exc
-            redraw()
+            clash = redraw is not None and _status_index_clash(exc)
+            if clash and draw < STATUS_INDEX_DRAWS:
+                redraw()
+                continue
+            db.session.rollback()
+            if clash:
+                raise Conflict(_("Other certificates were being issued at the same moment. Nothing was issued: "
+                                 "issue again.")) from exc
+            raise Conflict(_("This certificate was re-certified by someone else at the same time.")) from exc
 
 
 def _status_index_clash(exc: IntegrityError) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
-from trainer.pdf.text import font_runs as runs
+from trainer.auth.credentials_pdf import name_markup
 from trainer.auth.models import User
 
 
@@ -82,6 +82,7 @@ def test_commander_may_not_create_accounts(client, login_as, unit_with_people):
     assert client.get(f"/units/{top.id}/accounts").status_code == 403
 
 
-def test_names_are_split_into_runs_by_script():
-    assert runs("Anaïs Lefèvre") == [("latin", "Anaïs Lefèvre")]
-    assert [s for s, _ in runs("राम (Ram) 王小明")] == ["devanagari", "latin", "han"]
+def test_the_sheet_gives_each_run_of_a_name_the_font_of_its_script():
+    assert name_markup("Anaïs Lefèvre") == '<font face="Text-latin">Anaïs Lefèvre</font>'
+    assert name_markup("राम (Ram) 王小明") == ('<font face="Text-devanagari">राम (</font><font face="Text-latin">Ram)'
+                                         '</font> <font face="Text-han">王小明</font>')

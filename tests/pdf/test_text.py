@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from tests import poppler
-from trainer.pdf.text import FONT_DIR, FONT_FILES, font_runs, script_of, split_runs, visual_runs
+from trainer.pdf.text import FONT_DIR, FONT_FILES, script_of, split_runs, visual_runs
 
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
 
@@ -31,8 +31,6 @@ def test_names_are_split_into_runs_of_one_script_with_the_spaces_between_scripts
     assert split_runs("राम (Ram) 王小明") == [("devanagari", "राम ("), ("latin", "Ram)"), ("gap", " "), ("han", "王小明")]
     assert split_runs("Ali علي") == [("latin", "Ali"), ("gap", " "), ("arabic", "علي")]
     assert split_runs("  ") == [("latin", "  ")]
-    # for markup that spaces text itself, every part keeps a font
-    assert font_runs("Ali علي") == [("latin", "Ali "), ("arabic", "علي")]
 
 
 def _fonts(pdf: bytes, tmp_path) -> str:

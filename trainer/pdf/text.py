@@ -91,18 +91,6 @@ def split_runs(text: str) -> list[tuple[str, str]]:
     return [(script, part) for script, part in runs]
 
 
-def font_runs(text: str) -> list[tuple[str, str]]:
-    """The runs of split_runs with each gap kept in the run before it: every part has a font, for
-    layouts (a Paragraph's markup) that space the text themselves."""
-    merged: list[list[str]] = []
-    for script, part in split_runs(text):
-        if script == "gap" and merged:
-            merged[-1][1] += part
-        else:
-            merged.append([script, part])
-    return [(script, part) for script, part in merged]
-
-
 def visual_runs(text: str) -> list[tuple[str, str]]:
     """(script, text to draw) in left-to-right drawing order, for a line laid out run by run or as a Paragraph.
 

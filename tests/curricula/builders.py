@@ -26,15 +26,19 @@ def module_row(code: str = "HR-01", version: str = "1.0", *, title: str | dict |
 
 
 def add_module(session, code: str = "HR-01", version: str = "1.0", **fields):
-    """The module `code` at `version` in the database: the one there, or a new one (module_row) committed."""
+    """The module `code` at `version` in the database: the one there (which must have the fields asked for), or a
+    new one (module_row) committed."""
     from sqlalchemy import select
 
     from trainer.curricula.models import Module
 
+    module = module_row(code, version, **fields)
     found = session.scalar(select(Module).where(Module.code == code, Module.version == version))
     if found is not None:
+        differ = [name for name in ("title", "validity_months", "retrain_on_major", "audience", "pack_code",
+                                    "questions_per_attempt") if getattr(found, name) != getattr(module, name)]
+        assert not differ, f"{code} {version} is already in the database with other {', '.join(differ)}"
         return found
-    module = module_row(code, version, **fields)
     session.add(module)
     session.commit()
     return module

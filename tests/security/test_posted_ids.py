@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.readiness.conftest import make_module, make_profile  # noqa: F401  (fixtures)
+from tests.readiness.conftest import make_profile  # noqa: F401  (a fixture)
 
 JUNK = ["abc", "-1", "0", "99999999999999999999999", "1e3", "\x01", ""]
 MISSING = "987654"

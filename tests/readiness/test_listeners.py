@@ -1,5 +1,6 @@
-"""The readiness listeners keep their work for the whole transaction: a savepoint inside it (a certificate's
-write drawing its status index again, say) neither applies that work early nor forgets it."""
+"""The readiness listeners and savepoints: a savepoint released applies the work so far (what the transaction reads
+next is current), and one rolled back (a certificate's write drawing its status index again, say) does not forget
+what the transaction had changed before it."""
 from __future__ import annotations
 
 
@@ -28,12 +29,14 @@ def test_a_savepoint_rolled_back_keeps_the_transactions_readiness_work(make_pers
     assert current_version() != before  # the readers' figures are marked out of date by the change kept
 
 
-def test_a_savepoint_released_leaves_the_work_to_the_transactions_commit(make_person, db):
+def test_a_savepoint_released_applies_the_work_for_what_the_transaction_reads_next(make_person, db):
+    """Each completion is recorded in a savepoint; a service (or the demo seed) that records and then reads
+    readiness in the same transaction sees the new evidence."""
     from trainer.readiness.figures_cache import current_version
 
     before = _hold_screening(db, make_person)
     with db.session.begin_nested():
         pass
-    assert current_version() == before  # nothing applied yet: the transaction may still add to it
+    assert current_version() != before
     db.session.commit()
     assert current_version() != before

@@ -141,8 +141,8 @@ def _reach_changes(session, pending: set) -> set[str]:
 def _apply(session):
     from trainer.readiness import figures_cache, intervals, states
 
-    if session.in_nested_transaction():
-        return  # a savepoint released: the work waits for the transaction's own commit, which may add to it
+    # Also when a savepoint is released (each completion is recorded in one): what the transaction reads next, the
+    # readiness of the people it just changed included, is then current.
     # commit() flushes only after this hook: flush now so that objects added without an explicit
     # flush are seen too.
     session.flush()

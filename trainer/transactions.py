@@ -58,10 +58,16 @@ def _forget_unrun(session, transaction, connection) -> None:
         session.info.pop(_FOLLOW_UPS, None)
 
 
+def is_whole_transaction(transaction) -> bool:
+    """Whether a session's transaction (as events hand it) is the whole one, not a savepoint inside it: work kept in
+    `session.info` for the transaction is dropped when the whole one is rolled back, never with a savepoint."""
+    return transaction.parent is None and not transaction.nested
+
+
 def _forget_rolled_back(session, previous_transaction) -> None:
     """The transaction was rolled back (a refused form, an error page): the work it asked for is dropped with it.
     A savepoint rolled back leaves the transaction, and its work, as they were."""
-    if previous_transaction.parent is None and not previous_transaction.nested:
+    if is_whole_transaction(previous_transaction):
         session.info.pop(_FOLLOW_UPS, None)
 
 

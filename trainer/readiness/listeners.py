@@ -141,9 +141,8 @@ def _reach_changes(session, pending: set) -> set[str]:
 def _apply(session):
     from trainer.readiness import figures_cache, intervals, states
 
-    # Also when a savepoint is released (each completion is recorded in one): what the transaction reads next, the
-    # readiness of the people it just changed included, is then current.
-    # commit() flushes only after this hook: flush now so that objects added without an explicit
+    # Runs when a savepoint is released too (each completion is recorded in one), so that what the transaction reads
+    # next is current. commit() flushes only after this hook: flush now so that objects added without an explicit
     # flush are seen too.
     session.flush()
     rebuild = session.info.pop(_REBUILD_KEY, False)
@@ -174,8 +173,9 @@ def _forget(session, previous_transaction):
     """The transaction was rolled back: its work goes with it. A savepoint rolled back leaves the transaction, and
     the work it had asked for, as they were (what the savepoint changed is looked at again, harmlessly)."""
     from trainer.readiness.figures_cache import CHANGED
+    from trainer.transactions import is_whole_transaction
 
-    if previous_transaction.nested or previous_transaction.parent is not None:
+    if not is_whole_transaction(previous_transaction):
         return
 
     for key in (_PENDING_KEY, _REBUILD_KEY, _PROFILES_KEY, _ASSIGNED_KEY, _MOVED_KEY, CHANGED):

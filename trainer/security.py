@@ -1,6 +1,7 @@
 """Sessions checked against the database, the access policy on every request, and security headers."""
 from __future__ import annotations
 
+import functools
 import re
 import time
 from urllib.parse import urljoin, urlsplit
@@ -91,19 +92,27 @@ def _init_login(app) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
 
-def _load_user(user_id: str):
-    """The signed-in user, checked against the database on every request: a disabled account, or a
-    session older than the account's session version (logout everywhere, password or grant change), is
-    signed out."""
+@functools.cache
+def _signed_in_user():
+    """The statement that reads the signed-in account with its grants and the unread notifications' count, built
+    once: every page asks what the user may do and shows the count, and building the statement with its loader
+    options on each request cost a third of reading it."""
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload, undefer
 
     from trainer.auth.models import User
 
+    return (select(User).options(joinedload(User.grants), undefer(User.unread_notifications))
+            .where(User.id == bindparam("user_id")))
+
+
+def _load_user(user_id: str):
+    """The signed-in user, checked against the database on every request: a disabled account, or a
+    session older than the account's session version (logout everywhere, password or grant change), is
+    signed out."""
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        # The grants and the unread notifications' count with the account in one statement: every page asks what
-        # the user may do, and shows the count.
-        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants), undefer(User.unread_notifications)])
+        user = db.session.execute(_signed_in_user(), {"user_id": int(raw_id)}).unique().scalar_one_or_none()
         version = int(raw_version)
     except (ValueError, TypeError):
         return None

@@ -23,10 +23,7 @@ readiness = CommandGroup("readiness", help=_l("Readiness reminders and validity 
 def remind_command(day: str | None):
     from trainer.readiness.reminders import run_reminders
 
-    try:
-        when = dt.date.fromisoformat(day) if day else utc_today()
-    except ValueError:
-        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
+    when = _day(day, utc_today)
     run = run_reminders(when)
     parts = ", ".join(_created(kind, n) for kind, n in sorted(run.created.items())) or _("none new")
     click.echo(_("Reminders for %(date)s: %(created)s; %(emailed)d e-mailed.", date=when.isoformat(), created=parts,
@@ -35,6 +32,14 @@ def remind_command(day: str | None):
         click.echo(ngettext("%(num)d e-mail could not be sent; it stays in the app.",
                             "%(num)d e-mails could not be sent; they stay in the app.", run.email_failures), err=True)
         raise ExitKeepingWork(1)
+
+
+def _day(given: str | None, default) -> dt.date:
+    """The day of a --date option (YYYY-MM-DD), or default() when none is given."""
+    try:
+        return dt.date.fromisoformat(given) if given else default()
+    except ValueError:
+        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
 
 
 def _created(kind: str, n: int) -> str:
@@ -57,10 +62,7 @@ def _created(kind: str, n: int) -> str:
 def count_command(day: str | None):
     from trainer.readiness.recount import for_new_day, pages_day
 
-    try:
-        when = dt.date.fromisoformat(day) if day else pages_day()
-    except ValueError:
-        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
+    when = _day(day, pages_day)
     counted = for_new_day(when)
     if not counted:
         click.echo(_("No readiness profile was asked for on %(date)s: nothing to count.",

@@ -1,8 +1,10 @@
-"""The translations templates ask for (trainer/i18n.py): each string in the language shown now, remembered per
-language, with Jinja's newstyle rules (always a format string, variables escaped)."""
+"""The translations templates ask for (trainer/i18n.py, trainer/templating.py): each string, date and percentage in the
+language shown now, remembered per language, with Jinja's newstyle rules (always a format string, variables
+escaped)."""
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 
 from flask import render_template_string
 from flask_babel import force_locale
@@ -53,3 +55,12 @@ def test_plurals_follow_the_language_and_the_number(app):
     assert _page(app, "fr", source, n=1) == "1 unité"
     assert _page(app, "fr", source, n=3) == "3 unités"
     assert _page(app, "en", source, n=3) == "3 units"
+
+
+def test_dates_and_percentages_are_written_as_each_requests_language_writes_them(app):
+    source = "{{ day|date }} · {{ share|percent }}"
+    english = _page(app, "en", source, day=dt.date(2026, 3, 1), share=42)
+    french = _page(app, "fr", source, day=dt.date(2026, 3, 1), share=42)
+    assert english == "01 Mar 2026 · 42%"
+    assert french.startswith("01 mars 2026 · 42") and french.endswith("%") and french != english
+    assert _page(app, "en", source, day=dt.date(2026, 3, 1), share=42) == english

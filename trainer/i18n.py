@@ -101,6 +101,12 @@ def _number(locale: str, value, digits: int) -> str:
 TRANSLATED_KEPT = 20000  # translated template strings kept per process (a few thousand exist per language)
 
 
+@lru_cache(maxsize=8192)
+def _percent(locale: str, value) -> str:
+    """A percentage (of 100) as the locale writes it, each once per locale, as numbers are (_number)."""
+    return format_percent(value / 100, format="#,##0%")
+
+
 def _template_gettext(env) -> None:
     """Install the gettext functions templates call (newstyle, as Jinja's i18n extension makes them: the text is
     always a format string, Markup where the template escapes). Each uses the catalogue of the language shown now
@@ -162,8 +168,7 @@ def init_app(app) -> None:
     _template_gettext(app.jinja_env)
     app.jinja_env.filters["number"] = lambda value, digits=0: _number(str(get_locale()), value, digits) \
         if value is not None else ""
-    app.jinja_env.filters["percent"] = lambda value: format_percent(value / 100, format="#,##0%") \
-        if value is not None else ""
+    app.jinja_env.filters["percent"] = lambda value: _percent(str(get_locale()), value) if value is not None else ""
 
     @app.context_processor
     def _language_globals():

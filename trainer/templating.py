@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from functools import lru_cache
 
 from flask import current_app, has_request_context
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -79,7 +81,18 @@ def format_datetime(value: dt.datetime | None, zone: str | None = None, pattern:
 
 
 def format_date(value: dt.date | None, pattern: str = "date") -> str:
-    return babel_format_date(value, PATTERNS.get(pattern, pattern)) if value else ""
+    if not value:
+        return ""
+    if type(value) is dt.date:  # a moment is written in the viewer's zone, which differs by viewer
+        return _date(str(get_locale()), value, PATTERNS.get(pattern, pattern))
+    return babel_format_date(value, PATTERNS.get(pattern, pattern))
+
+
+@lru_cache(maxsize=8192)
+def _date(locale: str, value: dt.date, pattern: str) -> str:
+    """A date as the locale writes it, each once per locale: a list of people writes the same dates often, and
+    Babel takes about 9 µs for each."""
+    return babel_format_date(value, pattern)
 
 
 def _unread() -> int:

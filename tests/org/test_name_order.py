@@ -1,6 +1,6 @@
 """Names are printed in the person's own order: family name first (without a space between CJK names) for
 Chinese, Japanese and Korean names by default, and whatever a record says otherwise."""
-from trainer.org.names import FAMILY_FIRST, GIVEN_FIRST, default_name_order, format_name
+from trainer.org.names import FAMILY_FIRST, GIVEN_FIRST, default_name_order, display_name, format_name
 
 
 def test_cjk_names_print_family_name_first_without_a_space():
@@ -17,6 +17,12 @@ def test_other_scripts_print_given_names_first_unless_the_record_says_otherwise(
     assert format_name("Minghua", "Ouyang", FAMILY_FIRST) == "Ouyang Minghua"     # Latin form of a CJK name
     assert format_name("Rajesh", "Thapa", "nonsense") == "Rajesh Thapa"
     assert format_name("Anna", "") == "Anna"
+
+
+def test_a_shown_name_gives_the_latin_form_beside_the_native_one_only_when_they_differ():
+    assert display_name("明华", "欧阳", "Minghua", "Ouyang") == "欧阳明华 (Ouyang Minghua)"
+    assert display_name("János", "Nagy", "Janos", "Nagy", FAMILY_FIRST) == "Nagy János (Nagy Janos)"
+    assert display_name("Rajesh", "Thapa", "Rajesh", "Thapa") == "Rajesh Thapa"
 
 
 def test_a_person_record_prints_both_forms_in_its_order(db, make_person, login_as, client):

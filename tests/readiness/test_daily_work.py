@@ -210,6 +210,16 @@ def test_the_list_of_people_sorts_by_each_column_and_back(client, login_as, crow
     assert _names(client.get(url + "&sort=password").get_data(as_text=True)) == ["Basnet", "Adhikari", "Chhetri", "Dahal"]
 
 
+def test_the_list_of_people_shows_each_name_in_its_own_order_with_the_latin_form_beside_it(
+        client, login_as, crowd, make_person):
+    person = make_person(unit=crowd, family_name="欧阳", given_names="明华", family_name_latin="Ouyang",
+                         given_names_latin="Minghua", rank_code="OF-2")
+    login_as("commander", "nation", nation="NPL")
+    page = client.get(f"/readiness/units/{crowd.id}?profile=UN-PDT").get_data(as_text=True)
+    row = next(r for r in page.split("<tr>") if f"/readiness/people/{person.id}" in r)
+    assert ">欧阳明华 (Ouyang Minghua)</a>" in row and person.service_number in row and ">OF-2</td>" in row
+
+
 def test_sorting_is_kept_across_pages(client, db, login_as, make_unit, make_module, make_profile, bulk_people):
     make_module("HR-01")
     make_profile("UN-PDT", modules=("HR-01",))

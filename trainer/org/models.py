@@ -98,8 +98,10 @@ class Person(Timestamped, Versioned, db.Model):
     @property
     def display_name(self) -> str:
         """Native name with the Latin form beside it when they differ."""
-        native, latin = self.full_name, self.full_name_latin
-        return native if native == latin else f"{native} ({latin})"
+        from trainer.org.names import display_name
+
+        return display_name(self.given_names, self.family_name, self.given_names_latin, self.family_name_latin,
+                            self.name_order)
 
     def __repr__(self) -> str:
         return f"<Person {self.nation_code}/{self.service_number}>"

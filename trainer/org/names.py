@@ -47,3 +47,12 @@ def format_name(given: str | None, family: str | None, order: str | None = None)
         separator = "" if is_cjk(family) and is_cjk(given) else " "
         return f"{family}{separator}{given}".strip()
     return f"{given} {family}".strip()
+
+
+def display_name(given: str | None, family: str | None, given_latin: str | None, family_latin: str | None,
+                 order: str | None = None) -> str:
+    """The native name with the Latin form beside it when they differ, both in the person's order (theirs, or the
+    default of their script)."""
+    order = order or default_name_order(family, given)
+    native, latin = format_name(given, family, order), format_name(given_latin, family_latin, order)
+    return native if native == latin else f"{native} ({latin})"

@@ -48,6 +48,8 @@ def test_text_is_a_format_string_and_its_variables_are_escaped(app):
     assert _page(app, "en", '{{ _("100%% ready") }}') == "100% ready"
     assert _page(app, "en", '{{ _("%(name)s is ready", name=who) }}', who="<b>Ann</b>") \
         == "&lt;b&gt;Ann&lt;/b&gt; is ready"
+    # Any name may be a variable, those of the functions' own parameters included.
+    assert _page(app, "en", '{{ _("%(string)s, %(context)s", string="a", context="b") }}') == "a, b"
 
 
 def test_plurals_follow_the_language_and_the_number(app):
@@ -55,6 +57,8 @@ def test_plurals_follow_the_language_and_the_number(app):
     assert _page(app, "fr", source, n=1) == "1 unité"
     assert _page(app, "fr", source, n=3) == "3 unités"
     assert _page(app, "en", source, n=3) == "3 units"
+    assert _page(app, "fr", '{{ ngettext("%(num)d unit", "%(num)d units", 3, plural="x", singular="y") }}') \
+        == "3 unités"
 
 
 def test_dates_and_percentages_are_written_as_each_requests_language_writes_them(app):

@@ -120,7 +120,9 @@ def _template_gettext(env) -> None:
     def catalogue(locale):
         found = catalogues.get(locale)
         if found is None:
-            found = catalogues[locale] = get_translations()
+            found = get_translations()  # Flask-Babel's catalogue of the locale in force, kept only under that locale
+            if get_locale() == locale:
+                catalogues[locale] = found
         return found
 
     def formatted(text: str, escaped: bool, variables: dict):
@@ -132,7 +134,7 @@ def _template_gettext(env) -> None:
         return context.get("shown_locale") or get_locale()
 
     @pass_context
-    def gettext(context, string, **variables):
+    def gettext(context, string, /, **variables):  # positional: a template may pass `string=`
         locale, escaped = locale_of(context), context.eval_ctx.autoescape
         if variables:
             return formatted(catalogue(locale).ugettext(string), escaped, variables)
@@ -145,7 +147,7 @@ def _template_gettext(env) -> None:
         return found
 
     @pass_context
-    def ngettext(context, singular, plural, num, **variables):
+    def ngettext(context, singular, plural, num, /, **variables):
         variables.setdefault("num", num)
         return formatted(catalogue(locale_of(context)).ungettext(singular, plural, num),
                          context.eval_ctx.autoescape, variables)

@@ -62,7 +62,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     """One page of the people of `unit`'s subtree on `as_of`, by default not ready first, then by name (or by
     `sort`, one of SORTS): ordered and counted in SQL (readiness as a set-based condition), and each person's
     standing read from their readiness stretch.
-    Returns (page, [Standing], {person id: ListedPerson}, {person id: unit id})."""
+    Returns (page, [Standing], {person id: MemberRow}, {person id: unit id})."""
     from sqlalchemy import func
 
     if condition is PROFILE_CONDITION_UNKNOWN:
@@ -72,7 +72,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
     profile = states.profile_of(spec)
     ready_when = states.ready_in(st, Person, profile, screening_required=spec.screening_required)
     order = _order(sort if sort in SORTS else "ready", descending, ready_when, members, st)
-    listed = select(*ListedPerson.columns(), st.valid_until, st.gaps)
+    listed = select(*MemberRow.columns(), st.valid_until, st.gaps)
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         # With its default costs PostgreSQL reads every person of a large force and hashes them to join a unit's
@@ -101,7 +101,7 @@ def member_page(actor, spec: engine.ProfileSpec, as_of: dt.date, unit: Unit, pag
         total = rows[0].total if rows else 0
         page = max(1, page) if rows else 1
         unit_of = {row.id: row.unit_id for row in rows}
-    listed_people = [ListedPerson._make(row[:len(ListedPerson._fields)]) for row in rows]
+    listed_people = [MemberRow._make(row[:len(MemberRow._fields)]) for row in rows]
     results = [_standing(spec, profile, person.id, person.screening, row.valid_until, row.gaps)
                for person, row in zip(listed_people, rows)]
     people = {person.id: person for person in listed_people}
@@ -115,7 +115,7 @@ def _page_of(listed, stretch, on_day, order, page: int, per_page: int):
             .limit(per_page).offset((max(1, page) - 1) * per_page))
 
 
-class ListedPerson(NamedTuple):
+class MemberRow(NamedTuple):
     """What a list of people shows of each (html.member_rows_html) and their standing needs, read as plain columns:
     a page of fifty people read as ORM objects cost a fifth of the unit page."""
     id: int

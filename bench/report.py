@@ -248,9 +248,24 @@ def _roster(t: Table) -> None:
                 t.add("7", f"`flask readiness rebuild`, {PEOPLE[scale]} people", cells, sizes, "≤ 60 s", checks)
 
 
+def _build(t: Table) -> None:
+    """How long each data set took to build: migrations, the shipped curricula, the demo data written in bulk (COPY on
+    PostgreSQL) and, on PostgreSQL, fresh planner statistics."""
+    for scale in t.scales():
+        cells = {d: _s(sum(seconds.values())) for d in DATABASES
+                 if (seconds := t.value(d, scale, "build", "seconds"))}
+        sizes = next((t.value(d, scale, "build", "rows") for d in cells if t.value(d, scale, "build", "rows")), None)
+        if cells and sizes:
+            t.add("0", f"Data set built, {PEOPLE[scale]} people", cells,
+                  f"migrations, curricula, demo seed in bulk (COPY on PostgreSQL): {sizes.get('people', 0):,} people, "
+                  f"{sizes.get('units', 0):,} units, {sizes.get('completions', 0):,} completions, "
+                  f"{sizes.get('exercises', 0):,} exercises", "—", [])
+
+
 def rows(results: dict) -> list[dict]:
     t = Table(results)
     t.errors()
+    _build(t)
     _pages(t)
     _pdf(t)
     _certs(t)

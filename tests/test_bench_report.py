@@ -58,3 +58,11 @@ def test_a_run_replaces_only_the_last_runs_block_of_the_performance_page(tmp_pat
     assert "Intro kept." in text and "## A dated finding\n\nKept too." in text
     assert "2026-12-07T08:00:00" in text and "2026-12-06T20:00:00" not in text
     assert text.count(START) == 1 and text.count(END) == 1
+
+
+def test_each_data_sets_build_time_is_reported_with_its_size():
+    build = {"seconds": {"migrate": 2.5, "curricula_import": 4.5, "demo_seed": 412.0, "analyze": 5.0},
+             "rows": {"people": 100000, "units": 3000, "completions": 1545842, "exercises": 2000}}
+    row = _row(report.rows({"runs": {"postgresql": {"xlarge": {"build": build}}}}), "Data set built, 100,000 people")
+    assert row["postgresql"] == "424.0 s" and row["sqlite"] == "not run"
+    assert "100,000 people, 3,000 units, 1,545,842 completions, 2,000 exercises" in row["reference"]

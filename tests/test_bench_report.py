@@ -26,6 +26,9 @@ def test_report_pdf_measured_is_judged():
     assert _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["result"] == "MISS"
     pages["report_pdf"].update(seconds=12.0, complete=False)
     assert _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["result"] == "MISS"
+    pages["report_pdf"].update(complete=True, streamed=False)  # one body made in memory before the first byte
+    row = _row(report.rows(_results(pages)), "Readiness report PDF, everyone")
+    assert row["result"] == "MISS" and row["reference"].startswith("NOT STREAMED")
 
 
 def test_a_figure_missing_from_a_section_is_not_run():

@@ -130,9 +130,16 @@ def _ids(target) -> dict:
     engine = engine_for(target)
     try:
         with engine.connect() as connection:
-            unit = connection.execute(text("SELECT id FROM units WHERE code = 'NPL-B1'")).scalar()
+            units = dict(connection.execute(text("SELECT code, id FROM units WHERE code IN ('NPL-B1', 'NPL-CONT')"))
+                         .all())
             exercise = connection.execute(text("SELECT id FROM exercises ORDER BY id")).first()
-        return {"unit": unit, "exercise": exercise[0] if exercise else None}
+            # The person whose page the pages section times: the first cleared person of the battalion.
+            person = connection.execute(text(
+                "SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.path LIKE "
+                "(SELECT path FROM units WHERE code = 'NPL-B1') || '%' AND p.screening = 'cleared' ORDER BY p.id")
+            ).first()
+        return {"unit": units.get("NPL-B1"), "contingent": units.get("NPL-CONT"),
+                "exercise": exercise[0] if exercise else None, "person": person[0] if person else None}
     finally:
         engine.dispose()
 
@@ -153,8 +160,12 @@ def run_load(target, quick: bool) -> dict:
     if ids["exercise"]:
         pages.append(("exercise", f"/exercises/{ids['exercise']}", True))
     forecast = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=90)  # the installation's day is UTC's
-    pages += [("unit_readiness", f"/readiness/units/{ids['unit']}?profile={PROFILE}", True),
-              ("dashboard", f"/readiness/?profile={PROFILE}&forecast={forecast}", True)]
+    pages.append(("unit_readiness", f"/readiness/units/{ids['unit']}?profile={PROFILE}", True))
+    if ids["contingent"]:
+        pages.append(("unit_contingent", f"/readiness/units/{ids['contingent']}?profile={PROFILE}", True))
+    if ids["person"]:
+        pages.append(("person", f"/readiness/people/{ids['person']}?profile={PROFILE}", True))
+    pages.append(("dashboard", f"/readiness/?profile={PROFILE}&forecast={forecast}", True))
     app = Server("wsgi:app", target)
     try:
         app.wait("/login")

@@ -215,7 +215,8 @@ def _certs(t: Table) -> None:
 
 def _load(t: Table) -> None:
     pages = (("login", "Login page (GET)"), ("module_list", "Module list"), ("exercise", "Exercise page"),
-             ("unit_readiness", "Unit readiness"), ("dashboard", "Dashboard"))
+             ("unit_readiness", "Unit readiness"), ("unit_contingent", "Unit readiness, a whole contingent"),
+             ("person", "Person page"), ("dashboard", "Dashboard"))
     for scale in t.scales():
         if not any(t.value(d, scale, "load") for d in DATABASES):
             continue

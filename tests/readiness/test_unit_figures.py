@@ -114,6 +114,24 @@ def test_a_change_to_everyone_counts_every_unit_again(db, force, make_user, coun
     assert len(counted[-1]) == 4
 
 
+def test_a_process_that_did_not_count_them_reads_every_kept_row_it_needs(db, force, make_user, counted, reading,
+                                                                        monkeypatch):
+    """Another worker or app server reads the rows one process stored: many units at once (after a change to
+    everyone) without naming each in the statement, only those of its reader's scope, and the same figures."""
+    commander = make_user("commander", "mission")
+    first = _figures(_view(db, commander))
+    monkeypatch.setattr(unit_figures, "WIDE", 1)  # "many units" is more than one here
+    monkeypatch.setattr(unit_figures, "_PARSED", {})  # nothing parsed by this process yet
+    assert _figures(_view(db, commander)) == first and len(counted) == 1, "kept figures were counted again"
+
+    monkeypatch.setattr(unit_figures, "_PARSED", {})
+    nepal = _view(db, make_user("commander", "nation", nation="NPL"))
+    assert len(counted) == 1
+    assert sorted(n.code for n in nepal.units.values()) == ["NPBATT-1", "NPBATT-2", "NPL-CONT"]
+    assert (nepal.total.total, nepal.total.ready) == (2, 1)
+    assert set(unit_figures._PARSED) == {("UN-PDT", force[k].id) for k in ("top", "b1", "b2")}
+
+
 def test_a_transaction_with_changes_of_its_own_counts_afresh_and_stores_nothing(db, force, make_user, counted, reading,
                                                                                  monkeypatch):
     """Figures read inside a transaction that has changed something, not yet committed, show that change (nothing

@@ -45,7 +45,7 @@ def asked_on(day: dt.date) -> dict[str, list[dt.date]]:
     seen: dict[str, Counter] = {}
     for profile_code, text in db.session.execute(select(StoredUnitFigures.profile_code, StoredUnitFigures.figures)):
         entries = json.loads(text)
-        if len(entries.get(key) or ()) < 6:  # this row holds no details of `day`
+        if len(entries.get(key) or ()) < unit_figures.DETAILED:  # this row holds no details of `day`
             continue
         seen.setdefault(profile_code, Counter()).update(entries.keys())
     return {code: sorted(dt.date.fromisoformat(day) for day, _ in days.most_common(MOST_DATES))

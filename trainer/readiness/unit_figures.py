@@ -113,7 +113,7 @@ class Known:
     profile_code: str
     epoch: int = 0
     versions: dict[int, int] = field(default_factory=dict)       # unit id -> its counter as read
-    entries: dict[int, dict[str, UnitFigures]] = field(default_factory=dict)  # unit id -> date -> figures
+    entries: dict[int, dict[str, list]] = field(default_factory=dict)  # unit id -> date -> figures, as kept (_entry)
     stored: dict[int, str] = field(default_factory=dict)         # unit id -> what to store for it
     fetch: dict[int, int] = field(default_factory=dict)          # unit id -> stamp of a valid row not yet parsed
     counter: int | None = None   # the figures counter (figures_cache) read with the rows: did anything commit since?
@@ -136,12 +136,13 @@ class Known:
         if not self.fetch:
             return
         f = StoredUnitFigures
-        query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(
-            f.profile_code == self.profile_code, f.unit_id.in_(sorted(self.fetch)))
+        query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(f.profile_code == self.profile_code)
+        if len(self.fetch) <= WIDE:  # many units (after a change to everyone): the profile's rows, not a long list
+            query = query.where(f.unit_id.in_(sorted(self.fetch)))
+        fetch, versions, loads = self.fetch, self.versions, json.loads
         for unit_id, version, epoch, stamp, text in session.execute(query):
-            if version == self.versions.get(unit_id) and epoch == self.epoch:
-                entries = {day: _figure(entry) for day, entry in json.loads(text).items()}
-                self.entries[unit_id] = entries
+            if unit_id in fetch and version == versions.get(unit_id) and epoch == self.epoch:
+                entries = self.entries[unit_id] = loads(text)
                 _remember(self.profile_code, unit_id, stamp, entries)
         self.fetch = {}
 
@@ -151,7 +152,7 @@ class Known:
         detail = details_on.isoformat()
         entries = self.entries
         return [unit_id for unit_id in unit_ids if unit_id not in entries or not entries[unit_id].keys() >= keys
-                or entries[unit_id][detail].gaps is None]
+                or len(entries[unit_id][detail]) < DETAILED]
 
     def learn(self, unit_ids, counted: dict[dt.date, dict[int, UnitFigures]], gaps: dict[int, Counter | tuple],
               details_on: dt.date, slots: list[tuple[str, str]]) -> None:
@@ -167,39 +168,40 @@ class Known:
                     figure.gaps = found if isinstance(found, tuple) else tuple(found.get(slot, 0) for slot in slots)
                 else:
                     figure.expiring, figure.gaps = {}, None
-                entries[day.isoformat()] = figure
+                entries[day.isoformat()] = _entry(figure)
             for key, value in self.entries.get(unit_id, {}).items():
                 if len(entries) >= KEEP_DAYS:
                     break
                 entries.setdefault(key, value)
             self.entries[unit_id] = entries
-            self.stored[unit_id] = json.dumps({day: _entry(f) for day, f in entries.items()}, separators=(",", ":"))
+            self.stored[unit_id] = json.dumps(entries, separators=(",", ":"))
 
     def totals(self, unit_ids, day: dt.date) -> tuple[int, int]:
         """(people, ready) of these units together on `day`."""
         key = day.isoformat()
         total = ready = 0
+        entries = self.entries
         for unit_id in unit_ids:
-            figure = self.entries[unit_id][key]
-            total += figure.total
-            ready += figure.ready
+            entry = entries[unit_id][key]
+            total += entry[0]
+            ready += entry[1]
         return total, ready
 
     def figures(self, unit_ids, day: dt.date) -> dict[int, UnitFigures]:
         """unit id -> figures on `day` of the units with anyone posted there."""
         key = day.isoformat()
         entries = self.entries
-        return {unit_id: figure for unit_id in unit_ids if (figure := entries[unit_id][key]).total}
+        return {unit_id: _figure(entry) for unit_id in unit_ids if (entry := entries[unit_id][key])[0]}
 
 
-# Rows already parsed by this process: (profile, unit) -> (the stamp of the row they came from, figures by date). A
-# row's stamp changes whenever it is written, so a row read again is parsed again only when another process (or
-# another view) has written it since.
-_PARSED: dict[tuple[str, int], tuple[int, dict[str, UnitFigures]]] = {}
+# Rows already parsed by this process: (profile, unit) -> (the stamp of the row they came from, figures by date, as
+# kept). A row's stamp changes whenever it is written, so a row read again is parsed again only when another process
+# (or another view) has written it since.
+_PARSED: dict[tuple[str, int], tuple[int, dict[str, list]]] = {}
 _PARSED_MAX = 100_000
 
 
-def _remember(profile_code: str, unit_id: int, stamp: int, entries: dict[str, UnitFigures]) -> None:
+def _remember(profile_code: str, unit_id: int, stamp: int, entries: dict[str, list]) -> None:
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()
     _PARSED[(profile_code, unit_id)] = (stamp, entries)
@@ -216,6 +218,12 @@ def with_stored(query, unit_id_column, profile_code: str):
             .outerjoin(f, and_(f.unit_id == unit_id_column, f.profile_code == profile_code)))
 
 
+# What is kept of a unit's figures on a date, as a list (the stored JSON; kept so in memory too, so that a page that
+# reads thousands of rows makes a UnitFigures only for those it shows): [total, ready], and on a date whose details
+# were asked for also the ready people lapsing within each of EXPIRY_WINDOWS and the gaps (DETAILED items in all).
+DETAILED = 3 + len(EXPIRY_WINDOWS)
+
+
 def _entry(figure: UnitFigures) -> list:
     if figure.gaps is None:
         return [figure.total, figure.ready]
@@ -223,9 +231,9 @@ def _entry(figure: UnitFigures) -> list:
 
 
 def _figure(entry: list) -> UnitFigures:
-    if len(entry) < 6:
+    if len(entry) < DETAILED:
         return UnitFigures(entry[0], entry[1])
-    return UnitFigures(entry[0], entry[1], dict(zip(EXPIRY_WINDOWS, entry[2:5])), tuple(entry[5]))
+    return UnitFigures(entry[0], entry[1], dict(zip(EXPIRY_WINDOWS, entry[2:-1])), tuple(entry[-1]))
 
 
 # --- Storing -------------------------------------------------------------------------------------------------------

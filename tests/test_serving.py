@@ -1,5 +1,5 @@
-"""A serving process collects its youngest objects less often than Python's default (trainer/serving.py), and the
-entry point gunicorn and the CLI load tunes it so."""
+"""A serving process collects its youngest objects less often than Python's default and leaves what the app is built
+from out of its full collections (trainer/serving.py); the entry point gunicorn and the CLI load tunes it so."""
 import gc
 from pathlib import Path
 
@@ -14,6 +14,18 @@ def test_a_serving_process_leaves_short_lived_objects_to_reference_counting():
         assert gc.get_threshold() == (YOUNGEST_THRESHOLD, 10, 10) and YOUNGEST_THRESHOLD >= 10_000
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def test_a_full_collection_in_a_serving_process_no_longer_walks_what_the_app_was_built_from(app):
+    try:
+        tune_for_serving()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000, "the app's own objects were not set aside"
+        tracked = len(gc.get_objects())  # what a full collection walks: the frozen objects are not among them
+        assert tracked < frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_the_entry_point_tunes_the_process_once_the_app_is_built():

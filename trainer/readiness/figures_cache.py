@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, scoped_session
 
@@ -120,11 +121,11 @@ def cached_with_digest(key: str, compute: Callable[[], tuple[object, dict]], loa
         .outerjoin(CachedFigures, CachedFigures.key == key).where(FiguresVersion.id == 1)).first()
     version = found[0] if found is not None else None
     if found is not None and found[1] == version and found[2] is not None:
-        return load(json.loads(found[2])), _digest(found[2])
+        return load(orjson.loads(found[2])), _digest(found[2])
     result, figures = compute()
     if version is None:
         return result, None
-    text = json.dumps(figures, separators=(",", ":"))
+    text = orjson.dumps(figures).decode()
     _store(key, version, text)
     return result, _digest(text)
 

@@ -21,9 +21,9 @@ changes nothing: the next reader counts, as before.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 
+import orjson
 from sqlalchemy import select
 
 from trainer.calendar_months import month_ends
@@ -44,7 +44,7 @@ def asked_on(day: dt.date) -> dict[str, list[dt.date]]:
     key = day.isoformat()
     seen: dict[str, Counter] = {}
     for profile_code, text in db.session.execute(select(StoredUnitFigures.profile_code, StoredUnitFigures.figures)):
-        entries = json.loads(text)
+        entries = orjson.loads(text)
         if len(entries.get(key) or ()) < unit_figures.DETAILED:  # this row holds no details of `day`
             continue
         seen.setdefault(profile_code, Counter()).update(entries.keys())

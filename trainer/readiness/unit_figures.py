@@ -24,11 +24,11 @@ reads the counters first.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
+import orjson
 from sqlalchemy import and_, select
 
 from trainer.readiness.counting import EXPIRY_WINDOWS, UnitFigures
@@ -139,7 +139,7 @@ class Known:
         query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(f.profile_code == self.profile_code)
         if len(self.fetch) <= WIDE:  # many units (after a change to everyone): the profile's rows, not a long list
             query = query.where(f.unit_id.in_(sorted(self.fetch)))
-        fetch, versions, loads = self.fetch, self.versions, json.loads
+        fetch, versions, loads = self.fetch, self.versions, orjson.loads
         for unit_id, version, epoch, stamp, text in session.execute(query):
             if unit_id in fetch and version == versions.get(unit_id) and epoch == self.epoch:
                 entries = self.entries[unit_id] = loads(text)
@@ -174,7 +174,7 @@ class Known:
                     break
                 entries.setdefault(key, value)
             self.entries[unit_id] = entries
-            self.stored[unit_id] = json.dumps(entries, separators=(",", ":"))
+            self.stored[unit_id] = orjson.dumps(entries).decode()
 
     def totals(self, unit_ids, day: dt.date) -> tuple[int, int]:
         """(people, ready) of these units together on `day`."""

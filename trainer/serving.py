@@ -17,7 +17,6 @@ def tune_for_serving() -> None:
     gc.set_threshold(YOUNGEST_THRESHOLD, middle, old)
     # What the app is built from (modules, mappers, routes, translations) lives as long as the process. A full
     # collection still comes now and then; frozen, those objects are no longer walked by it: it took about 140 ms
-    # of a 100,000-person dashboard's first view, and takes a few once they are left out. Frozen before gunicorn
-    # forks its workers (with --preload), the pages they share are not copied by a collection touching them.
+    # of a 100,000-person dashboard's first view, and takes a few once they are left out.
     gc.collect()
     gc.freeze()

@@ -43,3 +43,17 @@ def test_jit_is_turned_off_beside_a_urls_own_server_options_and_a_deployments_co
     assert options(SQLALCHEMY_DATABASE_URI="postgresql://u@127.0.0.1:1/x?options=-c%20search_path%3Dtrainer") == {
         "options": "-c search_path=trainer -c jit=off"}
     assert options(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"sslmode": "require"}}) == {"sslmode": "require"}
+
+
+def test_the_tables_rewritten_on_every_change_leave_room_for_a_rows_new_version_on_postgresql(app, db):
+    """Each unit's kept readiness figures and its counter are rewritten in place by every change: with half of each
+    page free, the new version goes beside the old one (a HOT update) and the table does not grow with each change
+    (migration 0018)."""
+    import pytest
+    from sqlalchemy import text
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    options = dict(db.session.execute(text("SELECT relname, reloptions FROM pg_class WHERE relname IN "
+                                           "('readiness_unit_figures', 'readiness_unit_versions')")).all())
+    assert options == {"readiness_unit_figures": ["fillfactor=50"], "readiness_unit_versions": ["fillfactor=50"]}

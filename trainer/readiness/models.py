@@ -91,7 +91,7 @@ class UnitVersion(db.Model):
     there (readiness.listeners). No foreign key: a unit's counter outlives the unit, so a unit id used again never
     meets figures stored for the old one."""
 
-    __tablename__ = "readiness_unit_versions"
+    __tablename__ = "readiness_unit_versions"  # half of each page left free on PostgreSQL (migration 0018)
 
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
@@ -101,7 +101,7 @@ class StoredUnitFigures(db.Model):
     """One unit's own figures for one profile on the dates asked for so far (readiness.unit_figures): valid while
     the unit's counter and the epoch are those they were computed at."""
 
-    __tablename__ = "readiness_unit_figures"
+    __tablename__ = "readiness_unit_figures"  # half of each page left free on PostgreSQL (migration 0018)
 
     profile_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -68,11 +68,13 @@ class Changes:
     @staticmethod
     def everyone() -> float:
         """Committed as a request commits it: the boundary then runs the writer's recount of every unit
-        (readiness/recount.py). Returns the seconds the writer spent on that recount."""
+        (readiness/recount.py). The view that follows is served as another worker or app server serves it, one
+        that has parsed none of the rows the writer stored (the writer's own process has them at hand). Returns
+        the seconds the writer spent on that recount."""
         import time
 
         from trainer.extensions import db
-        from trainer.readiness import figures_cache
+        from trainer.readiness import figures_cache, unit_figures
         from trainer.transactions import run_follow_ups
 
         with _writing():
@@ -80,7 +82,9 @@ class Changes:
             db.session.commit()
             started = time.perf_counter()
             run_follow_ups()
-            return time.perf_counter() - started
+            spent = time.perf_counter() - started
+        unit_figures.forget_parsed()
+        return spent
 
 
 @contextmanager

@@ -198,7 +198,7 @@ def test_the_daily_count_keeps_a_new_days_figures_before_anyone_asks(db, force, 
     aggregate.scope_readiness(commander, "UN-PDT", month_end, with_people=False)   # a past page, with its details
     db.session.commit()
     counted.clear()
-    unit_figures._PARSED.clear()   # cron runs in a process of its own, which has parsed nothing
+    unit_figures.forget_parsed()   # cron runs in a process of its own, which has parsed nothing
     result = runner.invoke(args=["readiness", "count", "--date", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert f"UN-PDT on {TODAY.isoformat()}: 4 units counted." in result.output

@@ -121,10 +121,10 @@ def test_a_process_that_did_not_count_them_reads_every_kept_row_it_needs(db, for
     commander = make_user("commander", "mission")
     first = _figures(_view(db, commander))
     monkeypatch.setattr(unit_figures, "WIDE", 1)  # "many units" is more than one here
-    monkeypatch.setattr(unit_figures, "_PARSED", {})  # nothing parsed by this process yet
+    unit_figures.forget_parsed()  # as another worker: nothing parsed by this process yet
     assert _figures(_view(db, commander)) == first and len(counted) == 1, "kept figures were counted again"
 
-    monkeypatch.setattr(unit_figures, "_PARSED", {})
+    unit_figures.forget_parsed()
     nepal = _view(db, make_user("commander", "nation", nation="NPL"))
     assert len(counted) == 1
     assert sorted(n.code for n in nepal.units.values()) == ["NPBATT-1", "NPBATT-2", "NPL-CONT"]

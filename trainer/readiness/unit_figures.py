@@ -201,6 +201,11 @@ _PARSED: dict[tuple[str, int], tuple[int, dict[str, list]]] = {}
 _PARSED_MAX = 100_000
 
 
+def forget_parsed() -> None:
+    """Leave this process as one that has parsed no kept row yet (a worker just started, another app server)."""
+    _PARSED.clear()
+
+
 def _remember(profile_code: str, unit_id: int, stamp: int, entries: dict[str, list]) -> None:
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()

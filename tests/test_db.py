@@ -47,13 +47,19 @@ def test_jit_is_turned_off_beside_a_urls_own_server_options_and_a_deployments_co
 
 def test_the_tables_rewritten_on_every_change_leave_room_for_a_rows_new_version_on_postgresql(app, db):
     """Each unit's kept readiness figures and its counter are rewritten in place by every change: with half of each
-    page free, the new version goes beside the old one (a HOT update) and the table does not grow with each change
-    (migration 0018)."""
+    page free, the new version goes beside the old one (a HOT update) and the table does not grow with each change;
+    a page's cached figures, written by the first view after every change, are compressed with LZ4 where the server
+    has it (migration 0018)."""
     import pytest
     from sqlalchemy import text
 
     if db.session.get_bind().dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL setting")
+        pytest.skip("PostgreSQL settings")
     options = dict(db.session.execute(text("SELECT relname, reloptions FROM pg_class WHERE relname IN "
                                            "('readiness_unit_figures', 'readiness_unit_versions')")).all())
     assert options == {"readiness_unit_figures": ["fillfactor=50"], "readiness_unit_versions": ["fillfactor=50"]}
+    lz4 = db.session.scalar(text(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"))
+    compression = db.session.scalar(text(
+        "SELECT attcompression FROM pg_attribute WHERE attrelid = 'readiness_figures'::regclass AND attname = 'figures'"))
+    assert compression == ("l" if lz4 else "")

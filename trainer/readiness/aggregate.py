@@ -202,13 +202,13 @@ def _roll_up(units: dict[int, UnitNode], figures: dict[int, UnitFigures], foreca
     `units`, added from the deepest units up, each to the nearest unit above it that is in `units`."""
     links = []
     for node in units.values():
-        ids = node.path.strip("/").split("/")
-        up = None
-        for ancestor in reversed(ids[:-1]):
-            up = units.get(int(ancestor))
-            if up is not None:
-                break
-        links.append((len(ids), node, up))
+        up = units.get(node.parent_id) if node.parent_id is not None else None
+        if up is None and node.parent_id is not None:  # its parent is outside `units`: the nearest unit above
+            for ancestor in reversed(node.path.strip("/").split("/")[:-2]):
+                up = units.get(int(ancestor))
+                if up is not None:
+                    break
+        links.append((node.path.count("/"), node, up))  # deeper units first
         if forecast is not None:
             node.forecast = Tally()
     links.sort(key=lambda link: link[0], reverse=True)
@@ -263,7 +263,7 @@ def scope_readiness(actor, profile: engine.ProfileSpec | str, as_of: dt.date, *,
         unit_of = {pid: uid for pid, uid in db.session.execute(members)}
         people = engine.evaluate(members.with_only_columns(UnitAssignment.person_id), spec, as_of) if unit_of else {}
     _roll_up(units, figures, by_day[forecast_on] if forecast_on is not None else None)
-    trend_points = [(day, Tally(*known.totals(units, day))) for day in trend_days]
+    trend_points = [(day, Tally(*sums)) for day, sums in zip(trend_days, known.totals(units, trend_days))]
 
     nations, total, expiring = _totals(units, figures)
     top_gaps = _top_gaps(spec, figures)

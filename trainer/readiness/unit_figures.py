@@ -176,16 +176,18 @@ class Known:
             self.entries[unit_id] = entries
             self.stored[unit_id] = orjson.dumps(entries).decode()
 
-    def totals(self, unit_ids, day: dt.date) -> tuple[int, int]:
-        """(people, ready) of these units together on `day`."""
-        key = day.isoformat()
-        total = ready = 0
+    def totals(self, unit_ids, days: list[dt.date]) -> list[tuple[int, int]]:
+        """(people, ready) of these units together on each of `days`, in one pass over the units."""
+        keys = [day.isoformat() for day in days]
+        sums = [[0, 0] for _ in keys]
         entries = self.entries
         for unit_id in unit_ids:
-            entry = entries[unit_id][key]
-            total += entry[0]
-            ready += entry[1]
-        return total, ready
+            kept = entries[unit_id]
+            for pair, key in zip(sums, keys):
+                entry = kept[key]
+                pair[0] += entry[0]
+                pair[1] += entry[1]
+        return [(total, ready) for total, ready in sums]
 
     def figures(self, unit_ids, day: dt.date) -> dict[int, UnitFigures]:
         """unit id -> figures on `day` of the units with anyone posted there."""

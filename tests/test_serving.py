@@ -3,7 +3,7 @@ from out of its full collections (trainer/serving.py); the entry point gunicorn 
 import gc
 from pathlib import Path
 
-from trainer.serving import YOUNGEST_THRESHOLD, tune_for_serving
+from trainer.serving import YOUNGEST_THRESHOLD, existing_objects_set_aside, tune_for_serving
 
 
 def test_a_serving_process_leaves_short_lived_objects_to_reference_counting():
@@ -18,6 +18,7 @@ def test_a_serving_process_leaves_short_lived_objects_to_reference_counting():
 
 
 def test_a_full_collection_in_a_serving_process_no_longer_walks_what_the_app_was_built_from(app):
+    before = gc.get_threshold()
     try:
         tune_for_serving()
         frozen = gc.get_freeze_count()
@@ -25,6 +26,27 @@ def test_a_full_collection_in_a_serving_process_no_longer_walks_what_the_app_was
         tracked = len(gc.get_objects())  # what a full collection walks: the frozen objects are not among them
         assert tracked < frozen
     finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def test_a_long_piece_of_work_sets_aside_what_existed_before_it_and_gives_it_back_after():
+    gc.unfreeze()
+    with existing_objects_set_aside():
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_long_piece_of_work_in_a_serving_process_leaves_the_app_set_aside(app):
+    before = gc.get_threshold()
+    try:
+        tune_for_serving()
+        frozen = gc.get_freeze_count()
+        with existing_objects_set_aside():
+            pass
+        assert gc.get_freeze_count() > frozen // 2, "the app was given back to the collector"
+    finally:
+        gc.set_threshold(*before)
         gc.unfreeze()
 
 

@@ -156,6 +156,26 @@ def test_pdf_report_has_cover_marking_pages_and_gaps(client, login_as, force, ap
     assert "green at 90% or more, amber at 70% or more" in text  # in words: Helvetica cannot draw a "≥"
 
 
+def test_a_pdf_report_in_a_serving_process_leaves_the_app_out_of_the_collectors_sight(client, login_as, force):
+    """A serving process sets the app aside once (serving.py); a report written there must not give it back, or
+    every full collection for the rest of the process's life walks the whole app again."""
+    import gc
+
+    from trainer.serving import tune_for_serving
+
+    login_as("commander", "nation", nation="NPL")
+    before = gc.get_threshold()
+    try:
+        tune_for_serving()
+        frozen = gc.get_freeze_count()
+        response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        assert frozen > 0 and gc.get_freeze_count() > frozen // 2  # a few frozen objects may have been freed since
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_query_counts_are_the_same_for_100_and_10000_people(client, login_as, db, make_unit, make_module, make_profile,
                                                          bulk_people, bulk_complete, count_queries):
     from sqlalchemy import select

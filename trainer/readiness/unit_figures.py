@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import orjson
 from sqlalchemy import and_, select
 
+from trainer.db import among_ids
 from trainer.readiness.counting import EXPIRY_WINDOWS, UnitFigures
 from trainer.readiness.models import FiguresVersion, StoredUnitFigures, UnitVersion
 
@@ -136,12 +137,13 @@ class Known:
         if not self.fetch:
             return
         f = StoredUnitFigures
-        query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(f.profile_code == self.profile_code)
-        if len(self.fetch) <= WIDE:  # many units (after a change to everyone): the profile's rows, not a long list
-            query = query.where(f.unit_id.in_(sorted(self.fetch)))
-        fetch, versions, loads = self.fetch, self.versions, orjson.loads
+        # Thousands of units after a change to everyone: on PostgreSQL one array parameter, not a list of thousands.
+        query = select(f.unit_id, f.version, f.epoch, f.stamp, f.figures).where(
+            f.profile_code == self.profile_code,
+            among_ids(f.unit_id, sorted(self.fetch), session.get_bind().dialect.name))
+        versions, loads = self.versions, orjson.loads
         for unit_id, version, epoch, stamp, text in session.execute(query):
-            if unit_id in fetch and version == versions.get(unit_id) and epoch == self.epoch:
+            if version == versions.get(unit_id) and epoch == self.epoch:
                 entries = self.entries[unit_id] = loads(text)
                 _remember(self.profile_code, unit_id, stamp, entries)
         self.fetch = {}

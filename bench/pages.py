@@ -69,12 +69,14 @@ class Changes:
     def everyone() -> float:
         """Committed as a request commits it: the boundary then runs the writer's recount of every unit
         (readiness/recount.py). The view that follows is served as another worker or app server serves it, one
-        that has parsed none of the rows the writer stored (the writer's own process has them at hand). Returns
+        that has parsed none of the rows the writer stored (the writer's own process has them at hand) and has not
+        drawn the page's figures before (moving the epoch leaves the figures as they were, so their drawing would
+        otherwise be found kept under the same digest, where a real change to everyone draws them anew). Returns
         the seconds the writer spent on that recount."""
         import time
 
         from trainer.extensions import db
-        from trainer.readiness import figures_cache, unit_figures
+        from trainer.readiness import figures_cache, html, unit_figures
         from trainer.transactions import run_follow_ups
 
         with _writing():
@@ -84,6 +86,7 @@ class Changes:
             run_follow_ups()
             spent = time.perf_counter() - started
         unit_figures.forget_parsed()
+        html.forget_drawn()
         return spent
 
 

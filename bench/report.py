@@ -114,7 +114,7 @@ def _pages(t: Table) -> None:
         t.add("1", f"Dashboard, {people} people: first view after a change to everyone (median)", cells,
               "a profile edited, a bulk statement: its writer counts every unit again after its commit ("
               + (", ".join(f"{d[:2]} {v}" for d, v in writer.items() if v != NOT_RUN) or "not measured")
-              + "); the view served by another process, which reads the rows the writer stored",
+              + "); the view served by another process, which reads the rows the writer stored and draws the page",
               "≤ 100 ms",
               checks if scale == "xlarge" else [])
     for key, label, limit in (("unit_battalion", "Unit page, battalion", 0.050),

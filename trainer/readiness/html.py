@@ -172,6 +172,12 @@ _DRAWN: OrderedDict[tuple, Markup] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 
 
+def forget_drawn() -> None:
+    """Leave this process as one that has drawn no page part yet (a worker just started, another app server)."""
+    with _DRAWN_LOCK:
+        _DRAWN.clear()
+
+
 def drawn(key: tuple, draw: Callable[[], str]) -> Markup:
     """What `draw()` makes, kept under `key` for the next view: the key must hold everything the drawing depends
     on (readiness figures by their digest, never by a row id or counter, which another database may repeat).

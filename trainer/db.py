@@ -191,6 +191,20 @@ def move_sequence(conn, table: str) -> None:
                           f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table}\"), false)"))
 
 
+def compress_with_lz4(conn, columns: tuple[tuple[str, str], ...]) -> bool:
+    """On a PostgreSQL server built with LZ4, store the (table, column) pairs' long values compressed with LZ4 rather
+    than the default pglz (faster to write and read). Returns whether it did: elsewhere the columns stay as they
+    are."""
+    from sqlalchemy import text
+
+    if conn.dialect.name != "postgresql" or not conn.execute(text(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")).scalar():
+        return False
+    for table, column in columns:
+        conn.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET COMPRESSION lz4'))
+    return True
+
+
 def rewrite_tables(conn, tables: tuple[str, ...]):
     """Empty derived `tables` before they are written again whole, in the current transaction; returns a function
     that finishes the rewrite once the rows are written. Their secondary indexes are dropped and built again from

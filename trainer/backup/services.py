@@ -32,7 +32,9 @@ from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import make_url
 
 from trainer.backup.sealing import SealedReader, SealedWriter
+from trainer.db import compress_with_lz4
 from trainer.extensions import db
+from trainer.readiness.models import LZ4_COLUMNS
 
 FORMAT = 1
 # Rows the migrations themselves write: a database holding only these holds no data.
@@ -162,8 +164,10 @@ def create_backup(target: Path, passphrase: str) -> Outcome:
             _sqlite_copy(_sqlite_path(), str(dump))
         else:
             args, environment = _pg_environment()
-            _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump), *args],
-                 environment)
+            # Without the columns' compression methods: a restore onto a server built without LZ4 would otherwise
+            # stop at the first one. restore_backup sets them again where the server has LZ4.
+            _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--no-toast-compression",
+                  "--file", str(dump), *args], environment)
         manifest = {"format": FORMAT, "database": kind, "revision": outcome.revision, "counts": outcome.counts,
                     "files": outcome.files, "created_at": outcome.created_at}
         partial = target.with_name(target.name + ".partial")
@@ -226,6 +230,9 @@ def restore_backup(source: Path, passphrase: str) -> Outcome:
             args, environment = _pg_environment()
             _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
                   "--single-transaction", "--exit-on-error", *args, str(work_path / "database.pgdump")], environment)
+            db.engine.dispose()
+            with db.engine.begin() as connection:
+                compress_with_lz4(connection, LZ4_COLUMNS)
         db.engine.dispose()
         files = _restore_folders(work_path / "files")
     return Outcome(kind, manifest.get("revision", ""), counts(), files, manifest.get("created_at", ""))

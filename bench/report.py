@@ -162,9 +162,12 @@ def _pdf(t: Table) -> None:
         complete = all(t.value(d, scale, "pages", "report_pdf", "complete") for d in ran) if ran else None
         # Streamed: the response was an iterator, not one body (runs from before the flag was kept count as streamed).
         streamed = all(t.value(d, scale, "pages", "report_pdf", "streamed") is not False for d in ran) if ran else None
+        listed = next((t.value(d, scale, "pages", "report_pdf", "people") for d in ran), None)
         t.add("3", f"Readiness report PDF, everyone ({PEOPLE[scale]} people)", cells,
               (("streamed" if streamed else "NOT STREAMED") + f": first bytes after {first}; {size / 1048576:,.1f} MiB"
-               + ("" if complete else ", INCOMPLETE")) if ran else "—", "≤ 30 s", checks + [complete, streamed])
+               + ("" if complete else ", INCOMPLETE")
+               + (f"; {listed:,} people listed (the dashboard's total: those the profile applies to)" if listed else ""))
+              if ran else "—", "≤ 30 s", checks + [complete, streamed])
     cells, checks = {}, []
     for d in DATABASES:
         growth = [(s, t.value(d, s, "pages", "report_pdf", "memory_growth_mib")) for s in t.scales()

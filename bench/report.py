@@ -171,7 +171,7 @@ def _pdf(t: Table) -> None:
     cells, checks = {}, []
     for d in DATABASES:
         growth = [(s, t.value(d, s, "pages", "report_pdf", "memory_growth_mib")) for s in t.scales()
-                  if t.value(d, s, "pages", "report_pdf")]
+                  if t.value(d, s, "pages", "report_pdf", "memory_growth_mib") is not None]
         if growth:
             cells[d] = " / ".join(f"{g:,.0f}" for _, g in growth) + " MiB"
             # Flat means the same growth at every size: one size alone shows nothing either way.

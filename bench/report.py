@@ -177,7 +177,9 @@ def _pdf(t: Table) -> None:
             # Flat means the same growth at every size: one size alone shows nothing either way.
             checks.append(growth[-1][1] <= growth[0][1] + 25 if len(growth) > 1 else None)
     if cells:
-        scales = " / ".join(PEOPLE[s] for s in t.scales() if any(t.value(d, s, "pages", "report_pdf") for d in DATABASES))
+        scales = " / ".join(PEOPLE[s] for s in t.scales()
+                            if any(t.value(d, s, "pages", "report_pdf", "memory_growth_mib") is not None
+                                   for d in DATABASES))
         t.add("3", f"Readiness report PDF: memory growth of the process at {scales} people", cells,
               "peak resident memory during the request minus before", "flat: largest ≤ smallest + 25 MiB", checks)
 

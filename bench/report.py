@@ -249,6 +249,7 @@ def _roster(t: Table) -> None:
             new = next(t.value(d, scale, "roster", "new") for d in DATABASES if t.value(d, scale, "roster", "rows"))
             t.add("6", f"Roster import, {rows[0]:,} rows ({new:,} new), {PEOPLE[scale]} people", cells,
                   "`flask personnel import`, end to end", f"≤ {limit} s", checks)
+    for scale in t.scales():  # after every roster row, so that the table reads in the sections' order
         cells, checks = t.per_database(scale, _s, "rebuild", "seconds", limit=60)
         if cells:
             sizes = next((f"{t.value(d, scale, 'rebuild', 'completions'):,} completions → "

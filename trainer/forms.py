@@ -7,6 +7,7 @@ from babel import support
 from flask import current_app, flash
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 
 from trainer.errors import Conflict, DomainError
@@ -25,6 +26,12 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _wtforms_messages(str(get_locale() or "en"))
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select field declared with its choices (WTForms takes no tuples
+    there from 3.4 on)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 @lru_cache(maxsize=16)

@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 
 from trainer.enums import ExerciseType
 from trainer.exercises.models import MilestoneKind, ParticipantRole
-from trainer.forms import Form
+from trainer.forms import Form, options
 
 FOLD_CHOICES = [("", _l("— only if asked —")), ("0", _l("The first (still summer time)")),
                 ("1", _l("The second (after the clocks go back)"))]
@@ -23,10 +23,10 @@ class ExerciseForm(Form):
     code = StringField(_l("Code"), description=_l("Short and unique, e.g. SHIELD-27."))
     title = StringField(_l("Title"))
     type = SelectField(_l("Exercise type (HSEEP)"),
-                       choices=[("", _l("— choose —"))] + ExerciseType.choices(),
+                       choices=options([("", _l("— choose —"))] + ExerciseType.choices()),
                        validate_choice=False)
     military_name = SelectField(_l("Military name"),
-                                choices=[("", _l("none")), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")],
+                                choices=options([("", _l("none")), ("CPX", "CPX"), ("FTX", "FTX"), ("LIVEX", "LIVEX")]),
                                 description=_l("CPX is a functional exercise; FTX and LIVEX are full-scale."),
                                 validate_choice=False)
     scenario_summary = TextAreaField(_l("Scenario summary"), render_kw={"rows": 4})
@@ -39,7 +39,8 @@ class ExerciseForm(Form):
                            description=_l("The IANA zone of the location, e.g. Asia/Kathmandu or Europe/Oslo."))
     start_local = StringField(_l("Start (local time at the location)"), render_kw={"type": "datetime-local"})
     end_local = StringField(_l("End (local time at the location)"), render_kw={"type": "datetime-local"})
-    fold = SelectField(_l("If a time happens twice (clocks going back)"), choices=FOLD_CHOICES, validate_choice=False)
+    fold = SelectField(_l("If a time happens twice (clocks going back)"), choices=options(FOLD_CHOICES),
+                       validate_choice=False)
     prerequisite_modules = SelectMultipleField(_l("Prerequisite modules for players"), choices=[],
                                                validate_choice=False,
                                                description=_l("Players should hold these modules on the first day."))
@@ -67,7 +68,7 @@ class ObjectiveForm(Form):
 
 class NominateForm(Form):
     person_id = SelectField(_l("Person"), choices=[], validate_choice=False)
-    role = SelectField(_l("Role"), choices=ParticipantRole.choices(),
+    role = SelectField(_l("Role"), choices=options(ParticipantRole.choices()),
                        validate_choice=False)
     submit = SubmitField(_l("Nominate"))
 
@@ -98,7 +99,7 @@ class InjectForm(Form):
     number = IntegerField(_l("Number"), validators=[Optional()])
     scenario_time = StringField(_l("Scenario time"), description=_l("In-scenario clock, e.g. D+1 06:00."))
     planned_release = StringField(_l("Planned release (local time)"), render_kw={"type": "datetime-local"})
-    fold = SelectField(_l("If that time happens twice"), choices=FOLD_CHOICES, validate_choice=False)
+    fold = SelectField(_l("If that time happens twice"), choices=options(FOLD_CHOICES), validate_choice=False)
     from_ = StringField(_l("From"), description=_l("Who sends it (e.g. SIMCELL — UN OCHA)."))
     recipient = SelectField(_l("To"), choices=[], validate_choice=False,
                             description=_l("A nation taking part, one of its units, or a participant."))

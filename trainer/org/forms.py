@@ -14,7 +14,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from trainer.forms import Form
+from trainer.forms import Form, options
 from trainer.org.grades import grade_choices
 from trainer.org.labels import CATEGORY_LABELS, SCREENING_LABELS, UNIT_KIND_LABELS
 
@@ -24,7 +24,7 @@ class UnitForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Unique within the nation, e.g. NPBATT-A. Stored in capitals."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=list(UNIT_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=options(UNIT_KIND_LABELS.items()))
     parent_id = SelectField(_l("Parent unit"), choices=[], validate_choice=False,
                             description=_l("Leave empty for a top-level unit of the nation."))
     version = HiddenField()
@@ -41,18 +41,19 @@ class PersonForm(Form):
     family_name_latin = StringField(_l("Family name in Latin letters"), validators=[Optional(), Length(max=120)],
                                     description=_l("As in the passport or UN ID. Leave empty when the same as above."))
     given_names_latin = StringField(_l("Given names in Latin letters"), validators=[Optional(), Length(max=200)])
-    name_order = SelectField(_l("Name order"), choices=[("", _l("As usual for the script (family name first for Chinese, "
-                                                            "Japanese and Korean)")),
-                                                        ("given_first", _l("Given names first")),
-                                                        ("family_first", _l("Family name first"))],
+    name_order = SelectField(_l("Name order"), choices=options([
+                                 ("", _l("As usual for the script (family name first for Chinese, "
+                                         "Japanese and Korean)")),
+                                 ("given_first", _l("Given names first")),
+                                 ("family_first", _l("Family name first"))]),
                              validators=[Optional()],
                              description=_l("How the full name is printed on lists and certificates."))
     rank_code = SelectField(_l("Grade code"), choices=[], validate_choice=False,
                             description=_l("NATO grade (STANAG 2116) or the police or civilian category code."))
     national_rank = StringField(_l("National rank title"), validators=[Optional(), Length(max=80)])
-    category = SelectField(_l("Category"), choices=list(CATEGORY_LABELS.items()))
+    category = SelectField(_l("Category"), choices=options(CATEGORY_LABELS.items()))
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
-    screening = SelectField(_l("Screening"), choices=list(SCREENING_LABELS.items()))
+    screening = SelectField(_l("Screening"), choices=options(SCREENING_LABELS.items()))
     start_on = DateField(_l("In this unit since"), validators=[Optional()], default=dt.date.today)
     version = HiddenField()
     submit = SubmitField(_l("Save"))

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from trainer.forms import Form
+from trainer.forms import Form, options
 from trainer.readiness.models import LEVEL_LABELS, Level
 
 
@@ -24,7 +24,7 @@ class RevokeWaiverForm(Form):
 
 
 class AssessForm(Form):
-    assessed_level = SelectField(_l("Assessed level"), choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level],
+    assessed_level = SelectField(_l("Assessed level"), choices=options((lv.value, LEVEL_LABELS[lv]) for lv in Level),
                                  validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)],
                            description=_l("Required: why your assessment differs from (or confirms) the computed level."))

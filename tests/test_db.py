@@ -63,3 +63,11 @@ def test_the_tables_rewritten_on_every_change_leave_room_for_a_rows_new_version_
     compression = db.session.scalar(text(
         "SELECT attcompression FROM pg_attribute WHERE attrelid = 'readiness_figures'::regclass AND attname = 'figures'"))
     assert compression == ("l" if lz4 else "")
+    # The columns the migrations compress are those a restore compresses again (readiness.models.LZ4_COLUMNS).
+    from trainer.readiness.models import LZ4_COLUMNS
+
+    compressed = db.session.execute(text(
+        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE a.attcompression = 'l' AND n.nspname = current_schema() AND a.attnum > 0")).tuples().all()
+    assert sorted(compressed) == (sorted(LZ4_COLUMNS) if lz4 else [])

@@ -166,7 +166,7 @@ def _pdf(t: Table) -> None:
         t.add("3", f"Readiness report PDF, everyone ({PEOPLE[scale]} people)", cells,
               (("streamed" if streamed else "NOT STREAMED") + f": first bytes after {first}; {size / 1048576:,.1f} MiB"
                + ("" if complete else ", INCOMPLETE")
-               + (f"; {listed:,} people listed (the dashboard's total: those the profile applies to)" if listed else ""))
+               + (f"; the dashboard's total for the same scope and profile: {listed:,} people" if listed else ""))
               if ran else "—", "≤ 30 s", checks + [complete, streamed])
     cells, checks = {}, []
     for d in DATABASES:

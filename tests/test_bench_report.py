@@ -31,11 +31,13 @@ def test_report_pdf_measured_is_judged():
     assert row["result"] == "MISS" and row["reference"].startswith("NOT STREAMED")
 
 
-def test_the_report_row_says_how_many_people_the_pdf_listed():
-    """The row is named for the data set's size; the PDF lists those the profile applies to, which may be fewer."""
+def test_the_report_row_gives_the_number_of_people_in_its_scope_beside_the_data_sets_size():
+    """The row is named for the data set's size; the report covers those the profile applies to, which may be
+    fewer: the dashboard's total for the same scope and profile."""
     pages = {"report_pdf": {"seconds": 12.0, "first_byte_s": 1.0, "bytes": 1048576, "complete": True,
                             "people": 95998}}
-    assert "95,998 people listed" in _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["reference"]
+    reference = _row(report.rows(_results(pages)), "Readiness report PDF, everyone")["reference"]
+    assert reference.endswith("the dashboard's total for the same scope and profile: 95,998 people")
 
 
 def test_a_figure_missing_from_a_section_is_not_run():

@@ -18,9 +18,9 @@ run as its reference, on the same machine; the raw figures are in `bench/results
 {table}
 
 Machine: {m.get('cpu')} ({m.get('cores')} cores), RAM {m.get('ram_gib')} GiB. PostgreSQL 15 is a throwaway server
-started as the tests start one, with `fsync`, `synchronous_commit` and `full_page_writes` off (nothing on it needs to
-survive a crash); a production server keeps them on, which would weigh most on the figures that write most: the data set builds,
-the roster import, `readiness rebuild` and the certificates.
+started as the tests start one, with `fsync`, `synchronous_commit` and `full_page_writes` off (nothing on it needs
+to survive a crash); a production server keeps them on, which would weigh most on the figures that write most: the
+data set builds, the roster import, `readiness rebuild` and the certificates.
 {END}"""
 
 

@@ -1,5 +1,6 @@
 """The PDF signature over a whole certificate file: an ECDSA P-256 issuing key with a self-signed X.509
-certificate, kept beside the Ed25519 keys, and a PAdES baseline B-B signature made with pyHanko.
+certificate, kept beside the Ed25519 keys, and a PAdES baseline B-B signature: its CMS container is
+pyHanko's, made once per key (_Template), and the revision that carries it is written by signed_update.
 
 The Ed25519 signature inside the file proves the certified data; this one proves the file: a PDF reader
 shows it as signed and unmodified, and any later byte (an incremental update, a re-save, a cut) breaks
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import threading
 from dataclasses import dataclass
@@ -60,9 +60,9 @@ def _self_signed(private_key: ec.EllipticCurvePrivateKey, subject: str, kid: str
 
 
 def outside_event_loop(work):
-    """Run `work` (pyHanko's signing or validation, which drive their coroutines with asyncio.run) here, or on a thread of its
-    own when this thread already runs an event loop (an async server, or a library driving one), where
-    asyncio.run refuses."""
+    """Run `work` (pyHanko's container for a template, or its validation, which drive their coroutines with
+    asyncio.run) here, or on a thread of its own when this thread already runs an event loop (an async
+    server, or a library driving one), where asyncio.run refuses."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -125,8 +125,12 @@ def issuing_certificates(folder: str | os.PathLike) -> list[IssuingCertificate]:
 
 # --- signing ---------------------------------------------------------------------------------------
 
+REASON = ("Readiness certificate issued and signed by this installation / "
+          "Certificat de préparation délivré et signé par cette installation")
+
+
 class _Signer:
-    """pyHanko's signer for one issuing key, with the CMS signature container made once.
+    """The signer for one issuing key, with the CMS signature container made once.
 
     pyHanko builds the container from scratch for each file (about 25 ms of ASN.1 encoding here, more
     than the whole page). Everything in a PAdES B-B container but two values is the same for every
@@ -134,41 +138,24 @@ class _Signer:
     v2). So pyHanko's own container for a marker digest is kept as a template, and each file gets it
     with the marker replaced by the document's digest and the signature value computed over the signed
     attributes; the outer lengths are re-encoded around the new signature value, which ends the
-    container."""
+    container. The revision that carries it is written by signed_update."""
 
     def __init__(self, key_path: Path, cert_path: Path):
-        from asn1crypto import keys as asn1_keys, x509 as asn1_x509
-        from pyhanko.sign import fields, signers
-
         self.private_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
         if not isinstance(self.private_key, ec.EllipticCurvePrivateKey):
             raise ValueError(f"{key_path.name} is not an ECDSA key")
-        certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        self.certificate = certificate
-        der_key = self.private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption())
-        self.pyhanko = _TemplateSigner(
-            self, signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
-            signing_key=asn1_keys.PrivateKeyInfo.load(der_key))
+        self.certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
         self.template: _Template | None = None
-        self._meta = signers.PdfSignatureMetadata(
-            field_name=SIGNATURE_FIELD, md_algorithm="sha256", certify=True,
-            subfilter=fields.SigSeedSubFilter.PADES, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
-            reason="Readiness certificate issued and signed by this installation / "
-                   "Certificat de préparation délivré et signé par cette installation")
 
     def sign(self, pdf: bytes) -> bytes:
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-        from pyhanko.sign import signers
+        from trainer.certificates import signed_update
 
         if self.template is None:
-            self.template = _Template.made_by(self.pyhanko)
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = io.BytesIO()
-        # The container's size is known (reserved in hex digits): pyHanko need not make a trial one to measure it.
-        signers.sign_pdf(writer, self._meta, signer=self.pyhanko, output=out,
-                         bytes_reserved=self.template.reserved)
-        return out.getvalue()
+            self.template = outside_event_loop(lambda: _Template.made_by(self.private_key, self.certificate))
+        template = self.template
+        return signed_update.sign(pdf, reserved=template.reserved, field=SIGNATURE_FIELD, reason=REASON,
+                                  when=dt.datetime.now(dt.timezone.utc),
+                                  container_for=lambda digest: template.container(digest, self.private_key))
 
 
 def _der_length(length: int) -> bytes:
@@ -198,13 +185,21 @@ class _Template:
     reserved: int
 
     @classmethod
-    def made_by(cls, signer: "_TemplateSigner") -> "_Template":
+    def made_by(cls, private_key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate) -> "_Template":
+        """The template cut from pyHanko's PAdES container for a random marker digest (pyHanko is imported
+        here, on first use: it takes seconds to import, and only this and checking a file need it)."""
         import asyncio
 
-        from asn1crypto import cms
+        from asn1crypto import cms, keys as asn1_keys, x509 as asn1_x509
+        from pyhanko.sign import signers
 
+        der_key = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption())
+        signer = signers.SimpleSigner(
+            signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+            signing_key=asn1_keys.PrivateKeyInfo.load(der_key), cert_registry=None)
         marker = os.urandom(32)
-        container = asyncio.run(signer.pyhanko_container(marker))
+        container = asyncio.run(signer.async_sign(marker, "sha256", use_pades=True))
         der = container.dump()
         # ContentInfo > [0] > SignedData > signerInfos SET > SignerInfo: each is the last element of
         # the one around it, and the signature value is the last element of the SignerInfo.
@@ -252,40 +247,6 @@ def _last_child(der: bytes, start: int, end: int) -> int:
     return last
 
 
-_TEMPLATE_SIGNER = None
-
-
-def _TemplateSigner(owner: _Signer, **kwargs):
-    """pyHanko's SimpleSigner that hands out the template's container (pyHanko is imported on first use:
-    it takes seconds to import, and only signing and checking need it)."""
-    global _TEMPLATE_SIGNER
-    if _TEMPLATE_SIGNER is None:
-        from asn1crypto import cms
-        from pyhanko.sign import signers
-
-        class TemplateSigner(signers.SimpleSigner):
-            def __init__(self, owner: _Signer, **kwargs):
-                super().__init__(cert_registry=None, **kwargs)
-                self.owner = owner
-
-            async def pyhanko_container(self, digest: bytes):
-                return await super().async_sign(digest, "sha256", use_pades=True)
-
-            async def async_sign(self, data_digest: bytes, digest_algorithm: str, dry_run=False, use_pades=False,
-                                 timestamper=None, signed_attr_settings=None, is_pdf_sig=True,
-                                 encap_content_info=None):
-                if digest_algorithm != "sha256" or not use_pades or timestamper is not None \
-                        or encap_content_info is not None or self.owner.template is None:
-                    return await super().async_sign(
-                        data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades, timestamper=timestamper,
-                        signed_attr_settings=signed_attr_settings, is_pdf_sig=is_pdf_sig,
-                        encap_content_info=encap_content_info)
-                return cms.ContentInfo.load(self.owner.template.container(data_digest, self.owner.private_key))
-
-        _TEMPLATE_SIGNER = TemplateSigner
-    return _TEMPLATE_SIGNER(owner, **kwargs)
-
-
 # Signers by key file and the files' identities when they were read: a bulk issue signs every PDF
 # with the same key, and reading the key and making the container template once is what keeps it fast.
 _SIGNERS: dict[Path, tuple[tuple, _Signer]] = {}
@@ -313,7 +274,7 @@ def sign_pdf(pdf: bytes, folder: str | os.PathLike, kid: str, subject: str) -> b
     if not (folder / f"{kid}{CERT_SUFFIX}").exists():
         ensure_issuing_key(folder, kid, subject)
     signer = signer_for(folder, kid)
-    return outside_event_loop(lambda: signer.sign(pdf))
+    return signer.sign(pdf)
 
 
 def fingerprint_sha256(certificate: x509.Certificate) -> str:

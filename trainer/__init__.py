@@ -17,9 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
     """The application: its configuration (trainer/config.py), extensions, every domain's models, scopes,
     listeners, blueprints and commands, and the JSON API."""
     app = _flask_app(config)
-    from trainer.pdf import check_library_versions
+    from trainer.pdf import prepare_libraries
 
-    check_library_versions()  # the PDF adapters reach library internals of one release only
+    prepare_libraries()  # the PDF adapters reach library internals of one release only
     _init_extensions(app)
     _register_domains(app)
     # The JSON API under /api/v1/: its operations and its OpenAPI document (flask-smorest).

@@ -43,7 +43,7 @@ def test_no_module_outside_the_adapters_reaches_the_internals():
     trainer = Path(__file__).resolve().parents[2] / "trainer"
     internals = re.compile(r"\._code\b|\._formatText\b|\._doc\b|from segno import|segno\.(consts|encoder)\b")
     offenders = [str(path.relative_to(trainer)) for path in trainer.rglob("*.py")
-                 if path.parent.name != "pdf" and internals.search(path.read_text(encoding="utf-8"))]
+                 if path.relative_to(trainer).parts[0] != "pdf" and internals.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
@@ -248,3 +248,25 @@ def test_a_document_written_as_its_pages_are_drawn_reads_in_a_strict_reader():
     text = "\n".join(pages)
     assert [int(n) for n in re.findall(r"Line (\d{4})", text)] == list(range(300))
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_after_start_up_every_stream_is_binary_flate_at_the_adapters_level(app):
+    """create_app applies ReportLab's stream settings: no ASCII85 layer over the page (a quarter more bytes), and
+    every compressed stream (the page, the embedded font) at PAGE_COMPRESSION_LEVEL rather than zlib's default."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from trainer.pdf.text import font_name, register_fonts
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    canvas.setFont(font_name("latin"), 14)
+    canvas.drawString(72, 720, "Certificat de préparation / Readiness certificate")
+    canvas.save()
+    data = buffer.getvalue()
+    streams = list(re.finditer(rb"/Filter \[ ([^\]]+) \] /Length (\d+)(?: /Length1 \d+)?\n>>\nstream\r?\n", data))
+    assert len(streams) >= 3  # the page, the font file and its character map
+    for stream in streams:
+        assert stream.group(1) == b"/FlateDecode"
+        raw = data[stream.end():stream.end() + int(stream.group(2))]
+        assert raw == zlib.compress(zlib.decompress(raw), reportlab_adapter.PAGE_COMPRESSION_LEVEL)

@@ -18,7 +18,7 @@ WRITTEN_FOR = "1.6.6"
 
 
 def check_version() -> None:
-    refuse_other_release("segno", segno.__version__, WRITTEN_FOR, "segno_adapter")
+    refuse_other_release("segno", segno.__version__, WRITTEN_FOR, "segno_adapter.py")
 
 
 def make_matrix(text: str, *, mask: int) -> tuple[bytes, ...]:

@@ -1,0 +1,99 @@
+"""The ReportLab internals the application reaches, in one place, for the version they were read from.
+
+What ReportLab has no public interface for: writing a text object's operators directly (a report of
+thousands of people repeats the same lines tens of thousands of times, so each distinct line's operator is
+made once and written again as it is: readiness.pdf_lists); attaching a file to the document with the PDF
+2.0 associated-file entries (the signed certificate data in a certificate PDF); platypus' mark on a
+flowable that has already been moved to the next page once (a long list splitting itself); the level of
+the one Flate filter every stream shares (use_lean_streams); and documents written out as their pages are
+drawn (streaming.py). They depend on attributes whose names start with an underscore
+(`PDFTextObject._code`, `PDFTextObject._formatText`, `Canvas._doc`, `Flowable._postponed`) or on the
+release's own formatting code, which a new ReportLab release may change without notice: `check_version`
+refuses to start with any other release than the one this was written for.
+"""
+from __future__ import annotations
+
+import zlib
+
+from trainer.pdf import refuse_other_release
+from trainer.pdf.reportlab_adapter.streaming import (  # noqa: F401 - the adapter's interface
+    PAGE_COMPRESSION_LEVEL, define_late_form, fill_late_forms, stream_build, streaming_canvas_class)
+
+WRITTEN_FOR = "5.1.0"
+
+
+def check_version() -> None:
+    import reportlab
+
+    refuse_other_release("reportlab", reportlab.Version, WRITTEN_FOR, "reportlab_adapter/")
+
+
+# --- text objects ---------------------------------------------------------------------------------
+
+def text_operators(text_object) -> list[str]:
+    """The list of operators a text object writes when it is drawn; append to it to add operators."""
+    return text_object._code
+
+
+def show_text_operator(text_object, line: str) -> str:
+    """The operator that shows `line` in the text object's current font, encoded as textOut encodes it
+    (with ReportLab's substitute fonts for characters the current font lacks), without moving the cursor."""
+    return text_object._formatText(line)
+
+
+# --- flowables -----------------------------------------------------------------------------------
+
+def was_postponed(flowable) -> bool:
+    """True when platypus has already moved this flowable to the next page once because it did not fit (the
+    mark it sets so that a flowable which never fits is not moved for ever)."""
+    return bool(getattr(flowable, "_postponed", False))
+
+
+def forget_postponed(flowable) -> None:
+    """Clear that mark on a copy of a flowable, so that the copy is treated as new."""
+    flowable.__dict__.pop("_postponed", None)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+def attach_file(canvas, name: str, data: bytes, *, description: str, subtype: str) -> None:
+    """Embed `data` as the document's associated file `name` (listed by PDF viewers as an attachment),
+    uncompressed, so that a verifier can find its bytes unchanged in the file."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+    doc = canvas._doc
+    stream = PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile"), "Subtype": PDFName(subtype.replace("/", "#2F")),
+                                      "Params": PDFDictionary({"Size": len(data)})}),
+                       content=data, filters=[])
+    stream_ref = doc.Reference(stream)
+    filespec = PDFDictionary({"Type": PDFName("Filespec"), "F": PDFString(name), "UF": PDFString(name),
+                              "Desc": PDFString(description), "AFRelationship": PDFName("Data"),
+                              "EF": PDFDictionary({"F": stream_ref, "UF": stream_ref})})
+    filespec_ref = doc.Reference(filespec)
+    names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(name), filespec_ref])})})
+    catalog = doc.Catalog
+    catalog.Names = doc.Reference(names)
+    catalog.AF = PDFArray([filespec_ref])
+    # The catalog writes only the entries it lists; AF (PDF 2.0) is not among them in this release.
+    if "AF" not in catalog.__NoDefault__:
+        catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["AF"]
+
+
+# --- stream settings ------------------------------------------------------------------------------
+
+def use_lean_streams() -> None:
+    """Every stream ReportLab compresses, compressed at PAGE_COMPRESSION_LEVEL and written binary, without
+    the ASCII85 layer this release adds over page content by default (a quarter more bytes, for 7-bit
+    channels no PDF of this application travels through): a certificate's page and fonts take a sixth less
+    time for the same bytes. Process-wide, as ReportLab's rl_config is; set at start-up
+    (trainer.pdf.prepare_libraries)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    rl_config.useA85 = 0
+    # The one Flate filter that every stream of this release shares: its encode, replaced on the instance.
+    pdfdoc.PDFZCompress.encode = _flate
+
+
+def _flate(data) -> bytes:
+    return zlib.compress(data.encode("utf8") if isinstance(data, str) else data, PAGE_COMPRESSION_LEVEL)

@@ -270,3 +270,30 @@ def test_after_start_up_every_stream_is_binary_flate_at_the_adapters_level(app):
         assert stream.group(1) == b"/FlateDecode"
         raw = data[stream.end():stream.end() + int(stream.group(2))]
         assert raw == zlib.compress(zlib.decompress(raw), reportlab_adapter.PAGE_COMPRESSION_LEVEL)
+
+
+def test_a_font_program_asked_for_again_is_the_one_already_cut_and_compressed():
+    """Every certificate embeds the same ASCII subset of each Latin font: it is cut and compressed once, and what
+    is handed out again is exactly what a fresh cut gives."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from trainer.pdf.reportlab_adapter import _flate, remember_subsets
+    from trainer.pdf.text import FONT_DIR
+
+    path = str(FONT_DIR / "NotoSans-Regular.ttf")
+    font = TTFont("Remembered", path)
+    cuts = []
+    make = font.face.makeSubset
+    font.face.makeSubset = lambda characters: cuts.append(1) or make(characters)
+    remember_subsets(font)
+    ascii_codes = list(range(128))
+    first = font.face.makeSubset(ascii_codes)
+    assert font.face.makeSubset(list(ascii_codes)) is first and len(cuts) == 1
+    assert first == TTFont("Fresh", path).face.makeSubset(ascii_codes)
+    accented = font.face.makeSubset([0, 0xE9, 0xE8])
+    assert accented != first and len(cuts) == 2
+
+    compressed = _flate(first)
+    assert _flate(bytes(first)) is compressed  # the same bytes, found by value
+    assert zlib.decompress(compressed) == first
+    assert compressed == zlib.compress(first, reportlab_adapter.PAGE_COMPRESSION_LEVEL)

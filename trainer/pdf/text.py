@@ -130,8 +130,12 @@ def register_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from trainer.pdf.reportlab_adapter import remember_subsets
+
     for script, (regular, bold) in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(font_name(script), str(FONT_DIR / regular), shapable=True))
-        if script != "han":
-            pdfmetrics.registerFont(TTFont(font_name(script, True), str(FONT_DIR / bold), shapable=True))
+        # Chinese has no bold face: its bold name is its regular one (font_name), registered once.
+        for name, file in {font_name(script): regular, font_name(script, True): bold}.items():
+            font = TTFont(name, str(FONT_DIR / file), shapable=True)
+            remember_subsets(font)
+            pdfmetrics.registerFont(font)
     _registered = True

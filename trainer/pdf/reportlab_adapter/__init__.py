@@ -13,7 +13,9 @@ refuses to start with any other release than the one this was written for.
 """
 from __future__ import annotations
 
+import threading
 import zlib
+from collections import OrderedDict
 
 from trainer.pdf import refuse_other_release
 from trainer.pdf.reportlab_adapter.streaming import (  # noqa: F401 - the adapter's interface
@@ -79,7 +81,7 @@ def attach_file(canvas, name: str, data: bytes, *, description: str, subtype: st
         catalog.__NoDefault__ = list(catalog.__NoDefault__) + ["AF"]
 
 
-# --- stream settings ------------------------------------------------------------------------------
+# --- streams and font programs made once -----------------------------------------------------------
 
 def use_lean_streams() -> None:
     """Every stream ReportLab compresses, compressed at PAGE_COMPRESSION_LEVEL and written binary, without
@@ -95,5 +97,58 @@ def use_lean_streams() -> None:
     pdfdoc.PDFZCompress.encode = _flate
 
 
+def remember_subsets(font) -> None:
+    """Make `font` (a TTFont) keep the font programs it cut for its last subsets. Every certificate embeds the
+    same first subset of each Latin font (this release's first subset holds the 128 ASCII codes), which took a
+    tenth of the page's time to cut out of the font file and compress again; with the same bytes handed out,
+    _flate finds them compressed. TTFontFile.makeSubset of this release depends on the font file and the
+    subset's characters alone."""
+    make = font.face.makeSubset
+    made = _Recent(8)
+
+    def subset(characters) -> bytes:
+        key = tuple(characters)
+        program = made.get(key)
+        if program is None:
+            program = made.put(key, make(characters))
+        return program
+
+    font.face.makeSubset = subset
+
+
+class _Recent:
+    """The last `size` values by key (a thread may read while another adds)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.values: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.values[key] = value
+            if len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+_COMPRESSED = _Recent(16)   # large streams by their bytes: the font programs every certificate shares
+_REMEMBERED_FROM = 4096     # bytes; a smaller stream is compressed again (a look-up would cost about as much)
+
+
 def _flate(data) -> bytes:
-    return zlib.compress(data.encode("utf8") if isinstance(data, str) else data, PAGE_COMPRESSION_LEVEL)
+    if isinstance(data, str):
+        data = data.encode("utf8")
+    if len(data) < _REMEMBERED_FROM:
+        return zlib.compress(data, PAGE_COMPRESSION_LEVEL)
+    compressed = _COMPRESSED.get(data)
+    if compressed is None:
+        compressed = _COMPRESSED.put(data, zlib.compress(data, PAGE_COMPRESSION_LEVEL))
+    return compressed

@@ -57,7 +57,7 @@ def test_pyhanko_finds_the_file_signed_whole_certified_and_unchanged(signing):
     signature, status = _validate(signed, certificate)
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    assert signature.docmdp_level == MDPPerm.NO_CHANGES and status.docmdp_ok is not False and status.bottom_line
+    assert signature.docmdp_level == MDPPerm.NO_CHANGES and status.docmdp_ok and status.bottom_line
     assert signature.field_name == pdf_signing.SIGNATURE_FIELD
     # The catalog names it as the document's certification signature, so that a reader shows it as certified.
     assert signature.reader.root["/Perms"].raw_get("/DocMDP").idnum == signature.sig_field["/V"].container_ref.idnum
@@ -89,15 +89,45 @@ def test_other_readers_open_the_signed_file(signing, tmp_path):
     assert "Readiness certificate, page 1" in shown
 
 
+def _encrypted() -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, encrypt="secret")
+    canvas.drawString(72, 720, "Readiness certificate")
+    canvas.save()
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("shape, message", [
-    (lambda: _page(pages=2), "one-page"),
-    (lambda: _page(link=True), "annotations"),
-    (lambda: b"%PDF-1.4\nnot a PDF", "startxref"),
+    (lambda signer: _page(pages=2), "one-page"),
+    (lambda signer: _page(link=True), "annotations"),
+    (lambda signer: signer.sign(_page()), "already updated"),
+    (lambda signer: _encrypted(), "encrypted"),
+    (lambda signer: b"%PDF-1.4\nnot a PDF", "startxref"),
+    (lambda signer: _page().replace(b"xref\n0 ", b"xref\nX "), "cross-reference table cannot be read"),
 ])
 def test_a_file_of_another_shape_is_refused(signing, shape, message):
     signer, _ = signing
     with pytest.raises(ValueError, match=message):
-        signer.sign(shape())
+        signer.sign(shape(signer))
+
+
+@poppler.needs("pdfsig")
+def test_poppler_finds_the_whole_document_signed_and_the_signature_valid(signing, tmp_path):
+    signer, _ = signing
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signer.sign(_page()))
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Total document signed" in report and "Signature is Valid." in report
+    assert f"Signature Field Name: {pdf_signing.SIGNATURE_FIELD}" in report
+
+
+def test_each_signing_keeps_the_first_identifier_and_gives_the_revision_its_own(signing):
+    signer, _ = signing
+    original = _page()
+    first = re.search(rb"/ID\s*\[\s*<([0-9a-f]+)>", original).group(1)
+    revisions = [re.findall(rb"/ID \[ <([0-9a-f]+)> <([0-9a-f]+)> \]", signer.sign(original))[-1] for _ in range(2)]
+    assert all(kept == first for kept, _ in revisions)
+    assert revisions[0][1] != revisions[1][1] and revisions[0][1] != first
 
 
 def test_a_container_larger_than_its_reserved_room_is_refused():

@@ -1,17 +1,20 @@
 """The incremental update that signs a certificate PDF as a whole file: one certifying PAdES signature
 (no changes permitted) in a revision appended to the file ReportLab wrote.
 
-The revision is what ISO 32000-2 (7.5.6, 12.8) describes and what pyHanko wrote here before, object for
-object: the page again, with the signature's widget in /Annots; the catalog again, with the form, the
-DocMDP permission and the extensions that declare PAdES (ESIC) and ECDSA in PDF 2.0 (ISO/TS 32002); the
-form, the widget and the signature dictionary; a cross-reference section for them and a trailer that
-points back to the first one. The signature's /Contents is written as zeros of the reserved length, the
-byte range around it is filled in, and the CMS container made over that range goes into the zeros.
+The revision is what ISO 32000-2 (7.5.6, 12.8) describes and what pyHanko wrote here before: the page
+again, with the signature's widget in /Annots; the catalog again, with the form, the DocMDP permission and
+the extensions that declare PAdES (ESIC) and ECDSA in PDF 2.0 (ISO/TS 32002); the form, the widget and the
+signature dictionary; a cross-reference section for them and a trailer that points back to the first one.
+pyHanko also rewrote the document information (its producer and modification date) and added XMP metadata;
+neither is needed for the signature, and the signing time is in the signature's /M. The signature's
+/Contents is written as zeros of the reserved length, the byte range around it is filled in, and the CMS
+container made over that range goes into the zeros.
 
 Written directly because pyHanko parsed and wrote the whole file again for each certificate, a fifth of
-the time of a bulk issue. Only a file of the shape the certificate renderer writes is accepted (one page
-without annotations, no form, a classic cross-reference table); anything else raises ValueError.
-pyHanko's validator checks the files this writes (tests/certificates/test_published_keys.py).
+the time of a bulk issue. Only a file of the shape the certificate renderer writes is accepted (one
+revision with a classic cross-reference table, not encrypted, one page without annotations, no form):
+anything else raises ValueError. pyHanko's validator and poppler's pdfsig check the files this writes
+(tests/certificates/test_signed_update.py).
 
 Pure module: imports neither Flask nor the database.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from typing import Callable
 
@@ -50,20 +54,23 @@ def _xref(pdf: bytes) -> tuple[int, dict[int, int], bytes]:
     table, _, rest = pdf[at + 4:found.start()].partition(b"trailer")
     tokens = table.split()
     offsets, i = {}, 0
-    while i < len(tokens):
-        first, count = int(tokens[i]), int(tokens[i + 1])
-        for n in range(count):
-            offset, _, kind = tokens[i + 2 + 3 * n:i + 5 + 3 * n]
-            if kind == b"n":
-                offsets[first + n] = int(offset)
-        i += 2 + 3 * count
+    try:
+        while i < len(tokens):
+            first, count = int(tokens[i]), int(tokens[i + 1])
+            for n in range(count):
+                offset, _, kind = tokens[i + 2 + 3 * n:i + 5 + 3 * n]
+                if kind == b"n":
+                    offsets[first + n] = int(offset)
+            i += 2 + 3 * count
+    except (IndexError, ValueError):
+        raise ValueError("the cross-reference table cannot be read") from None
     return at, offsets, rest
 
 
 def _dictionary(pdf: bytes, offsets: dict[int, int], number: int) -> bytes:
     """The body (<< ... >>) of object `number`, which must be a dictionary."""
-    head = re.compile(rb"%d\s+0\s+obj\s*" % number).match(pdf, offsets[number])
-    if head is None:
+    head = re.compile(rb"%d\s+0\s+obj\s*" % number).match(pdf, offsets.get(number, -1))
+    if number not in offsets or head is None:
         raise ValueError(f"object {number} is not where the table says")
     body = pdf[head.end():pdf.index(b"endobj", head.end())].rstrip()
     if not (body.startswith(b"<<") and body.endswith(b">>")):
@@ -93,22 +100,27 @@ def sign(pdf: bytes, *, reserved: int, field: str, reason: str, when: dt.datetim
          container_for: Callable[[bytes], bytes]) -> bytes:
     """`pdf` with the signing revision appended. `reserved` is the number of hex digits kept for the
     CMS container; `container_for(digest)` makes the container for the SHA-256 digest of the byte range."""
+    if not re.fullmatch(r"[A-Za-z0-9_]+", field):
+        raise ValueError("the field name must be letters, digits and underscores")
     xref_at, offsets, trailer = _xref(pdf)
-    size, root, info = int(re.search(rb"/Size\s+(\d+)", trailer).group(1)), _reference(trailer, b"Root"), \
-        _reference(trailer, b"Info")
-    first_id = _ID.search(trailer)
-    if first_id is None:
-        raise ValueError("the trailer has no /ID")
+    size, first_id = re.search(rb"/Size\s+(\d+)", trailer), _ID.search(trailer)
+    if size is None or first_id is None:
+        raise ValueError("the trailer has no /Size or no /ID")
+    if b"/Encrypt" in trailer or b"/Prev" in trailer:
+        raise ValueError("an encrypted file, or one already updated, is not signed here")
+    size, root, info = int(size.group(1)), _reference(trailer, b"Root"), _reference(trailer, b"Info")
     catalog = _dictionary(pdf, offsets, root)
     kids = _KIDS.search(_dictionary(pdf, offsets, _reference(catalog, b"Pages")))
     if kids is None:
         raise ValueError("not a one-page document")
     page_number = int(kids.group(1))
     page = _dictionary(pdf, offsets, page_number)
-    if not re.fullmatch(r"[A-Za-z0-9_.]+", field):
-        raise ValueError("the field name must be plain letters and digits")
+    if not re.search(rb"/Type\s*/Page\b", page):
+        raise ValueError(f"object {page_number} is not a page")
     if b"/Annots" in page or any(key in catalog for key in (b"/AcroForm", b"/Perms", b"/Extensions", b"/Version")):
         raise ValueError("the document already has annotations, a form or extensions")
+    if when.tzinfo is None:
+        raise ValueError("the signing time must say its time zone")
 
     form, widget, signature = size, size + 1, size + 2
     placeholder = b"0" * reserved
@@ -130,7 +142,7 @@ def sign(pdf: bytes, *, reserved: int, field: str, reason: str, when: dt.datetim
     for number, body in objects.items():
         written[number] = len(data)
         data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    second_id = hashlib.sha256(pdf).hexdigest()[:32].encode("ascii")
+    second_id = os.urandom(16).hex().encode("ascii")  # this revision's own identifier (ISO 32000-2 14.4)
     table_at = len(data)
     data += (b"xref\n" + _entries(written) + b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] "
              b"/Prev %d >>\nstartxref\n%d\n%%%%EOF\n"

@@ -98,57 +98,56 @@ def use_lean_streams() -> None:
 
 
 def remember_subsets(font) -> None:
-    """Make `font` (a TTFont) keep the font programs it cut for its last subsets. Every certificate embeds the
-    same first subset of each Latin font (this release's first subset holds the 128 ASCII codes), which took a
-    tenth of the page's time to cut out of the font file and compress again; with the same bytes handed out,
-    _flate finds them compressed. TTFontFile.makeSubset of this release depends on the font file and the
-    subset's characters alone."""
+    """Make `font` (a TTFont) hand out again the font programs it cut lately, and compress each of them once.
+    Every certificate whose names are in plain Latin letters embeds the same first subset of each Latin font
+    (this release's first subset holds the 128 ASCII codes and the other characters in the order the page
+    first uses them); cutting it out of the font file and compressing it again took a fifth of the page's
+    time. TTFontFile.makeSubset of this release depends on the font file and the subset's characters alone;
+    it moves the font file's shared read position, so programs are cut one at a time."""
     make = font.face.makeSubset
-    made = _Recent(8)
+    filename = font.face.filename
 
     def subset(characters) -> bytes:
-        key = tuple(characters)
-        program = made.get(key)
-        if program is None:
-            program = made.put(key, make(characters))
-        return program
+        return _PROGRAMS.program((filename, tuple(characters)), lambda: make(characters))
 
     font.face.makeSubset = subset
 
 
-class _Recent:
-    """The last `size` values by key (a thread may read while another adds)."""
+class _Programs:
+    """The font programs handed out lately, by font file and characters, and each one compressed once: only
+    these are kept, not the pages' own streams (a credentials sheet's passwords are in its page)."""
 
     def __init__(self, size: int):
         self.size = size
-        self.values: OrderedDict = OrderedDict()
+        self.by_key: OrderedDict = OrderedDict()
+        self.compressed: dict[int, tuple[bytes, bytes]] = {}  # id(program) -> (program, compressed)
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def program(self, key, make) -> bytes:
         with self.lock:
-            value = self.values.get(key)
-            if value is not None:
-                self.values.move_to_end(key)
-            return value
+            program = self.by_key.get(key)
+            if program is not None:
+                self.by_key.move_to_end(key)
+                return program
+            program = self.by_key[key] = make()
+            if len(self.by_key) > self.size:
+                self.compressed.pop(id(self.by_key.popitem(last=False)[1]), None)
+            return program
 
-    def put(self, key, value):
+    def compress(self, data: bytes) -> bytes | None:
+        """`data` compressed, when it is a program handed out here (the object itself); None otherwise."""
         with self.lock:
-            self.values[key] = value
-            if len(self.values) > self.size:
-                self.values.popitem(last=False)
-        return value
+            held = self.compressed.get(id(data))
+            if held is None and any(program is data for program in self.by_key.values()):
+                held = self.compressed[id(data)] = (data, zlib.compress(data, PAGE_COMPRESSION_LEVEL))
+            return held[1] if held is not None and held[0] is data else None
 
 
-_COMPRESSED = _Recent(16)   # large streams by their bytes: the font programs every certificate shares
-_REMEMBERED_FROM = 4096     # bytes; a smaller stream is compressed again (a look-up would cost about as much)
+_PROGRAMS = _Programs(24)  # each script's regular and bold fonts, a few subsets each
 
 
 def _flate(data) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf8")
-    if len(data) < _REMEMBERED_FROM:
-        return zlib.compress(data, PAGE_COMPRESSION_LEVEL)
-    compressed = _COMPRESSED.get(data)
-    if compressed is None:
-        compressed = _COMPRESSED.put(data, zlib.compress(data, PAGE_COMPRESSION_LEVEL))
-    return compressed
+    compressed = _PROGRAMS.compress(data)
+    return compressed if compressed is not None else zlib.compress(data, PAGE_COMPRESSION_LEVEL)

@@ -39,9 +39,11 @@ def test_the_app_refuses_to_start_with_another_release_and_says_why(module, attr
 
 
 def test_no_module_outside_the_adapters_reaches_the_internals():
-    """ReportLab's text object and canvas internals and segno's encoder tables are named in the adapters only."""
+    """ReportLab's text object and canvas internals, its shared Flate filter, font subsetting and settings, and
+    segno's encoder tables are named in the adapters only."""
     trainer = Path(__file__).resolve().parents[2] / "trainer"
-    internals = re.compile(r"\._code\b|\._formatText\b|\._doc\b|from segno import|segno\.(consts|encoder)\b")
+    internals = re.compile(r"\._code\b|\._formatText\b|\._doc\b|PDFZCompress|makeSubset|rl_config|"
+                           r"from segno import|segno\.(consts|encoder)\b")
     offenders = [str(path.relative_to(trainer)) for path in trainer.rglob("*.py")
                  if path.relative_to(trainer).parts[0] != "pdf" and internals.search(path.read_text(encoding="utf-8"))]
     assert offenders == []

@@ -104,6 +104,7 @@ def _encrypted() -> bytes:
     (lambda signer: _encrypted(), "encrypted"),
     (lambda signer: b"%PDF-1.4\nnot a PDF", "startxref"),
     (lambda signer: _page().replace(b"xref\n0 ", b"xref\nX "), "cross-reference table cannot be read"),
+    (lambda signer: _page().replace(b"/Type /Page\n", b"/Type /Pagx\n"), "is not a page"),
 ])
 def test_a_file_of_another_shape_is_refused(signing, shape, message):
     signer, _ = signing
@@ -144,3 +145,13 @@ def test_the_byte_range_leaves_out_exactly_the_signature_contents(signing):
     assert (start, second + length) == (0, len(signed))
     assert signed[first:first + 1] == b"<" and signed[second - 1:second] == b">"
     assert re.fullmatch(rb"<[0-9A-F]+0*>", signed[first:second])
+
+
+@pytest.mark.parametrize("field, when, message", [
+    ("Certificate.Signature", dt.datetime.now(dt.timezone.utc), "field name"),
+    ("CertificateSignature", dt.datetime.now(), "time zone"),
+])
+def test_a_partial_field_name_with_a_period_or_a_time_without_its_zone_is_refused(field, when, message):
+    with pytest.raises(ValueError, match=message):
+        signed_update.sign(_page(), reserved=64, field=field, reason="test", when=when,
+                           container_for=lambda digest: bytes(8))

@@ -302,6 +302,12 @@ def test_a_font_program_asked_for_again_is_the_one_already_cut_and_compressed():
     page = bytes(bytearray(first))  # the same bytes, but not a program handed out: compressed again, not kept
     assert _flate(page) == compressed and _flate(page) is not _flate(page)
 
+    remember_subsets(font)  # remembering twice changes nothing (and does not wrap the cut twice)
+    assert font.face.makeSubset(codes) is first and len(cuts) == 2
+    other_face = TTFont("Other", path)  # another face of the same file: its own programs (its own private codes)
+    remember_subsets(other_face)
+    assert other_face.face.makeSubset(codes) is not first and other_face.face.makeSubset(codes) == first
+
     register_fonts()  # the application's fonts remember their programs
     latin = pdfmetrics.getFont(font_name("latin", bold=True)).face
     assert latin.makeSubset(list(range(128))) is latin.makeSubset(list(range(128)))

@@ -119,7 +119,7 @@ def sign(pdf: bytes, *, reserved: int, field: str, reason: str, when: dt.datetim
         raise ValueError(f"object {page_number} is not a page")
     if b"/Annots" in page or any(key in catalog for key in (b"/AcroForm", b"/Perms", b"/Extensions", b"/Version")):
         raise ValueError("the document already has annotations, a form or extensions")
-    if when.tzinfo is None:
+    if when.utcoffset() is None:
         raise ValueError("the signing time must say its time zone")
 
     form, widget, signature = size, size + 1, size + 2

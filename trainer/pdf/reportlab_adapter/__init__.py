@@ -102,15 +102,19 @@ def remember_subsets(font) -> None:
     Every certificate whose names are in plain Latin letters embeds the same first subset of each Latin font
     (this release's first subset holds the 128 ASCII codes and the other characters in the order the page
     first uses them); cutting it out of the font file and compressing it again took a fifth of the page's
-    time. TTFontFile.makeSubset of this release depends on the font file and the subset's characters alone;
-    it moves the font file's shared read position, so programs are cut one at a time."""
-    make = font.face.makeSubset
-    filename = font.face.filename
+    time. TTFontFile.makeSubset of this release depends on the face and the subset's characters alone (a face
+    gives the glyphs HarfBuzz shapes without a character their own private codes, so programs are kept by
+    face, not by font file); it moves the face's shared read position, so programs are cut one at a time."""
+    face = font.face
+    if getattr(face, "_trainer_remembers", False):
+        return
+    make = face.makeSubset
 
     def subset(characters) -> bytes:
-        return _PROGRAMS.program((filename, tuple(characters)), lambda: make(characters))
+        return _PROGRAMS.program((face, tuple(characters)), lambda: make(characters))
 
-    font.face.makeSubset = subset
+    face.makeSubset = subset
+    face._trainer_remembers = True
 
 
 class _Programs:

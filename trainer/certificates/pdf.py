@@ -31,7 +31,7 @@ from reportlab.platypus import Paragraph
 from trainer.certificates import printed
 from trainer.certificates.qr import qr_matrix
 from trainer.pdf.reportlab_adapter import attach_file
-from trainer.pdf.text import font_name, register_fonts, visual_runs
+from trainer.pdf.text import font_name, pdf_text_string, register_fonts, visual_runs
 
 PAGE = landscape(A4)
 EMBEDDED_NAME = "certificate.json"
@@ -53,11 +53,6 @@ def shaping_active() -> bool:
 
     register_fonts()
     return bool(getattr(pdfmetrics.getFont(font_name("arabic")), "shapable", False))
-
-
-def _pdf_text_string(text: str) -> str:
-    """A PDF text string in UTF-16BE with byte order mark, as hex: safe for any character."""
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 # Scripts whose text needs no shaping beyond one glyph per character (Latin, Cyrillic and Greek fall
@@ -112,7 +107,7 @@ class TextDrawer:
         elif align == "right":
             x -= width
         canvas = self.canvas
-        canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(text.strip())}>> BDC")
+        canvas.addLiteral(f"/Span <</ActualText {pdf_text_string(text.strip())}>> BDC")
         for kind, drawable, w in parts:
             if kind == "plain":
                 font, plain = drawable

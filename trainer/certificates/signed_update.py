@@ -26,6 +26,8 @@ import os
 import re
 from typing import Callable
 
+from trainer.pdf.text import pdf_text_string
+
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>")
 _KIDS = re.compile(rb"/Kids\s*\[\s*(\d+)\s+0\s+R\s*\]")
@@ -76,11 +78,6 @@ def _dictionary(pdf: bytes, offsets: dict[int, int], number: int) -> bytes:
     if not (body.startswith(b"<<") and body.endswith(b">>")):
         raise ValueError(f"object {number} is not a dictionary")
     return body
-
-
-def _text(value: str) -> bytes:
-    """A PDF text string in UTF-16BE with byte order mark, as hex: safe for any character."""
-    return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def _entries(offsets: dict[int, int]) -> bytes:
@@ -134,7 +131,7 @@ def sign(pdf: bytes, *, reserved: int, field: str, reason: str, when: dt.datetim
         signature: b"<<\n/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n/ByteRange ["
         + b" " * _RANGE_WIDTH + b"]\n/Contents <" + placeholder + b">\n/M ("
         + when.astimezone(dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ").encode("ascii") + b")\n/Reason "
-        + _text(reason) + b"\n/Reference [ << /Type /SigRef /TransformMethod /DocMDP "
+        + pdf_text_string(reason).encode("ascii") + b"\n/Reference [ << /Type /SigRef /TransformMethod /DocMDP "
         b"/TransformParams << /Type /TransformParams /V /1.2 /P 1 >> >> ]\n>>",
     }
     data = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")

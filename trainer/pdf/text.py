@@ -121,6 +121,11 @@ def font_name(script: str, bold: bool = False) -> str:
     return f"Text-{script}{'-Bold' if bold and script != 'han' else ''}"
 
 
+def pdf_text_string(text: str) -> str:
+    """A PDF text string in UTF-16BE with byte order mark, as hex: safe for any character in any script."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
 def register_fonts() -> None:
     """Register every font once per process, as shapable TrueType fonts (HarfBuzz shapes the runs of
     a Paragraph with shaping on)."""

@@ -1,6 +1,6 @@
 """Names are printed in the person's own order: family name first (without a space between CJK names) for
 Chinese, Japanese and Korean names by default, and whatever a record says otherwise."""
-from trainer.org.names import FAMILY_FIRST, GIVEN_FIRST, default_name_order, display_name, format_name
+from trainer.org.names import FAMILY_FIRST, GIVEN_FIRST, default_name_order, display_name, format_name, name_order
 
 
 def test_cjk_names_print_family_name_first_without_a_space():
@@ -19,6 +19,13 @@ def test_other_scripts_print_given_names_first_unless_the_record_says_otherwise(
     assert format_name("Anna", "") == "Anna"
 
 
+def test_one_rule_decides_the_order_a_record_prints_in():
+    assert name_order(None, "欧阳", "明华") == FAMILY_FIRST
+    assert name_order(GIVEN_FIRST, "欧阳", "明华") == GIVEN_FIRST                # the record chose otherwise
+    assert name_order("nonsense", "Nagy", "János") == GIVEN_FIRST               # an unknown value: the default
+    assert display_name("明华", "欧阳", "Minghua", "Ouyang", "nonsense") == "欧阳明华 (Ouyang Minghua)"
+
+
 def test_a_shown_name_gives_the_latin_form_beside_the_native_one_only_when_they_differ():
     assert display_name("明华", "欧阳", "Minghua", "Ouyang") == "欧阳明华 (Ouyang Minghua)"
     assert display_name("János", "Nagy", "Janos", "Nagy", FAMILY_FIRST) == "Nagy János (Nagy Janos)"
@@ -31,6 +38,8 @@ def test_a_person_record_prints_both_forms_in_its_order(db, make_person, login_a
     assert person.full_name == "欧阳明华" and person.full_name_latin == "Ouyang Minghua"
     hungarian = make_person(family_name="Nagy", given_names="János")
     assert hungarian.full_name == "János Nagy"
+    person.name_order = "nonsense"                                              # as an older row might hold
+    assert person.order == FAMILY_FIRST and person.display_name == "欧阳明华 (Ouyang Minghua)"
 
     login_as("admin")
     values = {"service_number": hungarian.service_number, "family_name": "Nagy", "given_names": "János",

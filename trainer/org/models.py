@@ -79,9 +79,9 @@ class Person(Timestamped, Versioned, db.Model):
     @property
     def order(self) -> str:
         """The order this person's names are written in (theirs, or the default of their script)."""
-        from trainer.org.names import default_name_order
+        from trainer.org.names import name_order
 
-        return self.name_order or default_name_order(self.family_name, self.given_names)
+        return name_order(self.name_order, self.family_name, self.given_names)
 
     @property
     def full_name(self) -> str:

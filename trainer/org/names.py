@@ -39,11 +39,15 @@ def default_name_order(family_name: str | None, given_names: str | None = None) 
     return FAMILY_FIRST if is_cjk(family_name) or is_cjk(given_names) else GIVEN_FIRST
 
 
+def name_order(chosen: str | None, family_name: str | None, given_names: str | None = None) -> str:
+    """The order a person's names are written in: the one their record gives, or the default of their script."""
+    return chosen if chosen in NAME_ORDERS else default_name_order(family_name, given_names)
+
+
 def format_name(given: str | None, family: str | None, order: str | None = None) -> str:
     """A full name in the person's order: 'Aung San Suu', 'Ouyang Minghua', '欧阳明华' (CJK without a space)."""
     given, family = (given or "").strip(), (family or "").strip()
-    order = order if order in NAME_ORDERS else default_name_order(family, given)
-    if order == FAMILY_FIRST:
+    if name_order(order, family, given) == FAMILY_FIRST:
         separator = "" if is_cjk(family) and is_cjk(given) else " "
         return f"{family}{separator}{given}".strip()
     return f"{given} {family}".strip()
@@ -53,6 +57,6 @@ def display_name(given: str | None, family: str | None, given_latin: str | None,
                  order: str | None = None) -> str:
     """The native name with the Latin form beside it when they differ, both in the person's order (theirs, or the
     default of their script)."""
-    order = order or default_name_order(family, given)
+    order = name_order(order, family, given)
     native, latin = format_name(given, family, order), format_name(given_latin, family_latin, order)
     return native if native == latin else f"{native} ({latin})"

@@ -100,6 +100,39 @@ def test_out_of_scope_is_404(world, app, db, client, make_user, make_nation, mak
         assert other.get(url).status_code == 404, url
 
 
+def test_a_trainee_account_directing_the_exercise_writes_the_report(world, app, db, add_participant, make_user,
+                                                                    make_unit):
+    """Whoever directs the exercise edits its report, whatever their account's role: the page offers the
+    summary and the improvement items, and saving them works."""
+    _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    director = add_participant(world.exercise, role="exercise_director", unit=make_unit(nation="RWA", code="RW-DIR"))
+    make_user("trainee", "self", person=director.person, username="dirtrainee")
+    client = app.test_client()
+    login(client, "dirtrainee")
+    base = f"/assessments/exercises/{world.exercise.id}"
+    page = client.get(f"{base}/aar").get_data(as_text=True)
+    assert f"{base}/aar/summary" in page and f"{base}/improvements/new" in page
+    assert client.post(f"{base}/aar/summary", data={"executive_summary": "Handover drill met.",
+                                                     "version": "0"}).status_code == 302
+    assert "Handover drill met." in client.get(f"{base}/aar").get_data(as_text=True)
+    assert client.get(f"{base}/improvements/new").status_code == 200
+    created = client.post(f"{base}/improvements/new", data={
+        "finding": "Radio log not kept", "corrective_action": "Log drill", "objective_id": str(world.objectives[0].id),
+        "owner": f"u{world.unit_a.id}", "point_of_contact": "Maj. Thapa", "due_on": "2027-03-01", "status": "open"})
+    assert created.status_code == 302, created.get_data(as_text=True)[:1000]
+    assert client.get(created.headers["Location"]).status_code == 200
+    # an evaluator who does not adjudicate reads the report but is sent back to it, told who writes it
+    eva = app.test_client()
+    login(eva, "eva")
+    refused = eva.post(f"{base}/aar/summary", data={"executive_summary": "Mine.", "version": "1"})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"{base}/aar")
+    page = eva.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Only the lead evaluator, the exercise director or a training officer may edit the report." in page
+    assert "Handover drill met." in page and "Mine." not in page
+    assert eva.get(f"{base}/improvements/new").status_code == 302
+
+
 def test_summary_version_conflict_keeps_typed_text(world, app, db):
     lead = _record_and_adjudicate(app, world)
     url = f"/assessments/exercises/{world.exercise.id}/aar/summary"

@@ -10,7 +10,7 @@ from babel.dates import format_date, format_datetime
 from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import select
 
-from trainer.assessments.access import Capacity, capacity_for
+from trainer.assessments.access import Capacity, capacity_for, require_report_editor
 from trainer.assessments.models import (
     Adjudication, AfterActionReport, ImprovementItem, Observation, ObservationKind,
 )
@@ -19,7 +19,7 @@ from trainer.assessments.rules import check_version, raise_invalid
 from trainer.audit.services import record_event
 from trainer.db import utcnow
 from trainer.enums import ParticipantRole, Rating
-from trainer.errors import Conflict, Forbidden, NotFound
+from trainer.errors import Conflict, NotFound
 from trainer.exercises.models import Exercise, Objective, Participant, ParticipantStatus
 from trainer.extensions import db
 
@@ -101,10 +101,8 @@ def build_report(exercise: Exercise) -> Report:
 
 def update_summary(actor, exercise_id, *, summary: str | None, version) -> AfterActionReport:
     cap = capacity_for(actor, exercise_id)
-    if not cap.can_see_report:
-        raise NotFound()
-    if not cap.can_edit_report:
-        raise Forbidden(_("Only the lead evaluator, the exercise director or a training officer may edit the report."))
+    require_report_editor(cap, _("Only the lead evaluator, the exercise director or a training officer may edit the "
+                                 "report."))
     if cap.exercise.status == "closed":
         raise Conflict(_("The exercise is closed: its after-action report can no longer be changed."))
     text = (summary or "").strip()

@@ -65,6 +65,23 @@ class NotStaff(NotFound):
         self.exercise_id = exercise_id
 
 
+class ReportReadOnly(NotFound):
+    """The actor reads the exercise's report but does not write it (a player, a controller, an evaluator
+    who does not adjudicate): sent to the report with a message. Raised before a service writes anything."""
+
+    def __init__(self, exercise_id: int, message: str):
+        super().__init__(message)
+        self.exercise_id = exercise_id
+
+
+def require_report_editor(cap: Capacity, message: str) -> None:
+    """NotFound when the actor does not see the report; ReportReadOnly when they see it but do not edit it."""
+    if not cap.can_see_report:
+        raise NotFound()
+    if not cap.can_edit_report:
+        raise ReportReadOnly(cap.exercise.id, message)
+
+
 def evaluation_parts() -> tuple[str, ...]:
     """The parts that reach an exercise's evaluation screens through the part itself, whatever the
     account's grants."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from trainer.assessments.access import Capacity, all_audiences, capacity_for, get_objective
+from trainer.assessments.access import Capacity, all_audiences, capacity_for, get_objective, require_report_editor
 from trainer.assessments.models import Adjudication, ImprovementItem, ImprovementStatus
 from trainer.assessments.records import current
 from trainer.assessments.rules import check_version, row_id
@@ -16,7 +16,7 @@ from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.db import utcnow
 from trainer.enums import CREDITING_RATINGS
-from trainer.errors import Conflict, Forbidden, Invalid, NotFound
+from trainer.errors import Conflict, Invalid, NotFound
 from trainer.exercises.models import Exercise, Objective
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
@@ -150,8 +150,7 @@ def _planner_cap(actor, exercise_id) -> Capacity:
     """The capacity of someone who adds to the exercise's improvement plan; the plan's form does not exist
     for anyone else."""
     cap = capacity_for(actor, exercise_id)
-    if not cap.can_see_report or not cap.can_edit_report:
-        raise NotFound()
+    require_report_editor(cap, str(EDITORS_ONLY))
     return cap
 
 
@@ -180,8 +179,7 @@ def get_improvement_item(actor, item_id) -> tuple[Capacity, ImprovementItem]:
 
 def update_improvement_item(actor, item_id, data: dict, *, version) -> ImprovementItem:
     cap, item = get_improvement_item(actor, item_id)
-    if not cap.can_edit_report:
-        raise Forbidden(str(EDITORS_ONLY))
+    require_report_editor(cap, str(EDITORS_ONLY))
     version = check_version(version)
     values = _clean_item(cap.exercise, data, item)
     if item.version != version:

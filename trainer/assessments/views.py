@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from trainer.assessments import aar as reports
 from trainer.assessments import adjudication, adjudication_sheet, amendments, improvements, overview, recording
-from trainer.assessments.access import NotStaff
+from trainer.assessments.access import NotStaff, ReportReadOnly
 from trainer.assessments.forms import TypedForm, local_value, new_submission_key
 from trainer.assessments.models import ImprovementStatus, ObservationKind
 from trainer.db import utcnow
@@ -35,6 +35,13 @@ def not_staff(error: NotStaff):
     access checks raise this before a service writes anything, so the request has nothing to undo."""
     flash(error.message, "warning")
     return redirect(url_for("exercises.show", exercise_id=error.exercise_id))
+
+
+@bp.errorhandler(ReportReadOnly)
+def report_read_only(error: ReportReadOnly):
+    """Someone who reads the report but does not write it is sent back to it, told who writes it."""
+    flash(error.message, "warning")
+    return redirect(url_for(".aar", exercise_id=error.exercise_id))
 
 
 # --- landing --------------------------------------------------------------------------------

@@ -176,10 +176,10 @@ POLICY: dict[str, Rule] = {
     "assessments.rating": roles(A, TO, CO, EV, TR, obj="rating"),
     "assessments.adjudicate": roles(A, TO, CO, EV, TR, obj="exercise"),
     "assessments.aar": roles(A, TO, CO, EV, TR, obj="exercise"),
-    "assessments.aar_summary": roles(A, TO, CO, EV, obj="exercise"),
+    "assessments.aar_summary": roles(A, TO, CO, EV, TR, obj="exercise"),
     "assessments.aar_pdf": roles(A, TO, CO, EV, TR, obj="exercise"),
-    "assessments.improvement_new": roles(A, TO, CO, EV, obj="exercise"),
-    "assessments.improvement": roles(A, TO, CO, EV, obj="item"),
+    "assessments.improvement_new": roles(A, TO, CO, EV, TR, obj="exercise"),
+    "assessments.improvement": roles(A, TO, CO, EV, TR, obj="item"),
     "assessments.improvements": roles(A, TO, CO),
     # --- readiness ----------------------------------------------------------------------------
     "readiness.index": roles(A, CO, TO),

@@ -27,6 +27,19 @@ def test_month_and_list_views_filter_by_nation_type_and_status(make_exercise, ma
     assert client.get("/exercises/?view=month&month=garbage").status_code == 200
 
 
+def test_the_month_calendar_stops_at_its_edges_instead_of_failing(make_user, client):
+    login(client, make_user("admin").username)
+    last = client.get("/exercises/?view=month&month=9998-12")
+    assert last.status_code == 200 and "December 9998" in last.get_data(as_text=True)
+    assert "month=9998-11" in last.get_data(as_text=True)           # back, but no way forward past the edge
+    assert "month=9999-01" not in last.get_data(as_text=True)
+    first = client.get("/exercises/?view=month&month=1900-01").get_data(as_text=True)
+    assert "January 1900" in first and "month=1900-02" in first and "month=1899-12" not in first
+    for outside in ("9999-12", "0001-02", "1-01", "0000-01"):     # beyond the edges: this month, as for garbage
+        response = client.get(f"/exercises/?view=month&month={outside}")
+        assert response.status_code == 200, outside
+
+
 def test_personal_feed_works_without_login_and_is_revoked_by_regenerating(make_exercise, make_user, client, db, app):
     ex = make_exercise(lead="NPL", timezone="Asia/Kathmandu")
     hidden = make_exercise(lead="FRA")

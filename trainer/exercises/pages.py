@@ -44,9 +44,14 @@ class Filters:
 class MonthPage:
     weeks: list[list[Day]]
     first: dt.date                # the month's first day (the view words it in the reader's language)
-    prev_month: str
-    next_month: str
+    prev_month: str | None        # None at the edge of the calendar
+    next_month: str | None
     today: dt.date
+
+
+# The months the calendar shows: a month's grid runs into the weeks either side, and the date type
+# ends at the years 1 and 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def list_active_nations(actor) -> list[Nation]:
@@ -56,13 +61,19 @@ def list_active_nations(actor) -> list[Nation]:
 
 
 def _month_shown(month_text: str | None, today: dt.date) -> tuple[int, int]:
-    """The year and month asked for as YYYY-MM, or this month."""
+    """The year and month asked for as YYYY-MM, or this month (also for a month the calendar does not show)."""
     try:
         year, month = (int(x) for x in (month_text or "").split("-"))
         dt.date(year, month, 1)
     except ValueError:
         return today.year, today.month
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return today.year, today.month
     return year, month
+
+
+def _month_link(day: dt.date) -> str | None:
+    return f"{day.year:04d}-{day.month:02d}" if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def get_month_page(actor, filters: Filters, *, month_text: str | None, viewer_zone: str, now: dt.datetime) -> MonthPage:
@@ -74,8 +85,8 @@ def get_month_page(actor, filters: Filters, *, month_text: str | None, viewer_zo
                                         start=start, end=end)
     first = dt.date(year, month, 1)
     return MonthPage(weeks=month_grid(year, month, exercises, viewer_zone), first=first,
-                     prev_month=(first - dt.timedelta(days=1)).strftime("%Y-%m"),
-                     next_month=(first + dt.timedelta(days=32)).strftime("%Y-%m"), today=today)
+                     prev_month=_month_link(first - dt.timedelta(days=1)),
+                     next_month=_month_link(first + dt.timedelta(days=32)), today=today)
 
 
 # --- one exercise ---------------------------------------------------------------------------

@@ -107,11 +107,11 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.url_defaults(_own_person)
+    app.jinja_env.globals["can"] = can  # a global, not a context value: macros imported without context use it too
 
     @app.context_processor
     def _globals():
         return {
-            "can": can,
             "navigation": navigation(),
             "admin_navigation": [(e, label) for e, label in ADMIN_NAVIGATION if can(e)],
             "Role": Role,

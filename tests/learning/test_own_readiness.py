@@ -98,3 +98,15 @@ def test_an_account_without_a_person_has_no_readiness_entry(client, db, trainee,
     login(client, "e.nobody")
     nav = client.get("/learning/").get_data(as_text=True).split("</nav>")[0]
     assert ">Readiness</a>" not in nav
+
+
+def test_an_evaluator_sees_their_own_standing_without_a_link_the_policy_would_refuse(client, db, trainee,
+                                                                                      make_person, make_user):
+    """An evaluator's account reads no readiness pages, its own person's included: My training shows the
+    standing and the next step, and offers no details link that would answer 403."""
+    make_user("evaluator", "exercises", person=make_person(unit=trainee.person.unit), username="e.own")
+    login(client, "e.own")
+    html = client.get("/learning/").get_data(as_text=True)
+    assert "Easy profile TST-EASY Not ready — 1 requirement not met" in _text(html)
+    assert 'href="/curricula/modules/TS-01"' in html
+    assert "/readiness/people/" not in html and "Details for" not in html

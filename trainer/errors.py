@@ -58,6 +58,12 @@ MESSAGES = {
 }
 
 
+# Flask-WTF's reasons ("The CSRF token is missing.", "... has expired.", ...) are English and technical; the
+# reader needs to know that nothing was saved and what to do.
+CSRF_MESSAGE = _l("This form's security token is missing or out of date, so nothing was saved. Go back, reload the "
+                  "page and send the form again.")
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/") or request.is_json:
         return True
@@ -99,6 +105,12 @@ def init_app(app) -> None:
         own = error.description and error.description != type(error).description
         message = MESSAGES.get(status) if status in (403, 404, 500) or not own else error.description
         return render_error(status, message)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_error(400, CSRF_MESSAGE)
 
     from sqlalchemy.exc import DataError
 

@@ -226,7 +226,7 @@ def test_the_last_lesson_leads_to_the_knowledge_check(app, db, trainee_client, t
 def test_marking_a_lesson_read_without_a_valid_form_records_nothing(app, db, trainee_client, trainee):
     app.config["WTF_CSRF_ENABLED"] = True
     response = trainee_client.post("/learning/modules/TS-01/lessons/lesson-1/read")
-    assert response.status_code == 400 and "CSRF token is missing" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "security token is missing or out of date" in response.get_data(as_text=True)
     assert _progress_rows(db) == []
 
 

@@ -52,7 +52,7 @@ def test_every_state_changing_route_refuses_a_request_without_a_token(app, clien
                 assert response.content_type == "application/problem+json"
                 continue
             assert response.status_code == 400, (method, url, response.status_code)
-            assert "CSRF" in response.get_data(as_text=True) or "csrf" in response.get_data(as_text=True).lower()
+            assert "security token is missing or out of date, so nothing was saved" in response.get_data(as_text=True)
             checked.append(rule.endpoint)
     assert len(set(checked)) >= 40  # the sweep really walked the application's forms
     assert "auth.logout" in checked and "org.roster_import" in checked
@@ -75,3 +75,16 @@ def test_a_token_from_another_session_is_refused(app, client, make_user, row_cou
                                                      "display_name": "M", "password": "x" * 20})
     assert response.status_code == 400
     assert row_counts() == before
+
+
+def test_a_refused_form_says_why_in_the_readers_language(client, db):
+    """Flask-WTF's reasons are English and technical: the page says, in French too, that nothing was saved and
+    what to do."""
+    client.get("/login")
+    stale = client.post("/login", data={"username": "x", "password": "y", "csrf_token": "stale"},
+                        headers={"Accept-Language": "fr"})
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 400
+    assert "Le jeton de sécurité de ce formulaire est absent ou périmé" in body and "CSRF" not in body
+    missing = client.post("/login", data={"username": "x", "password": "y"}).get_data(as_text=True)
+    assert "security token is missing or out of date" in missing and "CSRF" not in missing

@@ -166,20 +166,58 @@ def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, 
     db.session.add(adj)
     db.session.commit()
     saved = db.session.execute(select(ImprovementItem)).scalar_one()
-    admin_page = lead.get(f"/assessments/improvements/{saved.id}").get_data(as_text=True)
-    assert "EX-BRAVO" in admin_page
-    ok = lead.post(f"/assessments/improvements/{saved.id}", data={**item, "status": "validated", "version": "1",
-                                                                  "validated_by_adjudication_id": str(adj.id)})
-    assert ok.status_code == 302
+    # The lead evaluator of EX-ALPHA does not read EX-BRAVO's results (not its staff, not published, not its
+    # manager): its adjudication is neither offered nor accepted.
+    lead_page = lead.get(f"/assessments/improvements/{saved.id}").get_data(as_text=True)
+    assert "EX-BRAVO" not in lead_page and "Logs kept." not in lead_page
+    validated = {**item, "status": "validated", "version": "1", "validated_by_adjudication_id": str(adj.id)}
+    refused = lead.post(f"/assessments/improvements/{saved.id}", data=validated)
+    assert refused.status_code == 422 and "later exercise" in refused.get_data(as_text=True)
+    # A training officer of Nepal manages both exercises: offered, accepted.
+    officer = app.test_client()
+    login(officer, make_user("training_officer", "nation", nation="NPL", username="npl.officer").username)
+    assert "EX-BRAVO" in officer.get(f"/assessments/improvements/{saved.id}").get_data(as_text=True)
+    assert officer.post(f"/assessments/improvements/{saved.id}", data=validated).status_code == 302
     db.session.rollback()
     db.session.expire_all()
     stored = db.session.execute(select(ImprovementItem.status, ImprovementItem.validated_by_adjudication_id)).one()
     assert tuple(stored) == ("validated", adj.id)
-    from tests.conftest import PASSWORD  # noqa: F401
-    officer = app.test_client()
-    login(officer, make_user("training_officer", "nation", nation="NPL", username="npl.officer").username)
     listing = officer.get("/assessments/improvements").get_data(as_text=True)
     assert "EX-BRAVO" in listing and "Validated" in listing
+
+
+def test_validation_candidates_are_only_exercises_whose_results_the_editor_reads(world, app, db, make_exercise,
+                                                                                 add_participant, make_unit,
+                                                                                 make_user):
+    """A later exercise of another nation rating the same capability is not offered to Nepal's officer: its
+    players' names and ratings stay out of sight until the officer reaches its report."""
+    from trainer.assessments.models import Adjudication
+    from trainer.exercises.models import Objective
+
+    _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    foreign = make_exercise(code="EX-URY", start=world.exercise.end_at + dt.timedelta(days=30),
+                            end=world.exercise.end_at + dt.timedelta(days=32),
+                            **{**EXERCISE, "status": "aar_draft", "lead": "URY", "nations": ()})
+    objective = db.session.execute(select(Objective).where(Objective.exercise_id == foreign.id,
+                                                           Objective.number == 1)).scalar_one()
+    player = add_participant(foreign, role="player", unit=make_unit(nation="URY", code="URY-B1"))
+    db.session.add(Adjudication(exercise_id=foreign.id, objective_id=objective.id, audience=f"p{player.id}",
+                                target_participant_id=player.id, rating="P", rationale="Seen.", submission_key=key()))
+    db.session.commit()
+    officer = app.test_client()
+    login(officer, make_user("training_officer", "nation", nation="NPL", username="npl.officer2").username)
+    form = officer.get(f"/assessments/exercises/{world.exercise.id}/improvements/new"
+                       f"?objective_id={world.objectives[0].id}").get_data(as_text=True)
+    assert "EX-URY" not in form
+    foreign.status = "aar_published"        # published, but still another nation's exercise: out of reach
+    db.session.commit()
+    form = officer.get(f"/assessments/exercises/{world.exercise.id}/improvements/new"
+                       f"?objective_id={world.objectives[0].id}").get_data(as_text=True)
+    assert "EX-URY" not in form
+    ury = app.test_client()
+    login(ury, make_user("training_officer", "nation", nation="URY", username="ury.officer").username)
+    assert ury.get(f"/assessments/exercises/{world.exercise.id}/improvements/new").status_code == 404
 
 
 def _strings(node, out, transform=(1, 0, 0, 1, 0, 0)):

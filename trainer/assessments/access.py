@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from trainer.assessments.rules import raise_invalid, row_id
 from trainer.auth.policy import parts_with
@@ -80,6 +81,23 @@ def require_report_editor(cap: Capacity, message: str) -> None:
         raise NotFound()
     if not cap.can_edit_report:
         raise ReportReadOnly(cap.exercise.id, message)
+
+
+def report_readable(actor) -> ColumnElement[bool]:
+    """A condition on Exercise, true where the actor reads the exercise's results, as `Capacity.can_see_report`
+    says: managers in scope, the exercise's evaluating staff, its other staff in scope, and anyone in scope
+    once the report is published."""
+    managed = scoping.scope_condition(actor, "exercise", "assessment.manage")
+    person_id = getattr(actor, "person_id", None)
+    if person_id is None:
+        return or_(managed, and_(scoping.scope_condition(actor, "exercise", "anything"),
+                                 Exercise.status.in_(PUBLISHED_STATUSES)))
+    parts = select(Participant.exercise_id).where(Participant.person_id == person_id,
+                                                  Participant.status == CONFIRMED)
+    evaluating = Exercise.id.in_(parts.where(Participant.role.in_(evaluation_parts())))
+    staff = Exercise.id.in_(parts.where(Participant.role.not_in(parts_with("exercise.play"))))
+    return or_(managed, evaluating, and_(scoping.scope_condition(actor, "exercise", "anything"),
+                                         or_(staff, Exercise.status.in_(PUBLISHED_STATUSES))))
 
 
 def evaluation_parts() -> tuple[str, ...]:

@@ -148,7 +148,7 @@ def _seed_exercise(ctx, ex, evaluators, objectives, audiences, per_triple, users
             owner_nation_code=ex.lead_nation_code, owner_unit_id=owner_unit,
             point_of_contact="Training officer of the owning unit", due_on=due, status=status,
             created_by_id=adjudicator_user, created_at=decided_at, updated_at=decided_at)
-        candidates = validation_candidates(ex, adj["objective_id"])
+        candidates = validation_candidates(None, ex, adj["objective_id"])
         if candidates and n == 2:
             item.status = ImprovementStatus.VALIDATED.value
             item.validated_by_adjudication_id = candidates[0].id

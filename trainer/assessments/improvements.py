@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
-from trainer.assessments.access import Capacity, all_audiences, capacity_for, get_objective, require_report_editor
+from trainer.assessments.access import (
+    Capacity, all_audiences, capacity_for, get_objective, report_readable, require_report_editor,
+)
 from trainer.assessments.models import Adjudication, ImprovementItem, ImprovementStatus
 from trainer.assessments.records import current
 from trainer.assessments.rules import check_version, row_id
@@ -77,8 +79,8 @@ def _clean_due(value, errors: list) -> dt.date | None:
     return value
 
 
-def _clean_validation(exercise: Exercise, objective_id: int | None, value, errors: list) -> int | None:
-    candidates = {a.id for a in validation_candidates(exercise, objective_id)}
+def _clean_validation(actor, exercise: Exercise, objective_id: int | None, value, errors: list) -> int | None:
+    candidates = {a.id for a in validation_candidates(actor, exercise, objective_id)}
     chosen = row_id(value)
     if chosen not in candidates:
         errors.append(("validated_by_adjudication_id",
@@ -87,7 +89,7 @@ def _clean_validation(exercise: Exercise, objective_id: int | None, value, error
     return chosen
 
 
-def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) -> dict:
+def _clean_item(actor, exercise: Exercise, data: dict, item: ImprovementItem | None) -> dict:
     errors = []
     out = {}
     for name, (missing, too_long) in ITEM_TEXTS.items():
@@ -110,15 +112,16 @@ def _clean_item(exercise: Exercise, data: dict, item: ImprovementItem | None) ->
     out["validated_by_adjudication_id"] = None
     if status is ImprovementStatus.VALIDATED:
         out["validated_by_adjudication_id"] = _clean_validation(
-            exercise, out["objective_id"], data.get("validated_by_adjudication_id"), errors)
+            actor, exercise, out["objective_id"], data.get("validated_by_adjudication_id"), errors)
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     return out
 
 
-def validation_candidates(exercise: Exercise, objective_id) -> list[Adjudication]:
-    """Current P or S adjudications, in exercises that started after this one ended, of an objective with
-    the same capability or module as the item's objective."""
+def validation_candidates(actor, exercise: Exercise, objective_id) -> list[Adjudication]:
+    """Current P or S adjudications, in exercises that started after this one ended and whose results the actor
+    reads (any, for the system: actor None), of an objective with the same capability or module as the item's
+    objective."""
     objective_id = row_id(objective_id)
     objective = db.session.get(Objective, objective_id) if objective_id is not None else None
     if objective is None:
@@ -134,7 +137,8 @@ def validation_candidates(exercise: Exercise, objective_id) -> list[Adjudication
         current(Adjudication).join(Objective, Objective.id == Adjudication.objective_id)
         .join(Exercise, Exercise.id == Adjudication.exercise_id)
         .where(or_(*matches), Exercise.start_at > exercise.end_at,
-               Adjudication.rating.in_([r.value for r in CREDITING_RATINGS]))
+               Adjudication.rating.in_([r.value for r in CREDITING_RATINGS]),
+               true() if actor is None else report_readable(actor))
         .order_by(Exercise.start_at, Adjudication.id).limit(200)).scalars().all()
 
 
@@ -158,7 +162,7 @@ def create_improvement_item(actor, exercise_id, data: dict) -> ImprovementItem:
     cap = _planner_cap(actor, exercise_id)
     if cap.exercise.status not in ("endex", "aar_draft", "aar_published", "closed"):
         raise Conflict(_("Improvement items are added after ENDEX."))
-    values = _clean_item(cap.exercise, data, None)
+    values = _clean_item(actor, cap.exercise, data, None)
     item = ImprovementItem(exercise_id=cap.exercise.id, created_by_id=actor.id, **values)
     db.session.add(item)
     db.session.flush()
@@ -181,7 +185,7 @@ def update_improvement_item(actor, item_id, data: dict, *, version) -> Improveme
     cap, item = get_improvement_item(actor, item_id)
     require_report_editor(cap, str(EDITORS_ONLY))
     version = check_version(version)
-    values = _clean_item(cap.exercise, data, item)
+    values = _clean_item(actor, cap.exercise, data, item)
     if item.version != version:
         raise Conflict(_("Someone else changed this improvement item while you were editing it. Nothing of yours was "
                          "lost: your entries are still in the form. Compare with the current item and save again."))
@@ -215,9 +219,9 @@ class ItemForm:
     statuses: list[ImprovementStatus] = field(default_factory=lambda: list(ImprovementStatus))
 
 
-def _item_form(cap: Capacity, item: ImprovementItem | None, objective_id: int | None) -> ItemForm:
+def _item_form(actor, cap: Capacity, item: ImprovementItem | None, objective_id: int | None) -> ItemForm:
     return ItemForm(cap=cap, item=item, owners=owner_choices(cap.exercise), objectives=list(cap.exercise.objectives),
-                    candidates=validation_candidates(cap.exercise, objective_id) if objective_id else [])
+                    candidates=validation_candidates(actor, cap.exercise, objective_id) if objective_id else [])
 
 
 def _typed_objective(exercise: Exercise, value) -> int | None:
@@ -234,8 +238,8 @@ def get_new_item_form(actor, exercise_id, *, objective_id=None, typed_objective_
     of the exercise (NotFound otherwise); `typed_objective_id` is what a refused form held."""
     cap = _planner_cap(actor, exercise_id)
     if typed_objective_id is not None:
-        return _item_form(cap, None, _typed_objective(cap.exercise, typed_objective_id))
-    return _item_form(cap, None, _objective_id(cap.exercise, objective_id))
+        return _item_form(actor, cap, None, _typed_objective(cap.exercise, typed_objective_id))
+    return _item_form(actor, cap, None, _objective_id(cap.exercise, objective_id))
 
 
 def get_item_form(actor, item_id, *, typed_objective_id=None) -> ItemForm:
@@ -243,8 +247,8 @@ def get_item_form(actor, item_id, *, typed_objective_id=None) -> ItemForm:
     refused form that held no objective shows the candidates of the item's saved one."""
     cap, item = get_improvement_item(actor, item_id)
     if typed_objective_id in NO_OBJECTIVE:
-        return _item_form(cap, item, item.objective_id)
-    return _item_form(cap, item, _typed_objective(cap.exercise, typed_objective_id))
+        return _item_form(actor, cap, item, item.objective_id)
+    return _item_form(actor, cap, item, _typed_objective(cap.exercise, typed_objective_id))
 
 
 def page_of_improvement_items(actor, *, status: str | None = None, overdue_only: bool = False, page: int = 1):

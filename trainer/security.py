@@ -24,17 +24,6 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 DISPOSITION = re.compile(r'^\s*(inline|attachment)\s*;\s*filename="(.*)"\s*$', re.IGNORECASE | re.DOTALL)
 
-# Spreadsheet cells starting with one of these are run as formulas by Excel/LibreOffice (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-
-
-def neutralise_cell(value):
-    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def content_disposition(filename: str, *, inline: bool = False) -> str:
     """A Content-Disposition header value for a download: an ASCII-only fallback name (no quotes,
     separators or control characters, so the header can neither break nor be split) plus the

@@ -129,6 +129,19 @@ def test_a_field_the_personnel_rules_refuse_is_reported_under_its_name(app, db, 
     assert [(e["field"], e["pointer"]) for e in problem["errors"]] == [("rank_code", "#/rank_code")]
 
 
+def test_control_characters_and_nul_in_a_name_are_refused_under_its_name(app, db, api_as, make_person):
+    """An XLSX export cannot hold them and PostgreSQL refuses NUL: the API says which field, on either database."""
+    api, _ = api_as("training_officer", "nation", nation="NPL")
+    person = make_person(nation="NPL", family_name="Thapa")
+    for value in ("Tha\x0bpa", "Sgt\u0000x"):
+        response = api.patch(f"/api/v1/people/{person.id}", json={"family_name": value, "national_rank": value},
+                             headers={"If-Match": "*"})
+        assert response.status_code == 422, value
+        assert sorted(e["field"] for e in response.get_json()["errors"]) == ["family_name", "national_rank"]
+    db.session.expire_all()
+    assert person.family_name == "Thapa"
+
+
 def test_a_withdrawal_checks_the_assignment_as_it_was_read(app, db, api_as, make_unit, curricula):
     api, _ = api_as("training_officer", "nation", nation="NPL")
     unit = make_unit(nation="NPL")

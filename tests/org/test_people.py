@@ -124,6 +124,27 @@ def test_create_person_shows_errors_beside_the_fields(client, login_as, npl_unit
     assert response.status_code == 400
 
 
+def test_a_tab_in_a_name_is_refused_beside_the_field_and_invisible_codes_are_dropped(client, db, login_as,
+                                                                                     make_person, npl_units):
+    person = make_person(unit=npl_units["a"], family_name="Thapa")
+    login_as("training_officer", "nation", nation="NPL")
+    values = {"service_number": person.service_number, "family_name": "Tha\tpa", "given_names": "Ram",
+              "family_name_latin": "Thapa", "given_names_latin": "Ram", "rank_code": person.rank_code,
+              "national_rank": "", "category": person.category, "email": "", "screening": person.screening,
+              "version": str(person.version)}
+    response = client.post(f"/personnel/{person.id}/edit", data=values)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.count("Holds a control character") == 1
+    assert 'id="family_name-error"' in page
+    db.session.expire_all()
+    assert person.family_name == "Thapa"
+    # a vertical tab pasted from another program is dropped by the form, as a NUL is
+    response = client.post(f"/personnel/{person.id}/edit", data={**values, "family_name": "Tha\x0bpa"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert person.family_name == "Thapa"
+
+
 def test_duplicate_service_number_is_refused(client, login_as, make_person, npl_units):
     existing = make_person(unit=npl_units["a"], service_number="DUP-1")
     login_as("training_officer", "nation", nation="NPL")

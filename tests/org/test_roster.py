@@ -76,6 +76,18 @@ def test_five_different_errors_are_all_reported_and_nothing_is_written(db, world
     assert count_people(db) == 0
 
 
+def test_control_characters_in_a_cell_are_refused_and_nothing_is_written(db, world):
+    rows = [person_row(service_number="OK-1"),
+            person_row(service_number="VT-1", family_name="Vertical\x0bTab", given_names="Ram\x01"),
+            person_row(service_number="VT-2", national_rank="Sgt\x7f")]
+    report = import_roster(None, roster_csv(rows), "controls.csv")
+    assert {(e.row, e.column) for e in report.errors} == {(3, "family_name"), (3, "given_names"), (4, "national_rank")}
+    assert all("control character" in e.message for e in report.errors)
+    assert not report.applied
+    db.session.commit()
+    assert count_people(db) == 0
+
+
 def test_duplicate_service_number_in_one_file_is_an_error(db, world):
     report = import_roster(None, roster_csv([person_row(), person_row(given_names="Other")]), "dup.csv")
     assert [(e.row, e.column) for e in report.errors] == [(3, "service_number")]

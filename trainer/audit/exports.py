@@ -21,7 +21,7 @@ from trainer.audit.log import Filters, events_query
 from trainer.audit.models import AuditEvent
 from trainer.document_reads import record_read
 from trainer.extensions import db
-from trainer.security import neutralise_cell
+from trainer.spreadsheets import neutralise_cell
 
 CHUNK = 500
 # At most this many events a file: a wider export is refused with a request to narrow the filters.

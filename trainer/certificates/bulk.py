@@ -30,7 +30,7 @@ from trainer.extensions import db
 from trainer.org.labels import SCREENING_LABELS, label
 from trainer.org.models import Person, Unit
 from trainer.readiness import engine
-from trainer.security import neutralise_cell
+from trainer.spreadsheets import neutralise_cell
 
 CHUNK = 25
 

@@ -20,13 +20,13 @@ from trainer.exercises.msel import (
 from trainer.exercises.timeutil import utc_to_local
 from trainer.extensions import db
 from trainer.i18n import enabled_languages
+from trainer.spreadsheets import neutralise_cell, unneutralise
 
 CSV_COLUMNS = ("number", "scenario_time", "planned_release", "from", "to_type", "to", "method", "message",
                "expected_action", "objectives", "contingency")
 REQUIRED_COLUMNS = ("number", "planned_release", "to_type", "to", "message")
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 NUL = "\x00"
 NUL_REMOVED = _l("A NUL byte (an invisible control character, not text) was removed from this cell.")
 # The export's headings: the format's column names in the reader's language (in English, the names
@@ -180,13 +180,6 @@ def _find_header(table: _Table) -> None:
         raise Invalid(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
 
 
-def _strip_neutraliser(value: str) -> str:
-    # Our own export prefixes formula-like cells with an apostrophe; take it off again on import.
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
-        return value[1:]
-    return value
-
-
 # --- checking and writing -------------------------------------------------------------------
 
 def _is_marking_line(row: list[str], header: list[str]) -> bool:
@@ -204,7 +197,7 @@ def _check_rows(ex: Exercise, table: _Table) -> tuple[list[dict], list[tuple[str
         row, line = table.rows[index], index + 1
         if not any(cell.strip() for cell in row) or _is_marking_line(row, table.header):
             continue
-        values = {name: _strip_neutraliser(row[i]) if i < len(row) else "" for i, name in enumerate(table.header)}
+        values = {name: unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(table.header)}
         clean, row_errors = validate_inject(resolver, ex, values)
         number = clean.get("number")
         if number is not None:
@@ -262,12 +255,9 @@ def import_csv(actor, ex: Exercise, data: bytes | None) -> ImportReport:
 
 # --- export ---------------------------------------------------------------------------------
 
-def neutralise(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+def cell(value) -> str:
+    """A cell's text, kept from running as a formula (CSV injection)."""
+    return neutralise_cell("" if value is None else str(value))
 
 
 def marking_line(classification: str, releasability: str) -> str:
@@ -296,11 +286,11 @@ def export_csv(actor, ex: Exercise, *, classification: str, releasability: str,
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     marking = marking_line(classification, releasability)
-    writer.writerow([neutralise(marking)])
+    writer.writerow([cell(marking)])
     writer.writerow([str(CSV_HEADINGS[column]) for column in CSV_COLUMNS + ("status", "released_at")])
     for inject in injects:
-        writer.writerow([neutralise(v) for v in _inject_cells(inject, ex)])
-    writer.writerow([neutralise(marking)])
+        writer.writerow([cell(v) for v in _inject_cells(inject, ex)])
+    writer.writerow([cell(marking)])
     export = Export(filename=f"MSEL-{ex.code}.csv", body=out.getvalue())
     log_document_read(actor, exercise=ex, document=export.filename, marking=marking, client_address=client_address,
                       details={"injects": len(injects)})

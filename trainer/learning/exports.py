@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from trainer.learning.rules import neutralise_cell
+from trainer.spreadsheets import neutralise_cell, xlsx_cell
 
 
 def to_csv(table: list[list]) -> bytes:
@@ -31,7 +31,7 @@ def to_xlsx(table: list[list], title: str, marking: str = "") -> bytes:
         for part in (sheet.oddHeader, sheet.oddFooter):
             part.center.text = marking
     for line in table:
-        sheet.append([neutralise_cell(value) for value in line])
+        sheet.append([xlsx_cell(value) for value in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -86,11 +86,3 @@ def is_pass(score: int, pass_mark: int, must_pass_all_right: bool) -> bool:
     return score >= pass_mark and must_pass_all_right
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-
-
-def neutralise_cell(value):
-    """Spreadsheet cells that could be read as formulas get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value

@@ -9,15 +9,8 @@ from flask_babel import gettext as _
 
 from trainer.org.models import Person
 from trainer.org.roster import ALL_COLUMNS
+from trainer.spreadsheets import neutralise_cell, xlsx_cell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def row(person: Person) -> list[str]:
@@ -26,7 +19,7 @@ def row(person: Person) -> list[str]:
               "national_rank": person.national_rank or "", "category": person.category,
               "unit": person.unit.code, "email": person.email or "", "family_name_latin": person.family_name_latin,
               "given_names_latin": person.given_names_latin, "screening": person.screening}
-    return [neutralise(values[column]) for column in ALL_COLUMNS]
+    return [neutralise_cell(values[column]) for column in ALL_COLUMNS]
 
 
 def to_csv(people: list[Person]) -> bytes:
@@ -51,7 +44,7 @@ def to_xlsx(people: list[Person], *, classification: str = "") -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for person in people:
-        sheet.append(row(person))
+        sheet.append([xlsx_cell(value) for value in row(person)])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             cell.data_type = "s"  # stored as typed: service numbers keep their leading zeros

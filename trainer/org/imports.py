@@ -19,7 +19,8 @@ from trainer.enums import Category, PersonStatus, Screening
 from trainer.extensions import db
 from trainer.org.grades import grade_codes
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
-from trainer.org.names import search_key
+from trainer.org.names import has_control_character, search_key
+from trainer.org.people import CONTROL_CHARACTER
 from trainer.org.roster import ALL_COLUMNS, ParsedRoster, RosterError, RosterLimits, parse_roster
 from trainer.org.services import reaches_whole_nation
 
@@ -106,6 +107,8 @@ def _field_errors(number: int, v: dict[str, str], has: set[str]) -> list[RosterE
     if v["screening"] and v["screening"].lower() not in SCREENINGS:
         errors.append(RosterError(number, "screening", _("“%(value)s”: must be pending, cleared or hold.",
                                                          value=v["screening"])))
+    errors += [RosterError(number, name, str(CONTROL_CHARACTER)) for name, value in v.items()
+               if has_control_character(value)]
     email = v["email"]
     if email and (email.count("@") != 1 or " " in email or email.startswith("@") or email.endswith("@")):
         errors.append(RosterError(number, "email", _("“%(value)s” is not a valid e-mail address.", value=email)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from trainer.audit.services import record_event
@@ -16,11 +16,16 @@ from trainer.extensions import db
 from trainer.auth.policy import has_ability
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Person, Unit, UnitAssignment
-from trainer.org.names import NAME_ORDERS, fold, search_key
+from trainer.org.names import NAME_ORDERS, fold, has_control_character, search_key
 from trainer.org.services import ensure_nation, find_unit_in_scope, unit_subtree_ids
 from trainer.templating import format_date
 from trainer.transactions import flush_versioned
 
+# What a record's text field says when it holds a control character (the forms, the API and the roster import).
+CONTROL_CHARACTER = _l("Holds a control character (a tab, a line break or an invisible code): retype the text "
+                       "without it.")
+TEXT_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
+               "national_rank", "email")
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
                  "name_order", "rank_code", "national_rank", "category", "email", "screening")
 
@@ -34,6 +39,8 @@ def validate_person_fields(values: dict) -> list[tuple[str, str]]:
             errors.append((field, _("Required.")))
         elif len(value) > limit:
             errors.append((field, _("At most %(limit)d characters.", limit=limit)))
+    errors += [(field, str(CONTROL_CHARACTER)) for field in TEXT_FIELDS
+               if isinstance(values.get(field), str) and has_control_character(values[field])]
     if not is_valid_grade(values.get("rank_code")):
         errors.append(("rank_code", _("“%(code)s” is not a known grade code (e.g. OF-3, OR-6, WO-2, POL-3, CIV-2).",
                                       code=values.get("rank_code") or "")))

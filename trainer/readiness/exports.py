@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from trainer.readiness.aggregate import ScopeReadiness, flatten, requirement_label
+from trainer.spreadsheets import neutralise_cell, xlsx_cell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,6 @@ class Markings:
     @property
     def line(self) -> str:
         return " // ".join(m for m in (self.classification, self.releasability) if m)
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def headers() -> list[str]:
@@ -85,7 +78,7 @@ def to_csv(summary: ScopeReadiness, people: dict) -> bytes:
     writer.writerow([_("Readiness report"), summary.profile.title, _("as of %(date)s", date=summary.as_of.isoformat())])
     writer.writerow(headers())
     for row in rows(summary, people):
-        writer.writerow([neutralise(v.isoformat() if isinstance(v, dt.date) else v if v is not None else "")
+        writer.writerow([neutralise_cell(v.isoformat() if isinstance(v, dt.date) else v if v is not None else "")
                          for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -99,14 +92,14 @@ def to_xlsx(summary: ScopeReadiness, people: dict, *, markings: Markings) -> byt
     sheet.title = _sheet_name(_("Personnel"))
     sheet.append(headers())
     for row in rows(summary, people):
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([xlsx_cell(v) for v in row])
     _as_table(sheet, widths=[9, 14, 16, 22, 22, 9, 9, 13, 60], markings=markings, title=title(summary), dates="H")
 
     units = book.create_sheet(_sheet_name(_("Units")))
     units.append(unit_headers())
     for node in flatten(summary.roots):
         level = summary.level(node.tally)
-        units.append([node.nation_code, neutralise(node.code), neutralise(node.name), node.tally.total, node.tally.ready,
+        units.append([node.nation_code, xlsx_cell(node.code), xlsx_cell(node.name), node.tally.total, node.tally.ready,
                       node.tally.percent / 100 if node.tally.percent is not None else None,
                       level.label if level else _("no personnel")])
     _as_table(units, widths=[9, 16, 36, 10, 10, 13, 24], markings=markings, title=title(summary), percents="F")

@@ -199,6 +199,10 @@ def test_the_same_module_twice_with_different_content_in_one_set_is_refused(tmp_
     (lambda q: q[0].update(options=q[0]["options"][:3]), "exactly 4 options"),
     (lambda q: q[0].update(source="S99"), "not in the pack's source register"),
     (lambda q: q[1].update(id=q[0]["id"]), "is used twice"),
+    (lambda q: q[0].update(source=" "), "source is empty"),                        # answered 500 on upload
+    (lambda q: q[0].update(source=""), "source is empty"),
+    (lambda q: q[0].update(id="Q" * 41), "at most 40 characters"),              # longer than the column
+    (lambda q: q[0].update(id="TS-01-Q01\n"), "at most 40 characters"),
 ])
 def test_question_bank_checks(app, db, pack_root, change, words):
     path = pack_root / "packs/test/TS-01/questions.yaml"
@@ -206,6 +210,24 @@ def test_question_bank_checks(app, db, pack_root, change, words):
     change(questions)
     write_yaml(path, questions)
     assert_rejected(app, db, pack_root, "TS-01/questions.yaml", None, words)
+
+
+@pytest.mark.parametrize("field, value", [("version", "1.0\n"), ("code", "TS-01\n")])
+def test_a_code_or_version_with_a_trailing_line_break_is_refused(app, db, pack_root, field, value):
+    """`$` matches before a final line break: "1.0\\n" was imported beside "1.0" as a second version 1.0."""
+    path = pack_root / "packs/test/TS-01/module.yaml"
+    module = yaml.safe_load(path.read_text())
+    module[field] = value
+    write_yaml(path, module)
+    assert_rejected(app, db, pack_root, "TS-01/module.yaml", None, "is not valid")
+
+
+def test_a_lesson_slug_longer_than_its_column_is_refused(app, db, pack_root):
+    path = pack_root / "packs/test/TS-01/module.yaml"
+    module = yaml.safe_load(path.read_text())
+    module["lessons"][0]["slug"] = "a" * 81
+    write_yaml(path, module)
+    assert_rejected(app, db, pack_root, "TS-01/module.yaml", None, "at most 80 characters")
 
 
 def test_more_questions_per_attempt_than_the_bank_holds(app, db, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from trainer.curricula.checks import cross_check
 from trainer.curricula.markdown import render_markdown
 from trainer.curricula.specs import (  # noqa: F401 - the loader's vocabulary, used by its callers
-    ANSWERS, MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, MODULE_CODE, OUTCOMES, PACK_CODE, PROFILE_CODE, SLUG, SOURCE_ID,
+    ANSWERS, MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, MODULE_CODE, OUTCOMES, PACK_CODE, PROFILE_CODE, QUESTION_ID, SLUG, SOURCE_ID,
     VERSION, Curriculum, LessonSpec, Message, ModuleSpec, N_, PackSpec, Problem, ProfileSpec, QuestionSpec,
 )
 from trainer.curricula.profiles import load_profile
@@ -57,7 +57,7 @@ def load_pack(tree: Tree, base: str, result: Curriculum) -> None:
             f.error("sources", N_("sources must be a mapping of source ids to their descriptions"))
         else:
             for key, text in sources.items():
-                if not isinstance(key, str) or not SOURCE_ID.match(key) or not isinstance(text, str) or not text.strip():
+                if not isinstance(key, str) or not SOURCE_ID.fullmatch(key) or not isinstance(text, str) or not text.strip():
                     problems.append(Problem(doc.file, doc.key_line("sources", key),
                                             N_("source %(key)s needs an id (letters, digits, dots, dashes) and a "
                                                "description"), key=repr(key)))
@@ -197,7 +197,7 @@ def _load_lessons(tree, folder, doc, f, pack, problems) -> list[LessonSpec]:
         lf = Fields(doc, ("lessons", i), problems, LESSON_KEYS, Message(N_("lesson %(number)d"), number=i + 1))
         if not lf.ok:
             continue
-        slug = lf.string("slug", SLUG, Message(N_("lower-case letters, digits and dashes")))
+        slug = lf.string("slug", SLUG, Message(N_("lower-case letters, digits and dashes, at most 80 characters")))
         if slug in slugs:
             lf.error("slug", N_("lesson slug %(slug)s is used twice in this module"), slug=repr(slug))
         slugs.add(slug)
@@ -253,7 +253,8 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
         qf = Fields(doc, (i,), problems, QUESTION_KEYS, Message(N_("question %(number)d"), number=i + 1))
         if not qf.ok:
             continue
-        key = qf.string("id")
+        key = qf.string("id", QUESTION_ID, Message(N_("letters, digits, dots, dashes and underscores, at most 40 "
+                                                       "characters")))
         if key is not None:
             if key in keys:
                 qf.error("id", N_("question id %(key)s is used twice in this bank"), key=repr(key))
@@ -281,7 +282,10 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
             else:
                 correct = ANSWERS.index(answer)
         source = qf.string("source")
-        if source is not None and source.split()[0] not in pack.sources:
+        if source is not None and not source.strip():
+            qf.error("source", N_("source is empty: name an entry of the pack's source register (%(file)s)"),
+                     file=pack.file)
+        elif source is not None and source.split()[0] not in pack.sources:
             qf.error("source", N_("source %(source)s is not in the pack's source register (%(file)s)"),
                      source=repr(source.split()[0]), file=pack.file)
         elif source is not None and len(source) > MAX_SOURCE_LENGTH:

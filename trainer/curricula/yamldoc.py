@@ -186,7 +186,7 @@ class Fields:
             self.error(key, N_("%(key)s must be text %(hint)s") if hint else N_("%(key)s must be text"),
                        key=key, hint=hint)
             return None
-        if pattern is not None and not pattern.match(value):
+        if pattern is not None and not pattern.fullmatch(value):
             self.error(key, N_("%(key)s %(value)s is not valid: %(hint)s") if hint
                        else N_("%(key)s %(value)s is not valid"), key=key, value=repr(value), hint=hint)
             return None
@@ -221,7 +221,7 @@ class Fields:
         if not allow_empty and not value:
             self.error(key, N_("%(key)s must name at least one entry"), key=key)
             return None
-        bad = [v for v in value if pattern is not None and not pattern.match(v)]
+        bad = [v for v in value if pattern is not None and not pattern.fullmatch(v)]
         if bad:
             self.error(key, N_("%(key)s: %(values)s not valid: %(hint)s") if hint else N_("%(key)s: %(values)s not valid"),
                        key=key, values=", ".join(map(repr, bad)), hint=hint)

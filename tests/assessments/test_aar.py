@@ -143,6 +143,46 @@ def test_summary_version_conflict_keeps_typed_text(world, app, db):
     assert "My competing summary." in body and "First summary." in body
 
 
+def test_a_save_over_a_version_committed_meanwhile_is_a_conflict_even_after_the_check(world, app, db, monkeypatch):
+    """Between reading the row and writing it, another request may commit (PostgreSQL runs both at once): the
+    UPDATE itself names the version read, so the later save is refused instead of overwriting."""
+    from sqlalchemy import update
+
+    from trainer.assessments import aar, improvements
+    from trainer.assessments.models import AfterActionReport, ImprovementItem
+
+    lead = _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    base = f"/assessments/exercises/{world.exercise.id}"
+    assert lead.post(f"{base}/aar/summary", data={"executive_summary": "First.", "version": "0"}).status_code == 302
+    assert lead.post(f"{base}/improvements/new", data={
+        "finding": "Radio log not kept", "corrective_action": "Drill", "objective_id": str(world.objectives[0].id),
+        "owner": "nNPL", "point_of_contact": "", "due_on": "2027-01-01", "status": "open"}).status_code == 302
+
+    def committed_meanwhile(model):
+        real = aar.utcnow
+
+        def now():  # runs after the version check, before the flush: another writer's commit lands here
+            db.session.execute(update(model).values(version=model.version + 1),
+                               execution_options={"synchronize_session": False})
+            return real()
+        return now
+
+    monkeypatch.setattr(aar, "utcnow", committed_meanwhile(AfterActionReport))
+    raced = lead.post(f"{base}/aar/summary", data={"executive_summary": "Second.", "version": "1"})
+    assert raced.status_code == 409 and "Someone else saved the executive summary" in raced.get_data(as_text=True)
+    monkeypatch.setattr(improvements, "utcnow", committed_meanwhile(ImprovementItem))
+    item = db.session.execute(select(ImprovementItem)).scalar_one()
+    raced = lead.post(f"/assessments/improvements/{item.id}", data={
+        "finding": "Changed", "corrective_action": "Drill", "objective_id": str(world.objectives[0].id),
+        "owner": "nNPL", "point_of_contact": "", "due_on": "2027-01-01", "status": "open", "version": "1"})
+    assert raced.status_code == 409 and "Someone else changed this improvement item" in raced.get_data(as_text=True)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.execute(select(AfterActionReport.executive_summary)).scalar_one() == "First."
+    assert db.session.execute(select(ImprovementItem.finding)).scalar_one() == "Radio log not kept"
+
+
 def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, db, make_exercise, add_participant,
                                                                     make_person, make_user):
     lead = _record_and_adjudicate(app, world)

@@ -22,6 +22,7 @@ from trainer.enums import ParticipantRole, Rating
 from trainer.errors import Conflict, NotFound
 from trainer.exercises.models import Exercise, Objective, Participant, ParticipantStatus
 from trainer.extensions import db
+from trainer.transactions import flush_versioned
 
 
 @dataclass
@@ -110,17 +111,17 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
         raise_invalid("executive_summary", _("The executive summary is too long (at most 20,000 characters)."))
     version = check_version(version)
     row = _aar_row(cap.exercise)
+    conflict = _("Someone else saved the executive summary while you were editing it. Nothing of yours was lost: "
+                 "your text is still in the form. Compare it with the current summary and save again.")
     if row.version != version:
-        raise Conflict(_("Someone else saved the executive summary while you were editing it. Nothing of yours was "
-                         "lost: your text is still in the form. Compare it with the current summary and save again."))
+        raise Conflict(conflict)
     before = row.executive_summary
     if row.id is None:
         db.session.add(row)
     row.executive_summary = text
-    row.version = version + 1
     row.updated_by_id = actor.id
     row.updated_at = utcnow()
-    db.session.flush()
+    flush_versioned(conflict)  # the version the form read, checked again by the UPDATE itself
     record_event(actor, "assessment.aar.summary", row, exercise=cap.exercise.code,
                  before={"executive_summary": before}, after={"executive_summary": text, "version": row.version})
     return row

@@ -23,6 +23,7 @@ from trainer.exercises.models import Exercise, Objective
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
 from trainer.pagination import paginate
+from trainer.transactions import flush_versioned
 
 PER_PAGE = 50
 # What an objective field holds when the item names no objective.
@@ -186,15 +187,15 @@ def update_improvement_item(actor, item_id, data: dict, *, version) -> Improveme
     require_report_editor(cap, str(EDITORS_ONLY))
     version = check_version(version)
     values = _clean_item(actor, cap.exercise, data, item)
+    conflict = _("Someone else changed this improvement item while you were editing it. Nothing of yours was lost: "
+                 "your entries are still in the form. Compare with the current item and save again.")
     if item.version != version:
-        raise Conflict(_("Someone else changed this improvement item while you were editing it. Nothing of yours was "
-                         "lost: your entries are still in the form. Compare with the current item and save again."))
+        raise Conflict(conflict)
     before = _item_state(item)
     for name, value in values.items():
         setattr(item, name, value)
-    item.version = version + 1
     item.updated_at = utcnow()
-    db.session.flush()
+    flush_versioned(conflict)  # the version the form read, checked again by the UPDATE itself
     record_event(actor, "assessment.improvement.update", item, before=before, after=_item_state(item))
     return item
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from trainer.db import UTCDateTime, enum_view, utcnow
+from trainer.db import UTCDateTime, Versioned, enum_view, utcnow
 from trainer.enums import LabelledEnum, Rating
 from trainer.extensions import db
 
@@ -145,7 +145,7 @@ class Adjudication(_Record, db.Model):
     rating_enum = enum_view(Rating, "rating")
 
 
-class AfterActionReport(db.Model):
+class AfterActionReport(Versioned, db.Model):
     """The editable parts of an AAR (the rest is generated from the record). Changed with a version check."""
 
     __tablename__ = "after_action_reports"
@@ -153,12 +153,11 @@ class AfterActionReport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), unique=True)
     executive_summary: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ImprovementItem(db.Model):
+class ImprovementItem(Versioned, db.Model):
     """One row of the improvement plan: a finding and its corrective action, tracked across exercises."""
 
     __tablename__ = "improvement_items"
@@ -176,7 +175,6 @@ class ImprovementItem(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ImprovementStatus.OPEN.value)
     # When validated: the later adjudication (P or S on the same capability or module) that proves it.
     validated_by_adjudication_id: Mapped[int | None] = mapped_column(ForeignKey("adjudications.id"))
-    version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

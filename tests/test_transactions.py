@@ -110,3 +110,42 @@ def test_a_savepoint_keeps_the_work_and_a_rollback_drops_it(app, db, done):
         db.session.rollback()
         transactions._commit_response(Response("ok"))
     assert done == ["kept"]
+
+
+def test_a_constraint_broken_at_a_flush_mid_request_is_a_conflict_and_keeps_nothing(app, db, client, make_exercise,
+                                                                                     make_user, monkeypatch):
+    """Two requests adding the next objective at once compute the same number; on PostgreSQL the second one's
+    flush meets the first one's row. That answers 409, in the reader's words, with nothing kept, not 500."""
+    import datetime as dt
+
+    from tests.conftest import login
+    from trainer.exercises import planning
+    from trainer.exercises.models import Objective
+
+    ex = make_exercise(lead="NPL", start=dt.datetime(2030, 6, 1, 6, tzinfo=dt.timezone.utc), objectives=())
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    clean = planning._clean_objective
+
+    def the_other_request_lands_first(*args):
+        db.session.add(Objective(exercise_id=ex.id, number=1, description="Theirs", capability="Protection",
+                                 rating_scale="HSEEP"))
+        db.session.flush()
+        db.session.expunge_all()  # as if another transaction: this request's count no longer sees it
+        return clean(*args)
+
+    monkeypatch.setattr(planning, "_clean_objective", the_other_request_lands_first)
+    monkeypatch.setattr(planning, "func", _CountingNothing())
+    response = client.post(f"/exercises/{ex.id}/objectives", data={"description": "Mine", "capability": "Protection"})
+    assert response.status_code == 409
+    assert "Someone else changed this at the same time" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.query(Objective).filter_by(exercise_id=ex.id).count() == 0
+
+
+class _CountingNothing:
+    """`func` for a query that, like a concurrent transaction, cannot see the other request's row yet."""
+
+    def max(self, column):
+        from sqlalchemy import literal
+
+        return literal(None)

@@ -112,7 +112,14 @@ def init_app(app) -> None:
     def _csrf_error(error: CSRFError):
         return render_error(400, CSRF_MESSAGE)
 
-    from sqlalchemy.exc import DataError
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    @app.errorhandler(IntegrityError)
+    def _constraint(error: IntegrityError):
+        # A unique key another request took first, met at a flush inside the request (the commit at the
+        # boundary answers the same way): a conflict to try again, with nothing kept.
+        app.logger.warning("refused by a constraint on %s %s: %s", request.method, request.path, error.orig)
+        return render_error(409)
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

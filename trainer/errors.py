@@ -113,6 +113,14 @@ def init_app(app) -> None:
         return render_error(400, CSRF_MESSAGE)
 
     from sqlalchemy.exc import DataError, IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError):
+        # A versioned row another request saved first, met by a write that did not word it (flush_versioned
+        # does): the same conflict, with nothing kept.
+        app.logger.warning("refused as stale on %s %s: %s", request.method, request.path, error)
+        return render_error(409)
 
     @app.errorhandler(IntegrityError)
     def _constraint(error: IntegrityError):

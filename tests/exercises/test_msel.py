@@ -146,6 +146,101 @@ def test_release_in_one_action_during_conduct_only(exercise, make_person, add_pa
     assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 422
 
 
+def _inject_form(inject, **changes):
+    data = {"number": str(inject.number), "scenario_time": "", "planned_release": "2030-06-01T09:00", "fold": "",
+            "from_": "SIMCELL", "recipient": "nation|NPL", "method": "radio", "message": inject.message,
+            "expected_action": "", "version": str(inject.version)}
+    data.update(changes)
+    return data
+
+
+def test_two_controllers_editing_one_inject_are_told_and_nothing_is_lost(exercise, make_person, add_participant,
+                                                                         make_user, app, db):
+    from trainer.audit.models import AuditEvent
+    from trainer.exercises.models import Inject
+
+    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
+                    message="Crowd at the gate")
+    db.session.add(inject)
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        login(client, _user_with_role(exercise, "controller", make_person, add_participant, make_user).username)
+        assert 'name="version" type="hidden" value="1"' in client.get(
+            f"/exercises/{exercise.id}/msel/{inject.id}/edit").get_data(as_text=True)
+    url = f"/exercises/{exercise.id}/msel/{inject.id}/edit"
+    assert first.post(url, data=_inject_form(inject, message="Crowd of 200 at the gate", method="phone")).status_code == 302
+    stale = second.post(url, data=_inject_form(inject, scenario_time="D+1 06:00"))
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Someone else saved inject 1 while you were editing it" in page
+    assert "Crowd of 200 at the gate" in page and 'value="D+1 06:00"' in page   # theirs shown, mine kept
+    db.session.expire_all()
+    saved = db.session.get(Inject, inject.id)
+    assert (saved.message, saved.method, saved.scenario_time, saved.version) == ("Crowd of 200 at the gate", "phone", "", 2)
+    # the form now carries the version shown: saving again replaces it knowingly
+    assert 'name="version" type="hidden" value="2"' in page
+    again = second.post(url, data=_inject_form(inject, message="Crowd of 200 at the gate", method="phone",
+                                               scenario_time="D+1 06:00", version="2"))
+    assert again.status_code == 302
+    event = db.session.query(AuditEvent).filter_by(action="msel.inject.update").order_by(AuditEvent.id).first()
+    details = json.loads(event.details)
+    # the log keeps what the edit changed, before and after (the form moved the release to 09:00 in Oslo)
+    assert set(details["before"]) == set(details["after"]) == {"message", "method", "from_text", "planned_at"}
+    assert (details["before"]["message"], details["after"]["message"]) == ("Crowd at the gate", "Crowd of 200 at the gate")
+    assert (details["before"]["method"], details["after"]["method"]) == ("", "phone") and details["number"] == 1
+
+
+def test_a_released_inject_is_on_record_and_no_longer_changes(exercise, make_person, add_participant, make_user,
+                                                              client, db):
+    from trainer.exercises.models import Exercise, Inject
+
+    controller = _user_with_role(exercise, "controller", make_person, add_participant, make_user)
+    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
+                    message="Crowd at the gate")
+    db.session.add(inject)
+    db.session.get(Exercise, exercise.id).status = "in_conduct"
+    db.session.commit()
+    login(client, controller.username)
+    assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 302
+    db.session.expire_all()
+    inject = db.session.get(Inject, inject.id)
+    refused = client.post(f"/exercises/{exercise.id}/msel/{inject.id}/edit",
+                          data=_inject_form(inject, message="EDITED AFTER RELEASE"))
+    assert refused.status_code == 422
+    assert "Inject 1 was released: it is on record and no longer changes." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Inject, inject.id).message == "Crowd at the gate"
+
+
+def test_a_release_racing_an_edit_is_a_conflict_not_an_error(exercise, make_person, add_participant, make_user,
+                                                               client, db, monkeypatch):
+    """An edit saved between the release's read and its write: the release is refused as a conflict, kept nowhere."""
+    from sqlalchemy import update
+
+    from trainer.exercises import msel
+    from trainer.exercises.models import Exercise, Inject
+
+    controller = _user_with_role(exercise, "controller", make_person, add_participant, make_user)
+    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
+                    message="Crowd at the gate")
+    db.session.add(inject)
+    db.session.get(Exercise, exercise.id).status = "in_conduct"
+    db.session.commit()
+    login(client, controller.username)
+    real = msel.utcnow
+
+    def an_edit_lands_meanwhile():
+        db.session.execute(update(Inject).values(version=Inject.version + 1),
+                           execution_options={"synchronize_session": False})
+        return real()
+
+    monkeypatch.setattr(msel, "utcnow", an_edit_lands_meanwhile)
+    raced = client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release")
+    assert raced.status_code == 409 and "Someone else changed this at the same time" in raced.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Inject, inject.id).status == "planned"
+
+
 def test_evaluator_reads_but_cannot_change_the_msel(exercise, make_person, add_participant, make_user, client):
     evaluator = _user_with_role(exercise, "evaluator", make_person, add_participant, make_user)
     login(client, evaluator.username)

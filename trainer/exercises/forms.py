@@ -109,6 +109,7 @@ class InjectForm(Form):
     objectives = SelectMultipleField(_l("Objectives"), choices=[], validate_choice=False,
                                      description=_l("The objectives this inject tests."))
     contingency = BooleanField(_l("Contingency inject (used only if the objective is not reached otherwise)"))
+    version = HiddenField()
     submit = SubmitField(_l("Save inject"))
 
     def set_choices(self, recipients: list[tuple[str, list[tuple[str, str]]]], objectives) -> None:

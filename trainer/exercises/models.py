@@ -204,7 +204,10 @@ class InjectObjective(db.Model):
     objective_id: Mapped[int] = mapped_column(ForeignKey("exercise_objectives.id", ondelete="CASCADE"), primary_key=True)
 
 
-class Inject(db.Model):
+class Inject(Versioned, db.Model):
+    """One event of the master scenario events list. Once released or skipped it is on record and no longer
+    changes; before that, each save raises its version."""
+
     __tablename__ = "msel_injects"
     __table_args__ = (UniqueConstraint("exercise_id", "number"),)
 
@@ -226,6 +229,7 @@ class Inject(db.Model):
     released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # added to rows that existed before it
 
     exercise: Mapped[Exercise] = relationship()
     to_unit = relationship("Unit", lazy="joined")

@@ -11,10 +11,11 @@ import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from trainer.audit.services import record_event
 from trainer.db import utcnow
-from trainer.errors import Invalid, NotFound
+from trainer.errors import Conflict, Invalid, NotFound
 from trainer.exercises import access
 from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseStatus, Inject, InjectStatus, Objective, Participant,
@@ -22,6 +23,7 @@ from trainer.exercises.models import (
 from trainer.exercises.timeutil import LocalTimeError, local_to_utc, parse_local, utc_to_local
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.transactions import flush_versioned
 
 TO_TYPES = ("nation", "unit", "person")
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
@@ -255,9 +257,34 @@ def create_inject(actor, ex: Exercise, values: dict) -> Inject:
     return inject
 
 
-def update_inject(actor, ex: Exercise, inject: Inject, values: dict) -> Inject:
+def inject_state(inject: Inject) -> dict:
+    """What an edit may change in an inject, as the audit log records it."""
+    return {"number": inject.number, "scenario_time": inject.scenario_time,
+            "planned_at": inject.planned_at.isoformat() if inject.planned_at else None, "from_text": inject.from_text,
+            "to": f"{inject.to_type}:{inject.to_ref}", "method": inject.method, "message": inject.message,
+            "expected_action": inject.expected_action, "contingency": bool(inject.contingency),
+            "objectives": [o.number for o in inject.objectives]}
+
+
+def update_inject(actor, ex: Exercise, inject: Inject, values: dict, *, expected_version) -> Inject:
+    """Save an edit of a planned inject made from `expected_version` (the version the form was read at). A
+    released or skipped inject is on record and does not change."""
     require_msel_editor(actor, ex)
     require_editable(ex)
+    if inject.status != InjectStatus.PLANNED.value:
+        raise Invalid(_("Inject %(number)s was %(status)s: it is on record and no longer changes.",
+                        number=inject.number, status=inject.status_enum.label.lower()))
+    conflict = _("Someone else saved inject %(number)s while you were editing it. Nothing of yours was lost: what "
+                 "you typed is still in the form. Compare it with the inject as it is now and save again.",
+                 number=inject.number)
+    if expected_version not in (None, ""):  # blank: a caller without a form; the UPDATE still checks the version read
+        try:
+            expected = int(expected_version)
+        except (TypeError, ValueError):
+            raise Invalid(_("The form is out of date. Reload the page and try again.")) from None
+        if expected != inject.version:
+            raise Conflict(conflict)
+    before = inject_state(inject)
     clean, errors = validate_inject(Resolver(ex), ex, values)
     if clean.get("number") not in (None, inject.number) and db.session.scalar(
             select(Inject.id).where(Inject.exercise_id == ex.id, Inject.number == clean["number"])):
@@ -268,7 +295,12 @@ def update_inject(actor, ex: Exercise, inject: Inject, values: dict) -> Inject:
     for key, value in clean.items():
         setattr(inject, key, value)
     inject.objectives = objectives
-    record_event(actor, "msel.inject.update", inject, exercise=ex.code, after={"number": inject.number})
+    flag_modified(inject, "message")  # every save is a new version, an edit of the objectives alone too
+    flush_versioned(conflict)  # the version the form read, checked again by the UPDATE itself
+    after = inject_state(inject)
+    changed = [key for key in after if after[key] != before[key]]
+    record_event(actor, "msel.inject.update", inject, exercise=ex.code, number=inject.number,
+                 before={key: before[key] for key in changed}, after={key: after[key] for key in changed})
     db.session.flush()
     return inject
 

@@ -136,7 +136,11 @@ def inject_create(e):
 
 @describes("msel.inject.update", _l("Inject edited"), "exercises")
 def inject_update(e):
-    return _numbered_part(e, _("%(actor)s edited inject %(number)s of the MSEL of the exercise %(exercise)s.", **SLOTS))
+    if not e.before:  # recorded before edits kept what they changed
+        return _numbered_part(e, _("%(actor)s edited inject %(number)s of the MSEL of the exercise %(exercise)s.",
+                                   **SLOTS))
+    return fill(_("%(actor)s edited inject %(number)s of the MSEL of the exercise %(exercise)s: %(fields)s.", **SLOTS),
+                actor=e.actor, number=e.value("number", ""), exercise=_exercise(e), fields=fields(e.after))
 
 
 @describes("msel.inject.release", _l("Inject released"), "exercises")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from trainer.db import utcnow
-from trainer.errors import DomainError
+from trainer.errors import Conflict, DomainError
 from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
@@ -72,14 +72,22 @@ def _inject_form(ex, inject=None) -> InjectForm:
 
 
 def _inject_page(exercise_id: int, ex, form: InjectForm, inject, save, saved: str):
-    """The inject form, or (on POST) the inject saved by `save(values)` and the MSEL shown again."""
+    """The inject form, or (on POST) the inject saved by `save(values)` and the MSEL shown again. When someone
+    else saved the inject meanwhile, the form keeps what was typed and shows the inject as it is now; saving
+    again replaces that version, knowingly."""
     if request.method == "POST":
         try:
             inject = save(_inject_values(form))
         except DomainError as exc:
             # the recipient is one field of the form, a kind and a reference for the service
             exc.errors = [("recipient" if name in ("to", "to_type") else name, message) for name, message in exc.errors]
-            return form_refused(form, exc, exercise_id, "exercises/inject_edit.html", inject=inject)
+            current = None
+            if isinstance(exc, Conflict) and inject is not None:
+                current = msel.get_inject(current_user, services.get_exercise(current_user, exercise_id), inject.id)
+                form.version.data = str(current.version)
+            return form_refused(form, exc, exercise_id, "exercises/inject_edit.html", inject=current or inject,
+                                current=current, local_release=current and format_local_input(
+                                    current.planned_at, ex.timezone).replace("T", " "))
         flash(saved % {"number": inject.number}, "success")
         return redirect(url_for("exercises.msel_list", exercise_id=ex.id))
     return exercise_page(ex, "exercises/inject_edit.html", form=form, inject=inject)
@@ -103,12 +111,15 @@ def msel_edit(exercise_id: int, inject_id: int):
     msel.require_msel_editor(current_user, ex)
     form = _inject_form(ex, inject)
     if request.method == "GET":
+        form.version.data = str(inject.version)
         form.planned_release.data = format_local_input(inject.planned_at, ex.timezone)
         form.from_.data = inject.from_text
         form.recipient.data = f"{inject.to_type}|{inject.to_ref}"
         form.objectives.data = [str(o.number) for o in inject.objectives]
     return _inject_page(exercise_id, ex, form, inject,
-                        lambda values: msel.update_inject(current_user, ex, inject, values), _("Inject %(number)s saved."))
+                        lambda values: msel.update_inject(current_user, ex, inject, values,
+                                                          expected_version=form.version.data),
+                        _("Inject %(number)s saved."))
 
 
 def _back_to_msel(ex, message: str, category: str):

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.catalogue import long_english_pieces
 from tests.conftest import login
@@ -163,6 +163,15 @@ def test_the_create_command_speaks_the_operators_language(app, runner, db):
     assert result.exit_code == 0, result.output
     assert "Compte chef créé : " in result.output
     assert db.session.scalar(select(User).where(User.username == "chef")) is not None
+
+
+def test_the_create_command_refuses_overlong_values_in_words_and_creates_nothing(app, runner, db):
+    result = runner.invoke(args=["users", "create", "--username", "c" * 81, "--name", "N" * 201, "--email",
+                                 "x@" + "e" * 260, "--password", "a long phrase for the chief"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "The account name is too long: at most 80 characters." in result.output
+    assert "The name shown is too long" in result.output and "The e-mail address is too long" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_a_refused_single_sign_on_link_stays_on_the_account_page_with_what_was_typed(client, db, admin_and_user):

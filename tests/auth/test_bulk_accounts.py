@@ -49,6 +49,19 @@ def test_officer_creates_accounts_and_gets_a_pdf_of_one_time_credentials(client,
     assert again.status_code == 302
 
 
+def test_a_person_whose_names_are_longer_than_an_accounts_shown_name_still_gets_an_account(client, db, login_as,
+                                                                                          make_unit, make_person):
+    unit = make_unit(nation="NPL", code="NPL-LONG")
+    person = make_person(unit=unit, family_name="F" * 120, given_names="G" * 200, family_name_latin="F" * 120,
+                         given_names_latin="G" * 200)
+    login_as("training_officer", "nation", nation="NPL")
+    response = client.post(f"/units/{unit.id}/accounts", data={"include_subunits": "y"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    db.session.expire_all()
+    account = db.session.scalar(select(User).where(User.person_id == person.id))
+    assert account.display_name == ("G" * 200 + " " + "F" * 120)[:200]
+
+
 def test_each_new_account_must_set_a_password_at_first_sign_in(client, app, db, login_as, unit_with_people, tmp_path):
     top, company, people = unit_with_people
     login_as("training_officer", "unit", unit=company)

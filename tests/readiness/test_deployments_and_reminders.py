@@ -111,6 +111,10 @@ def test_remind_cli_runs_for_a_given_day(runner, db, expiring):
     result = runner.invoke(args=["readiness", "remind", "--date", "2026-03-01"])
     assert "none new" in result.output
     assert runner.invoke(args=["readiness", "remind", "--date", "1 March"]).exit_code != 0
+    for command, day in (("remind", "9999-12-31"), ("count", "0001-01-01")):   # valid dates, beyond readiness's years
+        refused = runner.invoke(args=["readiness", command, "--date", day])
+        assert refused.exit_code == 2 and "Enter a date between 1900 and 2199." in refused.output, refused.output
+        assert refused.exception is None or isinstance(refused.exception, SystemExit)
 
 
 def test_nominations_waiting_remind_the_lead_nations_officers(db, make_person, make_user, make_nation):

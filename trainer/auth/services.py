@@ -136,10 +136,17 @@ def create_user(settings: AuthSettings, actor, *, username: str, display_name: s
                 email: str | None = None, person_id: int | None = None, grants: list[tuple] = (),
                 must_change_password: bool = False, timezone: str = "UTC", audit: bool = True) -> tuple[User, str | None]:
     """Create an account. Without a password a one-time password is generated and returned."""
-    username = normalise_username(username)
+    typed, username = (username or "").strip(), normalise_username(username)
     if not username or any(c.isspace() for c in username):
         raise Invalid(_("An account name is required and may not contain spaces."),
                       errors=[("username", _("Give an account name without spaces."))])
+    too_long = [(field, message) for field, value, limit, message in (
+        ("username", typed, 80, _("The account name is too long: at most 80 characters.")),
+        ("display_name", display_name, 200, _("The name shown is too long: at most 200 characters.")),
+        ("email", email, 254, _("The e-mail address is too long: at most 254 characters.")),
+    ) if value and len(value) > limit]
+    if too_long:  # the forms say so too; the command line and bulk callers reach here directly
+        raise Invalid(" ".join(message for _field, message in too_long), errors=too_long)
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise Conflict(_("The account name %(name)s is taken.", name=username),
                        errors=[("username", _("Another account has this name: choose another."))])

@@ -94,8 +94,9 @@ def _trainee_accounts(settings: AuthSettings, people: list) -> list[NewAccount]:
     created = []
     for person, password, hashed in zip(people, passwords, hashes):
         username = _username_for(person, taken)
-        user = User(username=username, display_name=person.full_name_latin or person.full_name, email=person.email,
-                    password_hash=hashed, person_id=person.id, must_change_password=True)
+        # A person's names may hold 320 characters together; an account's shown name 200.
+        user = User(username=username, display_name=(person.full_name_latin or person.full_name)[:200],
+                    email=person.email, password_hash=hashed, person_id=person.id, must_change_password=True)
         user.grants.append(Grant(role=policy.SELF_ROLE.value, scope_kind=ScopeKind.SELF.value))
         db.session.add(user)
         created.append(NewAccount(person, username, password))

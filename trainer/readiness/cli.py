@@ -35,11 +35,17 @@ def remind_command(day: str | None):
 
 
 def _day(given: str | None, default) -> dt.date:
-    """The day of a --date option (YYYY-MM-DD), or default() when none is given."""
+    """The day of a --date option (YYYY-MM-DD, within the years readiness reckons with), or default() when none is
+    given."""
+    from trainer.errors import Invalid
+    from trainer.readiness.profiles import parse_day
+
+    if not given:
+        return default()
     try:
-        return dt.date.fromisoformat(given) if given else default()
-    except ValueError:
-        raise click.BadParameter(_("Give the date as YYYY-MM-DD."), param_hint="--date")
+        return parse_day(given, field="date")
+    except Invalid as exc:
+        raise click.BadParameter(exc.message, param_hint="--date") from None
 
 
 def _created(kind: str, n: int) -> str:

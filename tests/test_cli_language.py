@@ -225,4 +225,4 @@ def test_click_words_follow_the_operator_and_go_back_to_english(runner, db):
 def test_a_language_the_instance_does_not_offer_leaves_every_word_in_english(app, runner, db):
     app.config["LANGUAGES"] = "en"
     result = runner.invoke(args=["readiness", "remind", "--date", "tomorrow"], env=FRENCH)
-    assert "Error: Invalid value for --date: Give the date as YYYY-MM-DD." in result.output, result.output
+    assert "Error: Invalid value for --date: Enter the date as YYYY-MM-DD." in result.output, result.output

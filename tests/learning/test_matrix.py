@@ -61,10 +61,23 @@ def test_filters_are_kept_across_pages_and_in_exports(app, db, client, battalion
     export = re.search(r'href="([^"]*matrix/export[^"]*format=csv[^"]*)"', text).group(1).replace("&amp;", "&")
     assert "status=overdue" in export and "module=TS-01" in export and "module=TS-02" in export
     csv = client.get(export).get_data(as_text=True).splitlines()
-    assert csv[0].endswith("TS-01,TS-02") and len(csv) == 4 and "OVERDUE" in csv[1]
+    assert csv[0].endswith("TS-01,TS-02") and len(csv) == 4 and "overdue since" in csv[1]
     # A search that matches nobody says so.
     empty = client.get(f"/learning/matrix?unit_id={unit.id}&q=nobody-like-this").get_data(as_text=True)
     assert "Nobody matches these filters" in empty
+
+
+def test_the_export_speaks_the_readers_language(app, db, client, battalion):
+    from trainer.auth.models import User
+
+    unit, _ = battalion
+    db.session.scalar(db.select(User).where(User.username == "o.matrix")).language = "fr"
+    db.session.commit()
+    login(client, "o.matrix")
+    lines = client.get(f"/learning/matrix/export?unit_id={unit.id}&status=overdue&module=TS-02&format=csv"
+                       ).get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "Pays,Matricule,Nom de famille,Prénoms,Unité,TS-02"
+    assert "en retard depuis" in lines[1] and "overdue" not in lines[1].lower() and "due " not in lines[1]
 
 
 def test_the_matrix_pages_links_keep_every_filter(app, db, client, battalion):

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.auth import scoping
@@ -304,20 +305,21 @@ def overdue_and_expiring(actor, unit: Unit, today: dt.date, days: int = DEFAULT_
 # --- exports --------------------------------------------------------------------------------
 
 def matrix_table(columns, rows) -> list[list]:
-    header = ["Nation", "Service number", "Family name", "Given names", "Unit"] + [m.code for m in columns]
+    """The completion matrix as a spreadsheet, in the reader's language: a line per person, a column per module."""
+    header = [_("Nation"), _("Service number"), _("Family name"), _("Given names"), _("Unit")] + [m.code for m in columns]
     table = [header]
     for person, cells in rows:
         line = [person.nation_code, person.service_number, person.family_name_latin, person.given_names_latin,
                 person.unit.code]
         for module in columns:
             cell = cells[module.code]
-            text = cell.status.label
+            parts = [str(cell.status.label)]
             if cell.valid_until:
-                text += f" (valid through {cell.valid_until.isoformat()})"
+                parts.append(_("(valid through %(date)s)", date=cell.valid_until.isoformat()))
             if cell.overdue:
-                text += f" OVERDUE since {cell.due_on.isoformat()}"
+                parts.append(_("overdue since %(date)s", date=cell.due_on.isoformat()))
             elif cell.required and cell.due_on:
-                text += f" due {cell.due_on.isoformat()}"
-            line.append(text if cell.required or cell.valid_until else "")
+                parts.append(_("due %(date)s", date=cell.due_on.isoformat()))
+            line.append(" ".join(parts) if cell.required or cell.valid_until else "")
         table.append(line)
     return table

@@ -106,3 +106,27 @@ def test_every_roles_pages_are_wholly_french_when_french_is_chosen(app, client, 
             if hits:
                 found[f"{username} {url}"] = hits
     assert not found, f"English sentences of the catalogue on French pages: {found}"
+
+
+def test_country_names_are_french_on_the_exercise_and_readiness_pages(app, client, db, demo_in_french):
+    """The stored names are English ("China"); the pages name countries as the reader's language does, as the
+    organisation pages already did."""
+    import re
+
+    from trainer.org.labels import nation_name
+    from trainer.org.models import Nation
+
+    stored = {n.code: n.name for n in db.session.query(Nation).filter(Nation.active.is_(True))}
+    with app.test_request_context():
+        french = {code: nation_name(code, "fr", fallback=name) for code, name in stored.items()}
+    differing = {code for code in stored if french[code] != stored[code]}
+    assert differing, "the demo has no nation whose French name differs"
+    for username, path in (("officer", "/exercises/"), ("officer", "/exercises/new"),
+                           ("commander", "/readiness/")):
+        client.get("/logout")
+        assert login(client, username).status_code == 302
+        page = client.get(path).get_data(as_text=True)
+        shown = set(re.findall(r"\b([A-Z]{3}) — ([^<\n]+)", page))
+        named = {(code, name.strip()) for code, name in shown if code in differing}
+        assert named, f"{path}: no nation with a French name is listed"
+        assert all(name == french[code] for code, name in named), (path, named)

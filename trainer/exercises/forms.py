@@ -14,6 +14,7 @@ from wtforms.validators import Optional
 from trainer.enums import ExerciseType
 from trainer.exercises.models import MilestoneKind, ParticipantRole
 from trainer.forms import Form, options
+from trainer.org.labels import nation_name
 
 FOLD_CHOICES = [("", _l("— only if asked —")), ("0", _l("The first (still summer time)")),
                 ("1", _l("The second (after the clocks go back)"))]
@@ -48,8 +49,9 @@ class ExerciseForm(Form):
     submit = SubmitField(_l("Save exercise"))
 
     def set_choices(self, nations, units, modules, zones) -> None:
-        self.lead_nation_code.choices = [("", _l("— choose —"))] + [(n.code, f"{n.code} — {n.name}") for n in nations]
-        self.nation_codes.choices = [(n.code, f"{n.code} — {n.name}") for n in nations]
+        named = [(n.code, f"{n.code} — {nation_name(n.code, fallback=n.name)}") for n in nations]
+        self.lead_nation_code.choices = [("", _l("— choose —"))] + named
+        self.nation_codes.choices = list(named)
         self.unit_ids.choices = [(str(u.id), f"{u.nation_code} {u.code} — {u.name}") for u in units]
         self.timezone.choices = [("", _l("— choose —"))] + list(zones)
         self.prerequisite_modules.choices = list(modules)

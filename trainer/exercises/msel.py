@@ -22,6 +22,7 @@ from trainer.exercises.models import (
 )
 from trainer.exercises.timeutil import LocalTimeError, local_to_utc, parse_local, utc_to_local
 from trainer.extensions import db
+from trainer.org.labels import nation_name
 from trainer.org.models import Unit
 from trainer.transactions import flush_versioned
 
@@ -81,7 +82,7 @@ def recipient_choices(actor, ex: Exercise) -> list[tuple[str, list[tuple[str, st
     units, and the active participants. A value is "nation|NPL", "unit|NPL:UNIT-CODE" or
     "person|NPL:SERVICE-NUMBER", the references the CSV format uses after the kind."""
     require_msel(actor, ex)
-    groups = [(_("Nations taking part"), [(f"nation|{n.nation_code}", f"{n.nation_code} — {n.nation.name}")
+    groups = [(_("Nations taking part"), [(f"nation|{n.nation_code}", f"{n.nation_code} — {nation_name(n.nation_code, fallback=n.nation.name)}")
                                           for n in ex.nations])]
     units = db.session.execute(select(Unit.nation_code, Unit.code, Unit.name).where(
         Unit.nation_code.in_(ex.nation_codes)).order_by(Unit.nation_code, Unit.path)).all()

@@ -55,8 +55,10 @@ def nation_rows_html(nations, linked: bool, dates: dict) -> Markup:
     people, ready, level = e(_("People")), e(_("Ready")), e(_("Level"))
     link = query_link("readiness.index", "nation", **dates)
     out = []
+    from trainer.org.labels import nation_name
+
     for code, name, tally in nations:
-        label = f"{e(code)} — {e(name)}"
+        label = f"{e(code)} — {e(nation_name(code, fallback=name))}"
         out.append(
             f'<tr>\n    <td>{f"""<a href="{e(link(code))}">{label}</a>""" if linked else label}</td>'
             f'\n    <td class="text-end" data-label="{people}">{e(_number(locale, tally.total, 0))}</td>'

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 from trainer.auth import scoping
 from trainer.errors import NotFound
 from trainer.extensions import db
+from trainer.org.labels import nation_name
 from trainer.org.models import Nation, Person, Unit
 from trainer.readiness import aggregate, engine, figures_cache, listing, services
 from trainer.readiness.guidance import evidence_details, next_step, profiles_for_person
@@ -145,7 +146,7 @@ def get_nation(actor, code: str | None) -> tuple[str, str]:
             Unit.nation_code == Nation.code, scoping.scope_condition(actor, "unit", "readiness.view")))).first()
     if found is None:
         raise NotFound()
-    return found.code, found.name
+    return found.code, nation_name(found.code, fallback=found.name)
 
 
 @dataclass

@@ -37,7 +37,10 @@ bp.add_url_rule("/personnel/bulk/transfer", "bulk_transfer", bulk.bulk_transfer,
 bp.add_url_rule("/personnel/import", "roster_import", roster.roster_import, methods=["GET", "POST"])
 
 
+# A country's name in the reader's language, for every domain's pages (exercises and readiness name nations too).
+bp.add_app_template_global(nation_name, "nation_name")
+
+
 @bp.context_processor
 def _labels():
-    return {"org_label": lambda kind, value: label(LABELS[kind], value), "grade_label": grade_label,
-            "nation_name": nation_name}
+    return {"org_label": lambda kind, value: label(LABELS[kind], value), "grade_label": grade_label}

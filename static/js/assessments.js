@@ -67,7 +67,8 @@
       save();
       if (navigator.onLine === false) {
         event.preventDefault();
-        window.alert("There is no connection. What you typed is kept on this device; submit again when the connection is back.");
+        // the words come from the page, in the reader's language
+        window.alert(form.dataset.offline || "There is no connection. What you typed is kept on this device; submit again when the connection is back.");
       }
     });
   });

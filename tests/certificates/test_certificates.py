@@ -213,6 +213,10 @@ def test_verify_page_shows_restricted_facts_to_a_commander_in_scope(client, logi
     login_as("commander", "nation", nation="NPL")
     page = client.get(f"/verify/{cert.serial}").get_data(as_text=True)
     assert "NA-123123" in page and "SHANTI-26" in page
+    # the signed type code ("functional") reads as the exercise pages name it, in the reader's language
+    assert "Functional exercise (FE) / CPX" in page and ">functional<" not in page
+    client.post("/language", data={"language": "fr"})
+    assert "Exercice fonctionnel" in client.get(f"/certificates/{cert.id}").get_data(as_text=True)
 
 
 def test_verify_accepts_a_typed_serial_and_explains_typing_mistakes(client, make_person, issue):

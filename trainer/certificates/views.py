@@ -38,6 +38,17 @@ def status_label(value) -> str:
         return str(value)
 
 
+@bp.app_template_global("exercise_type_label")
+def exercise_type_label(value) -> str:
+    """A signed exercise type ("functional") in the reader's words; an unknown one as it was signed."""
+    from trainer.enums import ExerciseType
+
+    try:
+        return ExerciseType(value).label
+    except ValueError:
+        return str(value or "").replace("_", "-")
+
+
 @bp.app_template_global("cert_screening")
 def screening_label(value) -> str:
     from trainer.org.labels import SCREENING_LABELS, label

@@ -133,6 +133,16 @@ def test_a_trainee_account_directing_the_exercise_writes_the_report(world, app, 
     assert eva.get(f"{base}/improvements/new").status_code == 302
 
 
+def test_the_participant_counts_read_in_the_plural_where_they_should(world, app, db):
+    lead = _record_and_adjudicate(app, world)
+    page = lead.get(f"/assessments/exercises/{world.exercise.id}/aar").get_data(as_text=True)
+    assert "2 evaluators, 1 exercise director, 1 lead evaluator, 3 players" in page
+    world.staff["lead"][1].language = "fr"
+    db.session.commit()
+    page = lead.get(f"/assessments/exercises/{world.exercise.id}/aar").get_data(as_text=True)
+    assert "2 évaluateurs" in page and "3 joueurs" in page and "1 directeur de l&#39;exercice" in page
+
+
 def test_summary_version_conflict_keeps_typed_text(world, app, db):
     lead = _record_and_adjudicate(app, world)
     url = f"/assessments/exercises/{world.exercise.id}/aar/summary"

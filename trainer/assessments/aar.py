@@ -38,6 +38,26 @@ class ObjectiveSection:
         return {r.value: c.get(r.value, 0) for r in Rating}
 
 
+# How many people hold a part, with the part's plural in each language.
+_PARTICIPANT_COUNTS = {
+    ParticipantRole.PLAYER: lambda n: ngettext("%(num)d player", "%(num)d players", n),
+    ParticipantRole.CONTROLLER: lambda n: ngettext("%(num)d controller", "%(num)d controllers", n),
+    ParticipantRole.EVALUATOR: lambda n: ngettext("%(num)d evaluator", "%(num)d evaluators", n),
+    ParticipantRole.LEAD_EVALUATOR: lambda n: ngettext("%(num)d lead evaluator", "%(num)d lead evaluators", n),
+    ParticipantRole.OBSERVER: lambda n: ngettext("%(num)d observer", "%(num)d observers", n),
+    ParticipantRole.TRUSTED_AGENT: lambda n: ngettext("%(num)d trusted agent", "%(num)d trusted agents", n),
+    ParticipantRole.EXERCISE_DIRECTOR: lambda n: ngettext("%(num)d exercise director", "%(num)d exercise directors",
+                                                          n),
+}
+
+
+def participant_count(role: str, n: int) -> str:
+    try:
+        return _PARTICIPANT_COUNTS[ParticipantRole(role)](n)
+    except (KeyError, ValueError):
+        return f"{n} {role}"
+
+
 @dataclass
 class Report:
     exercise: Exercise
@@ -49,9 +69,9 @@ class Report:
     generated_at: dt.datetime
 
     @property
-    def roles(self) -> list[tuple[str, int]]:
-        """How many confirmed participants hold each part, the part named in the reader's language."""
-        return [(ParticipantRole(role).label.lower(), n) for role, n in sorted(self.participants.items())]
+    def roles(self) -> list[str]:
+        """How many confirmed participants hold each part, in the reader's words ("2 controllers")."""
+        return [participant_count(role, n) for role, n in sorted(self.participants.items())]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -159,7 +179,7 @@ def report_document(report: Report, *, classification: str, releasability: str):
                                                                           locale=_locale()),
                  zone=value.astimezone(zone).tzname(), utc=value.astimezone(dt.timezone.utc).strftime("%H:%M"))
 
-    roles = ", ".join(ngettext("%(num)d %(role)s", "%(num)d %(role)s", n, role=role) for role, n in report.roles)
+    roles = ", ".join(report.roles)
     overview = [
         (_("Exercise"), f"{ex.code} — {ex.title}"),
         (_("Type"), ex.type_label),

@@ -63,3 +63,15 @@ def test_only_the_lead_nations_planner_marks_meetings(make_exercise, login_as, c
     assert client.post(f"/exercises/{ex.id}/milestones/held", data={"kind": row.kind, "done": "1"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Milestone, row.id).done is False
+
+
+def test_meetings_out_of_order_are_named_with_their_abbreviations(make_exercise, login_as, client, db):
+    ex = make_exercise(start=dt.datetime.now(UTC) + dt.timedelta(days=60))
+    login_as("training_officer", "nation", nation="NPL")
+    soon = dt.date.today() + dt.timedelta(days=10)
+    response = client.post(f"/exercises/{ex.id}/milestones", data={
+        "initial_planning": (soon + dt.timedelta(days=5)).isoformat(), "midterm_planning": soon.isoformat()})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "must not come before the initial planning meeting (IPM)" in page and "(ipm)" not in page
+    assert db.session.scalars(select(Milestone).where(Milestone.exercise_id == ex.id)).all() == []

@@ -100,7 +100,7 @@ def _check_order(ex: Exercise, dates: dict[str, dt.date | None]) -> None:
             continue
         if previous and when < previous[1]:
             errors.append((kind.value, _("%(meeting)s must not come before the %(earlier)s (%(date)s).",
-                                         meeting=kind.label, earlier=previous[0].label.lower(),
+                                         meeting=kind.label, earlier=_mid_sentence(previous[0].label),
                                          date=_day(previous[1]))))
         if when > start_local:
             errors.append((kind.value, _("%(meeting)s must be held before the exercise starts (%(date)s).",
@@ -108,6 +108,12 @@ def _check_order(ex: Exercise, dates: dict[str, dt.date | None]) -> None:
         previous = (kind, when)
     if errors:
         raise Invalid(_("The planning milestones are not in order."), errors=errors)
+
+
+def _mid_sentence(label) -> str:
+    """A meeting's name inside a sentence: its first letter in lower case, its abbreviation kept (IPM, not ipm)."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
 
 
 def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> list[Milestone]:

@@ -143,7 +143,8 @@ def test_personnel_pages_and_the_start_page_fit_a_phone(page, live_server, e2e_u
     person = seeded["people"]["NP-1002"]
     for path in ("/", "/personnel", "/personnel?sort=unit&dir=desc", f"/personnel/{person}", "/units",
                  f"/units/{seeded['units']['a']}", f"/personnel/{person}/edit", f"/personnel/{person}/transfer",
-                 "/personnel/new", "/personnel/import", "/units/new", "/notifications"):
+                 "/personnel/new", "/personnel/import", "/units/new", "/notifications",
+                 f"/units/{seeded['units']['a']}/accounts"):   # a long submit label wraps
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width}px wide on a phone"

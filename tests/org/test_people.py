@@ -214,6 +214,24 @@ def test_transfer_out_of_scope_is_refused(client, login_as, make_person, npl_uni
     assert response.status_code == 422
 
 
+def test_a_leaving_or_transfer_date_after_today_or_malformed_is_refused_and_changes_nothing(client, db, login_as,
+                                                                                           make_person, npl_units):
+    person = make_person(unit=npl_units["a"], family_name="Staying", start_on=dt.date(2020, 1, 1))
+    login_as("training_officer", "nation", nation="NPL")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for url, data in ((f"/personnel/{person.id}/leave", {"on": "9999-12-31"}),
+                      (f"/personnel/{person.id}/leave", {"on": tomorrow}),
+                      (f"/personnel/{person.id}/transfer", {"unit_id": npl_units["b"].id, "on": tomorrow})):
+        response = client.post(url, data=data)
+        assert response.status_code == 422, (url, data)
+        assert "its date cannot be in the future" in response.get_data(as_text=True)
+    malformed = client.post(f"/personnel/{person.id}/leave", data={"on": "31/12/2025"}).get_data(as_text=True)
+    assert "Not a valid date value." in malformed and "This field is required." not in malformed
+    db.session.expire_all()
+    person = db.session.get(Person, person.id)
+    assert person.status == "active" and person.unit_id == npl_units["a"].id and person.assignments[-1].end_on is None
+
+
 def test_leaving_service_keeps_the_record_as_inactive(client, db, login_as, make_person, npl_units):
     person = make_person(unit=npl_units["a"], family_name="Retiring", start_on=dt.date(2020, 1, 1))
     login_as("training_officer", "nation", nation="NPL")

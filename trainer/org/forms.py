@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.core import Field
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from trainer.forms import Form, options
@@ -65,14 +65,14 @@ class PersonForm(Form):
 
 class TransferForm(Form):
     unit_id = SelectField(_l("New unit"), choices=[], validate_choice=False, validators=[DataRequired()])
-    on = DateField(_l("Effective date"), validators=[DataRequired()], default=dt.date.today,
+    on = DateField(_l("Effective date"), validators=[InputRequired()], default=dt.date.today,
                    description=_l("The first day in the new unit."))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Transfer"))
 
 
 class LeaveForm(Form):
-    on = DateField(_l("Left service on"), validators=[DataRequired()], default=dt.date.today)
+    on = DateField(_l("Left service on"), validators=[InputRequired()], default=dt.date.today)
     submit = SubmitField(_l("Mark as left service"))
 
 

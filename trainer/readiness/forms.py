@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from trainer.forms import Form, options
 from trainer.readiness.models import LEVEL_LABELS, Level
@@ -14,7 +14,7 @@ class WaiverForm(Form):
                             description=_l("The order or regulation under which you waive it, e.g. "
                                            "'Contingent commander, order 12/2026'."))
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
-    expires_on = DateField(_l("Expires on"), validators=[DataRequired()])
+    expires_on = DateField(_l("Expires on"), validators=[InputRequired()])
     submit = SubmitField(_l("Waive requirement"))
 
 
@@ -35,8 +35,8 @@ class DeploymentForm(Form):
     mission = StringField(_l("Mission"), validators=[DataRequired(), Length(max=200)],
                           description=_l("E.g. 'MINUSCA rotation 14'."))
     profile_code = SelectField(_l("Readiness profile"), validators=[DataRequired()])
-    departure_on = DateField(_l("Departure"), validators=[DataRequired()])
-    return_on = DateField(_l("Return"), validators=[DataRequired()])
+    departure_on = DateField(_l("Departure"), validators=[InputRequired()])
+    return_on = DateField(_l("Return"), validators=[InputRequired()])
     unit_ids = SelectMultipleField(_l("Units going"), coerce=str, validators=[DataRequired()],
                                    description=_l("Everyone posted to these units (and their sub-units) goes; you can "
                                                   "remove people afterwards."))

@@ -250,7 +250,10 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
                 f"/readiness/units/{force['b1'].id}?profile=UN-PDT&as_of=0001-03-31",
                 f"/readiness/people/{person.id}?profile=UN-PDT&as_of=9999-12-31"):
         response = client.get(url)
-        assert response.status_code == 422 and "between 1900 and 2199" in response.get_data(as_text=True), url
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and "between 1900 and 2199" in page, url
+        # said once, without the parameter's internal name
+        assert page.count("between 1900 and 2199") == 1 and "as_of:" not in page and "forecast:" not in page, url
     # A forecast looks ahead of the page's date: one on that day or before it (a bookmarked dashboard outliving its
     # forecast) is not shown, and the form says why beside the field.
     for url in (f"/readiness/?profile=UN-PDT&forecast={TODAY.isoformat()}", "/readiness/?profile=UN-PDT&forecast=1900-01-01",

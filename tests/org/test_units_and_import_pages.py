@@ -86,6 +86,34 @@ def test_roster_upload_previews_then_imports_on_confirm(client, db, login_as, np
     assert "no longer available" in client.get("/personnel/import").get_data(as_text=True)
 
 
+def test_a_confirmed_import_whose_commit_fails_keeps_the_upload_for_another_try(client, db, login_as, npl_units,
+                                                                                monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from trainer import transactions
+
+    login_as("training_officer", "nation", nation="NPL")
+    response = client.post("/personnel/import", data={"file": (io.BytesIO(roster_csv([person_row()])), "roster.csv")},
+                           content_type="multipart/form-data")
+    token = response.get_data(as_text=True).split('name="token" type="hidden" value="')[1].split('"')[0]
+    real_commit = transactions.db.session.commit
+    failures = iter([True])
+
+    def commit_once_locked():
+        if next(failures, False):
+            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+        return real_commit()
+
+    monkeypatch.setattr(transactions.db.session, "commit", commit_once_locked)
+    assert client.post("/personnel/import", data={"token": token}).status_code == 503
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+    # the same confirmation works once the database answers again: nothing to upload a second time
+    assert client.post("/personnel/import", data={"token": token}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 1
+
+
 def test_roster_upload_with_errors_shows_a_table_of_them(client, login_as, npl_units):
     login_as("training_officer", "nation", nation="NPL")
     data = roster_csv([person_row(rank_code="XX"), person_row(service_number="N2", unit="NOPE")])

@@ -23,6 +23,7 @@ from trainer.org.names import has_control_character, search_key
 from trainer.org.people import CONTROL_CHARACTER
 from trainer.org.roster import ALL_COLUMNS, ParsedRoster, RosterError, RosterLimits, parse_roster
 from trainer.org.services import reaches_whole_nation
+from trainer.transactions import after_commit
 
 # Fields compared and written for each row; the unit is handled separately (a change is a transfer).
 FIELDS = ("family_name", "given_names", "family_name_latin", "given_names_latin", "rank_code", "national_rank",
@@ -341,7 +342,8 @@ def preview_upload(actor, instance_path: str, data: bytes, filename: str, *,
 
 def import_upload(actor, instance_path: str, token: str, *, limits: RosterLimits) -> ImportReport | None:
     """Import a previewed roster (all or nothing); None when the upload is gone (expired or unknown).
-    The kept file is removed once its rows are written."""
+    The kept file is removed once its rows are committed: a commit refused (a conflict, a locked database)
+    leaves it, and the user confirms again without uploading again."""
     from trainer.org.uploads import find_upload
 
     upload = find_upload(instance_path, actor, token)
@@ -349,5 +351,5 @@ def import_upload(actor, instance_path: str, token: str, *, limits: RosterLimits
         return None
     report = import_roster(actor, upload.read(), upload.filename, limits=limits)
     if report.ok:
-        upload.discard()
+        after_commit(upload.discard)
     return report

@@ -115,18 +115,13 @@ def init_app(app) -> None:
     from sqlalchemy.exc import DataError, IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
 
-    @app.errorhandler(StaleDataError)
-    def _stale(error: StaleDataError):
-        # A versioned row another request saved first, met by a write that did not word it (flush_versioned
-        # does): the same conflict, with nothing kept.
-        app.logger.warning("refused as stale on %s %s: %s", request.method, request.path, error)
-        return render_error(409)
-
     @app.errorhandler(IntegrityError)
-    def _constraint(error: IntegrityError):
-        # A unique key another request took first, met at a flush inside the request (the commit at the
-        # boundary answers the same way): a conflict to try again, with nothing kept.
-        app.logger.warning("refused by a constraint on %s %s: %s", request.method, request.path, error.orig)
+    @app.errorhandler(StaleDataError)
+    def _taken_first(error: Exception):
+        # A unique key or a versioned row another request took first, met by a write inside the request (the
+        # commit at the boundary, and flush_versioned, answer the same way): a conflict to retry, nothing kept.
+        app.logger.warning("refused as taken first on %s %s: %s", request.method, request.path,
+                           getattr(error, "orig", None) or error)
         return render_error(409)
 
     @app.errorhandler(DataError)

@@ -146,6 +146,19 @@ def test_release_in_one_action_during_conduct_only(exercise, make_person, add_pa
     assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 422
 
 
+def _planned_inject(db, exercise, status=None):
+    """Inject 1 of the exercise, planned (the exercise moved to `status` first, when given)."""
+    from trainer.exercises.models import Exercise, Inject
+
+    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
+                    message="Crowd at the gate")
+    db.session.add(inject)
+    if status:
+        db.session.get(Exercise, exercise.id).status = status
+    db.session.commit()
+    return inject
+
+
 def _inject_form(inject, **changes):
     data = {"number": str(inject.number), "scenario_time": "", "planned_release": "2030-06-01T09:00", "fold": "",
             "from_": "SIMCELL", "recipient": "nation|NPL", "method": "radio", "message": inject.message,
@@ -159,10 +172,7 @@ def test_two_controllers_editing_one_inject_are_told_and_nothing_is_lost(exercis
     from trainer.audit.models import AuditEvent
     from trainer.exercises.models import Inject
 
-    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
-                    message="Crowd at the gate")
-    db.session.add(inject)
-    db.session.commit()
+    inject = _planned_inject(db, exercise)
     first, second = app.test_client(), app.test_client()
     for client in (first, second):
         login(client, _user_with_role(exercise, "controller", make_person, add_participant, make_user).username)
@@ -192,14 +202,10 @@ def test_two_controllers_editing_one_inject_are_told_and_nothing_is_lost(exercis
 
 def test_a_released_inject_is_on_record_and_no_longer_changes(exercise, make_person, add_participant, make_user,
                                                               client, db):
-    from trainer.exercises.models import Exercise, Inject
+    from trainer.exercises.models import Inject
 
     controller = _user_with_role(exercise, "controller", make_person, add_participant, make_user)
-    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
-                    message="Crowd at the gate")
-    db.session.add(inject)
-    db.session.get(Exercise, exercise.id).status = "in_conduct"
-    db.session.commit()
+    inject = _planned_inject(db, exercise, status="in_conduct")
     login(client, controller.username)
     assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 302
     db.session.expire_all()
@@ -218,14 +224,10 @@ def test_a_release_racing_an_edit_is_a_conflict_not_an_error(exercise, make_pers
     from sqlalchemy import update
 
     from trainer.exercises import msel
-    from trainer.exercises.models import Exercise, Inject
+    from trainer.exercises.models import Inject
 
     controller = _user_with_role(exercise, "controller", make_person, add_participant, make_user)
-    inject = Inject(exercise_id=exercise.id, number=1, planned_at=START, to_type="nation", to_nation_code="NPL",
-                    message="Crowd at the gate")
-    db.session.add(inject)
-    db.session.get(Exercise, exercise.id).status = "in_conduct"
-    db.session.commit()
+    inject = _planned_inject(db, exercise, status="in_conduct")
     login(client, controller.username)
     real = msel.utcnow
 

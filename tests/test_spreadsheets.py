@@ -19,6 +19,8 @@ def test_formula_looking_cells_are_neutralised_and_read_back(value):
 def test_an_xlsx_cell_drops_the_control_characters_the_format_refuses():
     assert xlsx_cell("Vertical\x0bTab Ram\x01") == "VerticalTab Ram"
     assert xlsx_cell("=1\x00") == "'=1"
+    assert xlsx_cell("\x0b=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"   # not a formula once stripped
+    assert xlsx_cell("\x01=1") == "'=1"
     assert xlsx_cell("Line\nbreak\tand tab") == "Line\nbreak\tand tab"   # allowed in XML, kept
     assert xlsx_cell(3) == 3
     book = Workbook()

@@ -30,8 +30,8 @@ def unneutralise(value: str) -> str:
 
 
 def xlsx_cell(value):
-    """A value as an XLSX cell holds it: neutralised, without the control characters the format refuses."""
-    value = neutralise_cell(value)
+    """A value as an XLSX cell holds it: without the control characters the format refuses, then neutralised
+    (in that order: "\x0b=1" would otherwise pass as text and become the formula "=1")."""
     if isinstance(value, str):
-        return _NOT_IN_XLSX.sub("", value)
-    return value
+        value = _NOT_IN_XLSX.sub("", value)
+    return neutralise_cell(value)

@@ -16,7 +16,7 @@ from trainer.security import content_disposition
 from trainer.spreadsheets import neutralise_cell, xlsx_cell
 
 ROOT = Path(__file__).resolve().parents[2]
-FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "\x00=1"]
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "\x00=1", "|cmd", "%0A"]
 
 
 @pytest.mark.parametrize("neutralise", [neutralise_cell, msel_cell, xlsx_cell])
@@ -24,6 +24,12 @@ def test_every_export_neutraliser_covers_every_formula_start(neutralise):
     for value in FORMULAS:
         assert neutralise(value).startswith("'")
     assert neutralise("Plain") == "Plain"
+
+
+def test_an_xlsx_cell_behind_a_control_character_is_still_no_formula():
+    """XLSX drops the control character; what is left starts with "=" and must not run."""
+    for value in ("\x0b=HYPERLINK(\"http://x\")", "\x01+1", "\x1f@SUM(A1)"):
+        assert xlsx_cell(value).startswith("'"), value
 
 
 def test_one_module_decides_which_cells_are_formulas():

@@ -149,3 +149,24 @@ class _CountingNothing:
         from sqlalchemy import literal
 
         return literal(None)
+
+
+def test_a_constraint_that_refuses_a_value_is_a_fault_not_a_conflict(app, db, client, make_exercise, make_user,
+                                                                     monkeypatch, caplog):
+    """Only a unique key taken first reads as "someone else changed this": a missing value reaching the database
+    is the code's fault, logged with its traceback, and answered 500 with nothing kept."""
+    import datetime as dt
+
+    from tests.conftest import login
+    from trainer.exercises import planning
+    from trainer.exercises.models import Objective
+
+    ex = make_exercise(lead="NPL", start=dt.datetime(2030, 6, 1, 6, tzinfo=dt.timezone.utc), objectives=())
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    monkeypatch.setattr(planning, "_clean_objective", lambda *args: (None, "Protection", None))  # no description
+    with caplog.at_level(logging.ERROR):
+        response = client.post(f"/exercises/{ex.id}/objectives", data={"description": "x", "capability": "y"})
+    assert response.status_code == 500
+    assert any(record.exc_info for record in caplog.records)
+    db.session.rollback()
+    assert db.session.query(Objective).filter_by(exercise_id=ex.id).count() == 0

@@ -115,11 +115,16 @@ def init_app(app) -> None:
     from sqlalchemy.exc import DataError, IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
 
-    @app.errorhandler(IntegrityError)
     @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
     def _taken_first(error: Exception):
         # A unique key or a versioned row another request took first, met by a write inside the request (the
         # commit at the boundary, and flush_versioned, answer the same way): a conflict to retry, nothing kept.
+        # Any other constraint refusing a value is a fault of the code that let it through.
+        from trainer.transactions import is_taken_first
+
+        if isinstance(error, IntegrityError) and not is_taken_first(error):
+            return _unexpected(error)
         app.logger.warning("refused as taken first on %s %s: %s", request.method, request.path,
                            getattr(error, "orig", None) or error)
         return render_error(409)

@@ -154,3 +154,20 @@ def flush_versioned(message: str) -> None:
     except StaleDataError as exc:
         db.session.rollback()
         raise Conflict(message) from exc
+    except IntegrityError as exc:
+        if not is_taken_first(exc):
+            raise
+        db.session.rollback()  # two first saves of one row at once: the other's landed first
+        raise Conflict(message) from exc
+
+
+def is_taken_first(error: IntegrityError) -> bool:
+    """Whether a constraint refused a write because another transaction took the same unique key first, as
+    opposed to a value that should never have reached the database (a missing one, a dangling reference)."""
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None)          # psycopg
+    if state is not None:
+        return state == "23505"                          # unique_violation
+    name = getattr(original, "sqlite_errorname", "")     # sqlite3
+    return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY") or (
+        not name and "UNIQUE constraint failed" in str(original))

@@ -193,6 +193,31 @@ def test_a_save_over_a_version_committed_meanwhile_is_a_conflict_even_after_the_
     assert db.session.execute(select(ImprovementItem.finding)).scalar_one() == "Radio log not kept"
 
 
+def test_two_first_saves_of_the_summary_at_once_keep_the_later_ones_text(world, app, db, monkeypatch):
+    """No summary yet: two editors save their first one at once; the second meets the first one's row (the
+    exercise's one report) and is shown its form again with its text, as for any other conflict."""
+    from sqlalchemy import insert
+
+    from trainer.assessments import aar
+    from trainer.assessments.models import AfterActionReport
+
+    lead = _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    real = aar.utcnow
+
+    def the_other_lands_first():
+        with db.session.no_autoflush:  # the other transaction's row, written before this one's is flushed
+            db.session.execute(insert(AfterActionReport).values(exercise_id=world.exercise.id,
+                                                                 executive_summary="Theirs.", version=1))
+        return real()
+
+    monkeypatch.setattr(aar, "utcnow", the_other_lands_first)
+    raced = lead.post(f"/assessments/exercises/{world.exercise.id}/aar/summary",
+                      data={"executive_summary": "Mine, typed at length.", "version": "0"})
+    assert raced.status_code == 409
+    assert "Mine, typed at length." in raced.get_data(as_text=True)
+
+
 def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, db, make_exercise, add_participant,
                                                                     make_person, make_user):
     lead = _record_and_adjudicate(app, world)

@@ -1,9 +1,12 @@
 """Personnel pages: search, scope, create, edit with conflicts, transfer and leaving service."""
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from trainer.audit.models import AuditEvent
+from trainer.db import utc_today
+from trainer.errors import Invalid
 from trainer.org.models import Person, UnitAssignment
 from trainer.org.people import search_people
 
@@ -218,7 +221,7 @@ def test_a_leaving_or_transfer_date_after_today_or_malformed_is_refused_and_chan
                                                                                            make_person, npl_units):
     person = make_person(unit=npl_units["a"], family_name="Staying", start_on=dt.date(2020, 1, 1))
     login_as("training_officer", "nation", nation="NPL")
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (utc_today() + dt.timedelta(days=1)).isoformat()   # the officer's zone is UTC
     for url, data in ((f"/personnel/{person.id}/leave", {"on": "9999-12-31"}),
                       (f"/personnel/{person.id}/leave", {"on": tomorrow}),
                       (f"/personnel/{person.id}/transfer", {"unit_id": npl_units["b"].id, "on": tomorrow})):
@@ -230,6 +233,26 @@ def test_a_leaving_or_transfer_date_after_today_or_malformed_is_refused_and_chan
     db.session.expire_all()
     person = db.session.get(Person, person.id)
     assert person.status == "active" and person.unit_id == npl_units["a"].id and person.assignments[-1].end_on is None
+
+
+def test_today_is_the_recording_officers_day_in_their_zone(db, make_person, make_user, npl_units, monkeypatch):
+    """At 08:00 in Fiji it is already the next day there while UTC is still on the day before."""
+    from trainer.auth import zones
+    from trainer.org.people import mark_left_service
+
+    person = make_person(unit=npl_units["a"], start_on=dt.date(2020, 1, 1))
+    officer = make_user("training_officer", "nation", nation="NPL", username="o.fiji")
+    officer.timezone = "Pacific/Fiji"
+    from trainer.org import people
+
+    moment = dt.datetime(2026, 7, 1, 20, 0, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(zones, "_now", lambda: moment)
+    monkeypatch.setattr(people, "utc_today", lambda: moment.date())   # UTC is still on 1 July
+    mark_left_service(officer, person, dt.date(2026, 7, 2))        # Fiji's today (UTC+12)
+    assert person.status == "left_service"
+    other = make_person(unit=npl_units["a"], start_on=dt.date(2020, 1, 1))
+    with pytest.raises(Invalid):
+        mark_left_service(officer, other, dt.date(2026, 7, 3))     # Fiji's tomorrow
 
 
 def test_leaving_service_keeps_the_record_as_inactive(client, db, login_as, make_person, npl_units):

@@ -150,7 +150,7 @@ def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = 
         raise Invalid(_("The person is already in that unit."), errors=[("unit_id", _("Same unit."))])
     if person.status == PersonStatus.LEFT_SERVICE.value:
         raise Invalid(_("This person has left service and cannot be transferred."))
-    _not_ahead(on)
+    _not_ahead(actor, on)
     if actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
         raise Invalid(_("The transfer could not be saved."), errors=[("unit_id", _("Choose a unit in your scope."))])
     current = db.session.scalar(select(UnitAssignment).where(
@@ -169,17 +169,21 @@ def transfer_person(actor, person: Person, unit: Unit, on: dt.date, note: str = 
     return assignment
 
 
-def _not_ahead(on: dt.date) -> None:
-    """A posting change takes effect when it is recorded: dated later, the record would say what is not yet so."""
-    if on > utc_today():
+def _not_ahead(actor, on: dt.date) -> None:
+    """A posting change takes effect when it is recorded: dated later, the record would say what is not yet so.
+    "Today" is the day in the recording person's time zone (at 08:00 in Fiji, UTC is still on the day before)."""
+    from trainer.auth.zones import today_for
+
+    today = today_for(actor)
+    if on > today:
         raise Invalid(_("The change takes effect now, so its date cannot be in the future: record it on the day."),
-                      errors=[("on", _("Not after today (%(date)s).", date=format_date(utc_today())))])
+                      errors=[("on", _("Not after today (%(date)s).", date=format_date(today)))])
 
 
 def mark_left_service(actor, person: Person, on: dt.date) -> None:
     if person.status == PersonStatus.LEFT_SERVICE.value:
         raise Invalid(_("This person has already left service."))
-    _not_ahead(on)
+    _not_ahead(actor, on)
     current = db.session.scalar(select(UnitAssignment).where(
         UnitAssignment.person_id == person.id, UnitAssignment.end_on.is_(None)))
     if current is not None:

@@ -259,6 +259,21 @@ def test_validated_item_needs_a_later_p_or_s_on_the_same_capability(world, app, 
     assert tuple(stored) == ("validated", adj.id)
     listing = officer.get("/assessments/improvements").get_data(as_text=True)
     assert "EX-BRAVO" in listing and "Validated" in listing
+    # The lead evaluator still edits the item: the validation they cannot read is kept as it is, not lost.
+    page = lead.get(f"/assessments/improvements/{saved.id}").get_data(as_text=True)
+    assert "As validated earlier, in an exercise whose results you do not see" in page and "EX-BRAVO" not in page
+    edited = lead.post(f"/assessments/improvements/{saved.id}", data={**validated, "finding": "Radio log kept late",
+                                                                      "version": "2"})
+    assert edited.status_code == 302, edited.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    stored = db.session.execute(select(ImprovementItem.finding, ImprovementItem.validated_by_adjudication_id)).one()
+    assert tuple(stored) == ("Radio log kept late", adj.id)
+    # A player reads the published plan's item, without a form to save.
+    _publish(db, world, "aar_published")
+    anna = app.test_client()
+    login(anna, "anna")
+    page = anna.get(f"/assessments/improvements/{saved.id}").get_data(as_text=True)
+    assert "Radio log kept late" in page and "<fieldset disabled>" in page and ">Save</button>" not in page
 
 
 def test_validation_candidates_are_only_exercises_whose_results_the_editor_reads(world, app, db, make_exercise,

@@ -80,9 +80,14 @@ def _clean_due(value, errors: list) -> dt.date | None:
     return value
 
 
-def _clean_validation(actor, exercise: Exercise, objective_id: int | None, value, errors: list) -> int | None:
-    candidates = {a.id for a in validation_candidates(actor, exercise, objective_id)}
+def _clean_validation(actor, exercise: Exercise, objective_id: int | None, value, errors: list,
+                      kept: int | None = None) -> int | None:
+    """The adjudication a validated item points to: one the actor may choose, or the one the item already
+    points to (chosen by someone who reads that later exercise, and kept as it is)."""
     chosen = row_id(value)
+    if chosen is not None and chosen == kept:
+        return chosen
+    candidates = {a.id for a in validation_candidates(actor, exercise, objective_id)}
     if chosen not in candidates:
         errors.append(("validated_by_adjudication_id",
                        _("A validated item must point to a later exercise in which the objective's capability "
@@ -113,7 +118,8 @@ def _clean_item(actor, exercise: Exercise, data: dict, item: ImprovementItem | N
     out["validated_by_adjudication_id"] = None
     if status is ImprovementStatus.VALIDATED:
         out["validated_by_adjudication_id"] = _clean_validation(
-            actor, exercise, out["objective_id"], data.get("validated_by_adjudication_id"), errors)
+            actor, exercise, out["objective_id"], data.get("validated_by_adjudication_id"), errors,
+            kept=item.validated_by_adjudication_id if item is not None else None)
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     return out
@@ -218,11 +224,15 @@ class ItemForm:
     objectives: list[Objective]
     candidates: list[Adjudication]
     statuses: list[ImprovementStatus] = field(default_factory=lambda: list(ImprovementStatus))
+    # the item's validation when it is not among the candidates (in an exercise the reader does not reach)
+    kept_validation: int | None = None
 
 
 def _item_form(actor, cap: Capacity, item: ImprovementItem | None, objective_id: int | None) -> ItemForm:
+    candidates = validation_candidates(actor, cap.exercise, objective_id) if objective_id else []
+    kept = item.validated_by_adjudication_id if item is not None else None
     return ItemForm(cap=cap, item=item, owners=owner_choices(cap.exercise), objectives=list(cap.exercise.objectives),
-                    candidates=validation_candidates(actor, cap.exercise, objective_id) if objective_id else [])
+                    candidates=candidates, kept_validation=kept if kept not in {a.id for a in candidates} else None)
 
 
 def _typed_objective(exercise: Exercise, value) -> int | None:

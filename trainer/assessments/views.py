@@ -220,6 +220,7 @@ def _item_page(page: improvements.ItemForm, form: TypedForm, status: int = 200, 
     return render_template("assessments/improvement_form.html", cap=page.cap,
                            item=page.item, values=form.values, errors=form.errors, conflict=conflict,
                            owners=page.owners, statuses=page.statuses, candidates=page.candidates,
+                           kept_validation=page.kept_validation,
                            objectives=page.objectives), status
 
 

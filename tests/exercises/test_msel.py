@@ -208,6 +208,7 @@ def test_a_released_inject_is_on_record_and_no_longer_changes(exercise, make_per
     inject = _planned_inject(db, exercise, status="in_conduct")
     login(client, controller.username)
     assert client.post(f"/exercises/{exercise.id}/msel/{inject.id}/release").status_code == 302
+    assert f"/msel/{inject.id}/edit" not in client.get(f"/exercises/{exercise.id}/msel").get_data(as_text=True)
     db.session.expire_all()
     inject = db.session.get(Inject, inject.id)
     refused = client.post(f"/exercises/{exercise.id}/msel/{inject.id}/edit",

@@ -17,9 +17,10 @@ FIELD_LABELS = {
     "start_at": _l("start"), "end_at": _l("end"), "prerequisite_modules": _l("prerequisite modules"),
     "nations": _l("participating nations"), "units": _l("participating units"),
     # MSEL injects
-    "number": _l("number"), "scenario_time": _l("scenario time"), "planned_at": _l("planned release"),
+    "number": _l("inject number"), "scenario_time": _l("scenario time"), "planned_at": _l("planned release"),
     "from_text": _l("sender"), "to": _l("recipient"), "method": _l("method"), "message": _l("message"),
-    "expected_action": _l("expected player action"), "contingency": _l("contingency"), "objectives": _l("objectives"),
+    "expected_action": _l("expected player action"), "contingency": _l("contingency inject"),
+    "objectives": _l("objectives"),
 }
 
 

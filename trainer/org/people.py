@@ -30,8 +30,9 @@ PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_la
                  "name_order", "rank_code", "national_rank", "category", "email", "screening")
 
 
-def validate_person_fields(values: dict) -> list[tuple[str, str]]:
-    """Field-level problems of a person record, in words; shared by forms and roster import."""
+def validate_person_fields(values: dict, current: Person | None = None) -> list[tuple[str, str]]:
+    """Field-level problems of a person record, in words; shared by forms and roster import. A control character
+    already stored in a field the change leaves as it is (`current`'s) does not block the change."""
     errors = []
     for field, limit in (("service_number", 40), ("family_name", 120), ("given_names", 200)):
         value = (values.get(field) or "").strip()
@@ -40,7 +41,8 @@ def validate_person_fields(values: dict) -> list[tuple[str, str]]:
         elif len(value) > limit:
             errors.append((field, _("At most %(limit)d characters.", limit=limit)))
     errors += [(field, str(CONTROL_CHARACTER)) for field in TEXT_FIELDS
-               if isinstance(values.get(field), str) and has_control_character(values[field])]
+               if isinstance(values.get(field), str) and has_control_character(values[field])
+               and (current is None or values[field] != getattr(current, field))]
     if not is_valid_grade(values.get("rank_code")):
         errors.append(("rank_code", _("“%(code)s” is not a known grade code (e.g. OF-3, OR-6, WO-2, POL-3, CIV-2).",
                                       code=values.get("rank_code") or "")))
@@ -116,7 +118,7 @@ def update_person(actor, person: Person, values: dict, *, expected_version: int 
     if expected_version is not None and person.version != expected_version:
         raise Conflict(_("Someone else changed this record since you opened it. Reload it and apply your change again."))
     values = {**person_snapshot(person), **values}
-    errors = validate_person_fields(values)
+    errors = validate_person_fields(values, current=person)
     if errors:
         raise Invalid(_("The personnel record could not be saved."), errors=errors)
     if values["service_number"].strip() != person.service_number and db.session.scalar(

@@ -201,8 +201,8 @@ def test_the_same_module_twice_with_different_content_in_one_set_is_refused(tmp_
     (lambda q: q[1].update(id=q[0]["id"]), "is used twice"),
     (lambda q: q[0].update(source=" "), "source is empty"),                        # answered 500 on upload
     (lambda q: q[0].update(source=""), "source is empty"),
-    (lambda q: q[0].update(id="Q" * 41), "at most 40 characters"),              # longer than the column
-    (lambda q: q[0].update(id="TS-01-Q01\n"), "at most 40 characters"),
+    (lambda q: q[0].update(id="Q" * 41), "1 to 40 characters on one line"),     # longer than the column
+    (lambda q: q[0].update(id="TS-01-Q01\n"), "1 to 40 characters on one line"),
 ])
 def test_question_bank_checks(app, db, pack_root, change, words):
     path = pack_root / "packs/test/TS-01/questions.yaml"

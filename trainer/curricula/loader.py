@@ -253,8 +253,7 @@ def _load_questions(tree, rel, pack, problems) -> list[QuestionSpec] | None:
         qf = Fields(doc, (i,), problems, QUESTION_KEYS, Message(N_("question %(number)d"), number=i + 1))
         if not qf.ok:
             continue
-        key = qf.string("id", QUESTION_ID, Message(N_("letters, digits, dots, dashes and underscores, at most 40 "
-                                                       "characters")))
+        key = qf.string("id", QUESTION_ID, Message(N_("1 to 40 characters on one line")))
         if key is not None:
             if key in keys:
                 qf.error("id", N_("question id %(key)s is used twice in this bank"), key=repr(key))

@@ -17,7 +17,7 @@ MODULE_CODE = re.compile(r"^[A-Z]{2,5}-[0-9]{2}$")
 PROFILE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 VERSION = re.compile(r"^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$")
 SLUG = re.compile(r"^(?=.{1,80}$)[a-z0-9]+(-[a-z0-9]+)*$")                 # lessons.slug is 80 characters
-QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")             # questions.key is 40 characters
+QUESTION_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")                   # questions.key is 40 characters
 SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 LANGUAGES = ("en", "fr")
 ANSWERS = "ABCD"

@@ -110,6 +110,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        # The reader gets one message; the log keeps Flask-WTF's reason (missing, expired, a referrer that
+        # does not match the host behind a misconfigured proxy, ...).
+        app.logger.warning("form refused on %s %s: %s", request.method, request.path, error.description)
         return render_error(400, CSRF_MESSAGE)
 
     from sqlalchemy.exc import DataError, IntegrityError

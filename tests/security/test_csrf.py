@@ -77,7 +77,7 @@ def test_a_token_from_another_session_is_refused(app, client, make_user, row_cou
     assert row_counts() == before
 
 
-def test_a_refused_form_says_why_in_the_readers_language(client, db):
+def test_a_refused_form_says_why_in_the_readers_language(client, db, caplog):
     """Flask-WTF's reasons are English and technical: the page says, in French too, that nothing was saved and
     what to do."""
     client.get("/login")
@@ -88,3 +88,4 @@ def test_a_refused_form_says_why_in_the_readers_language(client, db):
     assert "Le jeton de sécurité de ce formulaire est absent ou périmé" in body and "CSRF" not in body
     missing = client.post("/login", data={"username": "x", "password": "y"}).get_data(as_text=True)
     assert "security token is missing or out of date" in missing and "CSRF" not in missing
+    assert any("The CSRF token is missing." in record.getMessage() for record in caplog.records)  # the log keeps why

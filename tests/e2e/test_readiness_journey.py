@@ -160,7 +160,7 @@ WORDS = {
            "nation_heading": "Readiness of Nepal — UN pre-deployment, military individual", "name": "Name",
            "verdict": "Not ready", "ready_total": "16 of 24"},
     "fr": {"menu": "État de préparation", "heading": "État de préparation — Préparation au déploiement de l'ONU, militaire",
-           "nation": "NPL — Nepal", "nation_heading": "État de préparation — Nepal — Préparation au déploiement de l'ONU, militaire",
+           "nation": "NPL — Népal", "nation_heading": "État de préparation — Népal — Préparation au déploiement de l'ONU, militaire",
            "name": "Nom", "verdict": "Non prêt", "ready_total": "16 sur 24"},
 }
 

@@ -73,6 +73,36 @@ def test_recognised_prior_learning_needs_a_justification(app, db, client, curric
     assert "completion.record" in audit_actions(db)
 
 
+def test_prior_learning_recognised_after_a_later_pass_joins_the_history_without_replacing_it(
+        app, db, client, curricula_loaded, make_person, make_user):
+    """An online pass last month, then prior learning from two years ago recognised today: the matrix, the
+    person's record and the start page keep the pass as current, as readiness does."""
+    from trainer.curricula.services import get_module
+    from trainer.db import utc_today
+    from trainer.learning.models import Completion
+    from trainer.learning.services import current_completion, record_completion
+
+    person = make_person()
+    recent = utc_today() - dt.timedelta(days=30)
+    passed = record_completion(None, person, get_module("TS-01"), method="online", completed_on=recent, score=90)
+    db.session.commit()
+    make_user("training_officer", "nation", nation="NPL", username="o.rpl2")
+    login(client, "o.rpl2")
+    old = (utc_today() - dt.timedelta(days=730)).isoformat()
+    response = client.post(f"/learning/people/{person.id}/recognise", data={
+        "module_code": "TS-01", "completed_on": old, "justification": "National PDT course, certificate no. 4411 seen"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    recognised = db.session.scalar(select(Completion).where(Completion.method == "recognised"))
+    assert recognised.supersedes_id == passed.id                      # the record keeps the order it was written in
+    assert current_completion(person.id, "TS-01").id == passed.id     # the later pass stays current
+    page = client.get(f"/learning/people/{person.id}").get_data(as_text=True)
+    rows = page.split("All completions")[1]
+    assert rows.count("superseded") == 1 and rows.index("superseded") > rows.index(old[:4])
+    matrix = client.get(f"/learning/matrix/export?unit_id={person.unit_id}&format=csv").get_data(as_text=True)
+    assert "Expired" not in matrix and "Passed" in matrix
+
+
 def test_officers_cannot_reach_people_outside_their_scope(app, db, client, curricula_loaded, make_person, make_user,
                                                           make_unit):
     make_unit(nation="NPL", code="NPL-HOME")

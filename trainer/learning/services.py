@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -34,7 +34,20 @@ def _moment(value: dt.datetime) -> str:
 # --- completions ----------------------------------------------------------------------------
 
 def not_superseded():
-    """A condition true for completions that no newer completion supersedes."""
+    """A condition true for each person's current completion of a module: the one completed last (of two on one
+    day, the one recorded last), as readiness counts it. A completion recorded late for an earlier date (a
+    classroom session entered weeks after, prior learning recognised after an online pass) joins the history
+    without replacing a later one."""
+    later = aliased(Completion)
+    return ~exists(select(later.id).where(
+        later.person_id == Completion.person_id, later.module_code == Completion.module_code,
+        or_(later.completed_on > Completion.completed_on,
+            and_(later.completed_on == Completion.completed_on, later.id > Completion.id))))
+
+
+def end_of_record():
+    """A condition true for the completion each new one of the same module is recorded after (the history's
+    last entry, whatever its date): `supersedes_id` links the record in the order it was written."""
     newer = aliased(Completion)
     return ~exists(select(newer.id).where(newer.supersedes_id == Completion.id))
 
@@ -46,10 +59,11 @@ def current_completion(person_id: int, module_code: str) -> Completion | None:
 
 def record_completion(actor, person: Person, module: Module, *, method: str, completed_on: dt.date,
                       score: int | None = None, evidence: str = "", session_id: int | None = None) -> Completion:
-    """Append a completion; it supersedes the person's current completion of the same module."""
+    """Append a completion to the person's record of the module, after its last entry."""
     if method not in Method.ALL:
         raise Invalid(_("Unknown completion method."))
-    previous = current_completion(person.id, module.code)
+    previous = db.session.scalar(select(Completion).where(
+        Completion.person_id == person.id, Completion.module_code == module.code, end_of_record()))
     completion = Completion(
         person_id=person.id, module_id=module.id, module_code=module.code, module_version=module.version,
         module_major=module.major, method=method, score=score, completed_on=completed_on,

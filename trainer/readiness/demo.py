@@ -99,7 +99,7 @@ def _pre_deployment_course(ctx, spec, officer) -> int:
 def _bulk_completions(plan, officer) -> None:
     """The large scale writes the course in bulk; each new completion supersedes the person's current one."""
     from trainer.learning.models import Completion
-    from trainer.learning.services import not_superseded
+    from trainer.learning.services import end_of_record
 
     if not plan:
         return
@@ -107,7 +107,7 @@ def _bulk_completions(plan, officer) -> None:
     current = {}
     for start in range(0, len(person_ids), 2000):
         for cid, pid, code in db.session.execute(select(Completion.id, Completion.person_id, Completion.module_code).where(
-                Completion.person_id.in_(person_ids[start:start + 2000]), not_superseded())):
+                Completion.person_id.in_(person_ids[start:start + 2000]), end_of_record())):
             current[(pid, code)] = cid
     now = utcnow()
     rows = [{"person_id": pid, "module_id": module.id, "module_code": module.code, "module_version": module.version,

@@ -75,3 +75,16 @@ def test_meetings_out_of_order_are_named_with_their_abbreviations(make_exercise,
     assert response.status_code == 422
     assert "must not come before the initial planning meeting (IPM)" in page and "(ipm)" not in page
     assert db.session.scalars(select(Milestone).where(Milestone.exercise_id == ex.id)).all() == []
+
+
+def test_the_meetings_of_an_exercise_in_conduct_are_its_history(make_exercise, login_as, client, db):
+    ex = make_exercise(start=dt.datetime.now(UTC) + dt.timedelta(days=60))
+    _milestone(db, ex, due_on=dt.date.today() + dt.timedelta(days=10))
+    ex.status = "in_conduct"
+    db.session.commit()
+    login_as("training_officer", "nation", nation="NPL")
+    response = client.post(f"/exercises/{ex.id}/milestones", data={"initial_planning": ""})   # would remove it
+    assert response.status_code == 422
+    assert "Planning milestones cannot change once the exercise is In conduct." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Milestone).where(Milestone.exercise_id == ex.id)).all()) == 1

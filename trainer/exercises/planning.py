@@ -119,6 +119,9 @@ def _mid_sentence(label) -> str:
 def set_milestones(actor, ex: Exercise, dates: dict[str, dt.date | None]) -> list[Milestone]:
     """Set the planning meetings' dates; they must come in HSEEP order and before the exercise starts."""
     require_planner(actor, ex, "milestones")
+    if ex.status_enum not in EDITABLE_STATUSES:  # the meetings of a conducted exercise are its history
+        raise Invalid(_("Planning milestones cannot change once the exercise is %(status)s.",
+                        status=ex.status_enum.label))
     _check_order(ex, dates)
     existing = {m.kind: m for m in ex.milestones}
     before = {k: m.due_on.isoformat() for k, m in existing.items()}

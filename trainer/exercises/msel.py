@@ -15,11 +15,12 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from trainer.audit.services import record_event
 from trainer.db import utcnow
-from trainer.errors import Conflict, Invalid, NotFound
+from trainer.errors import Invalid, NotFound
 from trainer.exercises import access
 from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseStatus, Inject, InjectStatus, Objective, Participant,
 )
+from trainer.exercises.services import check_version
 from trainer.exercises.timeutil import LocalTimeError, local_to_utc, parse_local, utc_to_local
 from trainer.extensions import db
 from trainer.org.labels import nation_name
@@ -82,8 +83,9 @@ def recipient_choices(actor, ex: Exercise) -> list[tuple[str, list[tuple[str, st
     units, and the active participants. A value is "nation|NPL", "unit|NPL:UNIT-CODE" or
     "person|NPL:SERVICE-NUMBER", the references the CSV format uses after the kind."""
     require_msel(actor, ex)
-    groups = [(_("Nations taking part"), [(f"nation|{n.nation_code}", f"{n.nation_code} — {nation_name(n.nation_code, fallback=n.nation.name)}")
-                                          for n in ex.nations])]
+    groups = [(_("Nations taking part"),
+               [(f"nation|{n.nation_code}", f"{n.nation_code} — {nation_name(n.nation_code, fallback=n.nation.name)}")
+                for n in ex.nations])]
     units = db.session.execute(select(Unit.nation_code, Unit.code, Unit.name).where(
         Unit.nation_code.in_(ex.nation_codes)).order_by(Unit.nation_code, Unit.path)).all()
     for nation in ex.nation_codes:
@@ -278,13 +280,7 @@ def update_inject(actor, ex: Exercise, inject: Inject, values: dict, *, expected
     conflict = _("Someone else saved inject %(number)s while you were editing it. Nothing of yours was lost: what "
                  "you typed is still in the form. Compare it with the inject as it is now and save again.",
                  number=inject.number)
-    if expected_version not in (None, ""):  # blank: a caller without a form; the UPDATE still checks the version read
-        try:
-            expected = int(expected_version)
-        except (TypeError, ValueError):
-            raise Invalid(_("The form is out of date. Reload the page and try again.")) from None
-        if expected != inject.version:
-            raise Conflict(conflict)
+    check_version(inject, expected_version, conflict)
     before = inject_state(inject)
     clean, errors = validate_inject(Resolver(ex), ex, values)
     if clean.get("number") not in (None, inject.number) and db.session.scalar(

@@ -143,17 +143,18 @@ def _keep_only(rows: list, key: str, wanted: list, make) -> None:
             rows.append(make(value))
 
 
-def check_version(ex: Exercise, expected_version) -> None:
-    """A Conflict when the exercise changed since the form showing `expected_version` was opened."""
+def check_version(row, expected_version, conflict: str | None = None) -> None:
+    """A Conflict (saying `conflict`, by default that the exercise changed) when the row changed since the form
+    showing `expected_version` was opened. Blank: a caller without a form, checked by the UPDATE alone."""
     if expected_version in (None, ""):
         return
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
         raise Invalid(_("The form is out of date. Reload the page and try again."))
-    if ex.version != expected:
-        raise Conflict(_("Someone else changed this exercise since you opened it. Reload it and apply your change "
-                         "again."))
+    if row.version != expected:
+        raise Conflict(conflict or _("Someone else changed this exercise since you opened it. Reload it and apply "
+                                     "your change again."))
 
 
 def create_exercise(actor, values: dict) -> Exercise:

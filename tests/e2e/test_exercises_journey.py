@@ -80,8 +80,10 @@ def test_three_nation_tabletop_nominate_confirm_and_double_booking(page, live_se
     page.get_by_role("link", name="Participants").click()
     page.get_by_role("link", name="Nominate personnel of FRA").click()
     for family in ("Dupré", "Martin"):
-        page.get_by_label("Person").select_option(label=next(
-            o for o in page.get_by_label("Person").locator("option").all_inner_texts() if family in o))
+        # inner_text waits for the nomination form (and its option) to be there; reading every option at
+        # once would not wait, and could read the page being left
+        person = page.get_by_label("Person")
+        person.select_option(label=person.locator("option", has_text=family).inner_text().strip())
         page.get_by_label("Role").select_option("player")
         page.get_by_role("button", name="Nominate").click()
         expect(page.get_by_role("alert").filter(has_text="nominated as player")).to_be_visible()

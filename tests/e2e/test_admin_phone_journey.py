@@ -81,6 +81,7 @@ def test_the_account_and_audit_pages_speak_french_on_a_phone(phone, live_server,
     english = long_english_pieces(PART)
     page.goto(f"{live_server.url}/admin/users")
     page.get_by_role("link", name="officer.npl").click()
+    page.wait_for_url(re.compile(r"/admin/users/\d+$"))  # the address of the account's page, not the list's
     account_url = page.url
     pages = [account_url, f"{account_url}/disable", f"{live_server.url}/admin/users",
              f"{live_server.url}/admin/users/new", f"{live_server.url}/account", f"{live_server.url}/account/password",

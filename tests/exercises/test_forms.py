@@ -30,6 +30,31 @@ def test_handing_the_lead_to_a_nation_one_does_not_plan_for_is_shown_on_the_form
     assert db.session.get(type(ex), ex.id).lead_nation_code == "NPL"
 
 
+def test_an_edit_crossing_anothers_keeps_what_was_typed_beside_the_exercise_as_it_is_now(make_exercise, make_user,
+                                                                                          client, db):
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    opened = _edit_form(ex, title="Title typed by the second planner")
+    assert client.post(f"/exercises/{ex.id}/edit", data=_edit_form(
+        ex, title="Title saved first", location_name="Camp Faouzi")).status_code == 302
+
+    crossing = client.post(f"/exercises/{ex.id}/edit", data=opened)
+    assert crossing.status_code == 409
+    page = crossing.get_data(as_text=True)
+    assert "Someone else saved this exercise while you were editing it" in page
+    assert 'value="Title typed by the second planner"' in page  # what was typed is kept
+    assert "The exercise as it is now" in page and "Camp Faouzi" in page
+    db.session.expire_all()
+    saved = db.session.get(type(ex), ex.id)
+    assert saved.title == "Title saved first"
+    assert f'name="version" type="hidden" value="{saved.version}"' in page  # the form now knows that version
+
+    again = client.post(f"/exercises/{ex.id}/edit", data=dict(opened, version=str(saved.version)))
+    assert again.status_code == 302  # saving again replaces it, knowingly
+    db.session.expire_all()
+    assert db.session.get(type(ex), ex.id).title == "Title typed by the second planner"
+
+
 def test_an_objective_without_a_description_is_refused_on_its_form(make_exercise, make_user, client, db):
     from trainer.exercises.models import Objective
 

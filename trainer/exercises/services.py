@@ -28,6 +28,9 @@ EDITABLE_STATUSES = {ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseStat
 EXERCISE_FIELDS = ("code", "title", "type", "military_name", "scenario_summary", "lead_nation_code", "location_name",
                    "timezone", "start_at", "end_at", "prerequisite_modules")
 CONCURRENT_CHANGE = _l("Someone else changed this exercise at the same time. Reload it and apply your change again.")
+# the edit form keeps what was typed and shows the exercise as it is now (exercises/views/record.py)
+EDITED_MEANWHILE = _l("Someone else saved this exercise while you were editing it; what you typed is still in the "
+                      "form. Compare it with the exercise as it is now and save again.")
 # What only the lead nation's training officers may do, each refusal a whole sentence naming the lead nation.
 PLANNER_ONLY = {
     "exercise": _l("Only a training officer of the lead nation (%(nation)s) may change this exercise."),
@@ -183,7 +186,7 @@ def update_exercise(actor, ex: Exercise, values: dict, *, expected_version=None)
         raise Forbidden(_("Only a training officer of the lead nation may change this exercise."))
     if ex.status_enum not in EDITABLE_STATUSES:
         raise Invalid(_("An exercise that is %(status)s can no longer be changed.", status=ex.status_enum.label))
-    check_version(ex, expected_version)
+    check_version(ex, expected_version, str(EDITED_MEANWHILE))
     new_lead = (values.get("lead_nation_code") or "").strip().upper()
     if new_lead and new_lead != ex.lead_nation_code and not access.can_plan_for_nation(actor, new_lead):
         raise Forbidden(_("You may not hand the lead to %(nation)s.", nation=new_lead),
@@ -198,7 +201,7 @@ def update_exercise(actor, ex: Exercise, values: dict, *, expected_version=None)
     for key, value in clean.columns.items():
         setattr(ex, key, value)
     _apply_membership(ex, clean.nation_codes, clean.unit_ids)
-    flush_versioned(str(CONCURRENT_CHANGE))
+    flush_versioned(str(EDITED_MEANWHILE))
     after = _snapshot(ex)
     changed = {k for k in after if before.get(k) != after.get(k)}
     if changed:

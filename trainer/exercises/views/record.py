@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.errors import DomainError
+from trainer.errors import Conflict, DomainError
 from trainer.exercises import conflicts as conflict_service, pages, services, transitions
 from trainer.exercises.forms import ExerciseForm
 from trainer.exercises.timeutil import format_local_input
-from trainer.exercises.views.rendering import exercise_page, form_refused
+from trainer.exercises.views.rendering import exercise_page, show_refusal
 from trainer.forms import apply_errors
 from trainer.i18n import language
 
@@ -79,7 +79,14 @@ def edit(exercise_id: int):
         try:
             services.update_exercise(current_user, ex, _exercise_values(form), expected_version=form.version.data)
         except DomainError as exc:
-            return form_refused(form, exc, exercise_id, "exercises/edit.html", forbidden_on_form=True)
+            show_refusal(form, exc, forbidden_on_form=True)  # rolled back: the exercise is read afresh
+            ex = services.get_exercise(current_user, exercise_id)
+            # someone saved meanwhile: the form keeps what was typed, beside the exercise as it is now, and
+            # saving again replaces that version, knowingly
+            current = ex if isinstance(exc, Conflict) else None
+            if current is not None:
+                form.version.data = str(current.version)
+            return exercise_page(ex, "exercises/edit.html", form=form, current=current), exc.status
         flash(_("Saved."), "success")
         return redirect(url_for("exercises.show", exercise_id=ex.id))
     return exercise_page(ex, "exercises/edit.html", form=form)

@@ -213,3 +213,39 @@ def test_keys_of_another_installation_trust_neither_the_data_nor_the_file(runner
     lines = failed(verify(runner, tmp_path, pdf, keys))
     assert "a certificate that is not among the published ones" in lines
     assert "which is not among the trusted public keys" in lines
+
+
+def _status_of(cert, keys_file, *, days_later: int, **options):
+    """What the status check finds of `cert`'s status document (signed now) `days_later` days from now."""
+    import datetime as dt
+
+    from trainer.certificates.services.statements import status_document
+    from trainer.certificates.signing import keys_from_keyset
+    from trainer.certificates.verification import check_status
+    from trainer.certificates.services.facts import payload_of
+
+    document = status_document(cert)
+    signed_on = dt.date.fromisoformat(document["as_of"][:10])
+    keys = keys_from_keyset(json.loads(keys_file.read_text()))
+    return check_status(document, "status.json", payload_of(cert), keys, signed_on + dt.timedelta(days=days_later),
+                        **options)
+
+
+def test_a_status_saved_long_ago_is_not_believed_since_it_cannot_tell_of_a_later_revocation(signed):
+    make, keys = signed
+    cert, _pdf = make()
+    assert _status_of(cert, keys, days_later=7).ok  # a week-old copy still holds
+    stale = _status_of(cert, keys, days_later=8)
+    assert not stale.ok and stale.params["days"] == 8 and "may miss a revocation" in stale.message
+    assert _status_of(cert, keys, days_later=8, max_age_days=30).ok  # a checkpoint may accept older copies
+
+
+def test_a_status_saved_while_the_certificate_was_valid_does_not_pass_it_once_expired(signed):
+    import datetime as dt
+
+    make, keys = signed
+    cert, _pdf = make()
+    assert cert.valid_until is not None
+    days = (cert.valid_until - dt.datetime.now(dt.timezone.utc).date()).days + 1  # the day after the printed date
+    finding = _status_of(cert, keys, days_later=days, max_age_days=days)
+    assert not finding.ok and finding.params["status"] == "expired"

@@ -12,7 +12,7 @@ import click
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from trainer.certificates.file_checks import N_
-from trainer.certificates.verification import StatusUnavailable, Trust, verify_document
+from trainer.certificates.verification import STATUS_MAX_AGE_DAYS, StatusUnavailable, Trust, verify_document
 from trainer.cli_help import CommandGroup, argument, option
 from trainer.transactions import commits
 
@@ -90,7 +90,10 @@ def _status_loader(source: str):
         help=_l("A signed status document (a file saved from /verify/<serial>/status.json or made by "
                 "`certificates export-status`), or a URL: this application's public address or a status.json "
                 "address. Without it the status (revoked, suspended, replaced, expired) is not checked."))
-def verify_command(pdf_file, keys_file, status_source):
+@option("--status-max-age", "status_max_age", type=click.IntRange(0, 3660), default=STATUS_MAX_AGE_DAYS,
+        show_default=True,
+        help=_l("How many days old the status document may be: an older one may miss a revocation and is refused."))
+def verify_command(pdf_file, keys_file, status_source, status_max_age):
     try:
         with open(pdf_file, "rb") as handle:
             data = handle.read()
@@ -101,7 +104,8 @@ def verify_command(pdf_file, keys_file, status_source):
     if not trust.ed25519:
         click.echo(_("NOT VERIFIED: no public keys to check against (use --keys FILE)."), err=True)
         sys.exit(2)
-    report = verify_document(data, trust, status_loader=_status_loader(status_source) if status_source else None)
+    report = verify_document(data, trust, status_loader=_status_loader(status_source) if status_source else None,
+                             status_max_age_days=status_max_age)
     labels = _labels()
     click.echo(_("Checking %(file)s", file=pdf_file))
     for finding in report.findings:

@@ -27,6 +27,9 @@ from trainer.certificates.signing import Envelope, read_statement, verify_signat
 STATUS_FORMAT = "trainer-certificate-status/1"
 STATUS_LIST_FORMAT = "trainer-certificate-status-list/1"
 CHECKS = ("pdf_signature", "payload", "printed", "qr", "status")
+# How old a signed status document may be (by the day it was signed) before it is no longer believed: a copy
+# saved earlier says nothing of a later revocation. `certificates verify --status-max-age` sets another.
+STATUS_MAX_AGE_DAYS = 7
 
 
 @dataclass
@@ -108,9 +111,23 @@ def check_payload(data: bytes, reader, keys: dict) -> tuple[Finding, bytes, dict
             envelope.payload, payload)
 
 
-def check_status(document, source: str, payload: dict, keys: dict, today: dt.date) -> Finding:
+def _signed_day(as_of) -> dt.date | None:
+    """The UTC day a status document was signed on (its `as_of`), or None when it says none."""
+    if not isinstance(as_of, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment).date()
+
+
+def check_status(document, source: str, payload: dict, keys: dict, today: dt.date, *,
+                 max_age_days: int = STATUS_MAX_AGE_DAYS) -> Finding:
     """The certificate is neither revoked, suspended, replaced nor expired, as a signed status document
-    (one certificate's status, or a list of the certificates that are not valid) says."""
+    (one certificate's status, or a list of the certificates that are not valid) says. The document must
+    be recent: one signed more than `max_age_days` before `today` could have been saved before a
+    revocation, and says nothing of it."""
     check = "status"
     body = read_statement(document, keys)
     if body is None:
@@ -124,10 +141,19 @@ def check_status(document, source: str, payload: dict, keys: dict, today: dt.dat
         status, as_of = body.get("status"), body.get("as_of")
     elif body.get("format") == STATUS_LIST_FORMAT and isinstance(body.get("statuses"), dict):
         status, as_of = body["statuses"].get(serial, "valid"), body.get("as_of")
-        if status == "valid" and payload.get("valid_until") and payload["valid_until"] < today.isoformat():
-            status = "expired"
     else:
         return _fail(check, N_("the status document %(source)s is not in a known format"), source=source)
+    signed_on = _signed_day(as_of)
+    if signed_on is None:
+        return _fail(check, N_("the status document %(source)s does not say when it was made: it cannot be "
+                               "trusted"), source=source)
+    if (today - signed_on).days > max_age_days:
+        return _fail(check, N_("the status document is %(days)d days old (status as of %(as_of)s, from "
+                               "%(source)s); a status older than %(max)d days may miss a revocation: fetch a new "
+                               "one"), days=(today - signed_on).days, as_of=as_of, source=source, max=max_age_days)
+    # a document signed while the certificate was valid says "valid" after its printed date has passed
+    if status == "valid" and payload.get("valid_until") and payload["valid_until"] < today.isoformat():
+        status = "expired"
     if status != "valid":
         return _fail(check, N_("the certificate is %(status)s (status as of %(as_of)s, from %(source)s)"),
                      status=status, as_of=as_of, source=source)
@@ -135,7 +161,8 @@ def check_status(document, source: str, payload: dict, keys: dict, today: dt.dat
                    {"as_of": as_of, "source": source})
 
 
-def verify_document(data: bytes, trust: Trust, *, status_loader=None, today: dt.date | None = None) -> Report:
+def verify_document(data: bytes, trust: Trust, *, status_loader=None, today: dt.date | None = None,
+                    status_max_age_days: int = STATUS_MAX_AGE_DAYS) -> Report:
     """Run every check on the bytes of a certificate PDF. `status_loader(serial)` returns (document,
     source) or raises StatusUnavailable; without it the status is not checked."""
     report = Report()
@@ -163,5 +190,6 @@ def verify_document(data: bytes, trust: Trust, *, status_loader=None, today: dt.
         else:
             # The UTC day, as the issuing installation and the page's own offline checker count expiry.
             report.findings.append(check_status(document, source, payload, trust.ed25519,
-                                                today or dt.datetime.now(dt.timezone.utc).date()))
+                                                today or dt.datetime.now(dt.timezone.utc).date(),
+                                                max_age_days=status_max_age_days))
     return report

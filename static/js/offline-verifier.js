@@ -145,7 +145,34 @@
       refuse(messages.unreadable);
       return;
     }
+    if (!isCertificateClaims(claims)) {
+      // signed by this installation, but not a certificate's QR token (a status statement or signed data)
+      refuse(messages.not_certificate_token);
+      return;
+    }
     show(claims, kid, verdict.engine);
+  }
+
+  // The claims of a certificate's QR token and nothing else: serial, name, profile, issue date, valid-until
+  // date (or null) and the fingerprint of the signed data. The same key signs other documents, so an
+  // authentic signature alone does not make a certificate.
+  var CLAIMS = ["h", "i", "n", "p", "s", "u"];
+  var DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+  function isCertificateClaims(claims) {
+    if (!claims || typeof claims !== "object" || Array.isArray(claims)) {
+      return false;
+    }
+    var keys = Object.keys(claims).sort();
+    if (keys.length !== CLAIMS.length || keys.some(function (key, index) { return key !== CLAIMS[index]; })) {
+      return false;
+    }
+    var filled = ["s", "p"].every(function (key) {
+      return typeof claims[key] === "string" && claims[key].length > 0;
+    });
+    return filled && typeof claims.n === "string" && typeof claims.i === "string" && DAY.test(claims.i)
+      && (claims.u === null || (typeof claims.u === "string" && DAY.test(claims.u)))
+      && typeof claims.h === "string" && /^[A-Za-z0-9_-]{22}$/.test(claims.h);
   }
 
   form.addEventListener("submit", function (event) {

@@ -48,7 +48,19 @@ def qr_text(live_server):
         make_ready(db, person)
         cert = issue_certificate(issuer(db), person.id, PROFILE)
         db.session.commit()
-        return cert.serial, f"{verify_url(cert)}#t={qr_token(cert)}"
+        return cert.serial, f"{verify_url(cert)}#t={qr_token(cert)}", _other_signed_data(cert)
+
+
+def _other_signed_data(cert) -> str:
+    """A token whose body is the certificate's public status statement, signed with the same key as its QR
+    code: authentic, but not a certificate's QR token."""
+    from trainer.certificates.canonical import canonical_bytes
+    from trainer.certificates.services.statements import status_document
+    from trainer.certificates.signing import b64u
+
+    statement = status_document(cert)
+    body = canonical_bytes({k: v for k, v in statement.items() if k not in ("kid", "signature")})
+    return f"TC1.{statement['kid']}.{b64u(body)}.{statement['signature']}"
 
 
 def _tampered(text: str) -> str:
@@ -65,7 +77,7 @@ def _check(page, text: str) -> None:
 
 
 def test_the_offline_verifier_checks_tokens_with_no_network(page, browser, live_server, qr_text, tmp_path):
-    serial, text = qr_text
+    serial, text, statement = qr_text
     page.goto(f"{live_server.url}/verify/keys")
     expect(page.get_by_role("heading", name="Public keys for checking certificates")).to_be_visible()
     with page.expect_download() as info:
@@ -99,6 +111,10 @@ def test_the_offline_verifier_checks_tokens_with_no_network(page, browser, live_
             expect(result).to_contain_text("Not authentic")
             expect(result).to_contain_text("The signature does not match")
             expect(result).not_to_contain_text("Ram Bahadur Thapa")
+
+            _check(checkpoint, statement)  # the key's signature holds, but over a status statement
+            expect(result).to_contain_text("Not authentic")
+            expect(result).to_contain_text("it is not a certificate's QR code")
 
             _check(checkpoint, "TC1.0123456789abcdef.e30.AAAA")
             expect(result).to_contain_text("which is not among the keys in this file")

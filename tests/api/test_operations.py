@@ -66,6 +66,27 @@ def test_one_bad_item_leaves_the_whole_batch_unrecorded_and_every_problem_is_lis
     assert _actions(db) == before
 
 
+@pytest.mark.parametrize("person_id", ["{id}", "{id}.9", "true"])
+def test_an_id_that_is_not_a_json_integer_is_refused_not_rounded_to_someone(app, db, api_as, make_person, curricula,
+                                                                            person_id):
+    """26.9 used to be cut down to 26, and "26" read as 26: a permanent completion for whoever has that id."""
+    from trainer.learning.models import Completion, ModuleAssignment
+
+    api, _ = api_as("training_officer", "nation", nation="NPL")
+    person = make_person(nation="NPL")
+    raw = person_id.format(id=person.id)
+    value = '"%s"' % raw if raw == str(person.id) else raw  # the id as a JSON string, a fraction, a boolean
+    recognised = api.post("/api/v1/completions/recognised", data=(
+        '{"items": [{"person_id": %s, "module_code": "TS-01", "completed_on": "2026-02-01", "justification": "%s"}]}'
+        % (value, JUSTIFICATION)), content_type="application/json")
+    assigned = api.post("/api/v1/assignments", data='{"module_code": "TS-01", "person_id": %s}' % value,
+                        content_type="application/json")
+    for response in (recognised, assigned):
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert "Not a valid integer." in response.get_data(as_text=True)
+    assert _count(db, Completion) == 0 and _count(db, ModuleAssignment) == 0
+
+
 def test_a_classroom_session_and_its_attendance_are_recorded_together_or_not_at_all(app, db, api_as, make_unit,
                                                                                   make_person, curricula):
     from trainer.learning.models import ClassroomSession, Completion

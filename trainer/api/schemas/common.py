@@ -15,6 +15,15 @@ class AnswerSchema(ma.Schema):
         field_obj.required = True
 
 
+class RequestSchema(ma.Schema):
+    """The shape of a JSON request body. A number where an integer (an id, a score) is expected must be a JSON
+    integer: marshmallow alone takes "18" as 18 and cuts 26.9 down to 26, which would write to person 26."""
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        if isinstance(field_obj, fields.Integer):
+            field_obj.strict = True
+
+
 class FieldErrorSchema(ma.Schema):
     field = fields.String(required=True, metadata={"description": "The field (dotted path) the problem is about; "
                                                                   "empty when it is about the request as a whole."})

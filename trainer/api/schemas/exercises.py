@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import AnswerSchema, CursorArgs, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, RequestSchema, list_of, page_of
 from trainer.enums import ExerciseType, ParticipantRole
 from trainer.exercises.models import ExerciseStatus, ParticipantStatus
 
@@ -69,12 +69,12 @@ class ExerciseDetailSchema(ExerciseSchema):
                        "else the confirmed participants."})
 
 
-class NominationSchema(ma.Schema):
+class NominationSchema(RequestSchema):
     person_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 
-class DecisionSchema(ma.Schema):
+class DecisionSchema(RequestSchema):
     decision = fields.String(required=True, validate=validate.OneOf(["confirm", "decline"]))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import AnswerSchema, list_of
+from trainer.api.schemas.common import AnswerSchema, RequestSchema, list_of
 from trainer.learning.models import Method
 from trainer.learning.services import RESULTS
 
@@ -30,7 +30,7 @@ class CompletionSchema(AnswerSchema):
     created_at = fields.AwareDateTime()
 
 
-class RecognisedItemSchema(ma.Schema):
+class RecognisedItemSchema(RequestSchema):
     person_id = fields.Integer(required=True, validate=ID)
     module_code = fields.String(required=True, validate=MODULE_CODE)
     completed_on = fields.Date(required=True, metadata={"description": "When the prior learning was completed."})
@@ -39,11 +39,11 @@ class RecognisedItemSchema(ma.Schema):
                                                            "was seen (at least 20 characters)."})
 
 
-class RecognisedBatchSchema(ma.Schema):
+class RecognisedBatchSchema(RequestSchema):
     items = fields.List(fields.Nested(RecognisedItemSchema), required=True, validate=validate.Length(min=1, max=500))
 
 
-class AttendanceRowSchema(ma.Schema):
+class AttendanceRowSchema(RequestSchema):
     person_id = fields.Integer(required=True, validate=ID)
     result = fields.String(required=True, validate=validate.OneOf(RESULTS))
     score = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
@@ -51,7 +51,7 @@ class AttendanceRowSchema(ma.Schema):
                              metadata={"description": "Required for a pass unless common_evidence is given."})
 
 
-class AttendanceSchema(ma.Schema):
+class AttendanceSchema(RequestSchema):
     rows = fields.List(fields.Nested(AttendanceRowSchema), required=True, validate=validate.Length(min=1, max=500))
     common_evidence = fields.String(load_default="", validate=validate.Length(max=4000),
                                     metadata={"description": "Evidence for every row that gives none."})
@@ -86,7 +86,7 @@ class SessionSchema(AnswerSchema):
     attendance = fields.List(fields.Nested(AttendanceRecordSchema))
 
 
-class AssignmentCreateSchema(ma.Schema):
+class AssignmentCreateSchema(RequestSchema):
     kind = fields.String(required=True, validate=validate.OneOf(["module", "profile"]))
     code = fields.String(required=True, validate=validate.Length(min=1, max=40),
                          metadata={"description": "The module code or readiness profile code."})
@@ -107,7 +107,7 @@ class AssignmentSchema(AnswerSchema):
     withdrawal_reason = fields.String(allow_none=True)
 
 
-class WithdrawalSchema(ma.Schema):
+class WithdrawalSchema(RequestSchema):
     reason = fields.String(required=True, validate=validate.Length(max=1000),
                            metadata={"description": "Why the assignment is withdrawn (at least 5 characters)."})
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import AnswerSchema, CursorArgs, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, RequestSchema, list_of, page_of
 from trainer.enums import Category, PersonStatus, Screening, UnitKind
 
 
@@ -64,7 +64,7 @@ class PersonSchema(AnswerSchema):
     updated_at = fields.AwareDateTime()
 
 
-class PersonUpdateSchema(ma.Schema):
+class PersonUpdateSchema(RequestSchema):
     """The fields to change; the others keep their values. The personnel rules of the pages apply."""
 
     service_number = fields.String(validate=validate.Length(max=40))

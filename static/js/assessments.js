@@ -2,9 +2,13 @@
 // device's storage as it is typed, restored when the page is opened again, and removed only once the
 // server has confirmed it (its submission key is listed in data-confirmed). A retried submission
 // carries the same key, so the server never records it twice.
+// Drafts belong to the signed-in account (data-draft-owner on this script): another account using the same
+// browser never sees them, and signing out removes them all (app.js).
 (function () {
   "use strict";
   var PREFIX = "trainer.draft.";
+  var owner = document.currentScript && document.currentScript.dataset.draftOwner;
+  if (!owner) { return; }
   var storage;
   try { storage = window.localStorage; storage.setItem(PREFIX + "probe", "1"); storage.removeItem(PREFIX + "probe"); }
   catch (e) { return; }
@@ -46,7 +50,7 @@
   }
 
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
-    var key = PREFIX + form.dataset.draft;
+    var key = PREFIX + owner + "." + form.dataset.draft;
     var confirmed = (form.dataset.confirmed || "").split(/\s+/).filter(Boolean);
     var draft = read(key);
     if (draft && confirmed.indexOf(draft.submission_key) !== -1) {

@@ -131,6 +131,13 @@ def test_the_adjudication_page_shows_the_undecided_first_and_filters(page, live_
         expect(page.get_by_text("Observation saved.")).to_be_visible()
     # amending is an action named on the screen
     expect(page.get_by_role("link", name=re.compile("^Amend this rating")).first).to_be_visible()
+    # the amendment form fits a phone too
+    page.get_by_role("link", name=re.compile("^Amend this observation")).first.click()
+    expect(page.get_by_role("button", name="Save amendment")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+    page.set_viewport_size({"width": 1280, "height": 900})
     e2e_sign_out(page)
 
     e2e_login(page, live_server, "lead.rwa")
@@ -175,3 +182,96 @@ def test_the_adjudication_page_shows_the_undecided_first_and_filters(page, live_
                  f"/assessments/exercises/{exercise_id}/aar"):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def _second_evaluator(live_server, e2e_user, objective_id):
+    """Another evaluator of the same objective, with an account of their own."""
+    from trainer.exercises.models import EvaluatorAssignment, Objective, Participant
+    from trainer.extensions import db
+    from trainer.org.models import Unit
+    from trainer.org.people import create_person
+
+    with live_server.app.app_context():
+        objective = db.session.get(Objective, objective_id)
+        cell = db.session.execute(db.select(Unit).filter_by(code="RW-EVAL")).scalar_one()
+        other = create_person(None, {"nation": "RWA", "unit_id": cell.id, "service_number": "SN-12",
+                                     "family_name": "Ingabire", "given_names": "Kim", "family_name_latin": None,
+                                     "given_names_latin": None, "rank_code": "OF-2", "national_rank": "",
+                                     "category": "military", "email": None, "screening": "cleared"},
+                              start_on=dt.date(2020, 1, 1))
+        db.session.flush()
+        part = Participant(exercise_id=objective.exercise_id, person_id=other.id, nation_code="RWA",
+                           unit_id=cell.id, role="evaluator", status="confirmed")
+        db.session.add(part)
+        db.session.flush()
+        db.session.add(EvaluatorAssignment(participant_id=part.id, objective_id=objective_id))
+        db.session.commit()
+        person_id = other.id
+    e2e_user("evaluator", "exercises", username="evaluator2.rwa", person=person_id)
+
+
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('trainer.draft.'))"
+
+
+def test_an_unsent_draft_stays_with_its_evaluator_and_goes_at_sign_out(page, live_server, e2e_user):
+    """A draft kept through a dropped connection comes back on a reload for the evaluator who typed it, and is
+    gone from the device once they sign out: the next account on the same browser finds an empty form."""
+    exercise_id, objective_id, *_ = _seed(live_server, e2e_user)
+    _second_evaluator(live_server, e2e_user, objective_id)
+    objective_url = f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}"
+    narrative = "Left the patrol report unsigned; the duty officer never saw it."
+    notice = page.get_by_text("What you typed earlier on this device was restored")
+
+    e2e_login(page, live_server, "evaluator.rwa")
+    page.goto(objective_url)
+    option = page.locator("#target option", has_text="Rai").first
+    target = option.get_attribute("value")
+    page.get_by_label("Player or unit observed").select_option(value=target)
+    page.locator("label[for=kind-improvement]").click()
+    page.get_by_label("Narrative", exact=True).fill(narrative)
+    page.context.set_offline(True)
+    alerts = []
+    page.once("dialog", lambda dialog: (alerts.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Save observation").click()
+    page.context.set_offline(False)
+    assert alerts and "kept on this device" in alerts[0]
+    assert len(page.evaluate(DRAFT_KEYS)) == 1
+
+    # a reload, or a later visit by the same evaluator, brings the draft back
+    page.reload()
+    expect(notice).to_be_visible()
+    expect(page.get_by_label("Narrative", exact=True)).to_have_value(narrative)
+    expect(page.get_by_label("Player or unit observed")).to_have_value(target)
+
+    e2e_sign_out(page)
+    assert page.evaluate(DRAFT_KEYS) == []
+    assert narrative not in page.evaluate("JSON.stringify(Object.values(localStorage))")
+
+    e2e_login(page, live_server, "evaluator2.rwa")
+    page.goto(objective_url)
+    expect(page.get_by_role("button", name="Save observation")).to_be_visible()
+    expect(notice).to_be_hidden()
+    expect(page.get_by_label("Narrative", exact=True)).to_have_value("")
+    assert page.locator("#kind-improvement").is_checked() is False
+    assert narrative not in page.evaluate("JSON.stringify(Object.values(localStorage))")
+
+
+def test_a_draft_of_one_account_is_not_shown_to_another_that_is_still_signed_in(page, live_server, e2e_user):
+    """Even when no sign-out happened on this device (the session ran out), a draft is shown only to its
+    author."""
+    exercise_id, objective_id, *_ = _seed(live_server, e2e_user)
+    _second_evaluator(live_server, e2e_user, objective_id)
+    objective_url = f"{live_server.url}/assessments/exercises/{exercise_id}/objectives/{objective_id}"
+    narrative = "Radio check missed at the second checkpoint."
+
+    e2e_login(page, live_server, "evaluator.rwa")
+    page.goto(objective_url)
+    page.get_by_label("Narrative", exact=True).fill(narrative)
+    assert len(page.evaluate(DRAFT_KEYS)) == 1
+    page.context.clear_cookies()  # the session is gone, the device's storage is not
+
+    e2e_login(page, live_server, "evaluator2.rwa")
+    page.goto(objective_url)
+    expect(page.get_by_role("button", name="Save observation")).to_be_visible()
+    expect(page.get_by_text("What you typed earlier on this device was restored")).to_be_hidden()
+    expect(page.get_by_label("Narrative", exact=True)).to_have_value("")

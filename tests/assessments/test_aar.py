@@ -54,6 +54,37 @@ def test_aar_pdf_holds_ratings_items_and_markings(world, app, db):
         assert "UN RESTRICTED" in page and "RELEASABLE TO NPL, RWA" in page
 
 
+def _long_text(words: str, last: str, length: int = 5000) -> str:
+    """`length` characters of ordinary sentences, `last` at the end."""
+    sentences = [f"{words} during handover {n}, as the controller log shows." for n in range(1, length // 40)]
+    return " ".join(sentences)[:length - len(last) - 1] + " " + last
+
+
+def test_aar_pdf_lays_out_improvement_items_longer_than_a_page(world, app, db):
+    from trainer.assessments.models import ImprovementItem
+
+    lead = _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    finding = _long_text("The radio log was not kept", "The finding ends with the relief in place.")
+    action = _long_text("Signallers train on the log drill", "The corrective action ends with a rehearsal.")
+    contact = _long_text("Maj. Thapa, signals officer", "Contact ends here.")
+    response = lead.post(f"/assessments/exercises/{world.exercise.id}/improvements/new", data={
+        "finding": finding, "corrective_action": action, "objective_id": str(world.objectives[0].id),
+        "owner": f"u{world.unit_a.id}", "point_of_contact": contact, "due_on": "2027-03-01", "status": "open"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert len(finding) == len(action) == len(contact) == 5000
+    db.session.rollback()
+    kept_contact = db.session.scalars(select(ImprovementItem.point_of_contact)).one()  # the form keeps its limits
+    pdf = lead.get(f"/assessments/exercises/{world.exercise.id}/aar.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for expected in ("The finding ends with the relief in place.", "The corrective action ends with a rehearsal.",
+                     " ".join(kept_contact.split()[-4:])):
+        assert expected in text, expected
+    assert len(reader.pages) > 3
+
+
 def test_players_see_results_only_once_published(world, app, db, client):
     _record_and_adjudicate(app, world)
     login(client, "anna")

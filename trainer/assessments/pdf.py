@@ -94,9 +94,10 @@ def _p(text: str, style) -> Paragraph:
 
 
 def _grid(rows: list, widths: list, *, headings_in_first_column: bool = False) -> Table:
-    """A ruled table with its headings shaded: the first row (repeated on each page), or the first column."""
+    """A ruled table with its headings shaded: the first row (repeated on each page), or the first column. A row
+    taller than what is left of the page (a finding of a few thousand characters) continues on the next page."""
     shaded_to = (0, -1) if headings_in_first_column else (-1, 0)
-    table = Table(rows, colWidths=widths, repeatRows=0 if headings_in_first_column else 1)
+    table = Table(rows, colWidths=widths, repeatRows=0 if headings_in_first_column else 1, splitInRow=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                                ("BACKGROUND", (0, 0), shaded_to, colors.HexColor("#eef1f5")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))

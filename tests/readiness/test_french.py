@@ -98,6 +98,15 @@ def test_a_french_commanders_pdf_report_is_in_french(client, french_commander, t
         assert english not in text, english
 
 
+def test_the_french_pdf_cover_says_when_it_was_written_once(client, french_commander, tmp_path):
+    response = client.get("/readiness/export.pdf?profile=UN-PDT&as_of=2026-06-15")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.data)
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, check=True,
+                           text=True).stdout
+    assert cover.count("Établi") == 1 and "Établi le " in cover, cover
+
+
 def test_a_french_commanders_spreadsheets_have_french_headings(client, french_commander):
     from openpyxl import load_workbook
 

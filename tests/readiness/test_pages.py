@@ -2,6 +2,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 D = dt.date
 TODAY = dt.date.today()
@@ -154,6 +155,16 @@ def test_pdf_report_has_cover_marking_pages_and_gaps(client, login_as, force, ap
     assert "Personnel not ready" in text and "Bishnu" in text and "HR-01" in text
     assert "NPBATT-1" in text and "Martin" not in text
     assert "green at 90% or more, amber at 70% or more" in text  # in words: Helvetica cannot draw a "≥"
+
+
+def test_the_pdf_cover_says_when_the_report_was_written_once(client, login_as, force):
+    from pypdf import PdfReader
+
+    login_as("commander", "nation", nation="NPL")
+    response = client.get(f"/readiness/export.pdf?profile=UN-PDT&as_of={TODAY.isoformat()}")
+    cover = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert cover.count("Generated") == 1, cover
+    assert re.search(r"Generated \d{2} \w{3} \d{4} \d{2}:\d{2} UTC", cover), cover
 
 
 def test_a_pdf_report_in_a_serving_process_leaves_the_app_out_of_the_collectors_sight(client, login_as, force):

@@ -49,12 +49,13 @@ def stream_pdf(summary: ScopeReadiness, scope, *, scope_text: str, markings: Mar
     # collector's sight while the report is written: each full collection, triggered by the report's own objects,
     # walked all of it again: nearly a quarter of the time of a long report.
     with existing_objects_set_aside():
-        yield from stream_build(doc, _story(summary, scope, scope_text, stamp, green, amber),
+        yield from stream_build(doc, _story(summary, scope, scope_text, green, amber),
                                 _numbered_canvas(markings.line, stamp))
 
 
-def _story(summary: ScopeReadiness, scope, scope_text: str, stamp: str, green: float, amber: float):
-    """The report's flowables, the lists of people read as they are needed."""
+def _story(summary: ScopeReadiness, scope, scope_text: str, green: float, amber: float):
+    """The report's flowables, the lists of people read as they are needed. When the report was written is at the
+    foot of every page, the cover's included, so the cover's table does not say it again."""
     from reportlab.lib import colors
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -73,8 +74,7 @@ def _story(summary: ScopeReadiness, scope, scope_text: str, stamp: str, green: f
              (_("Ready"), f"{ready} — {level.label}" if level else ready),
              # In words: the PDF's Helvetica has no glyph for the "greater or equal" sign.
              (_("Thresholds"), _("green at %(green)s or more, amber at %(amber)s or more, red below",
-                                 green=percent(green), amber=percent(amber))),
-             (_("Generated"), stamp)]
+                                 green=percent(green), amber=percent(amber)))]
     table = Table([[Paragraph(f"<b>{escape(a)}</b>", styles["BodyText"]), Paragraph(escape(b), styles["BodyText"])]
                    for a, b in cover], colWidths=[40 * mm, 130 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))

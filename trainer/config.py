@@ -52,7 +52,8 @@ DEFAULTS: dict = {
     "XLSX_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
     # Learning
     "ATTEMPTS_PER_DAY": 3,
-    # Markings printed on exports (MSEL, AAR, readiness reports)
+    # Markings printed on exports (MSEL, AAR, readiness reports); these defaults are printed in the reader's
+    # language (i18n.marking), an installation's own markings as it set them.
     "CLASSIFICATION_MARKING": "UNCLASSIFIED",
     "RELEASABILITY_MARKING": "RELEASABLE TO PARTICIPATING NATIONS",
     # Certificates

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import Babel, format_decimal, format_percent, get_locale, get_translations
+from flask_babel import Babel, format_decimal, format_percent, get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -71,6 +71,21 @@ def operator_language() -> str:
                 return code
         return DEFAULT
     return DEFAULT
+
+
+# The handling markings' default wordings (config.DEFAULTS), in the reader's language. An installation's own
+# marking is printed as it set it.
+DEFAULT_MARKINGS = {"CLASSIFICATION_MARKING": _l("UNCLASSIFIED"),
+                    "RELEASABILITY_MARKING": _l("RELEASABLE TO PARTICIPATING NATIONS")}
+
+
+def marking(name: str) -> str:
+    """The marking `name` (CLASSIFICATION_MARKING or RELEASABILITY_MARKING) that pages and exports print: the
+    installation's text, or the default's wording in the reader's language when the installation set none."""
+    from trainer.config import DEFAULTS
+
+    value = current_app.config.get(name, "")
+    return str(DEFAULT_MARKINGS[name]) if value == DEFAULTS[name] else value
 
 
 def direction(code: str | None = None) -> str:

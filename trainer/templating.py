@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from trainer.auth.policy import rule_for
 from trainer.enums import Rating, Role
+from trainer.i18n import marking
 
 # The navigation, in order: (endpoint, label). Shown only to users the policy lets in.
 NAVIGATION = [
@@ -116,6 +117,6 @@ def init_app(app) -> None:
             "admin_navigation": [(e, label) for e, label in ADMIN_NAVIGATION if can(e)],
             "Role": Role,
             "Rating": Rating,
-            "classification_marking": app.config.get("CLASSIFICATION_MARKING", ""),
+            "classification_marking": marking("CLASSIFICATION_MARKING"),
             "unread_notifications": _unread(),
         }

@@ -107,6 +107,17 @@ def test_the_french_pdf_cover_says_when_it_was_written_once(client, french_comma
     assert cover.count("Établi") == 1 and "Établi le " in cover, cover
 
 
+def test_the_default_markings_are_in_french_and_an_installations_own_as_it_set_them(app, client, french_commander,
+                                                                                      tmp_path):
+    response = client.get("/readiness/export.pdf?profile=UN-PDT&as_of=2026-06-15")
+    text = " ".join(_pdf_text(response.data, tmp_path).split())
+    assert "RELEASABLE TO PARTICIPATING NATIONS" not in text and "UNCLASSIFIED" not in text
+    app.config["CLASSIFICATION_MARKING"] = "UN RESTRICTED"
+    app.config["RELEASABILITY_MARKING"] = "RELEASABLE TO NPL, FRA"
+    response = client.get("/readiness/export.pdf?profile=UN-PDT&as_of=2026-06-15")
+    assert "UN RESTRICTED // RELEASABLE TO NPL, FRA" in " ".join(_pdf_text(response.data, tmp_path).split())
+
+
 def test_a_french_commanders_spreadsheets_have_french_headings(client, french_commander):
     from openpyxl import load_workbook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from trainer.db import utcnow
 from trainer.enums import Rating
 from trainer.errors import Conflict, Invalid
 from trainer.forms import apply_errors
+from trainer.i18n import marking
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -206,8 +207,8 @@ def aar_pdf(exercise_id: int):
     from trainer.assessments.pdf import render_aar
 
     cap, report = reports.get_report(current_user, exercise_id)
-    document = reports.report_document(report, classification=current_app.config["CLASSIFICATION_MARKING"],
-                                       releasability=current_app.config["RELEASABILITY_MARKING"])
+    document = reports.report_document(report, classification=marking("CLASSIFICATION_MARKING"),
+                                       releasability=marking("RELEASABILITY_MARKING"))
     pdf = render_aar(document)
     filename = f"AAR-{cap.exercise.code}.pdf".replace('"', "")
     return Response(pdf, mimetype="application/pdf",

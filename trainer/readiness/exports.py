@@ -17,7 +17,8 @@ from trainer.spreadsheets import neutralise_cell, xlsx_cell
 
 @dataclass(frozen=True)
 class Markings:
-    """The classification and releasability markings every export carries (configuration, not translated)."""
+    """The classification and releasability markings every export carries (the installation's, as i18n.marking gives
+    them)."""
     classification: str = ""
     releasability: str = ""
 

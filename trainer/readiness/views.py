@@ -13,6 +13,7 @@ from trainer.auth.policy import has_ability, roles_with
 from trainer.db import utc_today, utcnow
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.forms import apply_errors
+from trainer.i18n import marking
 from trainer.readiness import charts, exports, html, pages, report_pdf, services, wording
 from trainer.readiness.html import thresholds as _thresholds
 from trainer.readiness.forms import AssessForm, DeploymentForm, RevokeWaiverForm, WaiverForm
@@ -262,8 +263,7 @@ def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()
     as_of, _forecast, _note = _dates()
-    markings = exports.Markings(current_app.config.get("CLASSIFICATION_MARKING", ""),
-                                current_app.config.get("RELEASABILITY_MARKING", ""))
+    markings = exports.Markings(marking("CLASSIFICATION_MARKING"), marking("RELEASABILITY_MARKING"))
     arguments = {"profile": request.args.get("profile") or None, "as_of": as_of,
                  "unit_id": request.args.get("unit") or None, "thresholds": _thresholds(),
                  "nation": request.args.get("nation") or None}

@@ -1,7 +1,7 @@
 """The MSEL pages: the list and the timeline, writing and releasing injects, the CSV import and export."""
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import carry_out, exercise_page, form_refused, show_refusal
+from trainer.i18n import marking
 
 
 def _headings() -> list[str]:
@@ -19,7 +20,7 @@ def _headings() -> list[str]:
 
 
 def _markings() -> tuple[str, str]:
-    return (current_app.config.get("CLASSIFICATION_MARKING", ""), current_app.config.get("RELEASABILITY_MARKING", ""))
+    return marking("CLASSIFICATION_MARKING"), marking("RELEASABILITY_MARKING")
 
 
 def _msel_page(exercise_id: int, status: int = 200):

@@ -2,7 +2,7 @@
 exports, and the reminder sent from the list."""
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from trainer.curricula.services import list_current_modules
 from trainer.db import utc_today
 from trainer.errors import NotFound
 from trainer.forms import Form
+from trainer.i18n import marking
 from trainer.learning import attention as attention_lists
 from trainer.learning import exports, reports, services
 from trainer.learning.notices import Reminded, remind_person, reminded_today
@@ -33,7 +34,7 @@ def _selected_unit(whole_scope: bool = False):
 
 def _download(table, name: str, sheet: str):
     if request.args.get("format") == "xlsx":
-        body = exports.to_xlsx(table, sheet, current_app.config.get("CLASSIFICATION_MARKING", ""))
+        body = exports.to_xlsx(table, sheet, marking("CLASSIFICATION_MARKING"))
         return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     return Response(exports.to_csv(table), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

@@ -15,7 +15,7 @@ from trainer.auth.views.common import auth_settings, credentials_download
 from trainer.db import utc_today
 from trainer.errors import DomainError, Invalid, NotFound
 from trainer.forms import apply_errors
-from trainer.i18n import language
+from trainer.i18n import language, marking
 from trainer.org import bulk
 from trainer.org.forms import BulkAccountsForm, BulkAssignForm, BulkTransferForm
 from trainer.org.views.helpers import back_to, clean, int_or_none, unit_label
@@ -149,7 +149,7 @@ def people_export():
         return redirect(_back())
     try:
         data, extension = bulk.export_selection(current_user, _ids(), request.form.get("format", ""),
-                                                classification=current_app.config.get("CLASSIFICATION_MARKING", ""))
+                                                classification=marking("CLASSIFICATION_MARKING"))
     except (Invalid, NotFound) as exc:
         return _selection_refused(exc)
     response = current_app.response_class(data, mimetype=MIMETYPES[extension])

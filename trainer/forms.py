@@ -7,9 +7,11 @@ from babel import support
 from flask import current_app, flash
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields import DateField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 
+from trainer import typed_values
 from trainer.errors import Conflict, DomainError
 from trainer.extensions import db
 
@@ -26,6 +28,32 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _wtforms_messages(str(get_locale() or "en"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each field's own checks, then the rules every typed value follows: a date falls in the years a typed
+        date may (trainer.typed_values); a line of text holds no control character (a multi-line text may hold
+        line breaks and tabs)."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = _typed_value_problem(field)
+            if problem is not None:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def _typed_value_problem(field) -> str | None:
+    if field.errors:
+        return None
+    if isinstance(field, DateField) and not typed_values.date_in_range(field.data):
+        return typed_values.out_of_range_message()
+    multiline = isinstance(field, TextAreaField)
+    if isinstance(field, HiddenField):  # not typed: the page's own values (a token, the address to go back to)
+        return None
+    if isinstance(field, StringField) and isinstance(field.data, str) and typed_values.has_control_character(
+            field.data, multiline=multiline):
+        return typed_values.control_character_message(multiline=multiline)
+    return None
 
 
 def options(pairs) -> list[SelectChoice]:

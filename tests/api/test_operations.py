@@ -319,3 +319,20 @@ def test_unit_readiness_has_the_figures_of_the_dashboards_spreadsheet(app, db, a
     rows = [row for row in units.iter_rows(values_only=True) if row[1] in ("NP-BN", "NP-COY")]
     from_dashboard = [(code, people_, ready, round(percent * 100, 1)) for _n, code, _name, people_, ready, percent, *_ in rows]
     assert from_api == from_dashboard
+
+
+def test_the_api_refuses_a_date_outside_those_years_and_a_control_character(app, db, api_as, make_person,
+                                                                            curricula):
+    from trainer.learning.models import Completion
+
+    api, _ = api_as("training_officer", "nation", nation="NPL")
+    person = make_person(nation="NPL")
+    item = {"person_id": person.id, "module_code": "TS-01", "completed_on": "2026-02-01",
+            "justification": "National pre-deployment course, certificate 2026/117 seen."}
+    for change, message in (({"completed_on": "0001-01-01"}, "Enter a date between 1900 and 2199."),
+                            ({"justification": "Course record\x07 2026/117 seen by the officer."},
+                             "Holds an invisible control character")):
+        response = api.post("/api/v1/completions/recognised", json={"items": [{**item, **change}]})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert api.get(f"/api/v1/units/{person.unit_id}/readiness?as_of=9999-12-31").status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Completion)) == 0

@@ -109,6 +109,19 @@ def _zone_exercises(make_exercise):
             for n, (zone, start, end, local) in enumerate(ZONE_CASES, start=1)]
 
 
+def test_an_exercise_stored_in_the_year_9999_leaves_everyone_elses_feed_readable(make_exercise, make_user, app):
+    """Such a date is refused where it is typed now; one stored before that rule used to make every feed it was
+    in answer 500, the zone's rules being drawn to the year after it."""
+    ordinary = make_exercise(lead="NPL", timezone="Asia/Kathmandu")
+    make_exercise(lead="NPL", timezone="Asia/Kathmandu", start=dt.datetime(9999, 12, 30, 0, 0, tzinfo=UTC),
+                  end=dt.datetime(9999, 12, 30, 12, 0, tzinfo=UTC))
+    user = make_user("training_officer", "nation", nation="NPL")
+    response = app.test_client().get(f"/exercises/calendar/{user.calendar_token}.ics")
+    assert response.status_code == 200
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(response.data).walk("VEVENT")]
+    assert any(ordinary.code in summary for summary in summaries)
+
+
 def test_exercise_files_read_alike_in_three_parsers_to_the_minute(make_exercise, make_user, client):
     exercises = _zone_exercises(make_exercise)
     login(client, make_user("admin").username)

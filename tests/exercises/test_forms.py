@@ -55,6 +55,20 @@ def test_an_edit_crossing_anothers_keeps_what_was_typed_beside_the_exercise_as_i
     assert db.session.get(type(ex), ex.id).title == "Title typed by the second planner"
 
 
+def test_a_start_in_the_year_1_is_refused_beside_the_field_keeping_the_form(make_exercise, make_user, client, db):
+    """It used to answer a bare 400 page (the UTC offset ran past the calendar's start), losing the form."""
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START, timezone="Asia/Kathmandu")
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/edit", data=_edit_form(ex, timezone="Asia/Kathmandu",
+                                                                       title="Typed title",
+                                                                       start_local="0001-01-01T00:00"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter a date between 1900 and 2199." in page and 'value="Typed title"' in page
+    db.session.expire_all()
+    assert db.session.get(type(ex), ex.id).start_at.year == 2030
+
+
 def test_an_objective_without_a_description_is_refused_on_its_form(make_exercise, make_user, client, db):
     from trainer.exercises.models import Objective
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from tests.conftest import login
 
@@ -218,3 +219,27 @@ def test_a_due_date_of_today_where_the_officer_is_is_not_in_the_past_while_utc_h
     services.assign(new_york, kind="module", code="TS-01", person_id=person.id, due_on=due)
     db.session.commit()
     assert [a.due_on for a in db.session.scalars(select(ModuleAssignment))] == [due]
+
+
+def _sessions(db) -> int:
+    from trainer.learning.models import ClassroomSession
+
+    return db.session.scalar(select(func.count()).select_from(ClassroomSession))
+
+
+@pytest.mark.parametrize("changes, field_message", [
+    ({"held_on": "0001-01-01"}, "Enter a date between 1900 and 2199."),
+    ({"instructor": "Capt\x07 Rai\x1b"}, "Holds a control character"),
+    ({"notes": "Held in the \x1b[1mmain\x1b[0m hall"}, "Holds an invisible control character"),
+])
+def test_a_date_of_the_year_1_or_a_control_character_is_refused_beside_its_field_and_nothing_is_saved(app, db, client, curricula_loaded,
+                                                                             make_unit, make_user, changes,
+                                                                             field_message):
+    unit = make_unit(nation="NPL", code="NPL-B3")
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    session = {"module_code": "TS-01", "unit_id": str(unit.id), "held_on": "2026-03-02", "instructor": "Maj. Rai",
+               "location": "Hall 2", "notes": "Two\r\nlines"}
+    response = client.post("/learning/sessions/new", data={**session, **changes})
+    assert response.status_code == 422
+    assert field_message in response.get_data(as_text=True)  # every form's base: trainer/typed_values.py
+    assert _sessions(db) == 0

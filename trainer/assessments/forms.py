@@ -8,6 +8,8 @@ import datetime as dt
 import uuid
 import zoneinfo
 
+from trainer import typed_values
+
 
 def new_submission_key() -> str:
     return str(uuid.uuid4())
@@ -20,6 +22,8 @@ def parse_local(value: str | None, zone_name: str) -> dt.datetime | None:
     try:
         naive = dt.datetime.fromisoformat(value.strip())
     except ValueError:
+        return None
+    if not typed_values.date_in_range(naive):
         return None
     try:
         if naive.tzinfo is not None:

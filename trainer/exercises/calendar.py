@@ -9,6 +9,7 @@ from functools import lru_cache
 import icalendar
 from flask_babel import gettext as _
 
+from trainer import typed_values
 from trainer.db import utcnow
 from trainer.exercises.models import Exercise, ExerciseStatus
 from trainer.exercises.timeutil import get_zone
@@ -178,9 +179,14 @@ RULE_YEARS = 12  # a rule is read from at least this many years, so that "first 
 
 
 def vtimezone(tzid: str, first_event_year: int, last_event_year: int) -> icalendar.Timezone:
-    """The zone's VTIMEZONE, right from the first event's year to the year after the last event's."""
-    first_year = first_event_year - 1
-    last_year = max(last_event_year + 1, first_year + RULE_YEARS - 1)
+    """The zone's VTIMEZONE, right from the first event's year to the year after the last event's, within a year
+    of the years a typed date may fall in (an exercise stored before that rule, in the year 9999, would otherwise
+    take every feed it is in past the end of the calendar)."""
+    def within(year: int) -> int:
+        return min(max(year, typed_values.FIRST_YEAR), typed_values.LAST_YEAR)
+
+    first_year = within(first_event_year) - 1
+    last_year = max(within(last_event_year) + 1, first_year + RULE_YEARS - 1)
     timezone = icalendar.Timezone()
     timezone.add("tzid", tzid)
     for obs in _observances(tzid, first_year, last_year):

@@ -11,6 +11,8 @@ from functools import lru_cache
 from babel.dates import format_datetime
 from flask_babel import get_locale, gettext as _
 
+from trainer import typed_values
+
 UTC = dt.timezone.utc
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -58,9 +60,12 @@ def parse_local(text: str) -> dt.datetime:
         raise LocalTimeError(_("A date and time is required (YYYY-MM-DD HH:MM, local time)."))
     for fmt in LOCAL_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt)
+            moment = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not typed_values.date_in_range(moment):
+            raise LocalTimeError(typed_values.out_of_range_message())
+        return moment
     raise LocalTimeError(_("'%(text)s' is not a date and time (use YYYY-MM-DD HH:MM).", text=text))
 
 

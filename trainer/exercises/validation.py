@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from trainer import typed_values
 from trainer.enums import MILITARY_ALIASES, ExerciseType
 from trainer.errors import Conflict, Invalid
 from trainer.exercises.models import Exercise
@@ -131,6 +132,8 @@ def _zone_and_times(values: dict, errors: Errors) -> tuple[str | None, dt.dateti
         raw = values.get(f"{name}_local")
         try:
             naive = raw if isinstance(raw, dt.datetime) else parse_local(raw or "")
+            if not typed_values.date_in_range(naive):
+                raise LocalTimeError(typed_values.out_of_range_message())
             if zone:
                 times[name] = local_to_utc(naive, zone, fold)
         except LocalTimeError as exc:

@@ -19,11 +19,11 @@ from trainer.enums import Category, PersonStatus, Screening
 from trainer.extensions import db
 from trainer.org.grades import grade_codes
 from trainer.org.models import Nation, Person, Unit, UnitAssignment
-from trainer.org.names import has_control_character, search_key
-from trainer.org.people import CONTROL_CHARACTER
+from trainer.org.names import search_key
 from trainer.org.roster import ALL_COLUMNS, ParsedRoster, RosterError, RosterLimits, parse_roster
 from trainer.org.services import reaches_whole_nation
 from trainer.transactions import after_commit
+from trainer.typed_values import control_character_message, has_control_character
 
 # Fields compared and written for each row; the unit is handled separately (a change is a transfer).
 FIELDS = ("family_name", "given_names", "family_name_latin", "given_names_latin", "rank_code", "national_rank",
@@ -108,7 +108,7 @@ def _field_errors(number: int, v: dict[str, str], has: set[str]) -> list[RosterE
     if v["screening"] and v["screening"].lower() not in SCREENINGS:
         errors.append(RosterError(number, "screening", _("“%(value)s”: must be pending, cleared or hold.",
                                                          value=v["screening"])))
-    errors += [RosterError(number, name, str(CONTROL_CHARACTER)) for name, value in v.items()
+    errors += [RosterError(number, name, control_character_message()) for name, value in v.items()
                if has_control_character(value)]
     email = v["email"]
     if email and (email.count("@") != 1 or " " in email or email.startswith("@") or email.endswith("@")):

@@ -32,13 +32,6 @@ _CJK = re.compile("[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\U00020000-\U0002FA1F
 
 # C0 and C1 control characters (tab, line feed, NUL, ...) and DEL: no name, number or address holds one, an
 # XLSX export cannot, and PostgreSQL refuses NUL in any text.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def has_control_character(text: str | None) -> bool:
-    return bool(text) and _CONTROL.search(text) is not None
-
-
 def is_cjk(text: str | None) -> bool:
     """Whether the text is written in Chinese, Japanese or Korean characters."""
     return bool(text) and _CJK.search(text) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from trainer.audit.services import record_event
@@ -16,14 +16,12 @@ from trainer.extensions import db
 from trainer.auth.policy import has_ability
 from trainer.org.grades import is_valid_grade
 from trainer.org.models import Person, Unit, UnitAssignment
-from trainer.org.names import NAME_ORDERS, fold, has_control_character, search_key
+from trainer.org.names import NAME_ORDERS, fold, search_key
 from trainer.org.services import ensure_nation, find_unit_in_scope, unit_subtree_ids
 from trainer.templating import format_date
 from trainer.transactions import flush_versioned
+from trainer.typed_values import control_character_message, has_control_character
 
-# What a record's text field says when it holds a control character (the forms, the API and the roster import).
-CONTROL_CHARACTER = _l("Holds a control character (a tab, a line break or an invisible code): retype the text "
-                       "without it.")
 TEXT_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
                "national_rank", "email")
 PERSON_FIELDS = ("service_number", "family_name", "given_names", "family_name_latin", "given_names_latin",
@@ -40,7 +38,7 @@ def validate_person_fields(values: dict, current: Person | None = None) -> list[
             errors.append((field, _("Required.")))
         elif len(value) > limit:
             errors.append((field, _("At most %(limit)d characters.", limit=limit)))
-    errors += [(field, str(CONTROL_CHARACTER)) for field in TEXT_FIELDS
+    errors += [(field, control_character_message()) for field in TEXT_FIELDS
                if isinstance(values.get(field), str) and has_control_character(values[field])
                and (current is None or values[field] != getattr(current, field))]
     if not is_valid_grade(values.get("rank_code")):

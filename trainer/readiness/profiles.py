@@ -14,6 +14,7 @@ from trainer.errors import Invalid, NotFound
 from trainer.db import among_ids
 from trainer.extensions import db
 from trainer.org.models import Unit, UnitAssignment
+from trainer import typed_values
 from trainer.readiness import engine
 
 # Passed for `condition` when the caller has not built the profile's reach yet.
@@ -171,9 +172,9 @@ def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "
         day = dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise Invalid(_("Enter the date as YYYY-MM-DD."), errors=[(field, _("Enter the date as YYYY-MM-DD."))])
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+    if not typed_values.date_in_range(day):
         # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
-        message = _("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        message = typed_values.out_of_range_message()
         raise Invalid(message, errors=[(field, message)])
     return day
 
@@ -188,5 +189,3 @@ def forecast_refusal(as_of: dt.date, forecast: dt.date | None) -> str | None:
         return None
     return _("Choose a forecast date after %(as_of)s, the date the figures are as of.", as_of=day(as_of))
 
-
-FIRST_YEAR, LAST_YEAR = 1900, 2199

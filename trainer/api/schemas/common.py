@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from trainer import typed_values
 from trainer.api.cursor import MAX_LIMIT
 
 
@@ -15,13 +16,36 @@ class AnswerSchema(ma.Schema):
         field_obj.required = True
 
 
-class RequestSchema(ma.Schema):
-    """The shape of a JSON request body. A number where an integer (an id, a score) is expected must be a JSON
-    integer: marshmallow alone takes "18" as 18 and cuts 26.9 down to 26, which would write to person 26."""
+def _date_in_range(value) -> None:
+    if not typed_values.date_in_range(value):
+        raise ma.ValidationError(typed_values.out_of_range_message())
+
+
+def _no_control_character(value) -> None:
+    if isinstance(value, str) and typed_values.has_control_character(value, multiline=True):
+        raise ma.ValidationError(typed_values.control_character_message(multiline=True))
+
+
+class InputSchema(ma.Schema):
+    """The shape of what a request brings (its query or its body): a date falls in the years a typed date may
+    (trainer.typed_values), as on the pages."""
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        if isinstance(field_obj, (fields.Date, fields.DateTime)):
+            field_obj.validators = [*field_obj.validators, _date_in_range]
+
+
+class RequestSchema(InputSchema):
+    """The shape of a JSON request body. A number where an integer (an id, a score) is expected must be a JSON
+    integer: marshmallow alone takes "18" as 18 and cuts 26.9 down to 26, which would write to person 26. A text
+    holds no control character other than line breaks and tabs."""
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        super().on_bind_field(field_name, field_obj)
         if isinstance(field_obj, fields.Integer):
             field_obj.strict = True
+        if isinstance(field_obj, fields.String):
+            field_obj.validators = [*field_obj.validators, _no_control_character]
 
 
 class FieldErrorSchema(ma.Schema):
@@ -52,7 +76,7 @@ def text_field(**kwargs):
     return fields.Dict(keys=fields.String(), values=fields.String(), **kwargs)
 
 
-class CursorArgs(ma.Schema):
+class CursorArgs(InputSchema):
     cursor = fields.String(validate=validate.Length(max=2000),
                            metadata={"description": "The next_cursor of the page before (absent for the first page)."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT),

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import AnswerSchema, CursorArgs, RequestSchema, list_of, page_of
+from trainer.api.schemas.common import AnswerSchema, CursorArgs, InputSchema, RequestSchema, list_of, page_of
 from trainer.enums import Category, PersonStatus, Screening, UnitKind
 
 
@@ -40,7 +40,7 @@ class UnitDetailSchema(UnitSchema):
     children = fields.List(fields.Nested(UnitTreeSchema))
 
 
-class UnitsArgs(ma.Schema):
+class UnitsArgs(InputSchema):
     nation = fields.String(validate=validate.Length(equal=3), metadata={"description": "Only this nation's units."})
 
 
@@ -97,7 +97,7 @@ class PeopleArgs(CursorArgs):
     screening = fields.String(validate=validate.OneOf([s.value for s in Screening]))
 
 
-class RosterArgs(ma.Schema):
+class RosterArgs(InputSchema):
     dry_run = fields.Boolean(load_default=False,
                              metadata={"description": "Check the file and report what would change, writing nothing."})
 

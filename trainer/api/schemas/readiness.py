@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from trainer.api.schemas.common import AnswerSchema
+from trainer.api.schemas.common import AnswerSchema, InputSchema
 from trainer.api.schemas.org import UnitRefSchema
 from trainer.readiness.models import Level
 from trainer.readiness.rules import State
@@ -12,7 +12,7 @@ from trainer.readiness.rules import State
 LEVELS = [level.value for level in Level]
 
 
-class ReadinessArgs(ma.Schema):
+class ReadinessArgs(InputSchema):
     profile = fields.String(validate=validate.Length(min=1, max=40),
                             metadata={"description": "A readiness profile code; by default the one assigned to the "
                                                      "most units in view (as on the dashboard)."})

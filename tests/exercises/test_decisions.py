@@ -246,3 +246,30 @@ def test_asking_about_an_exercise_out_of_reach_says_nothing_of_it(make_exercise,
     login(client, make_user("commander", "nation", nation="NPL").username)
     assert client.get(f"/exercises/{ex.id}/status").status_code == 404
     assert client.get(f"/exercises/{ex.id}/status?target=approved").status_code == 404
+
+
+@pytest.mark.parametrize("status", ["aar_published", "closed", "cancelled"])
+def test_a_finished_exercises_participants_and_assignments_are_its_record(make_exercise, make_person,
+                                                                          add_participant, make_user, client, db,
+                                                                          status):
+    """A withdrawal after the report was published used to change its "3 players" to "2 players"."""
+    from trainer.exercises.models import EvaluatorAssignment, Objective
+
+    ex = make_exercise(lead="NPL", nations=("RWA",), start=START, objectives=1, status=status)
+    player = add_participant(ex, make_person(nation="NPL"), status="confirmed")
+    nominated = add_participant(ex, make_person(nation="NPL"), status="nominated")
+    evaluator = add_participant(ex, make_person(nation="RWA"), role="evaluator", status="confirmed")
+    objective = db.session.query(Objective).filter_by(exercise_id=ex.id).one()
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    page = client.get(f"/exercises/{ex.id}/participants").get_data(as_text=True)
+    assert ">Withdraw<" not in page and "Decline" not in page and 'name="evaluator_id"' not in page
+
+    base = f"/exercises/{ex.id}/participants"
+    for url, data in ((f"{base}/{player.id}/withdraw", {}), (f"{base}/{nominated.id}/decide", {"decision": "decline"}),
+                      (f"/exercises/{ex.id}/assignments", {"evaluator_id": str(evaluator.id),
+                                                           "objective_id": str(objective.id)})):
+        response = client.post(url, data=data, follow_redirects=True)
+        assert response.status_code == 422, url
+        assert "are its record and no longer change" in response.get_data(as_text=True)
+    assert (_status(db, player), _status(db, nominated)) == ("confirmed", "nominated")
+    assert db.session.query(EvaluatorAssignment).count() == 0

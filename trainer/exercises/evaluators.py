@@ -14,6 +14,7 @@ from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, EvaluatorAssignment, Exercise, Objective, Participant,
 )
 from trainer.exercises.services import delete_recorded, require_planner
+from trainer.exercises.statuses import FINISHED
 from trainer.extensions import db
 from trainer.org.models import Unit
 
@@ -96,14 +97,22 @@ def _check_not_assigned_yet(evaluator: Participant, objective: Objective, player
         raise Conflict(_("This evaluator already has exactly this assignment."))
 
 
+def require_assignments_open(ex: Exercise) -> None:
+    """Who evaluated what in a finished exercise is part of its record."""
+    if ex.status_enum in FINISHED:
+        raise Invalid(_("The evaluators' assignments of an exercise that is %(status)s are its record and no longer "
+                        "change.", status=ex.status_enum.label))
+
+
 def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_participant_id=None,
                      target_unit_id=None) -> EvaluatorAssignment:
     require_planner(actor, ex, "evaluators")
+    require_assignments_open(ex)
     errors: Errors = []
     evaluator = _evaluator(ex, evaluator_id, errors)
     objective = _objective(ex, objective_id, errors)
     if target_participant_id and target_unit_id:
-        errors.append(("target", _("Choose a player or a unit, not both.")))
+        errors.append(("target_unit_id", _("Choose a player or a unit, not both.")))
     player = _target_player(ex, target_participant_id, errors) if target_participant_id else None
     unit = _target_unit(ex, target_unit_id, errors) if target_unit_id else None
     if errors:
@@ -123,6 +132,7 @@ def assign_evaluator(actor, ex: Exercise, *, evaluator_id, objective_id, target_
 
 def remove_assignment(actor, ex: Exercise, assignment_id) -> None:
     require_planner(actor, ex, "evaluators")
+    require_assignments_open(ex)
     assignment = db.session.scalar(select(EvaluatorAssignment).join(
         Participant, Participant.id == EvaluatorAssignment.participant_id).where(
         EvaluatorAssignment.id == id_or_not_found(assignment_id), Participant.exercise_id == ex.id))

@@ -21,6 +21,7 @@ from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseStatus, Inject, InjectStatus, Objective, Participant,
 )
 from trainer.exercises.services import check_version
+from trainer.exercises.statuses import FINISHED
 from trainer.exercises.timeutil import LocalTimeError, local_to_utc, parse_local, utc_to_local
 from trainer.extensions import db
 from trainer.org.labels import nation_name
@@ -237,7 +238,7 @@ def validate_inject(resolver: Resolver, ex: Exercise, values: dict) -> tuple[dic
 
 
 def require_editable(ex: Exercise) -> None:
-    if ex.status_enum in (ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED, ExerciseStatus.AAR_PUBLISHED):
+    if ex.status_enum in FINISHED:
         raise Invalid(_("The MSEL of an exercise that is %(status)s can no longer change.", status=ex.status_enum.label))
 
 

@@ -11,6 +11,7 @@ from trainer.enums import ExerciseType
 from trainer.exercises import access, conflicts, evaluators, participants, services, transitions
 from trainer.exercises.calendar import Day, month_bounds, month_grid
 from trainer.exercises.models import Exercise, ExerciseStatus, EvaluatorAssignment, Participant
+from trainer.exercises.statuses import FINISHED
 from trainer.exercises.timeutil import utc_offset_at, utc_to_local, zone_names
 from trainer.extensions import db
 from trainer.org.models import Nation, Unit
@@ -114,6 +115,7 @@ class ParticipantsPage:
     choices: evaluators.AssignmentChoices | None
     withdrawable: set[int] = field(default_factory=set)
     missing: dict[int, list[str]] = field(default_factory=dict)   # prerequisite modules each player lacks
+    open: bool = True  # a finished exercise's participants and assignments are its record: nothing to change
 
 
 def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
@@ -123,6 +125,7 @@ def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
     by_nation: dict[str, list] = {}
     for participant, detail in rows:
         by_nation.setdefault(participant.nation_code, []).append((participant, detail))
+    open_ = ex.status_enum not in FINISHED
     planner = access.is_planner(actor, ex)
     nominating = access.nominating_nations(actor, ex)
     report = conflicts.exercise_conflicts(actor, ex)
@@ -130,8 +133,8 @@ def get_participants_page(actor, ex: Exercise) -> ParticipantsPage:
         by_nation=by_nation, report=report, nominating=nominating,
         missing={m.participant.id: m.modules for m in report.missing_prerequisites},
         assignments=evaluators.list_assignments(actor, ex) if rows else [],
-        choices=evaluators.assignment_choices(ex, [p for p, _ in rows]) if planner else None,
-        withdrawable={p.id for p, _ in rows if planner or p.nation_code in nominating})
+        choices=evaluators.assignment_choices(ex, [p for p, _ in rows]) if planner and open_ else None,
+        withdrawable={p.id for p, _ in rows if open_ and (planner or p.nation_code in nominating)}, open=open_)
 
 
 # --- the exercise form ----------------------------------------------------------------------

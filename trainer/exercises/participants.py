@@ -19,6 +19,7 @@ from trainer.exercises.models import (
     ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseStatus, Participant, ParticipantRole, ParticipantStatus,
 )
 from trainer.exercises.services import require_planner
+from trainer.exercises.statuses import FINISHED
 from trainer.extensions import db
 from trainer.org.models import Person
 from trainer.org.names import fold
@@ -30,6 +31,13 @@ NOMINATION_STATUSES = {ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseSt
 def _participant_of_person(ex: Exercise, person_id: int) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.exercise_id == ex.id,
                                                        Participant.person_id == person_id))
+
+
+def require_roster_open(ex: Exercise) -> None:
+    """The participants of a finished exercise are its record (the published report counts them)."""
+    if ex.status_enum in FINISHED:
+        raise Invalid(_("The participants of an exercise that is %(status)s are its record and no longer change.",
+                        status=ex.status_enum.label))
 
 
 def _participant(ex: Exercise, participant_id) -> Participant:
@@ -136,6 +144,7 @@ def decide_participant(actor, ex: Exercise, participant_id, decision: str, *, re
     lacking prerequisite modules is confirmed only with a reason, recorded with the decision."""
     require_planner(actor, ex, "nominations")
     participant = _participant(ex, participant_id)
+    require_roster_open(ex)
     if decision not in ("confirm", "decline"):
         raise Invalid(_("Choose confirm or decline."))
     if participant.status != ParticipantStatus.NOMINATED.value:
@@ -173,6 +182,7 @@ def withdraw_participant(actor, ex: Exercise, participant_id) -> Participant:
     participant = _participant(ex, participant_id)
     if not may_withdraw(actor, ex, participant):
         raise NotFound()
+    require_roster_open(ex)
     if participant.status not in ACTIVE_PARTICIPANT_STATUSES:
         raise Invalid(_("Only a nominated or confirmed participant can be withdrawn."))
     before = participant.status

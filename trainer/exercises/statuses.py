@@ -18,3 +18,8 @@ class ExerciseStatus(LabelledEnum):
     CLOSED = "closed", _l("Closed")
     POSTPONED = "postponed", _l("Postponed")
     CANCELLED = "cancelled", _l("Cancelled")
+
+
+# An exercise whose after-action report is published, that is closed or that was cancelled is a record: its MSEL,
+# its participants and its evaluators' assignments no longer change.
+FINISHED = frozenset({ExerciseStatus.AAR_PUBLISHED, ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED})

@@ -35,7 +35,8 @@ def _participants_page(exercise_id: int, status: int = 200, assignment_form: Ass
         assignment_form = None
     return exercise_page(ex, "exercises/participants.html", by_nation=page.by_nation, report=page.report,
                          nominating=page.nominating, assignments=page.assignments, assignment_form=assignment_form,
-                         missing=page.missing, can_withdraw=lambda p: p.id in page.withdrawable), status
+                         missing=page.missing, can_withdraw=lambda p: p.id in page.withdrawable,
+                         roster_open=page.open), status
 
 
 def participants(exercise_id: int):

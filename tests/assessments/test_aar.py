@@ -85,6 +85,22 @@ def test_aar_pdf_lays_out_improvement_items_longer_than_a_page(world, app, db):
     assert len(reader.pages) > 3
 
 
+def test_an_improvement_item_due_in_the_year_1_or_9999_is_refused_beside_the_date(world, app, db):
+    from trainer.assessments.models import ImprovementItem
+
+    lead = _record_and_adjudicate(app, world)
+    _publish(db, world, "aar_draft")
+    for due_on in ("0001-01-01", "9999-12-31"):
+        response = lead.post(f"/assessments/exercises/{world.exercise.id}/improvements/new", data={
+            "finding": "The radio log was not kept.", "corrective_action": "Train on the log drill.",
+            "objective_id": str(world.objectives[0].id), "owner": f"u{world.unit_a.id}",
+            "point_of_contact": "Maj. Thapa", "due_on": due_on, "status": "open"})
+        assert response.status_code == 422
+        assert "Enter a date between 1900 and 2199." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalars(select(ImprovementItem)).all() == []
+
+
 def test_players_see_results_only_once_published(world, app, db, client):
     _record_and_adjudicate(app, world)
     login(client, "anna")

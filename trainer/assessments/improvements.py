@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select, true
 
+from trainer import typed_values
 from trainer.assessments.access import (
     Capacity, all_audiences, capacity_for, get_objective, report_readable, require_report_editor,
 )
@@ -76,6 +77,9 @@ def _clean_due(value, errors: list) -> dt.date | None:
             value = None
     if not isinstance(value, dt.date):
         errors.append(("due_on", _("Give a due date.")))
+        return None
+    if not typed_values.date_in_range(value):
+        errors.append(("due_on", typed_values.out_of_range_message()))
         return None
     return value
 

@@ -69,6 +69,26 @@ def test_a_start_in_the_year_1_is_refused_beside_the_field_keeping_the_form(make
     assert db.session.get(type(ex), ex.id).start_at.year == 2030
 
 
+def test_new_dates_that_would_leave_injects_outside_the_exercise_are_refused(make_exercise, make_user, client, db):
+    """Shortening the exercise used to leave its last injects after ENDEX, with no word anywhere."""
+    from trainer.exercises.models import Inject
+
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START)
+    for number, hours in ((1, 2), (2, 20), (3, 23)):
+        db.session.add(Inject(exercise_id=ex.id, number=number, planned_at=START + dt.timedelta(hours=hours),
+                              to_type="nation", to_nation_code="NPL", message=f"Inject {number}"))
+    db.session.commit()
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/edit", data=_edit_form(
+        ex, start_local="2030-06-01T09:00", end_local="2030-06-02T00:00"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Inject 1 of the MSEL would fall outside the exercise: move it first." in page
+    assert "Injects 2, 3 of the MSEL would fall outside the exercise: move them first." in page
+    db.session.expire_all()
+    assert db.session.get(type(ex), ex.id).end_at == START + dt.timedelta(days=2)
+
+
 def test_an_objective_without_a_description_is_refused_on_its_form(make_exercise, make_user, client, db):
     from trainer.exercises.models import Objective
 
@@ -108,3 +128,27 @@ def test_an_inject_outside_the_exercise_is_refused_on_its_form_keeping_the_messa
     page = response.get_data(as_text=True)
     assert "must fall between the start and the end of the exercise" in page and "Crowd at the gate" in page
     assert db.session.query(Inject).filter_by(exercise_id=ex.id).count() == 0
+
+
+def test_a_sender_too_long_is_refused_beside_the_from_field_in_words(make_exercise, make_user, client, db):
+    ex = make_exercise(lead="NPL", start=START, objectives=1)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/msel/new", data={
+        "number": "1", "planned_release": "2030-06-01T09:00", "recipient": "nation|NPL", "from_": "x" * 201,
+        "message": "Crowd at the gate", "objectives": "1"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="from_-error"' in page and "from:" not in page  # under its field, not in the banner by its code name
+
+
+def test_a_closed_exercise_offers_no_form_that_would_be_refused(make_exercise, make_user, client, db):
+    ex = make_exercise(lead="NPL", start=START, objectives=1, status="closed")
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    edit = client.get(f"/exercises/{ex.id}/edit", follow_redirects=True)
+    assert edit.request.path == f"/exercises/{ex.id}"
+    assert "An exercise that is Closed can no longer be changed." in edit.get_data(as_text=True)
+    assert "Save milestones" not in client.get(f"/exercises/{ex.id}/milestones").get_data(as_text=True)
+    assert "New inject" not in client.get(f"/exercises/{ex.id}/msel").get_data(as_text=True)
+    new_inject = client.get(f"/exercises/{ex.id}/msel/new", follow_redirects=True)
+    assert "The MSEL of an exercise that is Closed can no longer change." in new_inject.get_data(as_text=True)
+    assert 'name="message"' not in new_inject.get_data(as_text=True)

@@ -13,6 +13,7 @@ from trainer.auth.scoping import reaches_whole_nation
 from trainer.enums import ScopeKind
 from trainer.exercises import workflow
 from trainer.exercises.models import ACTIVE_PARTICIPANT_STATUSES, Exercise, Participant, ParticipantStatus
+from trainer.exercises.statuses import FINISHED
 from trainer.extensions import db
 
 
@@ -77,8 +78,8 @@ def can_see_msel(actor, exercise: Exercise) -> bool:
 
 
 def can_edit_msel(actor, exercise: Exercise) -> bool:
-    """Planners, and the confirmed controllers and director. Players never."""
-    return _msel_right(actor, exercise, "exercise.control")
+    """Planners, and the confirmed controllers and director, until the exercise is finished. Players never."""
+    return exercise.status_enum not in FINISHED and _msel_right(actor, exercise, "exercise.control")
 
 
 def nations_granted(actor, ability: str) -> set[str]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.db import Timestamped, UTCDateTime, Versioned, enum_view, utcnow
 from trainer.enums import ExerciseType, LabelledEnum, ParticipantRole  # noqa: F401 - ParticipantRole is part of this model's vocabulary
-from trainer.exercises.statuses import ExerciseStatus
+from trainer.exercises.statuses import EDITABLE, ExerciseStatus
 from trainer.extensions import db
 
 
@@ -74,6 +74,11 @@ class Exercise(Timestamped, Versioned, db.Model):
 
     type_enum = enum_view(ExerciseType, "type")
     status_enum = enum_view(ExerciseStatus, "status")
+
+    @property
+    def editable(self) -> bool:
+        """Being planned: its record, dates and milestones may still change (the pages offer the forms)."""
+        return self.status_enum in EDITABLE
 
     @property
     def type_label(self) -> str:

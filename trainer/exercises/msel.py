@@ -42,6 +42,7 @@ def require_msel(actor, ex: Exercise) -> None:
 
 def require_msel_editor(actor, ex: Exercise) -> None:
     require_msel(actor, ex)
+    require_editable(ex)
     if not access.can_edit_msel(actor, ex):
         # Readers of the MSEL (evaluators, trusted agents) are told why, not shown a bare refusal.
         raise Invalid(_("Only planners, controllers and the exercise director may change the MSEL; you can read it."))
@@ -128,7 +129,7 @@ class Resolver:
     def to(self, to_type: str, ref: str) -> tuple[dict, str | None]:
         ref = (ref or "").strip()
         if to_type not in TO_TYPES:
-            return {}, _("to_type must be nation, unit or person.")
+            return {}, _("Choose whom the inject goes to: a nation, a unit or a person.")
         nation, _colon, rest = ref.partition(":")
         nation = nation.strip().upper()
         if nation not in self.nations:

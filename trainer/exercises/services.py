@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
@@ -17,14 +17,15 @@ from trainer.auth import scoping
 from trainer.errors import Conflict, Forbidden, Invalid
 from trainer.exercises import access
 from trainer.exercises.models import (
-    ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseNation, ExerciseStatus, ExerciseUnit, Participant,
+    ACTIVE_PARTICIPANT_STATUSES, Exercise, ExerciseNation, ExerciseStatus, ExerciseUnit, Inject, Participant,
 )
+from trainer.exercises.statuses import EDITABLE
 from trainer.exercises.validation import clean_exercise_values
 from trainer.extensions import db
 from trainer.pagination import paginate
 from trainer.transactions import flush_versioned
 
-EDITABLE_STATUSES = {ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseStatus.APPROVED, ExerciseStatus.POSTPONED}
+EDITABLE_STATUSES = EDITABLE
 EXERCISE_FIELDS = ("code", "title", "type", "military_name", "scenario_summary", "lead_nation_code", "location_name",
                    "timezone", "start_at", "end_at", "prerequisite_modules")
 CONCURRENT_CHANGE = _l("Someone else changed this exercise at the same time. Reload it and apply your change again.")
@@ -181,6 +182,21 @@ def _nations_with_participants(ex: Exercise) -> set[str]:
         Participant.exercise_id == ex.id, Participant.status.in_(ACTIVE_PARTICIPANT_STATUSES)).distinct()))
 
 
+def _check_injects_fit(ex: Exercise, start_at: dt.datetime, end_at: dt.datetime) -> None:
+    """New dates keep every inject of the MSEL within the exercise, as each inject's own form requires."""
+    errors = []
+    for field, outside in (("start_local", Inject.planned_at < start_at), ("end_local", Inject.planned_at > end_at)):
+        numbers = list(db.session.scalars(select(Inject.number).where(Inject.exercise_id == ex.id, outside)
+                                          .order_by(Inject.number)))
+        if numbers:
+            errors.append((field, ngettext(
+                "Inject %(numbers)s of the MSEL would fall outside the exercise: move it first.",
+                "Injects %(numbers)s of the MSEL would fall outside the exercise: move them first.", len(numbers),
+                numbers=", ".join(map(str, numbers)))))
+    if errors:
+        raise Invalid(_("The exercise could not be saved."), errors=errors)
+
+
 def update_exercise(actor, ex: Exercise, values: dict, *, expected_version=None) -> Exercise:
     if not access.is_planner(actor, ex):
         raise Forbidden(_("Only a training officer of the lead nation may change this exercise."))
@@ -197,6 +213,7 @@ def update_exercise(actor, ex: Exercise, values: dict, *, expected_version=None)
         raise Invalid(_("The exercise could not be saved."), errors=[(
             "nation_codes", _("%(nations)s still have nominated or confirmed participants; withdraw them first.",
                               nations=", ".join(dropped)))])
+    _check_injects_fit(ex, clean.columns["start_at"], clean.columns["end_at"])
     before = _snapshot(ex)
     for key, value in clean.columns.items():
         setattr(ex, key, value)

@@ -20,6 +20,9 @@ class ExerciseStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
+# An exercise being planned: its record, dates and planning milestones may change.
+EDITABLE = frozenset({ExerciseStatus.DRAFT, ExerciseStatus.PLANNING, ExerciseStatus.APPROVED, ExerciseStatus.POSTPONED})
+
 # An exercise whose after-action report is published, that is closed or that was cancelled is a record: its MSEL,
 # its participants and its evaluators' assignments no longer change.
 FINISHED = frozenset({ExerciseStatus.AAR_PUBLISHED, ExerciseStatus.CLOSED, ExerciseStatus.CANCELLED})

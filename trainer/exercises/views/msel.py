@@ -80,8 +80,9 @@ def _inject_page(exercise_id: int, ex, form: InjectForm, inject, save, saved: st
         try:
             inject = save(_inject_values(form))
         except DomainError as exc:
-            # the recipient is one field of the form, a kind and a reference for the service
-            exc.errors = [("recipient" if name in ("to", "to_type") else name, message) for name, message in exc.errors]
+            # the recipient is one field of the form, a kind and a reference for the service; "from" is a Python word
+            fields = {"to": "recipient", "to_type": "recipient", "from": "from_"}
+            exc.errors = [(fields.get(name, name), message) for name, message in exc.errors]
             current = None
             if isinstance(exc, Conflict) and inject is not None:
                 current = msel.get_inject(current_user, services.get_exercise(current_user, exercise_id), inject.id)
@@ -152,8 +153,9 @@ def msel_import(exercise_id: int):
         try:
             report = msel_csv.import_csv(current_user, ex, data)
         except DomainError as exc:
-            # the recipient is one field of the form, a kind and a reference for the service
-            exc.errors = [("recipient" if name in ("to", "to_type") else name, message) for name, message in exc.errors]
+            # the recipient is one field of the form, a kind and a reference for the service; "from" is a Python word
+            fields = {"to": "recipient", "to_type": "recipient", "from": "from_"}
+            exc.errors = [(fields.get(name, name), message) for name, message in exc.errors]
             return form_refused(form, exc, exercise_id, "exercises/msel_import.html", errors_listed=True,
                                 problems=exc.errors, columns=msel_csv.CSV_COLUMNS, headings=_headings())
         notes = " ".join(_("%(where)s: %(message)s", where=where, message=what) for where, what in report.notes)

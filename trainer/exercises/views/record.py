@@ -72,6 +72,9 @@ def _fill_from(form: ExerciseForm, ex) -> None:
 def edit(exercise_id: int):
     ex = services.get_exercise(current_user, exercise_id)
     services.require_planner(current_user, ex, "exercise")
+    if request.method == "GET" and not ex.editable:  # no form to offer: saving it would be refused
+        flash(_("An exercise that is %(status)s can no longer be changed.", status=ex.status_enum.label), "info")
+        return redirect(url_for("exercises.show", exercise_id=ex.id))
     form, _options = _exercise_form(ex)
     if request.method == "GET":
         _fill_from(form, ex)

@@ -39,6 +39,7 @@ BASE_CONFIG = {
     "ARGON2_MEMORY_KIB": 1024,
     "PUBLIC_URL": "https://trainer.example.org",
     "SERVER_NAME": None,
+    "AUDIT_CHECKPOINT_MINUTES": 0,  # checkpoints only where a test asks for them (tests/audit)
 }
 
 

@@ -65,6 +65,10 @@ DEFAULTS: dict = {
     # every worker sees them), and the longest life a token may be given (days; tokens may also never expire).
     "API_RATE_LIMIT_PER_MINUTE": 120,
     "API_TOKEN_MAX_DAYS": 730,
+    # The audit log: after a change, the app signs the chain's head into the checkpoint file at most this often
+    # (minutes; 0: only after bulk operations and from `audit checkpoint`), bounding how long a removal of the
+    # newest events could go unnoticed.
+    "AUDIT_CHECKPOINT_MINUTES": 5,
     # Readiness thresholds (percent ready)
     "READINESS_GREEN": 90,
     "READINESS_AMBER": 70,

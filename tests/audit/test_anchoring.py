@@ -231,3 +231,31 @@ def test_the_guessed_boundary_is_refused_by_the_writer(app, db):
         record_event(None, "person.update", object_type="people", object_id=2)
     db.session.rollback()
     assert db.session.scalar(select(forger.EVENTS.c.seq).order_by(forger.EVENTS.c.seq.desc()).limit(1)) == 1
+
+
+def test_a_change_signs_a_checkpoint_every_few_minutes_so_a_saved_head_cannot_hide_a_removed_tail(app, db,
+                                                                                                 monkeypatch):
+    """With no cron run and no bulk operation, the only checkpoint used to be the first keyed event's: deleting
+    every later event and putting back a copy of the head row saved early passed `audit verify`."""
+    from trainer.audit import services
+
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    app.config["AUDIT_CHECKPOINT_MINUTES"] = 5
+    for n in (1, 2, 3):
+        record_event(None, "person.update", object_type="people", object_id=n)
+        db.session.commit()
+    assert [line["seq"] for line in _checkpoints()] == [1]  # the first change, then nothing within 5 minutes
+    saved = forger.head(db)
+
+    clock[0] += 5 * 60
+    for n in (4, 5, 6):
+        record_event(None, "person.update", object_type="people", object_id=n)
+        db.session.commit()
+    assert [(line["seq"], line["by"]) for line in _checkpoints()][-1] == (4, "after every 5 minutes")
+
+    forger.delete_events(db, 4, 5, 6)
+    forger.set_head(db, **{k: v for k, v in saved.items() if k != "id"})
+    report = verify_chain()
+    assert not report.ok
+    assert any("beyond the end of the chain (event 3)" in p.message for p in report.problems), report.problems

@@ -5,7 +5,9 @@ or a reordering breaks a link. Since the database alone must not be enough to re
 events are hashed with an HMAC-SHA-256 whose key lives outside the database (`keyed_link_hash`).
 Events written before the key was introduced keep their plain SHA-256 (`link_hash`); the first keyed
 event links to the last of them, so they stay covered. The chain's head row carries its own HMAC
-(`head_mac`), so that moving the head back over a removed tail needs the key as well.
+(`head_mac`), so that moving the head back over a removed tail needs the key as well. A copy of an earlier
+head row, put back, still holds: only the checkpoints signed outside the database (trainer.audit.anchoring)
+show the events it leaves out, which is why the app signs one every few minutes of changes.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ database was edited), so that new events are never chained onto a tampered head.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -116,11 +117,28 @@ def _checkpoint_after_commit(reason: str) -> None:
     checkpoint_after_commit(reason)
 
 
+def _checkpoint_if_due() -> None:
+    """Every AUDIT_CHECKPOINT_MINUTES, a change also signs the head into the checkpoint file once it has
+    committed. The head row alone cannot tell a removed tail: a copy of it saved earlier, put back after the
+    events since were deleted, still holds. A checkpoint outside the database can, for every event before it,
+    so the window such a removal can hide in is these minutes (or the time since the last change), not the
+    time since the last cron run. Counted per process: each worker keeps its own clock."""
+    minutes = current_app.config.get("AUDIT_CHECKPOINT_MINUTES") or 0
+    if minutes <= 0:
+        return
+    state = current_app.extensions.setdefault("trainer.audit.periodic_checkpoint", {"at": None})
+    now = time.monotonic()
+    if state["at"] is None or now - state["at"] >= minutes * 60:
+        state["at"] = now
+        _checkpoint_after_commit(f"every {minutes} minutes")
+
+
 def record_event(actor, action: str, obj=None, *, object_type: str | None = None, object_id=None,
                  before=None, after=None, checkpoint: bool = False, **context) -> AuditEvent:
     """Append one event to the chain. `actor` is a User or None (system). `checkpoint=True` (bulk
     operations) also signs the head into the checkpoint file once the transaction has committed."""
     head, key = _lock_head()
+    _checkpoint_if_due()
     event = AuditEvent(**_next_event(head, key, actor, action, obj, object_type=object_type,
                                      object_id=object_id, before=before, after=after, **context))
     db.session.add(event)
@@ -137,6 +155,7 @@ def record_events(actor, action: str, entries: list[tuple[object, dict]]) -> int
     if not entries:
         return 0
     head, key = _lock_head()
+    _checkpoint_if_due()
     rows = [_next_event(head, key, actor, action, obj, **details) for obj, details in entries]
     db.session.execute(insert(AuditEvent), rows)
     db.session.flush()

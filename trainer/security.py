@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from trainer.auth.policy import rule_for
@@ -123,8 +124,8 @@ def _begin():
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) or (
             request.method not in SAFE_METHODS
             and any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))):
-        abort(400, description="The input contains a NUL (zero) character, which is not allowed in any text. "
-                               "Remove it and try again; nothing was changed.")
+        abort(400, description=_("The input contains a NUL (zero) character, which is not allowed in any text. "
+                                 "Remove it and try again; nothing was changed."))
 
 
 def _session_lifetime():

@@ -33,7 +33,7 @@ def test_search_ignores_accents_and_case_in_native_and_latin_names(db, make_pers
     assert found("nobody") == []
 
 
-def test_people_list_searches_and_filters_over_http(client, login_as, make_person, npl_units):
+def test_people_list_searches_and_filters_over_http(client, login_as, make_person, make_unit, npl_units):
     make_person(unit=npl_units["a"], family_name="Lefèvre", given_names="Anaïs", screening="hold")
     make_person(unit=npl_units["b"], family_name="Dupont", given_names="Jean", category="police", rank_code="POL-3")
     login_as("training_officer", "nation", nation="NPL")
@@ -44,9 +44,17 @@ def test_people_list_searches_and_filters_over_http(client, login_as, make_perso
     page = client.get("/personnel?category=police&screening=hold").get_data(as_text=True)
     assert "Dupont" not in page and "Lefèvre" not in page and "No one matches" in page
     assert client.get("/personnel?unit=abc&page=zz").status_code == 200
+    # a unit beyond the officer's reach and one that exists nowhere are both dropped from the filters alike
+    foreign = make_unit(nation="FRA", code="FRA-BN")
+    for unit_id in (foreign.id, 999999):
+        response = client.get(f"/personnel?unit={unit_id}")
+        assert response.status_code == 200
+        assert "Dupont" in response.get_data(as_text=True) and "Lefèvre" in response.get_data(as_text=True)
     # A NUL byte is refused outright with a clear message, never passed to the database.
     refused = client.get("/personnel?q=le%00fevre&category=%00")
     assert refused.status_code == 400 and "NUL (zero) character" in refused.get_data(as_text=True)
+    french = client.application.test_client().get("/login?next=%00", headers={"Accept-Language": "fr"})
+    assert french.status_code == 400 and "caractère NUL (zéro)" in french.get_data(as_text=True)
 
 
 def test_people_list_paginates(client, login_as, make_person, npl_units):

@@ -53,7 +53,7 @@ def extract_envelope(pdf: bytes) -> Envelope:
         try:
             return Envelope.from_bytes(data)
         except (ValueError, KeyError) as exc:
-            raise NoEnvelope(f"the embedded certificate data cannot be read: {exc}") from exc
+            raise NoEnvelope(N_("the embedded certificate data is not in the expected format")) from exc
     raise NoEnvelope(N_("the PDF carries no signed certificate data"))
 
 

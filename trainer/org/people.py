@@ -5,13 +5,13 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, select
 
 from trainer.audit.services import record_event
 from trainer.auth import scoping
 from trainer.db import utc_today
 from trainer.enums import Category, PersonStatus, Screening
-from trainer.errors import Conflict, Invalid, NotFound
+from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.auth.policy import has_ability
 from trainer.org.grades import is_valid_grade
@@ -83,10 +83,10 @@ def create_person(actor, values: dict, *, start_on: dt.date | None = None, audit
     nation = ensure_nation(values.get("nation") or values.get("nation_code") or "")
     errors = validate_person_fields(values)
     unit = db.session.get(Unit, values.get("unit_id")) if values.get("unit_id") else None
-    if unit is None or unit.nation_code != nation.code:
-        errors.append(("unit_id", _("Choose a unit of the person's nation.")))
-    elif actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write"):
-        errors.append(("unit_id", _("Choose a unit in your scope.")))
+    if unit is None or unit.nation_code != nation.code or (
+            actor is not None and not scoping.in_scope(actor, "unit", unit, "org.write")):
+        # one answer whether the unit is missing, another nation's or beyond the actor's reach
+        errors.append(("unit_id", _("Choose one of your units of the person's nation.")))
     if errors:
         raise Invalid(_("The personnel record could not be saved."), errors=errors)
     if db.session.scalar(select(func.count()).select_from(Person).where(
@@ -261,9 +261,9 @@ def search_people(actor, *, q: str | None = None, nation: str | None = None, uni
         query = query.where(Person.nation_code == nation.upper())
     if unit_id:
         unit = db.session.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound()
-        query = query.where(Person.unit_id.in_(unit_subtree_ids(unit)))
+        # a unit that does not exist lists no one, as one outside the actor's reach does: the answer does not
+        # tell which unit ids exist
+        query = query.where(Person.unit_id.in_(unit_subtree_ids(unit)) if unit is not None else false())
     if category:
         query = query.where(Person.category == category)
     if status:

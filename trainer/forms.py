@@ -78,7 +78,7 @@ def apply_errors(form, error: DomainError) -> None:
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors) + [message]
         else:
-            unplaced.append(f"{name}: {message}" if name else message)
+            unplaced.append(message)  # a sentence of its own: the field's code name means nothing to the reader
     if error.message or unplaced or not error.errors:
         # A conflict is someone else's change, not a mistake of the user's: a warning, not an error.
         flash(" ".join([str(error.message or DEFAULT_MESSAGE), *map(str, unplaced)]),

@@ -89,6 +89,16 @@ def test_a_refused_grant_is_shown_on_the_account_page_with_the_choice_kept(clien
     assert [g.role for g in db.session.get(User, user.id).grants] == ["training_officer"]
 
 
+def test_a_grant_the_account_already_holds_is_refused_not_added_twice(client, db, admin_and_user):
+    admin, user = admin_and_user
+    response = client.post(f"/admin/users/{user.id}/grants", data={"role": "training_officer", "scope_kind": "mission",
+                                                                   "nation_code": "", "unit_id": ""})
+    assert response.status_code in (409, 422)
+    assert "The account already holds this grant." in _text(response)
+    db.session.expire_all()
+    assert [(g.role, g.scope_kind) for g in db.session.get(User, user.id).grants] == [("training_officer", "mission")]
+
+
 def test_a_taken_account_name_keeps_what_was_typed(client, admin_and_user):
     response = client.post("/admin/users/new", data={"username": "the.officer", "display_name": "Amina Diallo",
                                                      "email": "amina@example.org"})

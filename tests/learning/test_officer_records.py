@@ -118,6 +118,37 @@ def test_officers_cannot_reach_people_outside_their_scope(app, db, client, curri
     assert db.session.scalars(select(ModuleAssignment)).all() == []
 
 
+def test_the_same_module_assigned_twice_to_one_unit_is_refused_until_withdrawn(app, db, client, curricula_loaded,
+                                                                               make_unit, make_user):
+    from trainer.learning.models import ModuleAssignment
+
+    unit = make_unit(nation="NPL", code="NPL-C2", kind="company")
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    assign = {"code": "TS-01", "unit_id": str(unit.id)}
+    assert client.post("/learning/assign", data=assign).status_code == 302
+    again = client.post("/learning/assign", data=assign)
+    assert again.status_code in (409, 422)  # shown again on its form
+    assert "TS-01 is already assigned there (no due date)." in again.get_data(as_text=True)
+    first = db.session.scalars(select(ModuleAssignment)).one()
+    withdrawn = client.post(f"/learning/assignments/module/{first.id}/withdraw", data={"reason": "Wrong company"},
+                            follow_redirects=True)
+    assert "withdrawn" in withdrawn.get_data(as_text=True)
+    assert client.post("/learning/assign", data=assign).status_code == 302  # assigned anew once withdrawn
+    assert db.session.scalar(select(func.count()).select_from(ModuleAssignment)) == 2
+
+
+def test_a_withdrawal_without_a_reason_says_so_in_words(app, db, client, curricula_loaded, make_unit, make_user):
+    unit = make_unit(nation="NPL", code="NPL-C3", kind="company")
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    assert client.post("/learning/assign", data={"code": "TS-01", "unit_id": str(unit.id)}).status_code == 302
+    from trainer.learning.models import ModuleAssignment
+
+    row = db.session.scalars(select(ModuleAssignment)).one()
+    page = client.post(f"/learning/assignments/module/{row.id}/withdraw", data={"reason": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Say why the assignment is withdrawn." in page and "reason:" not in page
+
+
 def test_profile_assigned_to_a_unit_reaches_people_in_sub_units(app, db, client, curricula_loaded, make_unit,
                                                                 make_person, make_user):
     top = make_unit(nation="NPL", code="NPL-TOP")

@@ -221,6 +221,11 @@ def _add_grant(user: User, role, scope_kind, nation_code=None, unit_id=None) -> 
     grant = Grant(role=role.value, scope_kind=kind.value,
                   nation_code=nation_code if kind is ScopeKind.NATION else None,
                   unit_id=unit_id if kind is ScopeKind.UNIT else None)
+    def held(g: Grant) -> tuple:
+        return g.role, g.scope_kind, g.nation_code, g.unit_id
+
+    if any(held(g) == held(grant) for g in user.grants):  # the same role over the same scope, held already
+        raise Conflict(_("The account already holds this grant."))
     user.grants.append(grant)
     db.session.flush()
     return grant

@@ -134,6 +134,7 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
         values["person_id"] = target.id
     else:
         values["unit_id"] = target.id
+    _check_not_assigned_yet(model, code, values)
     row = model(**values)
     db.session.add(row)
     db.session.flush()
@@ -144,6 +145,21 @@ def assign(actor, *, kind: str, code: str, person_id=None, unit_id=None, due_on:
 
     notify_assignment(row)
     return row
+
+
+def _check_not_assigned_yet(model, code: str, values: dict) -> None:
+    """The same module or profile is assigned to the same person or unit once while it applies: a second one
+    would only double the reminders and the lists."""
+    code_column = model.module_code if model is ModuleAssignment else model.profile_code
+    target = (model.person_id == values["person_id"]) if "person_id" in values else (model.unit_id == values["unit_id"])
+    existing = db.session.scalar(select(model).where(code_column == code, target, model.withdrawn_at.is_(None))
+                                 .order_by(model.id).limit(1))
+    if existing is not None:
+        from trainer.templating import format_date
+
+        due = _("due %(date)s", date=format_date(existing.due_on)) if existing.due_on else _("no due date")
+        raise Conflict(_("%(code)s is already assigned there (%(due)s). To change the due date, withdraw that "
+                         "assignment first.", code=code, due=due), errors=[("code", _("Already assigned."))])
 
 
 def withdraw_assignment(actor, kind: str, assignment_id, reason: str) -> ModuleAssignment | ProfileAssignment:

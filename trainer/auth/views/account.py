@@ -26,7 +26,8 @@ def change_password():
             start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions of yours have been signed out."), "success")
             return redirect(url_for("core.index"))
-    return render_template("auth/change_password.html", form=form)
+    # a refused change answers 422, as every other refused form does
+    return render_template("auth/change_password.html", form=form), 422 if form.is_submitted() else 200
 
 
 def profile():

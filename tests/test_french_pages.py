@@ -25,7 +25,7 @@ PAGES = {
     "officer": ["/", "/personnel", "/personnel/{person}", "/units", "/units/{unit}", "/learning/assign",
                 "/learning/matrix", "/learning/attention", "/learning/sessions", "/exercises/",
                 "/exercises/{exercise}", "/exercises/{exercise}/participants", "/exercises/{exercise}/msel",
-                "/exercises/{exercise}/objectives", "/exercises/{exercise}/milestones", "/exercises/{exercise}/edit",
+                "/exercises/{exercise}/objectives", "/exercises/{exercise}/milestones", "/exercises/new",
                 "/curricula/", "/curricula/profiles/UN-PDT-MIL"],
     "commander": ["/", "/readiness/", "/readiness/units/{unit}", "/readiness/people/{person}",
                   "/readiness/deployments", "/certificates/", "/certificates/{certificate}", "/certificates/bulk",

@@ -252,9 +252,13 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, db, login_as
 
     login_as("commander", "nation", nation="NPL")
     person = force["not_ready"]
-    # A date that does not exist, on the dashboard and in the forecast.
+    # A date that does not exist, or cannot be read: the dashboard as of today, the reason beside the field.
     response = client.get("/readiness/?profile=UN-PDT&as_of=2026-02-30")
-    assert response.status_code == 422 and "YYYY-MM-DD" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "2026-02-30 is not a day of the calendar. Shown as of today." in page
+    assert 'data-testid="as-of-note"' in page and f'value="{TODAY.isoformat()}"' in page and "readiness-tree" in page
+    garbage = client.get("/readiness/?profile=UN-PDT&as_of=garbage").get_data(as_text=True)
+    assert "Enter the date as YYYY-MM-DD." in garbage and "readiness-tree" in garbage
     assert client.get("/readiness/?profile=UN-PDT&forecast=tomorrow").status_code == 422
     # Dates at the calendar's ends (the trend looks six months back, expiries years ahead).
     for url in ("/readiness/?profile=UN-PDT&as_of=0001-01-01", "/readiness/?profile=UN-PDT&forecast=9999-12-31",

@@ -224,4 +224,4 @@ def test_the_daily_count_keeps_a_new_days_figures_before_anyone_asks(db, force, 
     later = runner.invoke(args=["readiness", "count", "--date", (TODAY + 5 * DAY).isoformat()])
     assert later.exit_code == 0 and "nothing to count" in later.output
     wrong = runner.invoke(args=["readiness", "count", "--date", "2026-02-30"])
-    assert wrong.exit_code == 2 and "YYYY-MM-DD" in wrong.output
+    assert wrong.exit_code == 2 and "2026-02-30 is not a day of the calendar." in wrong.output

@@ -3,6 +3,7 @@ profile reaches (as a condition for the figures' queries), and the dates a page 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -171,7 +172,10 @@ def parse_day(raw: str | None, default: dt.date | None = None, *, field: str = "
     try:
         day = dt.date.fromisoformat(raw.strip())
     except ValueError:
-        raise Invalid(_("Enter the date as YYYY-MM-DD."), errors=[(field, _("Enter the date as YYYY-MM-DD."))])
+        # 2026-02-30 is written right but is no day of the calendar: say so rather than ask for the format
+        message = (_("%(text)s is not a day of the calendar.", text=raw.strip())
+                   if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()) else _("Enter the date as YYYY-MM-DD."))
+        raise Invalid(message, errors=[(field, message)])
     if not typed_values.date_in_range(day):
         # Readiness looks months back (trend, exercise windows) and ahead (expiries): keep clear of the calendar's ends.
         message = typed_values.out_of_range_message()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext as _, ngettext
@@ -43,11 +44,27 @@ for _helper in (html.level_badge_html, html.nation_rows_html, html.unit_rows_htm
 
 
 def _dates():
-    """The page's date, and its forecast date with why it is not shown (when it is not after the page's date)."""
-    as_of = parse_day(request.args.get("as_of"), utc_today())
-    forecast = parse_day(request.args.get("forecast"), None, field="forecast")
-    refusal = forecast_refusal(as_of, forecast)
-    return as_of, (None if refusal else forecast), refusal
+    """The page's date and its forecast date, each with why it is not shown: a date that cannot be read (the
+    page shows today, or no forecast, with the reason beside the field), a forecast not after the page's date."""
+    unreadable = False
+    try:
+        as_of, as_of_note = parse_day(request.args.get("as_of"), utc_today()), None
+    except Invalid as exc:
+        as_of, as_of_note, unreadable = utc_today(), exc.message, True
+    try:
+        forecast = parse_day(request.args.get("forecast"), None, field="forecast")
+        refusal = forecast_refusal(as_of, forecast)
+    except Invalid as exc:
+        forecast, refusal, unreadable = None, exc.message, True
+    return Dates(as_of, as_of_note, None if refusal else forecast, refusal, 422 if unreadable else 200)
+
+
+class Dates(NamedTuple):
+    as_of: dt.date
+    as_of_note: str | None
+    forecast: dt.date | None
+    forecast_note: str | None
+    status: int  # 422 when a date could not be read (the page is shown, as of today, with the reason)
 
 
 BARS_SHOWN = 20
@@ -117,11 +134,11 @@ def _figures_html(scope: pages.ScopePage, assessed: dict, nation) -> Markup:
 @bp.route("/")
 @needs_profiles
 def index():
-    as_of, forecast, forecast_note = _dates()
+    as_of, as_of_note, forecast, forecast_note, status = _dates()
     page = pages.scope_page(current_user, profile=request.args.get("profile") or None, as_of=as_of,
                             forecast=forecast, thresholds=_thresholds(), nation=request.args.get("nation") or None)
     return _scope_page("readiness/index.html", page, assessed=page.assessed, nation=page.nation,
-                       forecast_note=forecast_note)
+                       forecast_note=forecast_note, as_of_note=as_of_note), status
 
 
 @bp.route("/units/<int:unit_id>")
@@ -131,7 +148,8 @@ def unit(unit_id: int):
 
 
 def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int = 200):
-    as_of, forecast, forecast_note = _dates()
+    as_of, as_of_note, forecast, forecast_note, dates_status = _dates()
+    status = max(status, dates_status)
     number = request.args.get("page", "1")
     page = pages.scope_page(current_user, profile=profile, as_of=as_of,
                             forecast=forecast, thresholds=_thresholds(), unit_id=unit_id,
@@ -142,7 +160,7 @@ def _unit_view(unit_id: int, profile: str | None, assess_form=None, status: int 
     return _scope_page("readiness/unit.html", page, unit=page.unit, node=page.node, members=page.members,
                        people=page.people, page=page.page, unit_of=page.unit_of, history=page.history,
                        without_profile=page.without_profile, sort=page.sort, descending=page.descending,
-                       assess_form=assess_form, forecast_note=forecast_note), status
+                       assess_form=assess_form, forecast_note=forecast_note, as_of_note=as_of_note), status
 
 
 @bp.route("/units/<int:unit_id>/assess", methods=["POST"])
@@ -262,7 +280,7 @@ EXPORT_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
 def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         raise NotFound()
-    as_of, _forecast, _note = _dates()
+    as_of = parse_day(request.args.get("as_of"), utc_today())  # an export of another day than asked: refused
     markings = exports.Markings(marking("CLASSIFICATION_MARKING"), marking("RELEASABILITY_MARKING"))
     arguments = {"profile": request.args.get("profile") or None, "as_of": as_of,
                  "unit_id": request.args.get("unit") or None, "thresholds": _thresholds(),

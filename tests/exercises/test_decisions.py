@@ -146,6 +146,8 @@ def test_an_illegal_status_change_is_shown_on_the_exercise_page(make_exercise, m
     stale = client.post(f"/exercises/{ex.id}/status", data={"target": "planning", "version": "0"})
     assert stale.status_code == 409 and "Someone else changed this exercise" in stale.get_data(as_text=True)
     assert f'name="version" value="{ex.version}"' in stale.get_data(as_text=True)  # read afresh: retry works
+    asked = client.post(f"/exercises/{ex.id}/status", data={"target": "closed", "asked": "1"})
+    assert asked.status_code == 422 and asked.get_data(as_text=True).count("cannot go from Draft to Closed") == 1
 
 
 def test_approval_shows_the_open_conflicts_and_asks_before_approving(nominee, make_user, client, db):

@@ -95,10 +95,11 @@ def edit(exercise_id: int):
     return exercise_page(ex, "exercises/edit.html", form=form)
 
 
-def _status_page(exercise_id: int, target: str, status: int = 200):
+def _status_page(exercise_id: int, target: str, status: int = 200, flashed: str | None = None):
+    """The move asked for, to confirm; `flashed`, a refusal already shown above the page (not shown twice)."""
     ex = services.get_exercise(current_user, exercise_id)
     change = transitions.get_status_change(current_user, ex, target)
-    return exercise_page(ex, "exercises/status.html", change=change, target=target), status
+    return exercise_page(ex, "exercises/status.html", change=change, target=target, flashed=flashed), status
 
 
 def transition(exercise_id: int):
@@ -117,7 +118,7 @@ def transition(exercise_id: int):
     except DomainError as exc:
         apply_errors(None, exc)
         if request.form.get("asked"):
-            return _status_page(exercise_id, target, exc.status)
+            return _status_page(exercise_id, target, exc.status, flashed=str(exc.message))
         return _show_page(exercise_id, exc.status)
     flash(_("%(code)s is now %(status)s.", code=ex.code, status=ex.status_enum.label), "success")
     return redirect(url_for("exercises.show", exercise_id=ex.id))

@@ -34,11 +34,15 @@ def assignment_choices(ex: Exercise, participants: list[Participant]) -> Assignm
     """The nominated or confirmed evaluators and players among `participants`, the objectives and the
     units committed, for the form that assigns an evaluator."""
     active = [p for p in participants if p.status in ACTIVE_PARTICIPANT_STATUSES]
+
+    def who(p: Participant) -> str:  # the rank too: two people of one nation may share a name
+        return f"{p.person.rank_code} {p.person.full_name_latin}"
+
     return AssignmentChoices(
-        evaluators=[(str(p.id), f"{p.person.full_name_latin} ({p.nation_code}, {p.role_enum.label.lower()})")
+        evaluators=[(str(p.id), f"{who(p)} ({p.nation_code}, {p.role_enum.label.lower()})")
                     for p in active if p.role in parts_with("exercise.evaluate")],
         objectives=[(str(o.id), f"{o.number}. {o.description[:60]}") for o in ex.objectives],
-        players=[(str(p.id), f"{p.person.full_name_latin} ({p.nation_code})")
+        players=[(str(p.id), f"{who(p)} ({p.nation_code})")
                  for p in active if p.role in parts_with("exercise.play")],
         units=[(str(u.unit_id), f"{u.unit.code} ({u.unit.nation_code})") for u in ex.units])
 

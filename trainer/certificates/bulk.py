@@ -11,23 +11,23 @@ import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from trainer.audit.services import record_event
 from trainer.auth.scoping import get_scoped, scope_condition
+from trainer.certificates import skip_reasons
 from trainer.certificates.merge import merge_stream
 from trainer.certificates.models import Certificate, CertificateBatch
 from trainer.certificates.services import documents, issuing
 from trainer.certificates.services.facts import valid_until_of
-from trainer.certificates.services.reads import profile_title, requirement_label
+from trainer.certificates.services.reads import profile_title
 from trainer.certificates.services.status import computed_status, live_condition, today
 from trainer.curricula.models import ReadinessProfile
 from trainer.db import write_intent
 from trainer.enums import Screening
 from trainer.errors import Invalid
 from trainer.extensions import db
-from trainer.org.labels import SCREENING_LABELS, label
 from trainer.org.models import Person, Unit
 from trainer.readiness import engine
 from trainer.spreadsheets import neutralise_cell
@@ -56,7 +56,7 @@ class BatchPlan:
     profile_code: str
     on: dt.date
     candidates: list[Candidate]
-    skipped: list[dict]  # {"person_id", "name", "service_number", "reasons"}: who cannot be certified, and why
+    skipped: list[dict]  # {"person_id", "name", "service_number", "reasons"} (skip_reasons): who is skipped, and why
 
     @property
     def ready(self) -> list[Candidate]:
@@ -69,7 +69,7 @@ class BatchPlan:
         return [c for c in self.candidates if c.warnings]
 
 
-def _skip(person: Person, reasons: list[str]) -> dict:
+def _skip(person: Person, reasons: list) -> dict:
     return {"person_id": person.id, "name": person.full_name_latin, "service_number": person.service_number,
             "reasons": reasons}
 
@@ -91,16 +91,16 @@ def plan_batch(actor, unit_id, profile_code: str, *, on: dt.date | None = None) 
     skipped, candidates = [], []
     for person_id in sorted(results, key=lambda i: (people[i].family_name_latin, people[i].given_names_latin, i)):
         person, readiness = people[person_id], results[person_id]
-        # The reasons are kept with the batch, written in the language of the officer who issued it.
+        # The reasons are kept with the batch as codes and facts, worded in each reader's language when shown.
         unmet = [r for r in readiness.requirements if not r.met]
-        reasons = [f"{requirement_label(r.key)}: {r.reason}" for r in unmet]
+        reasons = [skip_reasons.unmet(r) for r in unmet]
         if person.status != "active":
-            reasons.append(_("has left service"))
+            reasons.append(skip_reasons.left_service())
         if person.screening != Screening.CLEARED and not any(r.key == "screening" for r in unmet):
-            reasons.append(f"{requirement_label('screening')}: {label(SCREENING_LABELS, person.screening)}")
+            reasons.append(skip_reasons.screening(person.screening))
         existing = live.get(person_id)
         if not reasons and existing is not None and computed_status(existing, on) in issuing.HELD:
-            reasons.append(_("already holds certificate %(serial)s", serial=existing.serial))
+            reasons.append(skip_reasons.holds(existing.serial))
         if reasons:
             skipped.append(_skip(person, reasons))
             continue
@@ -122,7 +122,7 @@ def issue_plan(actor, plan: BatchPlan, *, issue_anyway: Collection[int] = ()) ->
     """Carry out a plan made by `plan_batch` for the same actor, as `issue_batch` describes."""
     confirmed = set(issue_anyway)
     wanted = [c for c in plan.candidates if not c.warnings or c.person.id in confirmed]
-    left_out = [_skip(c.person, [_("left out after a warning: %(warning)s", warning=w.message) for w in c.warnings])
+    left_out = [_skip(c.person, [skip_reasons.warned(w) for w in c.warnings])
                 for c in plan.warned if c.person.id not in confirmed]
     batch = CertificateBatch(unit_id=plan.unit.id, profile_code=plan.profile_code, as_of=plan.on,
                              created_by_id=actor.id, total=0, rendered=0, skipped=[])
@@ -218,7 +218,8 @@ def skipped_csv(batch: CertificateBatch) -> bytes:
     writer = csv.writer(out)
     writer.writerow([_("Name"), _("Service number"), _("Why skipped")])
     for row in batch.skipped or []:
-        writer.writerow([neutralise_cell(v) for v in (row["name"], row["service_number"], "; ".join(row["reasons"]))])
+        reasons = "; ".join(skip_reasons.word(r) for r in row["reasons"])
+        writer.writerow([neutralise_cell(v) for v in (row["name"], row["service_number"], reasons)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -246,8 +247,9 @@ class _Sink:
         return data
 
 
-def stream_zip(batch_id: int) -> Iterator[bytes]:
-    with _intent(False):
+def stream_zip(batch_id: int, language: str = "en") -> Iterator[bytes]:
+    """The batch's signed PDFs in a ZIP, with the list of who was skipped and why in `language` (the reader's)."""
+    with _intent(False), force_locale(language):
         skipped = skipped_csv(db.session.get(CertificateBatch, batch_id))
         _end_transaction()  # never hold a transaction across a yield
     sink = _Sink()

@@ -104,7 +104,7 @@ class CertificateBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     total: Mapped[int] = mapped_column(default=0)
     rendered: Mapped[int] = mapped_column(default=0)
-    skipped: Mapped[list] = mapped_column(JSON, default=list)  # [{person_id, name, reasons: [...]}]
+    skipped: Mapped[list] = mapped_column(JSON, default=list)  # [{person_id, name, reasons: [...]}] (skip_reasons)
 
     unit = relationship("Unit", lazy="joined")
     created_by = relationship("User")

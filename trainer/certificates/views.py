@@ -4,13 +4,14 @@ public issuer profile, keys and status lists."""
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
 from trainer.auth.policy import has_ability
-from trainer.certificates import bulk, offline_page, printed
+from trainer.certificates import bulk, offline_page, printed, skip_reasons
 from trainer.certificates.forms import BulkForm, IssueForm, RecertifyForm, RevokeForm, VerifyForm
 from trainer.certificates.models import CertificateStatus
 from trainer.certificates.services import (
@@ -27,6 +28,8 @@ bp.add_app_template_global(printed.latin_name, "cert_latin_name")
 
 
 bp.add_app_template_global(reads.requirement_label, "requirement_label")
+# Why a bulk issue skipped someone, in the reader's language (kept as codes and facts, or in words before that).
+bp.add_app_template_global(skip_reasons.word, "skip_reason")
 
 
 @bp.app_template_global("status_label")
@@ -279,7 +282,7 @@ def _stream(batch_id: int, generator, mimetype: str, filename: str) -> Response:
 def batch_zip(batch_id):
     found = bulk.get_batch(current_user, batch_id)
     name = f"certificates-{found.unit.code}-{found.profile_code}-{found.as_of.isoformat()}.zip"
-    return _stream(found.id, bulk.stream_zip, "application/zip", name)
+    return _stream(found.id, partial(bulk.stream_zip, language=str(get_locale())), "application/zip", name)
 
 
 @bp.route("/certificates/batches/<int:batch_id>/certificates.pdf")

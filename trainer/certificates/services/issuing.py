@@ -239,7 +239,26 @@ class Unconfirmed(Invalid):
 @dataclass(frozen=True)
 class IssueWarning:
     key: str        # "validity" or "audience"
-    message: str
+    facts: dict     # what the message says, kept so that a bulk issue can word it again for each reader
+
+    @property
+    def message(self) -> str:
+        return warning_message(self.key, self.facts)
+
+
+def warning_message(key: str, facts: dict) -> str:
+    """A warning in the reader's language, from its key and facts (as `warnings_against` gives them)."""
+    if key == "validity":
+        return ngettext(
+            "The certificate would be valid for %(num)d day only, until %(date)s: less than the %(window)d days "
+            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
+            "The certificate would be valid for %(num)d days only, until %(date)s: less than the %(window)d days "
+            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
+            facts["days"], date=format_date(facts["until"], "dd MMM y"), window=facts["window"],
+            profile=facts["profile"])
+    return _("%(profile)s is meant for personnel of the category %(audience)s, and %(name)s is in the category "
+             "%(category)s.", profile=facts["profile"], audience=label(CATEGORY_LABELS, facts["audience"]),
+             name=facts["name"], category=label(CATEGORY_LABELS, facts["category"]))
 
 
 def issue_warnings(person: Person, profile_code: str, readiness, on: dt.date) -> list[IssueWarning]:
@@ -254,18 +273,11 @@ def warnings_against(profile: ReadinessProfile, person: Person, readiness, on: d
     warnings = []
     until = valid_until_of(readiness)
     if until is not None and (until - on).days < profile.warning_days:
-        days = (until - on).days
-        warnings.append(IssueWarning("validity", ngettext(
-            "The certificate would be valid for %(num)d day only, until %(date)s: less than the %(window)d days "
-            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
-            "The certificate would be valid for %(num)d days only, until %(date)s: less than the %(window)d days "
-            "within which %(profile)s warns of expiry. The person should renew what lapses first.",
-            days, date=format_date(until, "dd MMM y"), window=profile.warning_days, profile=profile.code)))
+        warnings.append(IssueWarning("validity", {"days": (until - on).days, "until": until,
+                                                  "window": profile.warning_days, "profile": profile.code}))
     if profile.audience and person.category and profile.audience != person.category:
-        warnings.append(IssueWarning("audience", _(
-            "%(profile)s is meant for personnel of the category %(audience)s, and %(name)s is in the category "
-            "%(category)s.", profile=profile.code, audience=label(CATEGORY_LABELS, profile.audience),
-            name=person.full_name_latin, category=label(CATEGORY_LABELS, person.category))))
+        warnings.append(IssueWarning("audience", {"profile": profile.code, "audience": profile.audience,
+                                                  "name": person.full_name_latin, "category": person.category}))
     return warnings
 
 

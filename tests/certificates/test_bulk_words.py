@@ -1,5 +1,6 @@
 """A bulk issue in the reader's words: why people were skipped is shown in the language of whoever reads the
-batch, not of the officer who issued it (batches kept before then still show the words they kept)."""
+batch, not of the officer who issued it (batches kept before then still show the words they kept), and a preview
+that would certify nobody says so in a sentence of its own."""
 from __future__ import annotations
 
 import datetime as dt
@@ -60,3 +61,16 @@ def test_a_batch_kept_with_its_reasons_in_words_still_shows_them(client, login_a
     page = client.get(f"/certificates/batches/{batch.id}").get_data(as_text=True)
     assert "Ram Thapa" in page and kept in page
 
+
+def test_a_preview_that_would_certify_nobody_says_so(client, login_as, make_unit, make_person, ready, db):
+    unit = make_unit(nation="NPL", code="NPBATT-5")
+    ready(make_person(unit=unit), modules=("HR-01",))
+    login_as("commander", "nation", nation="NPL")
+    page = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).get_data(as_text=True)
+    assert "No certificate will be issued." in page
+    assert "<strong>0</strong> certificate" not in page
+    assert "<strong>1</strong> person is skipped." in page
+    # Someone ready: counted as before.
+    ready(make_person(unit=unit))
+    page = client.post("/certificates/bulk", data={"unit": unit.id, "profile": PROFILE}).get_data(as_text=True)
+    assert "<strong>1</strong> certificate will be issued." in page and "No certificate will be issued." not in page

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.certificates.builders import PROFILE, ensure_profile, make_ready
+from tests.certificates.builders import PROFILE, ensure_profile, issuer, make_ready
 from tests.e2e.conftest import e2e_login
 
 try:
@@ -169,3 +169,38 @@ def test_commander_issues_downloads_and_verifies_and_trainee_downloads_own(page,
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name=re.compile(f"Certificate {re.escape(serial)} is valid"))).to_be_visible()
     expect(page.get_by_text("NA-778899")).to_have_count(0)
+
+
+@pytest.fixture
+def french_batch(live_server):
+    """A batch issued by an English-speaking admin: one soldier certified although the certificate lapses within
+    the profile's warning window (confirmed), one skipped for a module not completed."""
+    from trainer.certificates import bulk
+    from trainer.extensions import db
+    from trainer.org.services import create_unit, ensure_nation
+
+    with live_server.app.app_context():
+        ensure_nation("NPL")
+        unit = create_unit(None, nation_code="NPL", code="NPL-B1", name="Nepalese Battalion 1", kind="battalion")
+        soldier = _person(unit.id, "NA-778911", "राई", "बिष्णु", "Rai", "Bishnu", "cleared")
+        missing = _person(unit.id, "NA-778912", "थापा", "राम बहादुर", "Thapa", "Ram Bahadur", "cleared")
+        ensure_profile(db).warning_days = 5000
+        db.session.commit()
+        make_ready(db, soldier)
+        make_ready(db, missing, modules=("HR-01",))
+        batch = bulk.issue_batch(issuer(db), unit.id, PROFILE, issue_anyway=[soldier.id])
+        db.session.commit()
+        assert batch.total == 1
+        return batch.id
+
+
+def test_a_french_commander_reads_a_batch_in_french_on_a_phone(page, live_server, e2e_user, french_batch):
+    e2e_user("commander", "nation", nation="NPL", username="commander.npl", language="fr")
+    e2e_login(page, live_server, "commander.npl")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/certificates/batches/{french_batch}")
+    expect(page.locator(".cert-lapses-soon")).to_contain_text("arrive à échéance dans le délai d'alerte")
+    expect(page.locator("tr", has_text="Ram Bahadur Thapa")).to_contain_text("non suivi")
+    expect(page.locator("tr", has_text="Ram Bahadur Thapa")).not_to_contain_text("not completed")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the batch page is {width} px wide on a 390 px screen"

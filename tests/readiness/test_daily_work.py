@@ -70,6 +70,22 @@ def test_the_dashboard_chart_shows_the_least_ready_units_first_and_says_how_many
     assert "least ready first" in chart
 
 
+def test_a_unit_pages_chart_lists_its_sub_units_and_not_the_unit_itself(client, login_as, mission, make_unit,
+                                                                         make_person, complete):
+    b1 = mission["b1"]
+    company = make_unit(nation="NPL", code="NPBATT-1-A", parent=b1, kind="company")
+    complete(make_person(unit=company), mission["module"], TODAY - dt.timedelta(days=10))
+    make_person(unit=make_unit(nation="NPL", code="NPBATT-1-B", parent=b1, kind="company"))
+    login_as("commander", "nation", nation="NPL")
+    page = client.get(f"/readiness/units/{b1.id}?profile=UN-PDT").get_data(as_text=True)
+    chart = page.split('class="bar-chart"', 1)[1].split("</figure>", 1)[0]
+    assert sorted(re.findall(r'<span class="bar-label"><a href="[^"]+">NPL ([^<]+)</a>', chart)) == [
+        "NPBATT-1-A", "NPBATT-1-B"]
+    # A unit without sub-units has no chart of them, and says why.
+    page = client.get(f"/readiness/units/{company.id}?profile=UN-PDT").get_data(as_text=True)
+    assert 'class="bar-chart"' not in page and "No sub-unit has people this profile applies to." in page
+
+
 def test_pdf_chart_lists_the_least_ready_units_first_and_says_how_many_it_leaves_out(
         client, db, login_as, make_unit, make_module, make_profile, bulk_people, bulk_complete):
     from pypdf import PdfReader

@@ -71,11 +71,15 @@ BARS_SHOWN = 20
 
 
 def _charts(page: pages.ScopePage):
-    """The bar chart (the least ready units first, each linking to its page) and the trend chart."""
+    """The bar chart (the least ready units first, each linking to its page: on a unit's page its sub-units, not
+    the unit itself) and the trend chart."""
     thresholds = _thresholds()
     summary, forecast = page.summary, page.forecast
-    shown, left_out = charts.worst_first([n for n in summary.units.values() if n.depth <= 1 and n.tally.total],
-                                         BARS_SHOWN)
+    if page.unit is not None:
+        bars = [n for n in summary.units.values() if n.parent_id == page.unit.id and n.tally.total]
+    else:
+        bars = [n for n in summary.units.values() if n.depth <= 1 and n.tally.total]
+    shown, left_out = charts.worst_first(bars, BARS_SHOWN)
     query = {"profile": page.profile_code, "as_of": page.as_of.isoformat(),
              "forecast": forecast.isoformat() if forecast else None}
     note = ngettext("%(num)d more unit is not shown; every unit is in the table below.",
@@ -84,7 +88,8 @@ def _charts(page: pages.ScopePage):
     bar_html = charts.bar_chart(
         [(f"{n.nation_code} {n.code}", n.tally.percent, url_for("readiness.unit", unit_id=n.id, **query))
          for n in shown], green=thresholds.green, amber=thresholds.amber, note=note,
-        title=_("Percentage ready by unit as of %(date)s, least ready first", date=wording.day(summary.as_of)))
+        title=_("Percentage ready by unit as of %(date)s, least ready first", date=wording.day(summary.as_of))) \
+        if bars or page.unit is None else ""  # a unit page whose sub-units count nobody says so instead
     trend_svg = charts.trend_chart([(_month_label(d), t.percent) for d, t in summary.trend],
                                    green=thresholds.green, amber=thresholds.amber,
                                    title=_("Percentage ready at the last six month-ends"),

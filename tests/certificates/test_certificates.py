@@ -187,7 +187,7 @@ def test_a_certificate_is_not_re_certified_for_someone_no_longer_ready_and_the_r
     response = client.post(f"/certificates/{cert.id}/recertify", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.request.path == f"/certificates/{cert.id}"
-    assert "cannot be certified" in page and "Screening: Screening on hold" in page
+    assert "cannot be certified" in page and "Screening on hold: the person cannot deploy" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
 
 

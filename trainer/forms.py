@@ -4,10 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import support
-from flask import current_app, flash
+from flask import current_app, flash, request
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.fields import DateField, HiddenField, StringField, TextAreaField
+from wtforms.fields import DateField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 
@@ -29,17 +29,33 @@ class Form(FlaskForm):
                 return super().get_translations(form)
             return _wtforms_messages(str(get_locale() or "en"))
 
+    def __init__(self, *args, stored=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stored = stored  # the record an edit form changes (see edit_form)
+
     def validate(self, extra_validators=None) -> bool:
         """Each field's own checks, then the rules every typed value follows: a date falls in the years a typed
         date may (trainer.typed_values); a line of text holds no control character (a multi-line text may hold
-        line breaks and tabs)."""
+        line breaks and tabs). A value the edited record already holds is left alone: one stored before the rule
+        does not block a change to the record's other fields."""
         valid = super().validate(extra_validators)
         for field in self:
+            if self._stored is not None and field.data == getattr(self._stored, field.name, _NOTHING):
+                continue
             problem = _typed_value_problem(field)
             if problem is not None:
                 field.errors = [*field.errors, problem]
                 valid = False
         return valid
+
+
+_NOTHING = object()
+
+
+def edit_form(form_class, record):
+    """The form that edits `record`: filled from it to be shown (GET), or reading what was posted, knowing the
+    record's stored values (see Form.validate)."""
+    return form_class(obj=record) if request.method == "GET" else form_class(stored=record)
 
 
 def _typed_value_problem(field) -> str | None:
@@ -48,7 +64,8 @@ def _typed_value_problem(field) -> str | None:
     if isinstance(field, DateField) and not typed_values.date_in_range(field.data):
         return typed_values.out_of_range_message()
     multiline = isinstance(field, TextAreaField)
-    if isinstance(field, HiddenField):  # not typed: the page's own values (a token, the address to go back to)
+    # not typed (the page's own values: a token, the address to go back to), or a secret checked as it is
+    if isinstance(field, (HiddenField, PasswordField)):
         return None
     if isinstance(field, StringField) and isinstance(field.data, str) and typed_values.has_control_character(
             field.data, multiline=multiline):

@@ -1,7 +1,7 @@
 """The rules of an assessment record's fields, on their own (recording and amending both use them)."""
 import pytest
 
-from trainer.assessments.rules import check_explained, check_version, row_id
+from trainer.assessments.rules import check_explained, check_text, check_version, row_id
 from trainer.enums import Rating
 from trainer.errors import Invalid
 
@@ -39,3 +39,11 @@ def test_a_version_that_no_form_holds_is_a_damaged_form(value):
     with pytest.raises(Invalid, match="damaged"):
         check_version(value)
     assert check_version("0") == 0 and check_version("7") == 7
+
+
+def test_a_narrative_keeps_its_line_breaks_but_not_a_control_character(app):
+    with app.test_request_context():
+        assert check_text("Radio log not kept.\r\nSecond line.", "narrative", "narrative", required=True)
+        with pytest.raises(Invalid) as refused:
+            check_text("Radio log\x07 not kept.", "narrative", "narrative", required=True)
+    assert refused.value.errors[0][0] == "narrative" and "control character" in refused.value.errors[0][1]

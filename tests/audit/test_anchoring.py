@@ -249,6 +249,8 @@ def test_a_change_signs_a_checkpoint_every_few_minutes_so_a_saved_head_cannot_hi
     saved = forger.head(db)
 
     clock[0] += 5 * 60
+    record_event(None, "person.update", object_type="people", object_id=99)
+    db.session.rollback()  # a change refused: no checkpoint, and the next change still owes one
     for n in (4, 5, 6):
         record_event(None, "person.update", object_type="people", object_id=n)
         db.session.commit()

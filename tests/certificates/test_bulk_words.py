@@ -36,7 +36,7 @@ def test_a_batch_issued_in_english_gives_its_skip_reasons_in_french_to_a_french_
     page = client.get(f"/certificates/batches/{batch.id}").get_data(as_text=True)
     skipped = page.split(">Écartée<")[1].replace("\u00a0", " ")  # French spaces before : and inside « »
     assert "PKI-01 Peacekeeping intelligence : non suivi." in skipped
-    assert "Vérification des antécédents: Suspendue" in skipped
+    assert "Vérification des antécédents : Suspendue" in skipped
     assert f"détient déjà le certificat {serial}" in skipped
     assert ("certificat non délivré après un avertissement : UN-PDT-MIL est destiné au personnel de la catégorie "
             "« Militaire », et Sita Gurung relève de la catégorie « Police ».") in skipped

@@ -152,3 +152,13 @@ def test_a_closed_exercise_offers_no_form_that_would_be_refused(make_exercise, m
     new_inject = client.get(f"/exercises/{ex.id}/msel/new", follow_redirects=True)
     assert "The MSEL of an exercise that is Closed can no longer change." in new_inject.get_data(as_text=True)
     assert 'name="message"' not in new_inject.get_data(as_text=True)
+
+
+def test_a_code_already_taken_is_not_mistaken_for_someone_elses_save(make_exercise, make_user, client, db):
+    ex = make_exercise(lead="NPL", nations=("FRA",), start=START)
+    other = make_exercise(lead="NPL", start=START)
+    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    response = client.post(f"/exercises/{ex.id}/edit", data=_edit_form(ex, code=other.code))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Already used." in page
+    assert "The exercise as it is now" not in page

@@ -83,6 +83,8 @@ def test_csv_import_is_all_or_nothing_with_errors_by_row(exercise, make_user, cl
     assert "row 5: number" in text and "also row 2" in text
     db.session.expire_all()
     assert db.session.query(Inject).filter_by(exercise_id=exercise.id).count() == 0
+    bell = _import(client, exercise, HEADER + "1,D+0 08:00,2030-06-01 08:30,SIM\x07CELL,nation,NPL,radio,Crowd,,1,no\n")
+    assert bell.status_code == 422 and "row 2: from" in bell.get_data(as_text=True)  # as the form and the API refuse
 
     good = HEADER + (
         "1,D+0 08:00,2030-06-01 08:30,SIMCELL,nation,NPL,radio,Refugees at the bridge,Report to HQ,1;2,no\n"

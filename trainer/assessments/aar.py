@@ -10,6 +10,7 @@ from babel.dates import format_date, format_datetime
 from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import select
 
+from trainer import typed_values
 from trainer.assessments.access import Capacity, capacity_for, require_report_editor
 from trainer.assessments.models import (
     Adjudication, AfterActionReport, ImprovementItem, Observation, ObservationKind,
@@ -129,8 +130,10 @@ def update_summary(actor, exercise_id, *, summary: str | None, version) -> After
     text = (summary or "").strip()
     if len(text) > 20000:
         raise_invalid("executive_summary", _("The executive summary is too long (at most 20,000 characters)."))
-    version = check_version(version)
     row = _aar_row(cap.exercise)
+    if text != row.executive_summary and typed_values.has_control_character(text, multiline=True):
+        raise_invalid("executive_summary", typed_values.control_character_message(multiline=True))
+    version = check_version(version)
     conflict = _("Someone else saved the executive summary while you were editing it. Nothing of yours was lost: "
                  "your text is still in the form. Compare it with the current summary and save again.")
     if row.version != version:

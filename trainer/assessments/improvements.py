@@ -110,6 +110,10 @@ def _clean_item(actor, exercise: Exercise, data: dict, item: ImprovementItem | N
             errors.append((name, str(too_long)))
         out[name] = value
     out["point_of_contact"] = (data.get("point_of_contact") or "").strip()[:200]
+    for name, multiline in (("finding", True), ("corrective_action", True), ("point_of_contact", False)):
+        kept = item is not None and out[name] == getattr(item, name)  # one held before the rule may stay
+        if not kept and typed_values.has_control_character(out[name], multiline=multiline):
+            errors.append((name, typed_values.control_character_message(multiline=multiline)))
     out["objective_id"] = _clean_objective(exercise, data.get("objective_id"), errors)
     out["owner_nation_code"], out["owner_unit_id"] = _clean_owner(exercise, data.get("owner"), item, errors)
     out["due_on"] = _clean_due(data.get("due_on"), errors)

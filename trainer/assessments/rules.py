@@ -11,6 +11,7 @@ from collections.abc import Callable
 from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
+from trainer import typed_values
 from trainer.assessments.models import ObservationKind
 from trainer.db import utcnow
 from trainer.enums import Rating
@@ -73,6 +74,8 @@ def check_text(value: str | None, field_name: str, what: str, *, required: bool)
         raise_invalid(field_name, str(missing))
     if len(value) > MAX_TEXT:
         raise_invalid(field_name, str(too_long) % {"num": format_decimal(MAX_TEXT, locale=get_locale() or "en")})
+    if typed_values.has_control_character(value, multiline=True):
+        raise_invalid(field_name, typed_values.control_character_message(multiline=True))
     return value
 
 

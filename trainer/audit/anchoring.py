@@ -19,7 +19,7 @@ from trainer.audit import checkpoints
 from trainer.audit.chain import key_id
 from trainer.audit.keys import AuditKeys
 from trainer.audit.models import AuditHead
-from trainer.audit.services import audit_keys, checkpoint_path, head_problem, log
+from trainer.audit.services import audit_keys, checkpoint_path, checkpoint_written, head_problem, log
 from trainer.db import utcnow
 from trainer.extensions import db
 
@@ -95,6 +95,7 @@ def _write(session) -> None:
         if pending.head is None:
             raise CheckpointRefused(_("the audit head row is missing"))
         checkpoint = _append(pending.keys, pending.path, pending.head, by=by)
+        checkpoint_written()
         log.info("audit %s written %s", checkpoint.describe(), by)
     except Exception:  # a checkpoint never fails the user's request: it is logged and made up by the next one
         log.exception("audit checkpoint %s could not be written to %s", by, pending.path)

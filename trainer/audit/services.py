@@ -126,11 +126,19 @@ def _checkpoint_if_due() -> None:
     minutes = current_app.config.get("AUDIT_CHECKPOINT_MINUTES") or 0
     if minutes <= 0:
         return
-    state = current_app.extensions.setdefault("trainer.audit.periodic_checkpoint", {"at": None})
-    now = time.monotonic()
-    if state["at"] is None or now - state["at"] >= minutes * 60:
-        state["at"] = now
+    written = _checkpoint_clock().get("at")
+    if written is None or time.monotonic() - written >= minutes * 60:
         _checkpoint_after_commit(f"every {minutes} minutes")
+
+
+def _checkpoint_clock() -> dict:
+    return current_app.extensions.setdefault("trainer.audit.periodic_checkpoint", {"at": None})
+
+
+def checkpoint_written() -> None:
+    """A checkpoint was written after a commit: the next one falls due AUDIT_CHECKPOINT_MINUTES from now (a
+    change rolled back writes none, and leaves it due)."""
+    _checkpoint_clock()["at"] = time.monotonic()
 
 
 def record_event(actor, action: str, obj=None, *, object_type: str | None = None, object_id=None,

@@ -22,7 +22,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def unmet(requirement: RequirementStatus) -> dict | str:
     """A requirement the person does not meet: its key and the readiness engine's reason code and facts."""
     if not isinstance(requirement.why, Why):  # a reason the engine gave already in words
-        return f"{requirement_label(requirement.key)}: {requirement.reason}"
+        return _labelled(requirement_label(requirement.key), requirement.reason)
     return {"code": "unmet", "key": requirement.key, "why": requirement.why.code,
             "facts": _kept(requirement.why.facts)}
 
@@ -50,9 +50,9 @@ def word(reason: dict | str) -> str:
         return reason
     code = reason["code"]
     if code == "unmet":
-        return f"{requirement_label(reason['key'])}: {word_reason(Why(reason['why'], _read(reason['facts'])))}"
+        return _labelled(requirement_label(reason['key']), word_reason(Why(reason['why'], _read(reason['facts']))))
     if code == "screening":
-        return f"{requirement_label('screening')}: {label(SCREENING_LABELS, reason['state'])}"
+        return _labelled(requirement_label('screening'), label(SCREENING_LABELS, reason['state']))
     if code == "left_service":
         return _("has left service")
     if code == "holds":
@@ -71,3 +71,9 @@ def _read(facts: dict) -> dict:
     """Facts as kept, back as the wording takes them: ISO dates as days, lists as tuples."""
     return {name: dt.date.fromisoformat(value) if isinstance(value, str) and _ISO_DAY.fullmatch(value)
             else tuple(value) if isinstance(value, list) else value for name, value in facts.items()}
+
+
+def _labelled(requirement: str, reason) -> str:
+    """A requirement and why it is not met, as the reader's language sets them apart (French: a space before
+    the colon)."""
+    return _("%(requirement)s: %(reason)s", requirement=requirement, reason=reason)

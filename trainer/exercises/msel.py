@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from trainer import typed_values
 from trainer.audit.services import record_event
 from trainer.db import utcnow
 from trainer.errors import Invalid, NotFound
@@ -176,7 +177,7 @@ def _number(values: dict, clean: dict, errors: Errors) -> None:
         errors.append(("number", _("A whole number from 1 is required.")))
 
 
-def _texts(values: dict, clean: dict, errors: Errors) -> None:
+def _texts(values: dict, clean: dict, errors: Errors, current: Inject | None) -> None:
     for key, column, limit in (("scenario_time", "scenario_time", 60), ("from", "from_text", 200), ("method", "method", 40)):
         text = (values.get(key) or "").strip()
         if len(text) > limit:
@@ -190,6 +191,14 @@ def _texts(values: dict, clean: dict, errors: Errors) -> None:
     if len(expected) > 5000:
         errors.append(("expected_action", _("At most %(num)s characters.", num="5,000")))
     clean["expected_action"] = expected
+    # no control character, whether typed, imported or sent by the API (one the inject already holds may stay)
+    for key, column, multiline in (("scenario_time", "scenario_time", False), ("from", "from_text", False),
+                                   ("method", "method", False), ("message", "message", True),
+                                   ("expected_action", "expected_action", True)):
+        text = clean[column]
+        if (typed_values.has_control_character(text, multiline=multiline)
+                and (current is None or text != getattr(current, column))):
+            errors.append((key, typed_values.control_character_message(multiline=multiline)))
 
 
 def _planned_at(ex: Exercise, values: dict, clean: dict, errors: Errors) -> None:
@@ -218,12 +227,14 @@ def _contingency(values: dict, clean: dict, errors: Errors) -> None:
         errors.append(("contingency", _("Write yes or no.")))
 
 
-def validate_inject(resolver: Resolver, ex: Exercise, values: dict) -> tuple[dict, Errors]:
-    """An inject's checked columns (and its objectives), with every problem found as (field, message)."""
+def validate_inject(resolver: Resolver, ex: Exercise, values: dict, current: Inject | None = None
+                    ) -> tuple[dict, Errors]:
+    """An inject's checked columns (and its objectives), with every problem found as (field, message); `current`,
+    the inject being changed."""
     errors: Errors = []
     clean: dict = {}
     _number(values, clean, errors)
-    _texts(values, clean, errors)
+    _texts(values, clean, errors, current)
     _planned_at(ex, values, clean, errors)
     to_fields, problem = resolver.to((values.get("to_type") or "").strip().lower(), values.get("to") or "")
     if problem:
@@ -284,7 +295,7 @@ def update_inject(actor, ex: Exercise, inject: Inject, values: dict, *, expected
                  number=inject.number)
     check_version(inject, expected_version, conflict)
     before = inject_state(inject)
-    clean, errors = validate_inject(Resolver(ex), ex, values)
+    clean, errors = validate_inject(Resolver(ex), ex, values, inject)
     if clean.get("number") not in (None, inject.number) and db.session.scalar(
             select(Inject.id).where(Inject.exercise_id == ex.id, Inject.number == clean["number"])):
         errors.append(("number", _("Inject %(number)s already exists.", number=clean["number"])))

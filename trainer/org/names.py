@@ -30,8 +30,6 @@ NAME_ORDERS = (GIVEN_FIRST, FAMILY_FIRST)
 _CJK = re.compile("[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\U00020000-\U0002FA1F\u3040-\u30FF\u1100-\u11FF]")
 
 
-# C0 and C1 control characters (tab, line feed, NUL, ...) and DEL: no name, number or address holds one, an
-# XLSX export cannot, and PostgreSQL refuses NUL in any text.
 def is_cjk(text: str | None) -> bool:
     """Whether the text is written in Chinese, Japanese or Korean characters."""
     return bool(text) and _CJK.search(text) is not None

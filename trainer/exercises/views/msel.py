@@ -11,6 +11,7 @@ from trainer.exercises import access, msel, msel_csv, services
 from trainer.exercises.forms import ImportForm, InjectForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import carry_out, exercise_page, form_refused, show_refusal
+from trainer.forms import edit_form
 from trainer.i18n import marking
 
 
@@ -66,7 +67,7 @@ def _inject_values(form: InjectForm) -> dict:
 
 
 def _inject_form(ex, inject=None) -> InjectForm:
-    form = InjectForm(obj=inject) if inject is not None and request.method == "GET" else InjectForm()
+    form = edit_form(InjectForm, inject) if inject is not None else InjectForm()
     form.set_choices(msel.recipient_choices(current_user, ex),
                      [(str(o.number), f"{o.number}. {o.description}") for o in ex.objectives])
     return form

@@ -60,10 +60,10 @@ def milestones_save(exercise_id: int):
     form = MilestonesForm()
     form.validate()
     dates = {kind.value: getattr(form, kind.value).data for kind in MilestoneKind}
-    unreadable = [kind.label for kind in MilestoneKind if getattr(form, kind.value).errors]
+    refused = [kind.label for kind in MilestoneKind if getattr(form, kind.value).errors]
     try:
-        if unreadable:
-            raise Invalid(_("Not a date: %(meetings)s.", meetings=", ".join(unreadable)))
+        if refused:  # each field says why (not a date, or outside the years a date may fall in)
+            raise Invalid(_("Check the dates of: %(meetings)s.", meetings=", ".join(map(str, refused))))
         planning.set_milestones(current_user, ex, dates)
     except DomainError as exc:
         return form_refused(form, exc, exercise_id, "exercises/milestones.html", kinds=list(MilestoneKind))

@@ -10,12 +10,12 @@ from trainer.exercises import conflicts as conflict_service, pages, services, tr
 from trainer.exercises.forms import ExerciseForm
 from trainer.exercises.timeutil import format_local_input
 from trainer.exercises.views.rendering import exercise_page, show_refusal
-from trainer.forms import apply_errors
+from trainer.forms import apply_errors, edit_form
 from trainer.i18n import language
 
 
 def _exercise_form(obj=None) -> tuple[ExerciseForm, pages.FormOptions]:
-    form = ExerciseForm(obj=obj) if obj is not None and request.method == "GET" else ExerciseForm()
+    form = edit_form(ExerciseForm, obj) if obj is not None else ExerciseForm()
     options = pages.get_exercise_form_options(current_user, language=language())
     form.set_choices(options.nations, options.units, options.modules, options.zones)
     return form, options
@@ -86,7 +86,7 @@ def edit(exercise_id: int):
             ex = services.get_exercise(current_user, exercise_id)
             # someone saved meanwhile: the form keeps what was typed, beside the exercise as it is now, and
             # saving again replaces that version, knowingly
-            current = ex if isinstance(exc, Conflict) else None
+            current = ex if isinstance(exc, Conflict) and not exc.errors else None  # not a code taken: a save
             if current is not None:
                 form.version.data = str(current.version)
             return exercise_page(ex, "exercises/edit.html", form=form, current=current), exc.status

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from trainer.enums import Category, PersonStatus, Screening
 from trainer.errors import Conflict, DomainError
-from trainer.forms import apply_errors
+from trainer.forms import apply_errors, edit_form
 from trainer.org import listing, lookup, people
 from trainer.org.forms import LeaveForm, PersonForm, TransferForm
 from trainer.org.models import Person
@@ -68,7 +68,7 @@ def person_lookup():
 
 
 def _person_form(person: Person | None = None) -> PersonForm:
-    form = PersonForm(obj=person) if person is not None and request.method == "GET" else PersonForm()
+    form = edit_form(PersonForm, person) if person is not None else PersonForm()
     if person is None:
         form.unit_id.choices = unit_choices(empty=_("— choose a unit —"))
         del form.version

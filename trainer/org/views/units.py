@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from trainer.auth.forms import ConfirmForm
 from trainer.errors import DomainError
-from trainer.forms import apply_errors
+from trainer.forms import apply_errors, edit_form
 from trainer.i18n import language
 from trainer.org import services
 from trainer.org.forms import UnitForm
@@ -39,7 +39,7 @@ def units():
 
 
 def _unit_form(unit: Unit | None = None) -> UnitForm:
-    form = UnitForm(obj=unit) if unit is not None and request.method == "GET" else UnitForm()
+    form = edit_form(UnitForm, unit) if unit is not None else UnitForm()
     nations, parents = services.unit_form_options(current_user, unit)
     form.nation_code.choices = [(n.code, f"{n.code} {nation_name(n.code, fallback=n.name)}") for n in nations]
     form.parent_id.choices = [("", _("— none (top level) —"))] + [(str(u.id), unit_label(u)) for u in parents]

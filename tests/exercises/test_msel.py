@@ -8,8 +8,10 @@ import json
 import logging
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import login
+from trainer.auth.models import User
 
 UTC = dt.timezone.utc
 START = dt.datetime(2030, 6, 1, 6, 0, tzinfo=UTC)  # 08:00 in Oslo (summer time)
@@ -68,7 +70,8 @@ def test_observer_and_unconfirmed_controller_do_not(exercise, make_person, add_p
 def test_csv_import_is_all_or_nothing_with_errors_by_row(exercise, make_user, client, db):
     from trainer.exercises.models import Inject
 
-    login(client, make_user("training_officer", "nation", nation="NPL").username)
+    officer_name = make_user("training_officer", "nation", nation="NPL").username
+    login(client, officer_name)
     bad = HEADER + (
         "1,D+0 08:00,2030-06-01 08:30,SIMCELL,nation,NPL,radio,Refugees at the bridge,Report to HQ,1,no\n"
         "2,D+0 09:00,2030-06-05 09:00,SIMCELL,nation,NPL,radio,Too late,,1,no\n"
@@ -85,6 +88,11 @@ def test_csv_import_is_all_or_nothing_with_errors_by_row(exercise, make_user, cl
     assert db.session.query(Inject).filter_by(exercise_id=exercise.id).count() == 0
     bell = _import(client, exercise, HEADER + "1,D+0 08:00,2030-06-01 08:30,SIM\x07CELL,nation,NPL,radio,Crowd,,1,no\n")
     assert bell.status_code == 422 and "row 2: from" in bell.get_data(as_text=True)  # as the form and the API refuse
+    officer = db.session.scalars(select(User).where(User.username == officer_name)).one()
+    officer.language = "fr"  # a French officer reads the columns by their French headings
+    db.session.commit()
+    french = _import(client, exercise, bad).get_data(as_text=True)
+    assert "ligne 3 : diffusion_prevue" in french and "ligne 3 : planned_release" not in french
 
     good = HEADER + (
         "1,D+0 08:00,2030-06-01 08:30,SIMCELL,nation,NPL,radio,Refugees at the bridge,Report to HQ,1;2,no\n"

@@ -208,8 +208,9 @@ def _check_rows(ex: Exercise, table: _Table) -> tuple[list[dict], list[tuple[str
                                                row=seen[number])))
             else:
                 seen[number] = line
-        errors.extend((_("row %(row)s: %(column)s", row=line, column=field_name), message)
-                      for field_name, message in row_errors)
+        # the column by its heading in the reader's language, as the export writes it
+        errors.extend((_("row %(row)s: %(column)s", row=line, column=CSV_HEADINGS.get(field_name, field_name)),
+                       message) for field_name, message in row_errors)
         cleaned.append(clean)
     return cleaned, errors
 
